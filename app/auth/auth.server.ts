@@ -1,0 +1,165 @@
+import { redirect } from '@remix-run/node'
+import { and, eq } from 'drizzle-orm'
+import { db } from '~db/client.server'
+import { institutions, memberships, users, type MembershipRole } from '~db/schema'
+import type { Actor } from '~/audit/audit.server'
+import { dummyPasswordHash, hashPassword, verifyPassword } from './password.server'
+import { checkSignInAllowed, recordSignInAttempt } from './rate-limit.server'
+import {
+  createSession,
+  generateSessionToken,
+  invalidateSession,
+  readSessionToken,
+  serializeSessionCookie,
+  sessionIdFromToken,
+  validateSessionToken,
+  type SessionUser,
+} from './session.server'
+import { parseIdentifier, safeRedirect, type Identifier } from './validation'
+
+export type { SessionUser }
+
+// Per-request memo: loaders of nested routes all ask for the user of the same request.
+const sessionCache = new WeakMap<Request, ReturnType<typeof validateSessionToken>>()
+
+export function getSession(request: Request) {
+  const cached = sessionCache.get(request)
+  if (cached) return cached
+  const token = readSessionToken(request)
+  const result = token ? validateSessionToken(token) : ({ session: null, user: null } as const)
+  sessionCache.set(request, result)
+  return result
+}
+
+export function getUser(request: Request): SessionUser | null {
+  return getSession(request).user
+}
+
+function signInUrl(request: Request): string {
+  const url = new URL(request.url)
+  const back = url.pathname + url.search
+  return `/login?redirectTo=${encodeURIComponent(back)}`
+}
+
+export function requireUser(request: Request): SessionUser {
+  const user = getUser(request)
+  if (!user) throw redirect(signInUrl(request))
+  return user
+}
+
+export function requireAnonymous(request: Request): void {
+  if (getUser(request)) throw redirect('/')
+}
+
+export function requirePlatformAdmin(request: Request): SessionUser {
+  const user = requireUser(request)
+  if (!user.isPlatformAdmin) throw new Response('Forbidden', { status: 403 })
+  return user
+}
+
+export type StaffContext = {
+  user: SessionUser
+  institution: typeof institutions.$inferSelect
+  role: MembershipRole
+}
+
+/**
+ * The signed-in user must be a member of the institution with this slug (and a manager when
+ * asked). Anyone else gets 404, so staff cannot even learn which consoles exist.
+ */
+export function requireStaff(
+  request: Request,
+  institutionSlug: string | undefined,
+  options: { role?: MembershipRole } = {},
+): StaffContext {
+  const user = requireUser(request)
+  if (!institutionSlug) throw new Response('Not Found', { status: 404 })
+  const row = db
+    .select({ institution: institutions, role: memberships.role })
+    .from(institutions)
+    .innerJoin(memberships, and(eq(memberships.institutionId, institutions.id), eq(memberships.userId, user.id)))
+    .where(eq(institutions.slug, institutionSlug))
+    .get()
+  if (!row) throw new Response('Not Found', { status: 404 })
+  if (options.role === 'manager' && row.role !== 'manager') throw new Response('Forbidden', { status: 403 })
+  return { user, institution: row.institution, role: row.role }
+}
+
+export function actorFrom(user: { id: number }, context: { ip: string | null } | undefined): Actor {
+  return { userId: user.id, ip: context?.ip ?? null }
+}
+
+function findUserByIdentifier(identifier: Identifier) {
+  return db
+    .select()
+    .from(users)
+    .where(identifier.kind === 'phone' ? eq(users.phone, identifier.value) : eq(users.email, identifier.value))
+    .get()
+}
+
+export type SignInResult =
+  | { ok: true; userId: number }
+  | { ok: false; reason: 'invalid' }
+  | { ok: false; reason: 'rate_limited'; retryAfterSeconds: number }
+
+export async function verifySignIn(input: { identifier: string; password: string; ip: string | null }): Promise<SignInResult> {
+  const identifier = parseIdentifier(input.identifier)
+  const accountKey = identifier ? `${identifier.kind}:${identifier.value}` : `raw:${input.identifier.trim()}`
+  const ip = input.ip ?? 'unknown'
+  const allowed = await checkSignInAllowed(accountKey, ip)
+  if (!allowed.ok) return { ok: false, reason: 'rate_limited', retryAfterSeconds: allowed.retryAfterSeconds }
+
+  const user = identifier ? findUserByIdentifier(identifier) : undefined
+  const valid = user
+    ? await verifyPassword(user.passwordHash, input.password)
+    : (await verifyPassword(await dummyPasswordHash(), input.password), false)
+  await recordSignInAttempt(accountKey, ip, valid)
+  return valid && user ? { ok: true, userId: user.id } : { ok: false, reason: 'invalid' }
+}
+
+export type RegisterResult = { ok: true; userId: number } | { ok: false; field: 'identifier'; message: string }
+
+export async function registerUser(input: {
+  identifier: string
+  displayName: string
+  password: string
+}): Promise<RegisterResult> {
+  const identifier = parseIdentifier(input.identifier)
+  if (!identifier) return { ok: false, field: 'identifier', message: '请输入有效的中国大陆手机号（11 位）或邮箱地址' }
+  const passwordHash = await hashPassword(input.password)
+  // The unique indexes are the authority; the lookup only gives the nicer message.
+  if (findUserByIdentifier(identifier)) {
+    return { ok: false, field: 'identifier', message: identifier.kind === 'phone' ? '该手机号已注册，请直接登录' : '该邮箱已注册，请直接登录' }
+  }
+  try {
+    const row = db
+      .insert(users)
+      .values({
+        displayName: input.displayName.trim(),
+        passwordHash,
+        phone: identifier.kind === 'phone' ? identifier.value : null,
+        email: identifier.kind === 'email' ? identifier.value : null,
+      })
+      .returning({ id: users.id })
+      .get()
+    return { ok: true, userId: row.id }
+  } catch (error) {
+    if (error instanceof Error && /UNIQUE/.test(error.message)) {
+      return { ok: false, field: 'identifier', message: '该账号已注册，请直接登录' }
+    }
+    throw error
+  }
+}
+
+/**
+ * Start a fresh session (rotating away any session the request carried) and redirect.
+ */
+export function startSessionAndRedirect(request: Request, userId: number, redirectTo: string | undefined): Response {
+  const previous = readSessionToken(request)
+  if (previous) invalidateSession(sessionIdFromToken(previous))
+  const token = generateSessionToken()
+  const session = createSession(token, userId)
+  return redirect(safeRedirect(redirectTo), {
+    headers: { 'Set-Cookie': serializeSessionCookie(token, session.expiresAt) },
+  })
+}

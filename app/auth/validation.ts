@@ -1,0 +1,68 @@
+import { z } from 'zod'
+
+// Shared by the forms (client-side hints) and the server (the authority).
+export const MAINLAND_MOBILE = /^1[3-9]\d{9}$/
+
+/** Accepts "138 0013 8000", "+86 13800138000", "138-0013-8000". */
+export function normalizePhone(input: string): string {
+  return input.replace(/[\s-]/g, '').replace(/^(\+?86)(?=1\d{10}$)/, '')
+}
+
+export function normalizeEmail(input: string): string {
+  return input.trim().toLowerCase()
+}
+
+export type Identifier = { kind: 'phone'; value: string } | { kind: 'email'; value: string }
+
+export function parseIdentifier(input: string): Identifier | null {
+  const trimmed = input.trim()
+  if (trimmed.includes('@')) {
+    const email = normalizeEmail(trimmed)
+    return z.string().email().safeParse(email).success ? { kind: 'email', value: email } : null
+  }
+  const phone = normalizePhone(trimmed)
+  return MAINLAND_MOBILE.test(phone) ? { kind: 'phone', value: phone } : null
+}
+
+export const passwordSchema = z
+  .string({ required_error: '请输入密码' })
+  .min(8, '密码至少需要 8 个字符')
+  .max(128, '密码不能超过 128 个字符')
+
+export const identifierSchema = z
+  .string({ required_error: '请输入手机号或邮箱' })
+  .trim()
+  .min(1, '请输入手机号或邮箱')
+  .refine((v) => parseIdentifier(v) !== null, '请输入有效的中国大陆手机号（11 位）或邮箱地址')
+
+export const displayNameSchema = z
+  .string({ required_error: '请输入称呼' })
+  .trim()
+  .min(1, '请输入称呼')
+  .max(30, '称呼不能超过 30 个字符')
+
+/** Only same-site paths may be returned to after signing in. */
+export function safeRedirect(to: FormDataEntryValue | string | null | undefined, fallback = '/'): string {
+  if (!to || typeof to !== 'string') return fallback
+  if (!to.startsWith('/') || to.startsWith('//') || to.startsWith('/\\')) return fallback
+  return to
+}
+
+export const signInSchema = z.object({
+  identifier: identifierSchema,
+  password: z.string({ required_error: '请输入密码' }).min(1, '请输入密码'),
+  redirectTo: z.string().optional(),
+})
+
+export const registerSchema = z
+  .object({
+    identifier: identifierSchema,
+    displayName: displayNameSchema,
+    password: passwordSchema,
+    confirmPassword: z.string({ required_error: '请再次输入密码' }),
+    redirectTo: z.string().optional(),
+  })
+  .refine((v) => v.password === v.confirmPassword, {
+    path: ['confirmPassword'],
+    message: '两次输入的密码不一致',
+  })

@@ -1,0 +1,17 @@
+import type { MetaFunction } from '@remix-run/node'
+import { ComingSoon } from '~/components/coming-soon'
+import { GeneralErrorBoundary } from '~/components/error-boundary'
+import { pageMeta } from '~/utils/meta'
+
+export const meta: MetaFunction = () => pageMeta({ title: '捐赠公示', description: '各机构定期公示收到的捐赠与使用情况，每一笔捐赠都在阳光下运行。' })
+
+export default function Page() {
+  return (
+    <ComingSoon title="捐赠公示">
+      <p>各机构定期公示收到的捐赠与使用情况，每一笔捐赠都在阳光下运行。</p>
+      <p>公示发布后即冻结，更正以新的更正说明发布。</p>
+    </ComingSoon>
+  )
+}
+
+export { GeneralErrorBoundary as ErrorBoundary }

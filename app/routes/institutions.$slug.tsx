@@ -1,0 +1,83 @@
+import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { Link, useLoaderData } from '@remix-run/react'
+import { GeneralErrorBoundary } from '~/components/error-boundary'
+import { getInstitutionProfile, institutionKindLabels } from '~/institutions/institutions.server'
+import { pageMeta } from '~/utils/meta'
+
+export async function loader({ params }: LoaderFunctionArgs) {
+  const profile = getInstitutionProfile(params.slug ?? '')
+  if (!profile) throw new Response('Not Found', { status: 404 })
+  return { ...profile, kindLabel: institutionKindLabels[profile.institution.kind] }
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) =>
+  data
+    ? pageMeta({ title: data.institution.name, description: data.institution.description.slice(0, 120) || `${data.institution.name}在微暖的公开主页` })
+    : pageMeta({ title: '机构不存在', description: '机构不存在' })
+
+export default function InstitutionPage() {
+  const { institution, parent, children, kindLabel } = useLoaderData<typeof loader>()
+  return (
+    <article className="space-y-6">
+      <header>
+        <p className="text-sm text-stone-700">{kindLabel}</p>
+        <h1 className="text-2xl font-semibold">{institution.name}</h1>
+        {parent ? (
+          <p className="mt-1 text-stone-700">
+            隶属：
+            <Link to={`/institutions/${parent.slug}`} className="link">
+              {parent.name}
+            </Link>
+          </p>
+        ) : null}
+      </header>
+      {institution.description ? <p className="whitespace-pre-line text-stone-800">{institution.description}</p> : null}
+      <dl className="card grid gap-2 sm:grid-cols-[8rem_1fr]">
+        <dt className="font-medium text-stone-700">所在地区</dt>
+        <dd>
+          {institution.province} {institution.city} {institution.district}
+        </dd>
+        {institution.publicAddress ? (
+          <>
+            <dt className="font-medium text-stone-700">地址</dt>
+            <dd>{institution.publicAddress}</dd>
+          </>
+        ) : null}
+        {institution.publicPhone ? (
+          <>
+            <dt className="font-medium text-stone-700">联系电话</dt>
+            <dd>
+              <a href={`tel:${institution.publicPhone}`} className="link">
+                {institution.publicPhone}
+              </a>
+            </dd>
+          </>
+        ) : null}
+      </dl>
+      {children.length ? (
+        <section aria-labelledby="points-title">
+          <h2 id="points-title" className="text-lg font-semibold">
+            下设站点
+          </h2>
+          <ul className="mt-2 list-disc pl-5">
+            {children.map((c) => (
+              <li key={c.slug}>
+                <Link to={`/institutions/${c.slug}`} className="link">
+                  {c.name}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+      <section aria-labelledby="activity-title" className="card">
+        <h2 id="activity-title" className="text-lg font-semibold">
+          心愿、活动与公示
+        </h2>
+        <p className="mt-1 text-stone-700">本机构的微心愿、志愿活动、物资需求和捐赠公示即将开放。</p>
+      </section>
+    </article>
+  )
+}
+
+export { GeneralErrorBoundary as ErrorBoundary }

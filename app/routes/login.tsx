@@ -1,0 +1,81 @@
+import { getFormProps, getInputProps, useForm } from '@conform-to/react'
+import { getZodConstraint, parseWithZod } from '@conform-to/zod'
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { data } from '@remix-run/node'
+import { Form, Link, useActionData, useNavigation, useSearchParams } from '@remix-run/react'
+import { requireAnonymous, startSessionAndRedirect, verifySignIn } from '~/auth/auth.server'
+import { signInSchema } from '~/auth/validation'
+import { Field, FormMessage } from '~/components/forms'
+import { GeneralErrorBoundary } from '~/components/error-boundary'
+import { pageMeta } from '~/utils/meta'
+
+export const meta: MetaFunction = () => pageMeta({ title: '登录', description: '登录微暖，认领微心愿、预约志愿服务、查看您的捐赠。' })
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  requireAnonymous(request)
+  return null
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  requireAnonymous(request)
+  const formData = await request.formData()
+  const submission = parseWithZod(formData, { schema: signInSchema })
+  if (submission.status !== 'success') {
+    return data({ result: submission.reply({ hideFields: ['password'] }) }, { status: 400 })
+  }
+  const { identifier, password, redirectTo } = submission.value
+  const outcome = await verifySignIn({ identifier, password, ip: context.ip })
+  if (!outcome.ok) {
+    const message =
+      outcome.reason === 'rate_limited'
+        ? `登录尝试次数过多，请 ${Math.ceil(outcome.retryAfterSeconds / 60)} 分钟后再试`
+        : '账号或密码不正确'
+    return data(
+      { result: submission.reply({ formErrors: [message], hideFields: ['password'] }) },
+      { status: outcome.reason === 'rate_limited' ? 429 : 400 },
+    )
+  }
+  return startSessionAndRedirect(request, outcome.userId, redirectTo)
+}
+
+export default function LoginPage() {
+  const actionData = useActionData<typeof action>()
+  const [searchParams] = useSearchParams()
+  const redirectTo = searchParams.get('redirectTo') ?? ''
+  const navigation = useNavigation()
+  const [form, fields] = useForm({
+    id: 'login',
+    lastResult: actionData?.result,
+    constraint: getZodConstraint(signInSchema),
+    shouldRevalidate: 'onBlur',
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: signInSchema }),
+  })
+  return (
+    <div className="mx-auto max-w-sm">
+      <h1 className="text-2xl font-semibold">登录</h1>
+      <p className="mt-1 text-stone-700">
+        还没有账号？{' '}
+        <Link to={redirectTo ? `/register?redirectTo=${encodeURIComponent(redirectTo)}` : '/register'} className="link">
+          注册
+        </Link>
+      </p>
+      <Form method="post" className="mt-6 space-y-4" {...getFormProps(form)}>
+        <FormMessage id={form.errorId}>{form.errors?.join('；')}</FormMessage>
+        <input type="hidden" name="redirectTo" value={redirectTo} />
+        <Field
+          label="手机号或邮箱"
+          {...getInputProps(fields.identifier, { type: 'text' })}
+          autoComplete="username"
+          inputMode="email"
+          errors={fields.identifier.errors}
+        />
+        <Field label="密码" {...getInputProps(fields.password, { type: 'password' })} autoComplete="current-password" errors={fields.password.errors} />
+        <button type="submit" className="btn-primary w-full" disabled={navigation.state === 'submitting'}>
+          {navigation.state === 'submitting' ? '正在登录…' : '登录'}
+        </button>
+      </Form>
+    </div>
+  )
+}
+
+export { GeneralErrorBoundary as ErrorBoundary }

@@ -1,0 +1,36 @@
+import { z } from 'zod'
+
+// Every environment variable the server reads, with its default. README's configuration
+// table mirrors this schema.
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().positive().default(3000),
+  DATABASE_PATH: z.string().min(1).default('data/weinuan.db'),
+  DATA_DIR: z.string().min(1).default('data'),
+  APP_ORIGIN: z.string().url().optional(),
+  COOKIE_SECURE: z.enum(['true', 'false']).optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TRUST_PROXY: z.string().default('loopback'),
+})
+
+export type Env = z.infer<typeof envSchema>
+
+let cached: Env | undefined
+
+export function getEnv(): Env {
+  if (cached) return cached
+  const parsed = envSchema.safeParse(process.env)
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')
+    throw new Error(`Invalid environment: ${issues}`)
+  }
+  cached = parsed.data
+  return cached
+}
+
+/** Secure cookies in production unless explicitly turned off (e.g. plain-HTTP LAN testing). */
+export function cookiesAreSecure(): boolean {
+  const env = getEnv()
+  if (env.COOKIE_SECURE) return env.COOKIE_SECURE === 'true'
+  return env.NODE_ENV === 'production'
+}

@@ -1,0 +1,19 @@
+// Seed demo data (idempotent; refuses NODE_ENV=production). --if-empty seeds only a new site.
+import { closeDatabase, db, sqlite } from '~db/client.server'
+import { applyMigrations } from '~db/migrate.server'
+import { DEMO_PASSWORD, demoAccounts, seedDemoData } from '~db/seed.server'
+
+const ifEmpty = process.argv.includes('--if-empty')
+applyMigrations(sqlite)
+const count = (sqlite.prepare('SELECT count(*) AS n FROM institutions').get() as { n: number }).n
+if (ifEmpty && count > 0) {
+  console.log('database already has data; demo seed skipped')
+} else {
+  const result = await seedDemoData(db)
+  console.log(`demo data: ${result.institutions} institutions and ${result.accounts} accounts added`)
+}
+if (process.argv.includes('--print-accounts')) {
+  console.log(`\n演示账号（密码均为 ${DEMO_PASSWORD}）:`)
+  for (const a of demoAccounts) console.log(`  ${a.email.padEnd(28)} ${a.role}`)
+}
+closeDatabase()

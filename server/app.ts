@@ -1,0 +1,61 @@
+import path from 'node:path'
+import { createRequestHandler } from '@remix-run/express'
+import type { ServerBuild } from '@remix-run/node'
+import compression from 'compression'
+import express from 'express'
+import type { Logger } from 'pino'
+import { pinoHttp } from 'pino-http'
+import type { ViteDevServer } from 'vite'
+import { cspNonce, refuseForeignOrigins, securityHeaders } from './security'
+
+type Options = {
+  logger: Logger
+  appOrigin?: string
+  trustProxy: string
+  /** Production: the built server bundle. Development: a Vite dev server. */
+  build?: ServerBuild
+  vite?: ViteDevServer
+  clientDir?: string
+  healthCheck: () => boolean
+}
+
+export function createApp(options: Options) {
+  const { logger, vite } = options
+  const app = express()
+  app.disable('x-powered-by')
+  app.set('trust proxy', options.trustProxy)
+
+  app.get('/healthz', (_req, res) => {
+    try {
+      res.json({ ok: options.healthCheck() })
+    } catch (error) {
+      logger.error({ err: error }, 'health check failed')
+      res.status(503).json({ ok: false })
+    }
+  })
+
+  app.use(compression())
+  app.use(pinoHttp({ logger, autoLogging: { ignore: (req) => req.url?.startsWith('/assets/') ?? false } }))
+  app.use(cspNonce)
+  app.use(securityHeaders({ dev: Boolean(vite) }))
+  app.use(refuseForeignOrigins(options.appOrigin))
+
+  if (vite) {
+    app.use(vite.middlewares)
+  } else if (options.clientDir) {
+    // Hashed file names never change content: cache them for a year.
+    app.use('/assets', express.static(path.join(options.clientDir, 'assets'), { immutable: true, maxAge: '1y' }))
+    app.use(express.static(options.clientDir, { maxAge: '1h' }))
+  }
+
+  app.all(
+    '*',
+    createRequestHandler({
+      build: vite
+        ? () => vite.ssrLoadModule('virtual:remix/server-build') as Promise<ServerBuild>
+        : (options.build as ServerBuild),
+      getLoadContext: (req, res) => ({ ip: req.ip ?? null, cspNonce: res.locals.cspNonce as string }),
+    }),
+  )
+  return app
+}
