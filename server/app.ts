@@ -35,7 +35,17 @@ export function createApp(options: Options) {
   })
 
   app.use(compression())
-  app.use(pinoHttp({ logger, autoLogging: { ignore: (req) => req.url?.startsWith('/assets/') ?? false } }))
+  app.use(
+    pinoHttp({
+      logger,
+      autoLogging: { ignore: (req) => req.url?.startsWith('/assets/') ?? false },
+      // One short line per request; cookies and other headers stay out of the logs.
+      serializers: {
+        req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+    }),
+  )
   app.use(cspNonce)
   app.use(securityHeaders({ dev: Boolean(vite) }))
   app.use(refuseForeignOrigins(options.appOrigin))

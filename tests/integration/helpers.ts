@@ -1,0 +1,97 @@
+import type { AppLoadContext } from '@remix-run/node'
+import { eq } from 'drizzle-orm'
+import { db } from '~db/client.server'
+import { institutions, memberships, users, type MembershipRole } from '~db/schema'
+import { hashPassword } from '~/auth/password.server'
+import { createSession, generateSessionToken, sessionCookieName } from '~/auth/session.server'
+
+export const ORIGIN = 'http://localhost:3000'
+
+let counter = 0
+export function unique(prefix = 'u'): string {
+  counter += 1
+  return `${prefix}${Date.now().toString(36)}${counter}`
+}
+
+export function context(ip = '127.0.0.1'): AppLoadContext {
+  return { ip, cspNonce: 'test-nonce' }
+}
+
+export function formRequest(path: string, fields: Record<string, string>, init: { cookie?: string; headers?: Record<string, string> } = {}): Request {
+  return new Request(ORIGIN + path, {
+    method: 'POST',
+    body: new URLSearchParams(fields),
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...(init.cookie ? { Cookie: init.cookie } : {}), ...init.headers },
+  })
+}
+
+export function getRequest(path: string, cookie?: string): Request {
+  return new Request(ORIGIN + path, { headers: cookie ? { Cookie: cookie } : {} })
+}
+
+/** Call a loader or action and normalise what it gives back: thrown or returned Response, or data(). */
+export async function run<T>(fn: () => Promise<T> | T): Promise<{ status: number; headers: Headers; body: unknown }> {
+  try {
+    const result = (await fn()) as unknown
+    return normalise(result)
+  } catch (thrown) {
+    if (thrown instanceof Response) return normalise(thrown)
+    throw thrown
+  }
+}
+
+async function normalise(result: unknown) {
+  if (result instanceof Response) {
+    const text = await result.text()
+    return { status: result.status, headers: result.headers, body: text }
+  }
+  if (result && typeof result === 'object' && 'type' in result && (result as { type: string }).type === 'DataWithResponseInit') {
+    const r = result as unknown as { data: unknown; init: ResponseInit | null }
+    return { status: r.init?.status ?? 200, headers: new Headers(r.init?.headers), body: r.data }
+  }
+  return { status: 200, headers: new Headers(), body: result }
+}
+
+/** "name=value" from a Set-Cookie header, ready to send back as a Cookie header. */
+export function cookieFrom(headers: Headers): string {
+  const setCookie = headers.get('Set-Cookie')
+  if (!setCookie) throw new Error('no Set-Cookie header')
+  return setCookie.split(';')[0] as string
+}
+
+export const TEST_PASSWORD = 'correct-horse-9'
+let passwordHash: Promise<string> | undefined
+
+export async function createUser(options: { displayName?: string; isPlatformAdmin?: boolean } = {}) {
+  passwordHash ??= hashPassword(TEST_PASSWORD)
+  const email = `${unique()}@test.example`
+  const row = db
+    .insert(users)
+    .values({ email, displayName: options.displayName ?? '测试用户', passwordHash: await passwordHash, isPlatformAdmin: options.isPlatformAdmin ?? false })
+    .returning()
+    .get()
+  return row
+}
+
+/** A signed-in user's Cookie header value. */
+export function signedInCookie(userId: number): string {
+  const token = generateSessionToken()
+  createSession(token, userId)
+  return `${sessionCookieName()}=${token}`
+}
+
+export function createTestInstitution(name = '测试福利院') {
+  return db
+    .insert(institutions)
+    .values({ slug: unique('home-'), name, kind: 'welfare_home', province: '山东省', city: '滨州市' })
+    .returning()
+    .get()
+}
+
+export function addMember(userId: number, institutionId: number, role: MembershipRole) {
+  db.insert(memberships).values({ userId, institutionId, role }).run()
+}
+
+export function findUserByEmail(email: string) {
+  return db.select().from(users).where(eq(users.email, email)).get()
+}
