@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import { index, integer, sqliteTable, text, uniqueIndex, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core'
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core'
 
 // All times are UTC instants stored as integer milliseconds; the UI shows them in Asia/Shanghai.
 const createdAt = () =>
@@ -31,6 +31,9 @@ export const institutions = sqliteTable(
     publicPhone: text('public_phone').notNull().default(''),
     description: text('description').notNull().default(''),
     parentId: integer('parent_id').references((): AnySQLiteColumn => institutions.id),
+    // Claim deadlines for wishes, set per home (PRODUCT.md rule 6).
+    claimBuyDays: integer('claim_buy_days').notNull().default(7),
+    claimDeliverDays: integer('claim_deliver_days').notNull().default(14),
     createdAt: createdAt(),
   },
   (t) => [index('institutions_parent_idx').on(t.parentId), index('institutions_city_idx').on(t.city)],
@@ -127,4 +130,239 @@ export const auditLog = sqliteTable(
     at: integer('at', { mode: 'timestamp_ms' }).notNull(),
   },
   (t) => [index('audit_log_institution_idx').on(t.institutionId, t.id)],
+)
+
+// ---- 微心愿 -------------------------------------------------------------------------------
+
+export const genders = ['female', 'male'] as const
+
+// Staff-only: the real identity never leaves the staff console (PRODUCT.md rule 1).
+export const children = sqliteTable(
+  'children',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    institutionId: integer('institution_id')
+      .notNull()
+      .references(() => institutions.id),
+    realName: text('real_name').notNull(),
+    birthDate: text('birth_date').notNull(), // YYYY-MM-DD; only the age band is ever public
+    gender: text('gender', { enum: genders }).notNull(),
+    pseudonym: text('pseudonym').notNull(), // 化名, the only name shown in public
+    privateNotes: text('private_notes').notNull().default(''),
+    archivedAt: integer('archived_at', { mode: 'timestamp_ms' }),
+    createdAt: createdAt(),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }),
+  },
+  (t) => [index('children_institution_idx').on(t.institutionId, t.archivedAt)],
+)
+
+export const campaigns = sqliteTable(
+  'campaigns',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    slug: text('slug').notNull().unique(),
+    name: text('name').notNull(),
+    description: text('description').notNull().default(''),
+    ownerInstitutionId: integer('owner_institution_id')
+      .notNull()
+      .references(() => institutions.id),
+    startsAt: integer('starts_at', { mode: 'timestamp_ms' }).notNull(),
+    endsAt: integer('ends_at', { mode: 'timestamp_ms' }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('campaigns_owner_idx').on(t.ownerInstitutionId)],
+)
+
+// A campaign may span several homes (e.g. a cross-region pairing such as 奉甘两地微心愿).
+export const campaignInstitutions = sqliteTable(
+  'campaign_institutions',
+  {
+    campaignId: integer('campaign_id')
+      .notNull()
+      .references(() => campaigns.id, { onDelete: 'cascade' }),
+    institutionId: integer('institution_id')
+      .notNull()
+      .references(() => institutions.id),
+  },
+  (t) => [primaryKey({ columns: [t.campaignId, t.institutionId] }), index('campaign_institutions_institution_idx').on(t.institutionId)],
+)
+
+export const needCategories = ['material', 'study', 'psychological', 'growth', 'physical', 'legal'] as const
+export type NeedCategory = (typeof needCategories)[number]
+
+export const wishStatuses = ['draft', 'published', 'claimed', 'received', 'fulfilled', 'withdrawn', 'expired'] as const
+export type WishStatus = (typeof wishStatuses)[number]
+
+export const wishes = sqliteTable(
+  'wishes',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    institutionId: integer('institution_id')
+      .notNull()
+      .references(() => institutions.id),
+    childId: integer('child_id')
+      .notNull()
+      .references(() => children.id),
+    campaignId: integer('campaign_id').references(() => campaigns.id),
+    category: text('category', { enum: needCategories }).notNull(),
+    title: text('title').notNull(),
+    story: text('story').notNull().default(''), // ≤ 300 characters
+    itemDetails: text('item_details').notNull().default(''),
+    quantity: integer('quantity').notNull().default(1),
+    estimatedValueFen: integer('estimated_value_fen'),
+    imageKey: text('image_key'), // file name under DATA_DIR/images, EXIF stripped
+    status: text('status', { enum: wishStatuses }).notNull().default('draft'),
+    // Set when staff publish after the privacy check; flags they confirmed are kept here.
+    privacyConfirmedFlags: text('privacy_confirmed_flags', { mode: 'json' }).$type<string[]>().notNull().default([]),
+    publishedAt: integer('published_at', { mode: 'timestamp_ms' }),
+    receivedAt: integer('received_at', { mode: 'timestamp_ms' }),
+    fulfilledAt: integer('fulfilled_at', { mode: 'timestamp_ms' }),
+    closedAt: integer('closed_at', { mode: 'timestamp_ms' }), // withdrawn or expired
+    thankYouMessage: text('thank_you_message'), // shown to the donor only
+    createdBy: integer('created_by').references(() => users.id),
+    createdAt: createdAt(),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }),
+  },
+  (t) => [
+    index('wishes_public_idx').on(t.status, t.publishedAt, t.id),
+    index('wishes_institution_idx').on(t.institutionId, t.status),
+    index('wishes_campaign_idx').on(t.campaignId),
+    index('wishes_child_idx').on(t.childId),
+  ],
+)
+
+export const publicDisplays = ['name', 'masked', 'anonymous'] as const
+export type PublicDisplay = (typeof publicDisplays)[number]
+
+export const claimStatuses = ['active', 'delivered', 'released'] as const
+export const releaseReasons = ['deadline', 'cancelled', 'withdrawn'] as const
+
+export const claims = sqliteTable(
+  'claims',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    wishId: integer('wish_id')
+      .notNull()
+      .references(() => wishes.id),
+    institutionId: integer('institution_id')
+      .notNull()
+      .references(() => institutions.id),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id),
+    status: text('status', { enum: claimStatuses }).notNull().default('active'),
+    publicDisplay: text('public_display', { enum: publicDisplays }).notNull(),
+    referenceCode: text('reference_code').notNull().unique(), // written on the parcel
+    buyBy: integer('buy_by', { mode: 'timestamp_ms' }).notNull(),
+    deliverBy: integer('deliver_by', { mode: 'timestamp_ms' }).notNull(),
+    purchasedAt: integer('purchased_at', { mode: 'timestamp_ms' }),
+    shippedAt: integer('shipped_at', { mode: 'timestamp_ms' }),
+    trackingNumber: text('tracking_number'),
+    partialArrivalNote: text('partial_arrival_note'),
+    partialArrivalAt: integer('partial_arrival_at', { mode: 'timestamp_ms' }),
+    receivedAt: integer('received_at', { mode: 'timestamp_ms' }),
+    releasedAt: integer('released_at', { mode: 'timestamp_ms' }),
+    releaseReason: text('release_reason', { enum: releaseReasons }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    // Rule 4: at most one active claim per wish, whatever the race.
+    uniqueIndex('claims_one_active_per_wish').on(t.wishId).where(sql`status = 'active'`),
+    index('claims_user_idx').on(t.userId, t.id),
+    index('claims_status_deadline_idx').on(t.status, t.buyBy, t.deliverBy),
+    index('claims_institution_idx').on(t.institutionId),
+  ],
+)
+
+export const waitlistStatuses = ['waiting', 'offered', 'claimed', 'lapsed', 'left'] as const
+
+// 候补: donors queue for a claimed wish; on release the first gets a 24-hour exclusive offer.
+export const wishWaitlist = sqliteTable(
+  'wish_waitlist',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    wishId: integer('wish_id')
+      .notNull()
+      .references(() => wishes.id),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id),
+    status: text('status', { enum: waitlistStatuses }).notNull().default('waiting'),
+    offeredAt: integer('offered_at', { mode: 'timestamp_ms' }),
+    offerExpiresAt: integer('offer_expires_at', { mode: 'timestamp_ms' }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('wish_waitlist_one_open_entry').on(t.wishId, t.userId).where(sql`status IN ('waiting', 'offered')`),
+    index('wish_waitlist_queue_idx').on(t.wishId, t.status, t.id),
+  ],
+)
+
+// ---- Notifications -------------------------------------------------------------------------
+
+export const notificationChannels = ['email', 'sms'] as const
+export const notificationStatuses = ['pending', 'sent', 'failed'] as const
+
+// Outbox: written in the same transaction as the change it announces, delivered by the jobs.
+export const notifications = sqliteTable(
+  'notifications',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    userId: integer('user_id').references(() => users.id),
+    channel: text('channel', { enum: notificationChannels }).notNull(),
+    recipient: text('recipient').notNull(),
+    template: text('template').notNull(),
+    subject: text('subject').notNull(),
+    body: text('body').notNull(),
+    dedupeKey: text('dedupe_key').unique(), // e.g. reminder:buy:claim:12 — sent at most once
+    status: text('status', { enum: notificationStatuses }).notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    createdAt: createdAt(),
+    sentAt: integer('sent_at', { mode: 'timestamp_ms' }),
+  },
+  (t) => [index('notifications_status_idx').on(t.status, t.id), index('notifications_user_idx').on(t.userId, t.id)],
+)
+
+// ---- The public donation log ---------------------------------------------------------------
+
+export const donationKinds = ['goods', 'money'] as const
+export const designations = ['wish', 'need', 'campaign', 'general'] as const
+export const donationChannels = ['wish_claim', 'need_pledge', 'desk', 'bank_transfer', 'online'] as const
+
+// Append-only (PRODUCT.md rule 3): triggers refuse UPDATE and DELETE; a mistake is fixed by a
+// new entry whose corrects_id points at the one it reverses, with a published reason.
+export const donations = sqliteTable(
+  'donations',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }), // the monotonic sequence
+    receiptNo: text('receipt_no').notNull().unique(), // WN-2026-000123
+    institutionId: integer('institution_id')
+      .notNull()
+      .references(() => institutions.id),
+    kind: text('kind', { enum: donationKinds }).notNull(),
+    description: text('description').notNull(), // public
+    quantity: integer('quantity'),
+    unit: text('unit'),
+    estimatedValueFen: integer('estimated_value_fen'),
+    amountFen: integer('amount_fen'), // money gifts
+    donorDisplay: text('donor_display').notNull(), // frozen at recording time
+    donorUserId: integer('donor_user_id').references(() => users.id), // private
+    designation: text('designation', { enum: designations }).notNull(),
+    wishId: integer('wish_id').references(() => wishes.id),
+    campaignId: integer('campaign_id').references(() => campaigns.id),
+    designationRef: integer('designation_ref'), // need id etc., for designations added later
+    channel: text('channel', { enum: donationChannels }).notNull(),
+    receivedAt: integer('received_at', { mode: 'timestamp_ms' }).notNull(),
+    recordedBy: integer('recorded_by').references(() => users.id),
+    correctsId: integer('corrects_id').references((): AnySQLiteColumn => donations.id),
+    correctionReason: text('correction_reason'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('donations_public_idx').on(t.institutionId, t.id),
+    index('donations_received_idx').on(t.receivedAt, t.id),
+    index('donations_donor_idx').on(t.donorUserId, t.id),
+    index('donations_wish_idx').on(t.wishId),
+  ],
 )

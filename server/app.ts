@@ -11,7 +11,7 @@ import { cspNonce, refuseForeignOrigins, securityHeaders } from './security'
 type Options = {
   logger: Logger
   appOrigin?: string
-  trustProxy: string
+  trustProxy: string | number | boolean
   /** Production: the built server bundle. Development: a Vite dev server. */
   build?: ServerBuild
   vite?: ViteDevServer

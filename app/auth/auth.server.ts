@@ -4,7 +4,7 @@ import { db } from '~db/client.server'
 import { institutions, memberships, users, type MembershipRole } from '~db/schema'
 import type { Actor } from '~/audit/audit.server'
 import { dummyPasswordHash, hashPassword, verifyPassword } from './password.server'
-import { checkSignInAllowed, recordSignInAttempt } from './rate-limit.server'
+import { signInSucceeded, spendSignInAttempt } from './rate-limit.server'
 import {
   createSession,
   generateSessionToken,
@@ -106,14 +106,14 @@ export async function verifySignIn(input: { identifier: string; password: string
   const identifier = parseIdentifier(input.identifier)
   const accountKey = identifier ? `${identifier.kind}:${identifier.value}` : `raw:${input.identifier.trim()}`
   const ip = input.ip ?? 'unknown'
-  const allowed = await checkSignInAllowed(accountKey, ip)
+  const allowed = await spendSignInAttempt(accountKey, ip)
   if (!allowed.ok) return { ok: false, reason: 'rate_limited', retryAfterSeconds: allowed.retryAfterSeconds }
 
   const user = identifier ? findUserByIdentifier(identifier) : undefined
   const valid = user
     ? await verifyPassword(user.passwordHash, input.password)
     : (await verifyPassword(await dummyPasswordHash(), input.password), false)
-  await recordSignInAttempt(accountKey, ip, valid)
+  if (valid) await signInSucceeded(accountKey)
   return valid && user ? { ok: true, userId: user.id } : { ok: false, reason: 'invalid' }
 }
 

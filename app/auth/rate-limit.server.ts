@@ -25,16 +25,20 @@ function blocked(res: RateLimiterRes | null, limit: number): LimitResult {
   return { ok: true }
 }
 
-/** Checks without consuming: is this account or IP already over its limit? */
-export async function checkSignInAllowed(accountKey: string, ip: string): Promise<LimitResult> {
-  const [account, byIp] = await Promise.all([failuresByAccount.get(accountKey), attemptsByIp.get(ip)])
-  const a = blocked(account, SIGN_IN_LIMITS.perAccount)
+/**
+ * Spend one attempt before the password is checked, so a burst of parallel guesses cannot all
+ * slip past the limit; a success gives the account its attempts back.
+ */
+export async function spendSignInAttempt(accountKey: string, ip: string): Promise<LimitResult> {
+  const [account, byIp] = await Promise.all([
+    failuresByAccount.penalty(accountKey, 1),
+    attemptsByIp.penalty(ip, 1),
+  ])
+  const a = blocked(account, SIGN_IN_LIMITS.perAccount + 1)
   if (!a.ok) return a
-  return blocked(byIp, SIGN_IN_LIMITS.perIp)
+  return blocked(byIp, SIGN_IN_LIMITS.perIp + 1)
 }
 
-export async function recordSignInAttempt(accountKey: string, ip: string, succeeded: boolean): Promise<void> {
-  await attemptsByIp.penalty(ip, 1)
-  if (succeeded) await failuresByAccount.delete(accountKey)
-  else await failuresByAccount.penalty(accountKey, 1)
+export async function signInSucceeded(accountKey: string): Promise<void> {
+  await failuresByAccount.delete(accountKey)
 }

@@ -10,7 +10,11 @@ const envSchema = z.object({
   APP_ORIGIN: z.string().url().optional(),
   COOKIE_SECURE: z.enum(['true', 'false']).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  TRUST_PROXY: z.string().default('loopback'),
+  // Express "trust proxy": a hop count, true/false, or names/addresses such as "loopback".
+  TRUST_PROXY: z
+    .string()
+    .default('loopback')
+    .transform((v): string | number | boolean => (/^\d+$/.test(v) ? Number(v) : v === 'true' ? true : v === 'false' ? false : v)),
 })
 
 export type Env = z.infer<typeof envSchema>

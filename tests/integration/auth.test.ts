@@ -105,6 +105,13 @@ describe('signing in', () => {
     expect(errorsOf(locked.body)['']?.[0]).toMatch(/^登录尝试次数过多，请 1[45] 分钟后再试$/)
   })
 
+  test('a burst of parallel guesses cannot slip past the account limit', async () => {
+    const user = await createUser()
+    const results = await Promise.all(Array.from({ length: 16 }, (_, i) => signIn(user.email!, `guess-${i}-xx`, `10.0.4.${i}`)))
+    expect(results.filter((r) => r.status === 400)).toHaveLength(10)
+    expect(results.filter((r) => r.status === 429)).toHaveLength(6)
+  })
+
   test('one address trying many accounts is limited too', async () => {
     const ip = '10.0.3.1'
     let last = { status: 0 }
