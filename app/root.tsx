@@ -51,6 +51,9 @@ function Header() {
                   平台管理
                 </Link>
               ) : null}
+              <Link to="/me/claims" className="link">
+                我的认领
+              </Link>
               <Link to="/account" className="font-medium text-stone-800" data-testid="current-user">
                 {user.displayName}
               </Link>

@@ -19,7 +19,11 @@ export default function StaffConsole() {
   const base = `/staff/${institution.slug}`
   const tabs = [
     { to: base, label: '概览', end: true },
-    ...(role === 'manager' ? [{ to: `${base}/members`, label: '成员', end: false }] : []),
+    { to: `${base}/children`, label: '儿童档案', end: false },
+    { to: `${base}/wishes`, label: '微心愿', end: false },
+    { to: `${base}/campaigns`, label: '活动', end: false },
+    { to: `${base}/receive`, label: '签收', end: false },
+    ...(role === 'manager' ? [{ to: `${base}/members`, label: '成员', end: false }, { to: `${base}/settings`, label: '设置', end: false }] : []),
   ]
   return (
     <div className="space-y-4">
@@ -48,7 +52,7 @@ export default function StaffConsole() {
         ) : null}
       </div>
       <nav aria-label="后台导航">
-        <ul className="flex gap-1 border-b border-stone-200">
+        <ul className="flex gap-1 overflow-x-auto whitespace-nowrap border-b border-stone-200">
           {tabs.map((t) => (
             <li key={t.to}>
               <NavLink

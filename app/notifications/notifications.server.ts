@@ -1,0 +1,36 @@
+import { eq } from 'drizzle-orm'
+import type { Tx } from '~db/client.server'
+import { notifications, users } from '~db/schema'
+
+// The one way the site tells people things. A notice is written to the outbox in the same
+// transaction as the change it announces, so it is sent if and only if the change committed;
+// the jobs deliver the outbox (see deliverPendingNotifications).
+
+export type Notice = {
+  userId: number
+  template: string // e.g. 'claim.reminder.buy'
+  subject: string
+  body: string
+  /** Sent at most once per key (reminders re-checked by every job run). */
+  dedupeKey?: string
+}
+
+/** Queue a notice for a user, by SMS if they registered with a phone, else by email. */
+export function enqueueNotification(tx: Tx, notice: Notice): void {
+  const user = tx.select({ phone: users.phone, email: users.email }).from(users).where(eq(users.id, notice.userId)).get()
+  if (!user) return
+  const channel = user.phone ? 'sms' : 'email'
+  const recipient = (user.phone ?? user.email) as string
+  tx.insert(notifications)
+    .values({
+      userId: notice.userId,
+      channel,
+      recipient,
+      template: notice.template,
+      subject: notice.subject,
+      body: notice.body,
+      dedupeKey: notice.dedupeKey ?? null,
+    })
+    .onConflictDoNothing({ target: notifications.dedupeKey })
+    .run()
+}
