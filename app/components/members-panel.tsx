@@ -17,6 +17,8 @@ export function MembersPanel({ members, invitations, actionData }: Props) {
   const [form, fields] = useForm({
     id: 'invite',
     lastResult: actionData?.intent === 'invite' ? actionData.result : undefined,
+    // Conform resets the fields to this after each invitation; without it the role select is emptied.
+    defaultValue: { role: 'staff' },
     onValidate: ({ formData }) => parseWithZod(formData, { schema: invitationSchema }),
   })
   return (
