@@ -74,8 +74,8 @@ function Header() {
             </>
           )}
         </div>
-        <nav aria-label="主导航" className="-mx-1 w-full overflow-x-auto">
-          <ul className="flex gap-1 whitespace-nowrap text-[15px]">
+        <nav aria-label="主导航" className="-mx-1 w-full">
+          <ul className="flex flex-wrap gap-1 text-[15px]">
             {nav.map((item) => (
               <li key={item.to}>
                 <NavLink

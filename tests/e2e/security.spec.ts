@@ -1,0 +1,92 @@
+import { expect, test, type Page } from '@playwright/test'
+import { waitForHydration } from './utils'
+
+test.describe('安全：服务器', () => {
+  test('GET /healthz reports the database is reachable', async ({ request }) => {
+    const response = await request.get('/healthz')
+    expect(response.status()).toBe(200)
+    expect(await response.json()).toEqual({ ok: true })
+  })
+
+  test('a cross-site POST is refused with 403', async ({ request }) => {
+    const response = await request.post('/login', {
+      headers: { Origin: 'http://evil.example' },
+      form: { identifier: 'donor@weinuan.example', password: 'weinuan2026' },
+      maxRedirects: 0,
+    })
+    expect(response.status()).toBe(403)
+    expect(await response.text()).toContain('请求来源不被允许')
+    expect(response.headers()['set-cookie']).toBeUndefined()
+  })
+
+  test('a cross-site POST flagged by Sec-Fetch-Site is refused too', async ({ request }) => {
+    const response = await request.post('/logout', { headers: { 'Sec-Fetch-Site': 'cross-site' }, maxRedirects: 0 })
+    expect(response.status()).toBe(403)
+  })
+
+  test('a same-origin POST is not refused by the origin check', async ({ request }) => {
+    // Invalid input on purpose: this proves the request reached the app (400), not the 403 wall.
+    const response = await request.post('/login', { headers: { Origin: 'http://localhost:3100' }, form: { identifier: '', password: '' }, maxRedirects: 0 })
+    expect(response.status()).toBe(400)
+  })
+
+  for (const path of ['/', '/login']) {
+    test(`${path} is served with a strict Content-Security-Policy`, async ({ request }) => {
+      const response = await request.get(path)
+      expect(response.status()).toBe(200)
+      const csp = response.headers()['content-security-policy'] ?? ''
+      expect(csp).toContain("default-src 'self'")
+      expect(csp).toContain("frame-ancestors 'none'")
+      expect(csp).toContain("object-src 'none'")
+      const scriptSrc = csp.split(';').map((d) => d.trim()).find((d) => d.startsWith('script-src'))
+      expect(scriptSrc).toMatch(/^script-src 'self' 'nonce-[A-Za-z0-9+/=]+'$/)
+      expect(response.headers()['x-content-type-options']).toBe('nosniff')
+      expect(response.headers()['x-powered-by']).toBeUndefined()
+    })
+  }
+})
+
+/** Collect console errors and CSP violation events for the page's whole life. */
+async function watchForCspProblems(page: Page) {
+  const consoleErrors: string[] = []
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') consoleErrors.push(msg.text())
+  })
+  const pageErrors: string[] = []
+  page.on('pageerror', (error) => pageErrors.push(error.message))
+  await page.addInitScript(() => {
+    const w = window as unknown as { __cspViolations: string[] }
+    w.__cspViolations = []
+    document.addEventListener('securitypolicyviolation', (e) => {
+      w.__cspViolations.push(`${e.violatedDirective} blocked ${e.blockedURI}`)
+    })
+  })
+  return {
+    consoleErrors,
+    pageErrors,
+    violations: () => page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations),
+  }
+}
+
+test.describe('安全：浏览器中的 CSP', () => {
+  test('the home page and login page run under the CSP without violations', async ({ page }) => {
+    const watch = await watchForCspProblems(page)
+
+    await page.goto('/')
+    await expect(page.getByRole('heading', { level: 1, name: '慈善之光，虽微而暖' })).toBeVisible()
+    // The page hydrated, so its scripts (and the nonce'd inline ones) were allowed to run.
+    await waitForHydration(page)
+    await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '机构' }).click()
+    await expect(page.getByRole('heading', { level: 1, name: '机构' })).toBeVisible()
+    expect(await watch.violations()).toEqual([])
+
+    await page.goto('/login')
+    await waitForHydration(page)
+    await page.waitForLoadState('networkidle')
+    expect(await watch.violations()).toEqual([])
+
+    const cspErrors = watch.consoleErrors.filter((text) => /Content Security Policy/i.test(text))
+    expect(cspErrors).toEqual([])
+    expect(watch.pageErrors).toEqual([])
+  })
+})

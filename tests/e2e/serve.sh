@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Playwright's webServer: a fresh, migrated and seeded database, then the production build.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+if [ ! -f build/server/index.js ]; then
+  echo "serve.sh: no production build in build/; run 'npx remix vite:build' first" >&2
+  exit 1
+fi
+
+port="${PORT:-3100}"
+export DATABASE_PATH="tests/.tmp/e2e-${port}.db"
+mkdir -p tests/.tmp
+rm -f "$DATABASE_PATH" "$DATABASE_PATH-wal" "$DATABASE_PATH-shm" "$DATABASE_PATH-journal"
+
+npx tsx scripts/migrate.ts
+NODE_ENV=development npx tsx scripts/seed.ts
+
+NODE_ENV=production PORT="$port" COOKIE_SECURE=false LOG_LEVEL=warn exec npx tsx server/index.ts

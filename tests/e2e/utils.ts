@@ -1,0 +1,76 @@
+import AxeBuilder from '@axe-core/playwright'
+import { expect, type Page, type TestInfo } from '@playwright/test'
+
+export const DEMO_PASSWORD = 'weinuan2026'
+
+export const demo = {
+  admin: { email: 'admin@weinuan.example', name: '平台管理员' },
+  manager1: { email: 'manager1@weinuan.example', name: '滨州管理员' },
+  staff1: { email: 'staff1@weinuan.example', name: '滨州社工' },
+} as const
+
+/** A mainland mobile number nobody else in this run (or a rerun) will pick: 139 + 8 random digits. */
+export function uniquePhone(): string {
+  return `139${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`
+}
+
+/** A unique e-mail address for a visitor who registers. */
+export function uniqueEmail(prefix = 'visitor'): string {
+  return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}@e2e.example`
+}
+
+/**
+ * Wait until React has hydrated the page (its fibers are attached to the DOM). Before that a
+ * click on a submit button would be a plain HTML form post instead of Remix's fetch.
+ */
+export async function waitForHydration(page: Page) {
+  await page.waitForFunction(() => {
+    const main = document.querySelector('main')
+    return main !== null && Object.keys(main).some((key) => key.startsWith('__reactFiber'))
+  })
+}
+
+export async function signIn(page: Page, identifier: string, password = DEMO_PASSWORD, { path = '/login' } = {}) {
+  await page.goto(path)
+  await waitForHydration(page)
+  await page.getByLabel('手机号或邮箱').fill(identifier)
+  await page.getByLabel('密码', { exact: true }).fill(password)
+  await page.getByRole('button', { name: '登录' }).click()
+  await expect(page.getByTestId('current-user')).toBeVisible()
+}
+
+export type Registration = { identifier: string; displayName: string; password: string }
+
+export function newVisitor(displayName = '小暖'): Registration {
+  return { identifier: uniquePhone(), displayName: `${displayName}${Math.random().toString(36).slice(2, 6)}`, password: 'warm-hearts-2026' }
+}
+
+/** Fill the /register form (on whatever page it is shown) and submit it. */
+export async function fillRegistration(page: Page, who: Registration, confirmPassword = who.password) {
+  await page.getByLabel('手机号或邮箱').fill(who.identifier)
+  await page.getByLabel('称呼').fill(who.displayName)
+  await page.getByLabel('密码', { exact: true }).fill(who.password)
+  await page.getByLabel('确认密码').fill(confirmPassword)
+  await page.getByRole('button', { name: '注册' }).click()
+}
+
+/**
+ * Run axe (WCAG 2.x A/AA plus best practices) and fail on serious or critical violations,
+ * listing each rule, its help text and the offending elements.
+ */
+export async function expectNoSeriousA11yViolations(page: Page, testInfo: TestInfo, label = page.url()) {
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']).analyze()
+  const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+  if (serious.length) {
+    await testInfo.attach(`axe-${label}`, { body: JSON.stringify(serious, null, 2), contentType: 'application/json' })
+  }
+  const report = serious
+    .map((v) =>
+      [
+        `[${v.impact}] ${v.id}: ${v.help} (${v.helpUrl})`,
+        ...v.nodes.map((n) => `    ${n.target.join(' ')}\n      ${n.failureSummary?.replace(/\n/g, '\n      ') ?? ''}`),
+      ].join('\n'),
+    )
+    .join('\n')
+  expect(report, `axe found serious/critical violations on ${label}`).toBe('')
+}
