@@ -1,5 +1,5 @@
 import { getFormProps, getInputProps, useForm } from '@conform-to/react'
-import { getZodConstraint, parseWithZod } from '@conform-to/zod'
+import { parseWithZod } from '@conform-to/zod'
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { data } from '@remix-run/node'
 import { Form, Link, useActionData, useNavigation, useSearchParams } from '@remix-run/react'
@@ -46,9 +46,8 @@ export default function LoginPage() {
   const [form, fields] = useForm({
     id: 'login',
     lastResult: actionData?.result,
-    constraint: getZodConstraint(signInSchema),
-    shouldRevalidate: 'onBlur',
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: signInSchema }),
+    // Validated on the server only: keeps zod out of this public page's JavaScript.
+    shouldValidate: 'onSubmit',
   })
   return (
     <div className="mx-auto max-w-sm">

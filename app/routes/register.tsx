@@ -1,5 +1,5 @@
 import { getFormProps, getInputProps, useForm } from '@conform-to/react'
-import { getZodConstraint, parseWithZod } from '@conform-to/zod'
+import { parseWithZod } from '@conform-to/zod'
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { data } from '@remix-run/node'
 import { Form, Link, useActionData, useNavigation, useSearchParams } from '@remix-run/react'
@@ -42,9 +42,8 @@ export default function RegisterPage() {
   const [form, fields] = useForm({
     id: 'register',
     lastResult: actionData?.result,
-    constraint: getZodConstraint(registerSchema),
-    shouldRevalidate: 'onBlur',
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: registerSchema }),
+    // Validated on the server only: keeps zod out of this public page's JavaScript.
+    shouldValidate: 'onSubmit',
   })
   return (
     <div className="mx-auto max-w-sm">
