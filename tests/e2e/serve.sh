@@ -10,6 +10,9 @@ fi
 
 port="${PORT:-3100}"
 export DATABASE_PATH="tests/.tmp/e2e-${port}.db"
+# Images and the file outbox of this run stay out of the developer's data/ folder.
+export DATA_DIR="tests/.tmp/e2e-data-${port}"
+rm -rf "$DATA_DIR"
 mkdir -p tests/.tmp
 rm -f "$DATABASE_PATH" "$DATABASE_PATH-wal" "$DATABASE_PATH-shm" "$DATABASE_PATH-journal"
 
