@@ -2,15 +2,17 @@ import type { MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { InstitutionCard } from '~/components/institution-card'
+import { WishCardList } from '~/components/wish-card'
 import { institutionKindLabels, listInstitutions } from '~/institutions/institutions.server'
 import { pageMeta } from '~/utils/meta'
+import { newestOpenWishes, wishTotals } from '~/wishes/public.server'
 
 export const meta: MetaFunction = () =>
   pageMeta({ description: '微暖连接儿童福利机构与爱心人士：认领孩子们的微心愿，预约志愿服务，捐赠物资，每一笔捐赠公开可查。' })
 
 export async function loader() {
   const homes = listInstitutions().map((i) => ({ ...i, kindLabel: institutionKindLabels[i.kind] }))
-  return { homes }
+  return { homes, totals: wishTotals(), openWishes: newestOpenWishes({ limit: 6 }) }
 }
 
 const sections = [
@@ -21,7 +23,7 @@ const sections = [
 ]
 
 export default function Index() {
-  const { homes } = useLoaderData<typeof loader>()
+  const { homes, totals, openWishes } = useLoaderData<typeof loader>()
   return (
     <div className="space-y-10">
       <section className="rounded-2xl bg-brand-50 px-5 py-8 sm:px-8" aria-labelledby="hero-title">
@@ -55,6 +57,39 @@ export default function Index() {
             </li>
           ))}
         </ul>
+      </section>
+
+      <section aria-labelledby="wish-totals-title" className="space-y-4">
+        <h2 id="wish-totals-title" className="text-xl font-semibold">
+          微心愿进展
+        </h2>
+        <dl className="grid grid-cols-3 gap-3 text-center" data-testid="wish-totals">
+          {[
+            { label: '已发布', value: totals.published },
+            { label: '已认领', value: totals.claimed },
+            { label: '已实现', value: totals.fulfilled },
+          ].map((t) => (
+            <div key={t.label} className="card flex flex-col-reverse">
+              <dt className="text-sm text-stone-700">{t.label}</dt>
+              <dd className="text-2xl font-bold text-brand-800">{t.value}</dd>
+            </div>
+          ))}
+        </dl>
+      </section>
+
+      <section aria-labelledby="open-wishes-title" className="space-y-3">
+        <h2 id="open-wishes-title" className="text-xl font-semibold">
+          等待认领的心愿
+        </h2>
+        <WishCardList
+          wishes={openWishes}
+          empty={<p>目前所有公开的心愿都已被认领，谢谢每一位爱心人士！新的心愿发布后会出现在这里。</p>}
+        />
+        <p>
+          <Link to="/wishes" className="link">
+            查看全部心愿
+          </Link>
+        </p>
       </section>
 
       <section aria-labelledby="homes-title">

@@ -1,13 +1,15 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
+import { WishCardList } from '~/components/wish-card'
 import { getInstitutionProfile, institutionKindLabels } from '~/institutions/institutions.server'
 import { pageMeta } from '~/utils/meta'
+import { newestOpenWishes } from '~/wishes/public.server'
 
 export async function loader({ params }: LoaderFunctionArgs) {
   const profile = getInstitutionProfile(params.slug ?? '')
   if (!profile) throw new Response('Not Found', { status: 404 })
-  return { ...profile, kindLabel: institutionKindLabels[profile.institution.kind] }
+  return { ...profile, kindLabel: institutionKindLabels[profile.institution.kind], openWishes: newestOpenWishes({ homeSlug: profile.institution.slug, limit: 6 }) }
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) =>
@@ -16,7 +18,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) =>
     : pageMeta({ title: '机构不存在', description: '机构不存在' })
 
 export default function InstitutionPage() {
-  const { institution, parent, children, kindLabel } = useLoaderData<typeof loader>()
+  const { institution, parent, children, kindLabel, openWishes } = useLoaderData<typeof loader>()
   return (
     <article className="space-y-6">
       <header>
@@ -70,11 +72,22 @@ export default function InstitutionPage() {
           </ul>
         </section>
       ) : null}
+      <section aria-labelledby="wishes-title" className="space-y-3">
+        <h2 id="wishes-title" className="text-lg font-semibold">
+          等待认领的心愿
+        </h2>
+        <WishCardList wishes={openWishes} empty={<p>本机构目前没有等待认领的心愿。</p>} />
+        <p>
+          <Link to={`/wishes?home=${encodeURIComponent(institution.slug)}`} className="link">
+            查看本机构的全部心愿
+          </Link>
+        </p>
+      </section>
       <section aria-labelledby="activity-title" className="card">
         <h2 id="activity-title" className="text-lg font-semibold">
-          心愿、活动与公示
+          活动与公示
         </h2>
-        <p className="mt-1 text-stone-700">本机构的微心愿、志愿活动、物资需求和捐赠公示即将开放。</p>
+        <p className="mt-1 text-stone-700">本机构的志愿活动、物资需求和捐赠公示即将开放。</p>
       </section>
     </article>
   )

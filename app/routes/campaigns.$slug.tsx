@@ -1,0 +1,102 @@
+import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { Link, useLoaderData, useLocation } from '@remix-run/react'
+import { GeneralErrorBoundary } from '~/components/error-boundary'
+import { WishCardList } from '~/components/wish-card'
+import { formatDate } from '~/utils/format'
+import { pageMeta } from '~/utils/meta'
+import { getPublicCampaign, listPublicWishes } from '~/wishes/public.server'
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const campaign = getPublicCampaign(params.slug ?? '')
+  if (!campaign) throw new Response('Not Found', { status: 404 })
+  const cursor = new URL(request.url).searchParams.get('cursor')
+  return { campaign, page: listPublicWishes({ filters: { campaign: campaign.slug }, cursor }), paged: Boolean(cursor) }
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) =>
+  data
+    ? pageMeta({
+        title: data.campaign.name,
+        description: (data.campaign.description || `${data.campaign.name}：共 ${data.campaign.progress.total} 个微心愿，已认领 ${data.campaign.progress.claimed} 个。`).slice(0, 120),
+      })
+    : pageMeta({ title: '活动不存在', description: '这个活动不存在。' })
+
+export default function CampaignPage() {
+  const { campaign, page, paged } = useLoaderData<typeof loader>()
+  const location = useLocation()
+  const { progress } = campaign
+  const pct = (n: number) => (progress.total ? Math.round((n / progress.total) * 100) : 0)
+  return (
+    <article className="space-y-6">
+      <header className="space-y-1">
+        <p className="text-sm text-stone-700">微心愿活动</p>
+        <h1 className="text-2xl font-semibold">{campaign.name}</h1>
+        <p className="text-stone-700">
+          {formatDate(campaign.startsAt)} — {formatDate(campaign.endsAt)}
+        </p>
+      </header>
+      {campaign.description ? <p className="whitespace-pre-line text-stone-900">{campaign.description}</p> : null}
+
+      <section aria-labelledby="progress-title" className="card space-y-3">
+        <h2 id="progress-title" className="text-lg font-semibold">
+          活动进展
+        </h2>
+        <p className="text-stone-900" data-testid="campaign-progress">
+          已认领 <strong>{progress.claimed}</strong> / 已实现 <strong>{progress.fulfilled}</strong> / 共 <strong>{progress.total}</strong>
+        </p>
+        <div
+          role="progressbar"
+          aria-label="已认领的心愿占比"
+          aria-valuemin={0}
+          aria-valuemax={100}
+          aria-valuenow={pct(progress.claimed)}
+          aria-valuetext={`已认领 ${progress.claimed} 个，已实现 ${progress.fulfilled} 个，共 ${progress.total} 个`}
+          className="relative h-3 w-full overflow-hidden rounded-full bg-stone-200"
+        >
+          <div className="absolute inset-y-0 left-0 bg-brand-100" style={{ width: `${pct(progress.claimed)}%` }} />
+          <div className="absolute inset-y-0 left-0 bg-brand-700" style={{ width: `${pct(progress.fulfilled)}%` }} />
+        </div>
+        <p className="text-sm text-stone-700">深色为已实现，浅色为已认领。</p>
+      </section>
+
+      {campaign.homes.length ? (
+        <section aria-labelledby="homes-title">
+          <h2 id="homes-title" className="text-lg font-semibold">
+            参与机构
+          </h2>
+          <ul className="mt-2 flex flex-wrap gap-x-4 gap-y-1">
+            {campaign.homes.map((h) => (
+              <li key={h.slug}>
+                <Link to={`/institutions/${h.slug}`} className="link">
+                  {h.name}
+                </Link>
+                <span className="text-stone-700">（{h.city}）</span>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+
+      <section aria-labelledby="wishes-title" className="space-y-3">
+        <h2 id="wishes-title" className="text-lg font-semibold">
+          活动心愿
+        </h2>
+        <WishCardList wishes={page.items} empty={<p>这个活动还没有公开的心愿。</p>} />
+        <nav aria-label="翻页" className="flex flex-wrap gap-3">
+          {paged ? (
+            <Link to={location.pathname} className="btn-secondary">
+              回到第一页
+            </Link>
+          ) : null}
+          {page.next ? (
+            <Link to={`${location.pathname}?cursor=${encodeURIComponent(page.next)}`} className="btn-secondary" rel="next">
+              下一页
+            </Link>
+          ) : null}
+        </nav>
+      </section>
+    </article>
+  )
+}
+
+export { GeneralErrorBoundary as ErrorBoundary }
