@@ -4,6 +4,7 @@ import type { ServerBuild } from '@remix-run/node'
 import { pino } from 'pino'
 import { closeDatabase, sqlite } from '~db/client.server'
 import { applyMigrations } from '~db/migrate.server'
+import { runJobs } from '~/jobs/jobs.server'
 import { getEnv } from '~/utils/env.server'
 import { createApp } from './app'
 
@@ -31,12 +32,30 @@ async function main() {
     logger.info(`微暖 listening on http://localhost:${env.PORT} (${env.NODE_ENV})`)
   })
 
+  // Background jobs (claim deadlines, reminders, 候补 offers, notification delivery) every
+  // minute; a run still in progress is not started twice. Tests call runJobs directly.
+  let jobsRunning = false
+  const jobsTimer =
+    env.NODE_ENV === 'test'
+      ? null
+      : setInterval(() => {
+          if (jobsRunning) return
+          jobsRunning = true
+          runJobs()
+            .then((report) => logger.debug({ jobs: report }, 'jobs ran'))
+            .catch((error: unknown) => logger.error({ err: error }, 'jobs failed'))
+            .finally(() => {
+              jobsRunning = false
+            })
+        }, 60_000).unref()
+
   // Graceful shutdown: stop accepting, let in-flight requests finish, then close SQLite.
   let stopping = false
   const shutdown = (signal: string) => {
     if (stopping) return
     stopping = true
     logger.info({ signal }, 'shutting down')
+    if (jobsTimer) clearInterval(jobsTimer)
     server.close(() => {
       closeDatabase()
       logger.info('closed')

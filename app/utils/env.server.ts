@@ -15,6 +15,12 @@ const envSchema = z.object({
     .string()
     .default('loopback')
     .transform((v): string | number | boolean => (/^\d+$/.test(v) ? Number(v) : v === 'true' ? true : v === 'false' ? false : v)),
+  // Notification delivery (app/notifications/delivery.server.ts). Unset: messages are written
+  // to $DATA_DIR/outbox/ as text files instead of being sent.
+  SMS_API_URL: z.string().url().optional(),
+  SMS_API_KEY: z.string().min(1).optional(),
+  SMTP_URL: z.string().min(1).optional(),
+  MAIL_FROM: z.string().min(1).default('微暖 <no-reply@weinuan.example>'),
 })
 
 export type Env = z.infer<typeof envSchema>

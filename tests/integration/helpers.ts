@@ -1,7 +1,7 @@
 import type { AppLoadContext } from '@remix-run/node'
 import { eq } from 'drizzle-orm'
 import { db } from '~db/client.server'
-import { institutions, memberships, users, type MembershipRole } from '~db/schema'
+import { children, institutions, memberships, users, wishes, type MembershipRole, type NeedCategory } from '~db/schema'
 import { hashPassword } from '~/auth/password.server'
 import { createSession, generateSessionToken, sessionCookieName } from '~/auth/session.server'
 
@@ -94,4 +94,26 @@ export function addMember(userId: number, institutionId: number, role: Membershi
 
 export function findUserByEmail(email: string) {
   return db.select().from(users).where(eq(users.email, email)).get()
+}
+
+/** A published wish of a new child of this home, written straight into the tables (claims tests). */
+export function createPublishedWish(institutionId: number, fields: { title?: string; category?: NeedCategory; campaignId?: number; pseudonym?: string } = {}) {
+  const child = db
+    .insert(children)
+    .values({ institutionId, realName: '测试儿童', birthDate: '2016-03-01', gender: 'male', pseudonym: fields.pseudonym ?? '小明' })
+    .returning()
+    .get()
+  return db
+    .insert(wishes)
+    .values({
+      institutionId,
+      childId: child.id,
+      category: fields.category ?? 'study',
+      title: fields.title ?? unique('一套课外书'),
+      status: 'published',
+      campaignId: fields.campaignId ?? null,
+      publishedAt: new Date(),
+    })
+    .returning()
+    .get()
 }

@@ -1,0 +1,120 @@
+import fs from 'node:fs/promises'
+import path from 'node:path'
+import { and, asc, eq, inArray, lt } from 'drizzle-orm'
+import nodemailer, { type Transporter } from 'nodemailer'
+import { db } from '~db/client.server'
+import { notifications } from '~db/schema'
+import { now } from '~/utils/clock.server'
+import { getEnv } from '~/utils/env.server'
+
+// Delivers the notification outbox (see notifications.server.ts), called by the jobs.
+//
+// SMS goes to a generic HTTP provider: POST $SMS_API_URL with `Authorization: Bearer
+// $SMS_API_KEY` and the JSON body {"to": "13800138000", "text": "【微暖】…"}; any 2xx is success.
+// Most Chinese SMS gateways (or a small adapter in front of one) accept this shape.
+// Email goes through nodemailer to $SMTP_URL (e.g. smtps://user:pass@smtp.example.com) from
+// $MAIL_FROM. A channel whose provider is not configured (local runs) writes each message to
+// $DATA_DIR/outbox/<id>-<template>.txt, where the developer can read it.
+
+export const MAX_ATTEMPTS = 5
+const BATCH = 100
+
+export type DeliveryConfig = {
+  sms: { url: string; apiKey: string } | null
+  smtpUrl: string | null
+  mailFrom: string
+  outboxDir: string
+}
+
+export function deliveryConfigFromEnv(): DeliveryConfig {
+  const env = getEnv()
+  return {
+    sms: env.SMS_API_URL && env.SMS_API_KEY ? { url: env.SMS_API_URL, apiKey: env.SMS_API_KEY } : null,
+    smtpUrl: env.SMTP_URL ?? null,
+    mailFrom: env.MAIL_FROM,
+    outboxDir: path.join(env.DATA_DIR, 'outbox'),
+  }
+}
+
+type Message = typeof notifications.$inferSelect
+
+export function smsText(message: Pick<Message, 'body'>): string {
+  return `【微暖】${message.body}`
+}
+
+async function sendSms(config: NonNullable<DeliveryConfig['sms']>, message: Message): Promise<void> {
+  const response = await fetch(config.url, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${config.apiKey}` },
+    body: JSON.stringify({ to: message.recipient, text: smsText(message) }),
+    signal: AbortSignal.timeout(10_000),
+  })
+  if (!response.ok) throw new Error(`SMS API responded ${response.status}`)
+}
+
+const mailers = new Map<string, Transporter>()
+
+async function sendEmail(smtpUrl: string, from: string, message: Message): Promise<void> {
+  let mailer = mailers.get(smtpUrl)
+  if (!mailer) {
+    mailer = nodemailer.createTransport(smtpUrl)
+    mailers.set(smtpUrl, mailer)
+  }
+  await mailer.sendMail({ from, to: message.recipient, subject: `【微暖】${message.subject}`, text: message.body })
+}
+
+async function writeToOutbox(dir: string, message: Message): Promise<void> {
+  await fs.mkdir(dir, { recursive: true })
+  const file = path.join(dir, `${message.id}-${message.template.replace(/[^\w.-]/g, '_')}.txt`)
+  const text = [`To: ${message.recipient} (${message.channel})`, `Subject: ${message.subject}`, `Template: ${message.template}`, '', message.body, ''].join('\n')
+  await fs.writeFile(file, text, 'utf8')
+}
+
+async function deliver(config: DeliveryConfig, message: Message): Promise<'sms' | 'email' | 'file'> {
+  if (message.channel === 'sms' && config.sms) {
+    await sendSms(config.sms, message)
+    return 'sms'
+  }
+  if (message.channel === 'email' && config.smtpUrl) {
+    await sendEmail(config.smtpUrl, config.mailFrom, message)
+    return 'email'
+  }
+  await writeToOutbox(config.outboxDir, message)
+  return 'file'
+}
+
+export type DeliveryReport = { sent: number; failed: number; written: number }
+
+/**
+ * Send pending messages (and retry failed ones up to MAX_ATTEMPTS). Each message is taken by
+ * bumping its attempt count first, so two runners never send the same message twice.
+ */
+export async function deliverPendingNotifications(config: DeliveryConfig = deliveryConfigFromEnv()): Promise<DeliveryReport> {
+  const report: DeliveryReport = { sent: 0, failed: 0, written: 0 }
+  const due = db
+    .select()
+    .from(notifications)
+    .where(and(inArray(notifications.status, ['pending', 'failed']), lt(notifications.attempts, MAX_ATTEMPTS)))
+    .orderBy(asc(notifications.id))
+    .limit(BATCH)
+    .all()
+  for (const message of due) {
+    const taken = db
+      .update(notifications)
+      .set({ attempts: message.attempts + 1 })
+      .where(and(eq(notifications.id, message.id), eq(notifications.status, message.status), eq(notifications.attempts, message.attempts)))
+      .run().changes
+    if (!taken) continue
+    try {
+      const via = await deliver(config, message)
+      db.update(notifications).set({ status: 'sent', sentAt: now(), lastError: null }).where(eq(notifications.id, message.id)).run()
+      if (via === 'file') report.written++
+      else report.sent++
+    } catch (error) {
+      const lastError = error instanceof Error ? error.message : String(error)
+      db.update(notifications).set({ status: 'failed', lastError: lastError.slice(0, 500) }).where(eq(notifications.id, message.id)).run()
+      report.failed++
+    }
+  }
+  return report
+}

@@ -1,0 +1,80 @@
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import Database from 'better-sqlite3'
+import { expect, test, type APIRequestContext } from '@playwright/test'
+import { uniquePhone } from './utils'
+
+// PRODUCT.md rule 4 through the real server: 60 donors press 认领 on the same wish in the same
+// instant. Exactly one gets the claim; every other one is told plainly that it was just taken.
+
+const CLAIMERS = 60
+const TAKEN = '这个心愿刚刚被其他爱心人士认领了'
+const root = fileURLToPath(new URL('../..', import.meta.url))
+const dbFile = path.join(root, `tests/.tmp/e2e-${process.env.E2E_PORT ?? 3100}.db`)
+
+/** A published wish of 滨州市福利院, written straight into this run's database. */
+function publishWish(title: string): number {
+  const db = new Database(dbFile)
+  db.pragma('busy_timeout = 5000')
+  try {
+    const home = db.prepare("SELECT id FROM institutions WHERE slug = 'binzhou-fuliyuan'").get() as { id: number }
+    const child = db
+      .prepare("INSERT INTO children (institution_id, real_name, birth_date, gender, pseudonym) VALUES (?, '竞速测试真名', '2016-09-01', 'female', '小雨') RETURNING id")
+      .get(home.id) as { id: number }
+    return (
+      db
+        .prepare("INSERT INTO wishes (institution_id, child_id, category, title, status, published_at) VALUES (?, ?, 'study', ?, 'published', ?) RETURNING id")
+        .get(home.id, child.id, title, Date.now()) as { id: number }
+    ).id
+  } finally {
+    db.close()
+  }
+}
+
+function activeClaims(wishId: number): Array<{ user_id: number }> {
+  const db = new Database(dbFile, { readonly: true })
+  try {
+    return db.prepare("SELECT user_id FROM claims WHERE wish_id = ? AND status = 'active'").all(wishId) as Array<{ user_id: number }>
+  } finally {
+    db.close()
+  }
+}
+
+test(`of ${CLAIMERS} simultaneous claims on one wish exactly one succeeds`, async ({ playwright, baseURL }) => {
+  test.setTimeout(180_000)
+  const title = `一本《小王子》 ${Math.random().toString(36).slice(2, 7)}`
+  const wishId = publishWish(title)
+
+  // Each donor has a cookie jar of their own; Origin satisfies the server's CSRF check.
+  const donors: APIRequestContext[] = []
+  for (let i = 0; i < CLAIMERS; i++) {
+    const donor = await playwright.request.newContext({ baseURL, extraHTTPHeaders: { Origin: baseURL! } })
+    const registered = await donor.post('/register', {
+      form: { identifier: uniquePhone(), displayName: `抢先${i}`, password: 'warm-hearts-2026', confirmPassword: 'warm-hearts-2026', redirectTo: '/' },
+      maxRedirects: 0,
+    })
+    expect(registered.status(), await registered.text()).toBe(302)
+    donors.push(donor)
+  }
+
+  const responses = await Promise.all(donors.map((donor) => donor.post(`/wishes/${wishId}/claim`, { form: { publicDisplay: 'anonymous' }, maxRedirects: 0 })))
+
+  const winners = responses.flatMap((res, i) => (res.status() === 302 ? [{ donor: donors[i]!, location: res.headers()['location'] ?? '' }] : []))
+  expect(winners).toHaveLength(1)
+  expect(winners[0]!.location).toMatch(/^\/me\/claims#claim-\d+$/)
+  const losers = responses.filter((res) => res.status() !== 302)
+  expect(losers).toHaveLength(CLAIMERS - 1)
+  for (const res of losers) {
+    expect(res.status()).toBe(409)
+    expect(await res.text()).toContain(TAKEN)
+  }
+  expect(activeClaims(wishId)).toHaveLength(1)
+
+  const mine = await winners[0]!.donor.get('/me/claims')
+  expect(mine.status()).toBe(200)
+  const html = await mine.text()
+  expect(html).toContain(title)
+  expect(html).toMatch(/WX-[A-HJ-NP-Z2-9]{6}/)
+
+  await Promise.all(donors.map((d) => d.dispose()))
+})
