@@ -101,6 +101,11 @@ function Footer() {
       <div className="mx-auto max-w-5xl space-y-2 px-4 py-6 text-sm text-stone-700">
         <p>微暖 · 慈善之光，虽微而暖。每一笔捐赠都在阳光下运行。</p>
         <p>平台仅展示化名与年龄段，不公开任何儿童的真实身份信息。</p>
+        <p>
+          <Link to="/ledger" className="link">
+            公开捐赠记录
+          </Link>
+        </p>
       </div>
     </footer>
   )

@@ -1,0 +1,259 @@
+import { and, desc, eq, gte, inArray, isNull, lt, sql, type SQL } from 'drizzle-orm'
+import { alias } from 'drizzle-orm/sqlite-core'
+import { db, type Tx } from '~db/client.server'
+import { campaigns, children, donations, institutions, wishes, type PublicDisplay } from '~db/schema'
+import { now } from '~/utils/clock.server'
+import { decodeCursor, pageOf, PAGE_SIZE } from '~/utils/pagination'
+import { donorPublicName } from './display'
+
+// The public donation log (PRODUCT.md rules 2 and 3). recordDonation is the one way to write
+// to `donations`; the table's triggers refuse UPDATE and DELETE, so a mistake is fixed by
+// recordCorrection, a new reversing entry that points at the one it reverses.
+
+type Donation = typeof donations.$inferSelect
+export type DonationKind = Donation['kind']
+export type Designation = Donation['designation']
+export type DonationChannel = Donation['channel']
+
+const SHANGHAI_OFFSET_MS = 8 * 3600_000 // Asia/Shanghai has no DST
+
+/** WN-<year of received_at in Asia/Shanghai>-<6-digit sequence>. */
+export function formatReceiptNo(id: number, receivedAt: Date): string {
+  const year = new Date(receivedAt.getTime() + SHANGHAI_OFFSET_MS).getUTCFullYear()
+  return `WN-${year}-${String(id).padStart(6, '0')}`
+}
+
+export type NewDonation = {
+  institutionId: number
+  kind: DonationKind
+  description: string
+  quantity?: number | null
+  unit?: string | null
+  estimatedValueFen?: number | null
+  amountFen?: number | null
+  /** The donor's name and their choice of how it appears; frozen into the entry now. */
+  donor: { displayName: string; choice: PublicDisplay; userId?: number | null }
+  designation: Designation
+  wishId?: number | null
+  campaignId?: number | null
+  designationRef?: number | null
+  channel: DonationChannel
+  receivedAt: Date
+  recordedBy: number | null
+}
+
+/**
+ * Append one entry to the public log. Call it inside a write transaction (BEGIN IMMEDIATE):
+ * the id is taken as max(id)+1 under the write lock, so the receipt number can be computed
+ * before the insert and always matches the sequence.
+ */
+export function recordDonation(tx: Tx, input: NewDonation): Donation {
+  const id = nextDonationId(tx)
+  return tx
+    .insert(donations)
+    .values({
+      id,
+      receiptNo: formatReceiptNo(id, input.receivedAt),
+      institutionId: input.institutionId,
+      kind: input.kind,
+      description: input.description,
+      quantity: input.quantity ?? null,
+      unit: input.unit ?? null,
+      estimatedValueFen: input.estimatedValueFen ?? null,
+      amountFen: input.amountFen ?? null,
+      donorDisplay: donorPublicName(input.donor.displayName, input.donor.choice),
+      donorUserId: input.donor.userId ?? null,
+      designation: input.designation,
+      wishId: input.wishId ?? null,
+      campaignId: input.campaignId ?? null,
+      designationRef: input.designationRef ?? null,
+      channel: input.channel,
+      receivedAt: input.receivedAt,
+      recordedBy: input.recordedBy,
+    })
+    .returning()
+    .get()
+}
+
+function nextDonationId(tx: Tx): number {
+  const row = tx.select({ max: sql<number | null>`max(${donations.id})` }).from(donations).get()
+  return (row?.max ?? 0) + 1
+}
+
+export type CorrectionResult = { ok: true; entry: Donation } | { ok: false; message: string }
+
+/**
+ * Reverse an entry with a new one: negative quantity, value and amount, the same donor and
+ * designation, and a published reason. An entry is reversed at most once, and a correction
+ * itself is not reversed (record a fresh entry instead).
+ */
+export function recordCorrection(tx: Tx, input: { originalReceipt: string; reason: string; recordedBy: number | null }): CorrectionResult {
+  const reason = input.reason.trim()
+  if (!reason) return { ok: false, message: '请填写更正说明' }
+  const original = tx.select().from(donations).where(eq(donations.receiptNo, input.originalReceipt.trim().toUpperCase())).get()
+  if (!original) return { ok: false, message: '找不到该收据编号' }
+  if (original.correctsId !== null) return { ok: false, message: '更正记录不能再被更正，请另行登记' }
+  const already = tx.select({ receiptNo: donations.receiptNo }).from(donations).where(eq(donations.correctsId, original.id)).get()
+  if (already) return { ok: false, message: `该记录已由 ${already.receiptNo} 更正` }
+  const negate = (n: number | null) => (n === null ? null : -n)
+  const id = nextDonationId(tx)
+  const receivedAt = now()
+  const entry = tx
+    .insert(donations)
+    .values({
+      id,
+      receiptNo: formatReceiptNo(id, receivedAt),
+      institutionId: original.institutionId,
+      kind: original.kind,
+      description: `更正：${original.description}`,
+      quantity: negate(original.quantity),
+      unit: original.unit,
+      estimatedValueFen: negate(original.estimatedValueFen),
+      amountFen: negate(original.amountFen),
+      donorDisplay: original.donorDisplay,
+      donorUserId: original.donorUserId,
+      designation: original.designation,
+      wishId: original.wishId,
+      campaignId: original.campaignId,
+      designationRef: original.designationRef,
+      channel: original.channel,
+      receivedAt,
+      recordedBy: input.recordedBy,
+      correctsId: original.id,
+      correctionReason: reason,
+    })
+    .returning()
+    .get()
+  return { ok: true, entry }
+}
+
+// ---- Reading the public log ------------------------------------------------------------------
+
+const corrected = alias(donations, 'corrected')
+
+/** Only public columns: never donor_user_id, recorded_by, nor a child's real identity. */
+const publicColumns = {
+  id: donations.id,
+  receiptNo: donations.receiptNo,
+  kind: donations.kind,
+  description: donations.description,
+  quantity: donations.quantity,
+  unit: donations.unit,
+  estimatedValueFen: donations.estimatedValueFen,
+  amountFen: donations.amountFen,
+  donorDisplay: donations.donorDisplay,
+  designation: donations.designation,
+  channel: donations.channel,
+  receivedAt: donations.receivedAt,
+  correctionReason: donations.correctionReason,
+  correctsReceipt: corrected.receiptNo,
+  institutionSlug: institutions.slug,
+  institutionName: institutions.name,
+  institutionCity: institutions.city,
+  wishId: donations.wishId,
+  wishTitle: wishes.title,
+  wishPseudonym: children.pseudonym,
+  campaignSlug: campaigns.slug,
+  campaignName: campaigns.name,
+}
+
+function publicEntries() {
+  return db
+    .select(publicColumns)
+    .from(donations)
+    .innerJoin(institutions, eq(institutions.id, donations.institutionId))
+    .leftJoin(corrected, eq(corrected.id, donations.correctsId))
+    .leftJoin(wishes, eq(wishes.id, donations.wishId))
+    .leftJoin(children, eq(children.id, wishes.childId))
+    .leftJoin(campaigns, eq(campaigns.id, donations.campaignId))
+}
+
+type PublicRow = Awaited<ReturnType<ReturnType<typeof publicEntries>['all']>>[number]
+export type PublicLedgerEntry = PublicRow & { correctedBy: Array<{ receiptNo: string; reason: string | null }> }
+
+/** Receipts of the entries that reverse each of these ids. */
+function correctionsOf(ids: number[]): Map<number, Array<{ receiptNo: string; reason: string | null }>> {
+  const map = new Map<number, Array<{ receiptNo: string; reason: string | null }>>()
+  if (!ids.length) return map
+  const rows = db
+    .select({ correctsId: donations.correctsId, receiptNo: donations.receiptNo, reason: donations.correctionReason })
+    .from(donations)
+    .where(inArray(donations.correctsId, ids))
+    .orderBy(donations.id)
+    .all()
+  for (const row of rows) {
+    if (row.correctsId === null) continue
+    const list = map.get(row.correctsId) ?? []
+    list.push({ receiptNo: row.receiptNo, reason: row.reason })
+    map.set(row.correctsId, list)
+  }
+  return map
+}
+
+/** UTC bounds of a calendar month in Asia/Shanghai ('2026-06'), or null if malformed. */
+export function shanghaiMonthRange(month: string): { start: Date; end: Date } | null {
+  const m = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(month)
+  if (!m) return null
+  const year = Number(m[1])
+  const index = Number(m[2]) - 1
+  return {
+    start: new Date(Date.UTC(year, index, 1) - SHANGHAI_OFFSET_MS),
+    end: new Date(Date.UTC(year, index + 1, 1) - SHANGHAI_OFFSET_MS),
+  }
+}
+
+export type LedgerFilters = {
+  institutionSlug?: string | null
+  month?: string | null // YYYY-MM in Asia/Shanghai
+  kind?: DonationKind | null
+  cursor?: string | null
+  limit?: number
+}
+
+/** The public log, newest first (by sequence), keyset-paginated so new entries never shift a page. */
+export function listPublicLedger(filters: LedgerFilters = {}): { items: PublicLedgerEntry[]; next: string | null } {
+  const limit = filters.limit ?? PAGE_SIZE
+  const conditions: SQL[] = []
+  if (filters.institutionSlug) conditions.push(eq(institutions.slug, filters.institutionSlug))
+  if (filters.kind) conditions.push(eq(donations.kind, filters.kind))
+  const range = filters.month ? shanghaiMonthRange(filters.month) : null
+  if (range) conditions.push(gte(donations.receivedAt, range.start), lt(donations.receivedAt, range.end))
+  const cursor = decodeCursor(filters.cursor)
+  if (cursor) conditions.push(lt(donations.id, cursor.id))
+  const rows = publicEntries()
+    .where(conditions.length ? and(...conditions) : undefined)
+    .orderBy(desc(donations.id))
+    .limit(limit + 1)
+    .all()
+  const page = pageOf(rows, limit, (row) => ({ k: row.id, id: row.id }))
+  const corrections = correctionsOf(page.items.map((r) => r.id))
+  return { items: page.items.map((r) => ({ ...r, correctedBy: corrections.get(r.id) ?? [] })), next: page.next }
+}
+
+/** One entry by its receipt number, with what it corrects and what corrects it. */
+export function getPublicEntry(receiptNo: string): PublicLedgerEntry | null {
+  const row = publicEntries().where(eq(donations.receiptNo, receiptNo.trim().toUpperCase())).get()
+  if (!row) return null
+  return { ...row, correctedBy: correctionsOf([row.id]).get(row.id) ?? [] }
+}
+
+/** Months (YYYY-MM, Asia/Shanghai) that have entries, newest first, for the filter. */
+export function listLedgerMonths(): string[] {
+  const month = sql<string>`strftime('%Y-%m', ${donations.receivedAt} / 1000, 'unixepoch', '+8 hours')`
+  return db
+    .selectDistinct({ month })
+    .from(donations)
+    .orderBy(desc(month))
+    .all()
+    .map((r) => r.month)
+}
+
+/** A donor's own receipts for their wishes, so 我的认领 can link to the public entries. */
+export function receiptsOfDonor(userId: number): Array<{ wishId: number | null; receiptNo: string }> {
+  return db
+    .select({ wishId: donations.wishId, receiptNo: donations.receiptNo })
+    .from(donations)
+    .where(and(eq(donations.donorUserId, userId), isNull(donations.correctsId)))
+    .orderBy(desc(donations.id))
+    .all()
+}
