@@ -1,5 +1,8 @@
 import { sql } from 'drizzle-orm'
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core'
+import { institutionKinds, membershipRoles, genders, needCategories, wishStatuses, publicDisplays, claimStatuses, releaseReasons, waitlistStatuses, notificationChannels, notificationStatuses, donationKinds, designations, donationChannels } from './enums'
+export { institutionKinds, membershipRoles, genders, needCategories, wishStatuses, publicDisplays, claimStatuses, releaseReasons, waitlistStatuses, notificationChannels, notificationStatuses, donationKinds, designations, donationChannels } from './enums'
+export type { InstitutionKind, MembershipRole, NeedCategory, WishStatus, PublicDisplay } from './enums'
 
 // All times are UTC instants stored as integer milliseconds; the UI shows them in Asia/Shanghai.
 const createdAt = () =>
@@ -7,15 +10,6 @@ const createdAt = () =>
     .notNull()
     .default(sql`(cast(unixepoch('subsec') * 1000 as integer))`)
 
-export const institutionKinds = [
-  'welfare_home',
-  'sos_village',
-  'protection_center',
-  'rescue_station',
-  'community_point',
-  'social_org',
-] as const
-export type InstitutionKind = (typeof institutionKinds)[number]
 
 export const institutions = sqliteTable(
   'institutions',
@@ -56,8 +50,6 @@ export const users = sqliteTable(
   ],
 )
 
-export const membershipRoles = ['manager', 'staff'] as const
-export type MembershipRole = (typeof membershipRoles)[number]
 
 export const memberships = sqliteTable(
   'memberships',
@@ -134,7 +126,6 @@ export const auditLog = sqliteTable(
 
 // ---- 微心愿 -------------------------------------------------------------------------------
 
-export const genders = ['female', 'male'] as const
 
 // Staff-only: the real identity never leaves the staff console (PRODUCT.md rule 1).
 export const children = sqliteTable(
@@ -187,11 +178,7 @@ export const campaignInstitutions = sqliteTable(
   (t) => [primaryKey({ columns: [t.campaignId, t.institutionId] }), index('campaign_institutions_institution_idx').on(t.institutionId)],
 )
 
-export const needCategories = ['material', 'study', 'psychological', 'growth', 'physical', 'legal'] as const
-export type NeedCategory = (typeof needCategories)[number]
 
-export const wishStatuses = ['draft', 'published', 'claimed', 'received', 'fulfilled', 'withdrawn', 'expired'] as const
-export type WishStatus = (typeof wishStatuses)[number]
 
 export const wishes = sqliteTable(
   'wishes',
@@ -231,11 +218,7 @@ export const wishes = sqliteTable(
   ],
 )
 
-export const publicDisplays = ['name', 'masked', 'anonymous'] as const
-export type PublicDisplay = (typeof publicDisplays)[number]
 
-export const claimStatuses = ['active', 'delivered', 'released'] as const
-export const releaseReasons = ['deadline', 'cancelled', 'withdrawn'] as const
 
 export const claims = sqliteTable(
   'claims',
@@ -274,7 +257,6 @@ export const claims = sqliteTable(
   ],
 )
 
-export const waitlistStatuses = ['waiting', 'offered', 'claimed', 'lapsed', 'left'] as const
 
 // 候补: donors queue for a claimed wish; on release the first gets a 24-hour exclusive offer.
 export const wishWaitlist = sqliteTable(
@@ -300,8 +282,6 @@ export const wishWaitlist = sqliteTable(
 
 // ---- Notifications -------------------------------------------------------------------------
 
-export const notificationChannels = ['email', 'sms'] as const
-export const notificationStatuses = ['pending', 'sent', 'failed'] as const
 
 // Outbox: written in the same transaction as the change it announces, delivered by the jobs.
 export const notifications = sqliteTable(
@@ -326,9 +306,6 @@ export const notifications = sqliteTable(
 
 // ---- The public donation log ---------------------------------------------------------------
 
-export const donationKinds = ['goods', 'money'] as const
-export const designations = ['wish', 'need', 'campaign', 'general'] as const
-export const donationChannels = ['wish_claim', 'need_pledge', 'desk', 'bank_transfer', 'online'] as const
 
 // Append-only (PRODUCT.md rule 3): triggers refuse UPDATE and DELETE; a mistake is fixed by a
 // new entry whose corrects_id points at the one it reverses, with a published reason.

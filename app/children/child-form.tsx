@@ -1,7 +1,7 @@
 import { getFormProps, getInputProps, getSelectProps, getTextareaProps, useForm, type SubmissionResult } from '@conform-to/react'
 import { getZodConstraint, parseWithZod } from '@conform-to/zod'
 import { Form } from '@remix-run/react'
-import { genders } from '~db/schema'
+import { genders } from '~db/enums'
 import { Field, FormMessage, SelectField, TextareaField } from '~/components/forms'
 import { childSchema, genderLabels, type ChildInput } from './validation'
 

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { genders } from '~db/schema'
+import { genders } from '~db/enums'
 
 export const genderLabels: Record<(typeof genders)[number], string> = { female: '女', male: '男' }
 

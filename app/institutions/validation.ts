@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { institutionKinds, membershipRoles } from '~db/schema'
+import { institutionKinds, membershipRoles } from '~db/enums'
 
 export const institutionSchema = z.object({
   name: z.string({ required_error: '请输入机构名称' }).trim().min(2, '机构名称至少 2 个字').max(60, '机构名称不能超过 60 个字'),

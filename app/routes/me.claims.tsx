@@ -1,4 +1,4 @@
-import { getFormProps, getInputProps, useForm, type SubmissionResult } from '@conform-to/react'
+import type { SubmissionResult } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod'
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { data, redirect } from '@remix-run/node'
@@ -297,21 +297,23 @@ function ClaimCard({ claim, displayName }: { claim: MyClaim; displayName: string
 }
 
 function ShipForm({ claimId, lastResult, busy }: { claimId: number; lastResult?: SubmissionResult<string[]>; busy: boolean }) {
-  const [form, fields] = useForm({
-    id: `ship-${claimId}`,
-    lastResult,
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: shipSchema }),
-  })
+  // A plain form validated on the server: keeps zod and Conform's client out of this page.
+  const errors = lastResult?.error?.trackingNumber
+  const typed = (lastResult?.initialValue as { trackingNumber?: string } | undefined)?.trackingNumber
   return (
-    <Form method="post" className="space-y-2" preventScrollReset {...getFormProps(form)}>
+    <Form method="post" className="space-y-2" preventScrollReset noValidate>
       <input type="hidden" name="claimId" value={claimId} />
       <input type="hidden" name="intent" value="shipped" />
       <Field
         label="快递单号（选填）"
         hint="寄出后填写，方便机构查询；自己送达可不填"
-        {...getInputProps(fields.trackingNumber, { type: 'text' })}
+        id={`ship-${claimId}-trackingNumber`}
+        name="trackingNumber"
+        type="text"
+        key={typed ?? ''}
+        defaultValue={typed ?? ''}
         autoComplete="off"
-        errors={fields.trackingNumber.errors}
+        errors={errors}
       />
       <button type="submit" className="btn-primary w-full" disabled={busy}>
         已寄出

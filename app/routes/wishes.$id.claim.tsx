@@ -76,7 +76,8 @@ export default function ClaimWishPage() {
     id: 'claim',
     lastResult: actionData?.result,
     defaultValue: { publicDisplay: 'masked' },
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: claimSchema }),
+    // Validated on the server only: keeps zod out of this public page's JavaScript.
+    shouldValidate: 'onSubmit',
   })
   const justTaken = actionData?.reason === 'taken'
   const reservedForOther = wish.offer !== null && !wish.offer.mine

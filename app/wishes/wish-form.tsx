@@ -1,7 +1,7 @@
 import { getFormProps, getInputProps, getSelectProps, getTextareaProps, useForm, type SubmissionResult } from '@conform-to/react'
 import { getZodConstraint, parseWithZod } from '@conform-to/zod'
 import { Form } from '@remix-run/react'
-import { needCategories } from '~db/schema'
+import { needCategories } from '~db/enums'
 import { Field, FormMessage, SelectField, TextareaField } from '~/components/forms'
 import { categoryLabels } from './labels'
 import { STORY_MAX, wishSchema } from './wish-validation'

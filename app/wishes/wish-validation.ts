@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { needCategories } from '~db/schema'
+import { needCategories } from '~db/enums'
 
 // Staff forms for wishes and per-home claim deadlines; used by the server and in the browser.
 

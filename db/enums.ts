@@ -1,0 +1,42 @@
+// Value lists shared by the schema and the browser: no drizzle import here, so client
+// bundles that need a list of categories or statuses do not pull in the ORM.
+
+export const institutionKinds = [
+  'welfare_home',
+  'sos_village',
+  'protection_center',
+  'rescue_station',
+  'community_point',
+  'social_org',
+] as const
+export type InstitutionKind = (typeof institutionKinds)[number]
+
+export const membershipRoles = ['manager', 'staff'] as const
+export type MembershipRole = (typeof membershipRoles)[number]
+
+export const genders = ['female', 'male'] as const
+
+export const needCategories = ['material', 'study', 'psychological', 'growth', 'physical', 'legal'] as const
+export type NeedCategory = (typeof needCategories)[number]
+
+export const wishStatuses = ['draft', 'published', 'claimed', 'received', 'fulfilled', 'withdrawn', 'expired'] as const
+export type WishStatus = (typeof wishStatuses)[number]
+
+export const publicDisplays = ['name', 'masked', 'anonymous'] as const
+export type PublicDisplay = (typeof publicDisplays)[number]
+
+export const claimStatuses = ['active', 'delivered', 'released'] as const
+
+export const releaseReasons = ['deadline', 'cancelled', 'withdrawn'] as const
+
+export const waitlistStatuses = ['waiting', 'offered', 'claimed', 'lapsed', 'left'] as const
+
+export const notificationChannels = ['email', 'sms'] as const
+
+export const notificationStatuses = ['pending', 'sent', 'failed'] as const
+
+export const donationKinds = ['goods', 'money'] as const
+
+export const designations = ['wish', 'need', 'campaign', 'general'] as const
+
+export const donationChannels = ['wish_claim', 'need_pledge', 'desk', 'bank_transfer', 'online'] as const
