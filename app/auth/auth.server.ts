@@ -113,7 +113,7 @@ export async function verifySignIn(input: { identifier: string; password: string
   const valid = user
     ? await verifyPassword(user.passwordHash, input.password)
     : (await verifyPassword(await dummyPasswordHash(), input.password), false)
-  if (valid) await signInSucceeded(accountKey)
+  if (valid) await signInSucceeded(accountKey, ip)
   return valid && user ? { ok: true, userId: user.id } : { ok: false, reason: 'invalid' }
 }
 

@@ -1,7 +1,8 @@
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible'
 
-// Sign-in brute-force limits. One server process serves the site (SQLite, one writer), so an
-// in-memory store is exact; a multi-process deployment would switch to a shared store.
+// Sign-in brute-force limits: failed attempts per account and per address. One server process
+// serves the site (SQLite, one writer), so an in-memory store is exact; a multi-process
+// deployment would switch to a shared store.
 const WINDOW_SECONDS = 15 * 60
 export const SIGN_IN_LIMITS = { perAccount: 10, perIp: 30, windowSeconds: WINDOW_SECONDS }
 
@@ -39,6 +40,7 @@ export async function spendSignInAttempt(accountKey: string, ip: string): Promis
   return blocked(byIp, SIGN_IN_LIMITS.perIp + 1)
 }
 
-export async function signInSucceeded(accountKey: string): Promise<void> {
-  await failuresByAccount.delete(accountKey)
+/** A correct password: the account's failures are forgiven and this attempt no longer counts for the address. */
+export async function signInSucceeded(accountKey: string, ip: string): Promise<void> {
+  await Promise.all([failuresByAccount.delete(accountKey), attemptsByIp.reward(ip, 1)])
 }

@@ -301,3 +301,27 @@ export function getWishForClaim(wishId: number, userId: number) {
     offer: offer ? { mine: offer.userId === userId, expiresAt: offer.offerExpiresAt } : null,
   }
 }
+
+/** What a parcel label shows, for the donor who owns the claim only (others get null). */
+export function getParcelLabel(userId: number, claimId: number) {
+  return (
+    db
+      .select({
+        referenceCode: claims.referenceCode,
+        status: claims.status,
+        title: wishes.title,
+        quantity: wishes.quantity,
+        pseudonym: children.pseudonym,
+        home: institutions.name,
+        homeSlug: institutions.slug,
+        deliveryAddress: institutions.publicAddress,
+        homePhone: institutions.publicPhone,
+      })
+      .from(claims)
+      .innerJoin(wishes, eq(wishes.id, claims.wishId))
+      .innerJoin(children, eq(children.id, wishes.childId))
+      .innerJoin(institutions, eq(institutions.id, claims.institutionId))
+      .where(and(eq(claims.id, claimId), eq(claims.userId, userId)))
+      .get() ?? null
+  )
+}

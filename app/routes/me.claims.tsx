@@ -174,6 +174,11 @@ function ClaimCard({ claim, displayName }: { claim: MyClaim; displayName: string
           <p className="font-mono text-3xl font-bold tracking-wider text-stone-900" data-testid="reference-code">
             {claim.referenceCode}
           </p>
+          {active ? (
+            <Link to={`/me/claims/${claim.id}/label`} className="link text-sm">
+              打印包裹标签（含签收二维码）
+            </Link>
+          ) : null}
         </div>
       ) : null}
 

@@ -12,6 +12,8 @@ const publicPages = [
   { path: '/volunteer', heading: '志愿服务' },
   { path: '/needs', heading: '物资需求' },
   { path: '/disclosures', heading: '捐赠公示' },
+  { path: '/ledger', heading: '公开捐赠记录' },
+  { path: '/campaigns/binzhou-liuyi-runxin', heading: '六一「润心伴成长」' },
   { path: '/login', heading: '登录' },
   { path: '/register', heading: '注册' },
   { path: '/no-such-page', heading: '页面不存在', status: 404 },
@@ -55,6 +57,14 @@ test.describe('无障碍：登录后的页面', () => {
       { path: '/account', heading: '我的账号' },
       { path: '/staff/binzhou-fuliyuan', heading: '滨州市福利院' },
       { path: '/staff/binzhou-fuliyuan/members', heading: '滨州市福利院' },
+      { path: '/staff/binzhou-fuliyuan/children', heading: '滨州市福利院' },
+      { path: '/staff/binzhou-fuliyuan/children/new', heading: '滨州市福利院' },
+      { path: '/staff/binzhou-fuliyuan/wishes', heading: '滨州市福利院' },
+      { path: '/staff/binzhou-fuliyuan/wishes/new', heading: '滨州市福利院' },
+      { path: '/staff/binzhou-fuliyuan/campaigns', heading: '滨州市福利院' },
+      { path: '/staff/binzhou-fuliyuan/campaigns/new', heading: '滨州市福利院' },
+      { path: '/staff/binzhou-fuliyuan/receive', heading: '滨州市福利院' },
+      { path: '/staff/binzhou-fuliyuan/settings', heading: '滨州市福利院' },
     ]) {
       await test.step(path, async () => {
         const response = await page.goto(path)

@@ -112,6 +112,12 @@ describe('signing in', () => {
     expect(results.filter((r) => r.status === 429)).toHaveLength(6)
   })
 
+  test('successful sign-ins from a shared office address do not use up its limit', async () => {
+    const ip = '10.0.5.1'
+    const user = await createUser()
+    for (let i = 0; i < 35; i++) expect((await signIn(user.email!, TEST_PASSWORD, ip)).status).toBe(302)
+  })
+
   test('one address trying many accounts is limited too', async () => {
     const ip = '10.0.3.1'
     let last = { status: 0 }

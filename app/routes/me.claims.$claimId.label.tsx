@@ -1,0 +1,80 @@
+import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { Link, useLoaderData } from '@remix-run/react'
+import QRCode from 'qrcode'
+import { requireUser } from '~/auth/auth.server'
+import { getParcelLabel } from '~/claims/claims.server'
+import { GeneralErrorBoundary } from '~/components/error-boundary'
+import { pageMeta } from '~/utils/meta'
+import { publicOrigin } from '~/wishes/public.server'
+
+// A label the donor prints and sticks on the parcel. Its QR opens the home's 签收 page for this
+// reference code, so staff receive the gift with one scan.
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = requireUser(request)
+  const claimId = /^\d{1,12}$/.test(params.claimId ?? '') ? Number(params.claimId) : NaN
+  const label = getParcelLabel(user.id, claimId)
+  if (!label) throw new Response('Not Found', { status: 404 })
+  const receiveUrl = `${publicOrigin(request)}/staff/${label.homeSlug}/receive?code=${encodeURIComponent(label.referenceCode)}`
+  const qrSvg = await QRCode.toString(receiveUrl, { type: 'svg', errorCorrectionLevel: 'M', margin: 1 })
+  return { label, qrSvg }
+}
+
+export const meta: MetaFunction = () => [...pageMeta({ title: '包裹标签', description: '打印后贴在包裹上' }), { name: 'robots', content: 'noindex' }]
+
+const printCss = `
+@page { size: A6; margin: 6mm; }
+@media print {
+  body { background: #fff; }
+  body > header, body > footer, body > a[href="#main"], .no-print { display: none !important; }
+  main { max-width: none !important; padding: 0 !important; }
+  .parcel-label { border-width: 2px !important; box-shadow: none !important; }
+}
+`
+
+export default function ParcelLabelPage() {
+  const { label, qrSvg } = useLoaderData<typeof loader>()
+  return (
+    <div className="space-y-4">
+      <style>{printCss}</style>
+      <div className="no-print flex flex-wrap items-center gap-3">
+        <button type="button" className="btn-primary" onClick={() => window.print()}>
+          打印标签
+        </button>
+        <Link to="/me/claims" className="link">
+          返回我的认领
+        </Link>
+        <p className="w-full text-sm text-stone-700">打印后贴在包裹外侧（也可使用浏览器菜单中的“打印”）。没有打印机时，请在包裹上手写认领编号。</p>
+      </div>
+      <article className="parcel-label mx-auto max-w-sm space-y-3 rounded-xl border-4 border-dashed border-stone-800 bg-white p-5">
+        <p className="text-sm font-semibold text-stone-700">微暖 · 微心愿包裹</p>
+        <p>
+          <span className="block text-sm text-stone-700">收件机构</span>
+          <span className="text-lg font-semibold">{label.home}</span>
+        </p>
+        {label.deliveryAddress ? (
+          <p>
+            <span className="block text-sm text-stone-700">送达地址</span>
+            {label.deliveryAddress}
+            {label.homePhone ? `（${label.homePhone}）` : ''}
+          </p>
+        ) : null}
+        <p>
+          <span className="block text-sm text-stone-700">认领编号</span>
+          <span className="font-mono text-3xl font-bold tracking-wider" data-testid="label-code">
+            {label.referenceCode}
+          </span>
+        </p>
+        <p className="text-sm text-stone-800">
+          {label.pseudonym}的心愿：{label.title}
+          {label.quantity > 1 ? ` × ${label.quantity}` : ''}
+        </p>
+        <div className="flex items-center gap-3">
+          <div className="size-28 shrink-0 [&>svg]:size-full" role="img" aria-label="签收二维码" dangerouslySetInnerHTML={{ __html: qrSvg }} />
+          <p className="text-xs text-stone-700">机构工作人员扫码即可签收</p>
+        </div>
+      </article>
+    </div>
+  )
+}
+
+export { GeneralErrorBoundary as ErrorBoundary }
