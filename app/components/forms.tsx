@@ -21,28 +21,22 @@ type FieldProps = {
   className?: string
 }
 
-function describedBy(errorId: string, hintId: string, hasErrors: boolean, hasHint: boolean) {
-  return [hasErrors ? errorId : null, hasHint ? hintId : null].filter(Boolean).join(' ') || undefined
-}
+type ControlProps = { id: string; 'aria-invalid': true | undefined; 'aria-describedby': string | undefined }
 
-export function Field({ label, hint, errors, className, ...inputProps }: FieldProps & InputHTMLAttributes<HTMLInputElement>) {
+/** Label, hint and errors around one control, wired up with aria-invalid/aria-describedby. */
+function FieldShell({ id: givenId, label, hint, errors, className, children }: FieldProps & { id?: string; children: (control: ControlProps) => ReactNode }) {
   const fallbackId = useId()
-  const id = inputProps.id ?? fallbackId
+  const id = givenId ?? fallbackId
   const errorId = `${id}-error`
   const hintId = `${id}-hint`
   const hasErrors = Boolean(errors?.filter(Boolean).length)
+  const describedBy = [hasErrors ? errorId : null, hint ? hintId : null].filter(Boolean).join(' ') || undefined
   return (
     <div className={className}>
       <label htmlFor={id} className="mb-1 block text-sm font-medium text-stone-800">
         {label}
       </label>
-      <input
-        {...inputProps}
-        id={id}
-        className="input"
-        aria-invalid={hasErrors || undefined}
-        aria-describedby={describedBy(errorId, hintId, hasErrors, Boolean(hint))}
-      />
+      {children({ id, 'aria-invalid': hasErrors || undefined, 'aria-describedby': describedBy })}
       {hint ? (
         <p id={hintId} className="mt-1 text-sm text-stone-600">
           {hint}
@@ -53,37 +47,19 @@ export function Field({ label, hint, errors, className, ...inputProps }: FieldPr
   )
 }
 
-export function TextareaField({
-  label,
-  hint,
-  errors,
-  className,
-  ...props
-}: FieldProps & TextareaHTMLAttributes<HTMLTextAreaElement>) {
-  const fallbackId = useId()
-  const id = props.id ?? fallbackId
-  const errorId = `${id}-error`
-  const hintId = `${id}-hint`
-  const hasErrors = Boolean(errors?.filter(Boolean).length)
+export function Field({ label, hint, errors, className, ...inputProps }: FieldProps & InputHTMLAttributes<HTMLInputElement>) {
   return (
-    <div className={className}>
-      <label htmlFor={id} className="mb-1 block text-sm font-medium text-stone-800">
-        {label}
-      </label>
-      <textarea
-        {...props}
-        id={id}
-        className="input min-h-24"
-        aria-invalid={hasErrors || undefined}
-        aria-describedby={describedBy(errorId, hintId, hasErrors, Boolean(hint))}
-      />
-      {hint ? (
-        <p id={hintId} className="mt-1 text-sm text-stone-600">
-          {hint}
-        </p>
-      ) : null}
-      <ErrorList id={errorId} errors={errors} />
-    </div>
+    <FieldShell id={inputProps.id} label={label} hint={hint} errors={errors} className={className}>
+      {(control) => <input {...inputProps} {...control} className="input" />}
+    </FieldShell>
+  )
+}
+
+export function TextareaField({ label, hint, errors, className, ...props }: FieldProps & TextareaHTMLAttributes<HTMLTextAreaElement>) {
+  return (
+    <FieldShell id={props.id} label={label} hint={hint} errors={errors} className={className}>
+      {(control) => <textarea {...props} {...control} className="input min-h-24" />}
+    </FieldShell>
   )
 }
 
@@ -95,36 +71,18 @@ export function SelectField({
   options,
   ...props
 }: FieldProps & SelectHTMLAttributes<HTMLSelectElement> & { options: ReadonlyArray<{ value: string; label: string }> }) {
-  const fallbackId = useId()
-  const id = props.id ?? fallbackId
-  const errorId = `${id}-error`
-  const hintId = `${id}-hint`
-  const hasErrors = Boolean(errors?.filter(Boolean).length)
   return (
-    <div className={className}>
-      <label htmlFor={id} className="mb-1 block text-sm font-medium text-stone-800">
-        {label}
-      </label>
-      <select
-        {...props}
-        id={id}
-        className="input"
-        aria-invalid={hasErrors || undefined}
-        aria-describedby={describedBy(errorId, hintId, hasErrors, Boolean(hint))}
-      >
-        {options.map((o) => (
-          <option key={o.value} value={o.value}>
-            {o.label}
-          </option>
-        ))}
-      </select>
-      {hint ? (
-        <p id={hintId} className="mt-1 text-sm text-stone-600">
-          {hint}
-        </p>
-      ) : null}
-      <ErrorList id={errorId} errors={errors} />
-    </div>
+    <FieldShell id={props.id} label={label} hint={hint} errors={errors} className={className}>
+      {(control) => (
+        <select {...props} {...control} className="input">
+          {options.map((o) => (
+            <option key={o.value} value={o.value}>
+              {o.label}
+            </option>
+          ))}
+        </select>
+      )}
+    </FieldShell>
   )
 }
 

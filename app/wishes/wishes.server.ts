@@ -207,6 +207,23 @@ export function createWish(actor: Actor, institutionId: number, input: WishInput
   })
 }
 
+/** This home's wish, still open to edits (draft or published, nobody's active claim). */
+function editableWish(tx: Tx, institutionId: number, wishId: number, closedMessage: string) {
+  const wish = tx
+    .select()
+    .from(wishes)
+    .where(and(eq(wishes.id, wishId), eq(wishes.institutionId, institutionId)))
+    .get()
+  if (!wish) refuse('找不到该心愿')
+  const activeClaim = tx
+    .select({ id: claims.id })
+    .from(claims)
+    .where(and(eq(claims.wishId, wishId), eq(claims.status, 'active')))
+    .get()
+  if (activeClaim || !EDITABLE_STATUSES.includes(wish.status)) refuse(closedMessage)
+  return wish
+}
+
 /**
  * Edit a wish while it is a draft or published and nobody has claimed it. A published wish
  * stays public, so new text must pass the privacy check (fixed or confirmed) to be saved.
@@ -214,18 +231,7 @@ export function createWish(actor: Actor, institutionId: number, input: WishInput
  */
 export function updateWish(actor: Actor, institutionId: number, wishId: number, input: WishInput, confirmedFlags?: string[]): { ok: true; wish: Wish } | Refusal {
   return attempt(actor, (tx) => {
-    const current = tx
-      .select()
-      .from(wishes)
-      .where(and(eq(wishes.id, wishId), eq(wishes.institutionId, institutionId)))
-      .get()
-    if (!current) refuse('找不到该心愿')
-    const activeClaim = tx
-      .select({ id: claims.id })
-      .from(claims)
-      .where(and(eq(claims.wishId, wishId), eq(claims.status, 'active')))
-      .get()
-    if (activeClaim || !EDITABLE_STATUSES.includes(current.status)) refuse('该心愿已被认领或已结束，不能再修改')
+    const current = editableWish(tx, institutionId, wishId, '该心愿已被认领或已结束，不能再修改')
     const child = checkChildAndCampaign(tx, institutionId, input, current.campaignId)
     const values = wishValues(input)
     const flags = checkWishPrivacy(values, child)
@@ -349,18 +355,7 @@ export function withdrawWish(actor: Actor, institutionId: number, wishId: number
 /** Attach (or replace) a wish's image; the caller deletes the previous file after commit. */
 export function setWishImage(actor: Actor, institutionId: number, wishId: number, imageKey: string | null): { ok: true; previousKey: string | null } | Refusal {
   return attempt(actor, (tx) => {
-    const wish = tx
-      .select()
-      .from(wishes)
-      .where(and(eq(wishes.id, wishId), eq(wishes.institutionId, institutionId)))
-      .get()
-    if (!wish) refuse('找不到该心愿')
-    const activeClaim = tx
-      .select({ id: claims.id })
-      .from(claims)
-      .where(and(eq(claims.wishId, wishId), eq(claims.status, 'active')))
-      .get()
-    if (activeClaim || !EDITABLE_STATUSES.includes(wish.status)) refuse('该心愿已被认领或已结束，不能再更换图片')
+    const wish = editableWish(tx, institutionId, wishId, '该心愿已被认领或已结束，不能再更换图片')
     tx.update(wishes).set({ imageKey, updatedAt: now() }).where(eq(wishes.id, wishId)).run()
     return {
       result: { ok: true as const, previousKey: wish.imageKey },

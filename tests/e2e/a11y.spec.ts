@@ -52,6 +52,8 @@ test.describe('无障碍：公开页面', () => {
 
 test.describe('无障碍：登录后的页面', () => {
   test('account and staff console pages (manager)', async ({ page }, testInfo) => {
+    // Eleven pages, each scanned by axe: more than the default 30 s on this machine.
+    test.setTimeout(120_000)
     await signIn(page, demo.manager1.email)
     for (const { path, heading } of [
       { path: '/account', heading: '我的账号' },
