@@ -40,3 +40,17 @@ export const donationKinds = ['goods', 'money'] as const
 export const designations = ['wish', 'need', 'campaign', 'general'] as const
 
 export const donationChannels = ['wish_claim', 'need_pledge', 'desk', 'bank_transfer', 'online'] as const
+
+export const slotKinds = ['open_day', 'tutoring', 'camp', 'activity'] as const
+export type SlotKind = (typeof slotKinds)[number]
+export const slotStatuses = ['draft', 'published', 'cancelled'] as const
+export type SlotStatus = (typeof slotStatuses)[number]
+export const bookingKinds = ['individual', 'group'] as const
+// confirmed (checked in / out are timestamps on it) | waitlisted → offered → confirmed | cancelled | no_show
+export const bookingStatuses = ['confirmed', 'waitlisted', 'offered', 'cancelled', 'no_show'] as const
+export type BookingStatus = (typeof bookingStatuses)[number]
+export const qualificationKinds = ['special_education', 'preschool_education', 'psychology', 'rehabilitation', 'teacher_certificate', 'medical', 'social_work', 'other'] as const
+export type QualificationKind = (typeof qualificationKinds)[number]
+export const verificationStatuses = ['none', 'pending', 'verified', 'rejected'] as const
+export type VerificationStatus = (typeof verificationStatuses)[number]
+export const serviceSources = ['slot_booking', 'visit'] as const

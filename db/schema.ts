@@ -1,8 +1,9 @@
 import { sql } from 'drizzle-orm'
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core'
-import { institutionKinds, membershipRoles, genders, needCategories, wishStatuses, publicDisplays, claimStatuses, releaseReasons, waitlistStatuses, notificationChannels, notificationStatuses, donationKinds, designations, donationChannels } from './enums'
-export { institutionKinds, membershipRoles, genders, needCategories, wishStatuses, publicDisplays, claimStatuses, releaseReasons, waitlistStatuses, notificationChannels, notificationStatuses, donationKinds, designations, donationChannels } from './enums'
-export type { InstitutionKind, MembershipRole, NeedCategory, WishStatus, PublicDisplay } from './enums'
+import { institutionKinds, membershipRoles, genders, needCategories, wishStatuses, publicDisplays, claimStatuses, releaseReasons, waitlistStatuses, notificationChannels, notificationStatuses, donationKinds, designations, donationChannels, slotKinds, slotStatuses, bookingKinds, bookingStatuses, qualificationKinds, verificationStatuses, serviceSources } from './enums'
+export { institutionKinds, membershipRoles, genders, needCategories, wishStatuses, publicDisplays, claimStatuses, releaseReasons, waitlistStatuses, notificationChannels, notificationStatuses, donationKinds, designations, donationChannels, slotKinds, slotStatuses, bookingKinds, bookingStatuses, qualificationKinds, verificationStatuses, serviceSources } from './enums'
+export type { InstitutionKind, MembershipRole, NeedCategory, WishStatus, PublicDisplay, SlotKind, SlotStatus, BookingStatus, QualificationKind, VerificationStatus } from './enums'
+import type { QualificationKind } from './enums'
 
 // All times are UTC instants stored as integer milliseconds; the UI shows them in Asia/Shanghai.
 const createdAt = () =>
@@ -342,4 +343,160 @@ export const donations = sqliteTable(
     index('donations_donor_idx').on(t.donorUserId, t.id),
     index('donations_wish_idx').on(t.wishId),
   ],
+)
+
+// ---- 志愿服务 ------------------------------------------------------------------------------
+
+// A recurring series (e.g. 每月第二个周六 9:30–11:30) generates slots; editing it updates the
+// future slots that have no bookings.
+export const slotSeries = sqliteTable(
+  'slot_series',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    institutionId: integer('institution_id')
+      .notNull()
+      .references(() => institutions.id),
+    rrule: text('rrule').notNull(), // RFC 5545 RRULE, times in Asia/Shanghai wall-clock
+    durationMinutes: integer('duration_minutes').notNull(),
+    template: text('template', { mode: 'json' }).$type<Record<string, unknown>>().notNull(), // the slot fields every occurrence gets
+    createdBy: integer('created_by').references(() => users.id),
+    createdAt: createdAt(),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }),
+  },
+  (t) => [index('slot_series_institution_idx').on(t.institutionId)],
+)
+
+export const slots = sqliteTable(
+  'slots',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    institutionId: integer('institution_id')
+      .notNull()
+      .references(() => institutions.id),
+    seriesId: integer('series_id').references(() => slotSeries.id),
+    kind: text('kind', { enum: slotKinds }).notNull(),
+    title: text('title').notNull(),
+    description: text('description').notNull().default(''),
+    location: text('location').notNull().default(''),
+    startsAt: integer('starts_at', { mode: 'timestamp_ms' }).notNull(),
+    endsAt: integer('ends_at', { mode: 'timestamp_ms' }).notNull(),
+    capacity: integer('capacity').notNull(), // people
+    opensAt: integer('opens_at', { mode: 'timestamp_ms' }), // booking window; null = open now
+    closesAt: integer('closes_at', { mode: 'timestamp_ms' }), // null = until the start
+    allowGroups: integer('allow_groups', { mode: 'boolean' }).notNull().default(true),
+    groupMinDaysAhead: integer('group_min_days_ahead').notNull().default(0),
+    groupMaxSize: integer('group_max_size').notNull().default(20),
+    cancelCutoffHours: integer('cancel_cutoff_hours').notNull().default(24),
+    offerHoldHours: integer('offer_hold_hours').notNull().default(12),
+    minAge: integer('min_age'),
+    requiredQualifications: text('required_qualifications', { mode: 'json' }).$type<QualificationKind[]>().notNull().default([]),
+    requiresBackgroundCheck: integer('requires_background_check', { mode: 'boolean' }).notNull().default(false),
+    status: text('status', { enum: slotStatuses }).notNull().default('draft'),
+    createdAt: createdAt(),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }),
+  },
+  (t) => [
+    index('slots_public_idx').on(t.status, t.startsAt, t.id),
+    index('slots_institution_idx').on(t.institutionId, t.startsAt),
+    index('slots_series_idx').on(t.seriesId),
+  ],
+)
+
+export const bookings = sqliteTable(
+  'bookings',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    slotId: integer('slot_id')
+      .notNull()
+      .references(() => slots.id),
+    institutionId: integer('institution_id')
+      .notNull()
+      .references(() => institutions.id),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id),
+    kind: text('kind', { enum: bookingKinds }).notNull(),
+    partySize: integer('party_size').notNull().default(1),
+    organisation: text('organisation'), // groups
+    contactName: text('contact_name').notNull(),
+    contactPhone: text('contact_phone').notNull(), // private to the home's staff
+    attendeeNames: text('attendee_names').notNull().default(''),
+    status: text('status', { enum: bookingStatuses }).notNull(),
+    code: text('code').notNull().unique(), // short code on the 来访接待单
+    offerExpiresAt: integer('offer_expires_at', { mode: 'timestamp_ms' }),
+    confirmedAt: integer('confirmed_at', { mode: 'timestamp_ms' }),
+    checkedInAt: integer('checked_in_at', { mode: 'timestamp_ms' }),
+    checkedInCount: integer('checked_in_count'),
+    checkedOutAt: integer('checked_out_at', { mode: 'timestamp_ms' }),
+    cancelledAt: integer('cancelled_at', { mode: 'timestamp_ms' }),
+    cancelReason: text('cancel_reason'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    // One live booking per member per slot.
+    uniqueIndex('bookings_one_live_per_member').on(t.slotId, t.userId).where(sql`status IN ('confirmed', 'waitlisted', 'offered')`),
+    index('bookings_slot_status_idx').on(t.slotId, t.status, t.id),
+    index('bookings_user_idx').on(t.userId, t.id),
+  ],
+)
+
+// 志愿者: real name and phone are private to staff of homes the volunteer booked with.
+export const volunteerProfiles = sqliteTable('volunteer_profiles', {
+  userId: integer('user_id')
+    .primaryKey()
+    .references(() => users.id),
+  realName: text('real_name').notNull(),
+  phone: text('phone').notNull(),
+  birthDate: text('birth_date'), // YYYY-MM-DD, for minimum-age slots
+  backgroundCheckStatus: text('background_check_status', { enum: verificationStatuses }).notNull().default('none'),
+  backgroundCheckEvidence: text('background_check_evidence').notNull().default(''),
+  backgroundCheckVerifiedBy: integer('background_check_verified_by').references(() => users.id),
+  backgroundCheckVerifiedAt: integer('background_check_verified_at', { mode: 'timestamp_ms' }),
+  backgroundCheckInstitutionId: integer('background_check_institution_id').references(() => institutions.id),
+  backgroundCheckExpiresAt: integer('background_check_expires_at', { mode: 'timestamp_ms' }),
+  backgroundCheckNote: text('background_check_note'),
+  createdAt: createdAt(),
+  updatedAt: integer('updated_at', { mode: 'timestamp_ms' }),
+})
+
+export const volunteerQualifications = sqliteTable(
+  'volunteer_qualifications',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id),
+    kind: text('kind', { enum: qualificationKinds }).notNull(),
+    evidence: text('evidence').notNull(), // what proves it (certificate name and number, issuer)
+    status: text('status', { enum: verificationStatuses }).notNull().default('pending'),
+    verifiedBy: integer('verified_by').references(() => users.id),
+    verifiedAt: integer('verified_at', { mode: 'timestamp_ms' }),
+    institutionId: integer('institution_id').references(() => institutions.id), // the home that verified
+    note: text('note'),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('volunteer_qualifications_user_kind').on(t.userId, t.kind), index('volunteer_qualifications_user_idx').on(t.userId)],
+)
+
+// 志愿时长: one row per person per served item (a checked-in booking now, visits later).
+export const serviceRecords = sqliteTable(
+  'service_records',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id),
+    institutionId: integer('institution_id')
+      .notNull()
+      .references(() => institutions.id),
+    source: text('source', { enum: serviceSources }).notNull(),
+    sourceId: integer('source_id').notNull(),
+    description: text('description').notNull(),
+    startedAt: integer('started_at', { mode: 'timestamp_ms' }).notNull(),
+    endedAt: integer('ended_at', { mode: 'timestamp_ms' }).notNull(),
+    minutes: integer('minutes').notNull(),
+    createdAt: createdAt(),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }),
+  },
+  (t) => [uniqueIndex('service_records_source_unique').on(t.source, t.sourceId, t.userId), index('service_records_user_idx').on(t.userId, t.startedAt)],
 )
