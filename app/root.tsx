@@ -38,7 +38,7 @@ function Header() {
         <Link to="/" className="text-xl font-bold text-brand-700" aria-label="微暖 首页">
           微暖
         </Link>
-        <div className="ml-auto flex items-center gap-3 text-sm">
+        <div className="ml-auto flex flex-wrap items-center justify-end gap-x-3 gap-y-1 text-sm">
           {user ? (
             <>
               {data.hasStaffConsole ? (
@@ -53,6 +53,9 @@ function Header() {
               ) : null}
               <Link to="/me/claims" className="link">
                 我的认领
+              </Link>
+              <Link to="/me/bookings" className="link">
+                我的预约
               </Link>
               <Link to="/account" className="font-medium text-stone-800" data-testid="current-user">
                 {user.displayName}

@@ -23,6 +23,8 @@ export default function StaffConsole() {
     { to: `${base}/wishes`, label: '微心愿', end: false },
     { to: `${base}/campaigns`, label: '活动', end: false },
     { to: `${base}/receive`, label: '签收', end: false },
+    { to: `${base}/slots`, label: '志愿活动', end: false },
+    { to: `${base}/volunteers`, label: '志愿者', end: false },
     ...(role === 'manager' ? [{ to: `${base}/members`, label: '成员', end: false }, { to: `${base}/settings`, label: '设置', end: false }] : []),
   ]
   return (
