@@ -22,7 +22,7 @@ import {
   type ClaimForReceiving,
 } from '~/wishes/delivery.server'
 
-export const meta: MetaFunction = () => pageMeta({ title: '签收', description: '按参考编号签收心愿礼物' })
+export const meta: MetaFunction = () => pageMeta({ title: '签收', description: '按认领编号签收心愿礼物' })
 
 const claimStatusLabels = { active: '进行中', delivered: '已签收', released: '已释放' } as const
 const releaseReasonLabels = { deadline: '超过期限', cancelled: '捐赠人取消', withdrawn: '心愿已撤回' } as const
@@ -144,7 +144,7 @@ function MatchedClaim({ claim }: { claim: ClaimOnPage }) {
   return (
     <section aria-labelledby="match-title" className="card space-y-4" data-testid="matched-claim">
       <h2 id="match-title" className="text-lg font-semibold">
-        参考编号 <span className="font-mono">{claim.referenceCode}</span>
+        认领编号 <span className="font-mono">{claim.referenceCode}</span>
       </h2>
       <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1.5 text-sm">
         <Detail label="心愿">
@@ -235,7 +235,7 @@ function ClaimList({ title, id, claims, empty, when }: { title: string; id: stri
           {claims.map((c) => (
             <li key={c.claimId} className="card text-sm">
               <div className="flex flex-wrap items-center justify-between gap-2">
-                <Link to={`?code=${encodeURIComponent(c.referenceCode)}`} className="link font-mono" aria-label={`查看参考编号 ${c.referenceCode}`}>
+                <Link to={`?code=${encodeURIComponent(c.referenceCode)}`} className="link font-mono" aria-label={`查看认领编号 ${c.referenceCode}`}>
                   {c.referenceCode}
                 </Link>
                 <span className="text-stone-700">{when(c)}</span>
@@ -267,7 +267,7 @@ export default function ReceivePage() {
         </h2>
         <Form method="get" className="space-y-2">
           <Field
-            label="参考编号"
+            label="认领编号"
             name="code"
             defaultValue={code}
             autoComplete="off"
@@ -296,7 +296,7 @@ export default function ReceivePage() {
 
       {code && !match ? (
         <p role="alert" className="rounded-lg border border-red-300 bg-red-50 p-3 text-sm text-red-900">
-          未找到参考编号为 <span className="font-mono">{code}</span> 的认领。请核对包裹上的编号；只能签收寄往本机构的包裹。
+          未找到认领编号为 <span className="font-mono">{code}</span> 的认领。请核对包裹上的编号；只能签收寄往本机构的包裹。
         </p>
       ) : null}
       {match ? <MatchedClaim key={match.claimId} claim={match} /> : null}

@@ -114,7 +114,7 @@ export default function WishPage() {
             认领后 <strong>{home.claimBuyDays} 天内</strong>购买，并在“我的认领”中标记“已购买”。
           </li>
           <li>
-            认领后 <strong>{home.claimDeliverDays} 天内</strong>寄送或送到机构，请在包裹上写明“我的认领”中的<strong>参考编号</strong>，方便机构核对。
+            认领后 <strong>{home.claimDeliverDays} 天内</strong>寄送或送到机构，请在包裹上写明“我的认领”中的<strong>认领编号</strong>，方便机构核对。
           </li>
           <li>机构收到后登记入账，在捐赠公示中生成一条记录，再把礼物交给孩子。</li>
         </ol>
