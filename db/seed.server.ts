@@ -1,7 +1,9 @@
-import { and, eq } from 'drizzle-orm'
+import { and, eq, sql } from 'drizzle-orm'
 import type { DB } from './client.server'
-import { campaignInstitutions, campaigns, children, institutions, memberships, users, wishes, type InstitutionKind, type MembershipRole } from './schema'
+import { campaignInstitutions, campaigns, children, institutions, memberships, slotSeries, slots, users, wishes, type InstitutionKind, type MembershipRole } from './schema'
 import { hashPassword } from '~/auth/password.server'
+import { shanghaiParts, shanghaiToUtc } from '~/slots/labels'
+import { buildRrule, generateSeriesSlots, type SeriesTemplate } from '~/slots/series.server'
 
 // Demo data drawn from the product brief. Idempotent: rows are matched by slug or email and
 // only missing ones are inserted, so the seed can be rerun safely.
@@ -132,6 +134,7 @@ export async function seedDemoData(db: DB): Promise<{ institutions: number; acco
     }
   }
   seedDemoWishes(db)
+  seedDemoSlots(db)
   return { institutions: createdInstitutions, accounts: createdAccounts }
 }
 
@@ -230,4 +233,111 @@ function seedDemoWishes(db: DB): void {
       })
       .run()
   })
+}
+
+// ---- 志愿服务 demo: an open-day series, a tutoring series, a summer camp ---------------------
+// Series are matched by home + title and (re)generated six months ahead; the camp by home + title.
+
+const demoSeries: Array<{ home: string; template: Omit<SeriesTemplate, 'firstDate' | 'untilDate'> }> = [
+  {
+    home: 'binzhou-fuliyuan',
+    template: {
+      kind: 'open_day',
+      title: '社会开放日',
+      description: '每月第二个周六为社会开放日，欢迎爱心人士和志愿者走进福利院，参观开放区域、陪孩子们做游戏。团体来访请至少提前 3 天预约；来访者凭来访接待单进入开放区域。',
+      location: '滨州市福利院一楼开放区域',
+      capacity: 40,
+      allowGroups: true,
+      groupMinDaysAhead: 3,
+      groupMaxSize: 15,
+      cancelCutoffHours: 24,
+      offerHoldHours: 12,
+      minAge: null,
+      requiredQualifications: [],
+      requiresBackgroundCheck: false,
+      opensDaysBefore: null,
+      closesHoursBefore: null,
+      status: 'published',
+      recurrence: 'monthly_2nd_saturday',
+      weekday: 6,
+      startTime: '09:30',
+      endTime: '11:30',
+    },
+  },
+  {
+    home: 'kaifeng-sos',
+    template: {
+      kind: 'tutoring',
+      title: '周六学业辅导',
+      description: '为学业困难的孩子一对一辅导作业和阅读。需与儿童密切接触：须通过背景核验，并具备教师资格。',
+      location: '开封SOS儿童村 学习室',
+      capacity: 6,
+      allowGroups: false,
+      groupMinDaysAhead: 0,
+      groupMaxSize: 2,
+      cancelCutoffHours: 24,
+      offerHoldHours: 12,
+      minAge: 18,
+      requiredQualifications: ['teacher_certificate'],
+      requiresBackgroundCheck: true,
+      opensDaysBefore: null,
+      closesHoursBefore: null,
+      status: 'published',
+      recurrence: 'weekly',
+      weekday: 6,
+      startTime: '14:00',
+      endTime: '16:00',
+    },
+  },
+]
+
+function seedDemoSlots(db: DB): void {
+  const at = new Date()
+  const today = shanghaiParts(at)
+  const homeId = (slug: string) => db.select({ id: institutions.id }).from(institutions).where(eq(institutions.slug, slug)).get()?.id
+  for (const demo of demoSeries) {
+    const institutionId = homeId(demo.home)
+    if (!institutionId) continue
+    db.transaction((tx) => {
+      let series = tx
+        .select()
+        .from(slotSeries)
+        .where(and(eq(slotSeries.institutionId, institutionId), sql`json_extract(${slotSeries.template}, '$.title') = ${demo.template.title}`))
+        .get()
+      if (!series) {
+        const template: SeriesTemplate = { ...demo.template, firstDate: today.date, untilDate: null }
+        const [sh, sm] = template.startTime.split(':').map(Number) as [number, number]
+        const [eh, em] = template.endTime.split(':').map(Number) as [number, number]
+        series = tx
+          .insert(slotSeries)
+          .values({ institutionId, rrule: buildRrule(template), durationMinutes: eh * 60 + em - (sh * 60 + sm), template })
+          .returning()
+          .get()
+      }
+      generateSeriesSlots(tx, series, at)
+    })
+  }
+  // 普特融合夏令营 next July: a camp whose places went in under half a day.
+  const camp = homeId('liaocheng-jiayin')
+  const title = '普特融合夏令营'
+  if (camp && !db.select({ id: slots.id }).from(slots).where(and(eq(slots.institutionId, camp), eq(slots.title, title))).get()) {
+    const year = today.month >= 7 ? today.year + 1 : today.year
+    db.insert(slots)
+      .values({
+        institutionId: camp,
+        kind: 'camp',
+        title,
+        description: '普通儿童与特殊需要儿童一起参加的五天融合夏令营：手工、音乐、户外游戏和分享会。去年的名额不到半天就约满了，请尽早预约；满员后可加入候补。',
+        location: '聊城市东昌府区（演示地址）',
+        startsAt: shanghaiToUtc(`${year}-07-12`, '09:00'),
+        endsAt: shanghaiToUtc(`${year}-07-16`, '16:00'),
+        capacity: 30,
+        allowGroups: true,
+        groupMinDaysAhead: 0,
+        groupMaxSize: 3,
+        cancelCutoffHours: 72,
+        status: 'published',
+      })
+      .run()
+  }
 }

@@ -1,0 +1,123 @@
+import type { QualificationKind, SlotStatus } from '~db/enums'
+import { qualificationLabels } from '~/volunteers/labels'
+
+// Browser-safe helpers for slots: Asia/Shanghai wall-clock conversion (UTC+8, no DST since
+// 1991) and the words the pages use. No zod and no server imports here.
+
+export const SHANGHAI_OFFSET_MS = 8 * 3600_000
+
+export const slotStatusLabels: Record<SlotStatus, string> = {
+  draft: '草稿',
+  published: '已发布',
+  cancelled: '已取消',
+}
+
+/** 'YYYY-MM-DD' + 'HH:MM' in Asia/Shanghai → the UTC instant. */
+export function shanghaiToUtc(date: string, time = '00:00'): Date {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number]
+  const [hh, mm] = time.split(':').map(Number) as [number, number]
+  return new Date(Date.UTC(y, m - 1, d, hh, mm) - SHANGHAI_OFFSET_MS)
+}
+
+/** 'YYYY-MM-DDTHH:MM' (a datetime-local value, read as Asia/Shanghai) → the UTC instant. */
+export function shanghaiLocalToUtc(value: string): Date {
+  const [date, time] = value.split('T') as [string, string | undefined]
+  return shanghaiToUtc(date, time ?? '00:00')
+}
+
+/** The Asia/Shanghai calendar date and wall-clock time of an instant. */
+export function shanghaiParts(at: Date | string | number): { date: string; time: string; year: number; month: number; day: number; weekday: number } {
+  const local = new Date(new Date(at).getTime() + SHANGHAI_OFFSET_MS)
+  const year = local.getUTCFullYear()
+  const month = local.getUTCMonth() + 1
+  const day = local.getUTCDate()
+  const pad = (n: number) => String(n).padStart(2, '0')
+  return {
+    date: `${year}-${pad(month)}-${pad(day)}`,
+    time: `${pad(local.getUTCHours())}:${pad(local.getUTCMinutes())}`,
+    year,
+    month,
+    day,
+    weekday: local.getUTCDay(),
+  }
+}
+
+/** A datetime-local input value in Asia/Shanghai, or '' for none. */
+export function toShanghaiLocalInput(at: Date | string | number | null | undefined): string {
+  if (at == null) return ''
+  const p = shanghaiParts(at)
+  return `${p.date}T${p.time}`
+}
+
+export const weekdayLabels = ['周日', '周一', '周二', '周三', '周四', '周五', '周六'] as const
+
+/** "2026年12月12日（周六）09:30–11:30"; a slot over several days shows both ends. */
+export function formatSlotTime(startsAt: Date | string | number, endsAt: Date | string | number): string {
+  const s = shanghaiParts(startsAt)
+  const e = shanghaiParts(endsAt)
+  const day = (p: ReturnType<typeof shanghaiParts>) => `${p.year}年${p.month}月${p.day}日（${weekdayLabels[p.weekday]}）`
+  return s.date === e.date ? `${day(s)}${s.time}–${e.time}` : `${day(s)}${s.time} 至 ${day(e)}${e.time}`
+}
+
+/** "剩余 12 / 40", or 已满 when nothing is left. */
+export function remainingLabel(remaining: number, capacity: number): string {
+  return remaining > 0 ? `剩余 ${remaining} / ${capacity}` : '已满，可候补'
+}
+
+export type RequirementFields = {
+  minAge: number | null
+  requiredQualifications: readonly QualificationKind[]
+  requiresBackgroundCheck: boolean
+}
+
+/** What a volunteer must meet to book, in words (rule 5); empty when anyone may book. */
+export function requirementWords(slot: RequirementFields): string[] {
+  const words: string[] = []
+  if (slot.minAge != null) words.push(`活动当天须年满 ${slot.minAge} 岁`)
+  if (slot.requiresBackgroundCheck) words.push('需与儿童密切接触：须提交无犯罪记录等背景核验材料，并经机构核验通过')
+  for (const q of slot.requiredQualifications) words.push(`须具备经机构核验的「${qualificationLabels[q]}」资质`)
+  return words
+}
+
+export type GroupRuleFields = { allowGroups: boolean; groupMinDaysAhead: number; groupMaxSize: number }
+
+export function groupRuleWords(slot: GroupRuleFields): string {
+  if (!slot.allowGroups) return '仅接受个人预约，不接受团体预约'
+  const ahead = slot.groupMinDaysAhead > 0 ? `须至少提前 ${slot.groupMinDaysAhead} 天预约，` : ''
+  return `接受团体预约：${ahead}每个团体最多 ${slot.groupMaxSize} 人`
+}
+
+export function cancelCutoffWords(hours: number): string {
+  if (hours <= 0) return '活动开始前均可自行取消预约'
+  if (hours % 24 === 0) return `活动开始前 ${hours / 24} 天（${hours} 小时）以前可自行取消；之后请直接联系机构`
+  return `活动开始前 ${hours} 小时以前可自行取消；之后请直接联系机构`
+}
+
+// Recurrence choices offered by the series form; each maps to an RRULE.
+export const recurrenceKinds = ['monthly_2nd_saturday', 'weekly', 'biweekly'] as const
+export type RecurrenceKind = (typeof recurrenceKinds)[number]
+
+export const recurrenceLabels: Record<RecurrenceKind, string> = {
+  monthly_2nd_saturday: '每月第二个周六',
+  weekly: '每周',
+  biweekly: '每两周',
+}
+
+/** RRULE weekday codes, indexed like Date#getDay (0 = Sunday). */
+export const rruleWeekdays = ['SU', 'MO', 'TU', 'WE', 'TH', 'FR', 'SA'] as const
+
+/** The open-day preset the series form offers (社会开放日, PRODUCT.md). */
+export const OPEN_DAY_PRESET = {
+  label: '每月第二个周六 9:30–11:30，40 人',
+  kind: 'open_day',
+  title: '社会开放日',
+  description: '每月第二个周六为社会开放日，欢迎爱心人士和志愿者走进福利院。团体来访请提前预约；来访者凭来访接待单进入开放区域。',
+  recurrence: 'monthly_2nd_saturday',
+  startTime: '09:30',
+  endTime: '11:30',
+  capacity: 40,
+  allowGroups: true,
+  groupMinDaysAhead: 3,
+  groupMaxSize: 15,
+  cancelCutoffHours: 24,
+} as const
