@@ -1,0 +1,97 @@
+import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { Link, useLoaderData } from '@remix-run/react'
+import QRCode from 'qrcode'
+import { requireUser } from '~/auth/auth.server'
+import { checkinPath, getBookingSlip } from '~/bookings/bookings.server'
+import { GeneralErrorBoundary } from '~/components/error-boundary'
+import { formatDateTime } from '~/utils/format'
+import { pageMeta } from '~/utils/meta'
+import { slotKindLabels } from '~/volunteers/labels'
+import { publicOrigin } from '~/wishes/public.server'
+
+// 来访接待单: the slip that admits a confirmed booking. Its QR opens the home's check-in page
+// for this booking's code, so staff check the party in with one scan. Owner only.
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = requireUser(request)
+  const bookingId = /^\d{1,12}$/.test(params.id ?? '') ? Number(params.id) : NaN
+  const slip = Number.isSafeInteger(bookingId) ? getBookingSlip(user.id, bookingId) : null
+  if (!slip) throw new Response('Not Found', { status: 404 })
+  const checkinUrl = `${publicOrigin(request)}${checkinPath(slip)}`
+  const qrSvg = await QRCode.toString(checkinUrl, { type: 'svg', errorCorrectionLevel: 'M', margin: 1 })
+  return { slip, qrSvg }
+}
+
+export const meta: MetaFunction = () => [...pageMeta({ title: '来访接待单', description: '入场时出示给机构工作人员' }), { name: 'robots', content: 'noindex' }]
+
+const printCss = `
+@page { size: A5; margin: 8mm; }
+@media print {
+  body { background: #fff; }
+  body > header, body > footer, body > a[href="#main"], .no-print { display: none !important; }
+  main { max-width: none !important; padding: 0 !important; }
+  .reception-slip { border-width: 2px !important; box-shadow: none !important; }
+}
+`
+
+export default function ReceptionSlipPage() {
+  const { slip, qrSvg } = useLoaderData<typeof loader>()
+  return (
+    <div className="space-y-4">
+      <style>{printCss}</style>
+      <div className="no-print flex flex-wrap items-center gap-3">
+        <button type="button" className="btn-primary" onClick={() => window.print()}>
+          打印接待单
+        </button>
+        <Link to={`/me/bookings#booking-${slip.id}`} className="link">
+          返回我的预约
+        </Link>
+        <p className="w-full text-sm text-stone-700">入场时请向工作人员出示本页（手机出示或打印均可）。</p>
+      </div>
+      <article aria-labelledby="slip-title" className="reception-slip mx-auto max-w-md space-y-4 rounded-xl border-2 border-stone-800 bg-white p-5">
+        <div>
+          <p className="text-sm font-semibold text-stone-700">微暖 · {slotKindLabels[slip.slotKind]}</p>
+          <h1 id="slip-title" className="text-2xl font-bold">
+            来访接待单
+          </h1>
+        </div>
+        <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-2">
+          <dt className="text-stone-700">机构</dt>
+          <dd className="font-semibold">{slip.home}</dd>
+          <dt className="text-stone-700">活动</dt>
+          <dd>{slip.title}</dd>
+          <dt className="text-stone-700">时间</dt>
+          <dd>
+            {formatDateTime(slip.startsAt)} – {formatDateTime(slip.endsAt)}
+          </dd>
+          <dt className="text-stone-700">地点</dt>
+          <dd>{slip.location || slip.homeAddress || slip.home}</dd>
+          <dt className="text-stone-700">来访人数</dt>
+          <dd>
+            {slip.kind === 'group' && slip.organisation ? `${slip.organisation} · ` : ''}
+            {slip.partySize} 人
+          </dd>
+          <dt className="text-stone-700">联系人</dt>
+          <dd>{slip.contactName}</dd>
+          {slip.homePhone ? (
+            <>
+              <dt className="text-stone-700">机构电话</dt>
+              <dd>{slip.homePhone}</dd>
+            </>
+          ) : null}
+        </dl>
+        <div className="flex items-center gap-4 border-t border-stone-300 pt-4">
+          <div className="size-32 shrink-0 [&>svg]:size-full" role="img" aria-label="签到二维码" dangerouslySetInnerHTML={{ __html: qrSvg }} />
+          <p>
+            <span className="block text-sm text-stone-700">预约码</span>
+            <span className="font-mono text-4xl font-bold tracking-widest" data-testid="slip-code">
+              {slip.code}
+            </span>
+            <span className="mt-1 block text-xs text-stone-700">工作人员扫码或输入预约码签到</span>
+          </p>
+        </div>
+      </article>
+    </div>
+  )
+}
+
+export { GeneralErrorBoundary as ErrorBoundary }

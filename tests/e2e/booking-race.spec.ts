@@ -1,0 +1,96 @@
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import Database from 'better-sqlite3'
+import { expect, test, type APIRequestContext } from '@playwright/test'
+import { uniquePhone } from './utils'
+
+// PRODUCT.md rule 4 through the real server: 120 members press 确认预约 on a 20-place slot in
+// the same instant. Exactly 20 are confirmed, the other 100 are waitlisted, nobody is lost and
+// the slot is never overbooked.
+
+const MEMBERS = 120
+const CAPACITY = 20
+const DAY = 24 * 60 * 60 * 1000
+const root = fileURLToPath(new URL('../..', import.meta.url))
+const dbFile = path.join(root, `tests/.tmp/e2e-${process.env.E2E_PORT ?? 3100}.db`)
+
+function publishSlot(title: string): number {
+  const db = new Database(dbFile)
+  db.pragma('busy_timeout = 5000')
+  try {
+    const home = db.prepare("SELECT id FROM institutions WHERE slug = 'binzhou-fuliyuan'").get() as { id: number }
+    const startsAt = Date.now() + 14 * DAY
+    return (
+      db
+        .prepare(
+          "INSERT INTO slots (institution_id, kind, title, location, starts_at, ends_at, capacity, status) VALUES (?, 'activity', ?, '福利院操场', ?, ?, ?, 'published') RETURNING id",
+        )
+        .get(home.id, title, startsAt, startsAt + 3 * 60 * 60 * 1000, CAPACITY) as { id: number }
+    ).id
+  } finally {
+    db.close()
+  }
+}
+
+type Row = { id: number; user_id: number; status: string; party_size: number; contact_name: string }
+
+function bookingsOf(slotId: number): Row[] {
+  const db = new Database(dbFile, { readonly: true })
+  try {
+    return db.prepare('SELECT id, user_id, status, party_size, contact_name FROM bookings WHERE slot_id = ? ORDER BY id').all(slotId) as Row[]
+  } finally {
+    db.close()
+  }
+}
+
+test(`of ${MEMBERS} simultaneous bookings on a ${CAPACITY}-place slot exactly ${CAPACITY} are confirmed and the rest waitlisted`, async ({ playwright, baseURL }) => {
+  test.setTimeout(240_000)
+  const slotId = publishSlot(`夏令营报名 ${Math.random().toString(36).slice(2, 7)}`)
+
+  // Each member has a cookie jar of their own; Origin satisfies the server's CSRF check.
+  // Connection: close gives every request a fresh socket, like separate phones: a kept-alive
+  // socket the server has just closed as idle would otherwise fail the burst with ECONNRESET
+  // on a busy machine.
+  const members: APIRequestContext[] = []
+  for (let i = 0; i < MEMBERS; i++) {
+    const member = await playwright.request.newContext({ baseURL, extraHTTPHeaders: { Origin: baseURL!, Connection: 'close' } })
+    const registered = await member.post('/register', {
+      form: { identifier: uniquePhone(), displayName: `抢位${i}`, password: 'warm-hearts-2026', confirmPassword: 'warm-hearts-2026', redirectTo: '/' },
+      maxRedirects: 0,
+    })
+    expect(registered.status(), await registered.text()).toBe(302)
+    members.push(member)
+  }
+
+  // Everyone opens the form, then presses 确认预约 at once.
+  const forms = await Promise.all(members.map((member) => member.get(`/volunteer/slots/${slotId}/book`)))
+  for (const form of forms) expect(form.status()).toBe(200)
+
+  const responses = await Promise.all(
+    members.map((member, i) =>
+      member.post(`/volunteer/slots/${slotId}/book`, {
+        form: { kind: 'individual', contactName: `抢位${i}`, contactPhone: uniquePhone() },
+        maxRedirects: 0,
+      }),
+    ),
+  )
+
+  for (const res of responses) {
+    expect(res.status()).toBe(302)
+    expect(res.headers()['location']).toMatch(/^\/me\/bookings#booking-\d+$/)
+  }
+  const rows = bookingsOf(slotId)
+  expect(rows).toHaveLength(MEMBERS)
+  expect(new Set(rows.map((r) => r.user_id)).size).toBe(MEMBERS)
+  const confirmed = rows.filter((r) => r.status === 'confirmed')
+  expect(confirmed).toHaveLength(CAPACITY)
+  expect(confirmed.reduce((sum, r) => sum + r.party_size, 0)).toBe(CAPACITY)
+  expect(rows.filter((r) => r.status === 'waitlisted')).toHaveLength(MEMBERS - CAPACITY)
+
+  // The last in line sees their place on 我的预约.
+  const last = rows.filter((r) => r.status === 'waitlisted').at(-1)!
+  const page = await members[Number(last.contact_name.replace('抢位', ''))]!.get('/me/bookings')
+  expect(await page.text()).toContain(`候补第 ${MEMBERS - CAPACITY} 位`)
+
+  await Promise.all(members.map((m) => m.dispose()))
+})

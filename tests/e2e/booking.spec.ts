@@ -1,0 +1,117 @@
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import Database from 'better-sqlite3'
+import { expect, test } from '@playwright/test'
+import { expectNoSeriousA11yViolations, signIn, waitForHydration } from './utils'
+
+// A volunteer on a phone books a place on an open day of 滨州市福利院, finds it on 我的预约 and
+// opens the 来访接待单 with its check-in QR code. The slot is written straight into this run's
+// database (tests/e2e/serve.sh names it after the port), so the story does not depend on the
+// demo seed or on slots other specs book meanwhile.
+
+const VOLUNTEER_EMAIL = 'volunteer@weinuan.example'
+const root = fileURLToPath(new URL('../..', import.meta.url))
+const dbFile = path.join(root, `tests/.tmp/e2e-${process.env.E2E_PORT ?? 3100}.db`)
+const DAY = 24 * 60 * 60 * 1000
+
+/** A published open day three weeks from now, 9:30–11:30 in Shanghai, with 40 places. */
+function publishOpenDay(title: string): { id: number; homeSlug: string } {
+  const db = new Database(dbFile)
+  db.pragma('busy_timeout = 5000')
+  try {
+    const home = db.prepare("SELECT id, slug FROM institutions WHERE slug = 'binzhou-fuliyuan'").get() as { id: number; slug: string }
+    const day = new Date(Date.now() + 21 * DAY)
+    const startsAt = Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate(), 1, 30)
+    const row = db
+      .prepare(
+        "INSERT INTO slots (institution_id, kind, title, description, location, starts_at, ends_at, capacity, status) VALUES (?, 'open_day', ?, '参观开放区域，与孩子们一起做手工。', '福利院一楼活动室', ?, ?, 40, 'published') RETURNING id",
+      )
+      .get(home.id, title, startsAt, startsAt + 2 * 60 * 60 * 1000) as { id: number }
+    return { id: row.id, homeSlug: home.slug }
+  } finally {
+    db.close()
+  }
+}
+
+test.use({ viewport: { width: 390, height: 844 } })
+
+test('a volunteer books an open day on a phone, sees it on 我的预约 and opens the 来访接待单 with its QR code', async ({ page }, testInfo) => {
+  const title = `社会开放日 ${Math.random().toString(36).slice(2, 7)}`
+  const slot = publishOpenDay(title)
+
+  await signIn(page, VOLUNTEER_EMAIL)
+  await page.goto(`/volunteer/slots/${slot.id}/book`)
+  await expect(page.getByRole('heading', { level: 1, name: `预约：${title}` })).toBeVisible()
+  await expect(page.getByTestId('remaining-places')).toHaveText('剩余 40 / 40')
+  await expectNoSeriousA11yViolations(page, testInfo, 'booking-form')
+
+  await waitForHydration(page)
+  await expect(page.getByLabel('个人', { exact: true })).toBeChecked()
+  await page.getByLabel('联系人姓名').fill('李志愿')
+  // A wrong number is refused next to the field, and what was typed stays.
+  await page.getByLabel('联系电话').fill('12345')
+  await page.getByRole('button', { name: '确认预约' }).click()
+  await expect(page.getByText('请填写 11 位手机号，便于机构联系')).toBeVisible()
+  await expect(page.getByLabel('联系人姓名')).toHaveValue('李志愿')
+  await expect(page.getByLabel('联系电话')).toHaveAttribute('aria-invalid', 'true')
+
+  await page.getByLabel('联系电话').fill('13912345678')
+  await page.getByRole('button', { name: '确认预约' }).click()
+  await expect(page).toHaveURL(/\/me\/bookings#booking-\d+$/)
+  await expect(page.getByRole('heading', { level: 1, name: '我的预约' })).toBeVisible()
+
+  const card = page.getByTestId('booking-card').filter({ hasText: title })
+  await expect(card.getByTestId('booking-status')).toHaveText('已确认')
+  await expect(card).toContainText('个人 · 1 人')
+  await expect(card).toContainText('福利院一楼活动室')
+  const code = (await card.getByTestId('booking-code').textContent())!.trim()
+  expect(code).toMatch(/^[A-HJ-NP-Z2-9]{6}$/)
+  const bookingId = Number(page.url().match(/booking-(\d+)$/)![1])
+  await expect(card.getByRole('link', { name: '加入日历' })).toHaveAttribute('href', `/me/bookings/${bookingId}.ics`)
+  await expectNoSeriousA11yViolations(page, testInfo, 'my-bookings')
+
+  await card.getByRole('link', { name: '查看来访接待单' }).click()
+  await expect(page).toHaveURL(new RegExp(`/me/bookings/${bookingId}/slip$`))
+  await expect(page.getByRole('heading', { level: 1, name: '来访接待单' })).toBeVisible()
+  await expect(page.getByTestId('slip-code')).toHaveText(code)
+  await expect(page.getByRole('main')).toContainText(title)
+  await expect(page.getByRole('main')).toContainText('滨州市福利院')
+  await expect(page.getByRole('main')).toContainText('1 人')
+  await expect(page.getByRole('img', { name: '签到二维码' }).locator('svg')).toBeVisible()
+  await expect(page.getByRole('button', { name: '打印接待单' })).toBeVisible()
+  await expectNoSeriousA11yViolations(page, testInfo, 'reception-slip')
+
+  // The calendar file is the member's own, served as text/calendar.
+  const ics = await page.request.get(`/me/bookings/${bookingId}.ics`)
+  expect(ics.status()).toBe(200)
+  expect(ics.headers()['content-type']).toContain('text/calendar')
+  expect(await ics.text()).toContain(code)
+})
+
+test('the booking form works without JavaScript, and a second booking points back to the first', async ({ browser, baseURL }) => {
+  const title = `社会开放日 ${Math.random().toString(36).slice(2, 7)}`
+  const slot = publishOpenDay(title)
+  const context = await browser.newContext({ javaScriptEnabled: false, baseURL, viewport: { width: 390, height: 844 } })
+  const page = await context.newPage()
+  await page.goto('/login')
+  await page.getByLabel('手机号或邮箱').fill(VOLUNTEER_EMAIL)
+  await page.getByLabel('密码', { exact: true }).fill('weinuan2026')
+  await page.getByRole('button', { name: '登录' }).click()
+  await expect(page.getByTestId('current-user')).toBeVisible()
+
+  await page.goto(`/volunteer/slots/${slot.id}/book`)
+  await page.getByLabel('团体', { exact: true }).check()
+  await page.getByLabel('联系人姓名').fill('王老师')
+  await page.getByLabel('联系电话').fill('13987654321')
+  await page.getByLabel('单位或团体名称').fill('滨州学院青年志愿者协会')
+  await page.getByLabel('人数（含联系人）').fill('6')
+  await page.getByRole('button', { name: '确认预约' }).click()
+  await expect(page).toHaveURL(/\/me\/bookings#booking-\d+$/)
+  const card = page.getByTestId('booking-card').filter({ hasText: title })
+  await expect(card).toContainText('团体 滨州学院青年志愿者协会 · 6 人')
+
+  await page.goto(`/volunteer/slots/${slot.id}/book`)
+  await expect(page.getByText('您已预约了这个活动')).toBeVisible()
+  await expect(page.getByRole('button', { name: '确认预约' })).toHaveCount(0)
+  await context.close()
+})
