@@ -1,7 +1,7 @@
 import type { AppLoadContext } from '@remix-run/node'
 import { eq } from 'drizzle-orm'
 import { db } from '~db/client.server'
-import { children, institutions, memberships, users, wishes, type MembershipRole, type NeedCategory } from '~db/schema'
+import { bookings, children, institutions, memberships, slots, users, wishes, type MembershipRole, type NeedCategory } from '~db/schema'
 import { hashPassword } from '~/auth/password.server'
 import { createSession, generateSessionToken, sessionCookieName } from '~/auth/session.server'
 
@@ -113,6 +113,55 @@ export function createPublishedWish(institutionId: number, fields: { title?: str
       status: 'published',
       campaignId: fields.campaignId ?? null,
       publishedAt: new Date(),
+    })
+    .returning()
+    .get()
+}
+
+/** A published slot written straight into the table (check-in and volunteer tests). */
+export function insertTestSlot(
+  institutionId: number,
+  fields: { title?: string; startsAt?: Date; endsAt?: Date; capacity?: number; kind?: 'open_day' | 'tutoring' | 'camp' | 'activity' } = {},
+) {
+  const startsAt = fields.startsAt ?? new Date(Date.now() + 86_400_000)
+  return db
+    .insert(slots)
+    .values({
+      institutionId,
+      kind: fields.kind ?? 'open_day',
+      title: fields.title ?? unique('社会开放日 '),
+      startsAt,
+      endsAt: fields.endsAt ?? new Date(startsAt.getTime() + 2 * 3600_000),
+      capacity: fields.capacity ?? 40,
+      status: 'published',
+    })
+    .returning()
+    .get()
+}
+
+let bookingCodeCounter = 0
+/** A booking (confirmed unless told) written straight into the table, with a unique slip code. */
+export function insertTestBooking(
+  slot: { id: number; institutionId: number },
+  userId: number,
+  fields: { partySize?: number; contactName?: string; contactPhone?: string; organisation?: string; status?: 'confirmed' | 'waitlisted' | 'cancelled'; code?: string } = {},
+) {
+  bookingCodeCounter += 1
+  const code = fields.code ?? `T${process.pid.toString(36).toUpperCase()}${bookingCodeCounter.toString(36).toUpperCase()}${Math.random().toString(36).slice(2, 5).toUpperCase()}`
+  return db
+    .insert(bookings)
+    .values({
+      slotId: slot.id,
+      institutionId: slot.institutionId,
+      userId,
+      kind: fields.organisation ? 'group' : 'individual',
+      partySize: fields.partySize ?? 1,
+      organisation: fields.organisation ?? null,
+      contactName: fields.contactName ?? '测试志愿者',
+      contactPhone: fields.contactPhone ?? '13800000000',
+      status: fields.status ?? 'confirmed',
+      code,
+      confirmedAt: (fields.status ?? 'confirmed') === 'confirmed' ? new Date() : null,
     })
     .returning()
     .get()

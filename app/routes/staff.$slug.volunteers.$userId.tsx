@@ -1,0 +1,274 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { data } from '@remix-run/node'
+import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import type { VerificationStatus } from '~db/enums'
+import { actorFrom, requireStaff } from '~/auth/auth.server'
+import { GeneralErrorBoundary } from '~/components/error-boundary'
+import { Field, FormMessage, TextareaField } from '~/components/forms'
+import { now } from '~/utils/clock.server'
+import { formatDate, formatDateTime } from '~/utils/format'
+import { pageMeta } from '~/utils/meta'
+import { bookingStatusLabels, qualificationLabels, verificationLabels } from '~/volunteers/labels'
+import {
+  BACKGROUND_CHECK_VALID_DAYS,
+  formatIsoDate,
+  getVolunteerForStaff,
+  noteSchema,
+  rejectBackgroundCheck,
+  rejectQualification,
+  verifyBackgroundCheck,
+  verifyQualification,
+} from '~/volunteers/profiles.server'
+
+export const meta: MetaFunction = () => [...pageMeta({ title: '志愿者资料审核', description: '机构工作人员：核验志愿者' }), { name: 'robots', content: 'noindex' }]
+
+function userIdFrom(value: string | undefined): number {
+  const id = /^\d{1,12}$/.test(value ?? '') ? Number(value) : NaN
+  if (!Number.isSafeInteger(id)) throw new Response('Not Found', { status: 404 })
+  return id
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { institution } = requireStaff(request, params.slug)
+  const volunteer = getVolunteerForStaff(institution.id, userIdFrom(params.userId))
+  // A home sees only volunteers who booked with it (rule 7; the real name is private).
+  if (!volunteer) throw new Response('Not Found', { status: 404 })
+  const today = now()
+  return {
+    volunteer,
+    defaultExpiry: formatIsoDate(new Date(today.getTime() + BACKGROUND_CHECK_VALID_DAYS * 86_400_000)),
+    minExpiry: formatIsoDate(new Date(today.getTime() + 86_400_000)),
+  }
+}
+
+type ActionData = { intent: string; targetId: number | null; ok: boolean; message: string | null; errors: Record<string, string[]>; values: Record<string, string> }
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const { user, institution } = requireStaff(request, params.slug)
+  const userId = userIdFrom(params.userId)
+  if (!getVolunteerForStaff(institution.id, userId)) throw new Response('Not Found', { status: 404 })
+  const formData = await request.formData()
+  const intent = String(formData.get('intent') ?? '')
+  const values = Object.fromEntries([...formData.entries()].filter(([, v]) => typeof v === 'string')) as Record<string, string>
+  const targetId = Number(values.qualificationId) || null
+  const reply = (ok: boolean, message: string | null, errors: Record<string, string[]> = {}, status = ok ? 200 : 400) =>
+    data<ActionData>({ intent, targetId, ok, message, errors, values: ok ? {} : values }, { status })
+  const actor = actorFrom(user, context)
+
+  if (intent === 'verify-qualification' || intent === 'reject-qualification') {
+    if (!targetId) return reply(false, '没有找到这项资质')
+    if (intent === 'verify-qualification') {
+      const outcome = verifyQualification(actor, institution.id, userId, targetId)
+      return outcome.ok ? reply(true, '资质已核验，已通知志愿者') : reply(false, outcome.message, {}, 409)
+    }
+    const note = noteSchema.safeParse(values.note)
+    if (!note.success) return reply(false, null, { note: note.error.issues.map((i) => i.message) })
+    const outcome = rejectQualification(actor, institution.id, userId, targetId, note.data)
+    return outcome.ok ? reply(true, '已标记为未通过，已通知志愿者') : reply(false, outcome.message, {}, 409)
+  }
+  if (intent === 'verify-background') {
+    const expiresOn = (values.expiresOn ?? '').trim()
+    if (expiresOn && !/^\d{4}-\d{2}-\d{2}$/.test(expiresOn)) return reply(false, null, { expiresOn: ['请按 年-月-日 填写有效期'] })
+    if (expiresOn && expiresOn <= formatIsoDate(now())) return reply(false, null, { expiresOn: ['有效期须晚于今天'] })
+    const outcome = verifyBackgroundCheck(actor, institution.id, userId, expiresOn || undefined)
+    return outcome.ok ? reply(true, '背景核验已通过，已通知志愿者') : reply(false, outcome.message, {}, 409)
+  }
+  if (intent === 'reject-background') {
+    const note = noteSchema.safeParse(values.note)
+    if (!note.success) return reply(false, null, { note: note.error.issues.map((i) => i.message) })
+    const outcome = rejectBackgroundCheck(actor, institution.id, userId, note.data)
+    return outcome.ok ? reply(true, '背景核验已标记为未通过，已通知志愿者') : reply(false, outcome.message, {}, 409)
+  }
+  return reply(false, '未知操作')
+}
+
+const badgeClasses: Record<VerificationStatus | 'expired', string> = {
+  none: 'bg-stone-100 text-stone-800',
+  pending: 'bg-amber-100 text-amber-900',
+  verified: 'bg-green-100 text-green-900',
+  rejected: 'bg-red-100 text-red-900',
+  expired: 'bg-red-100 text-red-900',
+}
+
+function Badge({ state }: { state: VerificationStatus | 'expired' }) {
+  return <span className={`inline-block rounded-full px-2 py-0.5 text-sm font-medium ${badgeClasses[state]}`}>{state === 'expired' ? '已过期' : verificationLabels[state]}</span>
+}
+
+export default function StaffVolunteerReview() {
+  const { volunteer, defaultExpiry, minExpiry } = useLoaderData<typeof loader>()
+  const actionData = useActionData<typeof action>()
+  const navigation = useNavigation()
+  const busy = navigation.state === 'submitting'
+  const { user, profile, background, qualifications, bookings } = volunteer
+  const forForm = (intent: string, targetId: number | null = null) => (actionData && actionData.intent === intent && actionData.targetId === targetId ? actionData : null)
+  const bgVerify = forForm('verify-background')
+  const bgReject = forForm('reject-background')
+  const topMessage = actionData?.message ? actionData : null
+
+  return (
+    <section className="space-y-6" aria-labelledby="volunteer-heading">
+      <p>
+        <Link to=".." relative="path" className="link text-sm">
+          ← 返回志愿者列表
+        </Link>
+      </p>
+      <div>
+        <h2 id="volunteer-heading" className="text-xl font-semibold">
+          {profile?.realName ?? user.displayName}
+        </h2>
+        <p className="text-sm text-stone-700">称呼：{user.displayName}。实名资料仅供核验和联系使用，请勿外传。</p>
+      </div>
+
+      {topMessage ? <FormMessage tone={topMessage.ok ? 'success' : 'error'}>{topMessage.message}</FormMessage> : null}
+
+      <section aria-labelledby="identity-title" className="card space-y-2">
+        <h3 id="identity-title" className="text-lg font-semibold">
+          实名资料
+        </h3>
+        {profile ? (
+          <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1.5 text-sm">
+            <dt className="text-stone-700">真实姓名</dt>
+            <dd data-testid="real-name">{profile.realName}</dd>
+            <dt className="text-stone-700">手机号</dt>
+            <dd>
+              <a href={`tel:${profile.phone}`} className="link">
+                {profile.phone}
+              </a>
+            </dd>
+            <dt className="text-stone-700">出生日期</dt>
+            <dd>{profile.birthDate ?? '未填写'}</dd>
+          </dl>
+        ) : (
+          <p className="text-stone-800">这位志愿者还没有填写实名资料。</p>
+        )}
+      </section>
+
+      <section aria-labelledby="bg-title" className="card space-y-3">
+        <h3 id="bg-title" className="text-lg font-semibold">
+          背景核验
+        </h3>
+        <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1.5 text-sm">
+          <dt className="text-stone-700">状态</dt>
+          <dd>
+            <Badge state={background.state} />
+          </dd>
+          <dt className="text-stone-700">材料说明</dt>
+          <dd className="whitespace-pre-line">{background.evidence || '未提交'}</dd>
+          {background.verifiedAt && background.state !== 'pending' ? (
+            <>
+              <dt className="text-stone-700">审核</dt>
+              <dd>
+                {background.verifiedByHome ?? '机构'}，{formatDateTime(background.verifiedAt)}
+              </dd>
+            </>
+          ) : null}
+          {background.expiresAt ? (
+            <>
+              <dt className="text-stone-700">有效期至</dt>
+              <dd>{formatDate(background.expiresAt)}</dd>
+            </>
+          ) : null}
+          {background.note ? (
+            <>
+              <dt className="text-stone-700">未通过原因</dt>
+              <dd>{background.note}</dd>
+            </>
+          ) : null}
+        </dl>
+        {background.state === 'pending' ? (
+          <div className="grid gap-4 border-t border-stone-200 pt-3 sm:grid-cols-2">
+            <Form method="post" className="space-y-3" noValidate>
+              <input type="hidden" name="intent" value="verify-background" />
+              <Field
+                label="有效期至"
+                id="bg-expiresOn"
+                name="expiresOn"
+                type="date"
+                min={minExpiry}
+                defaultValue={bgVerify?.values.expiresOn ?? defaultExpiry}
+                errors={bgVerify?.errors.expiresOn}
+                hint="默认一年；请核对原件后再点核验通过"
+              />
+              <button type="submit" className="btn-primary w-full" disabled={busy}>
+                核验通过
+              </button>
+            </Form>
+            <Form method="post" className="space-y-3" noValidate>
+              <input type="hidden" name="intent" value="reject-background" />
+              <TextareaField label="未通过原因" id="bg-note" name="note" defaultValue={bgReject?.values.note ?? ''} errors={bgReject?.errors.note} hint="志愿者会收到这段说明" />
+              <button type="submit" className="btn-danger w-full" disabled={busy}>
+                不通过
+              </button>
+            </Form>
+          </div>
+        ) : null}
+      </section>
+
+      <section aria-labelledby="quals-title" className="card space-y-3">
+        <h3 id="quals-title" className="text-lg font-semibold">
+          专业资质
+        </h3>
+        {qualifications.length === 0 ? <p className="text-stone-800">未添加资质。</p> : null}
+        <ul className="divide-y divide-stone-200">
+          {qualifications.map((q) => {
+            const reject = forForm('reject-qualification', q.id)
+            return (
+              <li key={q.id} className="space-y-2 py-3" data-testid={`qualification-${q.kind}`}>
+                <div className="flex flex-wrap items-center gap-2">
+                  <span className="font-medium">{qualificationLabels[q.kind]}</span>
+                  <Badge state={q.status} />
+                </div>
+                <p className="whitespace-pre-line text-sm">证明材料：{q.evidence}</p>
+                {q.verifiedAt && q.status !== 'pending' ? (
+                  <p className="text-sm text-stone-700">
+                    {q.verifiedByHome ?? '机构'}，{formatDateTime(q.verifiedAt)}
+                    {q.note ? `：${q.note}` : ''}
+                  </p>
+                ) : null}
+                {q.status === 'pending' ? (
+                  <div className="grid gap-3 sm:grid-cols-2">
+                    <Form method="post">
+                      <input type="hidden" name="intent" value="verify-qualification" />
+                      <input type="hidden" name="qualificationId" value={q.id} />
+                      <button type="submit" className="btn-primary w-full" disabled={busy}>
+                        核验通过<span className="sr-only">：{qualificationLabels[q.kind]}</span>
+                      </button>
+                    </Form>
+                    <Form method="post" className="space-y-2" noValidate>
+                      <input type="hidden" name="intent" value="reject-qualification" />
+                      <input type="hidden" name="qualificationId" value={q.id} />
+                      <TextareaField label={`「${qualificationLabels[q.kind]}」未通过原因`} id={`q-${q.id}-note`} name="note" defaultValue={reject?.values.note ?? ''} errors={reject?.errors.note} />
+                      <button type="submit" className="btn-danger w-full" disabled={busy}>
+                        不通过<span className="sr-only">：{qualificationLabels[q.kind]}</span>
+                      </button>
+                    </Form>
+                  </div>
+                ) : null}
+              </li>
+            )
+          })}
+        </ul>
+      </section>
+
+      <section aria-labelledby="bookings-title" className="card space-y-2">
+        <h3 id="bookings-title" className="text-lg font-semibold">
+          在本机构的预约
+        </h3>
+        <ul className="divide-y divide-stone-200 text-sm">
+          {bookings.map((b) => (
+            <li key={b.id} className="flex flex-wrap justify-between gap-2 py-2">
+              <span>
+                {b.slotTitle}（{formatDateTime(b.startsAt)}）· {b.partySize} 人
+              </span>
+              <span className="text-stone-700">
+                {b.checkedInAt ? '已签到' : bookingStatusLabels[b.status]} · <span className="font-mono">{b.code}</span>
+              </span>
+            </li>
+          ))}
+        </ul>
+      </section>
+    </section>
+  )
+}
+
+export { GeneralErrorBoundary as ErrorBoundary }
