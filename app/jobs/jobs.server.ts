@@ -1,11 +1,14 @@
 import { and, eq, gt, inArray, isNotNull, isNull, lte, or } from 'drizzle-orm'
 import { db, writeTransaction } from '~db/client.server'
 import { campaigns, children, claims, institutions, notifications, wishes } from '~db/schema'
+import { lapseBookingOffers, sendBookingReminders } from '~/bookings/bookings.server'
+import { closeEndedSlotsHours } from '~/checkin/checkin.server'
 import { releaseClaim } from '~/claims/claims.server'
 import { closeWaitlist, lapseWaitlistOffers } from '~/claims/waitlist.server'
 import { deliverPendingNotifications, type DeliveryConfig, type DeliveryReport } from '~/notifications/delivery.server'
 import { enqueueNotification } from '~/notifications/notifications.server'
 import { now } from '~/utils/clock.server'
+import { extendAllSeries } from '~/slots/series.server'
 import { formatDateTime } from '~/utils/format'
 
 // Background jobs, run by the server every minute and by scripts/jobs. Every job is
@@ -144,6 +147,11 @@ export type JobsReport = {
   lapsedOffers: number
   newOffers: number
   expiredWishes: number
+  bookingRemindersQueued: number
+  lapsedBookingOffers: number
+  newBookingOffers: number
+  closedServiceRecords: number
+  seriesSlotsAdded: number
   notifications: DeliveryReport
 }
 
@@ -153,6 +161,22 @@ export async function runJobs(options: { delivery?: DeliveryConfig } = {}): Prom
   const { sent } = sendClaimReminders()
   const offers = lapseWaitlistOffers()
   const { expired } = expireCampaignWishes()
+  const bookingOffers = lapseBookingOffers()
+  const bookingReminders = sendBookingReminders()
+  const closedHours = closeEndedSlotsHours()
+  const seriesSlotsAdded = extendAllSeries()
   const delivered = await deliverPendingNotifications(options.delivery)
-  return { releasedClaims: released, remindersQueued: sent, lapsedOffers: offers.lapsed, newOffers: offers.offered, expiredWishes: expired, notifications: delivered }
+  return {
+    releasedClaims: released,
+    remindersQueued: sent,
+    lapsedOffers: offers.lapsed,
+    newOffers: offers.offered,
+    expiredWishes: expired,
+    bookingRemindersQueued: bookingReminders.sent,
+    lapsedBookingOffers: bookingOffers.lapsed,
+    newBookingOffers: bookingOffers.offered,
+    closedServiceRecords: closedHours.recorded,
+    seriesSlotsAdded,
+    notifications: delivered,
+  }
 }

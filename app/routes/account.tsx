@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { data } from '@remix-run/node'
-import { Form, useActionData, useLoaderData } from '@remix-run/react'
+import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { requireUser } from '~/auth/auth.server'
 import { invalidateUserSessions, serializeBlankSessionCookie } from '~/auth/session.server'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
@@ -45,6 +45,25 @@ export default function AccountPage() {
         {user.phone ? <p>手机号：{user.phone}</p> : null}
         {user.email ? <p>邮箱：{user.email}</p> : null}
       </section>
+      <nav aria-label="我的" className="card">
+        <ul className="grid gap-2 sm:grid-cols-3">
+          <li>
+            <Link to="/me/claims" className="link">
+              我的认领
+            </Link>
+          </li>
+          <li>
+            <Link to="/me/bookings" className="link">
+              我的预约
+            </Link>
+          </li>
+          <li>
+            <Link to="/me/volunteer" className="link">
+              志愿者资料与志愿时长
+            </Link>
+          </li>
+        </ul>
+      </nav>
       {memberships.length ? (
         <section className="card" aria-labelledby="memberships-title">
           <h2 id="memberships-title" className="font-semibold">

@@ -48,7 +48,9 @@ test(`of ${CLAIMERS} simultaneous claims on one wish exactly one succeeds`, asyn
   // Each donor has a cookie jar of their own; Origin satisfies the server's CSRF check.
   const donors: APIRequestContext[] = []
   for (let i = 0; i < CLAIMERS; i++) {
-    const donor = await playwright.request.newContext({ baseURL, extraHTTPHeaders: { Origin: baseURL! } })
+    // Connection: close gives every request a fresh socket, like separate phones; reused idle
+    // keep-alive sockets were reset mid-burst on a loaded machine.
+    const donor = await playwright.request.newContext({ baseURL, extraHTTPHeaders: { Origin: baseURL!, Connection: 'close' } })
     const registered = await donor.post('/register', {
       form: { identifier: uniquePhone(), displayName: `抢先${i}`, password: 'warm-hearts-2026', confirmPassword: 'warm-hearts-2026', redirectTo: '/' },
       maxRedirects: 0,

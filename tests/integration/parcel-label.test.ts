@@ -1,7 +1,7 @@
 import QRCode from 'qrcode'
 import { describe, expect, test } from 'vitest'
 import { claimWish } from '~/claims/claims.server'
-import { loader as labelLoader } from '~/routes/me.claims.$claimId.label'
+import { loader as labelLoader } from '~/routes/me.claims_.$claimId.label'
 import { ORIGIN, context, createPublishedWish, createTestInstitution, createUser, getRequest, run, signedInCookie } from './helpers'
 
 describe('parcel label', () => {
