@@ -77,6 +77,7 @@ test.describe('无障碍：登录后的页面', () => {
     }
 
     await test.step('members page with a freshly generated invite link', async () => {
+      await page.goto('/staff/binzhou-fuliyuan/members')
       await waitForHydration(page)
       await page.getByRole('button', { name: '生成邀请链接' }).click()
       await expect(page.getByTestId('invite-url')).toBeVisible()

@@ -115,3 +115,51 @@ test('the booking form works without JavaScript, and a second booking points bac
   await expect(page.getByRole('button', { name: '确认预约' })).toHaveCount(0)
   await context.close()
 })
+
+test("the whole open day: a new volunteer books today's open day, and staff check them in from the slip's QR address", async ({ browser, baseURL }) => {
+  // Today's open day starts in an hour, so the check-in desk is open.
+  const title = `社会开放日 ${Math.random().toString(36).slice(2, 7)}`
+  const db = new Database(dbFile)
+  db.pragma('busy_timeout = 5000')
+  const home = db.prepare("SELECT id, slug FROM institutions WHERE slug = 'binzhou-fuliyuan'").get() as { id: number; slug: string }
+  const startsAt = Date.now() + 60 * 60 * 1000
+  const slotId = (
+    db
+      .prepare("INSERT INTO slots (institution_id, kind, title, location, starts_at, ends_at, capacity, status) VALUES (?, 'open_day', ?, '福利院一楼活动室', ?, ?, 40, 'published') RETURNING id")
+      .get(home.id, title, startsAt, startsAt + 2 * 60 * 60 * 1000) as { id: number }
+  ).id
+  db.close()
+
+  const volunteer = await browser.newContext({ baseURL, viewport: { width: 390, height: 844 } })
+  const vPage = await volunteer.newPage()
+  const email = `openday-${Date.now().toString(36)}@test.example`
+  await vPage.goto(`/register?redirectTo=${encodeURIComponent(`/volunteer/slots/${slotId}/book`)}`)
+  await vPage.getByLabel('手机号或邮箱').fill(email)
+  await vPage.getByLabel('称呼').fill('小周')
+  await vPage.getByLabel('密码', { exact: true }).fill('open-day-2026')
+  await vPage.getByLabel('确认密码').fill('open-day-2026')
+  await vPage.getByRole('button', { name: '注册' }).click()
+  await expect(vPage.getByRole('heading', { level: 1, name: `预约：${title}` })).toBeVisible()
+  await vPage.getByLabel('联系人姓名').fill('周小周')
+  await vPage.getByLabel('联系电话').fill('13700001111')
+  await vPage.getByRole('button', { name: '确认预约' }).click()
+  await expect(vPage).toHaveURL(/\/me\/bookings#booking-\d+$/)
+  const card = vPage.getByTestId('booking-card').filter({ hasText: title })
+  await card.getByRole('link', { name: '查看来访接待单' }).click()
+  const code = (await vPage.getByTestId('slip-code').textContent())!.trim()
+  await expect(vPage.getByRole('img', { name: '签到二维码' }).locator('svg')).toBeVisible()
+  await volunteer.close()
+
+  // The QR encodes this address; a staff member's phone opens it.
+  const staff = await browser.newContext({ baseURL, viewport: { width: 390, height: 844 } })
+  const sPage = await staff.newPage()
+  await signIn(sPage, 'staff1@weinuan.example', 'weinuan2026', { path: `/login?redirectTo=${encodeURIComponent(`/staff/${home.slug}/slots/${slotId}/checkin?code=${code}`)}` })
+  await expect(sPage).toHaveURL(new RegExp(`/staff/${home.slug}/slots/${slotId}/checkin\\?code=${code}$`))
+  const booking = sPage.locator('[id^="booking-"]').filter({ hasText: code }).first()
+  await expect(booking).toContainText('周小周')
+  await booking.getByLabel('到场人数').fill('1')
+  await booking.getByRole('button', { name: /^签到/ }).click()
+  await expect(booking.getByRole('status')).toHaveText('已签到 1 人')
+  await expect(booking.getByTestId('booking-state')).toHaveText('已签到')
+  await staff.close()
+})
