@@ -54,3 +54,9 @@ export type QualificationKind = (typeof qualificationKinds)[number]
 export const verificationStatuses = ['none', 'pending', 'verified', 'rejected'] as const
 export type VerificationStatus = (typeof verificationStatuses)[number]
 export const serviceSources = ['slot_booking', 'visit'] as const
+
+export const needUrgencies = ['normal', 'urgent'] as const
+export const needStatuses = ['open', 'fully_pledged', 'fully_received', 'closed', 'cancelled'] as const
+export type NeedStatus = (typeof needStatuses)[number]
+export const pledgeStatuses = ['active', 'fulfilled', 'released', 'cancelled'] as const
+export type PledgeStatus = (typeof pledgeStatuses)[number]

@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm'
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core'
-import { institutionKinds, membershipRoles, genders, needCategories, wishStatuses, publicDisplays, claimStatuses, releaseReasons, waitlistStatuses, notificationChannels, notificationStatuses, donationKinds, designations, donationChannels, slotKinds, slotStatuses, bookingKinds, bookingStatuses, qualificationKinds, verificationStatuses, serviceSources } from './enums'
-export { institutionKinds, membershipRoles, genders, needCategories, wishStatuses, publicDisplays, claimStatuses, releaseReasons, waitlistStatuses, notificationChannels, notificationStatuses, donationKinds, designations, donationChannels, slotKinds, slotStatuses, bookingKinds, bookingStatuses, qualificationKinds, verificationStatuses, serviceSources } from './enums'
-export type { InstitutionKind, MembershipRole, NeedCategory, WishStatus, PublicDisplay, SlotKind, SlotStatus, BookingStatus, QualificationKind, VerificationStatus } from './enums'
+import { institutionKinds, membershipRoles, genders, needCategories, wishStatuses, publicDisplays, claimStatuses, releaseReasons, waitlistStatuses, notificationChannels, notificationStatuses, donationKinds, designations, donationChannels, slotKinds, slotStatuses, bookingKinds, bookingStatuses, qualificationKinds, verificationStatuses, serviceSources, needUrgencies, needStatuses, pledgeStatuses } from './enums'
+export { institutionKinds, membershipRoles, genders, needCategories, wishStatuses, publicDisplays, claimStatuses, releaseReasons, waitlistStatuses, notificationChannels, notificationStatuses, donationKinds, designations, donationChannels, slotKinds, slotStatuses, bookingKinds, bookingStatuses, qualificationKinds, verificationStatuses, serviceSources, needUrgencies, needStatuses, pledgeStatuses } from './enums'
+export type { InstitutionKind, MembershipRole, NeedCategory, WishStatus, PublicDisplay, SlotKind, SlotStatus, BookingStatus, QualificationKind, VerificationStatus, NeedStatus, PledgeStatus } from './enums'
 import type { QualificationKind } from './enums'
 
 // All times are UTC instants stored as integer milliseconds; the UI shows them in Asia/Shanghai.
@@ -29,6 +29,8 @@ export const institutions = sqliteTable(
     // Claim deadlines for wishes, set per home (PRODUCT.md rule 6).
     claimBuyDays: integer('claim_buy_days').notNull().default(7),
     claimDeliverDays: integer('claim_deliver_days').notNull().default(14),
+    // Days after a pledge's expected delivery date before an undelivered pledge is released.
+    pledgeGraceDays: integer('pledge_grace_days').notNull().default(7),
     createdAt: createdAt(),
   },
   (t) => [index('institutions_parent_idx').on(t.parentId), index('institutions_city_idx').on(t.city)],
@@ -335,9 +337,11 @@ export const donations = sqliteTable(
     recordedBy: integer('recorded_by').references(() => users.id),
     correctsId: integer('corrects_id').references((): AnySQLiteColumn => donations.id),
     correctionReason: text('correction_reason'),
+    paymentReference: text('payment_reference'), // bank transfer reference etc.; staff-only
     createdAt: createdAt(),
   },
   (t) => [
+    index('donations_need_idx').on(t.designation, t.designationRef),
     index('donations_public_idx').on(t.institutionId, t.id),
     index('donations_received_idx').on(t.receivedAt, t.id),
     index('donations_donor_idx').on(t.donorUserId, t.id),
@@ -500,3 +504,87 @@ export const serviceRecords = sqliteTable(
   },
   (t) => [uniqueIndex('service_records_source_unique').on(t.source, t.sourceId, t.userId), index('service_records_user_idx').on(t.userId, t.startedAt)],
 )
+
+// ---- 物资需求 ------------------------------------------------------------------------------
+
+export const needs = sqliteTable(
+  'needs',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    institutionId: integer('institution_id')
+      .notNull()
+      .references(() => institutions.id),
+    title: text('title').notNull(),
+    category: text('category', { enum: needCategories }).notNull(),
+    itemDescription: text('item_description').notNull().default(''),
+    specification: text('specification').notNull().default(''), // size etc., brand-neutral
+    unit: text('unit').notNull(), // 袋 件 箱 套 …
+    quantityNeeded: integer('quantity_needed').notNull(),
+    perPledgeMax: integer('per_pledge_max'),
+    urgency: text('urgency', { enum: needUrgencies }).notNull().default('normal'),
+    deadline: integer('deadline', { mode: 'timestamp_ms' }),
+    deliveryAddress: text('delivery_address').notNull().default(''),
+    deliveryHours: text('delivery_hours').notNull().default(''),
+    status: text('status', { enum: needStatuses }).notNull().default('open'),
+    closedAt: integer('closed_at', { mode: 'timestamp_ms' }),
+    createdBy: integer('created_by').references(() => users.id),
+    createdAt: createdAt(),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }),
+  },
+  (t) => [index('needs_public_idx').on(t.status, t.id), index('needs_institution_idx').on(t.institutionId, t.status)],
+)
+
+export const pledges = sqliteTable(
+  'pledges',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    needId: integer('need_id')
+      .notNull()
+      .references(() => needs.id),
+    institutionId: integer('institution_id')
+      .notNull()
+      .references(() => institutions.id),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id),
+    quantity: integer('quantity').notNull(), // promised; reduced by the pledger before delivery
+    expectedAt: integer('expected_at', { mode: 'timestamp_ms' }).notNull(),
+    publicDisplay: text('public_display', { enum: publicDisplays }).notNull(),
+    code: text('code').notNull().unique(), // shown as text and QR on the pledger's page
+    status: text('status', { enum: pledgeStatuses }).notNull().default('active'),
+    releasedAt: integer('released_at', { mode: 'timestamp_ms' }),
+    cancelledAt: integer('cancelled_at', { mode: 'timestamp_ms' }),
+    createdAt: createdAt(),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }),
+  },
+  (t) => [index('pledges_need_idx').on(t.needId, t.status), index('pledges_user_idx').on(t.userId, t.id), index('pledges_status_expected_idx').on(t.status, t.expectedAt)],
+)
+
+// Each arrival against a pledge is one ledger entry (several per pledge for partial deliveries).
+export const pledgeArrivals = sqliteTable(
+  'pledge_arrivals',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    pledgeId: integer('pledge_id')
+      .notNull()
+      .references(() => pledges.id),
+    donationId: integer('donation_id')
+      .notNull()
+      .unique()
+      .references(() => donations.id),
+    quantity: integer('quantity').notNull(),
+    conditionNote: text('condition_note').notNull().default(''),
+    receivedBy: integer('received_by').references(() => users.id),
+    receivedAt: integer('received_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [index('pledge_arrivals_pledge_idx').on(t.pledgeId)],
+)
+
+// A walk-in donor's name and contact: private to the home's staff, never on public pages.
+export const walkInDonors = sqliteTable('walk_in_donors', {
+  donationId: integer('donation_id')
+    .primaryKey()
+    .references(() => donations.id),
+  name: text('name').notNull(),
+  contact: text('contact').notNull().default(''),
+})
