@@ -1,4 +1,3 @@
-import { getFormProps, useForm } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod'
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { data, redirect } from '@remix-run/node'
@@ -72,17 +71,14 @@ export default function ClaimWishPage() {
   const { wish, displayName, similar, notice } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const navigation = useNavigation()
-  const [form, fields] = useForm({
-    id: 'claim',
-    lastResult: actionData?.result,
-    defaultValue: { publicDisplay: 'masked' },
-    // Validated on the server only: keeps zod out of this public page's JavaScript.
-    shouldValidate: 'onSubmit',
-  })
+  // A plain form validated on the server: keeps zod and Conform's client out of this page.
+  const result = actionData?.result
+  const formErrors = result?.error?.['']
+  const displayErrors = result?.error?.publicDisplay
   const justTaken = actionData?.reason === 'taken'
   const reservedForOther = wish.offer !== null && !wish.offer.mine
   const canClaim = wish.open && !reservedForOther && wish.myClaimId === null
-  const chosen = (fields.publicDisplay.value ?? fields.publicDisplay.initialValue ?? 'masked') as string
+  const chosen = ((result?.initialValue as { publicDisplay?: string } | undefined)?.publicDisplay ?? 'masked') as string
 
   return (
     <div className="mx-auto max-w-xl space-y-6">
@@ -124,8 +120,8 @@ export default function ClaimWishPage() {
           </Link>
         </p>
       ) : canClaim ? (
-        <Form method="post" className="space-y-5" {...getFormProps(form)}>
-          <FormMessage id={form.errorId}>{form.errors?.join('；')}</FormMessage>
+        <Form method="post" className="space-y-5" noValidate>
+          <FormMessage id="claim-form-error">{formErrors?.join('；')}</FormMessage>
           {wish.offer?.mine ? (
             <p role="status" className="rounded-lg border border-brand-200 bg-brand-50 p-3">
               候补优先：这个心愿为您保留到 {formatDateTime(wish.offer.expiresAt!)}，请在此之前完成认领。
@@ -154,13 +150,13 @@ export default function ClaimWishPage() {
             </p>
             <p className="text-sm text-stone-700">认领后会得到一个认领编号，请写在包裹上，方便机构核对。</p>
           </section>
-          <fieldset aria-describedby={fields.publicDisplay.errors ? `${fields.publicDisplay.id}-error` : undefined}>
+          <fieldset aria-describedby={displayErrors ? 'claim-publicDisplay-error' : undefined}>
             <legend className="text-lg font-semibold">公开捐赠记录中如何显示您</legend>
             <p className="mt-1 text-sm text-stone-700">收到礼物后，这份捐赠会记入公开捐赠记录；您的手机号和邮箱永远不会公开。</p>
             <div className="mt-3 space-y-2">
               {publicDisplays.map((choice) => (
                 <label key={choice} className="flex min-h-11 items-center gap-3 rounded-lg border border-stone-300 p-3">
-                  <input type="radio" name={fields.publicDisplay.name} value={choice} defaultChecked={chosen === choice} className="size-5" />
+                  <input type="radio" name="publicDisplay" value={choice} defaultChecked={chosen === choice} className="size-5" />
                   <span>
                     {publicDisplayLabels[choice]}
                     <span className="block text-sm text-stone-700">将显示为：{donorPublicName(displayName, choice)}</span>
@@ -168,7 +164,7 @@ export default function ClaimWishPage() {
                 </label>
               ))}
             </div>
-            <ErrorList id={`${fields.publicDisplay.id}-error`} errors={fields.publicDisplay.errors} />
+            <ErrorList id="claim-publicDisplay-error" errors={displayErrors} />
           </fieldset>
           <button type="submit" className="btn-primary w-full" disabled={navigation.state === 'submitting'}>
             {navigation.state === 'submitting' ? '正在认领…' : '确认认领'}
