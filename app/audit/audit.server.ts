@@ -51,3 +51,34 @@ export function listAuditEntries(institutionId: number, limit = 20) {
     .limit(limit)
     .all()
 }
+
+/** Thrown inside an auditedWrite callback: the transaction rolls back and the caller gets the refusal. */
+class WriteRefused extends Error {
+  constructor(readonly refusal: { ok: false; message: string }) {
+    super(refusal.message)
+  }
+}
+
+/** Refuse a staff write from inside its transaction, with a typed result for the form. */
+export function refuseWrite(refusal: { ok: false; message: string }): never {
+  throw new WriteRefused(refusal)
+}
+
+/**
+ * auditedWrite whose callback may refuseWrite(): a refusal writes nothing, not even an audit
+ * row. `refusalFromError` can turn a database error (e.g. a trigger) into a refusal too.
+ */
+export function attemptAuditedWrite<T, R extends { ok: false; message: string }>(
+  actor: Actor,
+  fn: (tx: Tx) => { result: T; audit: AuditEntry },
+  refusalFromError?: (error: unknown) => R | null,
+): T | R {
+  try {
+    return auditedWrite(actor, fn)
+  } catch (error) {
+    if (error instanceof WriteRefused) return error.refusal as R
+    const mapped = refusalFromError?.(error)
+    if (mapped) return mapped
+    throw error
+  }
+}

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { and, asc, desc, eq, inArray, ne, sql } from 'drizzle-orm'
 import { db, type Tx } from '~db/client.server'
 import { campaignInstitutions, campaigns, institutions, wishes } from '~db/schema'
-import { auditedWrite, type Actor, type AuditEntry } from '~/audit/audit.server'
+import { attemptAuditedWrite, refuseWrite, type Actor, type AuditEntry } from '~/audit/audit.server'
 import { parseSlugList, type CampaignInput } from './validation'
 
 // Campaigns (活动) such as 六一「润心伴成长」. A campaign belongs to the home that created it and
@@ -96,26 +96,18 @@ function dates(input: CampaignInput) {
   return { startsAt: shanghaiDayStart(input.startsOn), endsAt: new Date(shanghaiDayStart(input.endsOn).getTime() + DAY_MS - 1) }
 }
 
-class Refused extends Error {
-  constructor(readonly refusal: { ok: false; field?: keyof CampaignInput; message: string }) {
-    super(refusal.message)
-  }
-}
+type CampaignRefusal = Extract<CampaignResult, { ok: false }>
 
-/** auditedWrite whose callback may throw Refused: nothing is written, not even an audit row. */
-function attempt(actor: Actor, fn: (tx: Tx) => { result: CampaignResult; audit: AuditEntry }): CampaignResult {
-  try {
-    return auditedWrite(actor, fn)
-  } catch (error) {
-    if (error instanceof Refused) return error.refusal
-    throw error
-  }
+const attempt = (actor: Actor, fn: (tx: Tx) => { result: CampaignResult; audit: AuditEntry }) => attemptAuditedWrite<CampaignResult, CampaignRefusal>(actor, fn)
+
+function refuse(refusal: { field?: keyof CampaignInput; message: string }): never {
+  refuseWrite({ ok: false, ...refusal })
 }
 
 export function createCampaign(actor: Actor, institutionId: number, input: CampaignInput): CampaignResult {
   return attempt(actor, (tx) => {
     const partners = resolvePartners(tx, institutionId, input.partnerSlugs)
-    if (!partners.ok) throw new Refused({ ok: false, field: 'partnerSlugs', message: partners.message })
+    if (!partners.ok) refuse({ field: 'partnerSlugs', message: partners.message })
     const campaign = tx
       .insert(campaigns)
       .values({ slug: `c-${randomBytes(5).toString('hex')}`, name: input.name, description: input.description ?? '', ownerInstitutionId: institutionId, ...dates(input) })
@@ -139,9 +131,9 @@ export function updateCampaign(actor: Actor, institutionId: number, campaignId: 
       .from(campaigns)
       .where(and(eq(campaigns.id, campaignId), eq(campaigns.ownerInstitutionId, institutionId)))
       .get()
-    if (!current) throw new Refused({ ok: false, message: '只有发起机构可以修改该活动' })
+    if (!current) refuse({ message: '只有发起机构可以修改该活动' })
     const partners = resolvePartners(tx, institutionId, input.partnerSlugs)
-    if (!partners.ok) throw new Refused({ ok: false, field: 'partnerSlugs', message: partners.message })
+    if (!partners.ok) refuse({ field: 'partnerSlugs', message: partners.message })
     const keep = new Set([institutionId, ...partners.ids])
     const dropped = tx
       .select({ institutionId: campaignInstitutions.institutionId, name: institutions.name })
@@ -156,7 +148,7 @@ export function updateCampaign(actor: Actor, institutionId: number, campaignId: 
         .from(wishes)
         .where(and(eq(wishes.campaignId, campaignId), eq(wishes.institutionId, p.institutionId)))
         .get()
-      if (used) throw new Refused({ ok: false, field: 'partnerSlugs', message: `${p.name} 已有心愿加入该活动，不能移除` })
+      if (used) refuse({ field: 'partnerSlugs', message: `${p.name} 已有心愿加入该活动，不能移除` })
       tx.delete(campaignInstitutions)
         .where(and(eq(campaignInstitutions.campaignId, campaignId), eq(campaignInstitutions.institutionId, p.institutionId)))
         .run()

@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, gt, inArray, lte, sql } from 'drizzle-orm'
 import { db, type Tx } from '~db/client.server'
 import { bookings, institutions, slots, type QualificationKind, type SlotKind } from '~db/schema'
-import { auditedWrite, type Actor, type AuditEntry } from '~/audit/audit.server'
+import { attemptAuditedWrite, refuseWrite, type Actor, type AuditEntry } from '~/audit/audit.server'
 import { offerFreedPlaces } from '~/bookings/bookings.server'
 import { enqueueNotification } from '~/notifications/notifications.server'
 import { now } from '~/utils/clock.server'
@@ -36,26 +36,15 @@ export type SlotInput = {
 /** A form field the refusal belongs beside (slot or series form). */
 export type Refusal = { ok: false; message: string; field?: string }
 
-/** Thrown inside a transaction to roll it back and hand a typed refusal to the caller. */
-class Refused extends Error {
-  constructor(readonly refusal: Refusal) {
-    super(refusal.message)
-  }
-}
-
 export function refuse(message: string, field?: string): never {
-  throw new Refused({ ok: false, message, ...(field ? { field } : {}) })
+  refuseWrite({ ok: false, message, ...(field ? { field } : {}) })
 }
 
 /** auditedWrite whose callback may refuse(): a refusal writes nothing, not even an audit row. */
 export function attempt<T>(actor: Actor, fn: (tx: Tx) => { result: T; audit: AuditEntry }): T | Refusal {
-  try {
-    return auditedWrite(actor, fn)
-  } catch (error) {
-    if (error instanceof Refused) return error.refusal
-    if (isCapacityBelowConfirmed(error)) return { ok: false, message: '名额不能少于已确认的人数', field: 'capacity' }
-    throw error
-  }
+  return attemptAuditedWrite<T, Refusal>(actor, fn, (error) =>
+    isCapacityBelowConfirmed(error) ? { ok: false, message: '名额不能少于已确认的人数', field: 'capacity' } : null,
+  )
 }
 
 /** The database trigger slots_capacity_not_below_confirmed (migration 0005) refused the update. */

@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm'
 import { db, type Tx } from '~db/client.server'
 import { campaignInstitutions, campaigns, children, claims, institutions, wishes, wishWaitlist, type NeedCategory, type WishStatus } from '~db/schema'
-import { auditedWrite, type Actor, type AuditEntry } from '~/audit/audit.server'
+import { attemptAuditedWrite, auditedWrite, refuseWrite, type Actor, type AuditEntry } from '~/audit/audit.server'
 import { enqueueNotification } from '~/notifications/notifications.server'
 import { now } from '~/utils/clock.server'
 import { ageBand } from './labels'
@@ -28,26 +28,11 @@ export type WishInput = {
 export type WishField = keyof WishInput
 export type Refusal = { ok: false; message: string; field?: WishField; flags?: PrivacyFlag[] }
 
-/** Thrown inside a transaction to roll it back and hand a typed refusal to the caller. */
-class Refused extends Error {
-  constructor(readonly refusal: Refusal) {
-    super(refusal.message)
-  }
-}
-
 function refuse(message: string, extra: Omit<Refusal, 'ok' | 'message'> = {}): never {
-  throw new Refused({ ok: false, message, ...extra })
+  refuseWrite({ ok: false, message, ...extra })
 }
 
-/** auditedWrite whose callback may refuse(): a refusal writes nothing, not even an audit row. */
-function attempt<T>(actor: Actor, fn: (tx: Tx) => { result: T; audit: AuditEntry }): T | Refusal {
-  try {
-    return auditedWrite(actor, fn)
-  } catch (error) {
-    if (error instanceof Refused) return error.refusal
-    throw error
-  }
-}
+const attempt = <T>(actor: Actor, fn: (tx: Tx) => { result: T; audit: AuditEntry }) => attemptAuditedWrite<T, Refusal>(actor, fn)
 
 export const EDITABLE_STATUSES: readonly WishStatus[] = ['draft', 'published']
 const WITHDRAWABLE_STATUSES: readonly WishStatus[] = ['draft', 'published', 'claimed']
