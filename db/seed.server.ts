@@ -1,6 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm'
 import type { DB } from './client.server'
-import { campaignInstitutions, campaigns, children, institutions, memberships, slotSeries, slots, users, wishes, type InstitutionKind, type MembershipRole } from './schema'
+import { campaignInstitutions, campaigns, children, institutions, memberships, needs, slotSeries, slots, users, wishes, type InstitutionKind, type MembershipRole } from './schema'
 import { hashPassword } from '~/auth/password.server'
 import { shanghaiParts, shanghaiToUtc } from '~/slots/labels'
 import { buildRrule, generateSeriesSlots, type SeriesTemplate } from '~/slots/series.server'
@@ -135,6 +135,7 @@ export async function seedDemoData(db: DB): Promise<{ institutions: number; acco
   }
   seedDemoWishes(db)
   seedDemoSlots(db)
+  seedDemoNeeds(db)
   return { institutions: createdInstitutions, accounts: createdAccounts }
 }
 
@@ -337,6 +338,46 @@ function seedDemoSlots(db: DB): void {
         groupMaxSize: 3,
         cancelCutoffHours: 72,
         status: 'published',
+      })
+      .run()
+  }
+}
+
+// ---- 物资需求 demo: needs at the 临时救助点, its 救助站 and a 福利院 ---------------------------------
+// Matched by home + title, so reruns add only what is missing.
+type DemoNeed = { home: string; title: string; unit: string; quantity: number; perPledgeMax?: number; urgent?: boolean; itemDescription: string; specification?: string; deliveryHours: string }
+
+export const demoNeeds: DemoNeed[] = [
+  { home: 'kaifeng-youfang', title: '饮用水', unit: '箱', quantity: 200, urgent: true, itemDescription: '瓶装饮用水，供临时救助点的儿童和受助人员饮用。', specification: '550ml × 24 瓶/箱，保质期 6 个月以上', deliveryHours: '每天 8:00–20:00' },
+  { home: 'kaifeng-youfang', title: '方便面', unit: '箱', quantity: 100, itemDescription: '方便食品，应急时使用。', specification: '24 包/箱，保质期 3 个月以上', deliveryHours: '每天 8:00–20:00' },
+  { home: 'kaifeng-youfang', title: '四季衣物', unit: '件', quantity: 80, itemDescription: '儿童和成人的四季衣物，新衣或九成新以上、已清洗。', specification: '儿童 110–160 码，成人 M–XXL', deliveryHours: '每天 8:00–20:00' },
+  { home: 'kaifeng-youfang', title: '被褥', unit: '套', quantity: 50, itemDescription: '被褥套装（被子、褥子、枕头）。', specification: '1.5 米床，全新', deliveryHours: '每天 8:00–20:00' },
+  { home: 'kaifeng-youfang', title: '棉被', unit: '条', quantity: 40, itemDescription: '冬季保暖棉被。', specification: '200 × 230 cm，3 kg 以上，全新', deliveryHours: '每天 8:00–20:00' },
+  { home: 'kaifeng-jiuzhu', title: '大米', unit: '袋', quantity: 60, itemDescription: '食堂用大米。', specification: '10 kg/袋', deliveryHours: '周一至周五 9:00–17:00' },
+  { home: 'kaifeng-jiuzhu', title: '面粉', unit: '袋', quantity: 40, itemDescription: '食堂用面粉。', specification: '10 kg/袋，中筋', deliveryHours: '周一至周五 9:00–17:00' },
+  { home: 'kaifeng-jiuzhu', title: '食用油', unit: '桶', quantity: 30, itemDescription: '食堂用食用油。', specification: '5 L/桶', deliveryHours: '周一至周五 9:00–17:00' },
+  { home: 'binzhou-fuliyuan', title: '冬季棉衣', unit: '件', quantity: 30, perPledgeMax: 10, itemDescription: '孩子们过冬的棉衣，全新。', specification: '儿童 110–170 码，颜色不限', deliveryHours: '周一至周六 9:00–16:00' },
+]
+
+function seedDemoNeeds(db: DB): void {
+  for (const demo of demoNeeds) {
+    const home = db.select({ id: institutions.id, address: institutions.publicAddress }).from(institutions).where(eq(institutions.slug, demo.home)).get()
+    if (!home) continue
+    if (db.select({ id: needs.id }).from(needs).where(and(eq(needs.institutionId, home.id), eq(needs.title, demo.title))).get()) continue
+    db.insert(needs)
+      .values({
+        institutionId: home.id,
+        title: demo.title,
+        category: 'material',
+        itemDescription: demo.itemDescription,
+        specification: demo.specification ?? '',
+        unit: demo.unit,
+        quantityNeeded: demo.quantity,
+        perPledgeMax: demo.perPledgeMax ?? null,
+        urgency: demo.urgent ? 'urgent' : 'normal',
+        deliveryAddress: home.address,
+        deliveryHours: demo.deliveryHours,
+        status: 'open',
       })
       .run()
   }

@@ -53,6 +53,11 @@ export default function AccountPage() {
             </Link>
           </li>
           <li>
+            <Link to="/me/donations" className="link">
+              我的捐赠
+            </Link>
+          </li>
+          <li>
             <Link to="/me/bookings" className="link">
               我的预约
             </Link>

@@ -5,11 +5,13 @@ import { WishCardList } from '~/components/wish-card'
 import { getInstitutionProfile, institutionKindLabels } from '~/institutions/institutions.server'
 import { pageMeta } from '~/utils/meta'
 import { newestOpenWishes } from '~/wishes/public.server'
+import { NeedCard } from '~/needs/need-card'
+import { openNeedsOfHome } from '~/needs/needs.server'
 
 export async function loader({ params }: LoaderFunctionArgs) {
   const profile = getInstitutionProfile(params.slug ?? '')
   if (!profile) throw new Response('Not Found', { status: 404 })
-  return { ...profile, kindLabel: institutionKindLabels[profile.institution.kind], openWishes: newestOpenWishes({ homeSlug: profile.institution.slug, limit: 6 }) }
+  return { ...profile, kindLabel: institutionKindLabels[profile.institution.kind], openWishes: newestOpenWishes({ homeSlug: profile.institution.slug, limit: 6 }), openNeeds: openNeedsOfHome(profile.institution.id, 6) }
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) =>
@@ -18,7 +20,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) =>
     : pageMeta({ title: '机构不存在', description: '机构不存在' })
 
 export default function InstitutionPage() {
-  const { institution, parent, children, kindLabel, openWishes } = useLoaderData<typeof loader>()
+  const { institution, parent, children, kindLabel, openWishes, openNeeds } = useLoaderData<typeof loader>()
   return (
     <article className="space-y-6">
       <header>
@@ -83,11 +85,32 @@ export default function InstitutionPage() {
           </Link>
         </p>
       </section>
+      <section aria-labelledby="needs-title" className="space-y-3">
+        <h2 id="needs-title" className="text-lg font-semibold">
+          物资需求
+        </h2>
+        {openNeeds.length ? (
+          <ul className="grid gap-4 sm:grid-cols-2">
+            {openNeeds.map((need) => (
+              <li key={need.id}>
+                <NeedCard need={need} />
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p className="text-stone-700">本机构目前没有正在认捐的物资需求。</p>
+        )}
+        <p>
+          <Link to={`/needs?home=${encodeURIComponent(institution.slug)}`} className="link">
+            查看本机构的全部物资需求
+          </Link>
+        </p>
+      </section>
       <section aria-labelledby="activity-title" className="card">
         <h2 id="activity-title" className="text-lg font-semibold">
           活动与公示
         </h2>
-        <p className="mt-1 text-stone-700">本机构的志愿活动、物资需求和捐赠公示即将开放。</p>
+        <p className="mt-1 text-stone-700">本机构的志愿活动和捐赠公示即将开放。</p>
       </section>
     </article>
   )

@@ -1,0 +1,333 @@
+import { and, desc, eq, inArray, lt, or, sql, type SQL } from 'drizzle-orm'
+import { alias } from 'drizzle-orm/sqlite-core'
+import { z } from 'zod'
+import { db, type Tx } from '~db/client.server'
+import { institutions, needCategories, needs, pledgeArrivals, pledges, users, type NeedCategory, type NeedStatus } from '~db/schema'
+import { auditedWrite, type Actor, type AuditEntry } from '~/audit/audit.server'
+import { donorPublicName } from '~/donations/display'
+import { enqueueNotification } from '~/notifications/notifications.server'
+import { now } from '~/utils/clock.server'
+import { decodeCursor, pageOf, PAGE_SIZE } from '~/utils/pagination'
+import { needStatusLabels } from './labels'
+import { needProgress, refreshNeedStatus } from './progress.server'
+
+// Staff side of 物资需求 and the public listing. Every staff query is scoped by the home's id
+// (PRODUCT.md rule 7); a 临时救助点 posts its own needs, shown under its 救助站.
+
+export type Need = typeof needs.$inferSelect
+export type Refusal = { ok: false; message: string; field?: string }
+
+class Refused extends Error {
+  constructor(readonly refusal: Refusal) {
+    super(refusal.message)
+  }
+}
+
+function refuse(message: string, field?: string): never {
+  throw new Refused({ ok: false, message, field })
+}
+
+/** auditedWrite whose callback may refuse(): a refusal writes nothing, not even an audit row. */
+function attempt<T>(actor: Actor, fn: (tx: Tx) => { result: T; audit: AuditEntry }): T | Refusal {
+  try {
+    return auditedWrite(actor, fn)
+  } catch (error) {
+    if (error instanceof Refused) return error.refusal
+    throw error
+  }
+}
+
+// ---- Form ---------------------------------------------------------------------------------------
+
+/** "YYYY-MM-DD" read as the end of that day in Asia/Shanghai. */
+export function endOfShanghaiDay(date: string): Date {
+  return new Date(`${date}T23:59:59.999+08:00`)
+}
+
+const dateString = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '请选择日期')
+const optionalInt = (label: string) =>
+  z.preprocess(
+    (v) => (v === '' || v === undefined || v === null ? undefined : v),
+    z.coerce.number({ invalid_type_error: `${label}须为整数` }).int(`${label}须为整数`).min(1, `${label}至少为 1`).max(100000, `${label}过大`).optional(),
+  )
+
+export const needSchema = z.object({
+  title: z.string({ required_error: '请填写需求名称' }).trim().min(1, '请填写需求名称').max(60, '需求名称不能超过 60 个字'),
+  category: z.enum(needCategories, { errorMap: () => ({ message: '请选择类别' }) }),
+  itemDescription: z.string().trim().max(500, '物品说明不能超过 500 个字').default(''),
+  specification: z.string().trim().max(200, '规格不能超过 200 个字').default(''),
+  unit: z.string({ required_error: '请填写单位' }).trim().min(1, '请填写单位').max(6, '单位不能超过 6 个字'),
+  quantityNeeded: z.coerce
+    .number({ invalid_type_error: '需要数量须为整数', required_error: '请填写需要数量' })
+    .int('需要数量须为整数')
+    .min(1, '需要数量至少为 1')
+    .max(100000, '需要数量过大'),
+  perPledgeMax: optionalInt('每份认捐上限'),
+  urgency: z.enum(['normal', 'urgent'], { errorMap: () => ({ message: '请选择紧急程度' }) }).default('normal'),
+  deadline: z.preprocess((v) => (v === '' ? undefined : v), dateString.optional()),
+  deliveryAddress: z.string().trim().max(200, '送达地址不能超过 200 个字').default(''),
+  deliveryHours: z.string().trim().max(100, '接收时间不能超过 100 个字').default(''),
+})
+export type NeedForm = z.infer<typeof needSchema>
+
+export type NeedInput = Omit<NeedForm, 'deadline' | 'perPledgeMax'> & { deadline: Date | null; perPledgeMax: number | null }
+
+export type NeedFormValues = Partial<Record<keyof NeedForm, string>>
+
+/** Parse a posted need form: the input, or Chinese errors per field plus what was submitted. */
+export function parseNeedForm(formData: FormData): { ok: true; input: NeedInput } | { ok: false; errors: Record<string, string[]>; values: NeedFormValues } {
+  const raw = Object.fromEntries([...formData.entries()].filter(([, v]) => typeof v === 'string')) as Record<string, string>
+  const parsed = needSchema.safeParse(raw)
+  if (!parsed.success) {
+    return { ok: false, errors: parsed.error.flatten().fieldErrors as Record<string, string[]>, values: raw }
+  }
+  const v = parsed.data
+  if (v.perPledgeMax && v.perPledgeMax > v.quantityNeeded) {
+    return { ok: false, errors: { perPledgeMax: ['每份认捐上限不能超过需要数量'] }, values: raw }
+  }
+  return { ok: true, input: { ...v, deadline: v.deadline ? endOfShanghaiDay(v.deadline) : null, perPledgeMax: v.perPledgeMax ?? null } }
+}
+
+// ---- Staff writes -------------------------------------------------------------------------------
+
+function ownNeed(tx: Tx, institutionId: number, needId: number): Need {
+  const need = tx
+    .select()
+    .from(needs)
+    .where(and(eq(needs.id, needId), eq(needs.institutionId, institutionId)))
+    .get()
+  if (!need) refuse('没有找到这项需求')
+  return need
+}
+
+export function createNeed(actor: Actor, institutionId: number, input: NeedInput): { ok: true; need: Need } | Refusal {
+  return attempt(actor, (tx) => {
+    const at = now()
+    const need = tx
+      .insert(needs)
+      .values({ ...input, institutionId, status: 'open', createdBy: actor.userId, createdAt: at, updatedAt: at })
+      .returning()
+      .get()
+    return {
+      result: { ok: true as const, need },
+      audit: { institutionId, action: 'need.create', entityType: 'need', entityId: need.id, summary: { title: need.title, quantityNeeded: need.quantityNeeded, unit: need.unit } },
+    }
+  })
+}
+
+/** Edit an open or fully pledged need; the quantity may not drop below what is already pledged. */
+export function updateNeed(actor: Actor, institutionId: number, needId: number, input: NeedInput): { ok: true; need: Need } | Refusal {
+  return attempt(actor, (tx) => {
+    const before = ownNeed(tx, institutionId, needId)
+    if (before.status === 'closed' || before.status === 'cancelled') refuse(`这项需求${needStatusLabels[before.status]}，不能再修改`)
+    const progress = needProgress(tx, before)
+    if (input.quantityNeeded < progress.pledged) refuse(`需要数量不能少于已认捐的 ${progress.pledged} ${before.unit}`, 'quantityNeeded')
+    const need = tx
+      .update(needs)
+      .set({ ...input, updatedAt: now() })
+      .where(eq(needs.id, needId))
+      .returning()
+      .get()
+    refreshNeedStatus(tx, needId)
+    const changed = (Object.keys(input) as Array<keyof NeedInput>).filter((k) => String(before[k] ?? '') !== String(input[k] ?? ''))
+    return {
+      result: { ok: true as const, need },
+      audit: { institutionId, action: 'need.update', entityType: 'need', entityId: needId, summary: { changed } },
+    }
+  })
+}
+
+/** 结束: the home needs no more; active pledges stay so what is on its way can still be received. */
+export function closeNeed(actor: Actor, institutionId: number, needId: number): { ok: true } | Refusal {
+  return attempt(actor, (tx) => {
+    const need = ownNeed(tx, institutionId, needId)
+    if (need.status === 'closed' || need.status === 'cancelled') refuse(`这项需求${needStatusLabels[need.status]}`)
+    const at = now()
+    tx.update(needs).set({ status: 'closed', closedAt: at, updatedAt: at }).where(eq(needs.id, needId)).run()
+    return { result: { ok: true as const }, audit: { institutionId, action: 'need.close', entityType: 'need', entityId: needId, summary: { title: need.title } } }
+  })
+}
+
+/** 取消: the need is withdrawn; active pledges are cancelled and each pledger is told. */
+export function cancelNeed(actor: Actor, institutionId: number, needId: number, reason = ''): { ok: true; cancelledPledges: number } | Refusal {
+  return attempt(actor, (tx) => {
+    const need = ownNeed(tx, institutionId, needId)
+    if (need.status === 'closed' || need.status === 'cancelled') refuse(`这项需求${needStatusLabels[need.status]}`)
+    const at = now()
+    tx.update(needs).set({ status: 'cancelled', closedAt: at, updatedAt: at }).where(eq(needs.id, needId)).run()
+    const home = tx.select({ name: institutions.name }).from(institutions).where(eq(institutions.id, institutionId)).get()
+    const active = tx
+      .select({ id: pledges.id, userId: pledges.userId, quantity: pledges.quantity, code: pledges.code })
+      .from(pledges)
+      .where(and(eq(pledges.needId, needId), eq(pledges.status, 'active')))
+      .all()
+    for (const pledge of active) {
+      const received = Number(
+        tx.select({ n: sql<number>`coalesce(sum(${pledgeArrivals.quantity}), 0)` }).from(pledgeArrivals).where(eq(pledgeArrivals.pledgeId, pledge.id)).get()?.n ?? 0,
+      )
+      // What already arrived stays a completed gift; the rest of the promise is lifted.
+      tx.update(pledges)
+        .set(received > 0 ? { status: 'fulfilled', quantity: received, updatedAt: at } : { status: 'cancelled', cancelledAt: at, updatedAt: at })
+        .where(eq(pledges.id, pledge.id))
+        .run()
+      enqueueNotification(tx, {
+        userId: pledge.userId,
+        template: 'need.cancelled',
+        subject: '您认捐的物资需求已取消',
+        body: `${home?.name ?? '机构'}已取消物资需求「${need.title}」${reason.trim() ? `（${reason.trim()}）` : ''}。您的认捐（编号 ${pledge.code}）已随之取消，无需再送达${received > 0 ? `；已收到的 ${received} ${need.unit} 仍记入捐赠公示` : ''}。感谢您的爱心！`,
+        dedupeKey: `need.cancelled:${pledge.id}`,
+      })
+    }
+    return {
+      result: { ok: true as const, cancelledPledges: active.length },
+      audit: { institutionId, action: 'need.cancel', entityType: 'need', entityId: needId, summary: { title: need.title, cancelledPledges: active.length, reason: reason.trim() } },
+    }
+  })
+}
+
+// ---- Staff reads --------------------------------------------------------------------------------
+
+export function listStaffNeeds(institutionId: number) {
+  const rows = db.select().from(needs).where(eq(needs.institutionId, institutionId)).orderBy(desc(needs.id)).all()
+  return rows.map((need) => ({ ...need, progress: needProgress(db, need) }))
+}
+
+export function getStaffNeed(institutionId: number, needId: number) {
+  const need = db
+    .select()
+    .from(needs)
+    .where(and(eq(needs.id, needId), eq(needs.institutionId, institutionId)))
+    .get()
+  if (!need) return null
+  const rows = db
+    .select({
+      id: pledges.id,
+      code: pledges.code,
+      quantity: pledges.quantity,
+      status: pledges.status,
+      expectedAt: pledges.expectedAt,
+      publicDisplay: pledges.publicDisplay,
+      createdAt: pledges.createdAt,
+      pledgerName: users.displayName,
+      received: sql<number>`coalesce((select sum(a.quantity) from pledge_arrivals a where a.pledge_id = ${pledges.id}), 0)`,
+    })
+    .from(pledges)
+    .innerJoin(users, eq(users.id, pledges.userId))
+    .where(and(eq(pledges.needId, needId), eq(pledges.institutionId, institutionId)))
+    .orderBy(desc(pledges.id))
+    .all()
+  return {
+    need,
+    progress: needProgress(db, need),
+    pledges: rows.map((p) => ({ ...p, received: Number(p.received), publicName: donorPublicName(p.pledgerName, p.publicDisplay) })),
+  }
+}
+
+// ---- Public reads -------------------------------------------------------------------------------
+
+const parent = alias(institutions, 'parent')
+
+/** Public columns only: nothing about pledgers. */
+const publicNeedColumns = {
+  id: needs.id,
+  title: needs.title,
+  category: needs.category,
+  itemDescription: needs.itemDescription,
+  specification: needs.specification,
+  unit: needs.unit,
+  quantityNeeded: needs.quantityNeeded,
+  perPledgeMax: needs.perPledgeMax,
+  urgency: needs.urgency,
+  deadline: needs.deadline,
+  deliveryAddress: needs.deliveryAddress,
+  deliveryHours: needs.deliveryHours,
+  status: needs.status,
+  homeName: institutions.name,
+  homeSlug: institutions.slug,
+  homeKind: institutions.kind,
+  city: institutions.city,
+  homeAddress: institutions.publicAddress,
+  parentName: parent.name,
+  parentSlug: parent.slug,
+}
+
+export const PUBLIC_NEED_STATUSES: NeedStatus[] = ['open', 'fully_pledged']
+
+export type NeedFilters = { category: NeedCategory | null; home: string | null; city: string | null; urgency: 'normal' | 'urgent' | null }
+
+export function needFiltersFrom(params: URLSearchParams): NeedFilters {
+  const category = params.get('category')
+  const urgency = params.get('urgency')
+  return {
+    category: (needCategories as readonly string[]).includes(category ?? '') ? (category as NeedCategory) : null,
+    home: params.get('home')?.trim() || null,
+    city: params.get('city')?.trim() || null,
+    urgency: urgency === 'urgent' || urgency === 'normal' ? urgency : null,
+  }
+}
+
+const urgencyRank = sql<number>`(case when ${needs.urgency} = 'urgent' then 1 else 0 end)`
+
+/** Open needs, urgent first then newest, keyset-paginated on (urgency rank, id). */
+export function listPublicNeeds({ filters, cursor, limit = PAGE_SIZE }: { filters: NeedFilters; cursor?: string | null; limit?: number }) {
+  const conditions: Array<SQL | undefined> = [inArray(needs.status, PUBLIC_NEED_STATUSES)]
+  if (filters.category) conditions.push(eq(needs.category, filters.category))
+  if (filters.urgency) conditions.push(eq(needs.urgency, filters.urgency))
+  if (filters.city) conditions.push(eq(institutions.city, filters.city))
+  // A 救助站's filter includes the needs its 临时救助点 post.
+  if (filters.home) conditions.push(or(eq(institutions.slug, filters.home), eq(parent.slug, filters.home)))
+  const after = decodeCursor(cursor)
+  if (after) conditions.push(or(lt(urgencyRank, after.k), and(eq(urgencyRank, after.k), lt(needs.id, after.id))))
+  const rows = db
+    .select({ ...publicNeedColumns, rank: urgencyRank })
+    .from(needs)
+    .innerJoin(institutions, eq(institutions.id, needs.institutionId))
+    .leftJoin(parent, eq(parent.id, institutions.parentId))
+    .where(and(...conditions))
+    .orderBy(desc(urgencyRank), desc(needs.id))
+    .limit(limit + 1)
+    .all()
+  const page = pageOf(rows, limit, (r) => ({ k: Number(r.rank), id: r.id }))
+  return { next: page.next, items: page.items.map(({ rank: _rank, ...r }) => ({ ...r, progress: needProgress(db, r) })) }
+}
+
+export type PublicNeed = ReturnType<typeof listPublicNeeds>['items'][number]
+
+export function needFilterChoices() {
+  const homes = db
+    .selectDistinct({ slug: institutions.slug, name: institutions.name, city: institutions.city })
+    .from(needs)
+    .innerJoin(institutions, eq(institutions.id, needs.institutionId))
+    .where(inArray(needs.status, PUBLIC_NEED_STATUSES))
+    .orderBy(institutions.name)
+    .all()
+  const cities = [...new Set(homes.map((h) => h.city))].sort()
+  return { homes: homes.map(({ slug, name }) => ({ slug, name })), cities }
+}
+
+/** One need for its public page (any status but hidden from the list once closed). */
+export function getPublicNeed(needId: number) {
+  const row = db
+    .select(publicNeedColumns)
+    .from(needs)
+    .innerJoin(institutions, eq(institutions.id, needs.institutionId))
+    .leftJoin(parent, eq(parent.id, institutions.parentId))
+    .where(eq(needs.id, needId))
+    .get()
+  if (!row) return null
+  return { ...row, progress: needProgress(db, row) }
+}
+
+/** Open needs of a home and of the 临时救助点 under it, for the home's public page. */
+export function openNeedsOfHome(institutionId: number, limit = 20) {
+  const rows = db
+    .select(publicNeedColumns)
+    .from(needs)
+    .innerJoin(institutions, eq(institutions.id, needs.institutionId))
+    .leftJoin(parent, eq(parent.id, institutions.parentId))
+    .where(and(inArray(needs.status, PUBLIC_NEED_STATUSES), or(eq(institutions.id, institutionId), eq(institutions.parentId, institutionId))))
+    .orderBy(desc(urgencyRank), desc(needs.id))
+    .limit(limit)
+    .all()
+  return rows.map((r) => ({ ...r, progress: needProgress(db, r) }))
+}

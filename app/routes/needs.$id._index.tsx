@@ -1,0 +1,224 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { data, redirect } from '@remix-run/node'
+import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation } from '@remix-run/react'
+import { z } from 'zod'
+import { getUser, requireUser } from '~/auth/auth.server'
+import { GeneralErrorBoundary } from '~/components/error-boundary'
+import { ErrorList, Field, FormMessage } from '~/components/forms'
+import { donorPublicName } from '~/donations/display'
+import { needStatusLabels, shanghaiDateInput } from '~/needs/labels'
+import { endOfShanghaiDay, getPublicNeed } from '~/needs/needs.server'
+import { myActivePledgesFor, pledgeToNeed } from '~/needs/pledges.server'
+import { NeedProgressBar } from '~/needs/progress-bar'
+import { now } from '~/utils/clock.server'
+import { formatDate } from '~/utils/format'
+import { pageMeta } from '~/utils/meta'
+import { categoryLabels, publicDisplayLabels } from '~/wishes/labels'
+
+const publicDisplayChoices = ['name', 'masked', 'anonymous'] as const
+
+function needIdFrom(params: { id?: string }): number {
+  const id = Number(params.id)
+  if (!Number.isInteger(id) || id <= 0) throw new Response('Not Found', { status: 404 })
+  return id
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const need = getPublicNeed(needIdFrom(params))
+  if (!need || need.status === 'cancelled') throw new Response('Not Found', { status: 404 })
+  const user = getUser(request)
+  return {
+    need,
+    user: user ? { displayName: user.displayName } : null,
+    myPledges: user ? myActivePledgesFor(user.id, need.id) : [],
+    today: shanghaiDateInput(now()),
+  }
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) =>
+  data
+    ? pageMeta({
+        title: data.need.title,
+        description: `${data.need.homeName}需要「${data.need.title}」${data.need.progress.needed} ${data.need.unit}，还需 ${data.need.progress.stillNeeded} ${data.need.unit}。欢迎认捐。`,
+      })
+    : pageMeta({ title: '物资需求', description: '没有找到这项物资需求' })
+
+const pledgeSchema = z.object({
+  quantity: z.coerce.number({ invalid_type_error: '请填写整数数量', required_error: '请填写认捐数量' }).int('请填写整数数量').min(1, '认捐数量至少为 1'),
+  expectedAt: z.string({ required_error: '请选择预计送达日期' }).regex(/^\d{4}-\d{2}-\d{2}$/, '请选择预计送达日期'),
+  publicDisplay: z.enum(publicDisplayChoices, { errorMap: () => ({ message: '请选择您希望如何公开显示' }) }),
+})
+
+type PledgeErrors = Partial<Record<'quantity' | 'expectedAt' | 'publicDisplay', string[]>>
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const needId = needIdFrom(params)
+  const user = requireUser(request)
+  const formData = await request.formData()
+  const values = { quantity: String(formData.get('quantity') ?? ''), expectedAt: String(formData.get('expectedAt') ?? ''), publicDisplay: String(formData.get('publicDisplay') ?? '') }
+  const parsed = pledgeSchema.safeParse(values)
+  if (!parsed.success) {
+    return data({ errors: parsed.error.flatten().fieldErrors as PledgeErrors, formError: null as string | null, values }, { status: 400 })
+  }
+  const outcome = pledgeToNeed({ userId: user.id, needId, quantity: parsed.data.quantity, expectedAt: endOfShanghaiDay(parsed.data.expectedAt), publicDisplay: parsed.data.publicDisplay })
+  if (outcome.ok) return redirect(`/me/donations?pledged=1#pledge-${outcome.pledgeId}`)
+  if (outcome.reason === 'not_found') throw new Response('Not Found', { status: 404 })
+  const errors: PledgeErrors = outcome.field ? { [outcome.field]: [outcome.message] } : {}
+  return data({ errors, formError: outcome.field ? null : outcome.message, values }, { status: 409 })
+}
+
+export default function NeedPage() {
+  const { need, user, myPledges, today } = useLoaderData<typeof loader>()
+  const actionData = useActionData<typeof action>()
+  const navigation = useNavigation()
+  const location = useLocation()
+  const { progress } = need
+  const maxNow = need.perPledgeMax ? Math.min(need.perPledgeMax, progress.stillNeeded) : progress.stillNeeded
+  const errors = actionData?.errors ?? {}
+  const values = actionData?.values
+  const chosen = values?.publicDisplay || 'masked'
+  const open = need.status === 'open' && progress.stillNeeded > 0
+
+  return (
+    <div className="mx-auto max-w-2xl space-y-6">
+      <header className="space-y-2">
+        <p className="text-sm text-stone-700">
+          <Link to="/needs" className="link">
+            物资需求
+          </Link>{' '}
+          /{' '}
+          <Link to={`/institutions/${need.homeSlug}`} className="link">
+            {need.homeName}
+          </Link>
+          {need.parentName ? (
+            <>
+              （
+              <Link to={`/institutions/${need.parentSlug}`} className="link">
+                {need.parentName}
+              </Link>
+              ）
+            </>
+          ) : null}
+        </p>
+        <h1 className="text-2xl font-semibold">{need.title}</h1>
+        <div className="flex flex-wrap gap-2 text-sm">
+          {need.urgency === 'urgent' ? <span className="rounded bg-red-700 px-2 py-0.5 font-semibold text-white">紧急</span> : null}
+          <span className="rounded bg-stone-100 px-2 py-0.5 text-stone-800">{categoryLabels[need.category]}</span>
+          <span className="rounded bg-stone-100 px-2 py-0.5 text-stone-800">{needStatusLabels[need.status]}</span>
+        </div>
+      </header>
+
+      <section aria-labelledby="progress-title" className="card space-y-2">
+        <h2 id="progress-title" className="text-lg font-semibold">
+          认捐进度
+        </h2>
+        <NeedProgressBar progress={progress} unit={need.unit} label="认捐进度" />
+      </section>
+
+      <section aria-labelledby="details-title" className="card space-y-2">
+        <h2 id="details-title" className="text-lg font-semibold">
+          物品与送达
+        </h2>
+        <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-stone-800">
+          {need.itemDescription ? (
+            <>
+              <dt className="font-medium">物品说明</dt>
+              <dd className="whitespace-pre-line">{need.itemDescription}</dd>
+            </>
+          ) : null}
+          {need.specification ? (
+            <>
+              <dt className="font-medium">规格</dt>
+              <dd>{need.specification}</dd>
+            </>
+          ) : null}
+          <dt className="font-medium">单位</dt>
+          <dd>{need.unit}</dd>
+          {need.perPledgeMax ? (
+            <>
+              <dt className="font-medium">每份上限</dt>
+              <dd>
+                {need.perPledgeMax} {need.unit}
+              </dd>
+            </>
+          ) : null}
+          {need.deadline ? (
+            <>
+              <dt className="font-medium">截止日期</dt>
+              <dd>{formatDate(need.deadline)}</dd>
+            </>
+          ) : null}
+          <dt className="font-medium">送达地址</dt>
+          <dd>{need.deliveryAddress || need.homeAddress || need.homeName}</dd>
+          {need.deliveryHours ? (
+            <>
+              <dt className="font-medium">接收时间</dt>
+              <dd>{need.deliveryHours}</dd>
+            </>
+          ) : null}
+        </dl>
+      </section>
+
+      <section aria-labelledby="pledge-title" className="card space-y-4">
+        <h2 id="pledge-title" className="text-lg font-semibold">
+          我要认捐
+        </h2>
+        {myPledges.length ? (
+          <p role="status" className="text-stone-800">
+            您已认捐 {myPledges.reduce((n, p) => n + p.quantity, 0)} {need.unit}（编号 {myPledges.map((p) => p.code).join('、')}）。{' '}
+            <Link to="/me/donations" className="link">
+              查看我的捐赠
+            </Link>
+          </p>
+        ) : null}
+        {!open ? (
+          <p className="text-stone-800">{need.status === 'fully_pledged' || progress.stillNeeded === 0 ? '这项需求已经认捐满了，感谢大家的爱心！' : '这项需求已不再接受认捐。'}</p>
+        ) : !user ? (
+          <p className="text-stone-800">
+            请先{' '}
+            <Link to={`/login?redirectTo=${encodeURIComponent(location.pathname)}`} className="link">
+              登录
+            </Link>{' '}
+            再认捐。
+          </p>
+        ) : (
+          <Form method="post" className="space-y-4" noValidate>
+            <FormMessage id="pledge-form-error">{actionData?.formError}</FormMessage>
+            <Field
+              label={`认捐数量（${need.unit}）`}
+              name="quantity"
+              type="number"
+              inputMode="numeric"
+              min={1}
+              max={maxNow}
+              required
+              defaultValue={values?.quantity ?? ''}
+              hint={`本次最多可认捐 ${maxNow} ${need.unit}${need.perPledgeMax ? `（每份上限 ${need.perPledgeMax}）` : ''}`}
+              errors={errors.quantity}
+            />
+            <Field label="预计送达日期" name="expectedAt" type="date" min={today} required defaultValue={values?.expectedAt ?? ''} errors={errors.expectedAt} />
+            <fieldset aria-describedby={errors.publicDisplay ? 'pledge-publicDisplay-error' : undefined}>
+              <legend className="font-medium text-stone-800">公开捐赠记录中如何显示您</legend>
+              <div className="mt-2 space-y-2">
+                {publicDisplayChoices.map((choice) => (
+                  <label key={choice} className="flex items-center gap-2">
+                    <input type="radio" name="publicDisplay" value={choice} defaultChecked={chosen === choice} className="size-5" />
+                    <span>
+                      {publicDisplayLabels[choice]}：{donorPublicName(user.displayName, choice)}
+                    </span>
+                  </label>
+                ))}
+              </div>
+              <ErrorList id="pledge-publicDisplay-error" errors={errors.publicDisplay} />
+            </fieldset>
+            <button type="submit" className="btn-primary" disabled={navigation.state === 'submitting'}>
+              确认认捐
+            </button>
+          </Form>
+        )}
+      </section>
+    </div>
+  )
+}
+
+export { GeneralErrorBoundary as ErrorBoundary }

@@ -1,0 +1,75 @@
+import { expect, test } from '@playwright/test'
+import { demo, expectNoSeriousA11yViolations, fillRegistration, newVisitor, signIn, waitForHydration } from './utils'
+
+// 物资需求 end to end: staff post a need, a donor pledges part of it on a phone and finds the
+// code and QR on 我的捐赠; the pages pass axe.
+
+test('manager1 posts a need and a donor pledges 5 on 我的捐赠 with code and QR', async ({ browser }, testInfo) => {
+  test.setTimeout(90_000)
+  const title = `冬季棉衣 ${Math.random().toString(36).slice(2, 6)}`
+
+  // Staff post the need.
+  const staffContext = await browser.newContext()
+  const staff = await staffContext.newPage()
+  await signIn(staff, demo.manager1.email)
+  await staff.goto('/staff/binzhou-fuliyuan/needs')
+  await expectNoSeriousA11yViolations(staff, testInfo, 'staff needs list')
+  await staff.getByRole('link', { name: '发布物资需求' }).click()
+  await waitForHydration(staff)
+  await staff.getByLabel('需求名称').fill(title)
+  await staff.getByLabel('需要数量').fill('30')
+  await staff.getByLabel('单位').fill('件')
+  await staff.getByLabel('每份认捐上限').fill('10')
+  await staff.getByLabel('规格（尺码等，不指定品牌）').fill('儿童 120–160 码')
+  await staff.getByLabel('接收时间').fill('周一至周六 9:00–16:00')
+  await expectNoSeriousA11yViolations(staff, testInfo, 'new need form')
+  await staff.getByRole('button', { name: '发布' }).click()
+  await expect(staff.getByText('物资需求已发布。')).toBeVisible()
+  await expect(staff.getByRole('heading', { name: title })).toBeVisible()
+  await expectNoSeriousA11yViolations(staff, testInfo, 'staff need page')
+  const needUrl = await staff.getByRole('link', { name: '查看公开页面' }).getAttribute('href')
+  expect(needUrl).toMatch(/^\/needs\/\d+$/)
+
+  // A donor on a phone pledges 5.
+  const donorContext = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true })
+  const donor = await donorContext.newPage()
+  await donor.goto('/needs')
+  await expect(donor.getByRole('heading', { name: title })).toBeVisible()
+  await expectNoSeriousA11yViolations(donor, testInfo, '/needs')
+  await donor.getByRole('link', { name: title }).click()
+  await expect(donor.getByRole('heading', { level: 1, name: title })).toBeVisible()
+  await expect(donor.getByText('还需 30 件')).toBeVisible()
+  await expectNoSeriousA11yViolations(donor, testInfo, 'need page (anonymous)')
+  await expect(donor.locator('main').getByRole('link', { name: '登录' })).toHaveAttribute('href', `/login?redirectTo=${encodeURIComponent(needUrl!)}`)
+  await donor.goto(`/register?redirectTo=${encodeURIComponent(needUrl!)}`)
+  await waitForHydration(donor)
+  await fillRegistration(donor, newVisitor('棉衣'))
+  // Registration brings the donor back to the need.
+  await expect(donor.getByTestId('current-user')).toBeVisible()
+  await expect(donor).toHaveURL(needUrl!)
+  await waitForHydration(donor)
+  await donor.getByLabel('认捐数量（件）').fill('5')
+  const tomorrow = new Date(Date.now() + 8 * 3600_000 + 24 * 3600_000).toISOString().slice(0, 10)
+  await donor.getByLabel('预计送达日期').fill(tomorrow)
+  await expectNoSeriousA11yViolations(donor, testInfo, 'need page (signed in)')
+  await donor.getByRole('button', { name: '确认认捐' }).click()
+
+  await expect(donor).toHaveURL(/\/me\/donations/)
+  await expect(donor.getByRole('heading', { name: '我的捐赠' })).toBeVisible()
+  const card = donor.locator('article', { has: donor.getByRole('heading', { name: title }) })
+  await expect(card.getByTestId('pledge-code')).toHaveText(/^[A-HJ-NP-Z2-9]{6}$/)
+  await expect(card.getByRole('img', { name: /二维码/ })).toBeVisible()
+  await expect(card.getByText('待送达')).toBeVisible()
+  await expectNoSeriousA11yViolations(donor, testInfo, '我的捐赠')
+  const code = await card.getByTestId('pledge-code').textContent()
+
+  // Progress on the public page and the pledge on the staff page.
+  await donor.goto(needUrl!)
+  await expect(donor.getByText('还需 25 件')).toBeVisible()
+  await staff.reload()
+  await expect(staff.getByRole('cell', { name: code! })).toBeVisible()
+  await expect(staff.getByText('还需 25 件')).toBeVisible()
+
+  await staffContext.close()
+  await donorContext.close()
+})
