@@ -40,6 +40,8 @@ export type NewDonation = {
   channel: DonationChannel
   receivedAt: Date
   recordedBy: number | null
+  /** Bank transfer reference etc.; staff-only, never in the public columns. */
+  paymentReference?: string | null
 }
 
 /**
@@ -70,6 +72,7 @@ export function recordDonation(tx: Tx, input: NewDonation): Donation {
       channel: input.channel,
       receivedAt: input.receivedAt,
       recordedBy: input.recordedBy,
+      paymentReference: input.paymentReference ?? null,
     })
     .returning()
     .get()

@@ -8,6 +8,7 @@ import { closeWaitlist, lapseWaitlistOffers } from '~/claims/waitlist.server'
 import { deliverPendingNotifications, type DeliveryConfig, type DeliveryReport } from '~/notifications/delivery.server'
 import { enqueueNotification } from '~/notifications/notifications.server'
 import { now } from '~/utils/clock.server'
+import { releaseOverduePledges, sendPledgeReminders } from '~/needs/pledges.server'
 import { extendAllSeries } from '~/slots/series.server'
 import { formatDateTime } from '~/utils/format'
 
@@ -152,6 +153,8 @@ export type JobsReport = {
   newBookingOffers: number
   closedServiceRecords: number
   seriesSlotsAdded: number
+  pledgeRemindersQueued: number
+  releasedPledges: number
   notifications: DeliveryReport
 }
 
@@ -165,6 +168,8 @@ export async function runJobs(options: { delivery?: DeliveryConfig } = {}): Prom
   const bookingReminders = sendBookingReminders()
   const closedHours = closeEndedSlotsHours()
   const seriesSlotsAdded = extendAllSeries()
+  const pledgeReminders = sendPledgeReminders()
+  const overduePledges = releaseOverduePledges()
   const delivered = await deliverPendingNotifications(options.delivery)
   return {
     releasedClaims: released,
@@ -177,6 +182,8 @@ export async function runJobs(options: { delivery?: DeliveryConfig } = {}): Prom
     newBookingOffers: bookingOffers.offered,
     closedServiceRecords: closedHours.recorded,
     seriesSlotsAdded,
+    pledgeRemindersQueued: pledgeReminders.sent,
+    releasedPledges: overduePledges.released + overduePledges.closedAtReceived,
     notifications: delivered,
   }
 }

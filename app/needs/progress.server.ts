@@ -18,12 +18,11 @@ export function needProgress(tx: Tx | typeof db, need: { id: number; quantityNee
       .where(and(eq(donations.designation, 'need'), eq(donations.designationRef, need.id)))
       .get()?.n ?? 0,
   )
-  // What each active pledge still promises: its quantity minus what already arrived for it.
+  // What each active pledge still promises: its quantity minus what arrived for it (net of
+  // corrections of those arrivals).
   const outstanding = Number(
     tx
-      .select({
-        n: sql<number>`coalesce(sum(max(0, ${pledges.quantity} - coalesce((select sum(a.quantity) from pledge_arrivals a where a.pledge_id = "pledges"."id"), 0))), 0)`,
-      })
+      .select({ n: sql<number>`coalesce(sum(max(0, ${pledges.quantity} - ${netReceivedSql})), 0)` })
       .from(pledges)
       .where(and(eq(pledges.needId, need.id), eq(pledges.status, 'active')))
       .get()?.n ?? 0,
@@ -32,15 +31,29 @@ export function needProgress(tx: Tx | typeof db, need: { id: number; quantityNee
   return { needed: need.quantityNeeded, received, outstanding, pledged, stillNeeded: Math.max(0, need.quantityNeeded - pledged) }
 }
 
-/** Quantity already received for one pledge (all its arrivals). */
+// Net quantity received for the pledge in the current row: its arrivals, plus the (negative)
+// correction entries that reverse any of them.
+const netReceivedSql = sql<number>`(
+  coalesce((select sum(a.quantity) from pledge_arrivals a where a.pledge_id = "pledges"."id"), 0)
+  + coalesce((select sum(c.quantity) from pledge_arrivals a join donations c on c.corrects_id = a.donation_id where a.pledge_id = "pledges"."id"), 0)
+)`
+
+/** Quantity received for one pledge: all its arrivals, net of corrections. */
 export function receivedForPledge(tx: Tx | typeof db, pledgeId: number): number {
-  return Number(
-    tx
-      .select({ n: sql<number>`coalesce(sum(${pledgeArrivals.quantity}), 0)` })
-      .from(pledgeArrivals)
-      .where(eq(pledgeArrivals.pledgeId, pledgeId))
-      .get()?.n ?? 0,
-  )
+  return Number(tx.select({ n: netReceivedSql }).from(pledges).where(eq(pledges.id, pledgeId)).get()?.n ?? 0)
+}
+
+/**
+ * After a correction of one of its arrivals, a fulfilled pledge that no longer has everything
+ * it promised is active again (staff can record the real arrival); call in the same transaction.
+ */
+export function reopenPledgeIfShort(tx: Tx, donationId: number): void {
+  const arrival = tx.select({ pledgeId: pledgeArrivals.pledgeId }).from(pledgeArrivals).where(eq(pledgeArrivals.donationId, donationId)).get()
+  if (!arrival) return
+  const pledge = tx.select({ id: pledges.id, quantity: pledges.quantity, status: pledges.status }).from(pledges).where(eq(pledges.id, arrival.pledgeId)).get()
+  if (pledge?.status === 'fulfilled' && receivedForPledge(tx, pledge.id) < pledge.quantity) {
+    tx.update(pledges).set({ status: 'active', updatedAt: now() }).where(eq(pledges.id, pledge.id)).run()
+  }
 }
 
 /**

@@ -118,6 +118,11 @@ export default function LedgerEntryPage() {
         <dt className="text-stone-700">渠道</dt>
         <dd>{entry.channel}</dd>
       </dl>
+      <p>
+        <Link to={`/ledger/${entry.receiptNo}/receipt`} className="btn-secondary">
+          打印捐赠回执
+        </Link>
+      </p>
     </article>
   )
 }
