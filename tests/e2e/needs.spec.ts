@@ -2,9 +2,10 @@ import { expect, test } from '@playwright/test'
 import { demo, expectNoSeriousA11yViolations, fillRegistration, newVisitor, signIn, waitForHydration } from './utils'
 
 // 物资需求 end to end: staff post a need, a donor pledges part of it on a phone and finds the
-// code and QR on 我的捐赠; the pages pass axe.
+// code and QR on 我的捐赠, staff record part of it arriving, and progress and the public log
+// update; the pages pass axe.
 
-test('manager1 posts a need and a donor pledges 5 on 我的捐赠 with code and QR', async ({ browser }, testInfo) => {
+test('manager1 posts a need, a donor pledges 5 on a phone, staff receive 2 at the door, and progress and the public log update', async ({ browser }, testInfo) => {
   test.setTimeout(90_000)
   const title = `冬季棉衣 ${Math.random().toString(36).slice(2, 6)}`
 
@@ -69,6 +70,25 @@ test('manager1 posts a need and a donor pledges 5 on 我的捐赠 with code and 
   await staff.reload()
   await expect(staff.getByRole('cell', { name: code! })).toBeVisible()
   await expect(staff.getByText('还需 25 件')).toBeVisible()
+
+  // The donor brings 2 of the 5; staff record them at the door from the pledge code.
+  await staff.goto(`/staff/binzhou-fuliyuan/intake?code=${code}`)
+  await waitForHydration(staff)
+  const match = staff.getByTestId('matched-pledge')
+  await match.getByLabel('本次到达数量（件）').fill('2')
+  await match.getByRole('button', { name: '登记到达' }).click()
+  await expect(staff.getByRole('status')).toContainText('已登记到达，还差 3')
+  const receiptNo = ((await match.getByTestId('arrivals').getByRole('link', { name: /^WN-/ }).first().textContent()) ?? '').trim()
+  expect(receiptNo).toMatch(/^WN-\d{4}-\d{6}$/)
+
+  // Progress and the public log update; the donor's receipt is on 我的捐赠.
+  await donor.goto(needUrl!)
+  await expect(donor.getByText('已收到 2 件').first()).toBeVisible()
+  await expect(donor.getByText('还需 25 件')).toBeVisible()
+  await donor.goto('/ledger?home=binzhou-fuliyuan')
+  await expect(donor.getByText(receiptNo).first()).toBeVisible()
+  await donor.goto('/me/donations')
+  await expect(donor.getByRole('link', { name: new RegExp(receiptNo) }).first()).toBeVisible()
 
   await staffContext.close()
   await donorContext.close()
