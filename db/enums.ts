@@ -60,3 +60,9 @@ export const needStatuses = ['open', 'fully_pledged', 'fully_received', 'closed'
 export type NeedStatus = (typeof needStatuses)[number]
 export const pledgeStatuses = ['active', 'fulfilled', 'released', 'cancelled'] as const
 export type PledgeStatus = (typeof pledgeStatuses)[number]
+
+export const paymentStatuses = ['open', 'completed', 'failed', 'expired'] as const
+export const paymentTargets = ['institution', 'campaign', 'wish', 'need'] as const
+export const ledgerLeafKinds = ['donation', 'allocation'] as const
+export const disclosurePeriods = ['month', 'quarter'] as const
+export const disclosureStatuses = ['draft', 'published'] as const

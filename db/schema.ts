@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm'
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core'
-import { institutionKinds, membershipRoles, genders, needCategories, wishStatuses, publicDisplays, claimStatuses, releaseReasons, waitlistStatuses, notificationChannels, notificationStatuses, donationKinds, designations, donationChannels, slotKinds, slotStatuses, bookingKinds, bookingStatuses, qualificationKinds, verificationStatuses, serviceSources, needUrgencies, needStatuses, pledgeStatuses } from './enums'
-export { institutionKinds, membershipRoles, genders, needCategories, wishStatuses, publicDisplays, claimStatuses, releaseReasons, waitlistStatuses, notificationChannels, notificationStatuses, donationKinds, designations, donationChannels, slotKinds, slotStatuses, bookingKinds, bookingStatuses, qualificationKinds, verificationStatuses, serviceSources, needUrgencies, needStatuses, pledgeStatuses } from './enums'
+import { institutionKinds, membershipRoles, genders, needCategories, wishStatuses, publicDisplays, claimStatuses, releaseReasons, waitlistStatuses, notificationChannels, notificationStatuses, donationKinds, designations, donationChannels, slotKinds, slotStatuses, bookingKinds, bookingStatuses, qualificationKinds, verificationStatuses, serviceSources, needUrgencies, needStatuses, pledgeStatuses, paymentStatuses, paymentTargets, ledgerLeafKinds, disclosurePeriods, disclosureStatuses } from './enums'
+export { institutionKinds, membershipRoles, genders, needCategories, wishStatuses, publicDisplays, claimStatuses, releaseReasons, waitlistStatuses, notificationChannels, notificationStatuses, donationKinds, designations, donationChannels, slotKinds, slotStatuses, bookingKinds, bookingStatuses, qualificationKinds, verificationStatuses, serviceSources, needUrgencies, needStatuses, pledgeStatuses, paymentStatuses, paymentTargets, ledgerLeafKinds, disclosurePeriods, disclosureStatuses } from './enums'
 export type { InstitutionKind, MembershipRole, NeedCategory, WishStatus, PublicDisplay, SlotKind, SlotStatus, BookingStatus, QualificationKind, VerificationStatus, NeedStatus, PledgeStatus } from './enums'
 import type { QualificationKind } from './enums'
 
@@ -588,3 +588,112 @@ export const walkInDonors = sqliteTable('walk_in_donors', {
   name: text('name').notNull(),
   contact: text('contact').notNull().default(''),
 })
+
+// ---- 捐赠公示 ------------------------------------------------------------------------------
+
+// A money gift's checkout attempt. The donation itself is recorded only from the payment
+// provider's webhook, never from the browser's redirect.
+export const payments = sqliteTable(
+  'payments',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    provider: text('provider').notNull(), // 'stripe' | 'mock'
+    checkoutSessionId: text('checkout_session_id').unique(),
+    idempotencyKey: text('idempotency_key').notNull().unique(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id),
+    institutionId: integer('institution_id')
+      .notNull()
+      .references(() => institutions.id),
+    target: text('target', { enum: paymentTargets }).notNull(),
+    campaignId: integer('campaign_id').references(() => campaigns.id),
+    wishId: integer('wish_id').references(() => wishes.id),
+    needId: integer('need_id').references(() => needs.id),
+    amountFen: integer('amount_fen').notNull(),
+    publicDisplay: text('public_display', { enum: publicDisplays }).notNull(),
+    status: text('status', { enum: paymentStatuses }).notNull().default('open'),
+    paymentIntentId: text('payment_intent_id'),
+    donationId: integer('donation_id').references(() => donations.id),
+    createdAt: createdAt(),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }),
+  },
+  (t) => [index('payments_user_idx').on(t.userId, t.id), index('payments_intent_idx').on(t.paymentIntentId)],
+)
+
+// Each webhook event is processed exactly once (inserted in the same transaction as its effect).
+export const processedEvents = sqliteTable('processed_events', {
+  eventId: text('event_id').primaryKey(),
+  type: text('type').notNull(),
+  processedAt: integer('processed_at', { mode: 'timestamp_ms' }).notNull(),
+})
+
+// 用途: how gifts were used. Append-only like the donation log.
+export const allocations = sqliteTable(
+  'allocations',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    institutionId: integer('institution_id')
+      .notNull()
+      .references(() => institutions.id),
+    usedAt: integer('used_at', { mode: 'timestamp_ms' }).notNull(),
+    purpose: text('purpose').notNull(), // "购买冬季棉衣 12 件"
+    amountFen: integer('amount_fen'),
+    items: text('items').notNull().default(''),
+    beneficiaryDescription: text('beneficiary_description').notNull().default(''), // anonymised
+    evidenceImageKeys: text('evidence_image_keys', { mode: 'json' }).$type<string[]>().notNull().default([]),
+    recordedBy: integer('recorded_by').references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [index('allocations_institution_idx').on(t.institutionId, t.id)],
+)
+
+export const allocationSources = sqliteTable(
+  'allocation_sources',
+  {
+    allocationId: integer('allocation_id')
+      .notNull()
+      .references(() => allocations.id),
+    donationId: integer('donation_id')
+      .notNull()
+      .references(() => donations.id),
+  },
+  (t) => [primaryKey({ columns: [t.allocationId, t.donationId] }), index('allocation_sources_donation_idx').on(t.donationId)],
+)
+
+// The append-only Merkle log (RFC 9162 hashing) over every donation and allocation entry.
+export const ledgerLeaves = sqliteTable(
+  'ledger_leaves',
+  {
+    leafIndex: integer('leaf_index').primaryKey(), // 0-based, dense
+    kind: text('kind', { enum: ledgerLeafKinds }).notNull(),
+    refId: integer('ref_id').notNull(),
+    canonical: text('canonical').notNull(), // the exact bytes hashed (UTF-8 canonical JSON)
+    leafHash: text('leaf_hash').notNull(), // hex SHA-256(0x00 || canonical)
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('ledger_leaves_ref_unique').on(t.kind, t.refId)],
+)
+
+export const disclosures = sqliteTable(
+  'disclosures',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    institutionId: integer('institution_id')
+      .notNull()
+      .references(() => institutions.id),
+    period: text('period', { enum: disclosurePeriods }).notNull(),
+    periodStart: integer('period_start', { mode: 'timestamp_ms' }).notNull(),
+    periodEnd: integer('period_end', { mode: 'timestamp_ms' }).notNull(), // exclusive
+    label: text('label').notNull(), // 2026年11月 / 2026年第4季度
+    status: text('status', { enum: disclosureStatuses }).notNull().default('draft'),
+    summary: text('summary', { mode: 'json' }).$type<Record<string, unknown>>(), // frozen at publication
+    treeSize: integer('tree_size'),
+    rootHash: text('root_hash'),
+    signature: text('signature'),
+    publishedAt: integer('published_at', { mode: 'timestamp_ms' }),
+    publishedBy: integer('published_by').references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('disclosures_period_unique').on(t.institutionId, t.period, t.periodStart), index('disclosures_public_idx').on(t.status, t.publishedAt)],
+)
