@@ -21,6 +21,16 @@ const envSchema = z.object({
   SMS_API_KEY: z.string().min(1).optional(),
   SMTP_URL: z.string().min(1).optional(),
   MAIL_FROM: z.string().min(1).default('微暖 <no-reply@weinuan.example>'),
+  // Money gifts (app/payments/). STRIPE_SECRET_KEY unset: the local MockProvider and its mock
+  // checkout page at /dev/mock-checkout/:id stand in for Stripe. STRIPE_API_BASE points the SDK
+  // at another API base (e.g. a stripe-mock server, http://localhost:12111).
+  STRIPE_SECRET_KEY: z.string().min(1).optional(),
+  // Required with STRIPE_SECRET_KEY; the default is the mock checkout's public local secret.
+  STRIPE_WEBHOOK_SECRET: z.string().min(1).default('whsec_weinuan_local_mock'),
+  STRIPE_API_BASE: z.string().url().optional(),
+  // Without STRIPE_SECRET_KEY: 'true' turns on the mock checkout (local runs; anyone can "pay").
+  // Unset: on outside production only. A production site without a key takes no online gifts.
+  PAYMENTS_MOCK: z.enum(['true', 'false']).optional(),
 })
 
 export type Env = z.infer<typeof envSchema>

@@ -19,4 +19,4 @@ rm -f "$DATABASE_PATH" "$DATABASE_PATH-wal" "$DATABASE_PATH-shm" "$DATABASE_PATH
 npx tsx scripts/migrate.ts
 NODE_ENV=development npx tsx scripts/seed.ts
 
-NODE_ENV=production PORT="$port" COOKIE_SECURE=false LOG_LEVEL=warn exec npx tsx server/index.ts
+NODE_ENV=production PORT="$port" PAYMENTS_MOCK=true COOKIE_SECURE=false LOG_LEVEL=warn exec npx tsx server/index.ts

@@ -1,0 +1,180 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { data, redirect } from '@remix-run/node'
+import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation } from '@remix-run/react'
+import type { PublicDisplay } from '~db/enums'
+import { requireUser } from '~/auth/auth.server'
+import { GeneralErrorBoundary } from '~/components/error-boundary'
+import { ErrorList, FormMessage } from '~/components/forms'
+import { donorPublicName } from '~/donations/display'
+import { parseYuanToFen, PRESET_AMOUNTS_FEN } from '~/payments/amount'
+import { formatFen } from '~/utils/format'
+import { pageMeta } from '~/utils/meta'
+import { publicDisplayLabels } from '~/wishes/labels'
+
+// 捐款: a directed money gift to one home (or its campaign, wish or need). Validated on the
+// server only (public page: no zod in the browser). The gift is recorded in the public log
+// only when the payment provider confirms it (webhooks.stripe.tsx).
+
+const publicDisplays = ['name', 'masked', 'anonymous'] as const satisfies readonly PublicDisplay[]
+
+const targetLabels = { institution: '机构', campaign: '活动', wish: '微心愿', need: '物资需求' } as const
+
+export const meta: MetaFunction<typeof loader> = ({ data }) =>
+  pageMeta({ title: data ? `捐款给${data.target.institutionName}` : '捐款', description: '定向捐款给福利机构，每一笔都记入公开捐赠记录。' })
+
+async function loadTarget(request: Request) {
+  const { giftTargetFromQuery } = await import('~/payments/payments.server')
+  const target = giftTargetFromQuery(new URL(request.url).searchParams)
+  if (!target) throw new Response('没有找到这个捐款对象，或它已不再接受捐款', { status: 404 })
+  return target
+}
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = requireUser(request)
+  const target = await loadTarget(request)
+  const { onlineGiftsAvailable, ONLINE_GIFTS_UNAVAILABLE } = await import('~/payments/provider.server')
+  return { target, displayName: user.displayName, unavailable: onlineGiftsAvailable() ? null : ONLINE_GIFTS_UNAVAILABLE }
+}
+
+type Errors = { amount?: string[]; customAmount?: string[]; publicDisplay?: string[]; form?: string[] }
+
+export async function action({ request }: ActionFunctionArgs) {
+  const user = requireUser(request)
+  const target = await loadTarget(request)
+  const form = await request.formData()
+  const values = {
+    amount: String(form.get('amount') ?? ''),
+    customAmount: String(form.get('customAmount') ?? ''),
+    publicDisplay: String(form.get('publicDisplay') ?? ''),
+  }
+  const errors: Errors = {}
+  let amountFen: number | null = null
+  if (values.amount === 'custom') {
+    const parsed = parseYuanToFen(values.customAmount)
+    if (parsed.ok) amountFen = parsed.fen
+    else errors.customAmount = [parsed.message]
+  } else if ((PRESET_AMOUNTS_FEN as readonly number[]).map(String).includes(values.amount) || (target.defaultAmountFen !== null && values.amount === String(target.defaultAmountFen))) {
+    amountFen = Number(values.amount)
+    const parsed = parseYuanToFen(String(amountFen / 100))
+    if (!parsed.ok) errors.amount = [parsed.message]
+  } else {
+    errors.amount = ['请选择或填写捐款金额']
+  }
+  const publicDisplay = (publicDisplays as readonly string[]).includes(values.publicDisplay) ? (values.publicDisplay as PublicDisplay) : null
+  if (!publicDisplay) errors.publicDisplay = ['请选择您希望如何公开显示']
+  if (amountFen === null || !publicDisplay || Object.keys(errors).length) return data({ errors, values }, { status: 400 })
+
+  const { startGift } = await import('~/payments/payments.server')
+  const { getEnv } = await import('~/utils/env.server')
+  const origin = getEnv().APP_ORIGIN ?? new URL(request.url).origin
+  const outcome = await startGift({ userId: user.id, target: target.target, targetId: target.targetId, amountFen, publicDisplay, origin })
+  if (!outcome.ok) return data({ errors: { form: [outcome.message] } as Errors, values }, { status: 409 })
+  return redirect(outcome.url)
+}
+
+export default function GivePage() {
+  const { target, displayName, unavailable } = useLoaderData<typeof loader>()
+  const actionData = useActionData<typeof action>()
+  const navigation = useNavigation()
+  const location = useLocation()
+  const errors: Errors = actionData?.errors ?? {}
+  const presets: number[] = [...PRESET_AMOUNTS_FEN]
+  if (target.defaultAmountFen !== null && target.defaultAmountFen >= 100 && !presets.includes(target.defaultAmountFen)) presets.unshift(target.defaultAmountFen)
+  const chosenAmount = actionData?.values.amount ?? String(target.defaultAmountFen ?? PRESET_AMOUNTS_FEN[1])
+  const chosenDisplay = actionData?.values.publicDisplay ?? 'masked'
+  const submitting = navigation.state === 'submitting'
+
+  return (
+    <div className="mx-auto max-w-xl space-y-6">
+      <h1 className="text-2xl font-semibold">捐款</h1>
+      {unavailable ? (
+        <p role="status" className="rounded-lg border border-amber-300 bg-amber-50 p-3 text-stone-900">
+          {unavailable}
+        </p>
+      ) : null}
+
+      <section className="card space-y-2" aria-labelledby="target-title">
+        <p className="text-sm text-stone-700">定向捐赠 · {targetLabels[target.target]}</p>
+        <h2 id="target-title" className="text-xl font-semibold">
+          {target.target === 'institution' ? target.institutionName : target.title}
+        </h2>
+        {target.target !== 'institution' ? <p className="text-stone-800">受捐机构：{target.institutionName}</p> : null}
+        <p className="text-stone-800">
+          这是一笔给 <strong>{target.institutionName}</strong> 的定向捐赠：款项只用于这家机构{target.target === 'institution' ? '' : `的这个${targetLabels[target.target]}`}，使用情况会在机构的公示中说明。
+        </p>
+        <p className="text-stone-800">付款在支付服务商（Stripe）的页面完成。支付服务商确认收款后，这笔捐款才会记入公开捐赠记录，并发给您收据编号。</p>
+      </section>
+
+      <Form method="post" action={`/give${location.search}`} className="space-y-5" noValidate>
+        <FormMessage id="give-form-error">{errors.form?.join('；')}</FormMessage>
+        <fieldset aria-describedby={errors.amount ? 'give-amount-error' : undefined}>
+          <legend className="text-lg font-semibold">捐款金额</legend>
+          <div className="mt-3 grid grid-cols-2 gap-2">
+            {presets.map((fen) => (
+              <label key={fen} className="flex min-h-11 items-center gap-3 rounded-lg border border-stone-300 p-3">
+                <input type="radio" name="amount" value={String(fen)} defaultChecked={chosenAmount === String(fen)} className="size-5" />
+                <span>
+                  {formatFen(fen)}
+                  {fen === target.defaultAmountFen ? <span className="block text-sm text-stone-700">心愿参考价值</span> : null}
+                </span>
+              </label>
+            ))}
+            <label className="col-span-2 flex min-h-11 items-center gap-3 rounded-lg border border-stone-300 p-3">
+              <input type="radio" name="amount" value="custom" defaultChecked={chosenAmount === 'custom'} className="size-5" />
+              <span>其他金额（在下方填写）</span>
+            </label>
+          </div>
+          <ErrorList id="give-amount-error" errors={errors.amount} />
+          <div className="mt-3">
+            <label htmlFor="give-customAmount" className="mb-1 block text-sm font-medium text-stone-800">
+              其他金额（元）
+            </label>
+            <input
+              id="give-customAmount"
+              name="customAmount"
+              inputMode="decimal"
+              autoComplete="off"
+              className="input"
+              defaultValue={actionData?.values.customAmount ?? ''}
+              aria-invalid={errors.customAmount ? true : undefined}
+              aria-describedby={errors.customAmount ? 'give-customAmount-error give-customAmount-hint' : 'give-customAmount-hint'}
+            />
+            <p id="give-customAmount-hint" className="mt-1 text-sm text-stone-700">
+              选择“其他金额”时填写，如 88 或 88.50；每笔 ¥1 至 ¥50,000。
+            </p>
+            <ErrorList id="give-customAmount-error" errors={errors.customAmount} />
+          </div>
+        </fieldset>
+
+        <fieldset aria-describedby={errors.publicDisplay ? 'give-publicDisplay-error' : undefined}>
+          <legend className="text-lg font-semibold">公开捐赠记录中如何显示您</legend>
+          <p className="mt-1 text-sm text-stone-700">您的手机号和邮箱永远不会公开。</p>
+          <div className="mt-3 space-y-2">
+            {publicDisplays.map((choice) => (
+              <label key={choice} className="flex min-h-11 items-center gap-3 rounded-lg border border-stone-300 p-3">
+                <input type="radio" name="publicDisplay" value={choice} defaultChecked={chosenDisplay === choice} className="size-5" />
+                <span>
+                  {publicDisplayLabels[choice]}
+                  <span className="block text-sm text-stone-700">将显示为：{donorPublicName(displayName, choice)}</span>
+                </span>
+              </label>
+            ))}
+          </div>
+          <ErrorList id="give-publicDisplay-error" errors={errors.publicDisplay} />
+        </fieldset>
+
+        <button type="submit" className="btn-primary w-full" disabled={submitting}>
+          {submitting ? '正在前往支付…' : '前往支付'}
+        </button>
+        <p className="text-sm text-stone-700">
+          想捐赠物品？{' '}
+          <Link to={`/institutions/${target.institutionSlug}`} className="link">
+            查看这家机构的微心愿和物资需求
+          </Link>
+        </p>
+      </Form>
+    </div>
+  )
+}
+
+export { GeneralErrorBoundary as ErrorBoundary }

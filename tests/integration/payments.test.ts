@@ -1,0 +1,338 @@
+import { and, eq } from 'drizzle-orm'
+import Stripe from 'stripe'
+import { beforeEach, describe, expect, test } from 'vitest'
+import { db } from '~db/client.server'
+import { donations, needs, notifications, payments } from '~db/schema'
+import { parseYuanToFen } from '~/payments/amount'
+import { startGift } from '~/payments/payments.server'
+import { loader as doneLoader } from '~/routes/give_.done'
+import { action as giveAction, loader as giveLoader } from '~/routes/give'
+import { action as webhookAction } from '~/routes/webhooks.stripe'
+import { STRIPE_TEST_SECRET_KEY, stripeSessions } from '~tests/mocks/stripe'
+import { context, createPublishedWish, createTestInstitution, createUser, formRequest, getRequest, ORIGIN, run, signedInCookie } from './helpers'
+
+// Money gifts through Stripe Checkout (issue 6). Stripe's API is mocked with msw
+// (tests/mocks/stripe.ts); webhooks are signed here exactly as Stripe signs them.
+
+const WEBHOOK_SECRET = 'whsec_payments_test_secret'
+process.env.STRIPE_SECRET_KEY = STRIPE_TEST_SECRET_KEY
+process.env.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
+
+const stripe = new Stripe(STRIPE_TEST_SECRET_KEY)
+let eventCounter = 0
+
+beforeEach(() => {
+  process.env.STRIPE_SECRET_KEY = STRIPE_TEST_SECRET_KEY
+  process.env.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
+})
+
+function sessionEvent(type: string, payment: { id: number; checkoutSessionId: string | null; amountFen: number }, fields: Record<string, unknown> = {}, eventId?: string) {
+  eventCounter += 1
+  return {
+    id: eventId ?? `evt_test_${Date.now()}_${eventCounter}`,
+    object: 'event',
+    created: Math.floor(Date.now() / 1000),
+    livemode: false,
+    type,
+    data: {
+      object: {
+        id: payment.checkoutSessionId,
+        object: 'checkout.session',
+        payment_status: 'paid',
+        amount_total: payment.amountFen,
+        currency: 'cny',
+        metadata: { paymentId: String(payment.id) },
+        payment_intent: `pi_test_${payment.id}`,
+        ...fields,
+      },
+    },
+  }
+}
+
+function refundEvent(paymentIntent: string, refunded = true) {
+  eventCounter += 1
+  return {
+    id: `evt_refund_${Date.now()}_${eventCounter}`,
+    object: 'event',
+    created: Math.floor(Date.now() / 1000),
+    type: 'charge.refunded',
+    data: { object: { id: `ch_test_${eventCounter}`, object: 'charge', payment_intent: paymentIntent, refunded, amount_refunded: 5000 } },
+  }
+}
+
+async function deliver(event: unknown, options: { secret?: string; timestamp?: number } = {}) {
+  const payload = JSON.stringify(event)
+  const signature = stripe.webhooks.generateTestHeaderString({ payload, secret: options.secret ?? WEBHOOK_SECRET, timestamp: options.timestamp })
+  const request = new Request(`${ORIGIN}/webhooks/stripe`, { method: 'POST', body: payload, headers: { 'Content-Type': 'application/json', 'Stripe-Signature': signature } })
+  const response = await webhookAction({ request, params: {}, context: context() })
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> }
+}
+
+async function openGift(amountFen = 5_000, target: { target: 'institution' | 'wish' | 'need'; targetId: number } | null = null) {
+  const donor = await createUser({ displayName: '王小明' })
+  const home = createTestInstitution('滨州测试福利院')
+  const started = await startGift({
+    userId: donor.id,
+    target: target?.target ?? 'institution',
+    targetId: target?.targetId ?? home.id,
+    amountFen,
+    publicDisplay: 'masked',
+    origin: ORIGIN,
+  })
+  if (!started.ok) throw new Error(started.message)
+  const payment = db.select().from(payments).where(eq(payments.id, started.paymentId)).get()!
+  return { donor, home, payment, started }
+}
+
+function entriesOf(userId: number) {
+  return db.select().from(donations).where(eq(donations.donorUserId, userId)).orderBy(donations.id).all()
+}
+
+describe('starting a gift', () => {
+  test('a donor starts a ¥50 gift: a Stripe Checkout Session is created with the payment row’s idempotency key', async () => {
+    const { payment, started } = await openGift(5_000)
+    const session = stripeSessions.find((s) => s.id === payment.checkoutSessionId)
+    expect(session).toBeDefined()
+    expect(session!.idempotencyKey).toBe(payment.idempotencyKey)
+    expect(session!.form.get('line_items[0][price_data][currency]')).toBe('cny')
+    expect(session!.form.get('line_items[0][price_data][unit_amount]')).toBe('5000')
+    expect(session!.form.get('metadata[paymentId]')).toBe(String(payment.id))
+    expect(session!.form.getAll('allowed_payment_method_types[0]').concat(session!.form.getAll('allowed_payment_method_types[1]'), session!.form.getAll('allowed_payment_method_types[2]'))).toEqual(['card', 'alipay', 'wechat_pay'])
+    expect(session!.form.get('payment_method_options[wechat_pay][client]')).toBe('web')
+    expect(started.ok && started.url).toBe(session!.url)
+    expect(payment).toMatchObject({ status: 'open', provider: 'stripe', amountFen: 5_000, donationId: null })
+  })
+
+  test('each attempt gets its own idempotency key', async () => {
+    const a = await openGift(5_000)
+    const b = await openGift(5_000)
+    expect(a.payment.idempotencyKey).not.toBe(b.payment.idempotencyKey)
+  })
+
+  test('the 捐款 form sends a signed-in donor to the checkout, and an anonymous visitor to sign in', async () => {
+    const home = createTestInstitution('滨州测试福利院')
+    const donor = await createUser({ displayName: '李四' })
+    const anonymous = await run(() => giveLoader({ request: getRequest(`/give?home=${home.slug}`), params: {}, context: context() }))
+    expect(anonymous.status).toBe(302)
+    expect(anonymous.headers.get('Location')).toBe(`/login?redirectTo=${encodeURIComponent(`/give?home=${home.slug}`)}`)
+
+    const page = await run(() => giveLoader({ request: getRequest(`/give?home=${home.slug}`, signedInCookie(donor.id)), params: {}, context: context() }))
+    expect(page.status).toBe(200)
+
+    const res = await run(() =>
+      giveAction({
+        request: formRequest(`/give?home=${home.slug}`, { amount: 'custom', customAmount: '88.50', publicDisplay: 'name' }, { cookie: signedInCookie(donor.id) }),
+        params: {},
+        context: context(),
+      }),
+    )
+    expect(res.status).toBe(302)
+    expect(res.headers.get('Location')).toMatch(/^https:\/\/checkout\.stripe\.com\/c\/pay\/cs_test_/)
+    const payment = db.select().from(payments).where(eq(payments.userId, donor.id)).get()
+    expect(payment).toMatchObject({ amountFen: 8_850, publicDisplay: 'name', target: 'institution', institutionId: home.id })
+  })
+
+  test('amounts are parsed from yuan exactly and kept between ¥1 and ¥50,000, with Chinese errors next to the field', async () => {
+    expect(parseYuanToFen('50')).toEqual({ ok: true, fen: 5_000 })
+    expect(parseYuanToFen('0.1')).toEqual({ ok: false, message: '每笔捐款至少 ¥1' })
+    expect(parseYuanToFen('1')).toEqual({ ok: true, fen: 100 })
+    expect(parseYuanToFen('19.99')).toEqual({ ok: true, fen: 1_999 })
+    expect(parseYuanToFen('¥1,000.5')).toEqual({ ok: true, fen: 100_050 })
+    expect(parseYuanToFen('50000')).toEqual({ ok: true, fen: 5_000_000 })
+    expect(parseYuanToFen('50000.01')).toEqual({ ok: false, message: '每笔捐款最多 ¥50,000' })
+    expect(parseYuanToFen('1.234').ok).toBe(false)
+    expect(parseYuanToFen('-5').ok).toBe(false)
+    expect(parseYuanToFen('abc').ok).toBe(false)
+    expect(parseYuanToFen('').ok).toBe(false)
+
+    const home = createTestInstitution()
+    const donor = await createUser()
+    const res = await run(() =>
+      giveAction({
+        request: formRequest(`/give?home=${home.slug}`, { amount: 'custom', customAmount: '0.5', publicDisplay: 'masked' }, { cookie: signedInCookie(donor.id) }),
+        params: {},
+        context: context(),
+      }),
+    )
+    expect(res.status).toBe(400)
+    const body = res.body as { errors: { customAmount?: string[] }; values: { customAmount: string } }
+    expect(body.errors.customAmount).toEqual(['每笔捐款至少 ¥1'])
+    expect(body.values.customAmount).toBe('0.5')
+    expect(db.select().from(payments).where(eq(payments.userId, donor.id)).all()).toHaveLength(0)
+    expect((await startGift({ userId: donor.id, target: 'institution', targetId: home.id, amountFen: 5_000_001, publicDisplay: 'masked', origin: ORIGIN })).ok).toBe(false)
+  })
+
+  test('a wish’s 捐款 form suggests its estimated value', async () => {
+    const home = createTestInstitution()
+    const wish = createPublishedWish(home.id)
+    const { wishes } = await import('~db/schema')
+    db.update(wishes).set({ estimatedValueFen: 12_900 }).where(eq(wishes.id, wish.id)).run()
+    const donor = await createUser()
+    const page = await run(() => giveLoader({ request: getRequest(`/give?wish=${wish.id}`, signedInCookie(donor.id)), params: {}, context: context() }))
+    expect((page.body as { target: { defaultAmountFen: number; target: string } }).target).toMatchObject({ defaultAmountFen: 12_900, target: 'wish' })
+  })
+})
+
+describe('the Stripe webhook', () => {
+  test('a correctly signed checkout.session.completed records one money entry in the public log', async () => {
+    const { donor, home, payment } = await openGift(5_000)
+    const res = await deliver(sessionEvent('checkout.session.completed', payment))
+    expect(res).toEqual({ status: 200, body: { received: true, outcome: 'recorded' } })
+    const entries = entriesOf(donor.id)
+    expect(entries).toHaveLength(1)
+    expect(entries[0]).toMatchObject({ kind: 'money', amountFen: 5_000, designation: 'general', channel: 'online', institutionId: home.id, donorDisplay: '王**' })
+    const after = db.select().from(payments).where(eq(payments.id, payment.id)).get()!
+    expect(after).toMatchObject({ status: 'completed', donationId: entries[0]!.id, paymentIntentId: `pi_test_${payment.id}` })
+    const notice = db.select().from(notifications).where(and(eq(notifications.userId, donor.id), eq(notifications.template, 'payment.completed'))).get()
+    expect(notice?.body).toContain(entries[0]!.receiptNo)
+  })
+
+  test('a webhook signed with the wrong secret is refused with 400 and records nothing', async () => {
+    const { donor, payment } = await openGift()
+    const res = await deliver(sessionEvent('checkout.session.completed', payment), { secret: 'whsec_someone_else' })
+    expect(res.status).toBe(400)
+    expect(entriesOf(donor.id)).toHaveLength(0)
+  })
+
+  test('a webhook with a stale timestamp (older than 5 minutes) is refused with 400', async () => {
+    const { donor, payment } = await openGift()
+    const res = await deliver(sessionEvent('checkout.session.completed', payment), { timestamp: Math.floor(Date.now() / 1000) - 10 * 60 })
+    expect(res.status).toBe(400)
+    expect(entriesOf(donor.id)).toHaveLength(0)
+  })
+
+  test('a webhook without a signature header is refused', async () => {
+    const request = new Request(`${ORIGIN}/webhooks/stripe`, { method: 'POST', body: '{}', headers: { 'Content-Type': 'application/json' } })
+    const response = await webhookAction({ request, params: {}, context: context() })
+    expect(response.status).toBe(400)
+  })
+
+  test('the same event delivered twice gives exactly one entry', async () => {
+    const { donor, payment } = await openGift()
+    const event = sessionEvent('checkout.session.completed', payment)
+    expect((await deliver(event)).body.outcome).toBe('recorded')
+    expect((await deliver(event)).body.outcome).toBe('duplicate')
+    expect(entriesOf(donor.id)).toHaveLength(1)
+  })
+
+  test('out of order: async_payment_succeeded before completed gives exactly one entry', async () => {
+    const { donor, payment } = await openGift()
+    expect((await deliver(sessionEvent('checkout.session.async_payment_succeeded', payment))).body.outcome).toBe('recorded')
+    expect((await deliver(sessionEvent('checkout.session.completed', payment))).body.outcome).toBe('ignored')
+    expect(entriesOf(donor.id)).toHaveLength(1)
+  })
+
+  test('an async method: completed while unpaid records nothing until async_payment_succeeded', async () => {
+    const { donor, payment } = await openGift()
+    expect((await deliver(sessionEvent('checkout.session.completed', payment, { payment_status: 'unpaid' }))).body.outcome).toBe('pending')
+    expect(entriesOf(donor.id)).toHaveLength(0)
+    expect((await deliver(sessionEvent('checkout.session.async_payment_succeeded', payment))).body.outcome).toBe('recorded')
+    expect(entriesOf(donor.id)).toHaveLength(1)
+  })
+
+  test('async_payment_failed marks the payment failed and records nothing', async () => {
+    const { donor, payment } = await openGift()
+    await deliver(sessionEvent('checkout.session.async_payment_failed', payment, { payment_status: 'unpaid' }))
+    expect(db.select().from(payments).where(eq(payments.id, payment.id)).get()!.status).toBe('failed')
+    expect(entriesOf(donor.id)).toHaveLength(0)
+  })
+
+  test('an expired session marks the payment expired; an expiry arriving after completion changes nothing', async () => {
+    const first = await openGift()
+    await deliver(sessionEvent('checkout.session.expired', first.payment, { payment_status: 'unpaid', status: 'expired' }))
+    expect(db.select().from(payments).where(eq(payments.id, first.payment.id)).get()!.status).toBe('expired')
+    expect(entriesOf(first.donor.id)).toHaveLength(0)
+
+    const second = await openGift()
+    await deliver(sessionEvent('checkout.session.completed', second.payment))
+    expect((await deliver(sessionEvent('checkout.session.expired', second.payment, { status: 'expired' }))).body.outcome).toBe('ignored')
+    expect(db.select().from(payments).where(eq(payments.id, second.payment.id)).get()!.status).toBe('completed')
+    expect(entriesOf(second.donor.id)).toHaveLength(1)
+  })
+
+  test('a full refund becomes one correction entry reversing the original, with reason 退款', async () => {
+    const { donor, payment } = await openGift(20_000)
+    await deliver(sessionEvent('checkout.session.completed', payment))
+    const [original] = entriesOf(donor.id)
+    expect((await deliver(refundEvent(`pi_test_${payment.id}`))).body.outcome).toBe('refunded')
+    expect((await deliver(refundEvent(`pi_test_${payment.id}`))).body.outcome).toBe('ignored')
+    const entries = entriesOf(donor.id)
+    expect(entries).toHaveLength(2)
+    expect(entries[1]).toMatchObject({ correctsId: original!.id, correctionReason: '退款', amountFen: -20_000, kind: 'money' })
+  })
+
+  test('a refund arriving before its payment is completed is not consumed: it answers 500 so Stripe retries', async () => {
+    const { donor, payment } = await openGift()
+    const refund = refundEvent(`pi_test_${payment.id}`)
+    expect((await deliver(refund)).status).toBe(500)
+    await deliver(sessionEvent('checkout.session.completed', payment))
+    expect((await deliver(refund)).body.outcome).toBe('refunded')
+    expect(entriesOf(donor.id)).toHaveLength(2)
+  })
+
+  test('a gift to a need is designated to that need', async () => {
+    const home = createTestInstitution()
+    const need = db.insert(needs).values({ institutionId: home.id, title: '冬季棉被', category: 'material', unit: '床', quantityNeeded: 20 }).returning().get()
+    const { donor, payment } = await openGift(10_000, { target: 'need', targetId: need.id })
+    await deliver(sessionEvent('checkout.session.completed', payment))
+    expect(entriesOf(donor.id)[0]).toMatchObject({ designation: 'need', designationRef: need.id, institutionId: home.id, amountFen: 10_000 })
+  })
+})
+
+describe('the return page', () => {
+  test('coming back from checkout records nothing: the page shows the confirmation is on its way', async () => {
+    const { donor, payment } = await openGift()
+    const page = await run(() => doneLoader({ request: getRequest(`/give/done?payment=${payment.id}`, signedInCookie(donor.id)), params: {}, context: context() }))
+    expect(page.body).toMatchObject({ status: 'open', receiptNo: null })
+    expect(entriesOf(donor.id)).toHaveLength(0)
+    expect(db.select().from(payments).where(eq(payments.id, payment.id)).get()!.status).toBe('open')
+
+    await deliver(sessionEvent('checkout.session.completed', payment))
+    const after = await run(() => doneLoader({ request: getRequest(`/give/done?payment=${payment.id}`, signedInCookie(donor.id)), params: {}, context: context() }))
+    expect(after.body).toMatchObject({ status: 'completed', receiptNo: entriesOf(donor.id)[0]!.receiptNo })
+  })
+
+  test('another user cannot see someone’s payment', async () => {
+    const { payment } = await openGift()
+    const other = await createUser()
+    const page = await run(() => doneLoader({ request: getRequest(`/give/done?payment=${payment.id}`, signedInCookie(other.id)), params: {}, context: context() }))
+    expect(page.status).toBe(404)
+  })
+})
+
+describe('configuration', () => {
+  test('with a real Stripe key but no webhook secret configured, webhooks are refused (the local mock secret is public)', async () => {
+    const { donor, payment } = await openGift()
+    delete process.env.STRIPE_WEBHOOK_SECRET
+    const res = await deliver(sessionEvent('checkout.session.completed', payment), { secret: 'whsec_weinuan_local_mock' })
+    expect(res.status).toBe(503)
+    expect(entriesOf(donor.id)).toHaveLength(0)
+  })
+})
+
+describe('a production site without a Stripe key', () => {
+  test('takes no online gifts and serves no mock checkout unless PAYMENTS_MOCK=true', async () => {
+    const saved = { key: process.env.STRIPE_SECRET_KEY, env: process.env.NODE_ENV, flag: process.env.PAYMENTS_MOCK, secret: process.env.STRIPE_WEBHOOK_SECRET }
+    try {
+      delete process.env.STRIPE_SECRET_KEY
+      delete process.env.STRIPE_WEBHOOK_SECRET
+      process.env.NODE_ENV = 'production'
+      delete process.env.PAYMENTS_MOCK
+      const { onlineGiftsAvailable, isMockProvider, webhookSecret } = await import('~/payments/provider.server')
+      expect(onlineGiftsAvailable()).toBe(false)
+      expect(isMockProvider()).toBe(false)
+      expect(webhookSecret()).toBeNull()
+      process.env.PAYMENTS_MOCK = 'true'
+      expect(onlineGiftsAvailable()).toBe(true)
+      expect(isMockProvider()).toBe(true)
+    } finally {
+      if (saved.key === undefined) delete process.env.STRIPE_SECRET_KEY
+      else process.env.STRIPE_SECRET_KEY = saved.key
+      process.env.NODE_ENV = saved.env
+      if (saved.flag === undefined) delete process.env.PAYMENTS_MOCK
+      else process.env.PAYMENTS_MOCK = saved.flag
+      if (saved.secret === undefined) delete process.env.STRIPE_WEBHOOK_SECRET
+      else process.env.STRIPE_WEBHOOK_SECRET = saved.secret
+    }
+  })
+})
