@@ -2,6 +2,7 @@
 import { closeDatabase, db, sqlite } from '~db/client.server'
 import { applyMigrations } from '~db/migrate.server'
 import { DEMO_PASSWORD, demoAccounts, seedDemoData } from '~db/seed.server'
+import { backfillLedgerLeaves } from '~/ledger/tree.server'
 
 const ifEmpty = process.argv.includes('--if-empty')
 applyMigrations(sqlite)
@@ -12,6 +13,9 @@ if (ifEmpty && count > 0) {
   const result = await seedDemoData(db)
   console.log(`demo data: ${result.institutions} institutions and ${result.accounts} accounts added`)
 }
+// Give every log entry its Merkle leaf (seeded entries may bypass recordDonation).
+const leaves = backfillLedgerLeaves()
+if (leaves > 0) console.log(`ledger: ${leaves} Merkle leaves appended`)
 if (process.argv.includes('--print-accounts')) {
   console.log(`\n演示账号（密码均为 ${DEMO_PASSWORD}）:`)
   for (const a of demoAccounts) console.log(`  ${a.email.padEnd(28)} ${a.role}`)

@@ -5,6 +5,7 @@ import { pino } from 'pino'
 import { closeDatabase, sqlite } from '~db/client.server'
 import { applyMigrations } from '~db/migrate.server'
 import { runJobs } from '~/jobs/jobs.server'
+import { backfillLedgerLeaves } from '~/ledger/tree.server'
 import { getEnv } from '~/utils/env.server'
 import { createApp } from './app'
 
@@ -13,6 +14,8 @@ const logger = pino({ level: env.LOG_LEVEL })
 const production = env.NODE_ENV === 'production'
 
 applyMigrations(sqlite)
+// Entries recorded before the verifiable log existed get their Merkle leaves (idempotent).
+backfillLedgerLeaves()
 
 const healthCheck = () => sqlite.prepare('SELECT 1 AS ok').get() !== undefined
 

@@ -5,6 +5,7 @@ import { campaigns, children, donations, institutions, wishes, type PublicDispla
 import { now } from '~/utils/clock.server'
 import { decodeCursor, pageOf, PAGE_SIZE } from '~/utils/pagination'
 import { donorPublicName } from './display'
+import { appendLedgerLeaf } from '~/ledger/tree.server'
 
 // The public donation log (PRODUCT.md rules 2 and 3). recordDonation is the one way to write
 // to `donations`; the table's triggers refuse UPDATE and DELETE, so a mistake is fixed by
@@ -51,7 +52,7 @@ export type NewDonation = {
  */
 export function recordDonation(tx: Tx, input: NewDonation): Donation {
   const id = nextDonationId(tx)
-  return tx
+  const entry = tx
     .insert(donations)
     .values({
       id,
@@ -76,6 +77,8 @@ export function recordDonation(tx: Tx, input: NewDonation): Donation {
     })
     .returning()
     .get()
+  appendLedgerLeaf(tx, 'donation', entry.id) // the verifiable log, same transaction
+  return entry
 }
 
 function nextDonationId(tx: Tx): number {
@@ -127,6 +130,7 @@ export function recordCorrection(tx: Tx, input: { originalReceipt: string; reaso
     })
     .returning()
     .get()
+  appendLedgerLeaf(tx, 'donation', entry.id) // the verifiable log, same transaction
   return { ok: true, entry }
 }
 

@@ -1,0 +1,347 @@
+import crypto from 'node:crypto'
+import fs from 'node:fs'
+import path from 'node:path'
+import { asc, eq, inArray, sql } from 'drizzle-orm'
+import { alias } from 'drizzle-orm/sqlite-core'
+import { db, writeTransaction, type Tx } from '~db/client.server'
+import { allocationSources, allocations, donations, institutions, ledgerLeaves } from '~db/schema'
+import { getEnv } from '~/utils/env.server'
+import {
+  canonicalJson,
+  consistencyProof,
+  fromHex,
+  inclusionProof,
+  leafHashHex,
+  merkleRoot,
+  toHex,
+  treeHeadMessage,
+  type CanonicalValue,
+} from './merkle'
+
+// The verifiable public log (issue 6). Every donation, correction and allocation becomes one
+// leaf of an append-only Merkle tree (RFC 9162 hashing, app/ledger/merkle.ts). A leaf stores
+// the exact canonical bytes it hashes, so anyone can recompute the tree from /api/ledger.
+//
+// Tree heads are computed from the stored leaf hashes on every request: simple and obviously
+// correct, and fine for tens of thousands of entries. A larger log would cache the hashes of
+// complete subtrees (they never change once full) — docs/decisions/009-verifiable-ledger-merkle-tree.md.
+
+export type LedgerLeafKind = 'donation' | 'allocation'
+type Db = typeof db | Tx
+
+const corrected = alias(donations, 'corrected')
+
+/** Canonical public bytes of a donation (or correction) entry. */
+export function donationCanonical(tx: Db, donationId: number): string {
+  const row = tx
+    .select({
+      d: donations,
+      slug: institutions.slug,
+      correctsReceipt: corrected.receiptNo,
+    })
+    .from(donations)
+    .innerJoin(institutions, eq(institutions.id, donations.institutionId))
+    .leftJoin(corrected, eq(corrected.id, donations.correctsId))
+    .where(eq(donations.id, donationId))
+    .get()
+  if (!row) throw new Error(`donation ${donationId} not found`)
+  const d = row.d
+  const value: CanonicalValue = {
+    v: 1,
+    type: 'donation',
+    receiptNo: d.receiptNo,
+    institution: row.slug,
+    kind: d.kind,
+    description: d.description,
+    quantity: d.quantity,
+    unit: d.unit,
+    estimatedValueFen: d.estimatedValueFen,
+    amountFen: d.amountFen,
+    donorDisplay: d.donorDisplay,
+    designation: d.designation,
+    wishId: d.wishId,
+    campaignId: d.campaignId,
+    designationRef: d.designationRef,
+    channel: d.channel,
+    receivedAt: d.receivedAt.toISOString(),
+    correctsReceipt: row.correctsReceipt ?? null,
+    correctionReason: d.correctionReason,
+  }
+  return canonicalJson(value)
+}
+
+/**
+ * Canonical public bytes of an allocation (用途). Its allocation_sources rows must already be
+ * inserted: the source receipt numbers are part of the entry.
+ */
+export function allocationCanonical(tx: Db, allocationId: number): string {
+  const row = tx
+    .select({ a: allocations, slug: institutions.slug })
+    .from(allocations)
+    .innerJoin(institutions, eq(institutions.id, allocations.institutionId))
+    .where(eq(allocations.id, allocationId))
+    .get()
+  if (!row) throw new Error(`allocation ${allocationId} not found`)
+  const sources = tx
+    .select({ receiptNo: donations.receiptNo })
+    .from(allocationSources)
+    .innerJoin(donations, eq(donations.id, allocationSources.donationId))
+    .where(eq(allocationSources.allocationId, allocationId))
+    .all()
+    .map((s) => s.receiptNo)
+    .sort()
+  const a = row.a
+  const value: CanonicalValue = {
+    v: 1,
+    type: 'allocation',
+    id: a.id,
+    institution: row.slug,
+    usedAt: a.usedAt.toISOString(),
+    purpose: a.purpose,
+    amountFen: a.amountFen,
+    items: a.items,
+    beneficiaryDescription: a.beneficiaryDescription,
+    sourceReceipts: sources,
+  }
+  return canonicalJson(value)
+}
+
+export function canonicalFor(tx: Db, kind: LedgerLeafKind, refId: number): string {
+  return kind === 'donation' ? donationCanonical(tx, refId) : allocationCanonical(tx, refId)
+}
+
+/**
+ * Append the leaf of one entry. Call it inside the write transaction that records the entry
+ * (recordDonation / recordCorrection / recordAllocation), after the entry — and for an
+ * allocation its sources — are inserted. Appending the same entry twice returns its existing leaf.
+ */
+export function appendLedgerLeaf(tx: Tx, kind: LedgerLeafKind, refId: number): { leafIndex: number } {
+  const existing = tx
+    .select({ leafIndex: ledgerLeaves.leafIndex })
+    .from(ledgerLeaves)
+    .where(sql`${ledgerLeaves.kind} = ${kind} AND ${ledgerLeaves.refId} = ${refId}`)
+    .get()
+  if (existing) return existing
+  const canonical = canonicalFor(tx, kind, refId)
+  const max = tx.select({ max: sql<number | null>`max(${ledgerLeaves.leafIndex})` }).from(ledgerLeaves).get()
+  const leafIndex = (max?.max ?? -1) + 1
+  tx.insert(ledgerLeaves).values({ leafIndex, kind, refId, canonical, leafHash: leafHashHex(canonical) }).run()
+  return { leafIndex }
+}
+
+/**
+ * Give every entry recorded before the log existed its leaf, in a fixed order: first all
+ * donations without a leaf by id (their sequence), then all allocations without a leaf by id.
+ * Idempotent; returns how many leaves were appended. Called at server start and after seeding.
+ */
+export function backfillLedgerLeaves(): number {
+  return writeTransaction((tx) => {
+    let appended = 0
+    const missingDonations = tx
+      .select({ id: donations.id })
+      .from(donations)
+      .where(sql`NOT EXISTS (SELECT 1 FROM ledger_leaves l WHERE l.kind = 'donation' AND l.ref_id = ${donations.id})`)
+      .orderBy(asc(donations.id))
+      .all()
+    for (const { id } of missingDonations) {
+      appendLedgerLeaf(tx, 'donation', id)
+      appended++
+    }
+    const missingAllocations = tx
+      .select({ id: allocations.id })
+      .from(allocations)
+      .where(sql`NOT EXISTS (SELECT 1 FROM ledger_leaves l WHERE l.kind = 'allocation' AND l.ref_id = ${allocations.id})`)
+      .orderBy(asc(allocations.id))
+      .all()
+    for (const { id } of missingAllocations) {
+      appendLedgerLeaf(tx, 'allocation', id)
+      appended++
+    }
+    return appended
+  })
+}
+
+// ---- Reading the tree --------------------------------------------------------------------------
+
+export function ledgerSize(tx: Db = db): number {
+  const row = tx.select({ n: sql<number>`count(*)` }).from(ledgerLeaves).get()
+  return row?.n ?? 0
+}
+
+/** Leaf hashes (bytes) of the first `size` leaves, in index order. */
+export function leafHashes(size?: number, tx: Db = db): Uint8Array[] {
+  const q = tx.select({ leafHash: ledgerLeaves.leafHash }).from(ledgerLeaves).orderBy(asc(ledgerLeaves.leafIndex))
+  const rows = size === undefined ? q.all() : q.limit(size).all()
+  return rows.map((r) => fromHex(r.leafHash))
+}
+
+export type TreeHead = { size: number; rootHash: string }
+
+/** The tree head at `size` (default: the whole log). Throws RangeError beyond the log. */
+export function treeHead(size?: number, tx: Db = db): TreeHead {
+  const total = ledgerSize(tx)
+  const n = size ?? total
+  if (!Number.isInteger(n) || n < 0 || n > total) throw new RangeError(`tree size ${n} out of range 0..${total}`)
+  return { size: n, rootHash: toHex(merkleRoot(leafHashes(n, tx))) }
+}
+
+export type SignedTreeHead = TreeHead & { signature: string; keyId: string }
+
+export function signTreeHead(head: TreeHead): SignedTreeHead {
+  const key = ledgerKey()
+  const signature = crypto.sign(null, Buffer.from(treeHeadMessage(head.size, head.rootHash), 'utf8'), key.privateKey).toString('base64')
+  return { ...head, signature, keyId: key.keyId }
+}
+
+export function signedTreeHead(size?: number, tx: Db = db): SignedTreeHead {
+  return signTreeHead(treeHead(size, tx))
+}
+
+export function verifyTreeHeadSignature(head: { size: number; rootHash: string; signature: string }, publicKeyPem: string = ledgerPublicKeyPem()): boolean {
+  try {
+    return crypto.verify(null, Buffer.from(treeHeadMessage(head.size, head.rootHash), 'utf8'), publicKeyPem, Buffer.from(head.signature, 'base64'))
+  } catch {
+    return false
+  }
+}
+
+export type InclusionProofResult = {
+  receiptNo: string
+  leafIndex: number
+  treeSize: number
+  canonical: string
+  leafHash: string
+  proof: string[]
+  rootHash: string
+}
+
+export function leafForReceipt(receiptNo: string, tx: Db = db) {
+  return tx
+    .select({ leafIndex: ledgerLeaves.leafIndex, refId: ledgerLeaves.refId, leafHash: ledgerLeaves.leafHash, receiptNo: donations.receiptNo })
+    .from(ledgerLeaves)
+    .innerJoin(donations, sql`${ledgerLeaves.kind} = 'donation' AND ${ledgerLeaves.refId} = ${donations.id}`)
+    .where(eq(donations.receiptNo, receiptNo.trim().toUpperCase()))
+    .get()
+}
+
+/**
+ * Inclusion proof of a receipt's leaf in the tree of `size` leaves (default: current).
+ * Returns null when the receipt has no leaf, or when the tree at `size` does not contain it.
+ */
+export function proofForReceipt(receiptNo: string, size?: number, tx: Db = db): InclusionProofResult | null | 'bad-size' {
+  const leaf = leafForReceipt(receiptNo, tx)
+  if (!leaf) return null
+  const total = ledgerSize(tx)
+  const n = size ?? total
+  if (!Number.isInteger(n) || n <= leaf.leafIndex || n > total) return 'bad-size'
+  const hashes = leafHashes(n, tx)
+  return {
+    receiptNo: leaf.receiptNo,
+    leafIndex: leaf.leafIndex,
+    treeSize: n,
+    canonical: liveCanonical(tx, 'donation', leaf.refId) ?? '',
+    leafHash: leaf.leafHash,
+    proof: inclusionProof(hashes, leaf.leafIndex).map(toHex),
+    rootHash: toHex(merkleRoot(hashes)),
+  }
+}
+
+export function consistencyBetween(from: number, to: number, tx: Db = db): { from: number; to: number; proof: string[]; fromRoot: string; toRoot: string } | null {
+  const total = ledgerSize(tx)
+  if (!Number.isInteger(from) || !Number.isInteger(to) || from < 0 || from > to || to > total) return null
+  const hashes = leafHashes(to, tx)
+  return {
+    from,
+    to,
+    proof: consistencyProof(hashes, from).map(toHex),
+    fromRoot: toHex(merkleRoot(hashes.slice(0, from))),
+    toRoot: toHex(merkleRoot(hashes)),
+  }
+}
+
+export type LedgerPageEntry = { leafIndex: number; kind: LedgerLeafKind; refId: number; canonical: string | null; leafHash: string }
+
+/**
+ * The API serves each entry's canonical bytes recomputed from the public rows as they are NOW
+ * (not the copy stored with the leaf), next to the stored leaf hash: if anyone edits an entry
+ * behind the triggers' back, the recomputed hash no longer matches and every verifier sees it.
+ * null when the entry row is gone.
+ */
+function liveCanonical(tx: Db, kind: LedgerLeafKind, refId: number): string | null {
+  try {
+    return canonicalFor(tx, kind, refId)
+  } catch {
+    return null
+  }
+}
+
+/** Leaves with leafIndex > after, in order; next = last index when more may follow. */
+export function listLeaves(after: number, limit: number, tx: Db = db): { entries: LedgerPageEntry[]; next: number | null } {
+  const rows = tx
+    .select({ leafIndex: ledgerLeaves.leafIndex, kind: ledgerLeaves.kind, refId: ledgerLeaves.refId, leafHash: ledgerLeaves.leafHash })
+    .from(ledgerLeaves)
+    .where(sql`${ledgerLeaves.leafIndex} > ${after}`)
+    .orderBy(asc(ledgerLeaves.leafIndex))
+    .limit(limit + 1)
+    .all()
+  const more = rows.length > limit
+  const entries = rows.slice(0, limit).map((r) => ({ ...r, canonical: liveCanonical(tx, r.kind, r.refId) }))
+  return { entries, next: more ? entries[entries.length - 1]!.leafIndex : null }
+}
+
+/** Leaf indexes of some entries (for linking public pages to the log). */
+export function leafIndexesFor(kind: LedgerLeafKind, refIds: number[], tx: Db = db): Map<number, number> {
+  if (refIds.length === 0) return new Map()
+  const rows = tx
+    .select({ refId: ledgerLeaves.refId, leafIndex: ledgerLeaves.leafIndex })
+    .from(ledgerLeaves)
+    .where(sql`${ledgerLeaves.kind} = ${kind} AND ${inArray(ledgerLeaves.refId, refIds)}`)
+    .all()
+  return new Map(rows.map((r) => [r.refId, r.leafIndex]))
+}
+
+// ---- The site's signing key --------------------------------------------------------------------
+
+type LedgerKey = { privateKey: crypto.KeyObject; publicKeyPem: string; keyId: string }
+let cachedKey: { file: string; key: LedgerKey } | undefined
+
+function keyFile(): string {
+  return path.resolve(getEnv().DATA_DIR, 'ledger-key.pem')
+}
+
+/**
+ * The Ed25519 key pair that signs tree heads: generated on first use and kept (PKCS#8 PEM,
+ * mode 0600) in $DATA_DIR/ledger-key.pem. Losing it means new heads carry a new key id; old
+ * signatures stay verifiable against the old public key only, so back it up with the database.
+ */
+export function ledgerKey(): LedgerKey {
+  const file = keyFile()
+  if (cachedKey?.file === file) return cachedKey.key
+  let pem: string
+  try {
+    pem = fs.readFileSync(file, 'utf8')
+  } catch {
+    fs.mkdirSync(path.dirname(file), { recursive: true })
+    const { privateKey } = crypto.generateKeyPairSync('ed25519')
+    const generated = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()
+    try {
+      fs.writeFileSync(file, generated, { mode: 0o600, flag: 'wx' })
+      pem = generated
+    } catch {
+      // Another process created it first: use theirs.
+      pem = fs.readFileSync(file, 'utf8')
+    }
+  }
+  const privateKey = crypto.createPrivateKey(pem)
+  const publicKey = crypto.createPublicKey(privateKey)
+  const publicKeyPem = publicKey.export({ type: 'spki', format: 'pem' }).toString()
+  const der = publicKey.export({ type: 'spki', format: 'der' })
+  const keyId = crypto.createHash('sha256').update(der).digest('hex').slice(0, 16)
+  const key = { privateKey, publicKeyPem, keyId }
+  cachedKey = { file, key }
+  return key
+}
+
+export function ledgerPublicKeyPem(): string {
+  return ledgerKey().publicKeyPem
+}

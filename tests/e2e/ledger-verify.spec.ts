@@ -1,0 +1,66 @@
+import { execFile } from 'node:child_process'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+import { expect, test } from '@playwright/test'
+import { demo, expectNoSeriousA11yViolations, signIn, waitForHydration } from './utils'
+
+// Anyone can verify the log: staff at 滨州市福利院 record a walk-in gift; its public entry page
+// checks the entry's inclusion proof in the visitor's browser and shows 已验证; the
+// independent verifier script, run against the live site, passes.
+
+const HOME_SLUG = 'binzhou-fuliyuan'
+const root = fileURLToPath(new URL('../..', import.meta.url))
+const run = promisify(execFile)
+
+test('a walk-in gift appears in the public log, verified in the browser and by scripts/verify-ledger', async ({ page, baseURL }, testInfo) => {
+  const receiptNo = await test.step('staff record a walk-in cash gift', async () => {
+    await signIn(page, demo.staff1.email)
+    await page.goto(`/staff/${HOME_SLUG}/gifts/new`)
+    await waitForHydration(page)
+    await page.getByRole('radio', { name: '善款' }).check()
+    await page.getByLabel('捐赠内容').fill('现金捐款（可验证）')
+    await page.getByLabel('金额（元，善款）').fill('50')
+    await page.getByLabel('捐赠人姓名（仅工作人员可见）').fill('验证测试捐赠人')
+    await page.getByRole('button', { name: '保存并生成回执' }).click()
+    const saved = page.getByTestId('saved-receipt')
+    await expect(saved).toHaveText(/^WN-\d{4}-\d{6}$/)
+    return ((await saved.textContent()) ?? '').trim()
+  })
+
+  await test.step('the public entry page shows 已验证, checked in the browser', async () => {
+    await page.goto(`/ledger/${receiptNo}`)
+    await expect(page.getByTestId('ledger-verification')).toContainText(/已验证（第 \d+ 条，共 \d+ 条）/)
+    await expect(page.getByRole('link', { name: '包含证明（JSON）' })).toHaveAttribute('href', `/api/ledger/proof/${receiptNo}`)
+    await expectNoSeriousA11yViolations(page, testInfo, 'verified entry')
+  })
+
+  await test.step('the public key is served at /.well-known/weinuan-ledger-key', async () => {
+    const res = await page.request.get('/.well-known/weinuan-ledger-key')
+    expect(res.status()).toBe(200)
+    expect(res.headers()['content-type']).toContain('text/plain')
+    expect(await res.text()).toContain('-----BEGIN PUBLIC KEY-----')
+  })
+
+  await test.step('the independent verifier passes against the live site', async () => {
+    const { stdout } = await run(path.join(root, 'scripts/verify-ledger'), [baseURL!, '--receipt', receiptNo], { cwd: root, timeout: 60_000 })
+    expect(stdout).toContain('ledger verified')
+    expect(stdout).toContain(`${receiptNo}: included as leaf`)
+  })
+})
+
+test.describe('without JavaScript', () => {
+  test.use({ javaScriptEnabled: false })
+
+  test('the entry page explains how to verify and links the JSON proof', async ({ page }) => {
+    await page.goto('/ledger')
+    const first = page.locator('a[href^="/ledger/WN-"]').first()
+    const href = await first.getAttribute('href')
+    expect(href).toMatch(/^\/ledger\/WN-\d{4}-\d{6}$/)
+    await page.goto(href!)
+    await expect(page.getByTestId('ledger-verification')).toContainText('开启 JavaScript 后')
+    const proof = await page.request.get(`/api/ledger/proof/${href!.split('/').pop()}`)
+    expect(proof.status()).toBe(200)
+    expect(await proof.json()).toMatchObject({ receiptNo: href!.split('/').pop(), proof: expect.any(Array) })
+  })
+})
