@@ -57,4 +57,7 @@ export const auditActionLabels: Record<string, string> = {
   'need.update': '修改物资需求',
   'need.close': '结束物资需求',
   'need.cancel': '取消物资需求',
+  'allocation.record': '登记捐赠用途',
+  'disclosure.draft': '生成公示草稿',
+  'disclosure.publish': '发布捐赠公示',
 }

@@ -7,6 +7,7 @@ import { releaseClaim } from '~/claims/claims.server'
 import { closeWaitlist, lapseWaitlistOffers } from '~/claims/waitlist.server'
 import { deliverPendingNotifications, type DeliveryConfig, type DeliveryReport } from '~/notifications/delivery.server'
 import { enqueueNotification } from '~/notifications/notifications.server'
+import { remindMissingDisclosures } from '~/disclosures/disclosures.server'
 import { now } from '~/utils/clock.server'
 import { releaseOverduePledges, sendPledgeReminders } from '~/needs/pledges.server'
 import { extendAllSeries } from '~/slots/series.server'
@@ -155,6 +156,7 @@ export type JobsReport = {
   seriesSlotsAdded: number
   pledgeRemindersQueued: number
   releasedPledges: number
+  disclosureRemindersQueued: number
   notifications: DeliveryReport
 }
 
@@ -170,6 +172,7 @@ export async function runJobs(options: { delivery?: DeliveryConfig } = {}): Prom
   const seriesSlotsAdded = extendAllSeries()
   const pledgeReminders = sendPledgeReminders()
   const overduePledges = releaseOverduePledges()
+  const disclosureReminders = remindMissingDisclosures()
   const delivered = await deliverPendingNotifications(options.delivery)
   return {
     releasedClaims: released,
@@ -184,6 +187,7 @@ export async function runJobs(options: { delivery?: DeliveryConfig } = {}): Prom
     seriesSlotsAdded,
     pledgeRemindersQueued: pledgeReminders.sent,
     releasedPledges: overduePledges.released + overduePledges.closedAtReceived,
+    disclosureRemindersQueued: disclosureReminders.sent,
     notifications: delivered,
   }
 }

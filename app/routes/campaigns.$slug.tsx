@@ -4,13 +4,15 @@ import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { WishCardList } from '~/components/wish-card'
 import { formatDate } from '~/utils/format'
 import { pageMeta } from '~/utils/meta'
+import { now } from '~/utils/clock.server'
 import { getPublicCampaign, listPublicWishes } from '~/wishes/public.server'
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const campaign = getPublicCampaign(params.slug ?? '')
   if (!campaign) throw new Response('Not Found', { status: 404 })
   const cursor = new URL(request.url).searchParams.get('cursor')
-  return { campaign, page: listPublicWishes({ filters: { campaign: campaign.slug }, cursor }), paged: Boolean(cursor) }
+  const acceptsGifts = campaign.endsAt.getTime() > now().getTime()
+  return { campaign, page: listPublicWishes({ filters: { campaign: campaign.slug }, cursor }), paged: Boolean(cursor), acceptsGifts }
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) =>
@@ -22,7 +24,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) =>
     : pageMeta({ title: '活动不存在', description: '这个活动不存在。' })
 
 export default function CampaignPage() {
-  const { campaign, page, paged } = useLoaderData<typeof loader>()
+  const { campaign, page, paged, acceptsGifts } = useLoaderData<typeof loader>()
   const location = useLocation()
   const { progress } = campaign
   const pct = (n: number) => (progress.total ? Math.round((n / progress.total) * 100) : 0)
@@ -36,6 +38,13 @@ export default function CampaignPage() {
         </p>
       </header>
       {campaign.description ? <p className="whitespace-pre-line text-stone-900">{campaign.description}</p> : null}
+      {acceptsGifts ? (
+        <p>
+          <Link to={`/give?campaign=${encodeURIComponent(campaign.slug)}`} className="btn-secondary w-full sm:w-auto">
+            为这个活动捐款
+          </Link>
+        </p>
+      ) : null}
 
       <section aria-labelledby="progress-title" className="card space-y-3">
         <h2 id="progress-title" className="text-lg font-semibold">

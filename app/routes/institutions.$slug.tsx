@@ -36,6 +36,11 @@ export default function InstitutionPage() {
         ) : null}
       </header>
       {institution.description ? <p className="whitespace-pre-line text-stone-800">{institution.description}</p> : null}
+      <p>
+        <Link to={`/give?home=${encodeURIComponent(institution.slug)}`} className="btn-primary w-full sm:w-auto">
+          支持这家机构（捐款）
+        </Link>
+      </p>
       <dl className="card grid gap-2 sm:grid-cols-[8rem_1fr]">
         <dt className="font-medium text-stone-700">所在地区</dt>
         <dd>
@@ -110,7 +115,12 @@ export default function InstitutionPage() {
         <h2 id="activity-title" className="text-lg font-semibold">
           活动与公示
         </h2>
-        <p className="mt-1 text-stone-700">本机构的志愿活动和捐赠公示即将开放。</p>
+        <p className="mt-1 text-stone-700">本机构定期公示收到的捐赠与使用情况。</p>
+        <p className="mt-1">
+          <Link to={`/institutions/${institution.slug}/disclosures`} className="link">
+            查看本机构的捐赠公示
+          </Link>
+        </p>
       </section>
     </article>
   )

@@ -3,6 +3,8 @@ import { Link, useLoaderData } from '@remix-run/react'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { amountText, designationText, donationChannelLabels, donationKindLabels } from '~/donations/labels'
 import { getPublicEntry } from '~/donations/ledger.server'
+import { usesOfDonation, usesText } from '~/allocations/allocations.server'
+import { VerifiedBadge } from '~/ledger/verified-badge'
 import { formatDateTime, formatFen } from '~/utils/format'
 import { pageMeta } from '~/utils/meta'
 
@@ -34,6 +36,7 @@ export async function loader({ params }: LoaderFunctionArgs) {
       correctsReceipt: entry.correctsReceipt,
       correctionReason: entry.correctionReason,
       correctedBy: entry.correctedBy,
+      uses: usesText(usesOfDonation(entry.id)),
     },
   }
 }
@@ -117,7 +120,14 @@ export default function LedgerEntryPage() {
         </dd>
         <dt className="text-stone-700">渠道</dt>
         <dd>{entry.channel}</dd>
+        {entry.uses ? (
+          <>
+            <dt className="text-stone-700">使用情况</dt>
+            <dd data-testid="entry-use">{entry.uses}</dd>
+          </>
+        ) : null}
       </dl>
+      <VerifiedBadge receiptNo={entry.receiptNo} description={entry.description} />
       <p>
         <Link to={`/ledger/${entry.receiptNo}/receipt`} className="btn-secondary">
           打印捐赠回执

@@ -4,6 +4,7 @@ import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { SelectField } from '~/components/forms'
 import { amountText, designationText, donationKindLabels, donationKinds, type DonationKind } from '~/donations/labels'
 import { listLedgerMonths, listPublicLedger } from '~/donations/ledger.server'
+import { usesOfDonations, usesText } from '~/allocations/allocations.server'
 import { listInstitutions } from '~/institutions/institutions.server'
 import { formatDate, formatFen } from '~/utils/format'
 import { pageMeta } from '~/utils/meta'
@@ -23,6 +24,7 @@ function readFilters(url: URL) {
 export async function loader({ request }: LoaderFunctionArgs) {
   const filters = readFilters(new URL(request.url))
   const page = listPublicLedger({ institutionSlug: filters.home, month: filters.month, kind: filters.kind, cursor: filters.cursor })
+  const uses = usesOfDonations(page.items.map((e) => e.id))
   return {
     filters: { home: filters.home ?? '', month: filters.month ?? '', kind: filters.kind ?? '', paged: Boolean(filters.cursor) },
     monthError: filters.monthInvalid ? '月份格式应为 2026-06' : null,
@@ -42,6 +44,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       designation: designationText(e),
       correctsReceipt: e.correctsReceipt,
       correctedBy: e.correctedBy.map((c) => c.receiptNo),
+      uses: usesText(uses.get(e.id) ?? []),
     })),
     next: page.next,
   }
@@ -137,6 +140,11 @@ export default function LedgerPage() {
                   <dt className="text-stone-700">用途</dt>
                   <dd>{e.designation}</dd>
                 </dl>
+                {e.uses ? (
+                  <p className="text-sm text-emerald-800" data-testid="entry-use">
+                    {e.uses}
+                  </p>
+                ) : null}
               </li>
             ))}
           </ol>

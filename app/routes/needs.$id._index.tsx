@@ -114,6 +114,13 @@ export default function NeedPage() {
         </h2>
         <NeedProgressBar progress={progress} unit={need.unit} label="认捐进度" />
       </section>
+      {need.status === 'open' || need.status === 'fully_pledged' ? (
+        <p>
+          <Link to={`/give?need=${need.id}`} className="btn-secondary w-full sm:w-auto">
+            为这项需求捐款
+          </Link>
+        </p>
+      ) : null}
 
       <section aria-labelledby="details-title" className="card space-y-2">
         <h2 id="details-title" className="text-lg font-semibold">

@@ -27,6 +27,8 @@ export default function StaffConsole() {
     { to: `${base}/intake`, label: '门口登记', end: false },
     { to: `${base}/gifts/new`, label: '登记捐赠', end: false },
     { to: `${base}/ledger`, label: '捐赠记录', end: false },
+    { to: `${base}/allocations`, label: '用途', end: false },
+    { to: `${base}/disclosures`, label: '公示', end: false },
     { to: `${base}/slots`, label: '志愿活动', end: false },
     { to: `${base}/volunteers`, label: '志愿者', end: false },
     ...(role === 'manager' ? [{ to: `${base}/members`, label: '成员', end: false }, { to: `${base}/settings`, label: '设置', end: false }] : []),

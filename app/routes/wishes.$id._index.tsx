@@ -174,6 +174,9 @@ function ClaimPanel({ wish }: { wish: { id: number; status: string } }) {
       <p>
         <Link to={`/wishes/${wish.id}/claim`} className="btn-primary w-full sm:w-auto">
           认领这个心愿
+        </Link>{' '}
+        <Link to={`/give?wish=${wish.id}`} className="btn-secondary mt-2 w-full sm:mt-0 sm:w-auto">
+          以捐款代替实物
         </Link>
       </p>
     )

@@ -12,6 +12,8 @@ fs.copyFileSync(path.join(tmp, 'base.db'), file)
 process.env.DATABASE_PATH = file
 process.env.NODE_ENV = 'test'
 process.env.LOG_LEVEL = 'silent'
+// Images, the file outbox and the ledger signing key of tests stay out of the developer's data/.
+process.env.DATA_DIR = path.join(tmp, `data-${process.pid}`)
 
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))
 afterEach(async () => {
@@ -24,4 +26,5 @@ afterAll(async () => {
   const { closeDatabase } = await import('~db/client.server')
   closeDatabase()
   for (const suffix of ['', '-wal', '-shm']) fs.rmSync(file + suffix, { force: true })
+  fs.rmSync(process.env.DATA_DIR as string, { recursive: true, force: true })
 })
