@@ -64,5 +64,10 @@ test.describe('捐款', () => {
       await expect(entry).toContainText(donor.displayName)
       await expect(entry).toContainText('滨州市福利院')
     })
+
+    await test.step('its entry page shows 已验证, the inclusion proof checked in the browser', async () => {
+      await page.goto(`/ledger/${receipt}`)
+      await expect(page.getByTestId('ledger-verification')).toContainText(/已验证（第 \d+ 条，共 \d+ 条）/)
+    })
   })
 })
