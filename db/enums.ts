@@ -66,3 +66,16 @@ export const paymentTargets = ['institution', 'campaign', 'wish', 'need'] as con
 export const ledgerLeafKinds = ['donation', 'allocation'] as const
 export const disclosurePeriods = ['month', 'quarter'] as const
 export const disclosureStatuses = ['draft', 'published'] as const
+
+export const programmeKinds = ['companionship', 'tutoring'] as const
+export type ProgrammeKind = (typeof programmeKinds)[number]
+export const cadences = ['monthly', 'weekly'] as const
+export type Cadence = (typeof cadences)[number]
+export const applicationStatuses = ['pending', 'accepted', 'declined'] as const
+export const pairingStatuses = ['active', 'paused', 'completed', 'ended'] as const
+export type PairingStatus = (typeof pairingStatuses)[number]
+export const pairingRoles = ['lead', 'member'] as const
+export const visitActivities = ['homework', 'reading', 'games', 'crafts', 'listening', 'outdoor', 'other'] as const
+export type VisitActivity = (typeof visitActivities)[number]
+export const visitStatuses = ['logged', 'confirmed', 'queried'] as const
+export type VisitStatus = (typeof visitStatuses)[number]

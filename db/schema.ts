@@ -1,9 +1,9 @@
 import { sql } from 'drizzle-orm'
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core'
-import { institutionKinds, membershipRoles, genders, needCategories, wishStatuses, publicDisplays, claimStatuses, releaseReasons, waitlistStatuses, notificationChannels, notificationStatuses, donationKinds, designations, donationChannels, slotKinds, slotStatuses, bookingKinds, bookingStatuses, qualificationKinds, verificationStatuses, serviceSources, needUrgencies, needStatuses, pledgeStatuses, paymentStatuses, paymentTargets, ledgerLeafKinds, disclosurePeriods, disclosureStatuses } from './enums'
-export { institutionKinds, membershipRoles, genders, needCategories, wishStatuses, publicDisplays, claimStatuses, releaseReasons, waitlistStatuses, notificationChannels, notificationStatuses, donationKinds, designations, donationChannels, slotKinds, slotStatuses, bookingKinds, bookingStatuses, qualificationKinds, verificationStatuses, serviceSources, needUrgencies, needStatuses, pledgeStatuses, paymentStatuses, paymentTargets, ledgerLeafKinds, disclosurePeriods, disclosureStatuses } from './enums'
+import { institutionKinds, membershipRoles, genders, needCategories, wishStatuses, publicDisplays, claimStatuses, releaseReasons, waitlistStatuses, notificationChannels, notificationStatuses, donationKinds, designations, donationChannels, slotKinds, slotStatuses, bookingKinds, bookingStatuses, qualificationKinds, verificationStatuses, serviceSources, needUrgencies, needStatuses, pledgeStatuses, paymentStatuses, paymentTargets, ledgerLeafKinds, disclosurePeriods, disclosureStatuses, programmeKinds, cadences, applicationStatuses, pairingStatuses, pairingRoles, visitStatuses } from './enums'
+export { institutionKinds, membershipRoles, genders, needCategories, wishStatuses, publicDisplays, claimStatuses, releaseReasons, waitlistStatuses, notificationChannels, notificationStatuses, donationKinds, designations, donationChannels, slotKinds, slotStatuses, bookingKinds, bookingStatuses, qualificationKinds, verificationStatuses, serviceSources, needUrgencies, needStatuses, pledgeStatuses, paymentStatuses, paymentTargets, ledgerLeafKinds, disclosurePeriods, disclosureStatuses, programmeKinds, cadences, applicationStatuses, pairingStatuses, pairingRoles, visitStatuses } from './enums'
 export type { InstitutionKind, MembershipRole, NeedCategory, WishStatus, PublicDisplay, SlotKind, SlotStatus, BookingStatus, QualificationKind, VerificationStatus, NeedStatus, PledgeStatus } from './enums'
-import type { QualificationKind } from './enums'
+import type { QualificationKind, VisitActivity } from './enums'
 
 // All times are UTC instants stored as integer milliseconds; the UI shows them in Asia/Shanghai.
 const createdAt = () =>
@@ -697,3 +697,192 @@ export const disclosures = sqliteTable(
   },
   (t) => [uniqueIndex('disclosures_period_unique').on(t.institutionId, t.period, t.periodStart), index('disclosures_public_idx').on(t.status, t.publishedAt)],
 )
+
+// ---- 焕新乐园 and tutoring ------------------------------------------------------------------
+
+export const programmes = sqliteTable(
+  'programmes',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    institutionId: integer('institution_id')
+      .notNull()
+      .references(() => institutions.id), // the home or social organisation running it
+    slug: text('slug').notNull().unique(),
+    name: text('name').notNull(),
+    kind: text('kind', { enum: programmeKinds }).notNull(),
+    description: text('description').notNull().default(''),
+    asksOfVolunteers: text('asks_of_volunteers').notNull().default(''), // public: what it asks
+    plannedVisits: integer('planned_visits').notNull().default(12),
+    cadence: text('cadence', { enum: cadences }).notNull().default('monthly'),
+    durationMonths: integer('duration_months').notNull().default(12),
+    requiredQualifications: text('required_qualifications', { mode: 'json' }).$type<QualificationKind[]>().notNull().default([]),
+    requiresBackgroundCheck: integer('requires_background_check', { mode: 'boolean' }).notNull().default(true),
+    acceptingApplications: integer('accepting_applications', { mode: 'boolean' }).notNull().default(true),
+    createdAt: createdAt(),
+  },
+  (t) => [index('programmes_institution_idx').on(t.institutionId)],
+)
+
+// Staff-only, like children: the public sees only the alias (e.g. 小雨家).
+export const families = sqliteTable(
+  'families',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    institutionId: integer('institution_id')
+      .notNull()
+      .references(() => institutions.id),
+    alias: text('alias').notNull(),
+    householdDescription: text('household_description').notNull().default(''),
+    address: text('address').notNull().default(''),
+    contacts: text('contacts').notNull().default(''),
+    archivedAt: integer('archived_at', { mode: 'timestamp_ms' }),
+    createdAt: createdAt(),
+  },
+  (t) => [index('families_institution_idx').on(t.institutionId)],
+)
+
+export const familyChildren = sqliteTable(
+  'family_children',
+  {
+    familyId: integer('family_id')
+      .notNull()
+      .references(() => families.id),
+    childId: integer('child_id')
+      .notNull()
+      .references(() => children.id),
+  },
+  (t) => [primaryKey({ columns: [t.familyId, t.childId] })],
+)
+
+export const programmeApplications = sqliteTable(
+  'programme_applications',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    programmeId: integer('programme_id')
+      .notNull()
+      .references(() => programmes.id),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id),
+    motivation: text('motivation').notNull().default(''),
+    availability: text('availability').notNull().default(''),
+    status: text('status', { enum: applicationStatuses }).notNull().default('pending'),
+    reviewedBy: integer('reviewed_by').references(() => users.id),
+    reviewedAt: integer('reviewed_at', { mode: 'timestamp_ms' }),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('programme_applications_one_open').on(t.programmeId, t.userId).where(sql`status = 'pending'`)],
+)
+
+export const pairings = sqliteTable(
+  'pairings',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    programmeId: integer('programme_id')
+      .notNull()
+      .references(() => programmes.id),
+    institutionId: integer('institution_id')
+      .notNull()
+      .references(() => institutions.id),
+    familyId: integer('family_id').references(() => families.id),
+    childId: integer('child_id').references(() => children.id), // tutoring pairs with one child
+    startDate: text('start_date').notNull(), // YYYY-MM-DD (Asia/Shanghai)
+    plannedVisits: integer('planned_visits').notNull(),
+    status: text('status', { enum: pairingStatuses }).notNull().default('active'),
+    endReason: text('end_reason'),
+    // 居住空间改造: 方案确定 采购 施工 完成, each with its date once done.
+    renovation: text('renovation', { mode: 'json' }).$type<Array<{ step: string; doneOn: string | null }>>().notNull().default([]),
+    createdBy: integer('created_by').references(() => users.id),
+    createdAt: createdAt(),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }),
+  },
+  (t) => [index('pairings_programme_idx').on(t.programmeId, t.status), index('pairings_institution_idx').on(t.institutionId)],
+)
+
+export const pairingMembers = sqliteTable(
+  'pairing_members',
+  {
+    pairingId: integer('pairing_id')
+      .notNull()
+      .references(() => pairings.id),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id),
+    role: text('role', { enum: pairingRoles }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.pairingId, t.userId] }), index('pairing_members_user_idx').on(t.userId)],
+)
+
+// The renovation may draw on in-kind needs.
+export const pairingNeeds = sqliteTable(
+  'pairing_needs',
+  {
+    pairingId: integer('pairing_id')
+      .notNull()
+      .references(() => pairings.id),
+    needId: integer('need_id')
+      .notNull()
+      .references(() => needs.id),
+  },
+  (t) => [primaryKey({ columns: [t.pairingId, t.needId] })],
+)
+
+export const visits = sqliteTable(
+  'visits',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    pairingId: integer('pairing_id')
+      .notNull()
+      .references(() => pairings.id),
+    visitedOn: text('visited_on').notNull(), // YYYY-MM-DD
+    durationMinutes: integer('duration_minutes').notNull(),
+    attendeeIds: text('attendee_ids', { mode: 'json' }).$type<number[]>().notNull(),
+    substituteUserId: integer('substitute_user_id').references(() => users.id), // for one visit
+    activities: text('activities', { mode: 'json' }).$type<VisitActivity[]>().notNull(),
+    note: text('note').notNull().default(''), // staff and the team only, never public
+    followUp: text('follow_up').notNull().default(''), // private
+    status: text('status', { enum: visitStatuses }).notNull().default('logged'),
+    queryNote: text('query_note'),
+    loggedBy: integer('logged_by').references(() => users.id),
+    confirmedBy: integer('confirmed_by').references(() => users.id),
+    confirmedAt: integer('confirmed_at', { mode: 'timestamp_ms' }),
+    createdAt: createdAt(),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }),
+  },
+  (t) => [index('visits_pairing_idx').on(t.pairingId, t.visitedOn)],
+)
+
+// Tutoring matching: a child's study need and a volunteer's offer.
+export const studyNeeds = sqliteTable('study_needs', {
+  childId: integer('child_id')
+    .primaryKey()
+    .references(() => children.id),
+  subjects: text('subjects', { mode: 'json' }).$type<string[]>().notNull(),
+  grade: integer('grade').notNull(), // 1–12
+  availability: text('availability', { mode: 'json' }).$type<string[]>().notNull(), // e.g. 'sat-pm'
+  updatedAt: integer('updated_at', { mode: 'timestamp_ms' }),
+})
+
+export const tutoringOffers = sqliteTable('tutoring_offers', {
+  userId: integer('user_id')
+    .primaryKey()
+    .references(() => users.id),
+  subjects: text('subjects', { mode: 'json' }).$type<string[]>().notNull(),
+  grades: text('grades', { mode: 'json' }).$type<number[]>().notNull(),
+  availability: text('availability', { mode: 'json' }).$type<string[]>().notNull(),
+  updatedAt: integer('updated_at', { mode: 'timestamp_ms' }),
+})
+
+// 志愿服务记录证明: a certificate anyone can check by its code.
+export const serviceCertificates = sqliteTable('service_certificates', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  code: text('code').notNull().unique(),
+  userId: integer('user_id')
+    .notNull()
+    .references(() => users.id),
+  fromDate: text('from_date').notNull(),
+  toDate: text('to_date').notNull(),
+  totalMinutes: integer('total_minutes').notNull(),
+  snapshot: text('snapshot', { mode: 'json' }).$type<Record<string, unknown>>().notNull(), // name, homes, items at issue time
+  issuedAt: integer('issued_at', { mode: 'timestamp_ms' }).notNull(),
+})
