@@ -57,6 +57,9 @@ function Header() {
               <Link to="/me/bookings" className="link">
                 我的预约
               </Link>
+              <Link to="/me/pairings" className="link">
+                我的结对
+              </Link>
               <Link to="/account" className="font-medium text-stone-800" data-testid="current-user">
                 {user.displayName}
               </Link>

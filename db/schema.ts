@@ -790,6 +790,8 @@ export const pairings = sqliteTable(
     plannedVisits: integer('planned_visits').notNull(),
     status: text('status', { enum: pairingStatuses }).notNull().default('active'),
     endReason: text('end_reason'),
+    // The volunteer staff assigned to cover the next visit only; cleared once they log one.
+    substituteUserId: integer('substitute_user_id').references(() => users.id),
     // 居住空间改造: 方案确定 采购 施工 完成, each with its date once done.
     renovation: text('renovation', { mode: 'json' }).$type<Array<{ step: string; doneOn: string | null }>>().notNull().default([]),
     createdBy: integer('created_by').references(() => users.id),

@@ -1,5 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm'
 import type { DB } from './client.server'
+import { families as familiesTable, programmes as programmesTable } from './schema'
 import { campaignInstitutions, campaigns, children, institutions, memberships, needs, slotSeries, slots, users, wishes, type InstitutionKind, type MembershipRole } from './schema'
 import { hashPassword } from '~/auth/password.server'
 import { shanghaiParts, shanghaiToUtc } from '~/slots/labels'
@@ -136,6 +137,7 @@ export async function seedDemoData(db: DB): Promise<{ institutions: number; acco
   seedDemoWishes(db)
   seedDemoSlots(db)
   seedDemoNeeds(db)
+  seedDemoProgrammes(db)
   return { institutions: createdInstitutions, accounts: createdAccounts }
 }
 
@@ -380,5 +382,55 @@ function seedDemoNeeds(db: DB): void {
         status: 'open',
       })
       .run()
+  }
+}
+
+// ---- 焕新乐园 and 学业辅导 demo: programmes and fictional families (aliases only public) --------
+// Programmes matched by slug, families by home + alias, so reruns add only what is missing.
+function seedDemoProgrammes(db: DB): void {
+  const homeOf = (slug: string) => db.select({ id: institutions.id }).from(institutions).where(eq(institutions.slug, slug)).get()?.id
+  const jiayin = homeOf('liaocheng-jiayin')
+  const sos = homeOf('kaifeng-sos')
+  const demos = [
+    jiayin && {
+      institutionId: jiayin,
+      slug: 'huanxin-leyuan',
+      name: '焕新乐园',
+      kind: 'companionship' as const,
+      description: '由聊城佳音社会工作服务中心联合东昌府区儿童福利机构开展：为困境儿童家庭进行居住空间改造，并由志愿者团队开展一年 12 次家庭陪伴。',
+      asksOfVolunteers: '组成 1–3 人的志愿者小组，每月到结对家庭陪伴一次（辅导作业、共读、游戏、倾听），坚持一年；每次陪伴后用手机记录。',
+      plannedVisits: 12,
+      cadence: 'monthly' as const,
+      durationMonths: 12,
+      requiredQualifications: [],
+      requiresBackgroundCheck: true,
+    },
+    sos && {
+      institutionId: sos,
+      slug: 'kaifeng-sos-tutoring',
+      name: '学业辅导',
+      kind: 'tutoring' as const,
+      description: '为学习有困难的孩子匹配有教师资格的志愿者，每周一次一对一辅导。',
+      asksOfVolunteers: '持有教师资格证，每周固定时间辅导一次，坚持一年。',
+      plannedVisits: 40,
+      cadence: 'weekly' as const,
+      durationMonths: 12,
+      requiredQualifications: ['teacher_certificate' as const],
+      requiresBackgroundCheck: true,
+    },
+  ]
+  for (const demo of demos) {
+    if (!demo) continue
+    if (db.select({ id: programmesTable.id }).from(programmesTable).where(eq(programmesTable.slug, demo.slug)).get()) continue
+    db.insert(programmesTable).values(demo).run()
+  }
+  if (!jiayin) return
+  const demoFamilies = [
+    { alias: '小雨家', householdDescription: '（演示）祖孙二人，孩子在读小学三年级。', address: '（演示）东昌府区', contacts: '（演示）' },
+    { alias: '小林家', householdDescription: '（演示）单亲家庭，两个孩子。', address: '（演示）东昌府区', contacts: '（演示）' },
+  ]
+  for (const family of demoFamilies) {
+    if (db.select({ id: familiesTable.id }).from(familiesTable).where(and(eq(familiesTable.institutionId, jiayin), eq(familiesTable.alias, family.alias))).get()) continue
+    db.insert(familiesTable).values({ ...family, institutionId: jiayin }).run()
   }
 }

@@ -11,6 +11,7 @@ import { remindMissingDisclosures } from '~/disclosures/disclosures.server'
 import { now } from '~/utils/clock.server'
 import { releaseOverduePledges, sendPledgeReminders } from '~/needs/pledges.server'
 import { extendAllSeries } from '~/slots/series.server'
+import { checkOverdueVisits } from '~/visits/visits.server'
 import { formatDateTime } from '~/utils/format'
 
 // Background jobs, run by the server every minute and by scripts/jobs. Every job is
@@ -157,6 +158,7 @@ export type JobsReport = {
   pledgeRemindersQueued: number
   releasedPledges: number
   disclosureRemindersQueued: number
+  overdueVisitAlerts: number
   notifications: DeliveryReport
 }
 
@@ -173,6 +175,7 @@ export async function runJobs(options: { delivery?: DeliveryConfig } = {}): Prom
   const pledgeReminders = sendPledgeReminders()
   const overduePledges = releaseOverduePledges()
   const disclosureReminders = remindMissingDisclosures()
+  const overdueVisits = checkOverdueVisits()
   const delivered = await deliverPendingNotifications(options.delivery)
   return {
     releasedClaims: released,
@@ -188,6 +191,7 @@ export async function runJobs(options: { delivery?: DeliveryConfig } = {}): Prom
     pledgeRemindersQueued: pledgeReminders.sent,
     releasedPledges: overduePledges.released + overduePledges.closedAtReceived,
     disclosureRemindersQueued: disclosureReminders.sent,
+    overdueVisitAlerts: overdueVisits.leadAlerts + overdueVisits.staffAlerts,
     notifications: delivered,
   }
 }

@@ -67,6 +67,11 @@ export default function AccountPage() {
               志愿者资料与志愿时长
             </Link>
           </li>
+          <li>
+            <Link to="/me/service" className="link">
+              志愿服务记录与证明
+            </Link>
+          </li>
         </ul>
       </nav>
       {memberships.length ? (

@@ -135,6 +135,18 @@ export default function VolunteerProfilePage() {
           <Link to="/me/bookings" className="link">
             我的预约
           </Link>
+          ；全部服务明细和证明见{' '}
+          <Link to="/me/service" className="link">
+            志愿服务记录
+          </Link>
+          ；参与结对陪伴或学业辅导见{' '}
+          <Link to="/me/pairings" className="link">
+            我的结对
+          </Link>
+          、{' '}
+          <Link to="/me/tutoring" className="link">
+            辅导意向
+          </Link>
           。
         </p>
       </div>

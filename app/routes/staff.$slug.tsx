@@ -31,6 +31,10 @@ export default function StaffConsole() {
     { to: `${base}/disclosures`, label: '公示', end: false },
     { to: `${base}/slots`, label: '志愿活动', end: false },
     { to: `${base}/volunteers`, label: '志愿者', end: false },
+    { to: `${base}/programmes`, label: '项目', end: false },
+    { to: `${base}/pairings`, label: '结对', end: false },
+    { to: `${base}/visits`, label: '结对走访', end: false },
+    { to: `${base}/service-hours`, label: '志愿时长', end: false },
     ...(role === 'manager' ? [{ to: `${base}/members`, label: '成员', end: false }, { to: `${base}/settings`, label: '设置', end: false }] : []),
   ]
   return (

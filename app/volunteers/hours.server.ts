@@ -1,4 +1,4 @@
-import { desc, eq } from 'drizzle-orm'
+import { and, desc, eq, gte, lt, type SQL } from 'drizzle-orm'
 import { db } from '~db/client.server'
 import { institutions, serviceRecords } from '~db/schema'
 
@@ -11,11 +11,22 @@ export function hoursOf(minutes: number): number {
 }
 
 /** The calendar year of an instant in Asia/Shanghai. */
-function shanghaiYear(at: Date): number {
+export function shanghaiYear(at: Date): number {
   return new Date(at.getTime() + 8 * 3600_000).getUTCFullYear()
 }
 
-export function serviceSummary(userId: number) {
+/** The calendar date (YYYY-MM-DD) of an instant in Asia/Shanghai. */
+export function shanghaiDate(at: Date): string {
+  return new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 10)
+}
+
+/** A Shanghai calendar-day range as instants: [from 00:00, day after `to` 00:00). */
+export type ServiceRange = { from?: Date; to?: Date }
+
+export function serviceSummary(userId: number, range: ServiceRange = {}) {
+  const conditions: SQL[] = [eq(serviceRecords.userId, userId)]
+  if (range.from) conditions.push(gte(serviceRecords.startedAt, range.from))
+  if (range.to) conditions.push(lt(serviceRecords.startedAt, range.to))
   const rows = db
     .select({
       id: serviceRecords.id,
@@ -29,7 +40,7 @@ export function serviceSummary(userId: number) {
     })
     .from(serviceRecords)
     .innerJoin(institutions, eq(institutions.id, serviceRecords.institutionId))
-    .where(eq(serviceRecords.userId, userId))
+    .where(and(...conditions))
     .orderBy(desc(serviceRecords.startedAt), desc(serviceRecords.id))
     .all()
 

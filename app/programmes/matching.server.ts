@@ -1,0 +1,121 @@
+import { and, eq } from 'drizzle-orm'
+import { z } from 'zod'
+import { db, writeTransaction } from '~db/client.server'
+import { children, programmes, studyNeeds, tutoringOffers, users, volunteerProfiles } from '~db/schema'
+import { attemptAuditedWrite, refuseWrite, type Actor } from '~/audit/audit.server'
+import { now } from '~/utils/clock.server'
+import { missingRequirements } from '~/volunteers/eligibility.server'
+import { availabilitySlots } from './labels'
+
+// Tutoring matching: a child's study need and volunteers' offers, ranked by subject overlap
+// (most weight), grade fit, then overlapping availability. Only eligible volunteers appear.
+
+const list = (inner: z.ZodTypeAny) => z.preprocess((v) => (v == null || v === '' ? [] : Array.isArray(v) ? v : [v]), z.array(inner))
+const slot = z.string().refine((s) => availabilitySlots.includes(s), '时间段无效')
+const grade = z.coerce.number().int().min(1, '年级为 1–12').max(12, '年级为 1–12')
+
+export const studyNeedSchema = z.object({
+  subjects: list(z.string().trim().min(1).max(20)).pipe(z.array(z.string()).min(1, '请至少选择一个科目')),
+  grade,
+  availability: list(slot).pipe(z.array(z.string()).min(1, '请至少选择一个时间段')),
+})
+export const tutoringOfferSchema = z.object({
+  subjects: list(z.string().trim().min(1).max(20)).pipe(z.array(z.string()).min(1, '请至少选择一个科目')),
+  grades: list(grade).pipe(z.array(z.number()).min(1, '请至少选择一个年级')),
+  availability: list(slot).pipe(z.array(z.string()).min(1, '请至少选择一个时间段')),
+})
+export type StudyNeedInput = z.infer<typeof studyNeedSchema>
+export type TutoringOfferInput = z.infer<typeof tutoringOfferSchema>
+
+export function saveStudyNeed(actor: Actor, institutionId: number, childId: number, input: StudyNeedInput): { ok: true } | { ok: false; message: string } {
+  return attemptAuditedWrite(actor, (tx) => {
+    const child = tx
+      .select({ id: children.id })
+      .from(children)
+      .where(and(eq(children.id, childId), eq(children.institutionId, institutionId)))
+      .get()
+    if (!child) refuseWrite({ ok: false, message: '找不到该儿童档案' })
+    const values = { subjects: input.subjects, grade: input.grade, availability: input.availability, updatedAt: now() }
+    tx.insert(studyNeeds)
+      .values({ childId, ...values })
+      .onConflictDoUpdate({ target: studyNeeds.childId, set: values })
+      .run()
+    return { result: { ok: true as const }, audit: { institutionId, action: 'study_need.save', entityType: 'child', entityId: childId, summary: { subjects: input.subjects, grade: input.grade } } }
+  })
+}
+
+/** A volunteer's own offer (not a staff write). */
+export function saveTutoringOffer(userId: number, input: TutoringOfferInput): { ok: true } {
+  writeTransaction((tx) => {
+    const values = { subjects: input.subjects, grades: input.grades, availability: input.availability, updatedAt: now() }
+    tx.insert(tutoringOffers)
+      .values({ userId, ...values })
+      .onConflictDoUpdate({ target: tutoringOffers.userId, set: values })
+      .run()
+  })
+  return { ok: true }
+}
+
+export function getTutoringOffer(userId: number) {
+  return db.select().from(tutoringOffers).where(eq(tutoringOffers.userId, userId)).get() ?? null
+}
+
+export function listStudyNeeds(institutionId: number) {
+  return db
+    .select({ childId: studyNeeds.childId, pseudonym: children.pseudonym, realName: children.realName, subjects: studyNeeds.subjects, grade: studyNeeds.grade, availability: studyNeeds.availability })
+    .from(studyNeeds)
+    .innerJoin(children, eq(children.id, studyNeeds.childId))
+    .where(eq(children.institutionId, institutionId))
+    .all()
+}
+
+export type TutorSuggestion = {
+  userId: number
+  name: string
+  subjectOverlap: string[]
+  gradeFit: boolean
+  availabilityOverlap: string[]
+  score: number
+}
+
+/**
+ * Ranked tutors for a child: subject overlap weighs most, then grade fit, then availability.
+ * Only volunteers meeting the tutoring programme's requirements (rule 5) are suggested.
+ */
+export function suggestTutors(institutionId: number, childId: number, programmeId?: number): TutorSuggestion[] {
+  const need = db
+    .select({ need: studyNeeds })
+    .from(studyNeeds)
+    .innerJoin(children, eq(children.id, studyNeeds.childId))
+    .where(and(eq(studyNeeds.childId, childId), eq(children.institutionId, institutionId)))
+    .get()?.need
+  if (!need) return []
+  const programme = db
+    .select()
+    .from(programmes)
+    .where(and(eq(programmes.institutionId, institutionId), programmeId ? eq(programmes.id, programmeId) : eq(programmes.kind, 'tutoring')))
+    .get()
+  const requirements = {
+    startsAt: now(),
+    minAge: null,
+    requiredQualifications: programme?.requiredQualifications ?? [],
+    requiresBackgroundCheck: programme?.requiresBackgroundCheck ?? true,
+  }
+  const offers = db
+    .select({ offer: tutoringOffers, displayName: users.displayName, realName: volunteerProfiles.realName })
+    .from(tutoringOffers)
+    .innerJoin(users, eq(users.id, tutoringOffers.userId))
+    .leftJoin(volunteerProfiles, eq(volunteerProfiles.userId, tutoringOffers.userId))
+    .all()
+  return offers
+    .filter((o) => missingRequirements(o.offer.userId, requirements).length === 0)
+    .map((o) => {
+      const subjectOverlap = need.subjects.filter((s) => o.offer.subjects.includes(s))
+      const gradeFit = o.offer.grades.includes(need.grade)
+      const availabilityOverlap = need.availability.filter((s) => o.offer.availability.includes(s))
+      const score = subjectOverlap.length * 100 + (gradeFit ? 10 : 0) + availabilityOverlap.length
+      return { userId: o.offer.userId, name: o.realName ?? o.displayName, subjectOverlap, gradeFit, availabilityOverlap, score }
+    })
+    .filter((s) => s.subjectOverlap.length > 0)
+    .sort((a, b) => b.score - a.score || a.userId - b.userId)
+}

@@ -1,0 +1,144 @@
+import { and, asc, eq, gte, isNotNull, sql } from 'drizzle-orm'
+import { z } from 'zod'
+import { db } from '~db/client.server'
+import { cadences, programmeKinds, qualificationKinds } from '~db/enums'
+import { institutions, pairingMembers, pairings, programmes, visits } from '~db/schema'
+import { attemptAuditedWrite, type Actor } from '~/audit/audit.server'
+import { now } from '~/utils/clock.server'
+
+// Programmes (焕新乐园, 学业辅导): run by one home or organisation, managed by its staff. The
+// public page shows aggregates only: never a family, child or household detail (rule 1).
+
+export type Programme = typeof programmes.$inferSelect
+export type Result<T> = ({ ok: true } & T) | { ok: false; message: string; field?: string }
+
+const checkbox = z.preprocess((v) => v === 'on' || v === 'true' || v === true, z.boolean())
+const qualificationList = z.preprocess((v) => (v == null ? [] : Array.isArray(v) ? v : [v]), z.array(z.enum(qualificationKinds)))
+
+export const programmeSchema = z.object({
+  name: z.string({ required_error: '请输入项目名称' }).trim().min(2, '项目名称为 2–40 个字').max(40, '项目名称为 2–40 个字'),
+  slug: z
+    .string({ required_error: '请输入网址标识' })
+    .trim()
+    .toLowerCase()
+    .regex(/^[a-z0-9][a-z0-9-]{1,48}[a-z0-9]$/, '网址标识为 3–50 个小写字母、数字或连字符'),
+  kind: z.enum(programmeKinds, { errorMap: () => ({ message: '请选择项目类型' }) }),
+  description: z.string().trim().max(2000, '介绍不能超过 2000 个字').default(''),
+  asksOfVolunteers: z.string().trim().max(1000, '对志愿者的要求不能超过 1000 个字').default(''),
+  plannedVisits: z.coerce.number({ invalid_type_error: '请输入计划次数' }).int('请输入整数').min(1, '计划次数为 1–200').max(200, '计划次数为 1–200'),
+  cadence: z.enum(cadences, { errorMap: () => ({ message: '请选择频率' }) }),
+  durationMonths: z.coerce.number({ invalid_type_error: '请输入周期' }).int('请输入整数').min(1, '周期为 1–36 个月').max(36, '周期为 1–36 个月'),
+  requiredQualifications: qualificationList,
+  requiresBackgroundCheck: checkbox,
+  acceptingApplications: checkbox,
+})
+export type ProgrammeInput = z.infer<typeof programmeSchema>
+
+export function listProgrammes(institutionId: number) {
+  return db.select().from(programmes).where(eq(programmes.institutionId, institutionId)).orderBy(asc(programmes.id)).all()
+}
+
+export function getProgramme(institutionId: number, programmeId: number): Programme | undefined {
+  return db
+    .select()
+    .from(programmes)
+    .where(and(eq(programmes.id, programmeId), eq(programmes.institutionId, institutionId)))
+    .get()
+}
+
+function slugTaken(slug: string, exceptId?: number): boolean {
+  const row = db.select({ id: programmes.id }).from(programmes).where(eq(programmes.slug, slug)).get()
+  return Boolean(row && row.id !== exceptId)
+}
+
+export function createProgramme(actor: Actor, institutionId: number, input: ProgrammeInput): Result<{ programme: Programme }> {
+  if (slugTaken(input.slug)) return { ok: false, field: 'slug', message: '该网址标识已被使用，请换一个' }
+  return attemptAuditedWrite(actor, (tx) => {
+    const programme = tx
+      .insert(programmes)
+      .values({ ...input, institutionId })
+      .returning()
+      .get()
+    return {
+      result: { ok: true as const, programme },
+      audit: { institutionId, action: 'programme.create', entityType: 'programme', entityId: programme.id, summary: { name: programme.name } },
+    }
+  })
+}
+
+export function updateProgramme(actor: Actor, institutionId: number, programmeId: number, input: ProgrammeInput): Result<{ programme: Programme }> {
+  if (!getProgramme(institutionId, programmeId)) return { ok: false, message: '找不到该项目' }
+  if (slugTaken(input.slug, programmeId)) return { ok: false, field: 'slug', message: '该网址标识已被使用，请换一个' }
+  return attemptAuditedWrite(actor, (tx) => {
+    const programme = tx
+      .update(programmes)
+      .set(input)
+      .where(and(eq(programmes.id, programmeId), eq(programmes.institutionId, institutionId)))
+      .returning()
+      .get()
+    return {
+      result: { ok: true as const, programme },
+      audit: { institutionId, action: 'programme.update', entityType: 'programme', entityId: programmeId, summary: { name: programme.name } },
+    }
+  })
+}
+
+/** The calendar year in Asia/Shanghai of an instant. */
+function shanghaiYear(at: Date): number {
+  return new Date(at.getTime() + 8 * 3600_000).getUTCFullYear()
+}
+
+export type ProgrammeAggregates = { familiesPaired: number; visitsThisYear: number; volunteers: number }
+
+export function programmeAggregates(programmeId: number): ProgrammeAggregates {
+  const familiesPaired =
+    db
+      .select({ n: sql<number>`count(distinct ${pairings.familyId})` })
+      .from(pairings)
+      .where(and(eq(pairings.programmeId, programmeId), isNotNull(pairings.familyId)))
+      .get()?.n ?? 0
+  const year = shanghaiYear(now())
+  const visitsThisYear =
+    db
+      .select({ n: sql<number>`count(*)` })
+      .from(visits)
+      .innerJoin(pairings, eq(pairings.id, visits.pairingId))
+      .where(and(eq(pairings.programmeId, programmeId), eq(visits.status, 'confirmed'), gte(visits.visitedOn, `${year}-01-01`), sql`${visits.visitedOn} <= ${`${year}-12-31`}`))
+      .get()?.n ?? 0
+  const volunteers =
+    db
+      .select({ n: sql<number>`count(distinct ${pairingMembers.userId})` })
+      .from(pairingMembers)
+      .innerJoin(pairings, eq(pairings.id, pairingMembers.pairingId))
+      .where(eq(pairings.programmeId, programmeId))
+      .get()?.n ?? 0
+  return { familiesPaired, visitsThisYear, volunteers }
+}
+
+/** The public view of a programme: what it asks and aggregates only, no family detail. */
+export function getPublicProgramme(slug: string) {
+  const row = db
+    .select({ programme: programmes, institutionName: institutions.name, institutionSlug: institutions.slug })
+    .from(programmes)
+    .innerJoin(institutions, eq(institutions.id, programmes.institutionId))
+    .where(eq(programmes.slug, slug))
+    .get()
+  if (!row) return null
+  const p = row.programme
+  return {
+    id: p.id,
+    slug: p.slug,
+    name: p.name,
+    kind: p.kind,
+    description: p.description,
+    asksOfVolunteers: p.asksOfVolunteers,
+    plannedVisits: p.plannedVisits,
+    cadence: p.cadence,
+    durationMonths: p.durationMonths,
+    requiredQualifications: p.requiredQualifications,
+    requiresBackgroundCheck: p.requiresBackgroundCheck,
+    acceptingApplications: p.acceptingApplications,
+    institution: { name: row.institutionName, slug: row.institutionSlug },
+    aggregates: programmeAggregates(p.id),
+  }
+}

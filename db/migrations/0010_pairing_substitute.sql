@@ -1,0 +1,1 @@
+ALTER TABLE `pairings` ADD `substitute_user_id` integer REFERENCES users(id);
