@@ -53,7 +53,7 @@ test('staff pair a verified volunteer with a family after accepting the applicat
   await signIn(page, 'manager6@weinuan.example')
   await page.goto('/staff/liaocheng-jiayin/programmes')
   await expectNoSeriousA11yViolations(page, testInfo, 'staff programmes')
-  await page.getByRole('link', { name: '焕新乐园' }).click()
+  await page.getByRole('link', { name: '焕新乐园', exact: true }).click()
   await expect(page.getByRole('heading', { name: '志愿者申请' })).toBeVisible()
   await expectNoSeriousA11yViolations(page, testInfo, 'staff programme')
   const application = page.getByRole('listitem').filter({ hasText: realName })

@@ -30,7 +30,7 @@ function pairVolunteer(identifier: string, alias: string): number {
     )
     const suffix = Math.random().toString(36).slice(2, 8)
     const programme = db
-      .prepare("INSERT INTO programmes (institution_id, slug, name, kind, planned_visits, cadence, duration_months) VALUES (?, ?, '焕新乐园', 'companionship', 12, 'monthly', 12) RETURNING id")
+      .prepare("INSERT INTO programmes (institution_id, slug, name, kind, planned_visits, cadence, duration_months) VALUES (?, ?, '焕新乐园走访测试', 'companionship', 12, 'monthly', 12) RETURNING id")
       .get(home.id, `huanxin-e2e-${suffix}`) as { id: number }
     const family = db.prepare("INSERT INTO families (institution_id, alias, address, contacts) VALUES (?, ?, '东昌府区测试路 1 号', '测试联系人') RETURNING id").get(home.id, alias) as {
       id: number
@@ -59,7 +59,7 @@ test('the lead logs a visit on a phone, staff confirm it and the pairing shows �
 
   await page.goto('/me/pairings')
   const card = page.locator(`#pairing-${pairingId}`)
-  await expect(card.getByRole('heading', { name: `焕新乐园 · ${alias}` })).toBeVisible()
+  await expect(card.getByRole('heading', { name: `焕新乐园走访测试 · ${alias}` })).toBeVisible()
   await expect(card.getByTestId('pairing-progress')).toHaveText('第 0 / 12 次')
   await expectNoSeriousA11yViolations(page, testInfo, 'me-pairings')
 
