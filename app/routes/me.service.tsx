@@ -6,6 +6,7 @@ import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { Field, FormMessage } from '~/components/forms'
 import { formatDate } from '~/utils/format'
 import { now } from '~/utils/clock.server'
+import { HoursTotals, hoursText } from '~/components/hours-totals'
 import { pageMeta } from '~/utils/meta'
 import { shanghaiYear } from '~/volunteers/hours.server'
 import { certificateSchema, issueCertificate, listCertificates, normaliseCertificateCode, serviceRecordOf } from '~/volunteers/service-record.server'
@@ -41,10 +42,6 @@ export async function action({ request }: ActionFunctionArgs) {
   return redirect(`/me/service?issued=${outcome.code}#certificates`)
 }
 
-function hoursText(hours: number): string {
-  return `${hours} 小时`
-}
-
 export default function ServiceRecordPage() {
   const { record, certificates, issued, year } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
@@ -74,30 +71,7 @@ export default function ServiceRecordPage() {
         {record.items.length === 0 ? (
           <p className="text-stone-800">还没有服务记录。参加志愿活动并签到签退、或陪伴探访被确认后，时长会记录在这里。</p>
         ) : (
-          <div className="grid gap-4 sm:grid-cols-2">
-            <div>
-              <h3 className="font-semibold">按年度</h3>
-              <ul className="mt-1 text-sm" data-testid="service-per-year">
-                {record.perYear.map((y) => (
-                  <li key={y.year} className="flex justify-between border-b border-stone-200 py-1">
-                    <span>{y.year} 年</span>
-                    <span>{hoursText(y.hours)}</span>
-                  </li>
-                ))}
-              </ul>
-            </div>
-            <div>
-              <h3 className="font-semibold">按机构</h3>
-              <ul className="mt-1 text-sm" data-testid="service-per-home">
-                {record.perHome.map((h) => (
-                  <li key={h.institutionId} className="flex justify-between gap-2 border-b border-stone-200 py-1">
-                    <span>{h.home}</span>
-                    <span className="whitespace-nowrap">{hoursText(h.hours)}</span>
-                  </li>
-                ))}
-              </ul>
-            </div>
-          </div>
+          <HoursTotals totals={record} testIdPrefix="service" />
         )}
         <p>
           <a href="/me/service.csv" className="link" download>

@@ -6,6 +6,7 @@ import { requireUser } from '~/auth/auth.server'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { Field, FormMessage, SelectField, TextareaField } from '~/components/forms'
 import { formatDate, formatDateTime } from '~/utils/format'
+import { HoursTotals, hoursText } from '~/components/hours-totals'
 import { pageMeta } from '~/utils/meta'
 import { serviceSummary } from '~/volunteers/hours.server'
 import { qualificationLabels, verificationLabels } from '~/volunteers/labels'
@@ -104,10 +105,6 @@ const stateClasses: Record<VerificationStatus | 'expired', string> = {
 function StateBadge({ state }: { state: VerificationStatus | 'expired' }) {
   const label = state === 'expired' ? '已过期' : verificationLabels[state]
   return <span className={`inline-block rounded-full px-2 py-0.5 text-sm font-medium ${stateClasses[state]}`}>{label}</span>
-}
-
-function hoursText(hours: number): string {
-  return `${hours} 小时`
 }
 
 export default function VolunteerProfilePage() {
@@ -320,30 +317,7 @@ export default function VolunteerProfilePage() {
           <p className="text-stone-800">签到并签退后，服务时长会记录在这里。</p>
         ) : (
           <>
-            <div className="grid gap-4 sm:grid-cols-2">
-              <div>
-                <h3 className="font-semibold">按年度</h3>
-                <ul className="mt-1 text-sm" data-testid="hours-per-year">
-                  {hours.perYear.map((y) => (
-                    <li key={y.year} className="flex justify-between border-b border-stone-100 py-1">
-                      <span>{y.year} 年</span>
-                      <span>{hoursText(y.hours)}</span>
-                    </li>
-                  ))}
-                </ul>
-              </div>
-              <div>
-                <h3 className="font-semibold">按机构</h3>
-                <ul className="mt-1 text-sm" data-testid="hours-per-home">
-                  {hours.perHome.map((h) => (
-                    <li key={h.institutionId} className="flex justify-between gap-2 border-b border-stone-100 py-1">
-                      <span>{h.home}</span>
-                      <span className="whitespace-nowrap">{hoursText(h.hours)}</span>
-                    </li>
-                  ))}
-                </ul>
-              </div>
-            </div>
+            <HoursTotals totals={hours} testIdPrefix="hours" />
             <div>
               <h3 className="font-semibold">服务记录</h3>
               <ul className="mt-1 divide-y divide-stone-200" data-testid="service-items">
