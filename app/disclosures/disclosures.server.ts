@@ -8,6 +8,7 @@ import { attemptAuditedWrite, refuseWrite, type Actor } from '~/audit/audit.serv
 import { signedTreeHead } from '~/ledger/tree.server'
 import { enqueueNotification } from '~/notifications/notifications.server'
 import { now } from '~/utils/clock.server'
+import { spreadsheetText, toCsv } from '~/utils/csv'
 import { decodeCursor, pageOf, PAGE_SIZE } from '~/utils/pagination'
 import { categoryLabels } from '~/wishes/labels'
 
@@ -497,16 +498,9 @@ export function exportRows(summary: DisclosureSummary): string[][] {
   ])
 }
 
-function csvField(value: string): string {
-  // Quote everything that needs it; a leading =,+,-,@ is neutralised so spreadsheets do not run it.
-  const safe = /^[=+@]/.test(value) || (/^-/.test(value) && !/^-\d+(\.\d+)?$/.test(value)) ? `'${value}` : value
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe
-}
-
 /** UTF-8 CSV with a BOM so Excel shows the Chinese correctly. */
 export function disclosureCsv(detail: { summary: DisclosureSummary }): string {
-  const lines = [EXPORT_HEADERS.join(','), ...exportRows(detail.summary).map((row) => row.map(csvField).join(','))]
-  return `\uFEFF${lines.join('\r\n')}\r\n`
+  return toCsv(EXPORT_HEADERS, exportRows(detail.summary))
 }
 
 export async function disclosureXlsx(detail: { label: string; institution: { name: string }; summary: DisclosureSummary }): Promise<Buffer> {
@@ -516,7 +510,7 @@ export async function disclosureXlsx(detail: { label: string; institution: { nam
   sheet.addRow([...EXPORT_HEADERS])
   sheet.getRow(1).font = { bold: true }
   for (const row of exportRows(detail.summary)) {
-    const cells: Array<string | number> = [...row]
+    const cells: Array<string | number> = row.map(spreadsheetText)
     cells[4] = row[4] ? Number(row[4]) : ''
     cells[6] = row[6] ? Number(row[6]) : ''
     sheet.addRow(cells)
@@ -528,7 +522,7 @@ export async function disclosureXlsx(detail: { label: string; institution: { nam
   uses.addRow(['日期', '用途', '金额(元)', '物品', '受益对象', '来源收据'])
   uses.getRow(1).font = { bold: true }
   for (const a of detail.summary.allocations) {
-    uses.addRow([dateOnly.format(new Date(a.usedAt)), a.purpose, a.amountFen === null ? '' : Number(yuan(a.amountFen)), a.items, a.beneficiaryDescription, a.sourceReceipts.join('、')])
+    uses.addRow([dateOnly.format(new Date(a.usedAt)), spreadsheetText(a.purpose), a.amountFen === null ? '' : Number(yuan(a.amountFen)), spreadsheetText(a.items), spreadsheetText(a.beneficiaryDescription), a.sourceReceipts.join('、')])
   }
   return Buffer.from(await book.xlsx.writeBuffer())
 }
