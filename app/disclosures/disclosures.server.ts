@@ -9,6 +9,7 @@ import { signedTreeHead } from '~/ledger/tree.server'
 import { enqueueNotification } from '~/notifications/notifications.server'
 import { now } from '~/utils/clock.server'
 import { spreadsheetText, toCsv } from '~/utils/csv'
+import { formatFen } from '~/utils/format'
 import { decodeCursor, pageOf, PAGE_SIZE } from '~/utils/pagination'
 import { categoryLabels } from '~/wishes/labels'
 
@@ -318,6 +319,17 @@ export function saveDraftDisclosure(actor: Actor, institutionId: number, period:
 
 export type PublishResult = { ok: true; disclosureId: number } | { ok: false; message: string }
 
+/**
+ * Why a summary cannot be published, or null. A negative closing balance means more money was
+ * used than the home received and carried forward: the 用途 or the previous period need fixing.
+ */
+export function publishBlockedReason(summary: DisclosureSummary): string | null {
+  const b = summary.balance
+  if (b.closingFen >= 0) return null
+  const previous = b.previousDisclosure ? '' : '（尚未发布上一期公示，上期结余按 ¥0 计）'
+  return `结余为 ${formatFen(b.closingFen)}，不能发布：上期结余 ${formatFen(b.openingFen)}${previous}，加本期收到的善款 ${formatFen(b.moneyReceivedFen)}（含更正），减本期用途 ${formatFen(b.moneyAllocatedFen)}，结果为负。请核对用途和更正记录，或先发布上一期公示。`
+}
+
 /** A manager publishes a draft: the summary is recomputed now, frozen with the signed tree head. */
 export function publishDisclosure(actor: Actor, institutionId: number, disclosureId: number): PublishResult {
   return attemptAuditedWrite(actor, (tx) => {
@@ -336,6 +348,8 @@ export function publishDisclosure(actor: Actor, institutionId: number, disclosur
     if (row.status === 'published') refuseWrite({ ok: false, message: '该公示已发布并冻结，不能再次发布' })
     const draft = draftDisclosure(institutionId, row.period, row.periodStart, tx)
     if (!draft.ok) refuseWrite(draft)
+    const blocked = publishBlockedReason(draft.summary)
+    if (blocked) refuseWrite({ ok: false, message: blocked })
     const head = signedTreeHead(undefined, tx)
     const at = now()
     tx.update(disclosures)
