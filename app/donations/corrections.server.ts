@@ -116,7 +116,9 @@ export function listHomeLedger(institutionId: number, options: { before?: number
         .where(and(eq(donations.institutionId, institutionId), inArray(donations.correctsId, ids)))
         .all()
     : []
-  const byOriginal = new Map(corrections.map((c) => [c.correctsId, c.receiptNo]))
+  // A money entry may be corrected in parts (partial refunds): name every correction.
+  const byOriginal = new Map<number | null, string>()
+  for (const c of corrections) byOriginal.set(c.correctsId, [byOriginal.get(c.correctsId), c.receiptNo].filter(Boolean).join('、'))
   return {
     items: page.map((r) => ({ ...r, correctedBy: byOriginal.get(r.id) ?? null })),
     nextBefore: rows.length > limit ? (page[page.length - 1]?.id ?? null) : null,

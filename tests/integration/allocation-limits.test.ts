@@ -2,10 +2,11 @@ import { spawn } from 'node:child_process'
 import readline from 'node:readline'
 import { eq, sql } from 'drizzle-orm'
 import { afterEach, describe, expect, test } from 'vitest'
-import { db } from '~db/client.server'
+import { db, writeTransaction } from '~db/client.server'
 import { allocations, children, disclosures } from '~db/schema'
 import { recordAllocation, sourceBalances } from '~/allocations/allocations.server'
 import { correctEntry } from '~/donations/corrections.server'
+import { recordCorrection } from '~/donations/ledger.server'
 import { draftDisclosure, publishDisclosure, saveDraftDisclosure } from '~/disclosures/disclosures.server'
 import { recordWalkInGift } from '~/needs/walk-in.server'
 import { action as allocationsAction } from '~/routes/staff.$slug.allocations'
@@ -76,6 +77,13 @@ describe('用途 never exceeds the unspent money of its sources', () => {
     expect(left.get(b.donationId)!.availableFen).toBe(15_000)
     expect(recordAllocation(staffActor, institution.id, use([b.receiptNo], { amountFen: 15_001 }))).toMatchObject({ ok: false, field: 'amountFen', message: '金额超出所选来源尚未使用的善款（还剩 ¥150）' })
     expect(recordAllocation(staffActor, institution.id, use([b.receiptNo], { amountFen: null, items: '棉衣 3 件' })).ok).toBe(true)
+
+    // A partial correction (e.g. a partial refund) leaves the rest usable.
+    const d = money(staffActor, institution.id, 50_000)
+    const partial = writeTransaction((tx) => recordCorrection(tx, { originalReceipt: d.receiptNo, reason: '部分退款 ¥300', recordedBy: null, amountFen: 30_000 }))
+    expect(partial.ok).toBe(true)
+    expect(recordAllocation(staffActor, institution.id, use([d.receiptNo], { amountFen: 20_001 }))).toMatchObject({ ok: false, field: 'amountFen', message: '金额超出所选来源尚未使用的善款（还剩 ¥200）' })
+    expect(recordAllocation(staffActor, institution.id, use([d.receiptNo], { amountFen: 20_000 })).ok).toBe(true)
 
     const c = money(staffActor, institution.id, 8_000)
     expect(correctEntry(staffActor, institution.id, c.receiptNo, '重复登记，冲正').ok).toBe(true)
