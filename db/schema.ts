@@ -615,6 +615,10 @@ export const payments = sqliteTable(
     status: text('status', { enum: paymentStatuses }).notNull().default('open'),
     paymentIntentId: text('payment_intent_id'),
     donationId: integer('donation_id').references(() => donations.id),
+    // What the provider reported refunded / lost in a dispute so far (cumulative), already
+    // recorded as corrections; later events only add the difference.
+    refundedFen: integer('refunded_fen').notNull().default(0),
+    disputedFen: integer('disputed_fen').notNull().default(0),
     createdAt: createdAt(),
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' }),
   },
@@ -626,6 +630,8 @@ export const processedEvents = sqliteTable('processed_events', {
   eventId: text('event_id').primaryKey(),
   type: text('type').notNull(),
   processedAt: integer('processed_at', { mode: 'timestamp_ms' }).notNull(),
+  // Set when the event was consumed but refused (e.g. amount or session mismatch): nothing recorded.
+  error: text('error'),
 })
 
 // 用途: how gifts were used. Append-only like the donation log.
@@ -657,6 +663,9 @@ export const allocationSources = sqliteTable(
     donationId: integer('donation_id')
       .notNull()
       .references(() => donations.id),
+    // The part of the allocation's amount drawn on this source (money sources only). Null for
+    // uses without an amount; rows written before it existed count the whole amount (conservative).
+    drawnFen: integer('drawn_fen'),
   },
   (t) => [primaryKey({ columns: [t.allocationId, t.donationId] }), index('allocation_sources_donation_idx').on(t.donationId)],
 )

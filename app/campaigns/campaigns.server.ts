@@ -3,6 +3,7 @@ import { and, asc, desc, eq, inArray, ne, sql } from 'drizzle-orm'
 import { db, type Tx } from '~db/client.server'
 import { campaignInstitutions, campaigns, institutions, wishes } from '~db/schema'
 import { attemptAuditedWrite, refuseWrite, type Actor, type AuditEntry } from '~/audit/audit.server'
+import { publicTextProblem } from '~/privacy/public-text.server'
 import { parseSlugList, type CampaignInput } from './validation'
 
 // Campaigns (活动) such as 六一「润心伴成长」. A campaign belongs to the home that created it and
@@ -104,10 +105,20 @@ function refuse(refusal: { field?: keyof CampaignInput; message: string }): neve
   refuseWrite({ ok: false, ...refusal })
 }
 
+/** A campaign's name and description are public: no child of the participating homes may be identifiable. */
+function refuseIdentifyingText(tx: Tx, homeIds: number[], input: CampaignInput): void {
+  const problem = publicTextProblem(tx, homeIds, [
+    ['name', input.name],
+    ['description', input.description],
+  ] as const)
+  if (problem) refuse(problem)
+}
+
 export function createCampaign(actor: Actor, institutionId: number, input: CampaignInput): CampaignResult {
   return attempt(actor, (tx) => {
     const partners = resolvePartners(tx, institutionId, input.partnerSlugs)
     if (!partners.ok) refuse({ field: 'partnerSlugs', message: partners.message })
+    refuseIdentifyingText(tx, [institutionId, ...partners.ids], input)
     const campaign = tx
       .insert(campaigns)
       .values({ slug: `c-${randomBytes(5).toString('hex')}`, name: input.name, description: input.description ?? '', ownerInstitutionId: institutionId, ...dates(input) })
@@ -134,6 +145,7 @@ export function updateCampaign(actor: Actor, institutionId: number, campaignId: 
     if (!current) refuse({ message: '只有发起机构可以修改该活动' })
     const partners = resolvePartners(tx, institutionId, input.partnerSlugs)
     if (!partners.ok) refuse({ field: 'partnerSlugs', message: partners.message })
+    refuseIdentifyingText(tx, [institutionId, ...partners.ids], input)
     const keep = new Set([institutionId, ...partners.ids])
     const dropped = tx
       .select({ institutionId: campaignInstitutions.institutionId, name: institutions.name })

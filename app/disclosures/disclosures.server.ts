@@ -8,6 +8,8 @@ import { attemptAuditedWrite, refuseWrite, type Actor } from '~/audit/audit.serv
 import { signedTreeHead } from '~/ledger/tree.server'
 import { enqueueNotification } from '~/notifications/notifications.server'
 import { now } from '~/utils/clock.server'
+import { spreadsheetText, toCsv } from '~/utils/csv'
+import { formatFen } from '~/utils/format'
 import { decodeCursor, pageOf, PAGE_SIZE } from '~/utils/pagination'
 import { categoryLabels } from '~/wishes/labels'
 
@@ -317,6 +319,17 @@ export function saveDraftDisclosure(actor: Actor, institutionId: number, period:
 
 export type PublishResult = { ok: true; disclosureId: number } | { ok: false; message: string }
 
+/**
+ * Why a summary cannot be published, or null. A negative closing balance means more money was
+ * used than the home received and carried forward: the 用途 or the previous period need fixing.
+ */
+export function publishBlockedReason(summary: DisclosureSummary): string | null {
+  const b = summary.balance
+  if (b.closingFen >= 0) return null
+  const previous = b.previousDisclosure ? '' : '（尚未发布上一期公示，上期结余按 ¥0 计）'
+  return `结余为 ${formatFen(b.closingFen)}，不能发布：上期结余 ${formatFen(b.openingFen)}${previous}，加本期收到的善款 ${formatFen(b.moneyReceivedFen)}（含更正），减本期用途 ${formatFen(b.moneyAllocatedFen)}，结果为负。请核对用途和更正记录，或先发布上一期公示。`
+}
+
 /** A manager publishes a draft: the summary is recomputed now, frozen with the signed tree head. */
 export function publishDisclosure(actor: Actor, institutionId: number, disclosureId: number): PublishResult {
   return attemptAuditedWrite(actor, (tx) => {
@@ -335,6 +348,8 @@ export function publishDisclosure(actor: Actor, institutionId: number, disclosur
     if (row.status === 'published') refuseWrite({ ok: false, message: '该公示已发布并冻结，不能再次发布' })
     const draft = draftDisclosure(institutionId, row.period, row.periodStart, tx)
     if (!draft.ok) refuseWrite(draft)
+    const blocked = publishBlockedReason(draft.summary)
+    if (blocked) refuseWrite({ ok: false, message: blocked })
     const head = signedTreeHead(undefined, tx)
     const at = now()
     tx.update(disclosures)
@@ -497,16 +512,9 @@ export function exportRows(summary: DisclosureSummary): string[][] {
   ])
 }
 
-function csvField(value: string): string {
-  // Quote everything that needs it; a leading =,+,-,@ is neutralised so spreadsheets do not run it.
-  const safe = /^[=+@]/.test(value) || (/^-/.test(value) && !/^-\d+(\.\d+)?$/.test(value)) ? `'${value}` : value
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe
-}
-
 /** UTF-8 CSV with a BOM so Excel shows the Chinese correctly. */
 export function disclosureCsv(detail: { summary: DisclosureSummary }): string {
-  const lines = [EXPORT_HEADERS.join(','), ...exportRows(detail.summary).map((row) => row.map(csvField).join(','))]
-  return `\uFEFF${lines.join('\r\n')}\r\n`
+  return toCsv(EXPORT_HEADERS, exportRows(detail.summary))
 }
 
 export async function disclosureXlsx(detail: { label: string; institution: { name: string }; summary: DisclosureSummary }): Promise<Buffer> {
@@ -516,7 +524,7 @@ export async function disclosureXlsx(detail: { label: string; institution: { nam
   sheet.addRow([...EXPORT_HEADERS])
   sheet.getRow(1).font = { bold: true }
   for (const row of exportRows(detail.summary)) {
-    const cells: Array<string | number> = [...row]
+    const cells: Array<string | number> = row.map(spreadsheetText)
     cells[4] = row[4] ? Number(row[4]) : ''
     cells[6] = row[6] ? Number(row[6]) : ''
     sheet.addRow(cells)
@@ -528,7 +536,7 @@ export async function disclosureXlsx(detail: { label: string; institution: { nam
   uses.addRow(['日期', '用途', '金额(元)', '物品', '受益对象', '来源收据'])
   uses.getRow(1).font = { bold: true }
   for (const a of detail.summary.allocations) {
-    uses.addRow([dateOnly.format(new Date(a.usedAt)), a.purpose, a.amountFen === null ? '' : Number(yuan(a.amountFen)), a.items, a.beneficiaryDescription, a.sourceReceipts.join('、')])
+    uses.addRow([dateOnly.format(new Date(a.usedAt)), spreadsheetText(a.purpose), a.amountFen === null ? '' : Number(yuan(a.amountFen)), spreadsheetText(a.items), spreadsheetText(a.beneficiaryDescription), a.sourceReceipts.join('、')])
   }
   return Buffer.from(await book.xlsx.writeBuffer())
 }

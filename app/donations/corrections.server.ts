@@ -4,12 +4,13 @@ import { db } from '~db/client.server'
 import { donations, walkInDonors } from '~db/schema'
 import { auditedWrite, type Actor } from '~/audit/audit.server'
 import { refreshNeedStatus, reopenPledgeIfShort } from '~/needs/progress.server'
+import { publicTextProblem } from '~/privacy/public-text.server'
 import { recordCorrection } from './ledger.server'
 
 // Staff fix a mistake in the log with a correction (更正): a new reversing entry that points at
 // the original and publishes the reason. Nothing is edited or deleted (PRODUCT.md rule 3).
 
-export type CorrectResult = { ok: true; receiptNo: string } | { ok: false; message: string }
+export type CorrectResult = { ok: true; receiptNo: string } | { ok: false; message: string; field?: 'reason' }
 
 export const MIN_REASON_LENGTH = 4
 
@@ -23,6 +24,9 @@ export function correctEntry(actor: Actor, institutionId: number, receiptNo: str
     .where(and(eq(donations.receiptNo, receipt), eq(donations.institutionId, institutionId)))
     .get()
   if (!original) return { ok: false, message: '找不到该收据编号（只能更正本机构的记录）' }
+  // The 更正说明 is published: no child of the home may be identifiable.
+  const problem = publicTextProblem(db, [institutionId], [['reason', text]] as const)
+  if (problem) return { ok: false, ...problem }
   return auditedWrite<CorrectResult>(actor, (tx) => {
     const outcome = recordCorrection(tx, { originalReceipt: receipt, reason: text, recordedBy: actor.userId })
     if (!outcome.ok) {
@@ -112,7 +116,9 @@ export function listHomeLedger(institutionId: number, options: { before?: number
         .where(and(eq(donations.institutionId, institutionId), inArray(donations.correctsId, ids)))
         .all()
     : []
-  const byOriginal = new Map(corrections.map((c) => [c.correctsId, c.receiptNo]))
+  // A money entry may be corrected in parts (partial refunds): name every correction.
+  const byOriginal = new Map<number | null, string>()
+  for (const c of corrections) byOriginal.set(c.correctsId, [byOriginal.get(c.correctsId), c.receiptNo].filter(Boolean).join('、'))
   return {
     items: page.map((r) => ({ ...r, correctedBy: byOriginal.get(r.id) ?? null })),
     nextBefore: rows.length > limit ? (page[page.length - 1]?.id ?? null) : null,

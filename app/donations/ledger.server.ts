@@ -3,6 +3,7 @@ import { alias } from 'drizzle-orm/sqlite-core'
 import { db, type Tx } from '~db/client.server'
 import { campaigns, children, donations, institutions, wishes, type PublicDisplay } from '~db/schema'
 import { now } from '~/utils/clock.server'
+import { formatFen } from '~/utils/format'
 import { decodeCursor, pageOf, PAGE_SIZE } from '~/utils/pagination'
 import { donorPublicName } from './display'
 import { appendLedgerLeaf } from '~/ledger/tree.server'
@@ -90,18 +91,31 @@ export type CorrectionResult = { ok: true; entry: Donation } | { ok: false; mess
 
 /**
  * Reverse an entry with a new one: negative quantity, value and amount, the same donor and
- * designation, and a published reason. An entry is reversed at most once, and a correction
- * itself is not reversed (record a fresh entry instead).
+ * designation, and a published reason. A goods entry is reversed at most once. A money entry
+ * may be reversed in parts (`amountFen`: a partial refund), never beyond its amount; without
+ * `amountFen` whatever is left is reversed. A correction itself is not reversed (record a
+ * fresh entry instead).
  */
-export function recordCorrection(tx: Tx, input: { originalReceipt: string; reason: string; recordedBy: number | null }): CorrectionResult {
+export function recordCorrection(tx: Tx, input: { originalReceipt: string; reason: string; recordedBy: number | null; amountFen?: number }): CorrectionResult {
   const reason = input.reason.trim()
   if (!reason) return { ok: false, message: '请填写更正说明' }
   const original = tx.select().from(donations).where(eq(donations.receiptNo, input.originalReceipt.trim().toUpperCase())).get()
   if (!original) return { ok: false, message: '找不到该收据编号' }
   if (original.correctsId !== null) return { ok: false, message: '更正记录不能再被更正，请另行登记' }
-  const already = tx.select({ receiptNo: donations.receiptNo }).from(donations).where(eq(donations.correctsId, original.id)).get()
-  if (already) return { ok: false, message: `该记录已由 ${already.receiptNo} 更正` }
+  const earlier = correctedSoFar(tx, original.id)
   const negate = (n: number | null) => (n === null ? null : -n)
+  let reversal: { quantity: number | null; estimatedValueFen: number | null; amountFen: number | null }
+  if (original.kind === 'money' && original.amountFen !== null) {
+    const left = original.amountFen - earlier.amountFen
+    if (left <= 0) return { ok: false, message: `该记录已由 ${earlier.lastReceiptNo} 更正` }
+    const amount = input.amountFen ?? left
+    if (!Number.isSafeInteger(amount) || amount < 1 || amount > left) return { ok: false, message: `更正金额须在 ¥0.01 至 ${formatFen(left)} 之间` }
+    reversal = { quantity: null, estimatedValueFen: null, amountFen: -amount }
+  } else {
+    if (earlier.lastReceiptNo) return { ok: false, message: `该记录已由 ${earlier.lastReceiptNo} 更正` }
+    if (input.amountFen !== undefined) return { ok: false, message: '只有善款记录可以部分更正' }
+    reversal = { quantity: negate(original.quantity), estimatedValueFen: negate(original.estimatedValueFen), amountFen: negate(original.amountFen) }
+  }
   const id = nextDonationId(tx)
   const receivedAt = now()
   const entry = tx
@@ -112,10 +126,8 @@ export function recordCorrection(tx: Tx, input: { originalReceipt: string; reaso
       institutionId: original.institutionId,
       kind: original.kind,
       description: `更正：${original.description}`,
-      quantity: negate(original.quantity),
+      ...reversal,
       unit: original.unit,
-      estimatedValueFen: negate(original.estimatedValueFen),
-      amountFen: negate(original.amountFen),
       donorDisplay: original.donorDisplay,
       donorUserId: original.donorUserId,
       designation: original.designation,
@@ -132,6 +144,12 @@ export function recordCorrection(tx: Tx, input: { originalReceipt: string; reaso
     .get()
   appendLedgerLeaf(tx, 'donation', entry.id) // the verifiable log, same transaction
   return { ok: true, entry }
+}
+
+/** How much of an entry earlier corrections reversed (money, as a positive amount) and the latest one's receipt. */
+export function correctedSoFar(tx: Tx | typeof db, donationId: number): { amountFen: number; lastReceiptNo: string | null } {
+  const rows = tx.select({ receiptNo: donations.receiptNo, amountFen: donations.amountFen }).from(donations).where(eq(donations.correctsId, donationId)).orderBy(donations.id).all()
+  return { amountFen: -rows.reduce((sum, r) => sum + (r.amountFen ?? 0), 0), lastReceiptNo: rows.at(-1)?.receiptNo ?? null }
 }
 
 // ---- Reading the public log ------------------------------------------------------------------

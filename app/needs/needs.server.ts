@@ -6,6 +6,7 @@ import { institutions, needCategories, needs, pledgeArrivals, pledges, users, ty
 import { auditedWrite, type Actor, type AuditEntry } from '~/audit/audit.server'
 import { donorPublicName } from '~/donations/display'
 import { enqueueNotification } from '~/notifications/notifications.server'
+import { publicTextProblem } from '~/privacy/public-text.server'
 import { now } from '~/utils/clock.server'
 import { decodeCursor, pageOf, PAGE_SIZE } from '~/utils/pagination'
 import { needStatusLabels } from './labels'
@@ -100,8 +101,19 @@ function ownNeed(tx: Tx, institutionId: number, needId: number): Need {
   return need
 }
 
+/** A need's title and descriptions are public: no child of the home may be identifiable. */
+function refuseIdentifyingText(tx: Tx, institutionId: number, input: NeedInput): void {
+  const problem = publicTextProblem(tx, [institutionId], [
+    ['title', input.title],
+    ['itemDescription', input.itemDescription],
+    ['specification', input.specification],
+  ] as const)
+  if (problem) refuse(problem.message, problem.field)
+}
+
 export function createNeed(actor: Actor, institutionId: number, input: NeedInput): { ok: true; need: Need } | Refusal {
   return attempt(actor, (tx) => {
+    refuseIdentifyingText(tx, institutionId, input)
     const at = now()
     const need = tx
       .insert(needs)
@@ -120,6 +132,7 @@ export function updateNeed(actor: Actor, institutionId: number, needId: number, 
   return attempt(actor, (tx) => {
     const before = ownNeed(tx, institutionId, needId)
     if (before.status === 'closed' || before.status === 'cancelled') refuse(`这项需求${needStatusLabels[before.status]}，不能再修改`)
+    refuseIdentifyingText(tx, institutionId, input)
     const progress = needProgress(tx, before)
     if (input.quantityNeeded < progress.pledged) refuse(`需要数量不能少于已认捐的 ${progress.pledged} ${before.unit}`, 'quantityNeeded')
     const need = tx

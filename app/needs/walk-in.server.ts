@@ -4,6 +4,7 @@ import { children, donations, needs, walkInDonors, wishes } from '~db/schema'
 import type { PublicDisplay } from '~db/enums'
 import { auditedWrite, type Actor } from '~/audit/audit.server'
 import { recordDonation } from '~/donations/ledger.server'
+import { publicTextProblem } from '~/privacy/public-text.server'
 import { now } from '~/utils/clock.server'
 import { refreshNeedStatus } from './progress.server'
 
@@ -11,7 +12,7 @@ import { refreshNeedStatus } from './progress.server'
 // pledge. The donor's real name and contact stay private in walk_in_donors; the public log
 // gets only the name as they chose to be shown (donorPublicName of the name staff typed).
 
-export type WalkInResult = { ok: true; receiptNo: string; donationId: number } | { ok: false; message: string; field?: 'needId' | 'wishId' | 'amountFen' | 'quantity' }
+export type WalkInResult = { ok: true; receiptNo: string; donationId: number } | { ok: false; message: string; field?: 'items' | 'needId' | 'wishId' | 'amountFen' | 'quantity' }
 
 export type WalkInInput = {
   kind: 'goods' | 'money'
@@ -88,6 +89,9 @@ export function recordWalkInGift(actor: Actor, institutionId: number, input: Wal
   }
   if (input.kind === 'goods' && input.needId && !input.quantity) return { ok: false, message: '计入物资需求时请填写数量', field: 'quantity' }
   if (input.needId && input.wishId) return { ok: false, message: '只能选择一个用途', field: 'needId' }
+  // The description goes into the public log: no child of the home may be identifiable.
+  const problem = publicTextProblem(db, [institutionId], [['items', items]] as const)
+  if (problem) return { ok: false, ...problem }
 
   return auditedWrite<WalkInResult>(actor, (tx) => {
     const need = input.needId

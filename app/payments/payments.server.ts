@@ -4,7 +4,7 @@ import type Stripe from 'stripe'
 import { db, writeTransaction, type Tx } from '~db/client.server'
 import { campaigns, donations, institutions, needs, payments, processedEvents, users, wishes } from '~db/schema'
 import type { paymentTargets, PublicDisplay } from '~db/enums'
-import { recordCorrection, recordDonation, type Designation } from '~/donations/ledger.server'
+import { correctedSoFar, recordCorrection, recordDonation, type Designation } from '~/donations/ledger.server'
 import { refreshNeedStatus } from '~/needs/progress.server'
 import { enqueueNotification } from '~/notifications/notifications.server'
 import { now } from '~/utils/clock.server'
@@ -204,12 +204,24 @@ function targetIdOf(p: Payment): number {
 
 // ---- Webhook events ------------------------------------------------------------------------
 
+/** The webhook events this site handles (configure the Stripe endpoint to send these). */
+export const HANDLED_STRIPE_EVENTS = [
+  'checkout.session.completed',
+  'checkout.session.async_payment_succeeded',
+  'checkout.session.async_payment_failed',
+  'checkout.session.expired',
+  'charge.refunded',
+  'charge.dispute.closed',
+] as const
+
 export type HandleEventResult =
-  | { ok: true; outcome: 'duplicate' | 'recorded' | 'ignored' | 'failed' | 'expired' | 'refunded' | 'pending' }
+  | { ok: true; outcome: 'duplicate' | 'recorded' | 'ignored' | 'failed' | 'expired' | 'refunded' | 'disputed' | 'pending' | 'rejected' }
   /** Not processed (nothing stored): the webhook answers 500 so the provider delivers it again. */
   | { ok: false; retry: true; message: string }
 
 class RetryLater extends Error {}
+
+const GIFT_CURRENCY = 'cny'
 
 function idOf(value: string | { id: string } | null | undefined): string | null {
   if (!value) return null
@@ -222,6 +234,61 @@ function paymentForSession(tx: Tx, session: Stripe.Checkout.Session): Payment | 
   const metaId = Number(session.metadata?.paymentId)
   if (!Number.isSafeInteger(metaId) || metaId <= 0) return undefined
   return tx.select().from(payments).where(eq(payments.id, metaId)).get()
+}
+
+/** Why a session event does not belong to this payment (or to what was asked for), or null. */
+function sessionMismatch(payment: Payment, session: Stripe.Checkout.Session, checkAmount: boolean): string | null {
+  // Found through metadata before startGift stored the session id: let the provider retry.
+  if (payment.checkoutSessionId === null) throw new RetryLater(`payment ${payment.id} has no checkout session id yet`)
+  if (payment.checkoutSessionId !== session.id) return `session id ${session.id} is not payment ${payment.id}'s session ${payment.checkoutSessionId}`
+  if (!checkAmount) return null
+  if ((session.currency ?? '').toLowerCase() !== GIFT_CURRENCY) return `currency ${session.currency} is not ${GIFT_CURRENCY}`
+  if (session.amount_total !== payment.amountFen) return `amount_total ${session.amount_total} is not the payment's ${payment.amountFen} fen`
+  return null
+}
+
+/** Keep the event as processed with its error (so it is not retried) and record nothing. */
+function rejectEvent(tx: Tx, event: Stripe.Event, error: string): HandleEventResult {
+  tx.update(processedEvents).set({ error }).where(eq(processedEvents.eventId, event.id)).run()
+  console.error(`payments: webhook event ${event.id} (${event.type}) rejected: ${error}`)
+  return { ok: true, outcome: 'rejected' }
+}
+
+/** The completed payment behind a charge's payment intent; retry later while it is not completed. */
+function completedPaymentForIntent(tx: Tx, intent: string | null, what: string): Payment & { donationId: number } {
+  const payment = intent ? tx.select().from(payments).where(eq(payments.paymentIntentId, intent)).get() : undefined
+  // A refund or dispute of a payment whose completion has not arrived yet: let the provider retry.
+  if (!payment || payment.donationId === null) throw new RetryLater(`${what} for unknown or uncompleted payment intent ${intent}`)
+  return payment as Payment & { donationId: number }
+}
+
+/**
+ * Reverse `amountFen` more of a completed gift (bounded by what is still unreversed) as a
+ * correction entry with a published reason, and tell the donor. Returns false when nothing is
+ * left to reverse.
+ */
+function correctGift(tx: Tx, payment: Payment & { donationId: number }, amountFen: number, reason: (part: { amountFen: number; wholeRest: boolean; partial: boolean }) => string, notice: string): boolean {
+  const original = tx.select({ receiptNo: donations.receiptNo, amountFen: donations.amountFen }).from(donations).where(eq(donations.id, payment.donationId)).get()
+  if (!original || original.amountFen === null) return false
+  const left = original.amountFen - correctedSoFar(tx, payment.donationId).amountFen
+  const part = Math.min(amountFen, left)
+  if (part <= 0) return false
+  const correction = recordCorrection(tx, {
+    originalReceipt: original.receiptNo,
+    reason: reason({ amountFen: part, wholeRest: part === left, partial: part < original.amountFen }),
+    recordedBy: null,
+    amountFen: part,
+  })
+  if (!correction.ok) return false
+  if (payment.needId !== null) refreshNeedStatus(tx, payment.needId)
+  enqueueNotification(tx, {
+    userId: payment.userId,
+    template: 'payment.refunded',
+    subject: notice,
+    body: `您的捐款 ${formatFen(payment.amountFen)}（收据 ${original.receiptNo}）${notice} ${formatFen(part)}，公开捐赠记录中已登记更正 ${correction.entry.receiptNo}。`,
+    dedupeKey: `payment.refunded.${payment.id}.${correction.entry.id}`,
+  })
+  return true
 }
 
 function designationOf(target: PaymentTarget): Designation {
@@ -287,6 +354,9 @@ function handleInTx(tx: Tx, event: Stripe.Event): HandleEventResult {
       const session = event.data.object
       const payment = paymentForSession(tx, session)
       if (!payment) return { ok: true, outcome: 'ignored' }
+      // Only the payment's own session, for exactly the amount and currency it was opened with.
+      const mismatch = sessionMismatch(payment, session, true)
+      if (mismatch) return rejectEvent(tx, event, mismatch)
       const intent = idOf(session.payment_intent)
       if (event.type === 'checkout.session.completed' && session.payment_status !== 'paid') {
         // Async methods: paid later (async_payment_succeeded) or not at all.
@@ -297,35 +367,53 @@ function handleInTx(tx: Tx, event: Stripe.Event): HandleEventResult {
     }
     case 'checkout.session.async_payment_failed':
     case 'checkout.session.expired': {
-      const payment = paymentForSession(tx, event.data.object)
+      const session = event.data.object
+      const payment = paymentForSession(tx, session)
       if (!payment || payment.status !== 'open') return { ok: true, outcome: 'ignored' }
+      const mismatch = sessionMismatch(payment, session, false)
+      if (mismatch) return rejectEvent(tx, event, mismatch)
       const status = event.type === 'checkout.session.expired' ? 'expired' : 'failed'
       tx.update(payments).set({ status, updatedAt: now() }).where(eq(payments.id, payment.id)).run()
       return { ok: true, outcome: status }
     }
     case 'charge.refunded': {
+      // amount_refunded is cumulative: only the part not yet corrected is recorded, so repeated
+      // and out-of-order events never count a refund twice.
       const charge = event.data.object
-      const intent = idOf(charge.payment_intent)
-      if (!intent) return { ok: true, outcome: 'ignored' }
-      const payment = tx.select().from(payments).where(eq(payments.paymentIntentId, intent)).get()
-      // A refund of a payment whose completion has not arrived yet: let the provider retry.
-      if (!payment || payment.donationId === null) throw new RetryLater(`refund for unknown or uncompleted payment intent ${intent}`)
-      // Only a full refund reverses the entry (a correction reverses the whole amount).
-      if (!charge.refunded) return { ok: true, outcome: 'ignored' }
-      const original = tx.select({ receiptNo: donations.receiptNo }).from(donations).where(eq(donations.id, payment.donationId)).get()
-      if (!original) return { ok: true, outcome: 'ignored' }
-      // recordCorrection refuses a second reversal, so a repeated refund event changes nothing.
-      const correction = recordCorrection(tx, { originalReceipt: original.receiptNo, reason: '退款', recordedBy: null })
-      if (!correction.ok) return { ok: true, outcome: 'ignored' }
-      if (payment.needId !== null) refreshNeedStatus(tx, payment.needId)
-      enqueueNotification(tx, {
-        userId: payment.userId,
-        template: 'payment.refunded',
-        subject: '捐款已退款',
-        body: `您的捐款 ${formatFen(payment.amountFen)}（收据 ${original.receiptNo}）已退款，公开捐赠记录中已登记更正 ${correction.entry.receiptNo}。`,
-        dedupeKey: `payment.refunded.${payment.id}`,
-      })
-      return { ok: true, outcome: 'refunded' }
+      const payment = completedPaymentForIntent(tx, idOf(charge.payment_intent), 'refund')
+      if ((charge.currency ?? GIFT_CURRENCY).toLowerCase() !== GIFT_CURRENCY) return rejectEvent(tx, event, `refund currency ${charge.currency} is not ${GIFT_CURRENCY}`)
+      const refundedTotal = charge.refunded ? payment.amountFen : Math.min(charge.amount_refunded ?? 0, payment.amountFen)
+      const newly = refundedTotal - payment.refundedFen
+      if (newly <= 0) return { ok: true, outcome: 'ignored' }
+      tx.update(payments).set({ refundedFen: refundedTotal, updatedAt: now() }).where(eq(payments.id, payment.id)).run()
+      const corrected = correctGift(
+        tx,
+        payment,
+        newly,
+        (part) => (!part.partial ? '退款' : part.wholeRest ? `退款（余下 ${formatFen(part.amountFen)}）` : `部分退款 ${formatFen(part.amountFen)}`),
+        '已退款',
+      )
+      return { ok: true, outcome: corrected ? 'refunded' : 'ignored' }
+    }
+    case 'charge.dispute.closed': {
+      // A lost dispute (chargeback) takes the disputed amount back: a correction for it,
+      // bounded by what refunds have left. A won one changes nothing.
+      const dispute = event.data.object
+      if (dispute.status !== 'lost') return { ok: true, outcome: 'ignored' }
+      const payment = completedPaymentForIntent(tx, idOf(dispute.payment_intent), 'dispute')
+      if ((dispute.currency ?? '').toLowerCase() !== GIFT_CURRENCY) return rejectEvent(tx, event, `dispute currency ${dispute.currency} is not ${GIFT_CURRENCY}`)
+      const disputedTotal = Math.min(dispute.amount, payment.amountFen)
+      const newly = disputedTotal - payment.disputedFen
+      if (newly <= 0) return { ok: true, outcome: 'ignored' }
+      tx.update(payments).set({ disputedFen: disputedTotal, updatedAt: now() }).where(eq(payments.id, payment.id)).run()
+      const corrected = correctGift(
+        tx,
+        payment,
+        newly,
+        (part) => (!part.partial ? '争议败诉' : part.wholeRest ? `争议败诉（余下 ${formatFen(part.amountFen)}）` : `争议败诉 ${formatFen(part.amountFen)}`),
+        '因支付争议被退回',
+      )
+      return { ok: true, outcome: corrected ? 'disputed' : 'ignored' }
     }
     default:
       return { ok: true, outcome: 'ignored' }

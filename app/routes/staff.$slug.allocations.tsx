@@ -45,6 +45,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       receiptNo: c.receiptNo,
       description: c.description,
       amount: c.kind === 'money' ? (c.amountFen === null ? '' : formatFen(c.amountFen)) : c.quantity === null ? '' : `${c.quantity} ${c.unit ?? ''}`,
+      available: c.availableFen === null ? null : `未使用 ${formatFen(c.availableFen)}`,
       date: formatDate(c.receivedAt),
     })),
     allocations: listAllocations(institution.id).map((a) => ({
@@ -119,10 +120,10 @@ export default function AllocationsPage() {
       <section aria-labelledby="new-allocation" className="card space-y-4">
         <h3 id="new-allocation" className="text-lg font-semibold">登记用途</h3>
         <Form method="post" encType="multipart/form-data" className="space-y-4" key={saved ?? 'form'}>
-          <Field label="使用日期" name="usedAt" type="date" required defaultValue={values.usedAt} errors={errors.usedAt} />
+          <Field label="使用日期" name="usedAt" type="date" required max={today} defaultValue={values.usedAt} hint="不能晚于今天，也不能早于来源捐赠的日期。" errors={errors.usedAt} />
           <Field label="用途" name="purpose" required maxLength={200} defaultValue={values.purpose} hint="将公开显示，例如“购买冬季棉衣 12 件”。" errors={errors.purpose} />
           <div className="grid grid-cols-2 gap-3">
-            <Field label="使用金额（元，可选）" name="amount" inputMode="decimal" defaultValue={values.amount} errors={errors.amount} />
+            <Field label="使用金额（元，可选）" name="amount" inputMode="decimal" defaultValue={values.amount} hint="不能超过所选来源尚未使用的善款。" errors={errors.amount} />
             <Field label="使用物品（可选）" name="items" maxLength={200} defaultValue={values.items} hint="例如“大米 5 袋”。" errors={errors.items} />
           </div>
           <TextareaField
@@ -144,6 +145,7 @@ export default function AllocationsPage() {
                       <input type="checkbox" name="source" value={c.receiptNo} defaultChecked={values.sources.includes(c.receiptNo)} className="mt-1" />
                       <span>
                         <span className="font-mono">{c.receiptNo}</span> {c.date} {c.description} {c.amount}
+                        {c.available ? <span className="text-stone-700">（{c.available}）</span> : null}
                       </span>
                     </label>
                   </li>

@@ -5,7 +5,7 @@ import { actorFrom, requireStaff } from '~/auth/auth.server'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { FormMessage, SelectField } from '~/components/forms'
 import { DisclosureSummaryView } from '~/disclosures/summary-view'
-import { draftDisclosure, draftRowOfHome, listDisclosuresOfHome, parsePeriodKey, periodContaining, publishDisclosure, saveDraftDisclosure } from '~/disclosures/disclosures.server'
+import { draftDisclosure, draftRowOfHome, listDisclosuresOfHome, parsePeriodKey, periodContaining, publishBlockedReason, publishDisclosure, saveDraftDisclosure } from '~/disclosures/disclosures.server'
 import { now } from '~/utils/clock.server'
 import { formatDateTime } from '~/utils/format'
 import { pageMeta } from '~/utils/meta'
@@ -37,7 +37,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   let preview = null
   if (row && row.status === 'draft') {
     const draft = draftDisclosure(institution.id, row.period, row.periodStart)
-    preview = draft.ok ? { id: row.id, label: row.label, summary: draft.summary } : null
+    preview = draft.ok ? { id: row.id, label: row.label, summary: draft.summary, publishBlocked: publishBlockedReason(draft.summary) } : null
   }
   return {
     slug: institution.slug,
@@ -106,7 +106,11 @@ export default function StaffDisclosuresPage() {
         <section aria-labelledby="preview" className="space-y-4">
           <h3 id="preview" className="text-lg font-semibold">草稿预览：{preview.label}</h3>
           <DisclosureSummaryView summary={preview.summary} headingLevel={4} />
-          {isManager ? (
+          {preview.publishBlocked ? (
+            <p role="alert" data-testid="publish-blocked" className="rounded-lg border border-red-300 bg-red-50 p-3 text-sm text-red-900">
+              {preview.publishBlocked}
+            </p>
+          ) : isManager ? (
             <Form method="post" className="card space-y-3">
               <input type="hidden" name="intent" value="publish" />
               <input type="hidden" name="disclosureId" value={preview.id} />

@@ -16,10 +16,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const { user, institution } = requireStaff(request, params.slug)
-  const parsed = parseNeedForm(await request.formData())
+  const formData = await request.formData()
+  const parsed = parseNeedForm(formData)
   if (!parsed.ok) return data({ errors: parsed.errors, values: parsed.values, formError: null as string | null }, { status: 400 })
   const outcome = createNeed(actorFrom(user, context), institution.id, parsed.input)
-  if (!outcome.ok) return data({ errors: {}, values: {}, formError: outcome.message }, { status: 400 })
+  if (!outcome.ok) {
+    const values = Object.fromEntries([...formData.entries()].filter(([, v]) => typeof v === 'string')) as Record<string, string>
+    return data({ errors: outcome.field ? { [outcome.field]: [outcome.message] } : {}, values, formError: outcome.field ? null : outcome.message }, { status: 400 })
+  }
   return redirect(`/staff/${institution.slug}/needs/${outcome.need.id}?created=1`)
 }
 

@@ -5,6 +5,7 @@ import { z } from 'zod'
 import { db } from '~db/client.server'
 import { institutions, serviceCertificates, serviceRecords, users, volunteerProfiles } from '~db/schema'
 import { now } from '~/utils/clock.server'
+import { toCsv } from '~/utils/csv'
 import { hoursOf, serviceSummary, shanghaiDate } from './hours.server'
 
 // 志愿服务记录: everything a volunteer has served (open-day check-ins and confirmed visits, both
@@ -203,17 +204,6 @@ export function certificateQrSvg(url: string): Promise<string> {
 
 const CSV_HEADERS = ['姓名（实名）', '手机号', '日期', '服务内容', '时长（小时）', '服务机构']
 
-function csvField(value: string): string {
-  // A leading =,+,-,@ is neutralised so spreadsheets do not run it as a formula.
-  const safe = /^[=+@]/.test(value) || (/^-/.test(value) && !/^-\d+(\.\d+)?$/.test(value)) ? `'${value}` : value
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe
-}
-
-/** UTF-8 CSV with a BOM so Excel shows the Chinese correctly. */
-function toCsv(rows: string[][]): string {
-  return `\uFEFF${[CSV_HEADERS, ...rows].map((row) => row.map(csvField).join(',')).join('\r\n')}\r\n`
-}
-
 function hoursRows(conditions: SQL[]) {
   return db
     .select({
@@ -250,7 +240,7 @@ function csvRows(rows: ReturnType<typeof hoursRows>): string[][] {
 
 /** The volunteer's own hours, every record. */
 export function hoursCsvForVolunteer(userId: number): string {
-  return toCsv(csvRows(hoursRows([eq(serviceRecords.userId, userId)])))
+  return toCsv(CSV_HEADERS, csvRows(hoursRows([eq(serviceRecords.userId, userId)])))
 }
 
 function homeConditions(institutionId: number, range: { from?: string; to?: string }): SQL[] {
@@ -263,7 +253,7 @@ function homeConditions(institutionId: number, range: { from?: string; to?: stri
 
 /** One home's records (staff only; real names and phones are private to that home's staff). */
 export function hoursCsvForHome(institutionId: number, range: { from?: string; to?: string } = {}): string {
-  return toCsv(csvRows(hoursRows(homeConditions(institutionId, range))))
+  return toCsv(CSV_HEADERS, csvRows(hoursRows(homeConditions(institutionId, range))))
 }
 
 /** The staff table: per volunteer, the number of records and hours at this home in the range. */

@@ -63,6 +63,16 @@ test('a home records a gift and its use, publishes the month, and a visitor read
     await expect(page.getByText(purpose).first()).toBeVisible()
   })
 
+  await test.step('a second ¥600 use of the same ¥600 gift is refused next to the amount', async () => {
+    await page.getByLabel('用途', { exact: true }).fill('再次购买棉衣')
+    await page.getByLabel('使用金额（元，可选）').fill('600')
+    await page.getByLabel('受益对象（匿名描述）').fill('本院 12 名学龄儿童')
+    await page.getByRole('checkbox', { name: new RegExp(receipt) }).check()
+    await page.getByRole('button', { name: '登记用途' }).click()
+    await expect(page.getByLabel('使用金额（元，可选）')).toHaveAttribute('aria-invalid', 'true')
+    await expect(page.getByText('所选来源已没有尚未使用的善款').first()).toBeVisible()
+  })
+
   await test.step('manager1 drafts this month, reviews the preview and publishes after confirming', async () => {
     const context = await browser.newContext()
     const manager = await context.newPage()

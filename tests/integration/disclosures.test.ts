@@ -12,7 +12,7 @@ import { loader as csvLoader } from '~/routes/disclosures.$id[.csv]'
 import { loader as xlsxLoader } from '~/routes/disclosures.$id[.xlsx]'
 import { loader as detailLoader } from '~/routes/disclosures.$id'
 import { action as staffAction, loader as staffLoader } from '~/routes/staff.$slug.disclosures'
-import { testClock } from '~/utils/clock.server'
+import { now, testClock } from '~/utils/clock.server'
 import { addMember, context, createPublishedWish, createTestInstitution, createUser, formRequest, getRequest, run, signedInCookie, unique } from './helpers'
 
 // 用途 and 公示: a home records how gifts were used (bound to its own receipts, append-only),
@@ -42,7 +42,7 @@ function goods(actor: { userId: number; ip: null }, institutionId: number, quant
 }
 
 const allocation = (receipts: string[], extra: Partial<Parameters<typeof recordAllocation>[2]> = {}) => ({
-  usedAt: new Date(),
+  usedAt: now(),
   purpose: '购买冬季棉衣 12 件',
   amountFen: 30000,
   beneficiaryDescription: '本院 12 名学龄儿童',
@@ -187,6 +187,7 @@ describe('公示 (disclosures)', () => {
     testClock.freeze('2026-05-10T04:00:00Z')
     const { institution, staffActor, managerActor } = await home()
     const first = money(staffActor, institution.id, 100000)
+    testClock.freeze('2026-05-20T04:00:00Z') // a use is never dated in the future
     const used = recordAllocation(staffActor, institution.id, allocation([first.receiptNo], { usedAt: new Date('2026-05-20T04:00:00Z'), amountFen: 30000 }))
     expect(used.ok).toBe(true)
     testClock.freeze('2026-05-31T04:00:00Z')
@@ -197,6 +198,7 @@ describe('公示 (disclosures)', () => {
 
     testClock.freeze('2026-06-10T04:00:00Z')
     money(staffActor, institution.id, 5000)
+    testClock.freeze('2026-06-11T04:00:00Z')
     recordAllocation(staffActor, institution.id, allocation([first.receiptNo], { usedAt: new Date('2026-06-11T04:00:00Z'), amountFen: 20000, purpose: '支付康复课程费用' }))
     const june = draftDisclosure(institution.id, 'month', new Date('2026-06-01T00:00:00+08:00'))
     if (!june.ok) throw new Error(june.message)

@@ -2,7 +2,7 @@ import { and, eq } from 'drizzle-orm'
 import Stripe from 'stripe'
 import { beforeEach, describe, expect, test } from 'vitest'
 import { db } from '~db/client.server'
-import { donations, needs, notifications, payments } from '~db/schema'
+import { donations, needs, notifications, payments, processedEvents } from '~db/schema'
 import { parseYuanToFen } from '~/payments/amount'
 import { startGift } from '~/payments/payments.server'
 import { loader as doneLoader } from '~/routes/give_.done'
@@ -49,14 +49,25 @@ function sessionEvent(type: string, payment: { id: number; checkoutSessionId: st
   }
 }
 
-function refundEvent(paymentIntent: string, refunded = true) {
+function refundEvent(paymentIntent: string, refunded = true, amountRefunded = 5000, currency = 'cny') {
   eventCounter += 1
   return {
     id: `evt_refund_${Date.now()}_${eventCounter}`,
     object: 'event',
     created: Math.floor(Date.now() / 1000),
     type: 'charge.refunded',
-    data: { object: { id: `ch_test_${eventCounter}`, object: 'charge', payment_intent: paymentIntent, refunded, amount_refunded: 5000 } },
+    data: { object: { id: `ch_test_${eventCounter}`, object: 'charge', payment_intent: paymentIntent, refunded, amount_refunded: amountRefunded, currency } },
+  }
+}
+
+function disputeClosedEvent(paymentIntent: string, status: 'lost' | 'won', amount: number, disputeId = `dp_test_${eventCounter + 1}`) {
+  eventCounter += 1
+  return {
+    id: `evt_dispute_${Date.now()}_${eventCounter}`,
+    object: 'event',
+    created: Math.floor(Date.now() / 1000),
+    type: 'charge.dispute.closed',
+    data: { object: { id: disputeId, object: 'dispute', payment_intent: paymentIntent, charge: `ch_test_${eventCounter}`, amount, currency: 'cny', status } },
   }
 }
 
@@ -276,6 +287,90 @@ describe('the Stripe webhook', () => {
     const { donor, payment } = await openGift(10_000, { target: 'need', targetId: need.id })
     await deliver(sessionEvent('checkout.session.completed', payment))
     expect(entriesOf(donor.id)[0]).toMatchObject({ designation: 'need', designationRef: need.id, institutionId: home.id, amountFen: 10_000 })
+  })
+})
+
+describe('what the webhook checks before recording a gift', () => {
+  const processed = (eventId: string) => db.select().from(processedEvents).where(eq(processedEvents.eventId, eventId)).get()
+
+  test('a session id that is not the payment’s own is refused: no entry, the event is kept with its error', async () => {
+    const { donor, payment } = await openGift(5_000)
+    // Signed correctly, names our payment in its metadata, but is another checkout session.
+    const forged = sessionEvent('checkout.session.completed', { ...payment, checkoutSessionId: 'cs_test_someone_else' })
+    expect(await deliver(forged)).toEqual({ status: 200, body: { received: true, outcome: 'rejected' } })
+    expect(entriesOf(donor.id)).toHaveLength(0)
+    expect(processed(forged.id)?.error).toMatch(/session/)
+    expect(db.select().from(payments).where(eq(payments.id, payment.id)).get()!.status).toBe('open')
+    expect((await deliver(forged)).body.outcome).toBe('duplicate')
+  })
+
+  test('an amount_total or currency other than the stored payment’s is refused', async () => {
+    const { donor, payment } = await openGift(5_000)
+    const cheap = sessionEvent('checkout.session.completed', payment, { amount_total: 100 })
+    expect((await deliver(cheap)).body.outcome).toBe('rejected')
+    expect(processed(cheap.id)?.error).toMatch(/amount/)
+    const dollars = sessionEvent('checkout.session.async_payment_succeeded', payment, { currency: 'usd' })
+    expect((await deliver(dollars)).body.outcome).toBe('rejected')
+    expect(processed(dollars.id)?.error).toMatch(/currency/)
+    expect(entriesOf(donor.id)).toHaveLength(0)
+    // The real event still records the gift.
+    expect((await deliver(sessionEvent('checkout.session.completed', payment))).body.outcome).toBe('recorded')
+    expect(entriesOf(donor.id)).toHaveLength(1)
+  })
+
+  test('partial refunds become corrections of the newly refunded part only, whatever the order or repetition', async () => {
+    const { donor, payment } = await openGift(20_000)
+    await deliver(sessionEvent('checkout.session.completed', payment))
+    const intent = `pi_test_${payment.id}`
+    const first = refundEvent(intent, false, 2_000)
+    expect((await deliver(first)).body.outcome).toBe('refunded')
+    expect((await deliver(first)).body.outcome).toBe('duplicate')
+    expect((await deliver(refundEvent(intent, false, 2_000))).body.outcome).toBe('ignored') // same total again
+    expect((await deliver(refundEvent(intent, false, 5_000))).body.outcome).toBe('refunded')
+    expect((await deliver(refundEvent(intent, false, 3_000))).body.outcome).toBe('ignored') // an older event arriving late
+    expect((await deliver(refundEvent(intent, true, 20_000))).body.outcome).toBe('refunded') // then the rest
+    expect((await deliver(refundEvent(intent, true, 20_000))).body.outcome).toBe('ignored')
+    const [original, ...corrections] = entriesOf(donor.id)
+    expect(corrections.map((c) => [c.amountFen, c.correctionReason, c.correctsId])).toEqual([
+      [-2_000, '部分退款 ¥20', original!.id],
+      [-3_000, '部分退款 ¥30', original!.id],
+      [-15_000, '退款（余下 ¥150）', original!.id],
+    ])
+    expect(corrections.reduce((sum, c) => sum + c.amountFen!, 0)).toBe(-20_000)
+    expect(db.select().from(payments).where(eq(payments.id, payment.id)).get()!.refundedFen).toBe(20_000)
+    const notices = db.select().from(notifications).where(and(eq(notifications.userId, donor.id), eq(notifications.template, 'payment.refunded'))).all()
+    expect(notices).toHaveLength(3)
+  })
+
+  test('a lost dispute is corrected (bounded by what is left); a won dispute changes nothing', async () => {
+    const won = await openGift(10_000)
+    await deliver(sessionEvent('checkout.session.completed', won.payment))
+    expect((await deliver(disputeClosedEvent(`pi_test_${won.payment.id}`, 'won', 10_000))).body.outcome).toBe('ignored')
+    expect(entriesOf(won.donor.id)).toHaveLength(1)
+
+    const lost = await openGift(10_000)
+    await deliver(sessionEvent('checkout.session.completed', lost.payment))
+    const intent = `pi_test_${lost.payment.id}`
+    expect((await deliver(refundEvent(intent, false, 3_000))).body.outcome).toBe('refunded')
+    const closed = disputeClosedEvent(intent, 'lost', 10_000, 'dp_test_lost')
+    expect((await deliver(closed)).body.outcome).toBe('disputed')
+    expect((await deliver(disputeClosedEvent(intent, 'lost', 10_000, 'dp_test_lost'))).body.outcome).toBe('ignored')
+    const [original, ...corrections] = entriesOf(lost.donor.id)
+    expect(corrections.map((c) => [c.amountFen, c.correctionReason])).toEqual([
+      [-3_000, '部分退款 ¥30'],
+      [-7_000, '争议败诉（余下 ¥70）'],
+    ])
+    expect(original!.amountFen! + corrections.reduce((sum, c) => sum + c.amountFen!, 0)).toBe(0)
+    // Nothing is left to refund afterwards.
+    expect((await deliver(refundEvent(intent, true, 10_000))).body.outcome).toBe('ignored')
+    expect(entriesOf(lost.donor.id)).toHaveLength(3)
+  })
+
+  test('a partial lost dispute corrects the disputed amount', async () => {
+    const { donor, payment } = await openGift(10_000)
+    await deliver(sessionEvent('checkout.session.completed', payment))
+    expect((await deliver(disputeClosedEvent(`pi_test_${payment.id}`, 'lost', 4_000))).body.outcome).toBe('disputed')
+    expect(entriesOf(donor.id).slice(1).map((c) => [c.amountFen, c.correctionReason])).toEqual([[-4_000, '争议败诉 ¥40']])
   })
 })
 
