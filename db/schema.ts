@@ -553,6 +553,9 @@ export const pledges = sqliteTable(
     code: text('code').notNull().unique(), // shown as text and QR on the pledger's page
     status: text('status', { enum: pledgeStatuses }).notNull().default('active'),
     releasedAt: integer('released_at', { mode: 'timestamp_ms' }),
+    // Set when staff of the home release the pledge (null when the deadline job released it).
+    releasedBy: integer('released_by').references(() => users.id),
+    releaseReason: text('release_reason'),
     cancelledAt: integer('cancelled_at', { mode: 'timestamp_ms' }),
     createdAt: createdAt(),
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' }),

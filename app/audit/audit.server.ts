@@ -60,7 +60,7 @@ class WriteRefused extends Error {
 }
 
 /** Refuse a staff write from inside its transaction, with a typed result for the form. */
-export function refuseWrite(refusal: { ok: false; message: string }): never {
+export function refuseWrite<R extends { ok: false; message: string }>(refusal: R): never {
   throw new WriteRefused(refusal)
 }
 

@@ -8,6 +8,7 @@ import { now } from '~/utils/clock.server'
 import { getEnv } from '~/utils/env.server'
 import { formatDateTime } from '~/utils/format'
 import { missingRequirements, VOLUNTEER_PROFILE_PATH, type MissingRequirement } from '~/volunteers/eligibility.server'
+import { acceptsGroups, GROUPS_REFUSED_FOR_REQUIREMENTS, hasRequirements } from '~/slots/labels'
 import { slotKindLabels } from '~/volunteers/labels'
 
 // Booking a slot (PRODUCT.md rule 4): every check and the insert run in one BEGIN IMMEDIATE
@@ -140,6 +141,7 @@ function bookingRefusal(
   if (s.opensAt && at.getTime() < s.opensAt.getTime()) return { ok: false, reason: 'not_open', message: `预约将于 ${formatDateTime(s.opensAt)} 开放` }
   if (s.closesAt && at.getTime() >= s.closesAt.getTime()) return { ok: false, reason: 'closed', message: `预约已于 ${formatDateTime(s.closesAt)} 截止` }
   if (input.kind === 'group') {
+    if (s.allowGroups && !acceptsGroups(s)) return { ok: false, reason: 'group_rules', field: 'kind', message: GROUPS_REFUSED_FOR_REQUIREMENTS }
     if (!s.allowGroups) return { ok: false, reason: 'group_rules', field: 'kind', message: '这个活动不接受团体预约，请以个人身份预约' }
     const latest = new Date(s.startsAt.getTime() - s.groupMinDaysAhead * DAY_MS)
     if (s.groupMinDaysAhead > 0 && at.getTime() > latest.getTime()) {
@@ -272,16 +274,19 @@ export function offerFreedPlaces(tx: Tx, slotId: number): Array<{ bookingId: num
   let free = remainingPlaces(tx, s)
   if (free <= 0) return []
   const waiting = tx
-    .select({ id: bookings.id, userId: bookings.userId, partySize: bookings.partySize })
+    .select({ id: bookings.id, userId: bookings.userId, kind: bookings.kind, partySize: bookings.partySize })
     .from(bookings)
     .where(and(eq(bookings.slotId, slotId), eq(bookings.status, 'waitlisted')))
     .orderBy(asc(bookings.id))
     .all()
+  // Rule 5 on the queue too: a group, or someone who no longer meets the slot's requirements,
+  // could not accept the place, so it goes to the next entry instead of being held for nothing.
+  const eligible = (entry: { userId: number; kind: string }) => !hasRequirements(s) || (entry.kind === 'individual' && missingRequirements(entry.userId, s, tx).length === 0)
   const offerExpiresAt = new Date(Math.min(at.getTime() + s.offerHoldHours * HOUR_MS, s.startsAt.getTime()))
   const offered: Array<{ bookingId: number; userId: number; offerExpiresAt: Date }> = []
   for (const entry of waiting) {
     if (free <= 0) break
-    if (entry.partySize > free) continue
+    if (entry.partySize > free || !eligible(entry)) continue
     tx.update(bookings).set({ status: 'offered', offerExpiresAt }).where(eq(bookings.id, entry.id)).run()
     free -= entry.partySize
     offered.push({ bookingId: entry.id, userId: entry.userId, offerExpiresAt })
@@ -298,7 +303,7 @@ export function offerFreedPlaces(tx: Tx, slotId: number): Array<{ bookingId: num
 
 export type BookingActionResult =
   | { ok: true }
-  | { ok: false; reason: 'not_found' | 'not_live' | 'cutoff' | 'lapsed' | 'full'; message: string }
+  | { ok: false; reason: 'not_found' | 'not_live' | 'cutoff' | 'lapsed' | 'full' | 'requirements'; message: string }
 
 function ownBooking(tx: Tx, userId: number, bookingId: number) {
   return tx
@@ -374,6 +379,15 @@ export function acceptOffer({ userId, bookingId }: { userId: number; bookingId: 
       endBooking(tx, bookingId, 'offered', 'offer_lapsed')
       offerFreedPlaces(tx, slot.id)
       return { ok: false, reason: 'lapsed', message: '保留时间已过，这个名额已提供给候补中的下一位' }
+    }
+    if (hasRequirements(slot)) {
+      if (booking.kind === 'group') {
+        endBooking(tx, bookingId, 'offered', 'group_not_allowed')
+        offerFreedPlaces(tx, slot.id)
+        return { ok: false, reason: 'requirements', message: GROUPS_REFUSED_FOR_REQUIREMENTS }
+      }
+      const missing = missingRequirements(userId, slot, tx)
+      if (missing.length) return { ok: false, reason: 'requirements', message: `您还不满足这个活动的参加要求：${missing.map((m) => m.message).join('；')}` }
     }
     const { confirmed } = slotOccupancy(tx, slot.id)
     if (confirmed + booking.partySize > slot.capacity) return { ok: false, reason: 'full', message: '名额已满，无法确认' }
@@ -567,7 +581,9 @@ export function getSlotForBooking(slotId: number, userId: number) {
       startsAt: s.startsAt,
       endsAt: s.endsAt,
       capacity: s.capacity,
-      allowGroups: s.allowGroups,
+      // The form offers the group option only where a group may book (not on slots with requirements).
+      allowGroups: acceptsGroups(s),
+      groupsNeedIndividualBookings: s.allowGroups && !acceptsGroups(s),
       groupMinDaysAhead: s.groupMinDaysAhead,
       groupMaxSize: s.groupMaxSize,
       cancelCutoffHours: s.cancelCutoffHours,

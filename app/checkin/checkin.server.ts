@@ -1,8 +1,9 @@
 import { and, asc, eq, inArray, isNotNull, isNull, lte, or, sql } from 'drizzle-orm'
 import { db, writeTransaction, type Tx } from '~db/client.server'
-import { bookings, serviceRecords, slots, volunteerProfiles } from '~db/schema'
+import { bookings, serviceRecords, slots, users, volunteerProfiles } from '~db/schema'
 import { auditedWrite, type Actor } from '~/audit/audit.server'
 import { now } from '~/utils/clock.server'
+import { hasRequirements, lapseWords, missingRequirements, notifyEligibilityLapse } from '~/volunteers/eligibility.server'
 
 // 来访接待单 check-in at the door: staff find a booking (scanned QR, code, name or phone), check
 // the party in with the number present, check them out, and after the slot mark the rest as
@@ -186,6 +187,28 @@ export function checkIn(actor: Actor, institutionId: number, bookingId: number, 
     }
     const at = now()
     if (at.getTime() < slot.startsAt.getTime() - CHECKIN_OPENS_BEFORE_MS) return refuse('活动开始前 3 小时起才能签到')
+    if (hasRequirements(slot)) {
+      // Rule 5 again at the door: a group's other members were never checked (booked before
+      // groups were refused on such slots, or before the slot asked anything).
+      if (booking.kind === 'group') return refuse('这个活动对参加者有资格要求，团体预约不能签到：请每位参加者用自己的账号预约并通过核验', { kind: 'group' })
+      const missing = missingRequirements(booking.userId, { ...slot, startsAt: new Date(Math.max(slot.startsAt.getTime(), at.getTime())) }, tx)
+      if (missing.length) {
+        const person = tx
+          .select({ displayName: users.displayName, realName: volunteerProfiles.realName })
+          .from(users)
+          .leftJoin(volunteerProfiles, eq(volunteerProfiles.userId, users.id))
+          .where(eq(users.id, booking.userId))
+          .get()
+        notifyEligibilityLapse(tx, {
+          institutionId,
+          userId: booking.userId,
+          volunteerName: person?.realName ?? person?.displayName ?? booking.contactName,
+          missing,
+          where: `活动「${slot.title}」`,
+        })
+        return refuse(`志愿者资格已失效，不能签到：${lapseWords(missing)}。志愿者本人和本机构工作人员已收到通知。`, { lapsed: missing.map((m) => m.key) })
+      }
+    }
     tx.update(bookings).set({ checkedInAt: at, checkedInCount: presentCount }).where(eq(bookings.id, booking.id)).run()
     return {
       result: { ok: true, already: false, message: `已签到 ${presentCount} 人` },

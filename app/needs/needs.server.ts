@@ -221,6 +221,7 @@ export function getStaffNeed(institutionId: number, needId: number) {
       expectedAt: pledges.expectedAt,
       publicDisplay: pledges.publicDisplay,
       createdAt: pledges.createdAt,
+      releaseReason: pledges.releaseReason,
       pledgerName: users.displayName,
       received: sql<number>`coalesce((select sum(a.quantity) from pledge_arrivals a where a.pledge_id = ${pledges.id}), 0)`,
     })

@@ -2,10 +2,13 @@ import crypto from 'node:crypto'
 import { and, asc, desc, eq, gt, inArray, isNull, lte, sql } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/sqlite-core'
 import { db, writeTransaction, type Tx } from '~db/client.server'
-import { donations, institutions, needs, notifications, pledgeArrivals, pledges, type PublicDisplay } from '~db/schema'
+import { z } from 'zod'
+import { donations, institutions, needs, notifications, pledgeArrivals, pledges, users, type PublicDisplay } from '~db/schema'
+import { attemptAuditedWrite, refuseWrite, type Actor } from '~/audit/audit.server'
 import { enqueueNotification } from '~/notifications/notifications.server'
 import { now } from '~/utils/clock.server'
 import { formatDate } from '~/utils/format'
+import { shanghaiDateInput } from './labels'
 import { needProgress, receivedForPledge, refreshNeedStatus } from './progress.server'
 
 // A pledge promises part of a need (PRODUCT.md: pledges may be partial). The BEGIN IMMEDIATE
@@ -14,6 +17,16 @@ import { needProgress, receivedForPledge, refreshNeedStatus } from './progress.s
 
 const DAY_MS = 24 * 60 * 60 * 1000
 export const PLEDGE_REMINDER_LEAD_MS = 2 * DAY_MS
+/** A need without a deadline is held by one pledge for at most this many days. */
+export const PLEDGE_MAX_DAYS_AHEAD = 60
+
+/**
+ * The last day (YYYY-MM-DD, Asia/Shanghai) a pledge may promise delivery: the need's deadline,
+ * or 60 days from today when it has none — so nobody can hold a need with a date in 2099.
+ */
+export function latestExpectedDay(need: { deadline: Date | null }, at: Date = now()): string {
+  return shanghaiDateInput(need.deadline ?? new Date(at.getTime() + PLEDGE_MAX_DAYS_AHEAD * DAY_MS))
+}
 
 // No 0/O or 1/I: the code is read out and typed at the door.
 const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789'
@@ -24,7 +37,11 @@ export function generatePledgeCode(): string {
   return code
 }
 
-export type PledgeRefusal = { ok: false; reason: 'not_found' | 'unavailable' | 'too_many' | 'invalid'; message: string; field?: 'quantity' | 'expectedAt' }
+export type PledgeRefusal = { ok: false; reason: 'not_found' | 'unavailable' | 'too_many' | 'invalid' | 'already_pledged'; message: string; field?: 'quantity' | 'expectedAt' }
+
+export function alreadyPledgedMessage(code: string): string {
+  return `您已认捐这项需求（认捐编号 ${code}）。每人每项需求同时只能有一份进行中的认捐：送达后可以再次认捐，或在“我的捐赠”中修改或取消这一份。`
+}
 
 export type PledgeResult = { ok: true; pledgeId: number; code: string } | PledgeRefusal
 
@@ -54,6 +71,13 @@ export function pledgeToNeed(input: { userId: number; needId: number; quantity: 
     if (need.status !== 'open') return { ok: false, reason: 'unavailable', message: '这项需求已不再接受认捐' }
     const at = now()
     if (need.deadline && need.deadline.getTime() < at.getTime()) return { ok: false, reason: 'unavailable', message: '这项需求已过截止日期' }
+    // One active pledge per member per need: a member holds at most one share (and one date) of it.
+    const mine = tx
+      .select({ code: pledges.code })
+      .from(pledges)
+      .where(and(eq(pledges.needId, need.id), eq(pledges.userId, input.userId), eq(pledges.status, 'active')))
+      .get()
+    if (mine) return { ok: false, reason: 'already_pledged', message: alreadyPledgedMessage(mine.code) }
     if (!Number.isInteger(input.quantity) || input.quantity < 1) return { ok: false, reason: 'invalid', message: '认捐数量至少为 1', field: 'quantity' }
     if (need.perPledgeMax !== null && input.quantity > need.perPledgeMax) {
       return { ok: false, reason: 'too_many', message: `每份认捐最多 ${need.perPledgeMax} ${need.unit}`, field: 'quantity' }
@@ -62,6 +86,11 @@ export function pledgeToNeed(input: { userId: number; needId: number; quantity: 
     if (stillNeeded < 1) return { ok: false, reason: 'unavailable', message: '这项需求已经认捐满了，感谢您的爱心' }
     if (input.quantity > stillNeeded) return { ok: false, reason: 'too_many', message: `目前还需 ${stillNeeded} ${need.unit}，请减少认捐数量`, field: 'quantity' }
     if (input.expectedAt.getTime() < at.getTime()) return { ok: false, reason: 'invalid', message: '预计送达日期不能早于今天', field: 'expectedAt' }
+    const latest = latestExpectedDay(need, at)
+    if (shanghaiDateInput(input.expectedAt) > latest) {
+      const message = need.deadline ? `预计送达日期不能晚于需求截止日期（${latest}）` : `预计送达日期须在 ${PLEDGE_MAX_DAYS_AHEAD} 天以内（最晚 ${latest}）`
+      return { ok: false, reason: 'invalid', message, field: 'expectedAt' }
+    }
 
     let code = generatePledgeCode()
     while (tx.select({ id: pledges.id }).from(pledges).where(eq(pledges.code, code)).get()) code = generatePledgeCode()
@@ -141,6 +170,86 @@ export function cancelPledge(input: { userId: number; pledgeId: number }): Pledg
   })
 }
 
+// ---- Staff release ------------------------------------------------------------------------------
+
+export const releaseReasonSchema = z
+  .string({ required_error: '请填写释放原因，认捐人会收到这段说明' })
+  .trim()
+  .min(2, '请填写释放原因，认捐人会收到这段说明')
+  .max(200, '释放原因最多 200 字')
+
+type PledgeReleaseRefusal = { ok: false; reason: 'not_found' | 'unavailable' | 'invalid'; message: string }
+export type PledgeReleaseResult = { ok: true; status: 'released' | 'fulfilled'; quantityReleased: number } | PledgeReleaseRefusal
+
+/** An active pledge of this home, with what the release page shows; null when it is not this home's. */
+export function pledgeForRelease(institutionId: number, needId: number, pledgeId: number) {
+  const row = db
+    .select({
+      id: pledges.id,
+      needId: pledges.needId,
+      code: pledges.code,
+      quantity: pledges.quantity,
+      status: pledges.status,
+      expectedAt: pledges.expectedAt,
+      createdAt: pledges.createdAt,
+      pledgerName: users.displayName,
+      title: needs.title,
+      unit: needs.unit,
+    })
+    .from(pledges)
+    .innerJoin(needs, eq(needs.id, pledges.needId))
+    .innerJoin(users, eq(users.id, pledges.userId))
+    .where(and(eq(pledges.id, pledgeId), eq(pledges.needId, needId), eq(pledges.institutionId, institutionId), eq(needs.institutionId, institutionId)))
+    .get()
+  return row ? { ...row, received: receivedForPledge(db, row.id) } : null
+}
+
+/**
+ * Staff of the need's home release one pledge (e.g. the pledger cannot be reached, or holds the
+ * need with a date far off). What already arrived stays counted and the pledge closes at it; the
+ * rest returns to the need. The pledger is told why; the release is audited.
+ */
+export function releasePledge(actor: Actor, institutionId: number, pledgeId: number, reasonText: string): PledgeReleaseResult {
+  const parsed = releaseReasonSchema.safeParse(reasonText)
+  if (!parsed.success) return { ok: false, reason: 'invalid', message: parsed.error.issues[0]?.message ?? '请填写释放原因' }
+  const reason = parsed.data
+  return attemptAuditedWrite<PledgeReleaseResult, PledgeReleaseRefusal>(actor, (tx) => {
+    const pledge = tx
+      .select({ pledge: pledges, title: needs.title, unit: needs.unit, home: institutions.name })
+      .from(pledges)
+      .innerJoin(needs, eq(needs.id, pledges.needId))
+      .innerJoin(institutions, eq(institutions.id, pledges.institutionId))
+      .where(and(eq(pledges.id, pledgeId), eq(pledges.institutionId, institutionId), eq(needs.institutionId, institutionId)))
+      .get()
+    if (!pledge) refuseWrite<PledgeReleaseRefusal>({ ok: false, reason: 'not_found', message: '没有找到这条认捐' })
+    const p = pledge.pledge
+    if (p.status !== 'active') refuseWrite<PledgeReleaseRefusal>({ ok: false, reason: 'unavailable', message: '这条认捐已结束，不能再释放' })
+    const received = receivedForPledge(tx, p.id)
+    const at = now()
+    const status = received > 0 ? ('fulfilled' as const) : ('released' as const)
+    tx.update(pledges)
+      .set({ status, quantity: received > 0 ? received : p.quantity, releasedAt: at, releasedBy: actor.userId, releaseReason: reason, updatedAt: at })
+      .where(eq(pledges.id, p.id))
+      .run()
+    refreshNeedStatus(tx, p.needId)
+    const quantityReleased = p.quantity - received
+    enqueueNotification(tx, {
+      userId: p.userId,
+      template: 'pledge.released_by_staff',
+      subject: '您的认捐已由机构释放',
+      body:
+        received > 0
+          ? `${pledge.home}释放了您认捐的「${pledge.title}」中尚未送达的 ${quantityReleased} ${pledge.unit}（认捐编号 ${p.code}），原因：${reason}。已收到的 ${received} ${pledge.unit} 已记入捐赠公示，感谢您的爱心！如有疑问请联系${pledge.home}。`
+          : `${pledge.home}释放了您认捐的「${pledge.title}」${p.quantity} ${pledge.unit}（认捐编号 ${p.code}），原因：${reason}。这部分已重新开放给其他爱心人士；如有疑问请联系${pledge.home}。`,
+      dedupeKey: `pledge.released_by_staff:${p.id}`,
+    })
+    return {
+      result: { ok: true as const, status, quantityReleased },
+      audit: { institutionId, action: 'pledge.release', entityType: 'pledge', entityId: p.id, summary: { needId: p.needId, code: p.code, quantityReleased, received, reason } },
+    }
+  })
+}
+
 // ---- 我的捐赠 -------------------------------------------------------------------------------------
 
 const homeParent = alias(institutions, 'home_parent')
@@ -156,6 +265,7 @@ export function listMyPledges(userId: number) {
       expectedAt: pledges.expectedAt,
       publicDisplay: pledges.publicDisplay,
       releasedAt: pledges.releasedAt,
+      releaseReason: pledges.releaseReason,
       cancelledAt: pledges.cancelledAt,
       createdAt: pledges.createdAt,
       title: needs.title,

@@ -1,14 +1,16 @@
-import { and, eq } from 'drizzle-orm'
+import { and, eq, inArray, sql } from 'drizzle-orm'
 import { z } from 'zod'
 import { db, writeTransaction } from '~db/client.server'
 import { children, programmes, studyNeeds, tutoringOffers, users, volunteerProfiles } from '~db/schema'
 import { attemptAuditedWrite, refuseWrite, type Actor } from '~/audit/audit.server'
 import { now } from '~/utils/clock.server'
 import { missingRequirements } from '~/volunteers/eligibility.server'
+import { homeVolunteerIdsSql } from '~/volunteers/home-volunteers.server'
 import { availabilitySlots } from './labels'
 
 // Tutoring matching: a child's study need and volunteers' offers, ranked by subject overlap
-// (most weight), grade fit, then overlapping availability. Only eligible volunteers appear.
+// (most weight), grade fit, then overlapping availability. Only eligible volunteers appear, and
+// only the home's own volunteers by name.
 
 const list = (inner: z.ZodTypeAny) => z.preprocess((v) => (v == null || v === '' ? [] : Array.isArray(v) ? v : [v]), z.array(inner))
 const slot = z.string().refine((s) => availabilitySlots.includes(s), '时间段无效')
@@ -78,18 +80,30 @@ export type TutorSuggestion = {
   score: number
 }
 
+export type TutorSuggestions = {
+  /** This home's own volunteers (applied, booked, on a team or served here), ranked, by real name. */
+  tutors: TutorSuggestion[]
+  /** How many other eligible, matching tutors exist: never who they are (rule 7). */
+  othersEligible: number
+  /** Where staff can invite them: the public page of the home's tutoring programme. */
+  invitePath: string | null
+}
+
 /**
  * Ranked tutors for a child: subject overlap weighs most, then grade fit, then availability.
- * Only volunteers meeting the tutoring programme's requirements (rule 5) are suggested.
+ * Only volunteers meeting the tutoring programme's requirements (rule 5) are suggested, and only
+ * the home's own volunteers by name; the rest are a count and an invitation link, because a
+ * home may not learn who volunteers elsewhere.
  */
-export function suggestTutors(institutionId: number, childId: number, programmeId?: number): TutorSuggestion[] {
+export function suggestTutors(institutionId: number, childId: number, programmeId?: number): TutorSuggestions {
+  const none: TutorSuggestions = { tutors: [], othersEligible: 0, invitePath: null }
   const need = db
     .select({ need: studyNeeds })
     .from(studyNeeds)
     .innerJoin(children, eq(children.id, studyNeeds.childId))
     .where(and(eq(studyNeeds.childId, childId), eq(children.institutionId, institutionId)))
     .get()?.need
-  if (!need) return []
+  if (!need) return none
   const programme = db
     .select()
     .from(programmes)
@@ -102,20 +116,42 @@ export function suggestTutors(institutionId: number, childId: number, programmeI
     requiresBackgroundCheck: programme?.requiresBackgroundCheck ?? true,
   }
   const offers = db
-    .select({ offer: tutoringOffers, displayName: users.displayName, realName: volunteerProfiles.realName })
+    .select({
+      offer: tutoringOffers,
+      ours: sql<number>`${tutoringOffers.userId} IN ${homeVolunteerIdsSql(institutionId)}`,
+    })
     .from(tutoringOffers)
-    .innerJoin(users, eq(users.id, tutoringOffers.userId))
-    .leftJoin(volunteerProfiles, eq(volunteerProfiles.userId, tutoringOffers.userId))
     .all()
-  return offers
+  const matching = offers
     .filter((o) => missingRequirements(o.offer.userId, requirements).length === 0)
     .map((o) => {
       const subjectOverlap = need.subjects.filter((s) => o.offer.subjects.includes(s))
       const gradeFit = o.offer.grades.includes(need.grade)
       const availabilityOverlap = need.availability.filter((s) => o.offer.availability.includes(s))
       const score = subjectOverlap.length * 100 + (gradeFit ? 10 : 0) + availabilityOverlap.length
-      return { userId: o.offer.userId, name: o.realName ?? o.displayName, subjectOverlap, gradeFit, availabilityOverlap, score }
+      return { ours: Boolean(o.ours), userId: o.offer.userId, subjectOverlap, gradeFit, availabilityOverlap, score }
     })
     .filter((s) => s.subjectOverlap.length > 0)
+  const ourIds = matching.filter((m) => m.ours).map((m) => m.userId)
+  // Names are read for the home's own volunteers only.
+  const names = new Map(
+    ourIds.length
+      ? db
+          .select({ userId: users.id, displayName: users.displayName, realName: volunteerProfiles.realName })
+          .from(users)
+          .leftJoin(volunteerProfiles, eq(volunteerProfiles.userId, users.id))
+          .where(inArray(users.id, ourIds))
+          .all()
+          .map((u) => [u.userId, u.realName ?? u.displayName])
+      : [],
+  )
+  const tutors = matching
+    .filter((m) => m.ours)
+    .map(({ ours: _ours, ...m }) => ({ ...m, name: names.get(m.userId) ?? `用户 ${m.userId}` }))
     .sort((a, b) => b.score - a.score || a.userId - b.userId)
+  return {
+    tutors,
+    othersEligible: matching.length - tutors.length,
+    invitePath: programme?.acceptingApplications ? `/programmes/${programme.slug}` : null,
+  }
 }

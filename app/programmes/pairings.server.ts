@@ -1,20 +1,25 @@
-import { and, asc, desc, eq, sql } from 'drizzle-orm'
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm'
 import { z } from 'zod'
 import { db, type Tx } from '~db/client.server'
 import { pairingStatuses, type PairingStatus } from '~db/enums'
-import { children, families, needs, pairingMembers, pairingNeeds, pairings, programmes, users, volunteerProfiles } from '~db/schema'
+import { children, families, needs, pairingMembers, pairingNeeds, pairings, programmeApplications, programmes, users, volunteerProfiles } from '~db/schema'
 import { attemptAuditedWrite, refuseWrite, type Actor } from '~/audit/audit.server'
 import { needProgress } from '~/needs/progress.server'
 import { now } from '~/utils/clock.server'
 import { pairingProgress } from '~/visits/visits.server'
-import { missingRequirements } from '~/volunteers/eligibility.server'
+import { lapseWords, missingRequirements, type MissingRequirement } from '~/volunteers/eligibility.server'
 import { RENOVATION_STEPS } from './labels'
 
 // Pairings: one family (companionship) or one child (tutoring) ↔ a team of 1–3 verified
 // volunteers with one lead (rule 5). Scoped by home (rule 7); every write is audited.
 
 export type Pairing = typeof pairings.$inferSelect
-export type PairingResult = { ok: true; pairing: Pairing } | { ok: false; message: string }
+/** One team member who does not (or no longer) meet the programme's requirements. */
+export type TeamProblem = { userId: number; name: string; missing: MissingRequirement[] }
+export type PairingResult = { ok: true; pairing: Pairing } | { ok: false; message: string; problems?: TeamProblem[] }
+
+/** Names nobody and says nothing about the person: the id may belong to another home's volunteer. */
+export const NOT_AN_APPLICANT_MESSAGE = '只能从本项目已接受申请的志愿者中选择团队成员'
 
 const optionalId = z.preprocess((v) => (v === '' || v == null ? undefined : v), z.coerce.number().int().positive().optional())
 const idList = z.preprocess((v) => (v == null || v === '' ? [] : Array.isArray(v) ? v : [v]), z.array(z.coerce.number().int().positive()))
@@ -45,18 +50,33 @@ function shanghaiDay(date: string): Date {
   return new Date(`${date}T00:00:00+08:00`)
 }
 
-/** Who on a team does not meet the programme's requirements, and why, in Chinese. */
-export function teamProblems(tx: Tx | typeof db, programme: typeof programmes.$inferSelect, userIds: number[], startDate: string): string[] {
+/** Who on a team does not meet the programme's requirements on a day, and why. */
+export function teamProblems(
+  tx: Tx | typeof db,
+  programme: Pick<typeof programmes.$inferSelect, 'requiredQualifications' | 'requiresBackgroundCheck'>,
+  userIds: number[],
+  on: string | Date,
+): TeamProblem[] {
   const requirements = {
-    startsAt: shanghaiDay(startDate),
+    startsAt: typeof on === 'string' ? shanghaiDay(on) : on,
     minAge: null,
     requiredQualifications: programme.requiredQualifications,
     requiresBackgroundCheck: programme.requiresBackgroundCheck,
   }
   return userIds.flatMap((userId) => {
     const missing = missingRequirements(userId, requirements, tx)
-    return missing.length ? [`${nameOf(tx, userId)}：${missing.map((m) => m.message).join('；')}`] : []
+    return missing.length ? [{ userId, name: nameOf(tx, userId), missing }] : []
   })
+}
+
+/** The ids among `userIds` whose application to this programme was accepted. */
+function acceptedAmong(tx: Tx, programmeId: number, userIds: number[]): Set<number> {
+  const rows = tx
+    .select({ userId: programmeApplications.userId })
+    .from(programmeApplications)
+    .where(and(eq(programmeApplications.programmeId, programmeId), eq(programmeApplications.status, 'accepted'), inArray(programmeApplications.userId, userIds)))
+    .all()
+  return new Set(rows.map((r) => r.userId))
 }
 
 export function createPairing(actor: Actor, institutionId: number, input: PairingInput): PairingResult {
@@ -88,8 +108,11 @@ export function createPairing(actor: Actor, institutionId: number, input: Pairin
     if (members.length !== input.memberUserIds.length) refuseWrite({ ok: false, message: '同一名志愿者不能重复加入团队' })
     const team = [input.leadUserId, ...members]
     if (team.length > 3) refuseWrite({ ok: false, message: '志愿者团队为 1–3 人（含一名带队志愿者）' })
+    // Checked before anything about the people is read, so an id from outside the programme learns nothing.
+    const accepted = acceptedAmong(tx, programme.id, team)
+    if (team.some((id) => !accepted.has(id))) refuseWrite({ ok: false, message: NOT_AN_APPLICANT_MESSAGE })
     const problems = teamProblems(tx, programme, team, input.startDate)
-    if (problems.length) refuseWrite({ ok: false, message: `以下志愿者尚不符合项目要求：${problems.join('\n')}` })
+    if (problems.length) refuseWrite({ ok: false, message: '以下志愿者尚不符合项目要求', problems })
     const pairing = tx
       .insert(pairings)
       .values({
@@ -244,9 +267,12 @@ export function getPairing(institutionId: number, pairingId: number) {
     .all()
     .map((n) => ({ ...n, progress: needProgress(db, n) }))
   const progress = pairingProgress(pairingId)
+  const team = teamOf(pairingId)
+  // Rule 5 re-checked today: a lapsed check or qualification shows beside the person.
+  const lapses = new Map(teamProblems(db, row.programme, team.map((m) => m.userId), now()).map((p) => [p.userId, lapseWords(p.missing)]))
   return {
     ...row,
-    team: teamOf(pairingId),
+    team: team.map((m) => ({ ...m, lapse: lapses.get(m.userId) ?? null })),
     progress,
     confirmedVisits: progress.confirmed,
     linkedNeeds,

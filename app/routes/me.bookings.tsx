@@ -96,6 +96,7 @@ function statusLine(b: MyBooking): string {
     if (b.cancelReason === 'offer_lapsed') return '已取消：候补名额保留时间已过'
     if (b.cancelReason === 'left_waitlist') return '已退出候补'
     if (b.cancelReason === 'offer_declined') return '已放弃候补名额'
+    if (b.cancelReason === 'group_not_allowed') return '已取消：这个活动有资格要求，只接受个人预约'
     if (b.cancelReason === 'slot_cancelled' || b.slotStatus === 'cancelled') return '已取消：机构取消了这个活动'
     return '已取消'
   }

@@ -145,7 +145,7 @@ function PledgeCard({ pledge: p }: { pledge: Pledge }) {
       </p>
       <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-stone-800">
         <dt className="font-medium">状态</dt>
-        <dd>{pledgeStatusLabels[p.status]}</dd>
+        <dd>{p.releaseReason ? `已由机构释放：${p.releaseReason}` : pledgeStatusLabels[p.status]}</dd>
         <dt className="font-medium">认捐数量</dt>
         <dd>
           {p.quantity} {p.unit}

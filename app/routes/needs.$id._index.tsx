@@ -8,7 +8,7 @@ import { ErrorList, Field, FormMessage } from '~/components/forms'
 import { donorPublicName } from '~/donations/display'
 import { needStatusLabels, shanghaiDateInput } from '~/needs/labels'
 import { endOfShanghaiDay, getPublicNeed } from '~/needs/needs.server'
-import { myActivePledgesFor, pledgeToNeed } from '~/needs/pledges.server'
+import { latestExpectedDay, myActivePledgesFor, PLEDGE_MAX_DAYS_AHEAD, pledgeToNeed } from '~/needs/pledges.server'
 import { NeedProgressBar } from '~/needs/progress-bar'
 import { now } from '~/utils/clock.server'
 import { formatDate } from '~/utils/format'
@@ -32,6 +32,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     user: user ? { displayName: user.displayName } : null,
     myPledges: user ? myActivePledgesFor(user.id, need.id) : [],
     today: shanghaiDateInput(now()),
+    latest: latestExpectedDay(need),
+    latestHint: need.deadline ? `最晚为需求截止日期 ${latestExpectedDay(need)}` : `请在 ${PLEDGE_MAX_DAYS_AHEAD} 天内送达（最晚 ${latestExpectedDay(need)}）`,
   }
 }
 
@@ -68,7 +70,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function NeedPage() {
-  const { need, user, myPledges, today } = useLoaderData<typeof loader>()
+  const { need, user, myPledges, today, latest, latestHint } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const navigation = useNavigation()
   const location = useLocation()
@@ -188,6 +190,8 @@ export default function NeedPage() {
             </Link>{' '}
             再认捐。
           </p>
+        ) : myPledges.length ? (
+          <p className="text-stone-800">每人每项需求同时只能有一份进行中的认捐：送达后可以再次认捐，或在“我的捐赠”中修改或取消这一份。</p>
         ) : (
           <Form method="post" className="space-y-4" noValidate>
             <FormMessage id="pledge-form-error">{actionData?.formError}</FormMessage>
@@ -203,7 +207,17 @@ export default function NeedPage() {
               hint={`本次最多可认捐 ${maxNow} ${need.unit}${need.perPledgeMax ? `（每份上限 ${need.perPledgeMax}）` : ''}`}
               errors={errors.quantity}
             />
-            <Field label="预计送达日期" name="expectedAt" type="date" min={today} required defaultValue={values?.expectedAt ?? ''} errors={errors.expectedAt} />
+            <Field
+              label="预计送达日期"
+              name="expectedAt"
+              type="date"
+              min={today}
+              max={latest}
+              required
+              defaultValue={values?.expectedAt ?? ''}
+              hint={latestHint}
+              errors={errors.expectedAt}
+            />
             <fieldset aria-describedby={errors.publicDisplay ? 'pledge-publicDisplay-error' : undefined}>
               <legend className="font-medium text-stone-800">公开捐赠记录中如何显示您</legend>
               <div className="mt-2 space-y-2">

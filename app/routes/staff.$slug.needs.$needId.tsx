@@ -76,7 +76,7 @@ export default function StaffNeed() {
         deliveryAddress: need.deliveryAddress,
         deliveryHours: need.deliveryHours,
       }
-  const notice = searchParams.get('created') ? '物资需求已发布。' : searchParams.get('saved') ? '修改已保存。' : searchParams.get('closed') ? '需求已结束。' : searchParams.get('cancelled') ? '需求已取消，认捐人已收到通知。' : null
+  const notice = searchParams.get('created') ? '物资需求已发布。' : searchParams.get('saved') ? '修改已保存。' : searchParams.get('closed') ? '需求已结束。' : searchParams.get('cancelled') ? '需求已取消，认捐人已收到通知。' : searchParams.get('released') ? '认捐已释放，认捐人已收到通知。' : null
 
   return (
     <div className="space-y-6">
@@ -125,8 +125,11 @@ export default function StaffNeed() {
                   <th scope="col" className="py-2 pr-3">
                     预计送达
                   </th>
-                  <th scope="col" className="py-2">
+                  <th scope="col" className="py-2 pr-3">
                     状态
+                  </th>
+                  <th scope="col" className="py-2">
+                    操作
                   </th>
                 </tr>
               </thead>
@@ -142,7 +145,16 @@ export default function StaffNeed() {
                       {p.quantity} / {p.received} {need.unit}
                     </td>
                     <td className="py-2 pr-3">{formatDate(p.expectedAt)}</td>
-                    <td className="py-2">{pledgeStatusLabels[p.status]}</td>
+                    <td className="py-2 pr-3">
+                      {p.releaseReason ? `已由机构释放：${p.releaseReason}` : pledgeStatusLabels[p.status]}
+                    </td>
+                    <td className="py-2">
+                      {p.status === 'active' ? (
+                        <Link to={`pledges/${p.id}/release`} className="link" aria-label={`释放认捐 ${p.code}`}>
+                          释放…
+                        </Link>
+                      ) : null}
+                    </td>
                   </tr>
                 ))}
               </tbody>

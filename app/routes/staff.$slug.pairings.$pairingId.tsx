@@ -6,8 +6,9 @@ import { actorFrom, requireStaff } from '~/auth/auth.server'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { Field, FormMessage, SelectField } from '~/components/forms'
 import { refusal } from '~/programmes/forms.server'
-import { availabilityLabel, pairingStatusLabels, progressLabel } from '~/programmes/labels'
+import { pairingStatusLabels, progressLabel } from '~/programmes/labels'
 import { suggestTutors } from '~/programmes/matching.server'
+import { TutorSuggestionList } from '~/programmes/tutor-suggestions'
 import { changeStatus, getPairing, linkableNeeds, linkNeed, setRenovationStep, statusSchema, unlinkNeed } from '~/programmes/pairings.server'
 import { pageMeta } from '~/utils/meta'
 
@@ -33,7 +34,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     overdueDays: detail.progress.overdueDays,
     linkedNeeds: detail.linkedNeeds,
     needOptions: programme.kind === 'companionship' ? linkableNeeds(institution.id) : [],
-    suggestions: pairing.childId ? suggestTutors(institution.id, pairing.childId, programme.kind === 'tutoring' ? programme.id : undefined) : [],
+    suggestions: pairing.childId ? suggestTutors(institution.id, pairing.childId, programme.kind === 'tutoring' ? programme.id : undefined) : null,
   }
 }
 
@@ -94,6 +95,7 @@ export default function PairingDetail() {
             <li key={m.userId}>
               {m.realName ?? m.displayName}
               {m.role === 'lead' ? '（带队）' : ''}
+              {m.lapse ? <strong className="block text-red-800">资格已失效：{m.lapse}。在更新并重新核验之前，不能记录走访或签到。</strong> : null}
             </li>
           ))}
         </ul>
@@ -165,18 +167,12 @@ export default function PairingDetail() {
           ) : null}
         </section>
       ) : null}
-      {d.suggestions.length ? (
+      {d.suggestions ? (
         <section className="card space-y-2" aria-labelledby="suggest-heading">
           <h2 id="suggest-heading" className="text-lg font-semibold">
             辅导志愿者推荐
           </h2>
-          <ol className="list-decimal space-y-1 pl-5">
-            {d.suggestions.map((s) => (
-              <li key={s.userId}>
-                {s.name}：科目 {s.subjectOverlap.join('、')} · {s.gradeFit ? '年级匹配' : '年级不匹配'} · 共同时间 {s.availabilityOverlap.map(availabilityLabel).join('、') || '无'}
-              </li>
-            ))}
-          </ol>
+          <TutorSuggestionList suggestions={d.suggestions} />
         </section>
       ) : null}
     </div>

@@ -23,7 +23,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const programme = chosenId ? getProgramme(institution.id, chosenId) : undefined
   const today = new Date(now().getTime() + 8 * 3600_000).toISOString().slice(0, 10)
   const volunteers = programme
-    ? acceptedApplicants(institution.id, programme.id).map((a) => ({ userId: a.userId, name: a.realName ?? a.displayName, problems: teamProblems(db, programme, [a.userId], today).map((p) => p.split('：').slice(1).join('：')) }))
+    ? acceptedApplicants(institution.id, programme.id).map((a) => ({
+        userId: a.userId,
+        name: a.realName ?? a.displayName,
+        problems: teamProblems(db, programme, [a.userId], today).flatMap((p) => p.missing.map((m) => m.message)),
+      }))
     : []
   return {
     programmes: programmes.map((p) => ({ id: p.id, name: p.name, plannedVisits: p.plannedVisits })),
@@ -42,7 +46,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const parsed = parseForm(form, pairingSchema)
   if (!parsed.ok) return data(parsed.reply, { status: 400 })
   const outcome = createPairing(actorFrom(user, context), institution.id, parsed.value)
-  if (!outcome.ok) return data(refusal(outcome.message, formValues(form)), { status: 400 })
+  if (!outcome.ok) {
+    const lines = (outcome.problems ?? []).map((p) => `${p.name}：${p.missing.map((m) => m.message).join('；')}`)
+    return data(refusal(lines.length ? `${outcome.message}：${lines.join('\n')}` : outcome.message, formValues(form)), { status: 400 })
+  }
   return redirect(`/staff/${institution.slug}/pairings/${outcome.pairing.id}?created=1`)
 }
 

@@ -7,6 +7,7 @@ import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { FormMessage, SelectField } from '~/components/forms'
 import { formValues, parseForm, refusal } from '~/programmes/forms.server'
 import { availabilityLabel } from '~/programmes/labels'
+import { TutorSuggestionList } from '~/programmes/tutor-suggestions'
 import { listStudyNeeds, saveStudyNeed, studyNeedSchema, suggestTutors } from '~/programmes/matching.server'
 import { asList, CheckboxGroup, gradeChoices, slotChoices, subjectChoices } from '~/programmes/slot-checkboxes'
 import { pageMeta } from '~/utils/meta'
@@ -62,17 +63,7 @@ export default function Tutoring() {
                 {n.pseudonym} · {n.grade} 年级 · {n.subjects.join('、')}
               </h3>
               <p className="text-sm text-stone-700">方便的时间：{n.availability.map(availabilityLabel).join('、')}</p>
-              {n.suggestions.length ? (
-                <ol className="list-decimal pl-5">
-                  {n.suggestions.map((s) => (
-                    <li key={s.userId}>
-                      {s.name}：科目 {s.subjectOverlap.join('、')} · {s.gradeFit ? '年级匹配' : '年级不匹配'} · 共同时间 {s.availabilityOverlap.map(availabilityLabel).join('、') || '无'}
-                    </li>
-                  ))}
-                </ol>
-              ) : (
-                <p className="text-stone-700">暂无符合要求的辅导志愿者。</p>
-              )}
+              <TutorSuggestionList suggestions={n.suggestions} />
             </article>
           ))
         ) : (

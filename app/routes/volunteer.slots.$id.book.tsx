@@ -152,6 +152,8 @@ export default function BookSlotPage() {
             <li>
               接受团体预约（每团最多 {slot.groupMaxSize} 人{slot.groupMinDaysAhead > 0 ? `，须至少提前 ${slot.groupMinDaysAhead} 天` : ''}）
             </li>
+          ) : slot.groupsNeedIndividualBookings ? (
+            <li>有资格要求，仅接受个人预约：团体的每位参加者请用自己的账号预约，并各自满足下列要求</li>
           ) : (
             <li>仅接受个人预约</li>
           )}

@@ -81,7 +81,23 @@ export function requirementWords(slot: RequirementFields): string[] {
 
 export type GroupRuleFields = { allowGroups: boolean; groupMinDaysAhead: number; groupMaxSize: number }
 
-export function groupRuleWords(slot: GroupRuleFields): string {
+/** Whether a slot asks anything of its volunteers (rule 5). */
+export function hasRequirements(slot: RequirementFields): boolean {
+  return slot.requiresBackgroundCheck || slot.minAge != null || slot.requiredQualifications.length > 0
+}
+
+/**
+ * A group booking is one account for many people, and only that account is checked: a slot with
+ * any requirement takes individual bookings only, so that every attendee is a verified account.
+ */
+export function acceptsGroups(slot: GroupRuleFields & RequirementFields): boolean {
+  return slot.allowGroups && !hasRequirements(slot)
+}
+
+export const GROUPS_REFUSED_FOR_REQUIREMENTS = '这个活动对参加者有资格要求，只接受个人预约：请每位参加者用自己的账号预约，并各自满足要求'
+
+export function groupRuleWords(slot: GroupRuleFields & RequirementFields): string {
+  if (slot.allowGroups && hasRequirements(slot)) return '有资格要求，仅接受个人预约：每位参加者须用自己的账号预约并满足要求'
   if (!slot.allowGroups) return '仅接受个人预约，不接受团体预约'
   const ahead = slot.groupMinDaysAhead > 0 ? `须至少提前 ${slot.groupMinDaysAhead} 天预约，` : ''
   return `接受团体预约：${ahead}每个团体最多 ${slot.groupMaxSize} 人`

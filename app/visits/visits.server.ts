@@ -18,7 +18,8 @@ import {
 import { attemptAuditedWrite, refuseWrite, type Actor } from '~/audit/audit.server'
 import { enqueueNotification } from '~/notifications/notifications.server'
 import { now } from '~/utils/clock.server'
-import { missingRequirements } from '~/volunteers/eligibility.server'
+import { lapseWords, missingRequirements, notifyEligibilityLapse, VOLUNTEER_PROFILE_PATH } from '~/volunteers/eligibility.server'
+import { homeVolunteerIdsSql, isVolunteerOfHome } from '~/volunteers/home-volunteers.server'
 import { progressLabel } from './labels'
 
 // 家庭陪伴 / 学业辅导 visits: the lead volunteer (or the substitute assigned for the next visit)
@@ -231,6 +232,43 @@ function checkInput(pairing: PairingRow, input: VisitInput, allowed: Set<number>
   return null
 }
 
+/** Names the lapsed volunteer shows under: the real name for staff, the display name for the team. */
+function namesOf(tx: Db, userId: number) {
+  const row = tx
+    .select({ displayName: users.displayName, realName: volunteerProfiles.realName })
+    .from(users)
+    .leftJoin(volunteerProfiles, eq(volunteerProfiles.userId, users.id))
+    .where(eq(users.id, userId))
+    .get()
+  const displayName = row?.displayName ?? `用户 ${userId}`
+  return { displayName, staffName: row?.realName ? `${row.realName}（${displayName}）` : displayName }
+}
+
+/**
+ * Rule 5 at every visit log: the logger and everyone listed as attending must still meet the
+ * programme's requirements on the visit day (a check that expired after it does not undo it; a
+ * rejected or re-opened check does). A lapse is refused, and the volunteer and staff are told once.
+ */
+function lapsedVisitors(tx: Tx, pairing: PairingRow, loggerId: number, input: VisitInput): Refusal | null {
+  const on = visitStartedAt(input.visitedOn)
+  const requirements = { startsAt: on, minAge: null, requiredQualifications: pairing.requiredQualifications, requiresBackgroundCheck: pairing.requiresBackgroundCheck }
+  const people = [...new Set([loggerId, ...input.attendeeIds])]
+  const lapsed = people.flatMap((userId) => {
+    const missing = missingRequirements(userId, requirements, tx)
+    return missing.length ? [{ userId, missing, ...namesOf(tx, userId) }] : []
+  })
+  if (!lapsed.length) return null
+  for (const person of lapsed) {
+    notifyEligibilityLapse(tx, { institutionId: pairing.institutionId, userId: person.userId, volunteerName: person.staffName, missing: person.missing, where: `结对「${pairingTitle(pairing)}」` })
+  }
+  const self = lapsed.find((p) => p.userId === loggerId)
+  if (self) {
+    return refuse('conflict', `您的志愿者资格已失效，暂不能记录走访：${lapseWords(self.missing)}。请在志愿者资料（${VOLUNTEER_PROFILE_PATH}）中更新，机构已收到通知。`)
+  }
+  // Another person's check status is theirs and the home's: the team hears only that it needs renewing.
+  return refuse('invalid', `${lapsed.map((p) => p.displayName).join('、')} 的志愿者资格需要更新，暂不能作为参加人员记录；本人和机构已收到通知。`, 'attendeeIds')
+}
+
 /** The lead (or the substitute assigned for the next visit) logs a visit of an active pairing. */
 export function logVisit(userId: number, pairingId: number, input: VisitInput): { ok: true; visitId: number } | Refusal {
   return writeTransaction((tx) => {
@@ -241,7 +279,7 @@ export function logVisit(userId: number, pairingId: number, input: VisitInput): 
     if (pairing.status !== 'active') return refuse('conflict', '这个结对目前不在进行中，不能记录走访')
     const allowed = new Set(rights.team.map((m) => m.userId))
     if (rights.substitute) allowed.add(rights.substitute)
-    const problem = checkInput(pairing, input, allowed)
+    const problem = checkInput(pairing, input, allowed) ?? lapsedVisitors(tx, pairing, userId, input)
     if (problem) return problem
     const attendeeIds = [...new Set(input.attendeeIds)]
     const withSubstitute = rights.substitute !== null && (rights.isSubstitute || attendeeIds.includes(rights.substitute))
@@ -283,7 +321,7 @@ export function updateVisit(userId: number, visitId: number, input: VisitInput):
     if (visit.status === 'confirmed') return refuse('conflict', '这次走访已确认，不能再修改')
     const allowed = new Set(team.map((m) => m.userId))
     if (visit.substituteUserId) allowed.add(visit.substituteUserId)
-    const problem = checkInput(pairing, input, allowed)
+    const problem = checkInput(pairing, input, allowed) ?? lapsedVisitors(tx, pairing, userId, input)
     if (problem) return problem
     tx.update(visits)
       .set({
@@ -383,6 +421,8 @@ export function queryVisit(actor: Actor, institutionId: number, visitId: number,
   }) as { ok: true } | Refusal
 }
 
+export const SUBSTITUTE_NOT_OURS_MESSAGE = '只能从本机构的志愿者（报名过本机构的项目或活动、或已在本机构服务）中选择替班志愿者'
+
 /**
  * A volunteer who meets the programme's requirements may log and attend the next visit only,
  * so the family keeps its rhythm when the team cannot come.
@@ -392,8 +432,8 @@ export function assignSubstitute(actor: Actor, institutionId: number, pairingId:
     const pairing = loadPairing(tx, pairingId)
     if (!pairing || pairing.institutionId !== institutionId) refuseWrite(refuse('not_found', '结对不存在'))
     if (pairing.status !== 'active') refuseWrite(refuse('conflict', '这个结对目前不在进行中'))
-    const user = tx.select({ id: users.id }).from(users).where(eq(users.id, userId)).get()
-    if (!user) refuseWrite(refuse('invalid', '找不到这位志愿者'))
+    // Only the home's own volunteers: any other id gets the same answer, whoever it belongs to.
+    if (!isVolunteerOfHome(tx, institutionId, userId)) refuseWrite(refuse('invalid', SUBSTITUTE_NOT_OURS_MESSAGE))
     if (teamOf(tx, pairingId).some((m) => m.userId === userId)) refuseWrite(refuse('invalid', '这位志愿者已是结对团队成员，无需替班'))
     const missing = missingRequirements(
       userId,
@@ -565,7 +605,7 @@ export function staffVisitsDashboard(institutionId: number) {
   const allIds = [...new Set(pending.flatMap((v) => v.attendeeIds))]
   if (allIds.length) for (const u of db.select({ id: users.id, displayName: users.displayName }).from(users).where(inArray(users.id, allIds)).all()) names.set(u.id, u.displayName)
   const titles = new Map(rows.map((r) => [r.id, r.title]))
-  // Substitute candidates: volunteers with a verified background check who already serve this home.
+  // Substitute candidates: this home's own volunteers with a background check valid today.
   const candidates = db
     .selectDistinct({ userId: volunteerProfiles.userId, realName: volunteerProfiles.realName, displayName: users.displayName })
     .from(volunteerProfiles)
@@ -573,8 +613,8 @@ export function staffVisitsDashboard(institutionId: number) {
     .where(
       and(
         eq(volunteerProfiles.backgroundCheckStatus, 'verified'),
-        sql`(${volunteerProfiles.userId} IN (SELECT pm.user_id FROM pairing_members pm JOIN pairings p ON p.id = pm.pairing_id WHERE p.institution_id = ${institutionId})
-          OR ${volunteerProfiles.userId} IN (SELECT sr.user_id FROM service_records sr WHERE sr.institution_id = ${institutionId}))`,
+        sql`(${volunteerProfiles.backgroundCheckExpiresAt} IS NULL OR ${volunteerProfiles.backgroundCheckExpiresAt} > ${now().getTime()})`,
+        sql`${volunteerProfiles.userId} IN ${homeVolunteerIdsSql(institutionId)}`,
       ),
     )
     .orderBy(asc(volunteerProfiles.realName))

@@ -68,7 +68,7 @@ test('manager1 posts a need, a donor pledges 5 on a phone, staff receive 2 at th
   await donor.goto(needUrl!)
   await expect(donor.getByText('还需 25 件')).toBeVisible()
   await staff.reload()
-  await expect(staff.getByRole('cell', { name: code! })).toBeVisible()
+  await expect(staff.getByRole('cell', { name: code!, exact: true })).toBeVisible()
   await expect(staff.getByText('还需 25 件')).toBeVisible()
 
   // The donor brings 2 of the 5; staff record them at the door from the pledge code.
@@ -89,6 +89,21 @@ test('manager1 posts a need, a donor pledges 5 on a phone, staff receive 2 at th
   await expect(donor.getByText(receiptNo).first()).toBeVisible()
   await donor.goto('/me/donations')
   await expect(donor.getByRole('link', { name: new RegExp(receiptNo) }).first()).toBeVisible()
+
+  // The rest never comes: staff release the pledge with a reason; the 3 go back to the need.
+  await staff.goto(`/staff/binzhou-fuliyuan/needs/${needUrl!.split('/').pop()}`)
+  await staff.getByRole('link', { name: `释放认捐 ${code}` }).click()
+  await expect(staff.getByRole('heading', { name: `释放认捐 ${code}` })).toBeVisible()
+  await staff.getByRole('button', { name: '确认释放' }).click()
+  await expect(staff.getByText('请填写释放原因，认捐人会收到这段说明')).toBeVisible()
+  await expectNoSeriousA11yViolations(staff, testInfo, 'release pledge (error shown)')
+  await staff.getByLabel('释放原因（会告知认捐人）').fill('其余 3 件联系不上认捐人')
+  await staff.getByRole('button', { name: '确认释放' }).click()
+  await expect(staff.getByText('认捐已释放，认捐人已收到通知。')).toBeVisible()
+  await expect(staff.getByText('已由机构释放：其余 3 件联系不上认捐人')).toBeVisible()
+  await expect(staff.getByText('还需 28 件')).toBeVisible()
+  await donor.goto('/me/donations')
+  await expect(donor.getByText('已由机构释放：其余 3 件联系不上认捐人')).toBeVisible()
 
   await staffContext.close()
   await donorContext.close()

@@ -19,7 +19,7 @@ import { loader as icsLoader } from '~/routes/me.bookings_.$id[.ics]'
 import { loader as slipLoader } from '~/routes/me.bookings_.$id.slip'
 import { action as bookAction, loader as bookLoader } from '~/routes/volunteer.slots.$id.book'
 import { testClock } from '~/utils/clock.server'
-import { context, createTestInstitution, createUser, formRequest, getRequest, ORIGIN, run, signedInCookie } from './helpers'
+import { context, createTestInstitution, createUser, formRequest, getRequest, insertTestBooking, ORIGIN, run, signedInCookie } from './helpers'
 
 const HOUR = 60 * 60 * 1000
 const DAY = 24 * HOUR
@@ -297,6 +297,65 @@ describe('eligibility (rule 5)', () => {
     db.update(volunteerProfiles).set({ birthDate: '2000-01-01', backgroundCheckStatus: 'verified' }).where(eq(volunteerProfiles.userId, who.id)).run()
     db.update(volunteerQualifications).set({ status: 'verified' }).where(eq(volunteerQualifications.userId, who.id)).run()
     expect(book(who.id, slot.id)).toMatchObject({ ok: true, status: 'confirmed' })
+  })
+})
+
+describe('group bookings and requirements (rule 5)', () => {
+  /** Meets every requirement the slots below ask: verified check, adult, verified psychology. */
+  async function verifiedMember(name = '王核验') {
+    const who = await member(name)
+    db.insert(volunteerProfiles).values({ userId: who.id, realName: name, phone: '13900005555', birthDate: '1990-01-01', backgroundCheckStatus: 'verified' }).run()
+    db.insert(volunteerQualifications).values({ userId: who.id, kind: 'psychology', evidence: '心理咨询师证书', status: 'verified' }).run()
+    return who
+  }
+
+  test('a slot with any requirement refuses a group booking — even by a verified leader — and the booking page offers individual booking only', async () => {
+    testClock.freeze(T0)
+    const leader = await verifiedMember()
+    const requirementsOf: SlotFields[] = [{ requiresBackgroundCheck: true }, { minAge: 18 }, { requiredQualifications: ['psychology'] }]
+    for (const fields of requirementsOf) {
+      const slot = publishedSlot({ kind: 'activity', allowGroups: true, ...fields })
+      const refused = bookGroup(leader.id, slot.id, 3)
+      expect(refused).toMatchObject({ ok: false, reason: 'group_rules', field: 'kind' })
+      expect(refused.ok ? '' : refused.message).toContain('只接受个人预约')
+      const posted = await postBooking(slot.id, leader.id, { kind: 'group', organisation: '某公司志愿队', partySize: '3', contactName: '王核验', contactPhone: '13900005555' })
+      expect(posted.status).toBe(400)
+      expect(JSON.stringify(posted.body)).toContain('只接受个人预约')
+      const page = await run(() => bookLoader({ request: getRequest(`/volunteer/slots/${slot.id}/book`, signedInCookie(leader.id)), params: { id: String(slot.id) }, context: context() }))
+      expect((page.body as { slot: { allowGroups: boolean; groupsNeedIndividualBookings: boolean } }).slot).toMatchObject({ allowGroups: false, groupsNeedIndividualBookings: true })
+      expect(db.select().from(bookings).where(eq(bookings.slotId, slot.id)).all()).toHaveLength(0)
+      // Each attendee books for themselves instead.
+      expect(book(leader.id, slot.id)).toMatchObject({ ok: true, status: 'confirmed' })
+    }
+    // A slot that asks nothing still takes groups.
+    const openDay = publishedSlot({ allowGroups: true })
+    expect(bookGroup(leader.id, openDay.id, 3)).toMatchObject({ ok: true, status: 'confirmed' })
+  })
+
+  test('on a slot with requirements a freed place skips a waitlisted group and a lapsed volunteer, and a group cannot accept an offer', async () => {
+    testClock.freeze(T0)
+    const slot = publishedSlot({ kind: 'tutoring', capacity: 2, requiresBackgroundCheck: true })
+    const [a, b, c] = [await verifiedMember('甲'), await verifiedMember('乙'), await verifiedMember('丙')]
+    const aId = bookingIdOf(book(a.id, slot.id))
+    const bId = bookingIdOf(book(b.id, slot.id))
+    // Waiting before the rule existed: a group of 2, then a volunteer whose check has since been rejected.
+    const group = insertTestBooking(slot, (await member('团体领队')).id, { organisation: '旧团体', partySize: 2, status: 'waitlisted' })
+    const lapsed = await verifiedMember('丁')
+    const lapsedEntry = insertTestBooking(slot, lapsed.id, { status: 'waitlisted' })
+    db.update(volunteerProfiles).set({ backgroundCheckStatus: 'rejected' }).where(eq(volunteerProfiles.userId, lapsed.id)).run()
+    const cId = bookingIdOf(book(c.id, slot.id))
+
+    expect(cancelBooking({ userId: a.id, bookingId: aId })).toEqual({ ok: true })
+    expect(cancelBooking({ userId: b.id, bookingId: bId })).toEqual({ ok: true })
+    expect(bookingRow(group.id).status).toBe('waitlisted')
+    expect(bookingRow(lapsedEntry.id).status).toBe('waitlisted')
+    expect(bookingRow(cId).status).toBe('offered')
+
+    // A group offered a place before the slot asked anything cannot take it.
+    db.update(bookings).set({ status: 'offered', offerExpiresAt: new Date(T0.getTime() + HOUR) }).where(eq(bookings.id, group.id)).run()
+    expect(acceptOffer({ userId: group.userId, bookingId: group.id })).toMatchObject({ ok: false, reason: 'requirements' })
+    expect(bookingRow(group.id)).toMatchObject({ status: 'cancelled', cancelReason: 'group_not_allowed' })
+    expect(acceptOffer({ userId: c.id, bookingId: cId })).toEqual({ ok: true })
   })
 })
 

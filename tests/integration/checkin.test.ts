@@ -1,10 +1,10 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { and, eq } from 'drizzle-orm'
+import { and, eq, like } from 'drizzle-orm'
 import { afterAll, describe, expect, test } from 'vitest'
 import { db } from '~db/client.server'
-import { auditLog, bookings, serviceRecords } from '~db/schema'
+import { auditLog, bookings, notifications, serviceRecords, slots, volunteerProfiles } from '~db/schema'
 import { checkIn, checkOut, closeEndedSlotsHours, closeSlotHours, listSlotBookingsForCheckin, markNoShows } from '~/checkin/checkin.server'
 import { runJobs } from '~/jobs/jobs.server'
 import { loader as checkinLoader, action as checkinAction } from '~/routes/staff.$slug.slots.$slotId.checkin'
@@ -279,5 +279,50 @@ describe('no-shows', () => {
     expect(booking(cancelled.id).status).toBe('cancelled')
     expect(markNoShows(a.actor, a.home.id, slot.id)).toEqual({ ok: true, count: 0 })
     expect(checkIn(a.actor, a.home.id, stayedHome.id, 1)).toEqual({ ok: false, message: '这条预约已标记为未到场' })
+  })
+})
+
+describe('eligibility at the door (rule 5)', () => {
+  function lapseNotices(userId: number) {
+    return db.select().from(notifications).where(and(eq(notifications.userId, userId), like(notifications.template, 'eligibility.lapsed%'))).all()
+  }
+
+  test('a volunteer whose background check expired after booking is not checked in; staff see what lapsed and both are told once', async () => {
+    testClock.freeze(new Date(START.getTime() - 10 * MINUTE))
+    const a = await homeWithStaff()
+    const slot = await openDay(a.home.id, '学业辅导')
+    db.update(slots).set({ requiresBackgroundCheck: true }).where(eq(slots.id, slot.id)).run()
+    const volunteer = await createUser({ displayName: '小林' })
+    db.insert(volunteerProfiles)
+      .values({ userId: volunteer.id, realName: '林真名', phone: '13900007777', backgroundCheckStatus: 'verified', backgroundCheckExpiresAt: new Date('2026-05-01T15:59:59.999Z') })
+      .run()
+    const b = insertTestBooking(slot, volunteer.id, { contactName: '林真名' })
+
+    const refused = await post(a.home.slug, slot.id, a.cookie, { intent: 'checkin', bookingId: String(b.id), presentCount: '1' })
+    expect((refused.body as Reply).ok).toBe(false)
+    expect((refused.body as Reply).message).toBe('志愿者资格已失效，不能签到：背景核验已于 2026/05/01 过期。志愿者本人和本机构工作人员已收到通知。')
+    expect(booking(b.id).checkedInAt).toBeNull()
+    expect(lapseNotices(volunteer.id)).toHaveLength(1)
+    expect(lapseNotices(a.staff.id)).toHaveLength(1)
+    expect(lapseNotices(a.staff.id)[0]!.body).toContain('林真名')
+
+    await post(a.home.slug, slot.id, a.cookie, { intent: 'checkin', bookingId: String(b.id), presentCount: '1' })
+    expect(lapseNotices(volunteer.id)).toHaveLength(1)
+    expect(lapseNotices(a.staff.id)).toHaveLength(1)
+
+    // Renewed: checked in.
+    db.update(volunteerProfiles).set({ backgroundCheckExpiresAt: new Date('2027-05-01T15:59:59.999Z') }).where(eq(volunteerProfiles.userId, volunteer.id)).run()
+    expect((await post(a.home.slug, slot.id, a.cookie, { intent: 'checkin', bookingId: String(b.id), presentCount: '1' })).body).toMatchObject({ ok: true, message: '已签到 1 人' })
+  })
+
+  test('a group booking on a slot with requirements is not checked in', async () => {
+    testClock.freeze(new Date(START.getTime() - 10 * MINUTE))
+    const a = await homeWithStaff()
+    const slot = await openDay(a.home.id)
+    db.update(slots).set({ minAge: 16 }).where(eq(slots.id, slot.id)).run()
+    const b = insertTestBooking(slot, (await createUser()).id, { organisation: '某中学', partySize: 4 })
+    const refused = await post(a.home.slug, slot.id, a.cookie, { intent: 'checkin', bookingId: String(b.id), presentCount: '4' })
+    expect((refused.body as Reply)).toMatchObject({ ok: false, message: expect.stringContaining('团体预约不能签到') })
+    expect(booking(b.id).checkedInAt).toBeNull()
   })
 })

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, test } from 'vitest'
 import { db } from '~db/client.server'
 import { auditLog, institutions, needs, notifications, pledges } from '~db/schema'
 import { recordArrival } from '~/needs/intake.server'
-import { cancelPledge, pledgeToNeed, reducePledge, releaseOverduePledges, sendPledgeReminders } from '~/needs/pledges.server'
+import { cancelPledge, pledgeToNeed, reducePledge, releaseOverduePledges, releasePledge, sendPledgeReminders } from '~/needs/pledges.server'
 import { needProgress, refreshNeedStatus } from '~/needs/progress.server'
 import { writeTransaction } from '~db/client.server'
 import { loader as institutionLoader } from '~/routes/institutions.$slug'
@@ -12,7 +12,8 @@ import { action as needPageAction, loader as needPageLoader } from '~/routes/nee
 import { loader as needsLoader } from '~/routes/needs._index'
 import { action as staffNeedAction, loader as staffNeedLoader } from '~/routes/staff.$slug.needs.$needId'
 import { action as newNeedAction } from '~/routes/staff.$slug.needs.new'
-import { testClock } from '~/utils/clock.server'
+import { action as releaseAction, loader as releaseLoader } from '~/routes/staff.$slug.needs.$needId_.pledges.$pledgeId.release'
+import { now, testClock } from '~/utils/clock.server'
 import { addMember, context, createTestInstitution, createUser, formRequest, getRequest, run, signedInCookie, unique } from './helpers'
 
 const DAY = 24 * 60 * 60 * 1000
@@ -59,7 +60,7 @@ function pledgeRow(id: number) {
   return db.select().from(pledges).where(eq(pledges.id, id)).get()!
 }
 
-function pledge(userId: number, needId: number, quantity: number, expectedAt = new Date(Date.now() + 5 * DAY)) {
+function pledge(userId: number, needId: number, quantity: number, expectedAt = new Date(now().getTime() + 5 * DAY)) {
   return pledgeToNeed({ userId, needId, quantity, expectedAt, publicDisplay: 'masked' })
 }
 
@@ -198,10 +199,7 @@ describe('pledging part of a need', () => {
     expect((overMax.body as { errors: Record<string, string[]> }).errors.quantity).toEqual(['每份认捐最多 10 件'])
     expect((overMax.body as { values: Record<string, string> }).values.quantity).toBe('11')
 
-    const other = await createUser()
-    expect(pledge(other.id, need.id, 10).ok).toBe(true)
-    expect(pledge(other.id, need.id, 10).ok).toBe(true)
-    expect(pledge(other.id, need.id, 5).ok).toBe(true)
+    for (const quantity of [10, 10, 5]) expect(pledge((await createUser()).id, need.id, quantity).ok).toBe(true)
     const overStill = await post('6')
     expect(overStill.status).toBe(409)
     expect((overStill.body as { errors: Record<string, string[]> }).errors.quantity).toEqual(['目前还需 5 件，请减少认捐数量'])
@@ -271,7 +269,7 @@ describe('pledging part of a need', () => {
     expect(needRow(need.id).status).toBe('fully_pledged')
     expect(reducePledge({ userId: donor.id, pledgeId: made.pledgeId, quantity: 3 }).ok).toBe(true)
     expect(needRow(need.id).status).toBe('open')
-    expect(pledge(donor.id, need.id, 1).ok).toBe(true)
+    expect(pledge((await createUser()).id, need.id, 1).ok).toBe(true)
     expect(needRow(need.id).status).toBe('fully_pledged')
     const actor = { userId: manager.id, ip: null }
     recordArrival(actor, home.id, made.pledgeId, { quantity: 3 })
@@ -279,6 +277,118 @@ describe('pledging part of a need', () => {
     recordArrival(actor, home.id, second.id, { quantity: 1 })
     expect(needRow(need.id).status).toBe('fully_received')
     expect(writeTransaction((tx) => refreshNeedStatus(tx, need.id))).toBe('fully_received')
+  })
+})
+
+describe('pledge squatting (issue 10)', () => {
+  function postPledge(needId: number, cookie: string, fields: Record<string, string>) {
+    return run(() => needPageAction({ request: formRequest(`/needs/${needId}`, { quantity: '1', publicDisplay: 'masked', ...fields }, { cookie }), params: { id: String(needId) }, context: context() }))
+  }
+  type PledgeReply = { errors: Record<string, string[]>; formError: string | null }
+
+  test('the expected date is bounded by the need’s deadline, refused next to the field', async () => {
+    testClock.freeze(T0) // 2026-06-01
+    const need = insertNeed(createTestInstitution().id, { quantityNeeded: 10, deadline: new Date('2026-06-20T15:59:59.999Z') })
+    const cookie = signedInCookie((await createUser()).id)
+    const late = await postPledge(need.id, cookie, { expectedAt: '2026-06-21' })
+    expect(late.status).toBe(409)
+    expect((late.body as PledgeReply).errors.expectedAt).toEqual(['预计送达日期不能晚于需求截止日期（2026-06-20）'])
+    const far = await postPledge(need.id, cookie, { expectedAt: '2099-12-31' })
+    expect((far.body as PledgeReply).errors.expectedAt).toEqual(['预计送达日期不能晚于需求截止日期（2026-06-20）'])
+    const past = await postPledge(need.id, cookie, { expectedAt: '2026-05-31' })
+    expect((past.body as PledgeReply).errors.expectedAt).toEqual(['预计送达日期不能早于今天'])
+    const page = await run(() => needPageLoader({ request: getRequest(`/needs/${need.id}`, cookie), params: { id: String(need.id) }, context: context() }))
+    expect(page.body).toMatchObject({ today: '2026-06-01', latest: '2026-06-20' })
+    expect((await postPledge(need.id, cookie, { expectedAt: '2026-06-20' })).status).toBe(302)
+  })
+
+  test('without a deadline the expected date is at most 60 days away', async () => {
+    testClock.freeze(T0) // 2026-06-01 + 60 days = 2026-07-31
+    const need = insertNeed(createTestInstitution().id, { quantityNeeded: 10 })
+    const cookie = signedInCookie((await createUser()).id)
+    const far = await postPledge(need.id, cookie, { expectedAt: '2099-12-31' })
+    expect(far.status).toBe(409)
+    expect((far.body as PledgeReply).errors.expectedAt).toEqual(['预计送达日期须在 60 天以内（最晚 2026-07-31）'])
+    expect((await postPledge(need.id, cookie, { expectedAt: '2026-08-01' })).status).toBe(409)
+    expect(db.select().from(pledges).where(eq(pledges.needId, need.id)).all()).toHaveLength(0)
+    expect((await postPledge(need.id, cookie, { expectedAt: '2026-07-31' })).status).toBe(302)
+  })
+
+  test('a member has one active pledge per need; after it is delivered they may pledge again', async () => {
+    testClock.freeze(T0)
+    const { home, manager } = await homeWithManager()
+    const need = insertNeed(home.id, { quantityNeeded: 10 })
+    const donor = await createUser()
+    const cookie = signedInCookie(donor.id)
+    expect((await postPledge(need.id, cookie, { quantity: '2', expectedAt: '2026-06-05' })).status).toBe(302)
+    const first = db.select().from(pledges).where(eq(pledges.needId, need.id)).get()!
+    const second = await postPledge(need.id, cookie, { quantity: '2', expectedAt: '2026-06-05' })
+    expect(second.status).toBe(409)
+    expect((second.body as PledgeReply).formError).toContain(`您已认捐这项需求（认捐编号 ${first.code}）`)
+    expect(db.select().from(pledges).where(eq(pledges.needId, need.id)).all()).toHaveLength(1)
+    recordArrival({ userId: manager.id, ip: null }, home.id, first.id, { quantity: 2 })
+    expect(pledgeRow(first.id).status).toBe('fulfilled')
+    expect((await postPledge(need.id, cookie, { quantity: '2', expectedAt: '2026-06-05' })).status).toBe(302)
+  })
+
+  test('staff of the need’s home release one pledge with a reason: audited, the pledger told why, the quantity back on the need', async () => {
+    testClock.freeze(T0)
+    const { home, manager, cookie } = await homeWithManager()
+    const need = insertNeed(home.id, { quantityNeeded: 10, title: '棉被' })
+    const squatter = await createUser({ displayName: '占位人' })
+    const made = pledge(squatter.id, need.id, 10, new Date(T0.getTime() + 30 * DAY))
+    if (!made.ok) throw new Error(made.message)
+    expect(needRow(need.id).status).toBe('fully_pledged')
+    const path = `/staff/${home.slug}/needs/${need.id}/pledges/${made.pledgeId}/release`
+    const params = { slug: home.slug, needId: String(need.id), pledgeId: String(made.pledgeId) }
+
+    const confirmPage = await run(() => releaseLoader({ request: getRequest(path, cookie), params, context: context() }))
+    expect(confirmPage.status).toBe(200)
+    expect(confirmPage.body).toMatchObject({ pledge: { code: made.code, quantity: 10, received: 0, status: 'active' } })
+
+    const noReason = await run(() => releaseAction({ request: formRequest(path, { reason: ' ' }, { cookie }), params, context: context() }))
+    expect(noReason.status).toBe(400)
+    expect((noReason.body as { errors: string[] }).errors).toEqual(['请填写释放原因，认捐人会收到这段说明'])
+    expect(pledgeRow(made.pledgeId).status).toBe('active')
+
+    // Another home's staff cannot see or release it.
+    const other = await homeWithManager('别家福利院')
+    for (const slug of [home.slug, other.home.slug]) {
+      const otherParams = { ...params, slug }
+      const asOther = await run(() => releaseAction({ request: formRequest(path, { reason: '别家想释放' }, { cookie: other.cookie }), params: otherParams, context: context() }))
+      expect(asOther.status).toBe(404)
+      expect((await run(() => releaseLoader({ request: getRequest(path, other.cookie), params: otherParams, context: context() }))).status).toBe(404)
+    }
+    expect(releasePledge({ userId: other.manager.id, ip: null }, other.home.id, made.pledgeId, '别家想释放')).toMatchObject({ ok: false, reason: 'not_found' })
+    expect(pledgeRow(made.pledgeId).status).toBe('active')
+
+    const released = await run(() => releaseAction({ request: formRequest(path, { reason: '联系不上认捐人，日期过远' }, { cookie }), params, context: context() }))
+    expect(released.status).toBe(302)
+    expect(released.headers.get('Location')).toBe(`/staff/${home.slug}/needs/${need.id}?released=1`)
+    expect(pledgeRow(made.pledgeId)).toMatchObject({ status: 'released', releaseReason: '联系不上认捐人，日期过远', releasedBy: manager.id })
+    expect(needRow(need.id).status).toBe('open')
+    expect(needProgress(db, need).stillNeeded).toBe(10)
+    const notice = db.select().from(notifications).where(and(eq(notifications.userId, squatter.id), eq(notifications.template, 'pledge.released_by_staff'))).all()
+    expect(notice).toHaveLength(1)
+    expect(notice[0]!.body).toContain('联系不上认捐人，日期过远')
+    const audit = db.select().from(auditLog).where(and(eq(auditLog.institutionId, home.id), eq(auditLog.action, 'pledge.release'))).all()
+    expect(audit).toHaveLength(1)
+    expect(audit[0]!.summary).toMatchObject({ needId: need.id, code: made.code, quantityReleased: 10, reason: '联系不上认捐人，日期过远' })
+    const again = await run(() => releaseAction({ request: formRequest(path, { reason: '再释放一次' }, { cookie }), params, context: context() }))
+    expect(again.status).toBe(409)
+    expect(db.select().from(auditLog).where(and(eq(auditLog.institutionId, home.id), eq(auditLog.action, 'pledge.release'))).all()).toHaveLength(1)
+  })
+
+  test('releasing a pledge that arrived in part closes it at what arrived and returns the rest', async () => {
+    testClock.freeze(T0)
+    const { home, manager } = await homeWithManager()
+    const need = insertNeed(home.id, { quantityNeeded: 10 })
+    const made = pledge((await createUser()).id, need.id, 6)
+    if (!made.ok) throw new Error(made.message)
+    recordArrival({ userId: manager.id, ip: null }, home.id, made.pledgeId, { quantity: 2 })
+    expect(releasePledge({ userId: manager.id, ip: null }, home.id, made.pledgeId, '其余不需要了')).toEqual({ ok: true, status: 'fulfilled', quantityReleased: 4 })
+    expect(pledgeRow(made.pledgeId)).toMatchObject({ status: 'fulfilled', quantity: 2, releaseReason: '其余不需要了' })
+    expect(needProgress(db, need)).toEqual({ needed: 10, received: 2, outstanding: 0, pledged: 2, stillNeeded: 8 })
   })
 })
 

@@ -9,6 +9,8 @@ import { action as publicAction, loader as publicLoader } from '~/routes/program
 import { action as programmeAction } from '~/routes/staff.$slug.programmes.$programmeId'
 import { action as pairingAction, loader as pairingLoader } from '~/routes/staff.$slug.pairings.$pairingId'
 import { action as newPairingAction, loader as newPairingLoader } from '~/routes/staff.$slug.pairings.new'
+import { loader as tutoringLoader } from '~/routes/staff.$slug.tutoring'
+import { action as visitsAction, loader as visitsLoader } from '~/routes/staff.$slug.visits'
 import { testClock } from '~/utils/clock.server'
 import { addMember, context, createTestInstitution, createUser, formRequest, getRequest, run, signedInCookie, unique } from './helpers'
 
@@ -53,6 +55,11 @@ async function volunteer(realName: string, opts: { background?: 'verified' | 'pe
   return user
 }
 
+/** Their applications to the programme were accepted: only such volunteers may be paired. */
+function accepted(programmeId: number, ...users: Array<{ id: number }>) {
+  for (const u of users) db.insert(programmeApplications).values({ programmeId, userId: u.id, status: 'accepted' }).run()
+}
+
 function insertFamily(institutionId: number, alias = '小雨家') {
   return db.insert(families).values({ institutionId, alias, householdDescription: '祖孙二人', address: '东昌府区某路 1 号', contacts: '奶奶 13800000000' }).returning().get()
 }
@@ -84,6 +91,7 @@ describe('pairing a volunteer team with a family', () => {
     const ready = await volunteer('王老师', { qualifications: ['teacher_certificate'] })
     const noCertificate = await volunteer('李同学')
     const noProfile = await volunteer('赵路人', { profile: false })
+    accepted(programme.id, ready, noCertificate, noProfile)
 
     const refused = await postNewPairing(home.slug, cookie, { programmeId: String(programme.id), familyId: String(family.id), startDate: '2026-03-01', leadUserId: String(ready.id) }, [noCertificate.id, noProfile.id])
     expect(refused.status).toBe(400)
@@ -104,6 +112,7 @@ describe('pairing a volunteer team with a family', () => {
     const { home, cookie } = await homeWithStaff()
     const programme = insertProgramme(home.id)
     const pending = await volunteer('孙待审', { background: 'pending' })
+    accepted(programme.id, pending)
     const reply = await postNewPairing(home.slug, cookie, { programmeId: String(programme.id), familyId: String(insertFamily(home.id).id), startDate: '2026-03-01', leadUserId: String(pending.id) })
     expect((reply.body as Reply).message).toBe('以下志愿者尚不符合项目要求：孙待审：此活动需与儿童密切接触，须通过背景核验：您的背景核验正在等待机构审核')
   })
@@ -113,6 +122,7 @@ describe('pairing a volunteer team with a family', () => {
     const programme = insertProgramme(home.id)
     const family = insertFamily(home.id)
     const team = await Promise.all(['甲', '乙', '丙', '丁'].map((n) => volunteer(`志愿者${n}`)))
+    accepted(programme.id, ...team)
     const base = { programmeId: String(programme.id), familyId: String(family.id), startDate: '2026-03-01' }
 
     const four = await postNewPairing(home.slug, cookie, { ...base, leadUserId: String(team[0]!.id) }, [team[1]!.id, team[2]!.id, team[3]!.id])
@@ -135,6 +145,7 @@ describe('pairing a volunteer team with a family', () => {
     const other = await homeWithStaff('别家福利院')
     const programme = insertProgramme(home.id)
     const lead = await volunteer('钱队长')
+    accepted(programme.id, lead)
     await postNewPairing(home.slug, cookie, { programmeId: String(programme.id), familyId: String(insertFamily(home.id).id), startDate: '2026-03-01', leadUserId: String(lead.id) })
     const pairing = latestPairing(home.id)!
 
@@ -168,6 +179,7 @@ describe('renovation, linked needs and status', () => {
     const ctx = await homeWithStaff()
     const programme = insertProgramme(ctx.home.id)
     const lead = await volunteer('郑带队')
+    accepted(programme.id, lead)
     await postNewPairing(ctx.home.slug, ctx.cookie, { programmeId: String(programme.id), familyId: String(insertFamily(ctx.home.id).id), startDate: '2026-03-01', leadUserId: String(lead.id) })
     return { ...ctx, pairing: latestPairing(ctx.home.id)! }
   }
@@ -191,6 +203,7 @@ describe('renovation, linked needs and status', () => {
     const { home, cookie } = await homeWithStaff()
     const programme = insertProgramme(home.id, { kind: 'tutoring' })
     const tutor = await volunteer('冯老师')
+    accepted(programme.id, tutor)
     const child = insertChild(home.id)
     expect((await postNewPairing(home.slug, cookie, { programmeId: String(programme.id), childId: String(child.id), startDate: '2026-03-01', leadUserId: String(tutor.id) })).status).toBe(302)
     expect(latestPairing(home.id)).toMatchObject({ childId: child.id, familyId: null, renovation: [] })
@@ -268,6 +281,7 @@ describe('applications and the public programme page', () => {
     const family = createFamily(actor, home.id, { alias: '秘家别名X', householdDescription: '家境秘密描述Y', address: '秘密地址Z路', contacts: '秘密电话13911112222', childIds: [child.id] })
     if (!family.ok) throw new Error(family.message)
     const [a, b] = [await volunteer('公开甲'), await volunteer('公开乙')]
+    accepted(programme.id, a, b)
     await postNewPairing(home.slug, cookie, { programmeId: String(programme.id), familyId: String(family.family.id), startDate: '2026-03-01', leadUserId: String(a.id) }, [b.id])
     const pairing = latestPairing(home.id)!
     const visit = (visitedOn: string, status: 'confirmed' | 'logged') =>
@@ -290,7 +304,7 @@ describe('applications and the public programme page', () => {
 describe('tutoring matching', () => {
   test('suggestions rank by subject, then grade, then shared time, and only eligible tutors appear', async () => {
     const { home, actor } = await homeWithStaff()
-    insertProgramme(home.id, { kind: 'tutoring', requiredQualifications: ['teacher_certificate'] })
+    const programme = insertProgramme(home.id, { kind: 'tutoring', requiredQualifications: ['teacher_certificate'] })
     const child = insertChild(home.id)
     expect(saveStudyNeed(actor, home.id, child.id, { subjects: ['数学', '英语'], grade: 5, availability: ['sat-am', 'sat-pm', 'sun-pm'] })).toEqual({ ok: true })
 
@@ -305,12 +319,134 @@ describe('tutoring matching', () => {
     saveTutoringOffer(uncertified.id, { subjects: ['数学', '英语'], grades: [5], availability: ['sat-am', 'sat-pm', 'sun-pm'] })
     saveTutoringOffer(noOverlap.id, { subjects: ['美术'], grades: [5], availability: ['sat-am'] })
 
-    const suggestions = suggestTutors(home.id, child.id)
+    // They applied to this home's tutoring programme: the home knows them by name.
+    for (const u of [bothSubjects, mathGradeFit, mathManyTimes, uncertified, noOverlap]) db.insert(programmeApplications).values({ programmeId: programme.id, userId: u.id }).run()
+    const suggestions = suggestTutors(home.id, child.id).tutors
     expect(suggestions.map((s) => s.name)).toEqual(['两科老师', '数学对口', '数学时间多'])
     expect(suggestions[0]).toMatchObject({ subjectOverlap: ['数学', '英语'], gradeFit: false, availabilityOverlap: [] })
     expect(suggestions[1]).toMatchObject({ subjectOverlap: ['数学'], gradeFit: true, availabilityOverlap: ['sat-am'] })
     expect(suggestions[2]).toMatchObject({ subjectOverlap: ['数学'], gradeFit: false, availabilityOverlap: ['sat-am', 'sat-pm', 'sun-pm'] })
     const other = await homeWithStaff('别家')
-    expect(suggestTutors(other.home.id, child.id)).toEqual([])
+    expect(suggestTutors(other.home.id, child.id)).toEqual({ tutors: [], othersEligible: 0, invitePath: null })
+  })
+})
+
+describe('another home’s volunteers stay private (rule 7)', () => {
+  /** A volunteer known only to `home`: applied to its programme; background check rejected there. */
+  async function volunteerOfOtherHome(homeId: number, realName: string) {
+    const user = await volunteer(realName, { background: 'none' })
+    db.update(volunteerProfiles).set({ backgroundCheckStatus: 'rejected', backgroundCheckNote: '有不良记录' }).where(eq(volunteerProfiles.userId, user.id)).run()
+    db.insert(programmeApplications).values({ programmeId: insertProgramme(homeId).id, userId: user.id, status: 'accepted' }).run()
+    return user
+  }
+
+  test('staff cannot pair, or learn anything about, someone who never applied to this programme; a pending applicant is refused and the accepted one is paired', async () => {
+    const { home, cookie } = await homeWithStaff()
+    const other = await homeWithStaff('别家福利院')
+    const programme = insertProgramme(home.id)
+    const family = insertFamily(home.id)
+    const stranger = await volunteerOfOtherHome(other.home.id, '欧阳秘名')
+    const base = { programmeId: String(programme.id), familyId: String(family.id), startDate: '2026-03-01' }
+
+    for (const attempt of [
+      await postNewPairing(home.slug, cookie, { ...base, leadUserId: String(stranger.id) }),
+      await postNewPairing(home.slug, cookie, { ...base, leadUserId: String((await volunteer('本院队长')).id) }, [stranger.id]),
+    ]) {
+      expect(attempt.status).toBe(400)
+      const text = JSON.stringify(attempt.body)
+      expect((attempt.body as Reply).message).toBe('只能从本项目已接受申请的志愿者中选择团队成员')
+      for (const secret of ['欧阳秘名', '背景核验', '未通过', '不良记录']) expect(text).not.toContain(secret)
+    }
+
+    const pendingApplicant = await volunteer('孙申请中')
+    db.insert(programmeApplications).values({ programmeId: programme.id, userId: pendingApplicant.id, status: 'pending' }).run()
+    const pendingReply = await postNewPairing(home.slug, cookie, { ...base, leadUserId: String(pendingApplicant.id) })
+    expect((pendingReply.body as Reply).message).toBe('只能从本项目已接受申请的志愿者中选择团队成员')
+    expect(latestPairing(home.id)).toBeUndefined()
+
+    const applicant = await volunteer('李已接受')
+    accepted(programme.id, applicant)
+    expect((await postNewPairing(home.slug, cookie, { ...base, leadUserId: String(applicant.id) })).status).toBe(302)
+    expect(latestPairing(home.id)).toMatchObject({ familyId: family.id })
+  })
+
+  test('the substitute form refuses another home’s volunteer without naming them or their check', async () => {
+    const { home, cookie } = await homeWithStaff()
+    const other = await homeWithStaff('别家福利院')
+    const programme = insertProgramme(home.id)
+    const lead = await volunteer('钱队长')
+    accepted(programme.id, lead)
+    await postNewPairing(home.slug, cookie, { programmeId: String(programme.id), familyId: String(insertFamily(home.id).id), startDate: '2026-03-01', leadUserId: String(lead.id) })
+    const pairing = latestPairing(home.id)!
+    const stranger = await volunteerOfOtherHome(other.home.id, '欧阳秘名')
+    const verifiedStranger = await volunteer('上官核验')
+    db.insert(programmeApplications).values({ programmeId: insertProgramme(other.home.id).id, userId: verifiedStranger.id, status: 'accepted' }).run()
+
+    for (const userId of [stranger.id, verifiedStranger.id, 999_999]) {
+      const reply = await run(() =>
+        visitsAction({ request: formRequest(`/staff/${home.slug}/visits`, { intent: 'substitute', pairingId: String(pairing.id), userId: String(userId) }, { cookie }), params: { slug: home.slug }, context: context() }),
+      )
+      expect(reply.status).toBe(400)
+      const text = JSON.stringify(reply.body)
+      expect(text).toContain('只能从本机构的志愿者')
+      for (const secret of ['欧阳秘名', '上官核验', '背景核验', '未通过', '不良记录']) expect(text).not.toContain(secret)
+    }
+    expect(db.select().from(pairings).where(eq(pairings.id, pairing.id)).get()?.substituteUserId).toBeNull()
+    const dashboard = await run(() => visitsLoader({ request: getRequest(`/staff/${home.slug}/visits`, cookie), params: { slug: home.slug }, context: context() }))
+    const text = JSON.stringify(dashboard.body)
+    for (const secret of ['欧阳秘名', '上官核验']) expect(text).not.toContain(secret)
+  })
+
+  test('tutor suggestions name only this home’s own volunteers; other homes’ tutors are a count, never a name', async () => {
+    const { home, actor, cookie } = await homeWithStaff()
+    const other = await homeWithStaff('别家')
+    const programme = insertProgramme(home.id, { kind: 'tutoring' })
+    const child = insertChild(home.id)
+    saveStudyNeed(actor, home.id, child.id, { subjects: ['数学'], grade: 5, availability: ['sat-am'] })
+    const ours = await volunteer('本院数学老师')
+    db.insert(programmeApplications).values({ programmeId: programme.id, userId: ours.id, status: 'pending' }).run()
+    const theirs = await volunteer('别院秘密老师')
+    db.insert(programmeApplications).values({ programmeId: insertProgramme(other.home.id, { kind: 'tutoring' }).id, userId: theirs.id, status: 'accepted' }).run()
+    const nobodys = await volunteer('无归属秘密老师')
+    for (const u of [ours, theirs, nobodys]) saveTutoringOffer(u.id, { subjects: ['数学'], grades: [5], availability: ['sat-am'] })
+
+    const suggestions = suggestTutors(home.id, child.id)
+    expect(suggestions.tutors.map((t) => t.name)).toEqual(['本院数学老师'])
+    expect(suggestions.othersEligible).toBeGreaterThanOrEqual(2) // other test files' tutors share this database
+    expect(suggestions.invitePath).toBe(`/programmes/${programme.slug}`)
+
+    const page = await run(() => tutoringLoader({ request: getRequest(`/staff/${home.slug}/tutoring`, cookie), params: { slug: home.slug }, context: context() }))
+    expect(page.status).toBe(200)
+    const text = JSON.stringify(page.body)
+    expect(text).toContain('本院数学老师')
+    for (const secret of ['别院秘密老师', '无归属秘密老师', `"userId":${theirs.id}`, `"userId":${nobodys.id}`]) expect(text).not.toContain(secret)
+
+    accepted(programme.id, ours)
+    await postNewPairing(home.slug, cookie, { programmeId: String(programme.id), childId: String(child.id), startDate: '2026-03-01', leadUserId: String(ours.id) })
+    const pairing = latestPairing(home.id)!
+    const detail = await run(() => pairingLoader({ request: getRequest(`/staff/${home.slug}/pairings/${pairing.id}`, cookie), params: { slug: home.slug, pairingId: String(pairing.id) }, context: context() }))
+    const detailText = JSON.stringify(detail.body)
+    for (const secret of ['别院秘密老师', '无归属秘密老师']) expect(detailText).not.toContain(secret)
+  })
+})
+
+describe('eligibility lapses show on the pairing page', () => {
+  test('a team member whose background check expired is marked with what lapsed', async () => {
+    testClock.freeze('2026-03-01T02:00:00Z')
+    const { home, cookie, staff } = await homeWithStaff()
+    const programme = insertProgramme(home.id)
+    const lead = await volunteer('钱队长')
+    db.update(volunteerProfiles).set({ backgroundCheckExpiresAt: new Date('2026-06-30T15:59:59Z') }).where(eq(volunteerProfiles.userId, lead.id)).run()
+    accepted(programme.id, lead)
+    await postNewPairing(home.slug, cookie, { programmeId: String(programme.id), familyId: String(insertFamily(home.id).id), startDate: '2026-03-01', leadUserId: String(lead.id) })
+    const pairing = latestPairing(home.id)!
+    const load = async () =>
+      (await run(() => pairingLoader({ request: getRequest(`/staff/${home.slug}/pairings/${pairing.id}`, signedInCookie(staff.id)), params: { slug: home.slug, pairingId: String(pairing.id) }, context: context() }))).body as {
+        team: Array<{ userId: number; lapse: string | null }>
+      }
+    expect((await load()).team).toEqual([expect.objectContaining({ userId: lead.id, lapse: null })])
+    testClock.freeze('2026-07-02T02:00:00Z')
+    const after = await load()
+    expect(after.team[0]?.lapse).toBe('背景核验已于 2026/06/30 过期')
   })
 })

@@ -1,7 +1,7 @@
 import { and, eq, like } from 'drizzle-orm'
 import { describe, expect, test } from 'vitest'
 import { db } from '~db/client.server'
-import { families, notifications, pairingMembers, pairings, programmes, serviceRecords, visits, volunteerProfiles } from '~db/schema'
+import { families, memberships, notifications, pairingMembers, pairings, programmeApplications, programmes, serviceRecords, visits, volunteerProfiles } from '~db/schema'
 import { loader as programmeLoader } from '~/routes/programmes.$slug'
 import { loader as myPairingsLoader } from '~/routes/me.pairings'
 import { action as visitAction, loader as visitLoader } from '~/routes/me.pairings_.$pairingId.visit'
@@ -51,6 +51,11 @@ async function setup(options: { cadence?: 'monthly' | 'weekly'; kind?: 'companio
     { pairingId: pairing.id, userId: member.id, role: 'member' },
   ]).run()
   return { home, staff, staffActor: { userId: staff.id, ip: null }, programme, family, pairing, lead, member }
+}
+
+/** A volunteer who applied to the home's programme: one of its own, so a possible substitute. */
+function appliedTo(programmeId: number, userId: number) {
+  db.insert(programmeApplications).values({ programmeId, userId, status: 'accepted' }).run()
 }
 
 function input(fields: Partial<VisitInput> & { attendeeIds: number[] }): VisitInput {
@@ -268,8 +273,10 @@ describe('substitutes', () => {
     testClock.freeze(T0)
     const s = await setup()
     const unverified = await createUser({ displayName: '未核验' })
-    expect(assignSubstitute(s.staffActor, s.home.id, s.pairing.id, unverified.id)).toMatchObject({ ok: false })
+    appliedTo(s.programme.id, unverified.id)
+    expect(assignSubstitute(s.staffActor, s.home.id, s.pairing.id, unverified.id)).toMatchObject({ ok: false, message: expect.stringContaining('尚不符合项目要求') })
     const sub = await verifiedVolunteer('替班小林')
+    appliedTo(s.programme.id, sub.id)
     expect(assignSubstitute(s.staffActor, s.home.id, s.pairing.id, sub.id)).toEqual({ ok: true })
 
     const first = logVisit(sub.id, s.pairing.id, input({ attendeeIds: [sub.id] }))
@@ -288,6 +295,7 @@ describe('substitutes', () => {
     testClock.freeze(T0)
     const s = await setup()
     const sub = await verifiedVolunteer('替班小赵')
+    appliedTo(s.programme.id, sub.id)
     const res = await run(() => staffAction({ request: formRequest(`/staff/${s.home.slug}/visits`, { intent: 'substitute', pairingId: String(s.pairing.id), userId: String(sub.id) }, { cookie: signedInCookie(s.staff.id) }), params: { slug: s.home.slug }, context: context() }))
     expect(res.status).toBe(302)
     const mine = await run(() => myPairingsLoader({ request: getRequest('/me/pairings', signedInCookie(sub.id)), params: {}, context: context() }))
@@ -312,5 +320,68 @@ describe('privacy', () => {
     expect(records.length).toBe(2)
     for (const r of records) expect(r.description).not.toMatch(/秘密|私密/)
     expect(db.select().from(notifications).where(like(notifications.body, '%私密跟进%')).all()).toHaveLength(0)
+  })
+})
+
+describe('eligibility is re-checked at every visit log (rule 5)', () => {
+  // The lead's background check is valid through 2026-03-20 (Asia/Shanghai).
+  const EXPIRES = new Date('2026-03-20T15:59:59.999Z')
+
+  function lapseNotices(userId: number) {
+    return db.select().from(notifications).where(and(eq(notifications.userId, userId), like(notifications.template, 'eligibility.lapsed%'))).all()
+  }
+
+  test('after the lead’s check expires a visit on a later day is refused with what lapsed, and the lead and staff are told once', async () => {
+    testClock.freeze(T0)
+    const s = await setup()
+    db.update(volunteerProfiles).set({ backgroundCheckExpiresAt: EXPIRES }).where(eq(volunteerProfiles.userId, s.lead.id)).run()
+    expect(logVisit(s.lead.id, s.pairing.id, input({ visitedOn: '2026-03-08', attendeeIds: [s.lead.id] }))).toMatchObject({ ok: true })
+
+    testClock.freeze(new Date('2026-03-25T02:00:00Z'))
+    const cookie = signedInCookie(s.lead.id)
+    const refused = await postVisit(s.pairing.id, cookie, { visitedOn: '2026-03-24', durationMinutes: '90', attendeeIds: [String(s.lead.id)], activities: ['reading'] })
+    expect(refused.status).toBe(409)
+    expect(JSON.stringify(refused.body)).toContain('您的志愿者资格已失效，暂不能记录走访：背景核验已于 2026/03/20 过期')
+    expect(db.select().from(visits).where(eq(visits.pairingId, s.pairing.id)).all()).toHaveLength(1)
+
+    const mine = lapseNotices(s.lead.id)
+    expect(mine).toHaveLength(1)
+    expect(mine[0]!.body).toContain('背景核验已于 2026/03/20 过期')
+    const staffNotices = lapseNotices(s.staff.id)
+    expect(staffNotices).toHaveLength(1)
+    expect(staffNotices[0]!.body).toContain('阿青真名')
+
+    // A second attempt is refused again but tells nobody anything new.
+    expect(logVisit(s.lead.id, s.pairing.id, input({ visitedOn: '2026-03-25', attendeeIds: [s.lead.id] }))).toMatchObject({ ok: false, reason: 'conflict' })
+    expect(lapseNotices(s.lead.id)).toHaveLength(1)
+    expect(lapseNotices(s.staff.id)).toHaveLength(1)
+
+    // A visit made while the check was still valid can still be logged.
+    expect(logVisit(s.lead.id, s.pairing.id, input({ visitedOn: '2026-03-19', attendeeIds: [s.lead.id] }))).toMatchObject({ ok: true })
+
+    // Renewed, then lapsed again: that is a new lapse, announced again.
+    db.update(volunteerProfiles)
+      .set({ backgroundCheckVerifiedAt: new Date('2026-03-26T02:00:00Z'), backgroundCheckExpiresAt: new Date('2026-04-30T15:59:59.999Z') })
+      .where(eq(volunteerProfiles.userId, s.lead.id))
+      .run()
+    testClock.freeze(new Date('2026-05-05T02:00:00Z'))
+    expect(logVisit(s.lead.id, s.pairing.id, input({ visitedOn: '2026-05-04', attendeeIds: [s.lead.id] }))).toMatchObject({ ok: false, reason: 'conflict' })
+    expect(lapseNotices(s.lead.id)).toHaveLength(2)
+  })
+
+  test('a team member whose check was rejected cannot be listed as attending; the lead is not told why, the member and staff are', async () => {
+    testClock.freeze(T0)
+    const s = await setup()
+    db.update(volunteerProfiles).set({ backgroundCheckStatus: 'rejected', backgroundCheckNote: '记录不符' }).where(eq(volunteerProfiles.userId, s.member.id)).run()
+    const refused = logVisit(s.lead.id, s.pairing.id, input({ attendeeIds: [s.lead.id, s.member.id] }))
+    expect(refused).toMatchObject({ ok: false, field: 'attendeeIds' })
+    const message = refused.ok ? '' : refused.message
+    expect(message).toContain('小周 的志愿者资格需要更新')
+    expect(message).not.toContain('未通过')
+    expect(lapseNotices(s.member.id)[0]?.body).toContain('背景核验未通过')
+    expect(lapseNotices(s.staff.id)[0]?.body).toContain('小周真名')
+    // Without them the visit is logged.
+    expect(logVisit(s.lead.id, s.pairing.id, input({ attendeeIds: [s.lead.id] }))).toMatchObject({ ok: true })
+    expect(db.select().from(memberships).where(eq(memberships.institutionId, s.home.id)).all()).toHaveLength(1)
   })
 })

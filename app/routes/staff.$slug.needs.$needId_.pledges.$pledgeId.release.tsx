@@ -1,0 +1,91 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { data, redirect } from '@remix-run/node'
+import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { actorFrom, requireStaff } from '~/auth/auth.server'
+import { GeneralErrorBoundary } from '~/components/error-boundary'
+import { FormMessage, TextareaField } from '~/components/forms'
+import { pledgeForRelease, releasePledge } from '~/needs/pledges.server'
+import { formatDate } from '~/utils/format'
+import { pageMeta } from '~/utils/meta'
+
+// 释放认捐: the confirm step (a page of its own, so it works without JavaScript). Staff of the
+// need's home release one active pledge with a reason the pledger is sent.
+
+export const meta: MetaFunction = () => pageMeta({ title: '释放认捐', description: '机构工作人员：释放一条认捐' })
+
+function idsFrom(params: { needId?: string; pledgeId?: string }) {
+  const needId = Number(params.needId)
+  const pledgeId = Number(params.pledgeId)
+  if (!Number.isInteger(needId) || needId <= 0 || !Number.isInteger(pledgeId) || pledgeId <= 0) throw new Response('Not Found', { status: 404 })
+  return { needId, pledgeId }
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { institution } = requireStaff(request, params.slug)
+  const { needId, pledgeId } = idsFrom(params)
+  const pledge = pledgeForRelease(institution.id, needId, pledgeId)
+  if (!pledge) throw new Response('Not Found', { status: 404 })
+  return { pledge, needPath: `/staff/${institution.slug}/needs/${needId}` }
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const { user, institution } = requireStaff(request, params.slug)
+  const { needId, pledgeId } = idsFrom(params)
+  if (!pledgeForRelease(institution.id, needId, pledgeId)) throw new Response('Not Found', { status: 404 })
+  const formData = await request.formData()
+  const reason = String(formData.get('reason') ?? '')
+  const outcome = releasePledge(actorFrom(user, context), institution.id, pledgeId, reason)
+  if (!outcome.ok) {
+    if (outcome.reason === 'not_found') throw new Response('Not Found', { status: 404 })
+    return data({ reason, errors: outcome.reason === 'invalid' ? [outcome.message] : [], formError: outcome.reason === 'invalid' ? null : outcome.message }, { status: outcome.reason === 'invalid' ? 400 : 409 })
+  }
+  return redirect(`/staff/${institution.slug}/needs/${needId}?released=1`)
+}
+
+export default function ReleasePledge() {
+  const { pledge, needPath } = useLoaderData<typeof loader>()
+  const actionData = useActionData<typeof action>()
+  const navigation = useNavigation()
+  const outstanding = pledge.quantity - pledge.received
+  return (
+    <section className="card space-y-4" aria-labelledby="release-heading">
+      <h2 id="release-heading" className="text-xl font-semibold">
+        释放认捐 {pledge.code}
+      </h2>
+      <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-stone-800">
+        <dt className="font-medium">需求</dt>
+        <dd>{pledge.title}</dd>
+        <dt className="font-medium">认捐人</dt>
+        <dd>{pledge.pledgerName}</dd>
+        <dt className="font-medium">数量 / 已收到</dt>
+        <dd>
+          {pledge.quantity} / {pledge.received} {pledge.unit}
+        </dd>
+        <dt className="font-medium">预计送达</dt>
+        <dd>{formatDate(pledge.expectedAt)}</dd>
+      </dl>
+      {pledge.status !== 'active' ? (
+        <p className="text-stone-800">这条认捐已结束，不能再释放。</p>
+      ) : (
+        <Form method="post" className="space-y-3 rounded-lg border border-red-300 p-3" noValidate>
+          <FormMessage>{actionData?.formError}</FormMessage>
+          <p className="font-medium text-red-900">
+            确定要释放这条认捐吗？尚未送达的 {outstanding} {pledge.unit}将重新开放给其他爱心人士
+            {pledge.received > 0 ? `，已收到的 ${pledge.received} ${pledge.unit}仍计入捐赠公示` : ''}。认捐人会收到通知和下面填写的原因。
+          </p>
+          <TextareaField label="释放原因（会告知认捐人）" id="reason" name="reason" maxLength={200} required defaultValue={actionData?.reason ?? ''} errors={actionData?.errors} />
+          <div className="flex flex-wrap gap-3">
+            <button type="submit" className="btn-danger" disabled={navigation.state === 'submitting'}>
+              确认释放
+            </button>
+            <Link to={needPath} className="btn-secondary">
+              不释放，返回需求
+            </Link>
+          </div>
+        </Form>
+      )}
+    </section>
+  )
+}
+
+export { GeneralErrorBoundary as ErrorBoundary }
