@@ -155,11 +155,13 @@ export async function registerUser(input: {
  * Start a fresh session (rotating away any session the request carried) and redirect.
  */
 export function startSessionAndRedirect(request: Request, userId: number, redirectTo: string | undefined): Response {
+  // Where to go is settled first: nothing after the session is created may fail.
+  const location = safeRedirect(redirectTo)
   const previous = readSessionToken(request)
   if (previous) invalidateSession(sessionIdFromToken(previous))
   const token = generateSessionToken()
   const session = createSession(token, userId)
-  return redirect(safeRedirect(redirectTo), {
+  return redirect(location, {
     headers: { 'Set-Cookie': serializeSessionCookie(token, session.expiresAt) },
   })
 }
