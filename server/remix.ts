@@ -35,7 +35,14 @@ function requestOrigin(req: ExpressRequest): string {
 function toRemixRequest(req: ExpressRequest, res: ExpressResponse, appOrigin: string | undefined): Request {
   const url = new URL(req.originalUrl, appOrigin ?? requestOrigin(req))
   let controller: AbortController | null = new AbortController()
-  const init: RequestInit & { duplex?: 'half' } = { method: req.method, headers: remixHeaders(req), signal: controller.signal }
+  const headers = remixHeaders(req)
+  if (appOrigin) {
+    // The app sees only the configured origin: refuseForeignOrigins() has already matched any
+    // Origin header against it, and Remix's own check compares Origin with Host.
+    headers.set('host', url.host)
+    headers.delete('x-forwarded-host')
+  }
+  const init: RequestInit & { duplex?: 'half' } = { method: req.method, headers, signal: controller.signal }
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     const body = takeBufferedBody(res)
     if (body) init.body = new Uint8Array(body)
