@@ -50,13 +50,28 @@ function wantsJson(req: Request): boolean {
   return req.path.startsWith('/api/') || req.path.startsWith('/webhooks/')
 }
 
-/** 413 now, and the connection closed after it: the rest of the body is not read. */
-function refuse(req: Request, res: Response, limit: number) {
+/**
+ * Past this much, the rest of a refused body is not even discarded: the connection is cut.
+ * Below it the body is drained (read and dropped, never held), so that browsers and other
+ * clients still sending it read the 413 instead of a reset connection.
+ */
+const DRAIN_LIMIT = 32 * 1024 * KB
+
+/** 413 at once; the app never sees the body. */
+function refuse(req: Request, res: Response, limit: number, received: number) {
   if (res.headersSent) return
-  res.status(413).set('Connection', 'close').set('Cache-Control', 'no-store')
+  const declared = Number(req.get('content-length') ?? 0)
+  const cut = declared > DRAIN_LIMIT
+  res.status(413).set('Cache-Control', 'no-store')
+  if (cut) res.set('Connection', 'close')
   if (wantsJson(req)) res.json({ error: tooLargeMessage(limit) })
   else res.type('html').send(tooLargePage(limit))
-  // Whatever is still arriving is discarded until the socket closes.
+  if (cut) return
+  let drained = received
+  req.on('data', (chunk: Buffer) => {
+    drained += chunk.length
+    if (drained > DRAIN_LIMIT) req.socket.destroy()
+  })
   req.resume()
 }
 
@@ -75,7 +90,7 @@ export function limitRequestBody() {
     if (req.method === 'GET' || req.method === 'HEAD') return next()
     const limit = bodyLimitFor(req.path, req.get('content-type'))
     const declared = req.get('content-length')
-    if (declared !== undefined && !(Number(declared) <= limit)) return refuse(req, res, limit)
+    if (declared !== undefined && !(Number(declared) <= limit)) return refuse(req, res, limit, 0)
     const chunks: Buffer[] = []
     let size = 0
     let settled = false
@@ -85,7 +100,8 @@ export function limitRequestBody() {
       if (size > limit) {
         settled = true
         chunks.length = 0
-        refuse(req, res, limit)
+        req.off('data', onData)
+        refuse(req, res, limit, size)
         return
       }
       chunks.push(chunk)

@@ -98,7 +98,8 @@ function sendBody(path: string, size: number, options: { chunked?: boolean; cont
     const url = new URL(base + path)
     const headers: Record<string, string> = { 'Content-Type': options.contentType ?? 'application/x-www-form-urlencoded', Origin: base, 'X-Forwarded-For': nextIp(), ...options.headers }
     if (!options.chunked) headers['Content-Length'] = String(size)
-    const req = http.request({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers })
+    // A fresh connection each time (no agent pool): a reused idle socket could race its close.
+    const req = http.request({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers, agent: false })
     let answered = false
     req.on('response', (res) => {
       answered = true
@@ -115,7 +116,8 @@ function sendBody(path: string, size: number, options: { chunked?: boolean; cont
     const chunk = Buffer.alloc(64 * 1024, 'a')
     let sent = 0
     const write = () => {
-      while (sent < size && !answered && !req.destroyed) {
+      // Like a browser, keep sending the whole body even once the answer has come.
+      while (sent < size && !req.destroyed) {
         const n = Math.min(chunk.length, size - sent)
         sent += n
         if (!req.write(n === chunk.length ? chunk : chunk.subarray(0, n))) {
