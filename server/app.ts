@@ -1,12 +1,13 @@
 import path from 'node:path'
-import { createRequestHandler } from '@remix-run/express'
 import type { ServerBuild } from '@remix-run/node'
 import compression from 'compression'
 import express from 'express'
 import type { Logger } from 'pino'
 import { pinoHttp } from 'pino-http'
 import type { ViteDevServer } from 'vite'
-import { cspNonce, refuseForeignOrigins, securityHeaders } from './security'
+import { limitRequestBody } from './body-limit'
+import { remixHandler } from './remix'
+import { cspNonce, privateResponses, refuseForeignOrigins, securityHeaders } from './security'
 
 type Options = {
   logger: Logger
@@ -60,10 +61,13 @@ export function createApp(options: Options) {
 
   app.all(
     '*',
-    createRequestHandler({
+    privateResponses,
+    limitRequestBody(),
+    remixHandler({
       build: vite
         ? () => vite.ssrLoadModule('virtual:remix/server-build') as Promise<ServerBuild>
         : (options.build as ServerBuild),
+      appOrigin: options.appOrigin,
       getLoadContext: (req, res) => ({ ip: req.ip ?? null, cspNonce: res.locals.cspNonce as string }),
     }),
   )

@@ -8,12 +8,25 @@ import { runJobs } from '~/jobs/jobs.server'
 import { backfillLedgerLeaves } from '~/ledger/tree.server'
 import { getEnv } from '~/utils/env.server'
 import { createApp } from './app'
+import { productionProblems } from './production'
 
 const env = getEnv()
 const logger = pino({ level: env.LOG_LEVEL })
 const production = env.NODE_ENV === 'production'
+const demo = env.DEMO_MODE === 'true'
 
 applyMigrations(sqlite)
+
+// Production refuses to start when it would be unsafe (mock payments, demo accounts, a public
+// webhook secret, no APP_ORIGIN, demo mode); nothing has been served yet.
+const problems = productionProblems(env, sqlite)
+if (problems.length > 0) {
+  const message = `Refusing to start with NODE_ENV=production:\n${problems.map((p) => `  - ${p}`).join('\n')}`
+  logger.fatal({ problems }, 'refusing to start in production')
+  process.stderr.write(`${message}\n`)
+  closeDatabase()
+  process.exit(1)
+}
 // Entries recorded before the verifiable log existed get their Merkle leaves (idempotent).
 backfillLedgerLeaves()
 
@@ -21,7 +34,8 @@ const healthCheck = () => sqlite.prepare('SELECT 1 AS ok').get() !== undefined
 
 async function main() {
   let app
-  if (production) {
+  // Production and the local demo serve the built app; development runs Vite.
+  if (production || demo) {
     const buildDir = path.resolve('build')
     const build = (await import(pathToFileURL(path.join(buildDir, 'server/index.js')).href)) as ServerBuild
     app = createApp({ logger, build, clientDir: path.join(buildDir, 'client'), appOrigin: env.APP_ORIGIN, trustProxy: env.TRUST_PROXY, healthCheck })
@@ -32,7 +46,8 @@ async function main() {
   }
 
   const server = app.listen(env.PORT, () => {
-    logger.info(`微暖 listening on http://localhost:${env.PORT} (${env.NODE_ENV})`)
+    logger.info(`微暖 listening on http://localhost:${env.PORT} (${env.NODE_ENV}${demo ? ', demo mode' : ''})`)
+    if (demo) logger.warn('demo mode: demo accounts with a public password and a mock checkout; never expose this server to the internet')
   })
 
   // Background jobs (claim deadlines, reminders, 候补 offers, notification delivery) every

@@ -56,3 +56,29 @@ export function refuseForeignOrigins(appOrigin: string | undefined) {
     next()
   }
 }
+
+// The session cookie under either name (app/auth/session.server.ts: "__Host-" when Secure).
+const SESSION_COOKIE = /(?:^|;\s*)(?:__Host-)?weinuan_session=/
+// Consoles and personal pages, with their single-fetch ".data" twins (/me.data, /staff/x.data).
+const PRIVATE_AREA = /^\/(?:staff|me|admin|account|invite|dev)(?:[/.]|$)/
+
+/**
+ * `Cache-Control: private, no-store` on every private response, decided when the headers go
+ * out: anything under the consoles and personal pages, anything that sets a cookie, and every
+ * response to a signed-in request (documents, `.data`, CSV/XLSX, labels, slips) unless the
+ * route declared itself `public` (identical for everyone: images, public disclosures, the
+ * ledger key). Mounted in front of the Remix handler, after the static files.
+ */
+export function privateResponses(req: Request, res: Response, next: NextFunction) {
+  const signedIn = SESSION_COOKIE.test(req.get('cookie') ?? '')
+  const privateArea = PRIVATE_AREA.test(req.path)
+  const writeHead = res.writeHead
+  res.writeHead = function (this: Response, ...args: Parameters<Response['writeHead']>) {
+    const declaredPublic = /\bpublic\b/i.test(String(this.getHeader('cache-control') ?? ''))
+    if (privateArea || this.hasHeader('set-cookie') || (signedIn && !declaredPublic)) {
+      this.setHeader('Cache-Control', 'private, no-store')
+    }
+    return writeHead.apply(this, args)
+  } as Response['writeHead']
+  next()
+}

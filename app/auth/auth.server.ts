@@ -4,7 +4,7 @@ import { db } from '~db/client.server'
 import { institutions, memberships, users, type MembershipRole } from '~db/schema'
 import type { Actor } from '~/audit/audit.server'
 import { dummyPasswordHash, hashPassword, verifyPassword } from './password.server'
-import { signInSucceeded, spendSignInAttempt } from './rate-limit.server'
+import { retryMinutes, signInSucceeded, spendRegistrationAttempt, spendSignInAttempt } from './rate-limit.server'
 import {
   createSession,
   generateSessionToken,
@@ -100,14 +100,18 @@ function findUserByIdentifier(identifier: Identifier) {
 export type SignInResult =
   | { ok: true; userId: number }
   | { ok: false; reason: 'invalid' }
-  | { ok: false; reason: 'rate_limited'; retryAfterSeconds: number }
+  | { ok: false; reason: 'rate_limited'; message: string }
 
 export async function verifySignIn(input: { identifier: string; password: string; ip: string | null }): Promise<SignInResult> {
   const identifier = parseIdentifier(input.identifier)
   const accountKey = identifier ? `${identifier.kind}:${identifier.value}` : `raw:${input.identifier.trim()}`
   const ip = input.ip ?? 'unknown'
   const allowed = await spendSignInAttempt(accountKey, ip)
-  if (!allowed.ok) return { ok: false, reason: 'rate_limited', retryAfterSeconds: allowed.retryAfterSeconds }
+  if (!allowed.ok) {
+    const minutes = retryMinutes(allowed.retryAfterSeconds)
+    const message = allowed.scope === 'account' ? `登录尝试次数过多，为保护账号已暂停登录，请 ${minutes} 分钟后再试` : `登录尝试次数过多，请 ${minutes} 分钟后再试`
+    return { ok: false, reason: 'rate_limited', message }
+  }
 
   const user = identifier ? findUserByIdentifier(identifier) : undefined
   const valid = user
@@ -117,20 +121,30 @@ export async function verifySignIn(input: { identifier: string; password: string
   return valid && user ? { ok: true, userId: user.id } : { ok: false, reason: 'invalid' }
 }
 
-export type RegisterResult = { ok: true; userId: number } | { ok: false; field: 'identifier'; message: string }
+export type RegisterResult =
+  | { ok: true; userId: number }
+  | { ok: false; field: 'identifier'; message: string; status: 400 }
+  | { ok: false; field: ''; message: string; status: 429 }
 
+/**
+ * Register an account. Each attempt from an address is counted first (per-IP limit), then an
+ * existing account is refused before any password is hashed: argon2 is spent on new accounts only.
+ */
 export async function registerUser(input: {
   identifier: string
   displayName: string
   password: string
+  ip: string | null
 }): Promise<RegisterResult> {
   const identifier = parseIdentifier(input.identifier)
-  if (!identifier) return { ok: false, field: 'identifier', message: '请输入有效的中国大陆手机号（11 位）或邮箱地址' }
-  const passwordHash = await hashPassword(input.password)
-  // The unique indexes are the authority; the lookup only gives the nicer message.
+  if (!identifier) return { ok: false, field: 'identifier', message: '请输入有效的中国大陆手机号（11 位）或邮箱地址', status: 400 }
+  const allowed = await spendRegistrationAttempt(input.ip ?? 'unknown')
+  if (!allowed.ok) return { ok: false, field: '', message: `注册尝试次数过多，请 ${retryMinutes(allowed.retryAfterSeconds)} 分钟后再试`, status: 429 }
+  // The unique indexes are the authority; the lookup gives the nicer message and saves the hash.
   if (findUserByIdentifier(identifier)) {
-    return { ok: false, field: 'identifier', message: identifier.kind === 'phone' ? '该手机号已注册，请直接登录' : '该邮箱已注册，请直接登录' }
+    return { ok: false, field: 'identifier', message: identifier.kind === 'phone' ? '该手机号已注册，请直接登录' : '该邮箱已注册，请直接登录', status: 400 }
   }
+  const passwordHash = await hashPassword(input.password)
   try {
     const row = db
       .insert(users)
@@ -145,7 +159,7 @@ export async function registerUser(input: {
     return { ok: true, userId: row.id }
   } catch (error) {
     if (error instanceof Error && /UNIQUE/.test(error.message)) {
-      return { ok: false, field: 'identifier', message: '该账号已注册，请直接登录' }
+      return { ok: false, field: 'identifier', message: '该账号已注册，请直接登录', status: 400 }
     }
     throw error
   }
@@ -155,11 +169,13 @@ export async function registerUser(input: {
  * Start a fresh session (rotating away any session the request carried) and redirect.
  */
 export function startSessionAndRedirect(request: Request, userId: number, redirectTo: string | undefined): Response {
+  // Where to go is settled first: nothing after the session is created may fail.
+  const location = safeRedirect(redirectTo)
   const previous = readSessionToken(request)
   if (previous) invalidateSession(sessionIdFromToken(previous))
   const token = generateSessionToken()
   const session = createSession(token, userId)
-  return redirect(safeRedirect(redirectTo), {
+  return redirect(location, {
     headers: { 'Set-Cookie': serializeSessionCookie(token, session.expiresAt) },
   })
 }

@@ -41,11 +41,29 @@ export const displayNameSchema = z
   .min(1, '请输入称呼')
   .max(30, '称呼不能超过 30 个字符')
 
-/** Only same-site paths may be returned to after signing in. */
+// Any C0 or C1 control character (TAB, CR, LF among them) or a backslash: browsers drop or
+// reinterpret these while resolving a URL ("/\t/evil.example" becomes "//evil.example"), and
+// CR/LF cannot go into a Location header at all.
+// eslint-disable-next-line no-control-regex
+const UNSAFE_IN_REDIRECT = /[\u0000-\u001f\u007f-\u009f\\]/
+const REDIRECT_BASE = 'http://weinuan.invalid'
+
+/**
+ * Only paths on this site may be returned to after signing in. The target is resolved with
+ * `new URL(to, origin)` and must keep that origin; anything else (another host, a scheme, a
+ * protocol-relative "//host", backslashes or control characters) gives the fallback. The result
+ * is the normalised path, query and fragment, always safe for a Location header.
+ */
 export function safeRedirect(to: FormDataEntryValue | string | null | undefined, fallback = '/'): string {
-  if (!to || typeof to !== 'string') return fallback
-  if (!to.startsWith('/') || to.startsWith('//') || to.startsWith('/\\')) return fallback
-  return to
+  if (!to || typeof to !== 'string' || !to.startsWith('/') || UNSAFE_IN_REDIRECT.test(to)) return fallback
+  let url: URL
+  try {
+    url = new URL(to, REDIRECT_BASE)
+  } catch {
+    return fallback
+  }
+  if (url.origin !== REDIRECT_BASE) return fallback
+  return `${url.pathname}${url.search}${url.hash}`
 }
 
 export const signInSchema = z.object({

@@ -5,7 +5,7 @@ import { db, writeTransaction, type Tx } from '~db/client.server'
 import { bookings, institutions, notifications, slots, users, volunteerProfiles, type BookingStatus, type QualificationKind, type SlotKind } from '~db/schema'
 import { enqueueNotification } from '~/notifications/notifications.server'
 import { now } from '~/utils/clock.server'
-import { getEnv } from '~/utils/env.server'
+import { siteUrl } from '~/utils/origin.server'
 import { formatDateTime } from '~/utils/format'
 import { missingRequirements, VOLUNTEER_PROFILE_PATH, type MissingRequirement } from '~/volunteers/eligibility.server'
 import { acceptsGroups, GROUPS_REFUSED_FOR_REQUIREMENTS, hasRequirements } from '~/slots/labels'
@@ -33,7 +33,7 @@ export function generateBookingCode(): string {
 
 /** An absolute link when the site knows its origin (notices leave the site), else a path. */
 export function siteLink(path: string): string {
-  return `${getEnv().APP_ORIGIN?.replace(/\/+$/, '') ?? ''}${path}`
+  return siteUrl(path)
 }
 
 export function slipPath(bookingId: number): string {

@@ -1,7 +1,7 @@
 import { parseWithZod } from '@conform-to/zod'
 import { data } from '@remix-run/node'
 import type { Actor } from '~/audit/audit.server'
-import { getEnv } from '~/utils/env.server'
+import { siteOrigin } from '~/utils/origin.server'
 import { createInvitation, listMembers, listOpenInvitations, removeMember, revokeInvitation } from './institutions.server'
 import { invitationSchema } from './validation'
 
@@ -11,10 +11,6 @@ export function loadMembersPanel(institutionId: number) {
     members: listMembers(institutionId).map((m) => ({ ...m, since: m.since.toISOString() })),
     invitations: listOpenInvitations(institutionId).map((i) => ({ ...i, expiresAt: i.expiresAt.toISOString(), createdAt: i.createdAt.toISOString() })),
   }
-}
-
-function siteOrigin(request: Request): string {
-  return getEnv().APP_ORIGIN ?? new URL(request.url).origin
 }
 
 /** Invite, revoke or remove: the panel's form posts one of these intents. */

@@ -1,12 +1,45 @@
 import crypto from 'node:crypto'
+import fs from 'node:fs'
+import path from 'node:path'
 import Stripe from 'stripe'
+import { getEnv } from '~/utils/env.server'
 
 // Payment providers behind one small interface. StripeProvider talks to Stripe (or to a
 // stripe-mock server via STRIPE_API_BASE); MockProvider is used when STRIPE_SECRET_KEY is unset
 // and sends the donor to the local mock checkout page, which posts a signed webhook back.
 // Configuration is read at call time (not cached) so tests can switch providers.
 
-export const LOCAL_MOCK_WEBHOOK_SECRET = 'whsec_weinuan_local_mock'
+/**
+ * The fixed local secret older versions signed mock webhooks with. It is public (it was in the
+ * source), so it is never accepted: production refuses to start with it, and elsewhere the mock
+ * uses a random secret of its own (localMockWebhookSecret).
+ */
+export const PUBLIC_MOCK_WEBHOOK_SECRET = 'whsec_weinuan_local_mock'
+
+const mockSecrets = new Map<string, string>()
+
+/**
+ * The mock checkout's signing secret: random, made on first use and kept (mode 0600) in
+ * $DATA_DIR/mock-webhook-secret so that it survives restarts. Nobody can read it in the source.
+ */
+export function localMockWebhookSecret(): string {
+  const file = path.resolve(getEnv().DATA_DIR, 'mock-webhook-secret')
+  const cached = mockSecrets.get(file)
+  if (cached) return cached
+  let secret = ''
+  try {
+    secret = fs.readFileSync(file, 'utf8').trim()
+  } catch {
+    // not made yet
+  }
+  if (!/^whsec_[0-9a-f]{64}$/.test(secret)) {
+    secret = `whsec_${crypto.randomBytes(32).toString('hex')}`
+    fs.mkdirSync(path.dirname(file), { recursive: true })
+    fs.writeFileSync(file, `${secret}\n`, { mode: 0o600 })
+  }
+  mockSecrets.set(file, secret)
+  return secret
+}
 
 export type CheckoutPayment = {
   id: number
@@ -29,24 +62,26 @@ export function stripeSecretKey(): string | undefined {
 }
 
 /**
- * The webhook signing secret. With a real key it must be configured: the local default is
- * public, so accepting it would let anyone forge a payment. null then (webhooks refused).
+ * The webhook signing secret, or null when webhooks are refused. With a real key it must be
+ * configured (and not the public mock value). Without a key only the mock checkout's webhooks
+ * are taken, signed with its random local secret; where the mock is off (always in
+ * production) the endpoint accepts nothing.
  */
 export function webhookSecret(): string | null {
-  const configured = process.env.STRIPE_WEBHOOK_SECRET
-  if (configured && !(stripeSecretKey() && configured === LOCAL_MOCK_WEBHOOK_SECRET)) return configured
-  return stripeSecretKey() || !mockPaymentsAllowed() ? null : LOCAL_MOCK_WEBHOOK_SECRET
+  const configured = process.env.STRIPE_WEBHOOK_SECRET || undefined
+  const usable = configured && configured !== PUBLIC_MOCK_WEBHOOK_SECRET ? configured : undefined
+  if (stripeSecretKey()) return usable ?? null
+  if (!mockPaymentsAllowed()) return null
+  return usable ?? localMockWebhookSecret()
 }
 
 /**
- * The mock checkout lets anyone "pay", so it runs only where it is explicitly allowed:
- * PAYMENTS_MOCK=true (scripts/start sets it for local runs, the e2e server too), or by default
- * outside production. A production site without a Stripe key has no online gifts at all.
+ * The mock checkout lets anyone "pay", so it never runs in production (where PAYMENTS_MOCK=true
+ * makes the server refuse to start). Elsewhere it is on unless PAYMENTS_MOCK=false.
  */
 export function mockPaymentsAllowed(): boolean {
-  const flag = process.env.PAYMENTS_MOCK
-  if (flag) return flag === 'true'
-  return process.env.NODE_ENV !== 'production'
+  if (process.env.NODE_ENV === 'production') return false
+  return process.env.PAYMENTS_MOCK !== 'false'
 }
 
 export function isMockProvider(): boolean {

@@ -66,10 +66,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const payload = JSON.stringify(event)
   const { stripeClient, webhookSecret } = await import('~/payments/provider.server')
   const signature = stripeClient().webhooks.generateTestHeaderString({ payload, secret: webhookSecret() ?? '' })
-  const origin = new URL(request.url).origin
+  // The site posts to itself over loopback, as Stripe would from outside; no Host header or
+  // public origin is involved.
+  const { getEnv } = await import('~/utils/env.server')
   let ok = false
   try {
-    const response = await fetch(`${origin}/webhooks/stripe`, {
+    const response = await fetch(`http://127.0.0.1:${getEnv().PORT}/webhooks/stripe`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', 'Stripe-Signature': signature },
       body: payload,

@@ -65,8 +65,8 @@ export async function action({ request }: ActionFunctionArgs) {
   if (amountFen === null || !publicDisplay || Object.keys(errors).length) return data({ errors, values }, { status: 400 })
 
   const { startGift } = await import('~/payments/payments.server')
-  const { getEnv } = await import('~/utils/env.server')
-  const origin = getEnv().APP_ORIGIN ?? new URL(request.url).origin
+  const { siteOrigin } = await import('~/utils/origin.server')
+  const origin = siteOrigin(request)
   const outcome = await startGift({ userId: user.id, target: target.target, targetId: target.targetId, amountFen, publicDisplay, origin })
   if (!outcome.ok) return data({ errors: { form: [outcome.message] } as Errors, values }, { status: 409 })
   return redirect(outcome.url)

@@ -6,7 +6,7 @@ import { amountText, designationText, donationChannelLabels, donationKindLabels 
 import { getPublicEntry } from '~/donations/ledger.server'
 import { formatDateTime, formatFen } from '~/utils/format'
 import { pageMeta } from '~/utils/meta'
-import { publicOrigin } from '~/wishes/public.server'
+import { siteOrigin } from '~/utils/origin.server'
 
 // The printable 捐赠回执 (A4) for one log entry. Public fields only — the frozen donor_display,
 // never a walk-in donor's private name or contact — so anyone with the receipt number may view
@@ -17,7 +17,7 @@ const RECEIPT_DISCLAIMER = '本回执仅为受赠确认，不是财政部门监�
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const entry = getPublicEntry(params.receipt ?? '')
   if (!entry) throw new Response('Not Found', { status: 404 })
-  const url = `${publicOrigin(request)}/ledger/${entry.receiptNo}`
+  const url = `${siteOrigin(request)}/ledger/${entry.receiptNo}`
   const qrSvg = await QRCode.toString(url, { type: 'svg', errorCorrectionLevel: 'M', margin: 1 })
   return {
     receipt: {

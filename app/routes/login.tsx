@@ -27,10 +27,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const { identifier, password, redirectTo } = submission.value
   const outcome = await verifySignIn({ identifier, password, ip: context.ip })
   if (!outcome.ok) {
-    const message =
-      outcome.reason === 'rate_limited'
-        ? `登录尝试次数过多，请 ${Math.ceil(outcome.retryAfterSeconds / 60)} 分钟后再试`
-        : '账号或密码不正确'
+    const message = outcome.reason === 'rate_limited' ? outcome.message : '账号或密码不正确'
     return data(
       { result: submission.reply({ formErrors: [message], hideFields: ['password'] }) },
       { status: outcome.reason === 'rate_limited' ? 429 : 400 },

@@ -7,7 +7,7 @@ import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { formatDateTime } from '~/utils/format'
 import { pageMeta } from '~/utils/meta'
 import { slotKindLabels } from '~/volunteers/labels'
-import { publicOrigin } from '~/wishes/public.server'
+import { siteOrigin } from '~/utils/origin.server'
 
 // 来访接待单: the slip that admits a confirmed booking. Its QR opens the home's check-in page
 // for this booking's code, so staff check the party in with one scan. Owner only.
@@ -16,7 +16,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const bookingId = /^\d{1,12}$/.test(params.id ?? '') ? Number(params.id) : NaN
   const slip = Number.isSafeInteger(bookingId) ? getBookingSlip(user.id, bookingId) : null
   if (!slip) throw new Response('Not Found', { status: 404 })
-  const checkinUrl = `${publicOrigin(request)}${checkinPath(slip)}`
+  const checkinUrl = `${siteOrigin(request)}${checkinPath(slip)}`
   const qrSvg = await QRCode.toString(checkinUrl, { type: 'svg', errorCorrectionLevel: 'M', margin: 1 })
   return { slip, qrSvg }
 }

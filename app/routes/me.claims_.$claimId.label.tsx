@@ -5,7 +5,7 @@ import { requireUser } from '~/auth/auth.server'
 import { getParcelLabel } from '~/claims/claims.server'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { pageMeta } from '~/utils/meta'
-import { publicOrigin } from '~/wishes/public.server'
+import { siteOrigin } from '~/utils/origin.server'
 
 // A label the donor prints and sticks on the parcel. Its QR opens the home's 签收 page for this
 // reference code, so staff receive the gift with one scan.
@@ -14,7 +14,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const claimId = /^\d{1,12}$/.test(params.claimId ?? '') ? Number(params.claimId) : NaN
   const label = getParcelLabel(user.id, claimId)
   if (!label) throw new Response('Not Found', { status: 404 })
-  const receiveUrl = `${publicOrigin(request)}/staff/${label.homeSlug}/receive?code=${encodeURIComponent(label.referenceCode)}`
+  const receiveUrl = `${siteOrigin(request)}/staff/${label.homeSlug}/receive?code=${encodeURIComponent(label.referenceCode)}`
   const qrSvg = await QRCode.toString(receiveUrl, { type: 'svg', errorCorrectionLevel: 'M', margin: 1 })
   return { label, qrSvg }
 }

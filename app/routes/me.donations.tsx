@@ -11,12 +11,13 @@ import { pledgeStatusLabels } from '~/needs/labels'
 import { cancelPledge, listMyOtherDonations, listMyPledges, reducePledge } from '~/needs/pledges.server'
 import { formatDate, formatDateTime, formatFen } from '~/utils/format'
 import { pageMeta } from '~/utils/meta'
+import { siteOrigin } from '~/utils/origin.server'
 
 export const meta: MetaFunction = () => pageMeta({ title: '我的捐赠', description: '您的物资认捐、认捐编号和每一笔捐赠的回执。' })
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = requireUser(request)
-  const origin = new URL(request.url).origin
+  const origin = siteOrigin(request)
   const pledges = await Promise.all(
     listMyPledges(user.id).map(async (p) => ({
       ...p,

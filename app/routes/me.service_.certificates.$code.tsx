@@ -4,7 +4,7 @@ import { requireUser } from '~/auth/auth.server'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { formatDate } from '~/utils/format'
 import { pageMeta } from '~/utils/meta'
-import { publicOrigin } from '~/wishes/public.server'
+import { siteOrigin } from '~/utils/origin.server'
 import { certificateQrSvg, getOwnCertificate, verifyUrl } from '~/volunteers/service-record.server'
 
 // The printable 志愿服务记录证明, for its owner only (anyone else gets 404). The QR code links to
@@ -13,7 +13,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = requireUser(request)
   const certificate = getOwnCertificate(user.id, params.code)
   if (!certificate) throw new Response('Not Found', { status: 404 })
-  const url = verifyUrl(publicOrigin(request), certificate.code)
+  const url = verifyUrl(siteOrigin(request), certificate.code)
   return { certificate, url, qrSvg: await certificateQrSvg(url) }
 }
 

@@ -17,7 +17,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return null
 }
 
-export async function action({ request }: ActionFunctionArgs) {
+export async function action({ request, context }: ActionFunctionArgs) {
   requireAnonymous(request)
   const formData = await request.formData()
   const submission = parseWithZod(formData, { schema: registerSchema })
@@ -25,11 +25,15 @@ export async function action({ request }: ActionFunctionArgs) {
     return data({ result: submission.reply({ hideFields: ['password', 'confirmPassword'] }) }, { status: 400 })
   }
   const { identifier, displayName, password, redirectTo } = submission.value
-  const created = await registerUser({ identifier, displayName, password })
+  const created = await registerUser({ identifier, displayName, password, ip: context.ip })
   if (!created.ok) {
     return data(
-      { result: submission.reply({ fieldErrors: { [created.field]: [created.message] }, hideFields: ['password', 'confirmPassword'] }) },
-      { status: 400 },
+      {
+        result: created.field
+          ? submission.reply({ fieldErrors: { [created.field]: [created.message] }, hideFields: ['password', 'confirmPassword'] })
+          : submission.reply({ formErrors: [created.message], hideFields: ['password', 'confirmPassword'] }),
+      },
+      { status: created.status },
     )
   }
   return startSessionAndRedirect(request, created.userId, redirectTo)

@@ -5,13 +5,14 @@ import { WishCardList, WishStatusBadge } from '~/components/wish-card'
 import { formatFen } from '~/utils/format'
 import { pageMeta } from '~/utils/meta'
 import { categoryLabels } from '~/wishes/labels'
-import { getPublicWish, publicOrigin, similarOpenWishes } from '~/wishes/public.server'
+import { getPublicWish, similarOpenWishes } from '~/wishes/public.server'
+import { siteOrigin } from '~/utils/origin.server'
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const id = /^\d{1,12}$/.test(params.id ?? '') ? Number(params.id) : NaN
   const wish = getPublicWish(id)
   if (!wish) throw new Response('Not Found', { status: 404 })
-  const origin = publicOrigin(request)
+  const origin = siteOrigin(request)
   return {
     wish,
     similar: wish.status === 'published' ? [] : similarOpenWishes(wish.id),

@@ -4,7 +4,8 @@ import QRCode from 'qrcode'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { pageMeta } from '~/utils/meta'
 import { categoryLabels } from '~/wishes/labels'
-import { getPublicWish, publicOrigin } from '~/wishes/public.server'
+import { getPublicWish } from '~/wishes/public.server'
+import { siteOrigin } from '~/utils/origin.server'
 
 // A printable A4 poster for offline wish walls (心愿墙). Public fields only: pseudonym, age band,
 // the wish and the home; the QR code links to the public wish page.
@@ -12,7 +13,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const id = /^\d{1,12}$/.test(params.id ?? '') ? Number(params.id) : NaN
   const wish = getPublicWish(id)
   if (!wish) throw new Response('Not Found', { status: 404 })
-  const url = `${publicOrigin(request)}/wishes/${wish.id}`
+  const url = `${siteOrigin(request)}/wishes/${wish.id}`
   const qrSvg = await QRCode.toString(url, { type: 'svg', errorCorrectionLevel: 'M', margin: 1 })
   return {
     poster: {

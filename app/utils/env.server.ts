@@ -7,7 +7,16 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().positive().default(3000),
   DATABASE_PATH: z.string().min(1).default('data/weinuan.db'),
   DATA_DIR: z.string().min(1).default('data'),
-  APP_ORIGIN: z.string().url().optional(),
+  // The site's public origin (scheme, host, port; any path is dropped). Required in production.
+  APP_ORIGIN: z
+    .string()
+    .url()
+    .refine((v) => /^https?:$/.test(new URL(v).protocol), 'must be an http(s) URL')
+    .transform((v) => new URL(v).origin)
+    .optional(),
+  // Local demo (scripts/start, the e2e server): the built app outside production, with the
+  // seeded demo accounts and the mock checkout. Refused together with NODE_ENV=production.
+  DEMO_MODE: z.enum(['true', 'false']).optional(),
   COOKIE_SECURE: z.enum(['true', 'false']).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // Express "trust proxy": a hop count, true/false, or names/addresses such as "loopback".
@@ -25,11 +34,12 @@ const envSchema = z.object({
   // checkout page at /dev/mock-checkout/:id stand in for Stripe. STRIPE_API_BASE points the SDK
   // at another API base (e.g. a stripe-mock server, http://localhost:12111).
   STRIPE_SECRET_KEY: z.string().min(1).optional(),
-  // Required with STRIPE_SECRET_KEY; the default is the mock checkout's public local secret.
-  STRIPE_WEBHOOK_SECRET: z.string().min(1).default('whsec_weinuan_local_mock'),
+  // Required with STRIPE_SECRET_KEY. Unset without a key: the mock checkout signs with a random
+  // secret kept in $DATA_DIR/mock-webhook-secret (app/payments/provider.server.ts).
+  STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
   STRIPE_API_BASE: z.string().url().optional(),
-  // Without STRIPE_SECRET_KEY: 'true' turns on the mock checkout (local runs; anyone can "pay").
-  // Unset: on outside production only. A production site without a key takes no online gifts.
+  // Without STRIPE_SECRET_KEY: 'false' turns the mock checkout (anyone can "pay") off outside
+  // production; unset or 'true' leaves it on there. Never on in production: 'true' is refused.
   PAYMENTS_MOCK: z.enum(['true', 'false']).optional(),
 })
 
@@ -46,6 +56,11 @@ export function getEnv(): Env {
   }
   cached = parsed.data
   return cached
+}
+
+/** The local demo (DEMO_MODE=true): the built app with demo data, never in production. */
+export function isDemoMode(): boolean {
+  return getEnv().DEMO_MODE === 'true'
 }
 
 /** Secure cookies in production unless explicitly turned off (e.g. plain-HTTP LAN testing). */

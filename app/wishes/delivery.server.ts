@@ -5,7 +5,7 @@ import { auditedWrite, type Actor } from '~/audit/audit.server'
 import { donorPublicName } from '~/donations/display'
 import { recordDonation } from '~/donations/ledger.server'
 import { enqueueNotification } from '~/notifications/notifications.server'
-import { getEnv } from '~/utils/env.server'
+import { siteUrl } from '~/utils/origin.server'
 import { now } from '~/utils/clock.server'
 import { formatDateTime } from '~/utils/format'
 
@@ -144,7 +144,7 @@ export function recordPartialArrival(actor: Actor, institutionId: number, claimI
 }
 
 function ledgerUrl(receiptNo: string): string {
-  return `${getEnv().APP_ORIGIN ?? ''}/ledger/${receiptNo}`
+  return siteUrl(`/ledger/${receiptNo}`)
 }
 
 /**

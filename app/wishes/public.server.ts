@@ -4,7 +4,6 @@ import { z } from 'zod'
 import { db } from '~db/client.server'
 import { campaignInstitutions, campaigns, children, donations, institutions, needCategories, wishes, type NeedCategory, type WishStatus } from '~db/schema'
 import { now } from '~/utils/clock.server'
-import { getEnv } from '~/utils/env.server'
 import { decodeCursor, PAGE_SIZE, pageOf } from '~/utils/pagination'
 import { AGE_BANDS, ageBand, type AgeBand } from './labels'
 
@@ -347,11 +346,4 @@ export function wishFilterChoices() {
     .orderBy(desc(campaigns.startsAt))
     .all()
   return { homes: homes.map(({ slug, name }) => ({ slug, name })), cities, campaigns: campaignList.map(({ slug, name }) => ({ slug, name })) }
-}
-
-// ---- Links ---------------------------------------------------------------------------------
-
-/** The site's public origin for absolute links (share cards, poster QR codes). */
-export function publicOrigin(request: Request): string {
-  return getEnv().APP_ORIGIN?.replace(/\/+$/, '') ?? new URL(request.url).origin
 }

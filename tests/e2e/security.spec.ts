@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test'
-import { waitForHydration } from './utils'
+import { DEMO_PASSWORD, waitForHydration } from './utils'
 
 test.describe('安全：服务器', () => {
   test('GET /healthz reports the database is reachable', async ({ request }) => {
@@ -24,10 +24,21 @@ test.describe('安全：服务器', () => {
     expect(response.status()).toBe(403)
   })
 
-  test('a same-origin POST is not refused by the origin check', async ({ request }) => {
+  test('a same-origin POST is not refused by the origin check', async ({ request, baseURL }) => {
     // Invalid input on purpose: this proves the request reached the app (400), not the 403 wall.
-    const response = await request.post('/login', { headers: { Origin: 'http://localhost:3100' }, form: { identifier: '', password: '' }, maxRedirects: 0 })
+    const response = await request.post('/login', { headers: { Origin: baseURL! }, form: { identifier: '', password: '' }, maxRedirects: 0 })
     expect(response.status()).toBe(400)
+  })
+
+  test('a 20 MB form body is refused with 413 and the server stays healthy', async ({ request, baseURL }) => {
+    const response = await request.post('/login', {
+      headers: { Origin: baseURL!, 'Content-Type': 'application/x-www-form-urlencoded' },
+      data: Buffer.alloc(20 * 1024 * 1024, 'a'),
+      maxRedirects: 0,
+    })
+    expect(response.status()).toBe(413)
+    expect(await response.text()).toContain('提交的内容过大')
+    expect((await request.get('/healthz')).status()).toBe(200)
   })
 
   for (const path of ['/', '/login']) {
@@ -88,5 +99,28 @@ test.describe('安全：浏览器中的 CSP', () => {
     const cspErrors = watch.consoleErrors.filter((text) => /Content Security Policy/i.test(text))
     expect(cspErrors).toEqual([])
     expect(watch.pageErrors).toEqual([])
+  })
+})
+
+test.describe('安全：登录后的跳转', () => {
+  test('signing in (with JavaScript) with redirectTo=/%09/evil.example stays on this site', async ({ page, baseURL }) => {
+    await page.goto('/login?redirectTo=%2F%09%2Fevil.example')
+    await waitForHydration(page)
+    await page.getByLabel('手机号或邮箱').fill('donor@weinuan.example')
+    await page.getByLabel('密码', { exact: true }).fill(DEMO_PASSWORD)
+    await page.getByRole('button', { name: '登录' }).click()
+    await expect(page.getByTestId('current-user')).toBeVisible()
+    expect(new URL(page.url()).origin).toBe(new URL(baseURL!).origin)
+    await expect(page).toHaveURL('/')
+  })
+
+  test('a signed-in page is sent with Cache-Control: private, no-store', async ({ page }) => {
+    await page.goto('/login?redirectTo=%2Faccount')
+    await waitForHydration(page)
+    await page.getByLabel('手机号或邮箱').fill('donor@weinuan.example')
+    await page.getByLabel('密码', { exact: true }).fill(DEMO_PASSWORD)
+    const account = page.waitForResponse((r) => new URL(r.url()).pathname.startsWith('/account'))
+    await page.getByRole('button', { name: '登录' }).click()
+    expect((await account).headers()['cache-control']).toBe('private, no-store')
   })
 })

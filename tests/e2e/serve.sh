@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Playwright's webServer: a fresh, migrated and seeded database, then the production build.
+# Playwright's webServer: a fresh, migrated and seeded database, then the built app in demo
+# mode (DEMO_MODE=true: the demo accounts and the mock checkout, never NODE_ENV=production).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -19,4 +20,4 @@ rm -f "$DATABASE_PATH" "$DATABASE_PATH-wal" "$DATABASE_PATH-shm" "$DATABASE_PATH
 npx tsx scripts/migrate.ts
 NODE_ENV=development npx tsx scripts/seed.ts
 
-NODE_ENV=production PORT="$port" PAYMENTS_MOCK=true COOKIE_SECURE=false LOG_LEVEL=warn exec npx tsx server/index.ts
+NODE_ENV=development DEMO_MODE=true PORT="$port" LOG_LEVEL=warn exec npx tsx server/index.ts

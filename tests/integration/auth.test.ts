@@ -1,7 +1,9 @@
 import { eq } from 'drizzle-orm'
-import { describe, expect, test } from 'vitest'
+import { describe, expect, test, vi } from 'vitest'
 import { db } from '~db/client.server'
 import { sessions, users } from '~db/schema'
+import { hashPassword } from '~/auth/password.server'
+import { REGISTER_LIMITS, SIGN_IN_LIMITS } from '~/auth/rate-limit.server'
 import { readSessionToken, sessionIdFromToken, SESSION_TTL_MS } from '~/auth/session.server'
 import { getUser } from '~/auth/auth.server'
 import { testClock } from '~/utils/clock.server'
@@ -10,6 +12,12 @@ import { action as loginAction } from '~/routes/login'
 import { action as logoutAction } from '~/routes/logout'
 import { action as accountAction } from '~/routes/account'
 import { context, cookieFrom, createUser, formRequest, getRequest, run, signedInCookie, TEST_PASSWORD, unique } from './helpers'
+
+// hashPassword, watched (it still hashes): registering a taken account must not spend argon2.
+vi.mock('~/auth/password.server', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('~/auth/password.server')>()
+  return { ...actual, hashPassword: vi.fn(actual.hashPassword) }
+})
 
 function register(fields: Record<string, string>, ip = '10.0.0.1') {
   return run(() => registerAction({ request: formRequest('/register', fields), context: context(ip), params: {} }))
@@ -58,6 +66,30 @@ describe('registering', () => {
     expect(errorsOf(again.body).identifier).toEqual(['该邮箱已注册，请直接登录'])
   })
 
+  test('an account that exists is refused before any password is hashed', async () => {
+    const email = `${unique()}@test.example`
+    expect((await register({ identifier: email, displayName: '甲', password: 'abcdefgh1', confirmPassword: 'abcdefgh1' }, '10.0.7.1')).status).toBe(302)
+    vi.mocked(hashPassword).mockClear()
+    const again = await register({ identifier: email, displayName: '乙', password: 'abcdefgh2', confirmPassword: 'abcdefgh2' }, '10.0.7.2')
+    expect(errorsOf(again.body).identifier).toEqual(['该邮箱已注册，请直接登录'])
+    expect(hashPassword).not.toHaveBeenCalled()
+  })
+
+  test('one address can only try to register so often', async () => {
+    const ip = '10.0.8.1'
+    const taken = `${unique()}@test.example`
+    expect((await register({ identifier: taken, displayName: '甲', password: 'abcdefgh1', confirmPassword: 'abcdefgh1' }, ip)).status).toBe(302)
+    // Attempts on an existing account count too (they are how accounts are enumerated).
+    for (let i = 1; i < REGISTER_LIMITS.perIp; i++) {
+      expect((await register({ identifier: taken, displayName: '甲', password: 'abcdefgh1', confirmPassword: 'abcdefgh1' }, ip)).status).toBe(400)
+    }
+    const refused = await register({ identifier: `${unique()}@test.example`, displayName: '乙', password: 'abcdefgh1', confirmPassword: 'abcdefgh1' }, ip)
+    expect(refused.status).toBe(429)
+    expect(errorsOf(refused.body)['']?.[0]).toMatch(/^注册尝试次数过多，请 \d+ 分钟后再试$/)
+    const elsewhere = await register({ identifier: `${unique()}@test.example`, displayName: '乙', password: 'abcdefgh1', confirmPassword: 'abcdefgh1' }, '10.0.8.2')
+    expect(elsewhere.status).toBe(302)
+  })
+
   test('redirects after registering stay on this site', async () => {
     const res = await register({ identifier: `${unique()}@test.example`, displayName: '甲', password: 'abcdefgh1', confirmPassword: 'abcdefgh1', redirectTo: '//evil.example/x' })
     expect(res.headers.get('Location')).toBe('/')
@@ -94,22 +126,46 @@ describe('signing in', () => {
     expect(wrong.headers.get('Set-Cookie')).toBeNull()
   })
 
-  test('after 10 failures an account is locked for 15 minutes, even with the right password', async () => {
+  test('failures beyond the free ones block the account for a while; the right password passes once the block ends', async () => {
     const user = await createUser()
-    for (let i = 0; i < 10; i++) {
+    const free = SIGN_IN_LIMITS.freeFailures
+    for (let i = 0; i < free; i++) {
       const res = await signIn(user.email!, `wrong-${i}-pass`, `10.0.2.${i}`)
       expect(res.status).toBe(400)
     }
-    const locked = await signIn(user.email!, TEST_PASSWORD, '10.0.2.99')
-    expect(locked.status).toBe(429)
-    expect(errorsOf(locked.body)['']?.[0]).toMatch(/^登录尝试次数过多，请 1[45] 分钟后再试$/)
+    // Blocked for a minute, even with the right password.
+    const blocked = await signIn(user.email!, TEST_PASSWORD, '10.0.2.99')
+    expect(blocked.status).toBe(429)
+    expect(errorsOf(blocked.body)['']?.[0]).toBe('登录尝试次数过多，为保护账号已暂停登录，请 1 分钟后再试')
+    testClock.advance(61_000)
+    const owner = await signIn(user.email!, TEST_PASSWORD, '10.0.2.98')
+    expect(owner.status).toBe(302)
+  })
+
+  test('each further failure blocks longer (1, 2, 4 … up to 15 minutes), never for good', async () => {
+    const user = await createUser()
+    for (let i = 0; i < SIGN_IN_LIMITS.freeFailures; i++) expect((await signIn(user.email!, `wrong-${i}-pass`, `10.0.6.${i}`)).status).toBe(400)
+    const minutes: number[] = []
+    for (let round = 0; round < 6; round++) {
+      const refused = await signIn(user.email!, `wrong-r${round}-pass`, `10.0.6.${50 + round}`)
+      expect(refused.status).toBe(429)
+      minutes.push(Number(/请 (\d+) 分钟后再试/.exec(errorsOf(refused.body)['']?.[0] ?? '')?.[1]))
+      testClock.advance(minutes[minutes.length - 1]! * 60_000 + 1_000)
+      // The block has ended: this wrong guess is checked (400) and starts a longer block.
+      expect((await signIn(user.email!, `wrong-x${round}-pass`, `10.0.6.${100 + round}`)).status).toBe(400)
+    }
+    expect(minutes).toEqual([1, 2, 4, 8, 15, 15])
+    testClock.advance(16 * 60_000)
+    expect((await signIn(user.email!, TEST_PASSWORD, '10.0.6.200')).status).toBe(302)
+    // A success forgives everything: the free failures are back.
+    for (let i = 0; i < SIGN_IN_LIMITS.freeFailures; i++) expect((await signIn(user.email!, `again-${i}-pass`, `10.0.6.${210 + i}`)).status).toBe(400)
   })
 
   test('a burst of parallel guesses cannot slip past the account limit', async () => {
     const user = await createUser()
     const results = await Promise.all(Array.from({ length: 16 }, (_, i) => signIn(user.email!, `guess-${i}-xx`, `10.0.4.${i}`)))
-    expect(results.filter((r) => r.status === 400)).toHaveLength(10)
-    expect(results.filter((r) => r.status === 429)).toHaveLength(6)
+    expect(results.filter((r) => r.status === 400)).toHaveLength(SIGN_IN_LIMITS.freeFailures)
+    expect(results.filter((r) => r.status === 429)).toHaveLength(16 - SIGN_IN_LIMITS.freeFailures)
   })
 
   test('successful sign-ins from a shared office address do not use up its limit', async () => {

@@ -406,7 +406,7 @@ describe('configuration', () => {
 })
 
 describe('a production site without a Stripe key', () => {
-  test('takes no online gifts and serves no mock checkout unless PAYMENTS_MOCK=true', async () => {
+  test('takes no online gifts, serves no mock checkout even with PAYMENTS_MOCK=true, and accepts no webhook', async () => {
     const saved = { key: process.env.STRIPE_SECRET_KEY, env: process.env.NODE_ENV, flag: process.env.PAYMENTS_MOCK, secret: process.env.STRIPE_WEBHOOK_SECRET }
     try {
       delete process.env.STRIPE_SECRET_KEY
@@ -418,8 +418,11 @@ describe('a production site without a Stripe key', () => {
       expect(isMockProvider()).toBe(false)
       expect(webhookSecret()).toBeNull()
       process.env.PAYMENTS_MOCK = 'true'
-      expect(onlineGiftsAvailable()).toBe(true)
-      expect(isMockProvider()).toBe(true)
+      expect(onlineGiftsAvailable()).toBe(false)
+      expect(isMockProvider()).toBe(false)
+      // A webhook secret without a Stripe key does not open the endpoint either.
+      process.env.STRIPE_WEBHOOK_SECRET = 'whsec_configured_without_a_key'
+      expect(webhookSecret()).toBeNull()
     } finally {
       if (saved.key === undefined) delete process.env.STRIPE_SECRET_KEY
       else process.env.STRIPE_SECRET_KEY = saved.key
@@ -428,6 +431,41 @@ describe('a production site without a Stripe key', () => {
       else process.env.PAYMENTS_MOCK = saved.flag
       if (saved.secret === undefined) delete process.env.STRIPE_WEBHOOK_SECRET
       else process.env.STRIPE_WEBHOOK_SECRET = saved.secret
+    }
+  })
+})
+
+describe('the local mock checkout', () => {
+  test('signs with a random secret kept under DATA_DIR; the old public mock secret is refused', async () => {
+    const saved = { key: process.env.STRIPE_SECRET_KEY, secret: process.env.STRIPE_WEBHOOK_SECRET, flag: process.env.PAYMENTS_MOCK }
+    try {
+      delete process.env.STRIPE_SECRET_KEY
+      delete process.env.STRIPE_WEBHOOK_SECRET
+      delete process.env.PAYMENTS_MOCK
+      const { isMockProvider, webhookSecret, PUBLIC_MOCK_WEBHOOK_SECRET } = await import('~/payments/provider.server')
+      expect(isMockProvider()).toBe(true)
+      const secret = webhookSecret()
+      expect(secret).toMatch(/^whsec_[0-9a-f]{64}$/)
+      expect(secret).not.toBe(PUBLIC_MOCK_WEBHOOK_SECRET)
+      const fs = await import('node:fs')
+      const path = await import('node:path')
+      const file = path.join(process.env.DATA_DIR as string, 'mock-webhook-secret')
+      expect(fs.readFileSync(file, 'utf8').trim()).toBe(secret)
+      expect(fs.statSync(file).mode & 0o077).toBe(0)
+
+      const { donor, payment } = await openGift()
+      const forged = await deliver(sessionEvent('checkout.session.completed', payment), { secret: PUBLIC_MOCK_WEBHOOK_SECRET })
+      expect(forged.status).toBe(400)
+      expect(entriesOf(donor.id)).toHaveLength(0)
+      process.env.STRIPE_WEBHOOK_SECRET = PUBLIC_MOCK_WEBHOOK_SECRET
+      expect(webhookSecret()).toBe(secret)
+    } finally {
+      if (saved.key === undefined) delete process.env.STRIPE_SECRET_KEY
+      else process.env.STRIPE_SECRET_KEY = saved.key
+      if (saved.secret === undefined) delete process.env.STRIPE_WEBHOOK_SECRET
+      else process.env.STRIPE_WEBHOOK_SECRET = saved.secret
+      if (saved.flag === undefined) delete process.env.PAYMENTS_MOCK
+      else process.env.PAYMENTS_MOCK = saved.flag
     }
   })
 })

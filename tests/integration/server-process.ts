@@ -1,0 +1,74 @@
+import { spawn } from 'node:child_process'
+import net from 'node:net'
+
+// Spawn the real server (server/index.ts) for tests over HTTP: a free port, the environment
+// given, and helpers to wait for it, read its output and stop it.
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const srv = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo
+      srv.close(() => resolve(port))
+    })
+  })
+}
+
+export type ServerProcess = {
+  base: string
+  port: number
+  output: () => string
+  /** Resolves with the exit code once the process has ended. */
+  exited: Promise<number | null>
+  /** Resolves once /healthz answers; rejects if the process exits first or after `ms`. */
+  ready: (ms?: number) => Promise<void>
+  stop: () => Promise<number | null>
+}
+
+/**
+ * The server with `env` on top of this process's environment. Vitest's own variables are
+ * dropped: with VITEST set, vite.config.ts leaves the Remix plugin out.
+ */
+export async function startServer(env: Record<string, string | undefined>): Promise<ServerProcess> {
+  const port = await freePort()
+  const childEnv: Record<string, string> = {}
+  for (const [k, v] of Object.entries({ ...process.env, PORT: String(port), LOG_LEVEL: 'info', ...env })) {
+    if (v === undefined || k.startsWith('VITEST')) continue
+    childEnv[k] = v
+  }
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], { env: childEnv as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] })
+  let output = ''
+  child.stdout.on('data', (d) => (output += d))
+  child.stderr.on('data', (d) => (output += d))
+  let done = false
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('exit', (code) => {
+      done = true
+      resolve(code)
+    }),
+  )
+  const base = `http://127.0.0.1:${port}`
+  return {
+    base,
+    port,
+    output: () => output,
+    exited,
+    async ready(ms = 90_000) {
+      const until = Date.now() + ms
+      for (;;) {
+        if (done) throw new Error(`server exited before it was ready:\n${output}`)
+        try {
+          const res = await fetch(`${base}/healthz`)
+          if (res.ok) return
+        } catch {
+          // not listening yet
+        }
+        if (Date.now() > until) throw new Error(`server not ready after ${ms} ms:\n${output}`)
+        await new Promise((r) => setTimeout(r, 200))
+      }
+    },
+    async stop() {
+      if (!done) child.kill('SIGTERM')
+      return exited
+    },
+  }
+}
