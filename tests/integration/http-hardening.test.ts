@@ -99,6 +99,9 @@ function sendBody(path: string, size: number, options: { chunked?: boolean; cont
     const headers: Record<string, string> = { 'Content-Type': options.contentType ?? 'application/x-www-form-urlencoded', Origin: base, 'X-Forwarded-For': nextIp(), ...options.headers }
     if (!options.chunked) headers['Content-Length'] = String(size)
     // A fresh connection each time (no agent pool): a reused idle socket could race its close.
+    // Keep-alive, as browsers send it: the server then drains the refused body instead of
+    // closing a "Connection: close" socket under a client that is still writing (EPIPE).
+    headers.Connection = 'keep-alive'
     const req = http.request({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers, agent: false })
     let answered = false
     req.on('response', (res) => {
@@ -106,7 +109,11 @@ function sendBody(path: string, size: number, options: { chunked?: boolean; cont
       let body = ''
       res.setEncoding('utf8')
       res.on('data', (d) => (body += d))
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, contentType: String(res.headers['content-type'] ?? ''), body }))
+      res.on('end', () => {
+        resolve({ status: res.statusCode ?? 0, contentType: String(res.headers['content-type'] ?? ''), body })
+        if (sent >= size) req.destroy()
+        else req.once('finish', () => req.destroy())
+      })
       res.on('error', reject)
     })
     // The server may close the connection while we are still sending: that is the point.
