@@ -1,5 +1,6 @@
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible'
 import { now } from '~/utils/clock.server'
+import { getEnv } from '~/utils/env.server'
 
 // Brute-force limits for signing in and registering. One server process serves the site
 // (SQLite, one writer), so in-memory state is exact; a multi-process deployment would switch
@@ -19,8 +20,8 @@ export const SIGN_IN_LIMITS = {
   windowSeconds: 15 * 60,
 }
 
-/** Registration attempts (that pass validation) per address per hour. */
-export const REGISTER_LIMITS = { perIp: 30, windowSeconds: 3600 }
+/** Registration attempts (that pass validation) per address per hour (REGISTRATIONS_PER_IP_PER_HOUR). */
+export const REGISTER_LIMITS = { perIp: getEnv().REGISTRATIONS_PER_IP_PER_HOUR, windowSeconds: 3600 }
 
 export type LimitResult = { ok: true } | { ok: false; retryAfterSeconds: number }
 

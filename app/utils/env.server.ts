@@ -18,6 +18,9 @@ const envSchema = z.object({
   // seeded demo accounts and the mock checkout. Refused together with NODE_ENV=production.
   DEMO_MODE: z.enum(['true', 'false']).optional(),
   COOKIE_SECURE: z.enum(['true', 'false']).optional(),
+  // Registrations one address may attempt per hour (app/auth/rate-limit.server.ts). A school or
+  // company behind one NAT address registering a whole group at once may need more.
+  REGISTRATIONS_PER_IP_PER_HOUR: z.coerce.number().int().positive().default(30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // Express "trust proxy": a hop count, true/false, or names/addresses such as "loopback".
   TRUST_PROXY: z
