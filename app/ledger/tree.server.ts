@@ -3,16 +3,18 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { asc, eq, inArray, sql } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/sqlite-core'
-import { db, writeTransaction, type Tx } from '~db/client.server'
+import { db, sqlite, writeTransaction, type Tx } from '~db/client.server'
 import { allocationSources, allocations, donations, institutions, ledgerLeaves } from '~db/schema'
 import { getEnv } from '~/utils/env.server'
 import {
   canonicalJson,
-  consistencyProof,
+  consistencyProofOf,
   fromHex,
-  inclusionProof,
+  inclusionProofOf,
   leafHashHex,
-  merkleRoot,
+  merkleRootOf,
+  nodeHash,
+  rangeHashFromNodes,
   toHex,
   treeHeadMessage,
   type CanonicalValue,
@@ -22,9 +24,12 @@ import {
 // leaf of an append-only Merkle tree (RFC 9162 hashing, app/ledger/merkle.ts). A leaf stores
 // the exact canonical bytes it hashes, so anyone can recompute the tree from /api/ledger.
 //
-// Tree heads are computed from the stored leaf hashes on every request: simple and obviously
-// correct, and fine for tens of thousands of entries. A larger log would cache the hashes of
-// complete subtrees (they never change once full) — docs/decisions/009-verifiable-ledger-merkle-tree.md.
+// The tree is incremental (issue 12, docs/decisions/012-incremental-merkle-tree.md): appending a
+// leaf also stores, in the same transaction, the hash of every subtree it completes
+// (`ledger_nodes`, node (level, idx) covers leaves [idx·2^level, (idx+1)·2^level)). A root or an
+// inclusion or consistency proof for any size n is then assembled from O(log n) stored nodes plus
+// the ragged right edge, byte-identical to hashing all leaves (merkle.ts keeps that naive form
+// as the reference). Heads are signed once per (size, root) and cached.
 
 export type LedgerLeafKind = 'donation' | 'allocation'
 type Db = typeof db | Tx
@@ -45,12 +50,21 @@ export function donationCanonical(tx: Db, donationId: number): string {
     .where(eq(donations.id, donationId))
     .get()
   if (!row) throw new Error(`donation ${donationId} not found`)
-  const d = row.d
+  return donationEntryCanonical(row.d, row.slug, row.correctsReceipt ?? null)
+}
+
+type DonationPublicFields = Pick<
+  typeof donations.$inferSelect,
+  'receiptNo' | 'kind' | 'description' | 'quantity' | 'unit' | 'estimatedValueFen' | 'amountFen' | 'donorDisplay' | 'designation' | 'wishId' | 'campaignId' | 'designationRef' | 'channel' | 'receivedAt' | 'correctionReason'
+>
+
+/** The canonical bytes of a donation entry from its public fields (bulk writers use it directly). */
+export function donationEntryCanonical(d: DonationPublicFields, institutionSlug: string, correctsReceipt: string | null): string {
   const value: CanonicalValue = {
     v: 1,
     type: 'donation',
     receiptNo: d.receiptNo,
-    institution: row.slug,
+    institution: institutionSlug,
     kind: d.kind,
     description: d.description,
     quantity: d.quantity,
@@ -64,7 +78,7 @@ export function donationCanonical(tx: Db, donationId: number): string {
     designationRef: d.designationRef,
     channel: d.channel,
     receivedAt: d.receivedAt.toISOString(),
-    correctsReceipt: row.correctsReceipt ?? null,
+    correctsReceipt,
     correctionReason: d.correctionReason,
   }
   return canonicalJson(value)
@@ -123,19 +137,101 @@ export function appendLedgerLeaf(tx: Tx, kind: LedgerLeafKind, refId: number): {
     .get()
   if (existing) return existing
   const canonical = canonicalFor(tx, kind, refId)
-  const max = tx.select({ max: sql<number | null>`max(${ledgerLeaves.leafIndex})` }).from(ledgerLeaves).get()
-  const leafIndex = (max?.max ?? -1) + 1
-  tx.insert(ledgerLeaves).values({ leafIndex, kind, refId, canonical, leafHash: leafHashHex(canonical) }).run()
+  const leafIndex = ledgerSize(tx)
+  const leafHash = leafHashHex(canonical)
+  tx.insert(ledgerLeaves).values({ leafIndex, kind, refId, canonical, leafHash }).run()
+  storeNodesCompletedBy(leafIndex, fromHex(leafHash))
   return { leafIndex }
+}
+
+// ---- Stored subtrees (ledger_nodes) ------------------------------------------------------------
+// Raw prepared statements on the one connection: a tree head reads a few dozen rows and the
+// bulk paths write millions, so drizzle's per-call query building would dominate. Inside
+// writeTransaction they run in the caller's transaction (better-sqlite3 has one connection).
+
+function prepareStatements() {
+  return {
+    size: sqlite.prepare<[], { n: number }>('SELECT coalesce(max(leaf_index) + 1, 0) AS n FROM ledger_leaves'),
+    leaf: sqlite.prepare<[number], { h: string }>('SELECT leaf_hash AS h FROM ledger_leaves WHERE leaf_index = ?'),
+    node: sqlite.prepare<[number, number], { h: Buffer }>('SELECT hash AS h FROM ledger_nodes WHERE level = ? AND idx = ?'),
+    insertNode: sqlite.prepare<[number, number, Buffer]>('INSERT INTO ledger_nodes (level, idx, hash) VALUES (?, ?, ?)'),
+    nodesAtLevel: sqlite.prepare<[number], { n: number }>('SELECT coalesce(max(idx) + 1, 0) AS n FROM ledger_nodes WHERE level = ?'),
+    leafRange: sqlite.prepare<[number, number], { h: string }>('SELECT leaf_hash AS h FROM ledger_leaves WHERE leaf_index >= ? AND leaf_index < ? ORDER BY leaf_index'),
+    nodeRange: sqlite.prepare<[number, number, number], { h: Buffer }>('SELECT hash AS h FROM ledger_nodes WHERE level = ? AND idx >= ? AND idx < ? ORDER BY idx'),
+  }
+}
+let statements: ReturnType<typeof prepareStatements> | undefined
+const stmt = () => (statements ??= prepareStatements())
+
+/**
+ * The hash of the complete subtree (level, idx). Stored nodes are read; a node not stored yet
+ * (a database whose nodes are not backfilled) is computed from its children.
+ */
+function subtreeNode(level: number, idx: number): Uint8Array {
+  if (level === 0) {
+    const leaf = stmt().leaf.get(idx)
+    if (!leaf) throw new Error(`ledger leaf ${idx} missing`)
+    return fromHex(leaf.h)
+  }
+  const stored = stmt().node.get(level, idx)
+  if (stored) return new Uint8Array(stored.h)
+  return nodeHash(subtreeNode(level - 1, 2 * idx), subtreeNode(level - 1, 2 * idx + 1))
+}
+
+const storedTree = () => rangeHashFromNodes(subtreeNode)
+
+/** Store the node of every subtree that leaf `leafIndex` completes (amortised one per leaf). */
+function storeNodesCompletedBy(leafIndex: number, leafHash: Uint8Array): void {
+  let hash = leafHash
+  let idx = leafIndex
+  let level = 0
+  while (idx % 2 === 1) {
+    hash = nodeHash(subtreeNode(level, idx - 1), hash)
+    idx = (idx - 1) / 2
+    level++
+    stmt().insertNode.run(level, idx, Buffer.from(hash))
+  }
+}
+
+const BACKFILL_CHUNK = 1 << 16
+
+/**
+ * Store every complete subtree of the current leaves that is not stored yet, level by level in
+ * chunks (for logs older than ledger_nodes, and bulk loaders). Idempotent; call inside a write
+ * transaction. Returns how many nodes were stored.
+ */
+export function backfillLedgerNodes(): number {
+  const s = stmt()
+  const size = s.size.get()?.n ?? 0
+  let stored = 0
+  for (let level = 1; 2 ** level <= size; level++) {
+    const want = Math.floor(size / 2 ** level)
+    for (let idx = s.nodesAtLevel.get(level)?.n ?? 0; idx < want; ) {
+      const end = Math.min(want, idx + BACKFILL_CHUNK)
+      const children =
+        level === 1
+          ? s.leafRange.all(2 * idx, 2 * end).map((r) => fromHex(r.h))
+          : s.nodeRange.all(level - 1, 2 * idx, 2 * end).map((r) => new Uint8Array(r.h))
+      if (children.length !== 2 * (end - idx)) throw new Error(`ledger level ${level - 1} has gaps below node ${idx}`)
+      for (let i = 0; i < children.length; i += 2) {
+        s.insertNode.run(level, idx + i / 2, Buffer.from(nodeHash(children[i]!, children[i + 1]!)))
+        stored++
+      }
+      idx = end
+    }
+  }
+  return stored
 }
 
 /**
  * Give every entry recorded before the log existed its leaf, in a fixed order: first all
  * donations without a leaf by id (their sequence), then all allocations without a leaf by id.
- * Idempotent; returns how many leaves were appended. Called at server start and after seeding.
+ * Idempotent; returns how many leaves were appended. Called at server start and after seeding;
+ * it first stores any missing subtree nodes (a log from before ledger_nodes).
  */
 export function backfillLedgerLeaves(): number {
   return writeTransaction((tx) => {
+    backfillLedgerNodes()
     let appended = 0
     const missingDonations = tx
       .select({ id: donations.id })
@@ -163,12 +259,12 @@ export function backfillLedgerLeaves(): number {
 
 // ---- Reading the tree --------------------------------------------------------------------------
 
-export function ledgerSize(tx: Db = db): number {
-  const row = tx.select({ n: sql<number>`count(*)` }).from(ledgerLeaves).get()
-  return row?.n ?? 0
+/** Leaves are dense from 0, so the size is max(leaf_index) + 1: one index probe, not a count. */
+export function ledgerSize(_tx: Db = db): number {
+  return stmt().size.get()?.n ?? 0
 }
 
-/** Leaf hashes (bytes) of the first `size` leaves, in index order. */
+/** Leaf hashes (bytes) of the first `size` leaves, in index order (a full read: tests and tools only). */
 export function leafHashes(size?: number, tx: Db = db): Uint8Array[] {
   const q = tx.select({ leafHash: ledgerLeaves.leafHash }).from(ledgerLeaves).orderBy(asc(ledgerLeaves.leafIndex))
   const rows = size === undefined ? q.all() : q.limit(size).all()
@@ -182,15 +278,28 @@ export function treeHead(size?: number, tx: Db = db): TreeHead {
   const total = ledgerSize(tx)
   const n = size ?? total
   if (!Number.isInteger(n) || n < 0 || n > total) throw new RangeError(`tree size ${n} out of range 0..${total}`)
-  return { size: n, rootHash: toHex(merkleRoot(leafHashes(n, tx))) }
+  return { size: n, rootHash: toHex(merkleRootOf(storedTree(), n)) }
 }
 
 export type SignedTreeHead = TreeHead & { signature: string; keyId: string }
 
+// Ed25519 signatures are deterministic, so a head is signed once and served from here until the
+// log grows. Keyed by key id, size AND root: a head computed inside a transaction that later
+// rolled back can never be served for a different tree of the same size.
+const signedHeads = new Map<string, SignedTreeHead>()
+const SIGNED_HEADS_KEPT = 16
+
 export function signTreeHead(head: TreeHead): SignedTreeHead {
   const key = ledgerKey()
-  const signature = crypto.sign(null, Buffer.from(treeHeadMessage(head.size, head.rootHash), 'utf8'), key.privateKey).toString('base64')
-  return { ...head, signature, keyId: key.keyId }
+  const message = treeHeadMessage(head.size, head.rootHash)
+  const cacheKey = `${key.keyId}\n${message}`
+  const cached = signedHeads.get(cacheKey)
+  if (cached) return { ...cached }
+  const signature = crypto.sign(null, Buffer.from(message, 'utf8'), key.privateKey).toString('base64')
+  const signed = { ...head, signature, keyId: key.keyId }
+  signedHeads.set(cacheKey, signed)
+  if (signedHeads.size > SIGNED_HEADS_KEPT) signedHeads.delete(signedHeads.keys().next().value!)
+  return { ...signed }
 }
 
 export function signedTreeHead(size?: number, tx: Db = db): SignedTreeHead {
@@ -234,28 +343,28 @@ export function proofForReceipt(receiptNo: string, size?: number, tx: Db = db): 
   const total = ledgerSize(tx)
   const n = size ?? total
   if (!Number.isInteger(n) || n <= leaf.leafIndex || n > total) return 'bad-size'
-  const hashes = leafHashes(n, tx)
+  const tree = storedTree()
   return {
     receiptNo: leaf.receiptNo,
     leafIndex: leaf.leafIndex,
     treeSize: n,
     canonical: liveCanonical(tx, 'donation', leaf.refId) ?? '',
     leafHash: leaf.leafHash,
-    proof: inclusionProof(hashes, leaf.leafIndex).map(toHex),
-    rootHash: toHex(merkleRoot(hashes)),
+    proof: inclusionProofOf(tree, n, leaf.leafIndex).map(toHex),
+    rootHash: toHex(merkleRootOf(tree, n)),
   }
 }
 
 export function consistencyBetween(from: number, to: number, tx: Db = db): { from: number; to: number; proof: string[]; fromRoot: string; toRoot: string } | null {
   const total = ledgerSize(tx)
   if (!Number.isInteger(from) || !Number.isInteger(to) || from < 0 || from > to || to > total) return null
-  const hashes = leafHashes(to, tx)
+  const tree = storedTree()
   return {
     from,
     to,
-    proof: consistencyProof(hashes, from).map(toHex),
-    fromRoot: toHex(merkleRoot(hashes.slice(0, from))),
-    toRoot: toHex(merkleRoot(hashes)),
+    proof: consistencyProofOf(tree, to, from).map(toHex),
+    fromRoot: toHex(merkleRootOf(tree, from)),
+    toRoot: toHex(merkleRootOf(tree, to)),
   }
 }
 
