@@ -347,6 +347,10 @@ export const donations = sqliteTable(
     index('donations_donor_idx').on(t.donorUserId, t.id),
     index('donations_wish_idx').on(t.wishId),
     index('donations_corrects_idx').on(t.correctsId),
+    // The /ledger month filter, newest first, without sorting a month (migration 0012). The
+    // expression must stay identical to donationMonthSql in app/donations/ledger.server.ts.
+    index('donations_month_idx').on(sql`strftime('%Y-%m', ${t.receivedAt} / 1000, 'unixepoch', '+8 hours')`, t.id),
+    index('donations_home_month_idx').on(t.institutionId, sql`strftime('%Y-%m', ${t.receivedAt} / 1000, 'unixepoch', '+8 hours')`, t.id),
   ],
 )
 
@@ -719,6 +723,17 @@ export const disclosures = sqliteTable(
   },
   (t) => [uniqueIndex('disclosures_period_unique').on(t.institutionId, t.period, t.periodStart), index('disclosures_public_idx').on(t.status, t.publishedAt)],
 )
+
+// The list figures of each published disclosure, copied from its frozen summary by a trigger at
+// publication (migration 0012), so /disclosures does not read every summary's JSON.
+export const disclosureTotals = sqliteTable('disclosure_totals', {
+  disclosureId: integer('disclosure_id')
+    .primaryKey()
+    .references(() => disclosures.id),
+  moneyFen: integer('money_fen').notNull(),
+  goodsValueFen: integer('goods_value_fen').notNull(),
+  entryCount: integer('entry_count').notNull(),
+})
 
 // ---- 焕新乐园 and tutoring ------------------------------------------------------------------
 

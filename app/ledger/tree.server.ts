@@ -36,9 +36,10 @@ type Db = typeof db | Tx
 
 const corrected = alias(donations, 'corrected')
 
-/** Canonical public bytes of a donation (or correction) entry. */
-export function donationCanonical(tx: Db, donationId: number): string {
-  const row = tx
+/** Canonical public bytes of donation (or correction) entries, by id; missing ids are left out. */
+function donationCanonicals(tx: Db, donationIds: number[]): Map<number, string> {
+  if (!donationIds.length) return new Map()
+  const rows = tx
     .select({
       d: donations,
       slug: institutions.slug,
@@ -47,10 +48,16 @@ export function donationCanonical(tx: Db, donationId: number): string {
     .from(donations)
     .innerJoin(institutions, eq(institutions.id, donations.institutionId))
     .leftJoin(corrected, eq(corrected.id, donations.correctsId))
-    .where(eq(donations.id, donationId))
-    .get()
-  if (!row) throw new Error(`donation ${donationId} not found`)
-  return donationEntryCanonical(row.d, row.slug, row.correctsReceipt ?? null)
+    .where(inArray(donations.id, donationIds))
+    .all()
+  return new Map(rows.map((row) => [row.d.id, donationEntryCanonical(row.d, row.slug, row.correctsReceipt ?? null)]))
+}
+
+/** Canonical public bytes of a donation (or correction) entry. */
+export function donationCanonical(tx: Db, donationId: number): string {
+  const canonical = donationCanonicals(tx, [donationId]).get(donationId)
+  if (canonical === undefined) throw new Error(`donation ${donationId} not found`)
+  return canonical
 }
 
 type DonationPublicFields = Pick<
@@ -85,37 +92,50 @@ export function donationEntryCanonical(d: DonationPublicFields, institutionSlug:
 }
 
 /**
- * Canonical public bytes of an allocation (用途). Its allocation_sources rows must already be
- * inserted: the source receipt numbers are part of the entry.
+ * Canonical public bytes of allocations (用途), by id; missing ids are left out. Their
+ * allocation_sources rows must already be inserted: the source receipt numbers are part of the entry.
  */
-export function allocationCanonical(tx: Db, allocationId: number): string {
-  const row = tx
+function allocationCanonicals(tx: Db, allocationIds: number[]): Map<number, string> {
+  if (!allocationIds.length) return new Map()
+  const rows = tx
     .select({ a: allocations, slug: institutions.slug })
     .from(allocations)
     .innerJoin(institutions, eq(institutions.id, allocations.institutionId))
-    .where(eq(allocations.id, allocationId))
-    .get()
-  if (!row) throw new Error(`allocation ${allocationId} not found`)
-  const sources = tx
-    .select({ receiptNo: donations.receiptNo })
+    .where(inArray(allocations.id, allocationIds))
+    .all()
+  const sources = new Map<number, string[]>()
+  for (const s of tx
+    .select({ allocationId: allocationSources.allocationId, receiptNo: donations.receiptNo })
     .from(allocationSources)
     .innerJoin(donations, eq(donations.id, allocationSources.donationId))
-    .where(eq(allocationSources.allocationId, allocationId))
-    .all()
-    .map((s) => s.receiptNo)
-    .sort()
-  const a = row.a
+    .where(inArray(allocationSources.allocationId, allocationIds))
+    .all()) {
+    sources.set(s.allocationId, [...(sources.get(s.allocationId) ?? []), s.receiptNo])
+  }
+  return new Map(rows.map((row) => [row.a.id, allocationEntryCanonical(row.a, row.slug, (sources.get(row.a.id) ?? []).sort())]))
+}
+
+export function allocationCanonical(tx: Db, allocationId: number): string {
+  const canonical = allocationCanonicals(tx, [allocationId]).get(allocationId)
+  if (canonical === undefined) throw new Error(`allocation ${allocationId} not found`)
+  return canonical
+}
+
+type AllocationPublicFields = Pick<typeof allocations.$inferSelect, 'id' | 'usedAt' | 'purpose' | 'amountFen' | 'items' | 'beneficiaryDescription'>
+
+/** The canonical bytes of an allocation from its public fields and sorted source receipts. */
+export function allocationEntryCanonical(a: AllocationPublicFields, institutionSlug: string, sortedSourceReceipts: string[]): string {
   const value: CanonicalValue = {
     v: 1,
     type: 'allocation',
     id: a.id,
-    institution: row.slug,
+    institution: institutionSlug,
     usedAt: a.usedAt.toISOString(),
     purpose: a.purpose,
     amountFen: a.amountFen,
     items: a.items,
     beneficiaryDescription: a.beneficiaryDescription,
-    sourceReceipts: sources,
+    sourceReceipts: sortedSourceReceipts,
   }
   return canonicalJson(value)
 }
@@ -377,11 +397,16 @@ export type LedgerPageEntry = { leafIndex: number; kind: LedgerLeafKind; refId: 
  * null when the entry row is gone.
  */
 function liveCanonical(tx: Db, kind: LedgerLeafKind, refId: number): string | null {
-  try {
-    return canonicalFor(tx, kind, refId)
-  } catch {
-    return null
-  }
+  return liveCanonicals(tx, [{ kind, refId }]).get(`${kind}:${refId}`) ?? null
+}
+
+/** liveCanonical of a page of leaves in two or three queries, keyed `${kind}:${refId}`. */
+function liveCanonicals(tx: Db, leaves: Array<{ kind: LedgerLeafKind; refId: number }>): Map<string, string> {
+  const ids = (kind: LedgerLeafKind) => leaves.filter((l) => l.kind === kind).map((l) => l.refId)
+  const out = new Map<string, string>()
+  for (const [id, canonical] of donationCanonicals(tx, ids('donation'))) out.set(`donation:${id}`, canonical)
+  for (const [id, canonical] of allocationCanonicals(tx, ids('allocation'))) out.set(`allocation:${id}`, canonical)
+  return out
 }
 
 /** Leaves with leafIndex > after, in order; next = last index when more may follow. */
@@ -394,7 +419,9 @@ export function listLeaves(after: number, limit: number, tx: Db = db): { entries
     .limit(limit + 1)
     .all()
   const more = rows.length > limit
-  const entries = rows.slice(0, limit).map((r) => ({ ...r, canonical: liveCanonical(tx, r.kind, r.refId) }))
+  const page = rows.slice(0, limit)
+  const canonicals = liveCanonicals(tx, page)
+  const entries = page.map((r) => ({ ...r, canonical: canonicals.get(`${r.kind}:${r.refId}`) ?? null }))
   return { entries, next: more ? entries[entries.length - 1]!.leafIndex : null }
 }
 
