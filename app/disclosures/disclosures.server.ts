@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs'
-import { and, desc, eq, gte, inArray, lt, lte, or, sql } from 'drizzle-orm'
+import { and, desc, eq, exists, gte, inArray, lt, lte, or, sql } from 'drizzle-orm'
 import { db, writeTransaction, type Tx } from '~db/client.server'
 import { disclosures, disclosureTotals, donations, institutions, memberships, needs, notifications, wishes } from '~db/schema'
 import type { disclosurePeriods } from '~db/enums'
@@ -556,11 +556,12 @@ export function remindMissingDisclosures(): { sent: number } {
   const at = now()
   const lastEnded = periodContaining('quarter', new Date(periodContaining('quarter', at).start.getTime() - 1))
   const quarter = lastEnded.end.getTime() + REMINDER_GRACE_MS <= at.getTime() ? lastEnded : periodContaining('quarter', new Date(lastEnded.start.getTime() - 1))
+  // EXISTS stops at each home's first entry; a join would read the whole log every run (issue 12).
   const homes = db
-    .selectDistinct({ id: institutions.id, name: institutions.name, slug: institutions.slug })
+    .select({ id: institutions.id, name: institutions.name, slug: institutions.slug })
     .from(institutions)
-    .innerJoin(donations, eq(donations.institutionId, institutions.id))
-    .where(lt(donations.receivedAt, quarter.end))
+    .where(exists(db.select({ one: sql`1` }).from(donations).where(and(eq(donations.institutionId, institutions.id), lt(donations.receivedAt, quarter.end)))))
+    .orderBy(institutions.id)
     .all()
   let sent = 0
   for (const home of homes) {
