@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core'
+import { blob, index, integer, primaryKey, sqliteTable, text, uniqueIndex, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core'
 import { institutionKinds, membershipRoles, genders, needCategories, wishStatuses, publicDisplays, claimStatuses, releaseReasons, waitlistStatuses, notificationChannels, notificationStatuses, donationKinds, designations, donationChannels, slotKinds, slotStatuses, bookingKinds, bookingStatuses, qualificationKinds, verificationStatuses, serviceSources, needUrgencies, needStatuses, pledgeStatuses, paymentStatuses, paymentTargets, ledgerLeafKinds, disclosurePeriods, disclosureStatuses, programmeKinds, cadences, applicationStatuses, pairingStatuses, pairingRoles, visitStatuses } from './enums'
 export { institutionKinds, membershipRoles, genders, needCategories, wishStatuses, publicDisplays, claimStatuses, releaseReasons, waitlistStatuses, notificationChannels, notificationStatuses, donationKinds, designations, donationChannels, slotKinds, slotStatuses, bookingKinds, bookingStatuses, qualificationKinds, verificationStatuses, serviceSources, needUrgencies, needStatuses, pledgeStatuses, paymentStatuses, paymentTargets, ledgerLeafKinds, disclosurePeriods, disclosureStatuses, programmeKinds, cadences, applicationStatuses, pairingStatuses, pairingRoles, visitStatuses } from './enums'
 export type { InstitutionKind, MembershipRole, NeedCategory, WishStatus, PublicDisplay, SlotKind, SlotStatus, BookingStatus, QualificationKind, VerificationStatus, NeedStatus, PledgeStatus } from './enums'
@@ -346,8 +346,20 @@ export const donations = sqliteTable(
     index('donations_received_idx').on(t.receivedAt, t.id),
     index('donations_donor_idx').on(t.donorUserId, t.id),
     index('donations_wish_idx').on(t.wishId),
+    index('donations_corrects_idx').on(t.correctsId),
+    // The /ledger month filter, newest first, without sorting a month (migration 0012). The
+    // expression must stay identical to donationMonthSql in app/donations/ledger.server.ts.
+    index('donations_month_idx').on(sql`strftime('%Y-%m', ${t.receivedAt} / 1000, 'unixepoch', '+8 hours')`, t.id),
+    index('donations_home_month_idx').on(t.institutionId, sql`strftime('%Y-%m', ${t.receivedAt} / 1000, 'unixepoch', '+8 hours')`, t.id),
   ],
 )
+
+// Months (Asia/Shanghai) that have public log entries, with their count: the 月份 filter of
+// /ledger reads this instead of scanning the log. Kept by a trigger on donations (migration 0011).
+export const donationMonths = sqliteTable('donation_months', {
+  month: text('month').primaryKey(), // YYYY-MM in Asia/Shanghai
+  entries: integer('entries').notNull(),
+})
 
 // ---- 志愿服务 ------------------------------------------------------------------------------
 
@@ -687,6 +699,20 @@ export const ledgerLeaves = sqliteTable(
   (t) => [uniqueIndex('ledger_leaves_ref_unique').on(t.kind, t.refId)],
 )
 
+// Hashes of the complete subtrees of that tree, stored as leaves are appended (same transaction),
+// so roots and proofs read O(log n) rows: node (level, idx) covers leaves [idx·2^level,
+// (idx+1)·2^level). Level 0 is ledger_leaves.leaf_hash and is not repeated here. WITHOUT ROWID
+// and append-only (migration 0011); docs/decisions/012-incremental-merkle-tree.md.
+export const ledgerNodes = sqliteTable(
+  'ledger_nodes',
+  {
+    level: integer('level').notNull(), // ≥ 1
+    idx: integer('idx').notNull(),
+    hash: blob('hash', { mode: 'buffer' }).notNull(), // 32 bytes: SHA-256(0x01 || left || right)
+  },
+  (t) => [primaryKey({ columns: [t.level, t.idx] })],
+)
+
 export const disclosures = sqliteTable(
   'disclosures',
   {
@@ -709,6 +735,17 @@ export const disclosures = sqliteTable(
   },
   (t) => [uniqueIndex('disclosures_period_unique').on(t.institutionId, t.period, t.periodStart), index('disclosures_public_idx').on(t.status, t.publishedAt)],
 )
+
+// The list figures of each published disclosure, copied from its frozen summary by a trigger at
+// publication (migration 0012), so /disclosures does not read every summary's JSON.
+export const disclosureTotals = sqliteTable('disclosure_totals', {
+  disclosureId: integer('disclosure_id')
+    .primaryKey()
+    .references(() => disclosures.id),
+  moneyFen: integer('money_fen').notNull(),
+  goodsValueFen: integer('goods_value_fen').notNull(),
+  entryCount: integer('entry_count').notNull(),
+})
 
 // ---- 焕新乐园 and tutoring ------------------------------------------------------------------
 

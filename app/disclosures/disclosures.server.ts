@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs'
-import { and, desc, eq, gte, inArray, lt, lte, or, sql } from 'drizzle-orm'
+import { and, desc, eq, exists, gte, inArray, lt, lte, or, sql } from 'drizzle-orm'
 import { db, writeTransaction, type Tx } from '~db/client.server'
-import { disclosures, donations, institutions, memberships, needs, notifications, wishes } from '~db/schema'
+import { disclosures, disclosureTotals, donations, institutions, memberships, needs, notifications, wishes } from '~db/schema'
 import type { disclosurePeriods } from '~db/enums'
 import { allocationsInPeriod, usesOfDonations } from '~/allocations/allocations.server'
 import { attemptAuditedWrite, refuseWrite, type Actor } from '~/audit/audit.server'
@@ -380,13 +380,17 @@ const listColumns = {
   institutionName: institutions.name,
 }
 
-export type PublishedDisclosureListItem = Omit<Awaited<ReturnType<typeof publishedQuery>>[number], 'summary'> & { moneyFen: number; goodsValueFen: number; entryCount: number }
+export type PublishedDisclosureListItem = Omit<Awaited<ReturnType<typeof publishedQuery>>[number], 'moneyFen' | 'goodsValueFen' | 'entryCount'> & { moneyFen: number; goodsValueFen: number; entryCount: number }
 
+// The list shows each disclosure's figures from disclosure_totals (copied from the frozen summary
+// by a trigger at publication), never the summaries themselves: a busy month's is megabytes.
 function publishedQuery(conditions: ReturnType<typeof eq>[], limit: number) {
+  const { summary: _summary, ...columns } = listColumns
   return db
-    .select(listColumns)
+    .select({ ...columns, moneyFen: disclosureTotals.moneyFen, goodsValueFen: disclosureTotals.goodsValueFen, entryCount: disclosureTotals.entryCount })
     .from(disclosures)
     .innerJoin(institutions, eq(institutions.id, disclosures.institutionId))
+    .leftJoin(disclosureTotals, eq(disclosureTotals.disclosureId, disclosures.id))
     .where(and(eq(disclosures.status, 'published'), ...conditions))
     .orderBy(desc(disclosures.publishedAt), desc(disclosures.id))
     .limit(limit)
@@ -406,10 +410,7 @@ export function listPublishedDisclosures(filters: { institutionSlug?: string | n
   const rows = publishedQuery(conditions, limit + 1)
   const page = pageOf(rows, limit, (r) => ({ k: r.publishedAt?.getTime() ?? 0, id: r.id }))
   return {
-    items: page.items.map(({ summary, ...r }) => {
-      const s = summary as DisclosureSummary | null
-      return { ...r, moneyFen: s?.totals.moneyFen ?? 0, goodsValueFen: s?.totals.goodsValueFen ?? 0, entryCount: s?.entries.length ?? 0 }
-    }),
+    items: page.items.map((r) => ({ ...r, moneyFen: r.moneyFen ?? 0, goodsValueFen: r.goodsValueFen ?? 0, entryCount: r.entryCount ?? 0 })),
     next: page.next,
   }
 }
@@ -563,11 +564,12 @@ export function remindMissingDisclosures(): { sent: number } {
   const at = now()
   const lastEnded = periodContaining('quarter', new Date(periodContaining('quarter', at).start.getTime() - 1))
   const quarter = lastEnded.end.getTime() + REMINDER_GRACE_MS <= at.getTime() ? lastEnded : periodContaining('quarter', new Date(lastEnded.start.getTime() - 1))
+  // EXISTS stops at each home's first entry; a join would read the whole log every run (issue 12).
   const homes = db
-    .selectDistinct({ id: institutions.id, name: institutions.name, slug: institutions.slug })
+    .select({ id: institutions.id, name: institutions.name, slug: institutions.slug })
     .from(institutions)
-    .innerJoin(donations, eq(donations.institutionId, institutions.id))
-    .where(lt(donations.receivedAt, quarter.end))
+    .where(exists(db.select({ one: sql`1` }).from(donations).where(and(eq(donations.institutionId, institutions.id), lt(donations.receivedAt, quarter.end)))))
+    .orderBy(institutions.id)
     .all()
   let sent = 0
   for (const home of homes) {

@@ -47,6 +47,12 @@ function splitPoint(n: number): number {
   return k
 }
 
+/**
+ * MTH of the leaves [start, end), as far as the algorithms below need it. Over an array it
+ * hashes the leaves; over stored subtrees (app/ledger/tree.server.ts) it reads O(log n) nodes.
+ */
+export type RangeHash = (start: number, end: number) => Uint8Array
+
 /** MTH(D[n]) over already-hashed leaves. */
 export function merkleRoot(leafHashes: Uint8Array[]): Uint8Array {
   if (leafHashes.length === 0) return sha256(new Uint8Array(0))
@@ -60,9 +66,52 @@ function mth(leaves: Uint8Array[], start: number, end: number): Uint8Array {
   return nodeHash(mth(leaves, start, start + k), mth(leaves, start + k, end))
 }
 
+/**
+ * A hash of a complete subtree: node(level, index) covers the leaves
+ * [index·2^level, (index+1)·2^level); level 0 is the leaf hash itself.
+ */
+export type SubtreeNode = (level: number, index: number) => Uint8Array
+
+/** log2(n) when n is a power of two, else -1 (arithmetic, not bit operations: sizes may pass 2^31). */
+function exactLevel(n: number): number {
+  let level = 0
+  let p = 1
+  while (p < n) {
+    p *= 2
+    level++
+  }
+  return p === n ? level : -1
+}
+
+/**
+ * MTH of [start, end) from complete subtrees: a complete, aligned range is one node; any other
+ * range splits as RFC 9162 does. The ranges RFC 9162's algorithms ask for are complete on the
+ * left, so a root or proof reads one node per level plus the ragged right edge.
+ */
+export function rangeHashFromNodes(node: SubtreeNode): RangeHash {
+  const hash: RangeHash = (start, end) => {
+    const n = end - start
+    const level = exactLevel(n)
+    if (level >= 0 && start % n === 0) return node(level, start / n)
+    const k = splitPoint(n)
+    return nodeHash(hash(start, start + k), hash(start + k, end))
+  }
+  return hash
+}
+
+/** MTH(D[size]) through a RangeHash. */
+export function merkleRootOf(hash: RangeHash, size: number): Uint8Array {
+  return size === 0 ? sha256(new Uint8Array(0)) : hash(0, size)
+}
+
 /** PATH(m, D[n]) of RFC 9162 §2.1.3.1: the audit path for leaf `index`. */
 export function inclusionProof(leafHashes: Uint8Array[], index: number): Uint8Array[] {
-  if (!Number.isInteger(index) || index < 0 || index >= leafHashes.length) throw new RangeError('leaf index out of range')
+  return inclusionProofOf((start, end) => mth(leafHashes, start, end), leafHashes.length, index)
+}
+
+/** PATH(index, D[size]) through a RangeHash. */
+export function inclusionProofOf(hash: RangeHash, size: number, index: number): Uint8Array[] {
+  if (!Number.isInteger(index) || index < 0 || index >= size) throw new RangeError('leaf index out of range')
   const path: Uint8Array[] = []
   const walk = (m: number, start: number, end: number) => {
     const n = end - start
@@ -70,13 +119,13 @@ export function inclusionProof(leafHashes: Uint8Array[], index: number): Uint8Ar
     const k = splitPoint(n)
     if (m < k) {
       walk(m, start, start + k)
-      path.push(mth(leafHashes, start + k, end))
+      path.push(hash(start + k, end))
     } else {
       walk(m - k, start + k, end)
-      path.push(mth(leafHashes, start, start + k))
+      path.push(hash(start, start + k))
     }
   }
-  walk(index, 0, leafHashes.length)
+  walk(index, 0, size)
   return path
 }
 
@@ -85,23 +134,28 @@ export function inclusionProof(leafHashes: Uint8Array[], index: number): Uint8Ar
  * tree of all n leaves. Empty when m = n or m = 0 (every tree extends the empty tree).
  */
 export function consistencyProof(leafHashes: Uint8Array[], m: number): Uint8Array[] {
-  const n = leafHashes.length
+  return consistencyProofOf((start, end) => mth(leafHashes, start, end), leafHashes.length, m)
+}
+
+/** PROOF(m, D[size]) through a RangeHash. */
+export function consistencyProofOf(hash: RangeHash, size: number, m: number): Uint8Array[] {
+  const n = size
   if (!Number.isInteger(m) || m < 0 || m > n) throw new RangeError('tree size out of range')
   if (m === 0 || m === n) return []
   const proof: Uint8Array[] = []
   const subproof = (m: number, start: number, end: number, complete: boolean) => {
     const n = end - start
     if (m === n) {
-      if (!complete) proof.push(mth(leafHashes, start, end))
+      if (!complete) proof.push(hash(start, end))
       return
     }
     const k = splitPoint(n)
     if (m <= k) {
       subproof(m, start, start + k, complete)
-      proof.push(mth(leafHashes, start + k, end))
+      proof.push(hash(start + k, end))
     } else {
       subproof(m - k, start + k, end, false)
-      proof.push(mth(leafHashes, start, start + k))
+      proof.push(hash(start, start + k))
     }
   }
   subproof(m, 0, n, true)

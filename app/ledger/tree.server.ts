@@ -3,16 +3,18 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { asc, eq, inArray, sql } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/sqlite-core'
-import { db, writeTransaction, type Tx } from '~db/client.server'
+import { db, sqlite, writeTransaction, type Tx } from '~db/client.server'
 import { allocationSources, allocations, donations, institutions, ledgerLeaves } from '~db/schema'
 import { getEnv } from '~/utils/env.server'
 import {
   canonicalJson,
-  consistencyProof,
+  consistencyProofOf,
   fromHex,
-  inclusionProof,
+  inclusionProofOf,
   leafHashHex,
-  merkleRoot,
+  merkleRootOf,
+  nodeHash,
+  rangeHashFromNodes,
   toHex,
   treeHeadMessage,
   type CanonicalValue,
@@ -22,18 +24,22 @@ import {
 // leaf of an append-only Merkle tree (RFC 9162 hashing, app/ledger/merkle.ts). A leaf stores
 // the exact canonical bytes it hashes, so anyone can recompute the tree from /api/ledger.
 //
-// Tree heads are computed from the stored leaf hashes on every request: simple and obviously
-// correct, and fine for tens of thousands of entries. A larger log would cache the hashes of
-// complete subtrees (they never change once full) — docs/decisions/009-verifiable-ledger-merkle-tree.md.
+// The tree is incremental (issue 12, docs/decisions/012-incremental-merkle-tree.md): appending a
+// leaf also stores, in the same transaction, the hash of every subtree it completes
+// (`ledger_nodes`, node (level, idx) covers leaves [idx·2^level, (idx+1)·2^level)). A root or an
+// inclusion or consistency proof for any size n is then assembled from O(log n) stored nodes plus
+// the ragged right edge, byte-identical to hashing all leaves (merkle.ts keeps that naive form
+// as the reference). Heads are signed once per (size, root) and cached.
 
 export type LedgerLeafKind = 'donation' | 'allocation'
 type Db = typeof db | Tx
 
 const corrected = alias(donations, 'corrected')
 
-/** Canonical public bytes of a donation (or correction) entry. */
-export function donationCanonical(tx: Db, donationId: number): string {
-  const row = tx
+/** Canonical public bytes of donation (or correction) entries, by id; missing ids are left out. */
+function donationCanonicals(tx: Db, donationIds: number[]): Map<number, string> {
+  if (!donationIds.length) return new Map()
+  const rows = tx
     .select({
       d: donations,
       slug: institutions.slug,
@@ -42,15 +48,30 @@ export function donationCanonical(tx: Db, donationId: number): string {
     .from(donations)
     .innerJoin(institutions, eq(institutions.id, donations.institutionId))
     .leftJoin(corrected, eq(corrected.id, donations.correctsId))
-    .where(eq(donations.id, donationId))
-    .get()
-  if (!row) throw new Error(`donation ${donationId} not found`)
-  const d = row.d
+    .where(inArray(donations.id, donationIds))
+    .all()
+  return new Map(rows.map((row) => [row.d.id, donationEntryCanonical(row.d, row.slug, row.correctsReceipt ?? null)]))
+}
+
+/** Canonical public bytes of a donation (or correction) entry. */
+export function donationCanonical(tx: Db, donationId: number): string {
+  const canonical = donationCanonicals(tx, [donationId]).get(donationId)
+  if (canonical === undefined) throw new Error(`donation ${donationId} not found`)
+  return canonical
+}
+
+type DonationPublicFields = Pick<
+  typeof donations.$inferSelect,
+  'receiptNo' | 'kind' | 'description' | 'quantity' | 'unit' | 'estimatedValueFen' | 'amountFen' | 'donorDisplay' | 'designation' | 'wishId' | 'campaignId' | 'designationRef' | 'channel' | 'receivedAt' | 'correctionReason'
+>
+
+/** The canonical bytes of a donation entry from its public fields (bulk writers use it directly). */
+export function donationEntryCanonical(d: DonationPublicFields, institutionSlug: string, correctsReceipt: string | null): string {
   const value: CanonicalValue = {
     v: 1,
     type: 'donation',
     receiptNo: d.receiptNo,
-    institution: row.slug,
+    institution: institutionSlug,
     kind: d.kind,
     description: d.description,
     quantity: d.quantity,
@@ -64,44 +85,57 @@ export function donationCanonical(tx: Db, donationId: number): string {
     designationRef: d.designationRef,
     channel: d.channel,
     receivedAt: d.receivedAt.toISOString(),
-    correctsReceipt: row.correctsReceipt ?? null,
+    correctsReceipt,
     correctionReason: d.correctionReason,
   }
   return canonicalJson(value)
 }
 
 /**
- * Canonical public bytes of an allocation (用途). Its allocation_sources rows must already be
- * inserted: the source receipt numbers are part of the entry.
+ * Canonical public bytes of allocations (用途), by id; missing ids are left out. Their
+ * allocation_sources rows must already be inserted: the source receipt numbers are part of the entry.
  */
-export function allocationCanonical(tx: Db, allocationId: number): string {
-  const row = tx
+function allocationCanonicals(tx: Db, allocationIds: number[]): Map<number, string> {
+  if (!allocationIds.length) return new Map()
+  const rows = tx
     .select({ a: allocations, slug: institutions.slug })
     .from(allocations)
     .innerJoin(institutions, eq(institutions.id, allocations.institutionId))
-    .where(eq(allocations.id, allocationId))
-    .get()
-  if (!row) throw new Error(`allocation ${allocationId} not found`)
-  const sources = tx
-    .select({ receiptNo: donations.receiptNo })
+    .where(inArray(allocations.id, allocationIds))
+    .all()
+  const sources = new Map<number, string[]>()
+  for (const s of tx
+    .select({ allocationId: allocationSources.allocationId, receiptNo: donations.receiptNo })
     .from(allocationSources)
     .innerJoin(donations, eq(donations.id, allocationSources.donationId))
-    .where(eq(allocationSources.allocationId, allocationId))
-    .all()
-    .map((s) => s.receiptNo)
-    .sort()
-  const a = row.a
+    .where(inArray(allocationSources.allocationId, allocationIds))
+    .all()) {
+    sources.set(s.allocationId, [...(sources.get(s.allocationId) ?? []), s.receiptNo])
+  }
+  return new Map(rows.map((row) => [row.a.id, allocationEntryCanonical(row.a, row.slug, (sources.get(row.a.id) ?? []).sort())]))
+}
+
+export function allocationCanonical(tx: Db, allocationId: number): string {
+  const canonical = allocationCanonicals(tx, [allocationId]).get(allocationId)
+  if (canonical === undefined) throw new Error(`allocation ${allocationId} not found`)
+  return canonical
+}
+
+type AllocationPublicFields = Pick<typeof allocations.$inferSelect, 'id' | 'usedAt' | 'purpose' | 'amountFen' | 'items' | 'beneficiaryDescription'>
+
+/** The canonical bytes of an allocation from its public fields and sorted source receipts. */
+export function allocationEntryCanonical(a: AllocationPublicFields, institutionSlug: string, sortedSourceReceipts: string[]): string {
   const value: CanonicalValue = {
     v: 1,
     type: 'allocation',
     id: a.id,
-    institution: row.slug,
+    institution: institutionSlug,
     usedAt: a.usedAt.toISOString(),
     purpose: a.purpose,
     amountFen: a.amountFen,
     items: a.items,
     beneficiaryDescription: a.beneficiaryDescription,
-    sourceReceipts: sources,
+    sourceReceipts: sortedSourceReceipts,
   }
   return canonicalJson(value)
 }
@@ -123,36 +157,138 @@ export function appendLedgerLeaf(tx: Tx, kind: LedgerLeafKind, refId: number): {
     .get()
   if (existing) return existing
   const canonical = canonicalFor(tx, kind, refId)
-  const max = tx.select({ max: sql<number | null>`max(${ledgerLeaves.leafIndex})` }).from(ledgerLeaves).get()
-  const leafIndex = (max?.max ?? -1) + 1
-  tx.insert(ledgerLeaves).values({ leafIndex, kind, refId, canonical, leafHash: leafHashHex(canonical) }).run()
+  const leafIndex = ledgerSize(tx)
+  const leafHash = leafHashHex(canonical)
+  tx.insert(ledgerLeaves).values({ leafIndex, kind, refId, canonical, leafHash }).run()
+  storeNodesCompletedBy(leafIndex, fromHex(leafHash))
   return { leafIndex }
+}
+
+// ---- Stored subtrees (ledger_nodes) ------------------------------------------------------------
+// Raw prepared statements on the one connection: a tree head reads a few dozen rows and the
+// bulk paths write millions, so drizzle's per-call query building would dominate. Inside
+// writeTransaction they run in the caller's transaction (better-sqlite3 has one connection).
+
+/** The tree's own statements: each is one index probe or one index range (checked by tests). */
+export const ledgerTreeSql = {
+  size: 'SELECT coalesce(max(leaf_index) + 1, 0) AS n FROM ledger_leaves',
+  leaf: 'SELECT leaf_hash AS h FROM ledger_leaves WHERE leaf_index = ?',
+  node: 'SELECT hash AS h FROM ledger_nodes WHERE level = ? AND idx = ?',
+  insertNode: 'INSERT INTO ledger_nodes (level, idx, hash) VALUES (?, ?, ?)',
+  nodesAtLevel: 'SELECT coalesce(max(idx) + 1, 0) AS n FROM ledger_nodes WHERE level = ?',
+  leafRange: 'SELECT leaf_hash AS h FROM ledger_leaves WHERE leaf_index >= ? AND leaf_index < ? ORDER BY leaf_index',
+  nodeRange: 'SELECT hash AS h FROM ledger_nodes WHERE level = ? AND idx >= ? AND idx < ? ORDER BY idx',
+} as const
+
+function prepareStatements() {
+  const q = ledgerTreeSql
+  return {
+    size: sqlite.prepare<[], { n: number }>(q.size),
+    leaf: sqlite.prepare<[number], { h: string }>(q.leaf),
+    node: sqlite.prepare<[number, number], { h: Buffer }>(q.node),
+    insertNode: sqlite.prepare<[number, number, Buffer]>(q.insertNode),
+    nodesAtLevel: sqlite.prepare<[number], { n: number }>(q.nodesAtLevel),
+    leafRange: sqlite.prepare<[number, number], { h: string }>(q.leafRange),
+    nodeRange: sqlite.prepare<[number, number, number], { h: Buffer }>(q.nodeRange),
+  }
+}
+let statements: ReturnType<typeof prepareStatements> | undefined
+const stmt = () => (statements ??= prepareStatements())
+
+/**
+ * The hash of the complete subtree (level, idx). Stored nodes are read; a node not stored yet
+ * (a database whose nodes are not backfilled) is computed from its children.
+ */
+function subtreeNode(level: number, idx: number): Uint8Array {
+  if (level === 0) {
+    const leaf = stmt().leaf.get(idx)
+    if (!leaf) throw new Error(`ledger leaf ${idx} missing`)
+    return fromHex(leaf.h)
+  }
+  const stored = stmt().node.get(level, idx)
+  if (stored) return new Uint8Array(stored.h)
+  return nodeHash(subtreeNode(level - 1, 2 * idx), subtreeNode(level - 1, 2 * idx + 1))
+}
+
+const storedTree = () => rangeHashFromNodes(subtreeNode)
+
+/** Store the node of every subtree that leaf `leafIndex` completes (amortised one per leaf). */
+function storeNodesCompletedBy(leafIndex: number, leafHash: Uint8Array): void {
+  let hash = leafHash
+  let idx = leafIndex
+  let level = 0
+  while (idx % 2 === 1) {
+    hash = nodeHash(subtreeNode(level, idx - 1), hash)
+    idx = (idx - 1) / 2
+    level++
+    stmt().insertNode.run(level, idx, Buffer.from(hash))
+  }
+}
+
+const BACKFILL_CHUNK = 1 << 16
+
+/**
+ * Store every complete subtree of the current leaves that is not stored yet, level by level in
+ * chunks (for logs older than ledger_nodes, and bulk loaders). Idempotent; call inside a write
+ * transaction. Returns how many nodes were stored.
+ */
+export function backfillLedgerNodes(): number {
+  const s = stmt()
+  const size = s.size.get()?.n ?? 0
+  let stored = 0
+  for (let level = 1; 2 ** level <= size; level++) {
+    const want = Math.floor(size / 2 ** level)
+    for (let idx = s.nodesAtLevel.get(level)?.n ?? 0; idx < want; ) {
+      const end = Math.min(want, idx + BACKFILL_CHUNK)
+      const children =
+        level === 1
+          ? s.leafRange.all(2 * idx, 2 * end).map((r) => fromHex(r.h))
+          : s.nodeRange.all(level - 1, 2 * idx, 2 * end).map((r) => new Uint8Array(r.h))
+      if (children.length !== 2 * (end - idx)) throw new Error(`ledger level ${level - 1} has gaps below node ${idx}`)
+      for (let i = 0; i < children.length; i += 2) {
+        s.insertNode.run(level, idx + i / 2, Buffer.from(nodeHash(children[i]!, children[i + 1]!)))
+        stored++
+      }
+      idx = end
+    }
+  }
+  return stored
 }
 
 /**
  * Give every entry recorded before the log existed its leaf, in a fixed order: first all
  * donations without a leaf by id (their sequence), then all allocations without a leaf by id.
- * Idempotent; returns how many leaves were appended. Called at server start and after seeding.
+ * Idempotent; returns how many leaves were appended. Called at server start and after seeding;
+ * it first stores any missing subtree nodes (a log from before ledger_nodes).
  */
 export function backfillLedgerLeaves(): number {
   return writeTransaction((tx) => {
+    backfillLedgerNodes()
     let appended = 0
-    const missingDonations = tx
-      .select({ id: donations.id })
-      .from(donations)
-      .where(sql`NOT EXISTS (SELECT 1 FROM ledger_leaves l WHERE l.kind = 'donation' AND l.ref_id = ${donations.id})`)
-      .orderBy(asc(donations.id))
-      .all()
+    // Leaves are unique per entry and entries are never deleted, so equal counts mean nothing is
+    // missing: two index counts at start instead of a probe per entry (a second at 1 M entries).
+    const leafless = (table: 'donations' | 'allocations', kind: LedgerLeafKind) =>
+      (sqlite.prepare(`SELECT (SELECT count(*) FROM ${table}) - (SELECT count(*) FROM ledger_leaves WHERE kind = ?) AS n`).get(kind) as { n: number }).n !== 0
+    const missingDonations = !leafless('donations', 'donation')
+      ? []
+      : tx
+          .select({ id: donations.id })
+          .from(donations)
+          .where(sql`NOT EXISTS (SELECT 1 FROM ledger_leaves l WHERE l.kind = 'donation' AND l.ref_id = ${donations.id})`)
+          .orderBy(asc(donations.id))
+          .all()
     for (const { id } of missingDonations) {
       appendLedgerLeaf(tx, 'donation', id)
       appended++
     }
-    const missingAllocations = tx
-      .select({ id: allocations.id })
-      .from(allocations)
-      .where(sql`NOT EXISTS (SELECT 1 FROM ledger_leaves l WHERE l.kind = 'allocation' AND l.ref_id = ${allocations.id})`)
-      .orderBy(asc(allocations.id))
-      .all()
+    const missingAllocations = !leafless('allocations', 'allocation')
+      ? []
+      : tx
+          .select({ id: allocations.id })
+          .from(allocations)
+          .where(sql`NOT EXISTS (SELECT 1 FROM ledger_leaves l WHERE l.kind = 'allocation' AND l.ref_id = ${allocations.id})`)
+          .orderBy(asc(allocations.id))
+          .all()
     for (const { id } of missingAllocations) {
       appendLedgerLeaf(tx, 'allocation', id)
       appended++
@@ -163,12 +299,12 @@ export function backfillLedgerLeaves(): number {
 
 // ---- Reading the tree --------------------------------------------------------------------------
 
-export function ledgerSize(tx: Db = db): number {
-  const row = tx.select({ n: sql<number>`count(*)` }).from(ledgerLeaves).get()
-  return row?.n ?? 0
+/** Leaves are dense from 0, so the size is max(leaf_index) + 1: one index probe, not a count. */
+export function ledgerSize(_tx: Db = db): number {
+  return stmt().size.get()?.n ?? 0
 }
 
-/** Leaf hashes (bytes) of the first `size` leaves, in index order. */
+/** Leaf hashes (bytes) of the first `size` leaves, in index order (a full read: tests and tools only). */
 export function leafHashes(size?: number, tx: Db = db): Uint8Array[] {
   const q = tx.select({ leafHash: ledgerLeaves.leafHash }).from(ledgerLeaves).orderBy(asc(ledgerLeaves.leafIndex))
   const rows = size === undefined ? q.all() : q.limit(size).all()
@@ -182,15 +318,28 @@ export function treeHead(size?: number, tx: Db = db): TreeHead {
   const total = ledgerSize(tx)
   const n = size ?? total
   if (!Number.isInteger(n) || n < 0 || n > total) throw new RangeError(`tree size ${n} out of range 0..${total}`)
-  return { size: n, rootHash: toHex(merkleRoot(leafHashes(n, tx))) }
+  return { size: n, rootHash: toHex(merkleRootOf(storedTree(), n)) }
 }
 
 export type SignedTreeHead = TreeHead & { signature: string; keyId: string }
 
+// Ed25519 signatures are deterministic, so a head is signed once and served from here until the
+// log grows. Keyed by key id, size AND root: a head computed inside a transaction that later
+// rolled back can never be served for a different tree of the same size.
+const signedHeads = new Map<string, SignedTreeHead>()
+const SIGNED_HEADS_KEPT = 16
+
 export function signTreeHead(head: TreeHead): SignedTreeHead {
   const key = ledgerKey()
-  const signature = crypto.sign(null, Buffer.from(treeHeadMessage(head.size, head.rootHash), 'utf8'), key.privateKey).toString('base64')
-  return { ...head, signature, keyId: key.keyId }
+  const message = treeHeadMessage(head.size, head.rootHash)
+  const cacheKey = `${key.keyId}\n${message}`
+  const cached = signedHeads.get(cacheKey)
+  if (cached) return { ...cached }
+  const signature = crypto.sign(null, Buffer.from(message, 'utf8'), key.privateKey).toString('base64')
+  const signed = { ...head, signature, keyId: key.keyId }
+  signedHeads.set(cacheKey, signed)
+  if (signedHeads.size > SIGNED_HEADS_KEPT) signedHeads.delete(signedHeads.keys().next().value!)
+  return { ...signed }
 }
 
 export function signedTreeHead(size?: number, tx: Db = db): SignedTreeHead {
@@ -234,28 +383,28 @@ export function proofForReceipt(receiptNo: string, size?: number, tx: Db = db): 
   const total = ledgerSize(tx)
   const n = size ?? total
   if (!Number.isInteger(n) || n <= leaf.leafIndex || n > total) return 'bad-size'
-  const hashes = leafHashes(n, tx)
+  const tree = storedTree()
   return {
     receiptNo: leaf.receiptNo,
     leafIndex: leaf.leafIndex,
     treeSize: n,
     canonical: liveCanonical(tx, 'donation', leaf.refId) ?? '',
     leafHash: leaf.leafHash,
-    proof: inclusionProof(hashes, leaf.leafIndex).map(toHex),
-    rootHash: toHex(merkleRoot(hashes)),
+    proof: inclusionProofOf(tree, n, leaf.leafIndex).map(toHex),
+    rootHash: toHex(merkleRootOf(tree, n)),
   }
 }
 
 export function consistencyBetween(from: number, to: number, tx: Db = db): { from: number; to: number; proof: string[]; fromRoot: string; toRoot: string } | null {
   const total = ledgerSize(tx)
   if (!Number.isInteger(from) || !Number.isInteger(to) || from < 0 || from > to || to > total) return null
-  const hashes = leafHashes(to, tx)
+  const tree = storedTree()
   return {
     from,
     to,
-    proof: consistencyProof(hashes, from).map(toHex),
-    fromRoot: toHex(merkleRoot(hashes.slice(0, from))),
-    toRoot: toHex(merkleRoot(hashes)),
+    proof: consistencyProofOf(tree, to, from).map(toHex),
+    fromRoot: toHex(merkleRootOf(tree, from)),
+    toRoot: toHex(merkleRootOf(tree, to)),
   }
 }
 
@@ -268,11 +417,16 @@ export type LedgerPageEntry = { leafIndex: number; kind: LedgerLeafKind; refId: 
  * null when the entry row is gone.
  */
 function liveCanonical(tx: Db, kind: LedgerLeafKind, refId: number): string | null {
-  try {
-    return canonicalFor(tx, kind, refId)
-  } catch {
-    return null
-  }
+  return liveCanonicals(tx, [{ kind, refId }]).get(`${kind}:${refId}`) ?? null
+}
+
+/** liveCanonical of a page of leaves in two or three queries, keyed `${kind}:${refId}`. */
+function liveCanonicals(tx: Db, leaves: Array<{ kind: LedgerLeafKind; refId: number }>): Map<string, string> {
+  const ids = (kind: LedgerLeafKind) => leaves.filter((l) => l.kind === kind).map((l) => l.refId)
+  const out = new Map<string, string>()
+  for (const [id, canonical] of donationCanonicals(tx, ids('donation'))) out.set(`donation:${id}`, canonical)
+  for (const [id, canonical] of allocationCanonicals(tx, ids('allocation'))) out.set(`allocation:${id}`, canonical)
+  return out
 }
 
 /** Leaves with leafIndex > after, in order; next = last index when more may follow. */
@@ -285,7 +439,9 @@ export function listLeaves(after: number, limit: number, tx: Db = db): { entries
     .limit(limit + 1)
     .all()
   const more = rows.length > limit
-  const entries = rows.slice(0, limit).map((r) => ({ ...r, canonical: liveCanonical(tx, r.kind, r.refId) }))
+  const page = rows.slice(0, limit)
+  const canonicals = liveCanonicals(tx, page)
+  const entries = page.map((r) => ({ ...r, canonical: canonicals.get(`${r.kind}:${r.refId}`) ?? null }))
   return { entries, next: more ? entries[entries.length - 1]!.leafIndex : null }
 }
 
