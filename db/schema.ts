@@ -26,7 +26,7 @@ export const institutions = sqliteTable(
     publicPhone: text('public_phone').notNull().default(''),
     description: text('description').notNull().default(''),
     parentId: integer('parent_id').references((): AnySQLiteColumn => institutions.id),
-    // Claim deadlines for wishes, set per home (PRODUCT.md rule 6).
+    // Claim deadlines for wishes, set per home (docs/product.md rule 6).
     claimBuyDays: integer('claim_buy_days').notNull().default(7),
     claimDeliverDays: integer('claim_deliver_days').notNull().default(14),
     // Days after a pledge's expected delivery date before an undelivered pledge is released.
@@ -130,7 +130,7 @@ export const auditLog = sqliteTable(
 // ---- 微心愿 -------------------------------------------------------------------------------
 
 
-// Staff-only: the real identity never leaves the staff console (PRODUCT.md rule 1).
+// Staff-only: the real identity never leaves the staff console (docs/product.md rule 1).
 export const children = sqliteTable(
   'children',
   {
@@ -310,7 +310,7 @@ export const notifications = sqliteTable(
 // ---- The public donation log ---------------------------------------------------------------
 
 
-// Append-only (PRODUCT.md rule 3): triggers refuse UPDATE and DELETE; a mistake is fixed by a
+// Append-only (docs/product.md rule 3): triggers refuse UPDATE and DELETE; a mistake is fixed by a
 // new entry whose corrects_id points at the one it reverses, with a published reason.
 export const donations = sqliteTable(
   'donations',

@@ -11,7 +11,7 @@ import { missingRequirements, VOLUNTEER_PROFILE_PATH, type MissingRequirement } 
 import { acceptsGroups, GROUPS_REFUSED_FOR_REQUIREMENTS, hasRequirements } from '~/slots/labels'
 import { slotKindLabels } from '~/volunteers/labels'
 
-// Booking a slot (PRODUCT.md rule 4): every check and the insert run in one BEGIN IMMEDIATE
+// Booking a slot (docs/product.md rule 4): every check and the insert run in one BEGIN IMMEDIATE
 // transaction, and the bookings_capacity_* triggers make an over-capacity confirmed booking
 // impossible whatever this code does. A full slot puts the booking on the waitlist; freed places
 // are offered, in order, to the first waiting entries whose party fits, for offer_hold_hours.

@@ -9,7 +9,7 @@ import { hasRequirements, lapseWords, missingRequirements, notifyEligibilityLaps
 // the party in with the number present, check them out, and after the slot mark the rest as
 // no-shows. Service hours (志愿时长) are written per booking as a service_records row; the
 // unique index (source, source_id, user_id) keeps that at one row, however often it is rerun.
-// Every query is scoped to the staff's own home (PRODUCT.md rule 7).
+// Every query is scoped to the staff's own home (docs/product.md rule 7).
 
 const MINUTE_MS = 60_000
 /** One served item never counts more than this, e.g. when a check-out is forgotten overnight. */

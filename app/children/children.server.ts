@@ -8,7 +8,7 @@ import { ageBand } from '~/wishes/labels'
 import { withdrawWishInTx } from '~/wishes/wishes.server'
 import { birthDateIsPast, type ChildInput } from './validation'
 
-// Children's records: staff-only (PRODUCT.md rule 1). The real name, birth date and notes never
+// Children's records: staff-only (docs/product.md rule 1). The real name, birth date and notes never
 // leave the staff console; the public sees the pseudonym and an age band. Every query is scoped
 // by the home's id (rule 7).
 

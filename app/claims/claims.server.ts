@@ -8,7 +8,7 @@ import { formatDateTime } from '~/utils/format'
 import { ageBand } from '~/wishes/labels'
 import { liveOffer, offerNextInLine } from './waitlist.server'
 
-// A claim is a donor's promise with two deadlines (PRODUCT.md rule 6); at most one active
+// A claim is a donor's promise with two deadlines (docs/product.md rule 6); at most one active
 // claim per wish, however many press the button in the same second (rule 4).
 const DAY_MS = 24 * 60 * 60 * 1000
 

@@ -15,7 +15,7 @@ import { categoryLabels } from '~/wishes/labels'
 
 // 捐赠公示: a home's periodic disclosure, drafted from the append-only log in Asia/Shanghai
 // calendar periods. Publishing freezes the computed summary into the row together with the
-// signed Merkle tree head; from then on the DB trigger refuses any change (PRODUCT.md rule 3).
+// signed Merkle tree head; from then on the DB trigger refuses any change (docs/product.md rule 3).
 
 export type DisclosurePeriod = (typeof disclosurePeriods)[number]
 

@@ -8,7 +8,7 @@ import { publicTextProblem } from '~/privacy/public-text.server'
 import { recordCorrection } from './ledger.server'
 
 // Staff fix a mistake in the log with a correction (更正): a new reversing entry that points at
-// the original and publishes the reason. Nothing is edited or deleted (PRODUCT.md rule 3).
+// the original and publishes the reason. Nothing is edited or deleted (docs/product.md rule 3).
 
 export type CorrectResult = { ok: true; receiptNo: string } | { ok: false; message: string; field?: 'reason' }
 

@@ -3,7 +3,7 @@ import type { PublicDisplay } from '~db/schema'
 export const ANONYMOUS_DONOR = '爱心人士'
 
 /**
- * How a donor appears in public, from their own choice (PRODUCT.md rule 2):
+ * How a donor appears in public, from their own choice (docs/product.md rule 2):
  * the name they gave, masked to its first character (王**), or 爱心人士.
  */
 export function donorPublicName(displayName: string, choice: PublicDisplay): string {

@@ -8,7 +8,7 @@ import { decodeCursor, pageOf, PAGE_SIZE } from '~/utils/pagination'
 import { donorPublicName } from './display'
 import { appendLedgerLeaf } from '~/ledger/tree.server'
 
-// The public donation log (PRODUCT.md rules 2 and 3). recordDonation is the one way to write
+// The public donation log (docs/product.md rules 2 and 3). recordDonation is the one way to write
 // to `donations`; the table's triggers refuse UPDATE and DELETE, so a mistake is fixed by
 // recordCorrection, a new reversing entry that points at the one it reverses.
 

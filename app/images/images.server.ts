@@ -4,7 +4,7 @@ import path from 'node:path'
 import sharp from 'sharp'
 import { getEnv } from '~/utils/env.server'
 
-// Wish images. PRODUCT.md rule 1: uploads lose all EXIF/GPS metadata. The file's real type is
+// Wish images. docs/product.md rule 1: uploads lose all EXIF/GPS metadata. The file's real type is
 // read from its bytes (sharp), never from its name or the browser's content type.
 
 export const MAX_IMAGE_BYTES = 5_000_000

@@ -13,7 +13,7 @@ import { needStatusLabels } from './labels'
 import { needProgress, refreshNeedStatus } from './progress.server'
 
 // Staff side of 物资需求 and the public listing. Every staff query is scoped by the home's id
-// (PRODUCT.md rule 7); a 临时救助点 posts its own needs, shown under its 救助站.
+// (docs/product.md rule 7); a 临时救助点 posts its own needs, shown under its 救助站.
 
 export type Need = typeof needs.$inferSelect
 export type Refusal = { ok: false; message: string; field?: string }

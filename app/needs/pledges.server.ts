@@ -11,7 +11,7 @@ import { formatDate } from '~/utils/format'
 import { shanghaiDateInput } from './labels'
 import { needProgress, receivedForPledge, refreshNeedStatus } from './progress.server'
 
-// A pledge promises part of a need (PRODUCT.md: pledges may be partial). The BEGIN IMMEDIATE
+// A pledge promises part of a need (docs/product.md: pledges may be partial). The BEGIN IMMEDIATE
 // transaction serialises writers, and re-reading the need's progress inside it is what keeps
 // simultaneous pledges from ever exceeding the need.
 

@@ -3,7 +3,7 @@ import { db, type Tx } from '~db/client.server'
 import { children } from '~db/schema'
 import { givenNameOf } from '~/children/validation'
 
-// PRODUCT.md rule 1: the one privacy check for text the public will read — wishes, needs,
+// docs/product.md rule 1: the one privacy check for text the public will read — wishes, needs,
 // campaigns, walk-in gift descriptions, correction reasons and 用途 (allocations). It looks for
 // a child's real name (and, when the text is about one known child, their given name), digits
 // that look like a mainland mobile or ID number, and school names. Wishes turn findings into

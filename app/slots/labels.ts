@@ -122,7 +122,7 @@ export const recurrenceLabels: Record<RecurrenceKind, string> = {
 /** RRULE weekday codes, indexed like Date#getDay (0 = Sunday). */
 export const rruleWeekdays = ['SU', 'MO', 'TU', 'WE', 'TH', 'FR', 'SA'] as const
 
-/** The open-day preset the series form offers (社会开放日, PRODUCT.md). */
+/** The open-day preset the series form offers (社会开放日, docs/product.md). */
 export const OPEN_DAY_PRESET = {
   label: '每月第二个周六 9:30–11:30，40 人',
   kind: 'open_day',

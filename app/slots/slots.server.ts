@@ -9,7 +9,7 @@ import { formatSlotTime, shanghaiLocalToUtc, shanghaiParts, shanghaiToUtc, toSha
 import type { SlotFormInput } from './validation'
 
 // Staff side of volunteer slots (a.k.a. activities): create, edit, publish, cancel. Every query
-// is scoped by the home's id (PRODUCT.md rule 7); every write goes through auditedWrite.
+// is scoped by the home's id (docs/product.md rule 7); every write goes through auditedWrite.
 
 export type Slot = typeof slots.$inferSelect
 

@@ -8,7 +8,7 @@ import { formatDate } from '~/utils/format'
 import { ageOn } from '~/wishes/labels'
 import { qualificationLabels } from './labels'
 
-// PRODUCT.md rule 5: slots with close contact require a staff-verified background check, and
+// docs/product.md rule 5: slots with close contact require a staff-verified background check, and
 // a slot's required qualifications must be verified too. The booking flow asks this module,
 // and shows the volunteer exactly what is missing and where to provide it.
 

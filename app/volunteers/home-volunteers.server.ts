@@ -3,7 +3,7 @@ import { db, type Tx } from '~db/client.server'
 
 // A home's own volunteers: people who applied to one of its programmes, booked one of its
 // slots, are on one of its pairing teams or have served it. Only they may be shown to its staff
-// by real name or picked for its pairings and substitutes (PRODUCT.md rule 7); everyone else is
+// by real name or picked for its pairings and substitutes (docs/product.md rule 7); everyone else is
 // another home's business, and the home learns nothing about them — not even that they exist.
 
 /** SQL list of the user ids of this home's volunteers, for `IN (…)`. */

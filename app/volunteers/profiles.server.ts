@@ -12,7 +12,7 @@ import { VOLUNTEER_PROFILE_PATH } from './eligibility.server'
 import { qualificationLabels } from './labels'
 
 // 志愿者资料 (志愿服务条例: volunteers register by real name). The real name, phone and birth
-// date are private: only staff of homes the volunteer booked with may read them (PRODUCT.md
+// date are private: only staff of homes the volunteer booked with may read them (docs/product.md
 // rules 5 and 7). Volunteers write their own profile; staff verify, always through auditedWrite.
 
 const DAY_MS = 24 * 60 * 60 * 1000

@@ -12,7 +12,7 @@ import { formatDateTime } from '~/utils/format'
 // Receiving and fulfilling wish gifts at a home: staff find the parcel by the reference code
 // written on it, confirm it arrived (which records the public log entry in the same
 // transaction), then confirm it was given to the child. Every query is scoped to the staff's
-// own home (PRODUCT.md rule 7).
+// own home (docs/product.md rule 7).
 
 export type DeliveryResult<T = object> = ({ ok: true } & T) | { ok: false; message: string }
 

@@ -1,6 +1,6 @@
 import type { NeedCategory, PublicDisplay, WishStatus } from '~db/schema'
 
-// The six kinds of need (PRODUCT.md); every wish and need carries one.
+// The six kinds of need (docs/product.md); every wish and need carries one.
 export const categoryLabels: Record<NeedCategory, string> = {
   material: '物质',
   study: '学业',

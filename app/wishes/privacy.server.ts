@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { findPersonalData, knownForChild, privacyFindingMessages, type PrivacyFindingKind } from '~/privacy/public-text.server'
 
-// PRODUCT.md rule 1: before a wish is published, look for text that could identify the child.
+// docs/product.md rule 1: before a wish is published, look for text that could identify the child.
 // Each finding is a flag that staff either fix (edit the text) or confirm as harmless.
 
 export type PrivacyFlagKind = PrivacyFindingKind

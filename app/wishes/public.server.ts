@@ -7,7 +7,7 @@ import { now } from '~/utils/clock.server'
 import { decodeCursor, PAGE_SIZE, pageOf } from '~/utils/pagination'
 import { AGE_BANDS, ageBand, type AgeBand } from './labels'
 
-// The public face of wishes (PRODUCT.md rule 1). Every function here selects public columns
+// The public face of wishes (docs/product.md rule 1). Every function here selects public columns
 // explicitly and maps rows by hand, so a private field (real name, birth date, notes) can never
 // ride along by accident. The birth date is read only to compute the age band, then dropped.
 

@@ -10,7 +10,7 @@ import type { FlagView, WishFormDefaults } from './wish-form'
 import { fenToYuanInput, yuanToFen, type WishFormInput } from './wish-validation'
 
 // Staff side of 微心愿: create, edit while unclaimed, publish after the privacy check, withdraw.
-// Every query is scoped by the home's id (PRODUCT.md rule 7).
+// Every query is scoped by the home's id (docs/product.md rule 7).
 
 export type Wish = typeof wishes.$inferSelect
 
@@ -349,7 +349,7 @@ export function setWishImage(actor: Actor, institutionId: number, wishId: number
   })
 }
 
-/** A home's claim deadlines (PRODUCT.md rule 6); applies to claims made from now on. */
+/** A home's claim deadlines (docs/product.md rule 6); applies to claims made from now on. */
 export function updateClaimDeadlines(actor: Actor, institutionId: number, values: { claimBuyDays: number; claimDeliverDays: number }) {
   return auditedWrite(actor, (tx) => {
     const before = tx

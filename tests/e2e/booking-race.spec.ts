@@ -4,7 +4,7 @@ import Database from 'better-sqlite3'
 import { expect, test, type APIRequestContext } from '@playwright/test'
 import { uniquePhone } from './utils'
 
-// PRODUCT.md rule 4 through the real server: 120 members press 确认预约 on a 20-place slot in
+// docs/product.md rule 4 through the real server: 120 members press 确认预约 on a 20-place slot in
 // the same instant. Exactly 20 are confirmed, the other 100 are waitlisted, nobody is lost and
 // the slot is never overbooked.
 

@@ -4,7 +4,7 @@ import Database from 'better-sqlite3'
 import { expect, test, type APIRequestContext } from '@playwright/test'
 import { uniquePhone } from './utils'
 
-// PRODUCT.md rule 4 through the real server: 60 donors press 认领 on the same wish in the same
+// docs/product.md rule 4 through the real server: 60 donors press 认领 on the same wish in the same
 // instant. Exactly one gets the claim; every other one is told plainly that it was just taken.
 
 const CLAIMERS = 60

@@ -11,7 +11,7 @@ import * as wishRoute from '~/routes/wishes.$id._index'
 import * as wishesRoute from '~/routes/wishes._index'
 import { context, createTestInstitution, createUser, getRequest, run, unique } from './helpers'
 
-// PRODUCT.md rule 1 and 2: a child is never identifiable in public, and a donor's contact details
+// docs/product.md rule 1 and 2: a child is never identifiable in public, and a donor's contact details
 // and account stay private. A child with a distinctive real name, birth date and private notes gets
 // a published wish; every public page, its share card (meta) and the poster must leave them out.
 
