@@ -8,6 +8,7 @@ import { needProgress } from '~/needs/progress.server'
 import { now } from '~/utils/clock.server'
 import { pairingProgress } from '~/visits/visits.server'
 import { lapseWords, missingRequirements, type MissingRequirement } from '~/volunteers/eligibility.server'
+import { volunteerNames } from '~/volunteers/home-volunteers.server'
 import { RENOVATION_STEPS } from './labels'
 
 // Pairings: one family (companionship) or one child (tutoring) ↔ a team of 1–3 verified
@@ -36,13 +37,8 @@ export const pairingSchema = z.object({
 export type PairingInput = z.infer<typeof pairingSchema>
 
 function nameOf(tx: Tx | typeof db, userId: number): string {
-  const row = tx
-    .select({ displayName: users.displayName, realName: volunteerProfiles.realName })
-    .from(users)
-    .leftJoin(volunteerProfiles, eq(volunteerProfiles.userId, users.id))
-    .where(eq(users.id, userId))
-    .get()
-  return row?.realName ?? row?.displayName ?? `用户 ${userId}`
+  const { displayName, realName } = volunteerNames(tx, userId)
+  return realName ?? displayName
 }
 
 /** Start of a YYYY-MM-DD day in Asia/Shanghai, as an instant. */

@@ -19,7 +19,7 @@ import { attemptAuditedWrite, refuseWrite, type Actor } from '~/audit/audit.serv
 import { enqueueNotification } from '~/notifications/notifications.server'
 import { now } from '~/utils/clock.server'
 import { lapseWords, missingRequirements, notifyEligibilityLapse, VOLUNTEER_PROFILE_PATH } from '~/volunteers/eligibility.server'
-import { homeVolunteerIdsSql, isVolunteerOfHome } from '~/volunteers/home-volunteers.server'
+import { homeVolunteerIdsSql, isVolunteerOfHome, volunteerNames } from '~/volunteers/home-volunteers.server'
 import { progressLabel } from './labels'
 
 // 家庭陪伴 / 学业辅导 visits: the lead volunteer (or the substitute assigned for the next visit)
@@ -234,14 +234,8 @@ function checkInput(pairing: PairingRow, input: VisitInput, allowed: Set<number>
 
 /** Names the lapsed volunteer shows under: the real name for staff, the display name for the team. */
 function namesOf(tx: Db, userId: number) {
-  const row = tx
-    .select({ displayName: users.displayName, realName: volunteerProfiles.realName })
-    .from(users)
-    .leftJoin(volunteerProfiles, eq(volunteerProfiles.userId, users.id))
-    .where(eq(users.id, userId))
-    .get()
-  const displayName = row?.displayName ?? `用户 ${userId}`
-  return { displayName, staffName: row?.realName ? `${row.realName}（${displayName}）` : displayName }
+  const { displayName, realName } = volunteerNames(tx, userId)
+  return { displayName, staffName: realName ? `${realName}（${displayName}）` : displayName }
 }
 
 /**

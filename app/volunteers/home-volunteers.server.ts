@@ -1,5 +1,6 @@
-import { sql, type SQL } from 'drizzle-orm'
+import { eq, sql, type SQL } from 'drizzle-orm'
 import { db, type Tx } from '~db/client.server'
+import { users, volunteerProfiles } from '~db/schema'
 
 // A home's own volunteers: people who applied to one of its programmes, booked one of its
 // slots, are on one of its pairing teams or have served it. Only they may be shown to its staff
@@ -18,4 +19,18 @@ export function homeVolunteerIdsSql(institutionId: number): SQL {
 
 export function isVolunteerOfHome(tx: Tx | typeof db, institutionId: number, userId: number): boolean {
   return Boolean(tx.get<{ one: number } | undefined>(sql`SELECT 1 AS one WHERE ${userId} IN ${homeVolunteerIdsSql(institutionId)}`))
+}
+
+/**
+ * The names a home's volunteer is known by: the account's display name and, once they filled in
+ * their profile, the real name. Only for volunteers of the home (isVolunteerOfHome).
+ */
+export function volunteerNames(tx: Tx | typeof db, userId: number): { displayName: string; realName: string | null } {
+  const row = tx
+    .select({ displayName: users.displayName, realName: volunteerProfiles.realName })
+    .from(users)
+    .leftJoin(volunteerProfiles, eq(volunteerProfiles.userId, users.id))
+    .where(eq(users.id, userId))
+    .get()
+  return { displayName: row?.displayName ?? `用户 ${userId}`, realName: row?.realName ?? null }
 }
