@@ -344,6 +344,8 @@ export const donations = sqliteTable(
     index('donations_need_idx').on(t.designation, t.designationRef),
     index('donations_public_idx').on(t.institutionId, t.id),
     index('donations_received_idx').on(t.receivedAt, t.id),
+    // A home's entries of a period (disclosure drafts): a range, not a walk of the home's history.
+    index('donations_home_received_idx').on(t.institutionId, t.receivedAt),
     index('donations_donor_idx').on(t.donorUserId, t.id),
     index('donations_wish_idx').on(t.wishId),
     index('donations_corrects_idx').on(t.correctsId),

@@ -251,13 +251,14 @@ export function draftDisclosure(institutionId: number, period: DisclosurePeriod,
     beneficiaryDescription: a.beneficiaryDescription,
     sourceReceipts: a.sourceReceipts,
   }))
+  // Only the previous period's closing balance, read inside SQLite: its summary can be megabytes.
   const previous = tx
-    .select({ id: disclosures.id, label: disclosures.label, summary: disclosures.summary })
+    .select({ id: disclosures.id, label: disclosures.label, closingFen: sql<number | null>`json_extract(${disclosures.summary}, '$.balance.closingFen')` })
     .from(disclosures)
     .where(and(eq(disclosures.institutionId, institutionId), eq(disclosures.status, 'published'), lte(disclosures.periodEnd, range.start)))
     .orderBy(desc(disclosures.periodEnd), desc(disclosures.id))
     .get()
-  const openingFen = (previous?.summary as DisclosureSummary | null | undefined)?.balance?.closingFen ?? 0
+  const openingFen = previous?.closingFen ?? 0
   const moneyAllocatedFen = allocations.reduce((sum, a) => sum + (a.amountFen ?? 0), 0)
 
   return {

@@ -1,0 +1,1 @@
+CREATE INDEX `donations_home_received_idx` ON `donations` (`institution_id`,`received_at`);
