@@ -668,7 +668,7 @@ export const allocations = sqliteTable(
     recordedBy: integer('recorded_by').references(() => users.id),
     createdAt: createdAt(),
   },
-  (t) => [index('allocations_institution_idx').on(t.institutionId, t.id)],
+  (t) => [index('allocations_institution_idx').on(t.institutionId, t.id), index('allocations_home_used_idx').on(t.institutionId, t.usedAt, t.id)],
 )
 
 export const allocationSources = sqliteTable(

@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, isNotNull, isNull, lt, sql } from 'drizzle-orm'
+import { and, desc, eq, gte, inArray, isNull, lt, sql } from 'drizzle-orm'
 import { db, type Tx } from '~db/client.server'
 import { allocationSources, allocations, donations } from '~db/schema'
 import { attemptAuditedWrite, refuseWrite, type Actor } from '~/audit/audit.server'
@@ -223,10 +223,9 @@ export function allocationsInPeriod(tx: Tx | typeof db, institutionId: number, s
   const rows = tx
     .select()
     .from(allocations)
-    .where(and(eq(allocations.institutionId, institutionId), isNotNull(allocations.usedAt)))
+    .where(and(eq(allocations.institutionId, institutionId), gte(allocations.usedAt, start), lt(allocations.usedAt, end)))
     .orderBy(allocations.usedAt, allocations.id)
     .all()
-    .filter((r) => r.usedAt >= start && r.usedAt < end)
   return withSources(tx, rows)
 }
 

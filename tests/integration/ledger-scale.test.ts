@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test, vi } from 'vitest'
 import { sqlite, writeTransaction } from '~db/client.server'
 import { recordAllocation } from '~/allocations/allocations.server'
-import { listPublishedDisclosures, publishDisclosure, remindMissingDisclosures, saveDraftDisclosure } from '~/disclosures/disclosures.server'
+import { draftDisclosure, listPublishedDisclosures, publishDisclosure, remindMissingDisclosures, saveDraftDisclosure } from '~/disclosures/disclosures.server'
 import { listLedgerMonths, listPublicLedger, recordCorrection, recordDonation } from '~/donations/ledger.server'
 import { ledgerTreeSql } from '~/ledger/tree.server'
 import { loader as disclosuresLoader } from '~/routes/disclosures._index'
@@ -139,6 +139,21 @@ describe('the public log reads no history per request', () => {
     if (tree.length) problems['ledgerTreeSql'] = tree
     expect(captured).toBeGreaterThan(requests.length)
     expect(problems).toEqual({})
+  })
+
+  test("a disclosure draft reads its period's entries by range, not the home's whole history", async () => {
+    const statements = await statementsOf(() => {
+      const draft = draftDisclosure(homeA.id, 'month', new Date('2026-06-01T00:00:00+08:00'))
+      expect(draft.ok).toBe(true)
+      return new Response('ok')
+    })
+    expect(historyScans(statements)).toEqual([])
+    const period = statements.find((s) => /from "donations" where \("donations"\."institution_id" = \? and "donations"\."received_at" >= \?/.test(s.source))
+    expect(period?.plan.join(' ')).toMatch(/USING INDEX donations_home_received_idx \(institution_id=\? AND received_at>\? AND received_at<\?\)/)
+    const uses = statements.find((s) => /from "allocations" where \("allocations"\."institution_id" = \? and "allocations"\."used_at" >= \?/.test(s.source))
+    expect(uses?.plan.join(' ')).toMatch(/USING INDEX allocations_home_used_idx \(institution_id=\? AND used_at>\? AND used_at<\?\)/)
+    // The previous period's balance is read inside SQLite, not by loading its summary.
+    expect(statements.filter((s) => /"disclosures"\."summary"/.test(s.source) && !/json_extract/.test(s.source))).toEqual([])
   })
 
   test('the disclosure reminder job finds the homes with entries without reading the log', async () => {

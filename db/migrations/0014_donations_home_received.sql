@@ -1,1 +1,0 @@
-CREATE INDEX `donations_home_received_idx` ON `donations` (`institution_id`,`received_at`);

@@ -1,0 +1,2 @@
+CREATE INDEX `allocations_home_used_idx` ON `allocations` (`institution_id`,`used_at`,`id`);--> statement-breakpoint
+CREATE INDEX `donations_home_received_idx` ON `donations` (`institution_id`,`received_at`);
