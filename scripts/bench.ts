@@ -515,7 +515,8 @@ class Bench {
       LOG_LEVEL: this.options.logLevel,
     })
     const args = ['--import', 'tsx']
-    if (this.options.cpuProf) args.push('--cpu-prof', `--cpu-prof-dir=${this.options.cpuProf}`, `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`)
+    // Default file names (CPU.<date>.<pid>.<thread>.cpuprofile): tsx's loader thread writes its own profile.
+    if (this.options.cpuProf) args.push('--cpu-prof', `--cpu-prof-dir=${this.options.cpuProf}`)
     args.push('server/index.ts')
     const child = this.track(spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', fs.openSync(logFile, 'a'), fs.openSync(logFile, 'a')] }))
     await this.waitForHealth(base, child, logFile)
