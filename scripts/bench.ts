@@ -44,7 +44,8 @@ const HELP = `scripts/bench [options]   (run \`npx remix vite:build\` first)
   --log-db PATH           a large database (e.g. DATABASE_PATH=/tmp/big.db scripts/seed --volume 1000000)
                           for the public-log phase; copied first, the original is not changed
   --log-connections 1     connections in the public-log phase (latency of one request at a time)
-  --log-duration 10s      length of each public-log request phase
+  --log-requests 100      requests per public-log URL (the count bound)
+  --log-duration 30s      time bound per public-log URL (long enough for a few multi-second answers)
   --timeout 10s           a response slower than this counts as a timeout error (wrk --timeout)
   --only LIST             comma-separated subset of: pages,bookings,signed-in,rush,log
   --loader wrk|autocannon load generator (default wrk, autocannon when wrk is missing)
@@ -64,6 +65,7 @@ type Options = {
   rushConnections: number
   logDb: string | null
   logConnections: number
+  logRequests: number
   logDurationS: number
   timeoutS: number
   only: Set<string>
@@ -100,7 +102,7 @@ function parseOptions(argv: string[]): Options {
   for (const p of only) if (!phases.includes(p)) throw new Error(`--only: unknown phase ${p} (phases: ${phases.join(', ')})`)
   const loader = get('loader') ?? 'wrk'
   if (loader !== 'wrk' && loader !== 'autocannon') throw new Error('--loader is wrk or autocannon')
-  const known = new Set(['duration', 'connections', 'members', 'slots', 'rush-members', 'rush-capacity', 'rush-connections', 'log-db', 'log-connections', 'log-duration', 'timeout', 'only', 'loader', 'log-level', 'cpu-prof', 'time-limit', 'keep', 'help'])
+  const known = new Set(['duration', 'connections', 'members', 'slots', 'rush-members', 'rush-capacity', 'rush-connections', 'log-db', 'log-connections', 'log-requests', 'log-duration', 'timeout', 'only', 'loader', 'log-level', 'cpu-prof', 'time-limit', 'keep', 'help'])
   for (const a of argv) if (a.startsWith('--') && !known.has(a.slice(2))) throw new Error(`unknown option ${a} (see --help)`)
   const members = int('members', 20_000)
   const rushMembers = int('rush-members', 2000)
@@ -115,7 +117,8 @@ function parseOptions(argv: string[]): Options {
     rushConnections: int('rush-connections', 100),
     logDb: get('log-db') ?? null,
     logConnections: int('log-connections', 1),
-    logDurationS: parseSeconds('log-duration', get('log-duration') ?? '10s'),
+    logRequests: int('log-requests', 100),
+    logDurationS: parseSeconds('log-duration', get('log-duration') ?? '30s'),
     timeoutS: parseSeconds('timeout', get('timeout') ?? '10s'),
     only,
     loader,
@@ -361,6 +364,8 @@ type Load = {
   tally: boolean
   connections: number
   durationS: number
+  /** Answers slower than this count as timeouts (default --timeout). */
+  timeoutS?: number
 }
 
 type LoadResult = {
@@ -420,13 +425,13 @@ class Bench {
     const origin = load.base
     let child: ChildProcess
     if (this.options.loader === 'wrk' && this.wrkPath) {
-      child = spawn(this.wrkPath, ['-t1', `-c${load.connections}`, `-d${durationS}s`, `--timeout`, `${Math.ceil(this.options.timeoutS)}s`, '-s', path.join(ROOT, 'scripts/bench.lua'), `${load.base}/`], {
+      child = spawn(this.wrkPath, ['-t1', `-c${load.connections}`, `-d${durationS}s`, `--timeout`, `${Math.ceil(load.timeoutS ?? this.options.timeoutS)}s`, '-s', path.join(ROOT, 'scripts/bench.lua'), `${load.base}/`], {
         env: { ...process.env, BENCH_REQUESTS: requestsFile, BENCH_ONCE: load.once ? '1' : '0', BENCH_TALLY: load.tally ? '1' : '0', BENCH_ORIGIN: origin, BENCH_OUT: outFile },
         stdio: ['ignore', fs.openSync(path.join(this.dir, `wrk-${id}.log`), 'w'), 'inherit'],
       })
     } else {
       const spec = path.join(this.dir, `spec-${id}.json`)
-      fs.writeFileSync(spec, JSON.stringify({ base: load.base, requestsFile, once: load.once, connections: load.connections, durationS, timeoutS: this.options.timeoutS, outFile }))
+      fs.writeFileSync(spec, JSON.stringify({ base: load.base, requestsFile, once: load.once, connections: load.connections, durationS, timeoutS: load.timeoutS ?? this.options.timeoutS, outFile }))
       child = spawn(process.execPath, ['--import', 'tsx', SELF, '--drive', spec], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] })
     }
     this.track(child)
@@ -485,6 +490,20 @@ class Bench {
       await new Promise((r) => setTimeout(r, 250))
     }
     throw new Error(`server did not answer ${base}/healthz within ${timeoutMs / 1000}s`)
+  }
+
+  /** After a phase that left slow requests running in the server: wait until it answers promptly again. */
+  async waitResponsive(base: string, limitMs = 180_000) {
+    const deadline = Date.now() + limitMs
+    while (Date.now() < deadline) {
+      try {
+        const res = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(1000) })
+        if (res.ok) return
+      } catch {
+        // still busy
+      }
+    }
+    throw new Error(`server at ${base} still busy after ${limitMs / 1000} s`)
   }
 
   async startBare(dbFile: string): Promise<{ base: string; child: ChildProcess }> {
@@ -577,6 +596,10 @@ function table(rows: Row[]): string {
     const goal = row.goal ? `${row.goal}${row.met === true ? ' ✓' : row.met === false ? ' ✗' : ''}` : ''
     if (!r) {
       out.push(`| ${row.phase} | ${row.server} ${row.what} | — | — | — | — | — | — | ${row.note ?? ''} |`)
+      continue
+    }
+    if (r.requests === 0) {
+      out.push(`| ${row.phase} | ${row.server} ${row.what} | 0 | — | > ${fmt(r.durationS)} s | > ${fmt(r.durationS)} s | ${r.socketErrors ? fmt(r.socketErrors) : '0'} | — | ${row.goal ?? ''}${row.goal ? ' ✗' : ''} (no answer within the phase) |`)
       continue
     }
     const errors = r.statusErrors + r.socketErrors
@@ -683,6 +706,8 @@ async function main(options: Options) {
       const lines = (slotOf: (i: number) => number) =>
         Array.from({ length: options.members }, (_, i) => `POST\t/volunteer/slots/${slotOf(i)}/book\t${member(i)}\t${bookingForm(i)}`)
       const bookingLines = lines((i) => seeded.bookingSlots[i % seeded.bookingSlots.length]!)
+      // Warm the booking route up without booking: its form, for a few members.
+      for (let i = 0; i < 5; i++) await fetch(`${site.base}/volunteer/slots/${seeded.bookingSlots[0]}/book`, { headers: { cookie: member(i) } }).then((r) => r.arrayBuffer())
       const phase = async (server: 'bare' | 'site', base: string, dbFile: string, bareResult?: LoadResult | null) => {
         const result = await bench.runLoad({ label: `${server} bookings`, base, lines: bookingLines, once: true, tally: true, connections: c, durationS: d })
         const db = openDb(dbFile)
@@ -745,7 +770,7 @@ async function main(options: Options) {
           const [r] = slotReports(db, [seeded.rushSlot])
           summary = `${r!.confirmed} confirmed of ${r!.capacity}, ${r!.waitlisted} waitlisted, ${r!.overbooked} overbooked, ${r!.doubleBooked} double-booked`
           console.log(`  ${server}: ${summary}; ${fmt(result.ackIds.length)} acknowledged, all present: ${problems.some((p) => p.includes('missing')) ? 'NO' : 'yes'}; correctness: ${problems.length ? problems.join('; ') : 'ok'}`)
-          const row: Row = { phase: `rush (${options.rushCapacity} places, ${fmt(options.rushMembers)} members, ${rc} conn.)`, server, what: '', result, bare: server === 'site' ? bareResult : undefined }
+          const row: Row = { phase: `rush (${options.rushCapacity} places, ${fmt(options.rushMembers)} members, ${rc} conn.)`, server, what: '`/volunteer/slots/:id/book`', result, bare: server === 'site' ? bareResult : undefined }
           row.goal = `${summary}`
           row.met = problems.length === 0
           printRow(row)
@@ -763,7 +788,7 @@ async function main(options: Options) {
     if (options.only.has('log')) {
       if (!options.logDb) {
         console.log('\n## Public log with a large database: skipped (no --log-db PATH; build one with `DATABASE_PATH=/tmp/big.db scripts/seed --volume 1000000`)')
-        rows.push({ phase: 'log requests', server: 'site', what: '', result: null, note: 'skipped: no `--log-db`' })
+        rows.push({ phase: 'log requests', server: 'site', what: '(skipped)', result: null, note: 'skipped: no `--log-db`' })
       } else {
         rows.push(...(await logPhase(bench, options, seeded.demoEmails)))
       }
@@ -780,7 +805,7 @@ async function main(options: Options) {
   console.log('\n## Results\n')
   console.log(table(rows))
   console.log(
-    `\n${cpus.length} CPU(s), node ${process.version}, loopback, ${options.loader === 'wrk' ? `wrk -t1 -c${options.connections} (rush -c${options.rushConnections}, log -c${options.logConnections})` : 'autocannon'}, ${options.durationS} s phases; load average at the start ${load.map((l) => l.toFixed(1)).join(' ')}, at the end ${os
+    `\n${cpus.length} CPU(s), node ${process.version}, loopback, ${options.loader === 'wrk' ? `wrk -t1 -c${options.connections} (rush -c${options.rushConnections}, log -c${options.logConnections}, ≤ ${options.logRequests} requests or ${options.logDurationS} s per URL)` : 'autocannon'}, ${options.durationS} s phases; load average at the start ${load.map((l) => l.toFixed(1)).join(' ')}, at the end ${os
       .loadavg()
       .map((l) => l.toFixed(1))
       .join(' ')}. ` + 'Errors: non-2xx/3xx answers plus socket errors (connect, read, write, answers slower than --timeout). Goals: issue 12; a missed speed goal does not fail the run.',
@@ -803,7 +828,7 @@ async function logPhase(bench: Bench, options: Options, demoEmails: string[]): P
   // SQLite's online backup: a consistent copy even if the source has a WAL; the source is not changed.
   const src = new Database(source, { readonly: true, fileMustExist: true })
   try {
-    await src.backup(copy)
+    await src.backup(copy, { progress: () => 50_000 }) // pages per step
   } finally {
     src.close()
   }
@@ -840,8 +865,20 @@ async function logPhase(bench: Bench, options: Options, demoEmails: string[]): P
       '/disclosures',
     ].filter((u): u is string => u !== null)
     for (const u of urls) {
-      const result = await bench.runLoad({ label: `log ${u}`, base: site.base, lines: [`GET\t${u}\t\t`], once: false, tally: false, connections: options.logConnections, durationS: options.logDurationS })
-      const row: Row = { phase: `log, ${fmt(size)} entries`, server: 'site', what: `\`${u}\``, result, goal: 'p99 < 20 ms', met: result.p99Ms < 20 }
+      // Bounded by count (--log-requests) and time (--log-duration); a request still running when
+      // the time is up keeps the server busy, so the next URL waits until it answers promptly.
+      await bench.waitResponsive(site.base)
+      const result = await bench.runLoad({
+        label: `log ${u}`,
+        base: site.base,
+        lines: Array.from({ length: options.logRequests }, () => `GET\t${u}\t\t`),
+        once: true,
+        tally: false,
+        connections: options.logConnections,
+        durationS: options.logDurationS,
+        timeoutS: Math.max(options.timeoutS, options.logDurationS),
+      })
+      const row: Row = { phase: `log, ${fmt(size)} entries`, server: 'site', what: `\`${u}\``, result, goal: 'p99 < 20 ms', met: result.requests > 0 && result.p99Ms < 20 }
       printRow(row)
       rows.push(row)
     }
