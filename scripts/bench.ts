@@ -735,7 +735,7 @@ async function main(options: Options) {
     // ---- signed-in page (after the bookings: each member then has a booking to list)
     if (options.only.has('signed-in')) {
       const n = Math.min(1000, options.members)
-      console.log(`\n## Signed-in page: ${n} members' sessions in turn${booked ? ' (each holds a booking)' : ''}`)
+      console.log(`\n## Signed-in page: ${fmt(n)} members' sessions in turn${booked ? ' (each holds a booking)' : ''}`)
       await precheck(`${bare.base}/me/page`, member(0), (s, t) => (s === 200 && t.includes('压测志愿者0') ? null : `status ${s}, not the member's page`))
       await precheck(`${site.base}/me/bookings`, member(0), (s, t) => (s === 200 && t.includes('压测志愿者0') ? null : `status ${s}, not the member's page`))
       const sessionLines = (p: string) => Array.from({ length: n }, (_, i) => `GET\t${p}\t${member(i)}\t`)
