@@ -630,14 +630,21 @@ async function main(options: Options) {
   const bench = new Bench(options, wrkPath)
   const failures: string[] = []
   let timedOut = false
+  let interrupted = false
   const hardLimit = setTimeout(() => {
+    if (bench.stopping) return
     timedOut = true
     console.error(`\nbench: hard time limit (${options.timeLimitS} s) reached, stopping`)
     void bench.cleanup().finally(() => process.exit(2))
   }, options.timeLimitS * 1000)
   hardLimit.unref()
+  // `timeout` in scripts/bench passes a signal both to this process and to its whole group, so
+  // the same signal can arrive twice: handle it once and ignore the rest (a second default
+  // SIGINT would kill the process before the servers are stopped and the directory removed).
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
+    process.on(signal, () => {
+      if (interrupted || bench.stopping) return
+      interrupted = true
       console.error(`\nbench: ${signal}, stopping`)
       void bench.cleanup().finally(() => process.exit(130))
     })
@@ -794,14 +801,14 @@ async function main(options: Options) {
       }
     }
   } catch (error) {
-    if (timedOut) return
+    if (timedOut || interrupted) return
     console.error(error instanceof Error ? (error.stack ?? error.message) : error)
     failures.push(`the bench itself failed: ${error instanceof Error ? error.message : String(error)}`)
   } finally {
     clearTimeout(hardLimit)
-    if (!timedOut) await bench.cleanup()
+    if (!timedOut && !interrupted) await bench.cleanup()
   }
-  if (timedOut) return
+  if (timedOut || interrupted) return
   console.log('\n## Results\n')
   console.log(table(rows))
   console.log(
