@@ -191,7 +191,8 @@ export function bookSlot(input: BookSlotInput): BookSlotResult {
       createdAt: at,
     }
     // The queue comes first: places freed without an offer (e.g. capacity raised) go to it.
-    offerFreedPlaces(tx, s.id)
+    // The slot read above is current: this transaction holds the write lock.
+    offerFreedPlaces(tx, s.id, found)
     const fits = remainingPlaces(tx, s) >= partySize
     let inserted: { id: number; code: string; status: BookingStatus } | null = null
     for (let attempt = 0; !inserted; attempt++) {
@@ -225,7 +226,7 @@ export function bookSlot(input: BookSlotInput): BookSlotResult {
     }
 
     if (inserted.status === 'confirmed') {
-      announceConfirmed(tx, inserted.id, found, partySize, inserted.code)
+      announceConfirmed(tx, { id: inserted.id, userId: input.userId }, found, partySize, inserted.code)
       return { ok: true, bookingId: inserted.id, status: 'confirmed', code: inserted.code, position: null }
     }
     const position = waitlistPosition(tx, s.id, inserted.id)
@@ -242,13 +243,12 @@ export function bookSlot(input: BookSlotInput): BookSlotResult {
 
 function announceConfirmed(
   tx: Tx,
-  bookingId: number,
+  booking: { id: number; userId: number },
   found: { slot: typeof slots.$inferSelect; home: string; homeAddress: string },
   partySize: number,
   code: string,
 ) {
-  const booking = tx.select({ userId: bookings.userId }).from(bookings).where(eq(bookings.id, bookingId)).get()
-  if (!booking) return
+  const bookingId = booking.id
   const s = found.slot
   enqueueNotification(tx, {
     userId: booking.userId,
@@ -266,8 +266,13 @@ function announceConfirmed(
  * left (a group too big for the free places is skipped, not blocking the singles behind it).
  * Offers are held for the slot's offer_hold_hours, never beyond its start.
  */
-export function offerFreedPlaces(tx: Tx, slotId: number): Array<{ bookingId: number; userId: number; offerExpiresAt: Date }> {
-  const found = slotWithHome(tx, slotId)
+export function offerFreedPlaces(
+  tx: Tx,
+  slotId: number,
+  /** The slot as this same transaction already read it (saves reading it again). */
+  preloaded?: ReturnType<typeof slotWithHome>,
+): Array<{ bookingId: number; userId: number; offerExpiresAt: Date }> {
+  const found = preloaded && preloaded.slot.id === slotId ? preloaded : slotWithHome(tx, slotId)
   const at = now()
   if (!found || found.slot.status !== 'published' || found.slot.startsAt.getTime() <= at.getTime()) return []
   const s = found.slot
@@ -397,7 +402,7 @@ export function acceptOffer({ userId, bookingId }: { userId: number; bookingId: 
       if (isCapacityExceeded(error)) return { ok: false, reason: 'full', message: '名额已满，无法确认' }
       throw error
     }
-    announceConfirmed(tx, bookingId, found, booking.partySize, booking.code)
+    announceConfirmed(tx, { id: bookingId, userId: booking.userId }, found, booking.partySize, booking.code)
     return { ok: true }
   })
 }

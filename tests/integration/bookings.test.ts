@@ -1,6 +1,6 @@
 import QRCode from 'qrcode'
 import { and, eq } from 'drizzle-orm'
-import { describe, expect, test } from 'vitest'
+import { describe, expect, test, vi } from 'vitest'
 import { db, sqlite } from '~db/client.server'
 import { bookings, institutions, notifications, slots, volunteerProfiles, volunteerQualifications } from '~db/schema'
 import {
@@ -232,6 +232,23 @@ describe('booking a slot', () => {
         .prepare("INSERT INTO bookings (slot_id, institution_id, user_id, kind, contact_name, contact_phone, status, code) VALUES (?, ?, ?, 'individual', 'x', '1', 'waitlisted', 'ZZZZZ2')")
         .run(slot.id, slot.institutionId, who.id),
     ).toThrow('UNIQUE constraint failed: bookings.slot_id, bookings.user_id')
+  })
+
+  test('a booking reads the slot once and does not look up the member it was just made for (issue 12: statements per booking)', async () => {
+    testClock.freeze(T0)
+    const slot = publishedSlot()
+    const [first, second] = [await member('甲'), await member('乙')]
+    bookingIdOf(book(first.id, slot.id)) // warm: nothing lazily prepared below
+    const prepare = vi.spyOn(sqlite, 'prepare')
+    const outcome = book(second.id, slot.id)
+    const statements = prepare.mock.calls.map(([text]) => String(text))
+    prepare.mockRestore()
+    expect(outcome).toMatchObject({ ok: true, status: 'confirmed' })
+    // The slot with its home (the widest read) once, not again for the waitlist check; the new
+    // booking's member is known, not read back from the row just inserted.
+    expect(statements.filter((text) => /from "slots" inner join "institutions"/.test(text))).toHaveLength(1)
+    expect(statements.filter((text) => /^select "user_id" from "bookings" where "bookings"."id" = \?$/.test(text))).toHaveLength(0)
+    expect(noticesFor(second.id, 'booking.confirmed')).toHaveLength(1)
   })
 })
 
