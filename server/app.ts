@@ -6,6 +6,7 @@ import type { Logger } from 'pino'
 import { pinoHttp } from 'pino-http'
 import type { ViteDevServer } from 'vite'
 import { limitRequestBody } from './body-limit'
+import { publicPageCache } from './page-cache'
 import { remixHandler } from './remix'
 import { cspNonce, privateResponses, refuseForeignOrigins, securityHeaders } from './security'
 
@@ -62,6 +63,7 @@ export function createApp(options: Options) {
   app.all(
     '*',
     privateResponses,
+    publicPageCache({ dev: Boolean(vite), appOrigin: options.appOrigin }),
     limitRequestBody(),
     remixHandler({
       build: vite
