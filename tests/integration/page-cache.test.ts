@@ -1,13 +1,17 @@
+import fs from 'node:fs'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
+import os from 'node:os'
+import path from 'node:path'
 import express, { type Request, type Response } from 'express'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest'
 import { sqlite } from '~db/client.server'
 import { claimWish } from '~/claims/claims.server'
 import { recordAudit } from '~/audit/audit.server'
 import { writeTransaction } from '~db/client.server'
 import { enqueueNotification } from '~/notifications/notifications.server'
 import { recordWalkInGift } from '~/needs/walk-in.server'
+import { builtFiles } from '../../server/app'
 import { PageCache } from '../../server/page-cache'
 import { cspNonce, privateResponses, securityHeaders } from '../../server/security'
 import { addMember, createPublishedWish, createTestInstitution, createUser, signedInCookie, unique } from './helpers'
@@ -314,5 +318,30 @@ describe('in front of a route', () => {
     expect(cache.size.bytes).toBeLessThanOrEqual(64 * 1024)
     expect((await get('/big1')).headers.get('x-cache')).toBe('MISS')
     expect((await get('/big3')).headers.get('x-cache')).toBe('HIT')
+  })
+})
+
+describe('built files', () => {
+  test('favicon.svg is served from the build, and a page request makes no file-system lookup', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'weinuan-client-'))
+    fs.writeFileSync(path.join(dir, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>')
+    const app = express()
+    app.use(builtFiles(dir))
+    app.use((_req, res) => res.status(200).type('text/plain').end('page'))
+    const listener = app.listen(0, '127.0.0.1')
+    await new Promise((resolve) => listener.once('listening', resolve))
+    const origin = `http://127.0.0.1:${(listener.address() as AddressInfo).port}`
+    try {
+      const icon = await fetch(`${origin}/favicon.svg`)
+      expect(icon.status).toBe(200)
+      expect(await icon.text()).toContain('<svg')
+      const stat = vi.spyOn(fs, 'stat')
+      const pageRes = await fetch(`${origin}/wishes`)
+      expect(await pageRes.text()).toBe('page')
+      expect(stat).not.toHaveBeenCalled()
+    } finally {
+      await new Promise((resolve) => listener.close(resolve))
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
   })
 })
