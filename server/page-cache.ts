@@ -1,4 +1,5 @@
 import crypto from 'node:crypto'
+import zlib from 'node:zlib'
 import type { NextFunction, Request, RequestHandler, Response } from 'express'
 import { sqlite } from '~db/client.server'
 import { getEnv } from '~/utils/env.server'
@@ -30,6 +31,8 @@ type Entry = {
   headers: Array<[string, string | number | string[]]>
   /** The body cut at every occurrence of the nonce it was rendered with. */
   parts: Buffer[]
+  /** The same pieces deflated separately, so a gzip body can be put together per response. */
+  deflated: Buffer[]
   etag: string
   bytes: number
   expiresAt: number
@@ -38,7 +41,7 @@ type Entry = {
 // Documents and single-fetch data; resource routes (JSON, CSV, images, .ics) set their own headers.
 const CACHEABLE_TYPE = /^text\/(?:html|x-script)\b/i
 // Set per response by Node, by compression, or by us.
-const NOT_STORED = new Set(['content-length', 'transfer-encoding', 'connection', 'date', 'etag', 'x-cache', 'set-cookie', 'cache-control', 'vary'])
+const NOT_STORED = new Set(['content-length', 'transfer-encoding', 'connection', 'date', 'etag', 'x-cache', 'set-cookie', 'cache-control'])
 
 export class PageCache {
   private readonly entries = new Map<string, Entry>()
@@ -191,7 +194,9 @@ export class PageCache {
       }
       const body = Buffer.concat(chunks)
       const parts = splitAtNonce(body, String(this.locals.cspNonce ?? ''))
-      const entry: Entry = { headers, parts, etag: etagOf(parts), bytes: body.length, expiresAt: expiresAt() }
+      const deflated = deflateParts(parts)
+      const bytes = body.length + deflated.reduce((sum, d) => sum + d.length, 0)
+      const entry: Entry = { headers, parts, deflated, etag: etagOf(parts), bytes, expiresAt: expiresAt() }
       send(req, this, entry, 'MISS')
       keep(entry)
       return this
@@ -216,15 +221,60 @@ function send(req: Request, res: Response, entry: Entry, outcome: 'HIT' | 'MISS'
     return
   }
   const nonce = Buffer.from(String(res.locals.cspNonce ?? ''))
-  const pieces: Buffer[] = []
-  entry.parts.forEach((part, i) => {
-    if (i > 0) pieces.push(nonce)
-    pieces.push(part)
-  })
-  const body = Buffer.concat(pieces)
+  const gzip = req.get('accept-encoding') !== undefined && req.acceptsEncodings('gzip') === 'gzip'
+  const body = gzip ? gzipWithNonce(entry, nonce) : joinWithNonce(entry.parts, nonce)
+  // compression() leaves a response that is already encoded alone.
+  if (gzip) res.setHeader('Content-Encoding', 'gzip')
+  res.vary('Accept-Encoding')
   res.statusCode = 200
   res.setHeader('Content-Length', body.length)
   res.end(body)
+}
+
+function joinWithNonce(parts: Buffer[], nonce: Buffer): Buffer {
+  const pieces: Buffer[] = []
+  parts.forEach((part, i) => {
+    if (i > 0) pieces.push(nonce)
+    pieces.push(part)
+  })
+  return Buffer.concat(pieces)
+}
+
+/**
+ * Each piece deflated on its own, every one but the last ending byte-aligned and not final
+ * (Z_FULL_FLUSH), so that pieces and a stored block holding the nonce concatenate into one
+ * valid deflate stream: the page is compressed once, not per response.
+ */
+function deflateParts(parts: Buffer[]): Buffer[] {
+  return parts.map((part, i) => zlib.deflateRawSync(part, i < parts.length - 1 ? { finishFlush: zlib.constants.Z_FULL_FLUSH } : {}))
+}
+
+const GZIP_HEADER = Buffer.from([0x1f, 0x8b, 0x08, 0, 0, 0, 0, 0, 0, 0xff])
+
+function gzipWithNonce(entry: Entry, nonce: Buffer): Buffer {
+  // A stored (uncompressed), non-final block: BFINAL=0, BTYPE=00, then LEN and its complement.
+  const stored = Buffer.alloc(5)
+  stored.writeUInt16LE(nonce.length, 1)
+  stored.writeUInt16LE(~nonce.length & 0xffff, 3)
+  const pieces: Buffer[] = [GZIP_HEADER]
+  let crc = 0
+  let size = 0
+  entry.deflated.forEach((deflated, i) => {
+    if (i > 0) {
+      pieces.push(stored, nonce)
+      crc = zlib.crc32(nonce, crc)
+      size += nonce.length
+    }
+    pieces.push(deflated)
+    const part = entry.parts[i] as Buffer
+    crc = zlib.crc32(part, crc)
+    size += part.length
+  })
+  const trailer = Buffer.alloc(8)
+  trailer.writeUInt32LE(crc >>> 0, 0)
+  trailer.writeUInt32LE(size >>> 0, 4)
+  pieces.push(trailer)
+  return Buffer.concat(pieces)
 }
 
 function splitAtNonce(body: Buffer, nonce: string): Buffer[] {

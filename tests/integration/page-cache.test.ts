@@ -3,6 +3,7 @@ import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
+import zlib from 'node:zlib'
 import express, { type Request, type Response } from 'express'
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest'
 import { sqlite } from '~db/client.server'
@@ -265,6 +266,32 @@ describe('in front of a route', () => {
     }
     expect(seen.size).toBe(3)
     expect(renders).toBeGreaterThan(0)
+  })
+
+  test('with Accept-Encoding: gzip a cached page is sent compressed once, each response with its own nonce', async () => {
+    route = page('压缩'.repeat(500))
+    const raw = (path: string) =>
+      new Promise<{ headers: http.IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
+        http.get(`${base}${path}`, { headers: { 'Accept-Encoding': 'gzip, deflate, br' } }, (res) => {
+          const chunks: Buffer[] = []
+          res.on('data', (c: Buffer) => chunks.push(c))
+          res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }))
+        }).on('error', reject)
+      })
+    const seen = new Set<string>()
+    for (const outcome of ['MISS', 'HIT', 'HIT']) {
+      const res = await raw('/gzip')
+      expect(res.headers['x-cache']).toBe(outcome)
+      expect(res.headers['content-encoding']).toBe('gzip')
+      expect(res.headers.vary).toMatch(/Accept-Encoding/)
+      const html = zlib.gunzipSync(res.body).toString() // checks the CRC and length too
+      expect(html).toContain('压缩'.repeat(500))
+      const nonces = htmlNonces(html)
+      expect(nonces).toHaveLength(1)
+      expect(String(res.headers['content-security-policy'])).toContain(`'nonce-${nonces[0]}'`)
+      seen.add(nonces[0]!)
+    }
+    expect(seen.size).toBe(3)
   })
 
   test('a response that sets a cookie is never stored', async () => {
