@@ -163,8 +163,11 @@ export class PageCache {
     res.writeHead = function (this: Response, ...args: Parameters<Response['writeHead']>) {
       decide()
       if (mode === 'pass') return original.writeHead.apply(this, args)
-      // Holding: a status passed here still counts (Node's implicit header passes this.statusCode).
+      // Holding: a status and headers passed here still count (Node's implicit header passes
+      // this.statusCode only).
       if (typeof args[0] === 'number') this.statusCode = args[0]
+      const headers = args.find((a) => typeof a === 'object' && a !== null && !Array.isArray(a)) as Record<string, string | number | string[]> | undefined
+      if (headers) for (const [name, value] of Object.entries(headers)) this.setHeader(name, value)
       return this
     } as Response['writeHead']
 
