@@ -939,3 +939,13 @@ export const serviceCertificates = sqliteTable('service_certificates', {
   snapshot: text('snapshot', { mode: 'json' }).$type<Record<string, unknown>>().notNull(), // name, homes, items at issue time
   issuedAt: integer('issued_at', { mode: 'timestamp_ms' }).notNull(),
 })
+
+// ---- Page cache ----------------------------------------------------------------------------
+
+// One row whose counter is bumped by triggers on every table that public pages show (migration
+// public_generation); each server process's page cache drops its pages when it changes
+// (server/page-cache.ts, docs/decisions/015-public-page-cache.md).
+export const publicGeneration = sqliteTable('public_generation', {
+  id: integer('id').primaryKey(),
+  generation: integer('generation').notNull().default(0),
+})

@@ -62,6 +62,21 @@ const SESSION_COOKIE = /(?:^|;\s*)(?:__Host-)?weinuan_session=/
 // Consoles and personal pages, with their single-fetch ".data" twins (/me.data, /staff/x.data).
 const PRIVATE_AREA = /^\/(?:staff|me|admin|account|invite|dev)(?:[/.]|$)/
 
+/** The request carries the session cookie or asks for a console or personal page. */
+export function privateRequest(req: Request): boolean {
+  return SESSION_COOKIE.test(req.get('cookie') ?? '') || PRIVATE_AREA.test(req.path)
+}
+
+/**
+ * The rule of privateResponses() below, asked when the headers go out: a private area, a
+ * cookie being set, or a signed-in request unless the route declared itself `public`.
+ */
+export function privateResponse(req: Request, res: Response): boolean {
+  const signedIn = SESSION_COOKIE.test(req.get('cookie') ?? '')
+  const declaredPublic = /\bpublic\b/i.test(String(res.getHeader('cache-control') ?? ''))
+  return PRIVATE_AREA.test(req.path) || res.hasHeader('set-cookie') || (signedIn && !declaredPublic)
+}
+
 /**
  * `Cache-Control: private, no-store` on every private response, decided when the headers go
  * out: anything under the consoles and personal pages, anything that sets a cookie, and every
@@ -70,14 +85,9 @@ const PRIVATE_AREA = /^\/(?:staff|me|admin|account|invite|dev)(?:[/.]|$)/
  * ledger key). Mounted in front of the Remix handler, after the static files.
  */
 export function privateResponses(req: Request, res: Response, next: NextFunction) {
-  const signedIn = SESSION_COOKIE.test(req.get('cookie') ?? '')
-  const privateArea = PRIVATE_AREA.test(req.path)
   const writeHead = res.writeHead
   res.writeHead = function (this: Response, ...args: Parameters<Response['writeHead']>) {
-    const declaredPublic = /\bpublic\b/i.test(String(this.getHeader('cache-control') ?? ''))
-    if (privateArea || this.hasHeader('set-cookie') || (signedIn && !declaredPublic)) {
-      this.setHeader('Cache-Control', 'private, no-store')
-    }
+    if (privateResponse(req, this)) this.setHeader('Cache-Control', 'private, no-store')
     return writeHead.apply(this, args)
   } as Response['writeHead']
   next()

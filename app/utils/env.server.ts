@@ -44,6 +44,9 @@ const envSchema = z.object({
   // Without STRIPE_SECRET_KEY: 'false' turns the mock checkout (anyone can "pay") off outside
   // production; unset or 'true' leaves it on there. Never on in production: 'true' is refused.
   PAYMENTS_MOCK: z.enum(['true', 'false']).optional(),
+  // The in-process cache of anonymous public pages (server/page-cache.ts). Unset: on when the
+  // built app is served (production, demo), off under the Vite dev server.
+  PAGE_CACHE: z.enum(['on', 'off']).optional(),
 })
 
 export type Env = z.infer<typeof envSchema>

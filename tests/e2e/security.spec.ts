@@ -57,6 +57,34 @@ test.describe('安全：服务器', () => {
   }
 })
 
+test.describe('安全：公开页面缓存', () => {
+  // Anonymous public pages come from the in-process page cache (docs/decisions/015): a cached
+  // document must still get a nonce of its own, the one its CSP header names.
+  test('each response of a cached page has a fresh nonce, the one its CSP header names; a 304 has no CSP', async ({ request }) => {
+    const nonces = new Set<string>()
+    const outcomes: string[] = []
+    let etag = ''
+    for (let i = 0; i < 3; i++) {
+      const response = await request.get('/institutions')
+      expect(response.status()).toBe(200)
+      outcomes.push(response.headers()['x-cache'] ?? '')
+      const html = await response.text()
+      const inHtml = [...new Set([...html.matchAll(/nonce="([^"]+)"/g)].map((m) => m[1]))]
+      expect(inHtml).toHaveLength(1)
+      expect(response.headers()['content-security-policy']).toContain(`'nonce-${inHtml[0]}'`)
+      nonces.add(inHtml[0]!)
+      expect(response.headers()['cache-control']).toBe('public, max-age=0, must-revalidate')
+      expect(response.headers()['vary']).toMatch(/Cookie/)
+      etag = response.headers()['etag'] ?? ''
+    }
+    expect(outcomes).toContain('HIT')
+    expect(nonces.size).toBe(3)
+    const revalidated = await request.get('/institutions', { headers: { 'If-None-Match': etag } })
+    expect(revalidated.status()).toBe(304)
+    expect(revalidated.headers()['content-security-policy']).toBeUndefined()
+  })
+})
+
 /** Collect console errors and CSP violation events for the page's whole life. */
 async function watchForCspProblems(page: Page) {
   const consoleErrors: string[] = []
