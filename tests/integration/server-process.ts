@@ -72,3 +72,51 @@ export async function startServer(env: Record<string, string | undefined>): Prom
     },
   }
 }
+
+export type CommandProcess = {
+  /** Send one JSON command and resolve with the process's JSON answer. */
+  send: <T = unknown>(command: unknown) => Promise<T>
+  stop: () => Promise<void>
+}
+
+/**
+ * A script from tests/integration/workers/ that answers one JSON line per JSON command, on its
+ * own SQLite connection to `databasePath`. Resolves once it has said "ready".
+ */
+export async function startCommandProcess(script: string, databasePath: string): Promise<CommandProcess> {
+  const childEnv: Record<string, string> = {}
+  for (const [k, v] of Object.entries({ ...process.env, DATABASE_PATH: databasePath })) if (v !== undefined) childEnv[k] = v
+  const child = spawn(process.execPath, ['--import', 'tsx', script], { env: childEnv as NodeJS.ProcessEnv, stdio: ['pipe', 'pipe', 'pipe'] })
+  let stderr = ''
+  child.stderr.on('data', (d) => (stderr += d))
+  const waiting: Array<(line: string) => void> = []
+  let buffered = ''
+  child.stdout.on('data', (d) => {
+    buffered += d
+    let nl
+    while ((nl = buffered.indexOf('\n')) >= 0) {
+      const line = buffered.slice(0, nl)
+      buffered = buffered.slice(nl + 1)
+      waiting.shift()?.(line)
+    }
+  })
+  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()))
+  const nextLine = () =>
+    new Promise<string>((resolve, reject) => {
+      waiting.push(resolve)
+      void exited.then(() => reject(new Error(`${script} exited:\n${stderr}`)))
+    })
+  const ready = await nextLine()
+  if (ready !== 'ready') throw new Error(`${script} said ${ready}:\n${stderr}`)
+  return {
+    async send<T>(command: unknown) {
+      const answer = nextLine()
+      child.stdin.write(`${JSON.stringify(command)}\n`)
+      return JSON.parse(await answer) as T
+    },
+    async stop() {
+      child.stdin.end()
+      await exited
+    },
+  }
+}
