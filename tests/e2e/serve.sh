@@ -20,4 +20,5 @@ rm -f "$DATABASE_PATH" "$DATABASE_PATH-wal" "$DATABASE_PATH-shm" "$DATABASE_PATH
 npx tsx scripts/migrate.ts
 NODE_ENV=development npx tsx scripts/seed.ts
 
-NODE_ENV=development DEMO_MODE=true PORT="$port" LOG_LEVEL=warn exec npx tsx server/index.ts
+# Two workers whatever the machine, so the suite always runs against the cluster (server/cluster.ts).
+NODE_ENV=development DEMO_MODE=true PORT="$port" LOG_LEVEL=warn WEB_CONCURRENCY="${WEB_CONCURRENCY:-2}" exec node --import tsx server/index.ts
