@@ -5,14 +5,8 @@ import { pathToFileURL } from 'node:url'
 import type { ServerBuild } from '@remix-run/node'
 import { pino } from 'pino'
 import { closeDatabase, sqlite } from '~db/client.server'
-import { applyMigrations } from '~db/migrate.server'
-import { startJobSchedule } from '~/jobs/schedule.server'
-import { backfillLedgerLeaves, ledgerPublicKeyPem } from '~/ledger/tree.server'
-import { webhookSecret } from '~/payments/provider.server'
 import { getEnv } from '~/utils/env.server'
-import { createApp } from './app'
 import { runPrimary, workerCount } from './cluster'
-import { productionProblems } from './production'
 
 const env = getEnv()
 const logger = pino({ level: env.LOG_LEVEL })
@@ -26,9 +20,14 @@ const serverBuild = path.join(buildDir, 'server/index.js')
 
 /**
  * Once, before anything is served (in the primary, before forking): migrate, refuse an unsafe
- * production configuration, and make what workers would otherwise race to create.
+ * production configuration, and make what workers would otherwise race to create. Imported
+ * here, not at the top: each process loads only what it runs, so workers start sooner.
  */
-function prepare() {
+async function prepare() {
+  const { applyMigrations } = await import('~db/migrate.server')
+  const { productionProblems } = await import('./production')
+  const { backfillLedgerLeaves, ledgerPublicKeyPem } = await import('~/ledger/tree.server')
+  const { webhookSecret } = await import('~/payments/provider.server')
   applyMigrations(sqlite)
 
   // Production refuses to start when it would be unsafe (mock payments, demo accounts, a public
@@ -58,6 +57,8 @@ const healthCheck = () => sqlite.prepare('SELECT 1 AS ok').get() !== undefined
 
 /** Serve HTTP in this process (a cluster worker, or the only process in development). */
 async function serve() {
+  const { createApp } = await import('./app')
+  const { startJobSchedule } = await import('~/jobs/schedule.server')
   let app
   if (builtApp) {
     const build = (await import(pathToFileURL(serverBuild).href)) as ServerBuild
@@ -111,7 +112,7 @@ async function serve() {
 
 const workers = workerCount(env.WEB_CONCURRENCY, builtApp)
 if (cluster.isPrimary) {
-  prepare()
+  await prepare()
   if (!builtApp && env.WEB_CONCURRENCY && env.WEB_CONCURRENCY > 1) logger.warn('WEB_CONCURRENCY is ignored in development: the Vite dev server runs in one process')
 }
 
