@@ -98,8 +98,14 @@ export function runPrimary(options: { workers: number; logger: Logger }): void {
   // Graceful restart: one worker at a time, the new one listening before the old one stops, so
   // the socket always has a worker behind it. A new worker that fails to start aborts the
   // restart and leaves the old ones serving.
-  const reload = async (signal: string) => {
-    if (stopping || reloading) return
+  // A signal during a restart queues one more (the code may have changed again meanwhile).
+  let reloadAgain = false
+  const reload = async (signal: string): Promise<void> => {
+    if (stopping) return
+    if (reloading) {
+      reloadAgain = true
+      return
+    }
     reloading = true
     const old = [...serving]
     logger.info({ signal, workers: old.length }, 'graceful restart: replacing workers one at a time')
@@ -119,6 +125,10 @@ export function runPrimary(options: { workers: number; logger: Logger }): void {
       logger.error({ err: error }, 'graceful restart stopped: a new worker did not start; the others keep serving')
     } finally {
       reloading = false
+    }
+    if (reloadAgain) {
+      reloadAgain = false
+      await reload(`${signal} (queued)`)
     }
   }
 

@@ -1,5 +1,5 @@
 import { and, eq, gt, inArray, lte } from 'drizzle-orm'
-import { db, writeTransaction, type Tx } from '~db/client.server'
+import { writeTransaction, type Tx } from '~db/client.server'
 import { rateLimits } from '~db/schema'
 import { now } from '~/utils/clock.server'
 
@@ -123,7 +123,3 @@ export function retryMinutes(retryAfterSeconds: number): number {
   return Math.max(1, Math.ceil(retryAfterSeconds / 60))
 }
 
-/** Rows in use (tests and diagnostics). */
-export function rateLimitRows(): number {
-  return db.select({ key: rateLimits.key }).from(rateLimits).all().length
-}
