@@ -949,3 +949,26 @@ export const publicGeneration = sqliteTable('public_generation', {
   id: integer('id').primaryKey(),
   generation: integer('generation').notNull().default(0),
 })
+
+// Leases for work that exactly one process may do at a time (background jobs), whatever number
+// of server processes share this file: taken and renewed in a BEGIN IMMEDIATE transaction by
+// app/jobs/lease.server.ts; a dead holder's lease lapses at expires_at.
+export const jobLeases = sqliteTable('job_leases', {
+  name: text('name').primaryKey(),
+  holder: text('holder').notNull(),
+  expiresAt: integer('expires_at', { mode: 'timestamp_ms' }).notNull(),
+})
+
+// Sign-in and registration limits (app/auth/rate-limit.server.ts), shared by every server
+// process: per address a counter over a fixed window, per account its failures and block. A row
+// past expires_at counts as absent and is pruned.
+export const rateLimits = sqliteTable(
+  'rate_limits',
+  {
+    key: text('key').primaryKey(),
+    count: integer('count').notNull(),
+    blockedUntil: integer('blocked_until', { mode: 'timestamp_ms' }),
+    expiresAt: integer('expires_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [index('rate_limits_expires_idx').on(t.expiresAt)],
+)

@@ -1,43 +1,67 @@
+import cluster from 'node:cluster'
+import fs from 'node:fs'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { ServerBuild } from '@remix-run/node'
 import { pino } from 'pino'
 import { closeDatabase, sqlite } from '~db/client.server'
-import { applyMigrations } from '~db/migrate.server'
-import { runJobs } from '~/jobs/jobs.server'
-import { backfillLedgerLeaves } from '~/ledger/tree.server'
 import { getEnv } from '~/utils/env.server'
-import { createApp } from './app'
-import { productionProblems } from './production'
+import { runPrimary, workerCount } from './cluster'
 
 const env = getEnv()
 const logger = pino({ level: env.LOG_LEVEL })
 const production = env.NODE_ENV === 'production'
 const demo = env.DEMO_MODE === 'true'
+// Production and the local demo serve the built app, one process per core (server/cluster.ts);
+// development runs Vite in this one process.
+const builtApp = production || demo
+const buildDir = path.resolve('build')
+const serverBuild = path.join(buildDir, 'server/index.js')
 
-applyMigrations(sqlite)
+/**
+ * Once, before anything is served (in the primary, before forking): migrate, refuse an unsafe
+ * production configuration, and make what workers would otherwise race to create. Imported
+ * here, not at the top: each process loads only what it runs, so workers start sooner.
+ */
+async function prepare() {
+  const { applyMigrations } = await import('~db/migrate.server')
+  const { productionProblems } = await import('./production')
+  const { backfillLedgerLeaves, ledgerPublicKeyPem } = await import('~/ledger/tree.server')
+  const { webhookSecret } = await import('~/payments/provider.server')
+  applyMigrations(sqlite)
 
-// Production refuses to start when it would be unsafe (mock payments, demo accounts, a public
-// webhook secret, no APP_ORIGIN, demo mode); nothing has been served yet.
-const problems = productionProblems(env, sqlite)
-if (problems.length > 0) {
-  const message = `Refusing to start with NODE_ENV=production:\n${problems.map((p) => `  - ${p}`).join('\n')}`
-  logger.fatal({ problems }, 'refusing to start in production')
-  process.stderr.write(`${message}\n`)
-  closeDatabase()
-  process.exit(1)
+  // Production refuses to start when it would be unsafe (mock payments, demo accounts, a public
+  // webhook secret, no APP_ORIGIN, demo mode); nothing has been served yet.
+  const problems = productionProblems(env, sqlite)
+  if (problems.length > 0) {
+    const message = `Refusing to start with NODE_ENV=production:\n${problems.map((p) => `  - ${p}`).join('\n')}`
+    logger.fatal({ problems }, 'refusing to start in production')
+    process.stderr.write(`${message}\n`)
+    closeDatabase()
+    process.exit(1)
+  }
+  if (builtApp && !fs.existsSync(serverBuild)) {
+    logger.fatal(`no production build at ${path.relative(process.cwd(), serverBuild)}: run \`npx remix vite:build\` first`)
+    closeDatabase()
+    process.exit(1)
+  }
+  // Entries recorded before the verifiable log existed get their Merkle leaves (idempotent).
+  backfillLedgerLeaves()
+  // Files made on first use ($DATA_DIR/ledger-key.pem, the mock checkout's secret): made here
+  // once, so that workers starting together read the same one instead of each writing its own.
+  ledgerPublicKeyPem()
+  webhookSecret()
 }
-// Entries recorded before the verifiable log existed get their Merkle leaves (idempotent).
-backfillLedgerLeaves()
 
 const healthCheck = () => sqlite.prepare('SELECT 1 AS ok').get() !== undefined
 
-async function main() {
+/** Serve HTTP in this process (a cluster worker, or the only process in development). */
+async function serve() {
+  const { createApp } = await import('./app')
+  const { startJobSchedule } = await import('~/jobs/schedule.server')
   let app
-  // Production and the local demo serve the built app; development runs Vite.
-  if (production || demo) {
-    const buildDir = path.resolve('build')
-    const build = (await import(pathToFileURL(path.join(buildDir, 'server/index.js')).href)) as ServerBuild
+  if (builtApp) {
+    const build = (await import(pathToFileURL(serverBuild).href)) as ServerBuild
     app = createApp({ logger, build, clientDir: path.join(buildDir, 'client'), appOrigin: env.APP_ORIGIN, trustProxy: env.TRUST_PROXY, healthCheck })
   } else {
     const { createServer } = await import('vite')
@@ -46,26 +70,13 @@ async function main() {
   }
 
   const server = app.listen(env.PORT, () => {
-    logger.info(`微暖 listening on http://localhost:${env.PORT} (${env.NODE_ENV}${demo ? ', demo mode' : ''})`)
-    if (demo) logger.warn('demo mode: demo accounts with a public password and a mock checkout; never expose this server to the internet')
+    logger.info(`微暖 listening on http://localhost:${env.PORT} (${env.NODE_ENV}${demo ? ', demo mode' : ''}${cluster.isWorker ? `, worker ${cluster.worker?.id}` : ''})`)
+    if (demo && !cluster.isWorker) logger.warn('demo mode: demo accounts with a public password and a mock checkout; never expose this server to the internet')
   })
 
   // Background jobs (claim deadlines, reminders, 候补 offers, notification delivery) every
-  // minute; a run still in progress is not started twice. Tests call runJobs directly.
-  let jobsRunning = false
-  const jobsTimer =
-    env.NODE_ENV === 'test'
-      ? null
-      : setInterval(() => {
-          if (jobsRunning) return
-          jobsRunning = true
-          runJobs()
-            .then((report) => logger.debug({ jobs: report }, 'jobs ran'))
-            .catch((error: unknown) => logger.error({ err: error }, 'jobs failed'))
-            .finally(() => {
-              jobsRunning = false
-            })
-        }, 60_000).unref()
+  // minute, in whichever process holds the jobs lease. Tests call runJobs directly.
+  const jobs = env.NODE_ENV === 'test' ? null : startJobSchedule(logger)
 
   // Graceful shutdown: stop accepting, let in-flight requests finish, then close SQLite.
   let stopping = false
@@ -73,7 +84,7 @@ async function main() {
     if (stopping) return
     stopping = true
     logger.info({ signal }, 'shutting down')
-    if (jobsTimer) clearInterval(jobsTimer)
+    jobs?.stop()
     server.close(() => {
       closeDatabase()
       logger.info('closed')
@@ -87,9 +98,32 @@ async function main() {
   }
   process.on('SIGTERM', () => shutdown('SIGTERM'))
   process.on('SIGINT', () => shutdown('SIGINT'))
+  // A cluster worker is stopped by the primary with worker.disconnect() (server/cluster.ts):
+  // Node closes its server and waits for in-flight requests, then the IPC channel closes.
+  cluster.worker?.on('disconnect', () => {
+    if (stopping) return
+    stopping = true
+    jobs?.stop()
+    closeDatabase()
+    logger.info('closed')
+    process.exit(0)
+  })
 }
 
-main().catch((error) => {
-  logger.fatal({ err: error }, 'failed to start')
-  process.exit(1)
-})
+const workers = workerCount(env.WEB_CONCURRENCY, builtApp)
+if (cluster.isPrimary) {
+  await prepare()
+  if (!builtApp && env.WEB_CONCURRENCY && env.WEB_CONCURRENCY > 1) logger.warn('WEB_CONCURRENCY is ignored in development: the Vite dev server runs in one process')
+}
+
+if (cluster.isPrimary && builtApp) {
+  if (demo) logger.warn('demo mode: demo accounts with a public password and a mock checkout; never expose this server to the internet')
+  // The primary serves nothing: workers open their own connections.
+  closeDatabase()
+  runPrimary({ workers, logger })
+} else {
+  serve().catch((error) => {
+    logger.fatal({ err: error }, 'failed to start')
+    process.exit(1)
+  })
+}

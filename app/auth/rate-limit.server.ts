@@ -1,10 +1,13 @@
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible'
+import { and, eq, gt, inArray, lte } from 'drizzle-orm'
+import { writeTransaction, type Tx } from '~db/client.server'
+import { rateLimits } from '~db/schema'
 import { now } from '~/utils/clock.server'
 import { getEnv } from '~/utils/env.server'
 
-// Brute-force limits for signing in and registering. One server process serves the site
-// (SQLite, one writer), so in-memory state is exact; a multi-process deployment would switch
-// to a shared store.
+// Brute-force limits for signing in and registering. The counts live in SQLite (rate_limits),
+// read and written in one BEGIN IMMEDIATE transaction per attempt, so they hold exactly across
+// every server process sharing the database (one per core, docs/decisions/014): spreading
+// guesses over workers gains nothing.
 //
 // Per account, progressively: a few free failures, then each further failure blocks the account
 // for 1, 2, 4, 8, then 15 minutes. The owner is never locked out for good: once a block ends the
@@ -25,51 +28,61 @@ export const REGISTER_LIMITS = { perIp: getEnv().REGISTRATIONS_PER_IP_PER_HOUR, 
 
 export type LimitResult = { ok: true } | { ok: false; retryAfterSeconds: number }
 
-type AccountState = { failures: number; blockedUntil: number; lastFailureAt: number }
-const accounts = new Map<string, AccountState>()
+type Row = typeof rateLimits.$inferSelect
 
-function forgetStale(at: number) {
-  if (accounts.size < 10_000) return
-  for (const [key, state] of accounts) {
-    if (at - state.lastFailureAt > SIGN_IN_LIMITS.forgetAfterMs && state.blockedUntil <= at) accounts.delete(key)
-  }
+/** The row of `key`, unless it has expired (then it counts as absent). */
+function liveRow(tx: Tx, key: string, at: Date): Row | undefined {
+  return tx
+    .select()
+    .from(rateLimits)
+    .where(and(eq(rateLimits.key, key), gt(rateLimits.expiresAt, at)))
+    .get()
 }
 
+function saveRow(tx: Tx, row: Row) {
+  tx.insert(rateLimits)
+    .values(row)
+    .onConflictDoUpdate({ target: rateLimits.key, set: { count: row.count, blockedUntil: row.blockedUntil, expiresAt: row.expiresAt } })
+    .run()
+}
+
+/** A few expired rows per attempt: the table stays the size of the recent attempts. */
+function pruneExpired(tx: Tx, at: Date) {
+  const expired = tx.select({ key: rateLimits.key }).from(rateLimits).where(lte(rateLimits.expiresAt, at)).limit(20)
+  tx.delete(rateLimits).where(inArray(rateLimits.key, expired)).run()
+}
+
+const accountKeyOf = (accountKey: string) => `account:${accountKey}`
+
 /**
- * Reserve an attempt for this account, synchronously (so parallel guesses are counted one by
- * one): refused while a block runs; otherwise counted as a failure in advance, and a failure
- * beyond the free ones starts the next, longer block. A success undoes it all.
+ * Reserve an attempt for this account (inside the attempt's write transaction, so parallel
+ * guesses from any process are counted one by one): refused while a block runs; otherwise
+ * counted as a failure in advance, and a failure beyond the free ones starts the next, longer
+ * block. A success undoes it all.
  */
-function reserveAccountAttempt(accountKey: string): LimitResult {
-  const at = now().getTime()
-  forgetStale(at)
-  let state = accounts.get(accountKey)
-  if (state && at - state.lastFailureAt > SIGN_IN_LIMITS.forgetAfterMs && state.blockedUntil <= at) state = undefined
-  if (state && state.blockedUntil > at) return { ok: false, retryAfterSeconds: Math.ceil((state.blockedUntil - at) / 1000) }
-  const failures = (state?.failures ?? 0) + 1
+function reserveAccountAttempt(tx: Tx, accountKey: string, at: Date): LimitResult {
+  const key = accountKeyOf(accountKey)
+  const state = liveRow(tx, key, at)
+  const blockedUntil = state?.blockedUntil?.getTime() ?? 0
+  if (blockedUntil > at.getTime()) return { ok: false, retryAfterSeconds: Math.ceil((blockedUntil - at.getTime()) / 1000) }
+  const failures = (state?.count ?? 0) + 1
   const beyond = failures - SIGN_IN_LIMITS.freeFailures
   const steps = SIGN_IN_LIMITS.blockMinutes
-  const blockedUntil = beyond >= 0 ? at + (steps[Math.min(beyond, steps.length - 1)] as number) * 60_000 : 0
-  accounts.set(accountKey, { failures, blockedUntil, lastFailureAt: at })
+  const nextBlock = beyond >= 0 ? new Date(at.getTime() + (steps[Math.min(beyond, steps.length - 1)] as number) * 60_000) : null
+  saveRow(tx, { key, count: failures, blockedUntil: nextBlock, expiresAt: new Date(at.getTime() + SIGN_IN_LIMITS.forgetAfterMs) })
   return { ok: true }
 }
 
-const attemptsByIp = new RateLimiterMemory({
-  keyPrefix: 'signin-ip',
-  points: SIGN_IN_LIMITS.perIp,
-  duration: SIGN_IN_LIMITS.windowSeconds,
-})
-
-const registrationsByIp = new RateLimiterMemory({
-  keyPrefix: 'register-ip',
-  points: REGISTER_LIMITS.perIp,
-  duration: REGISTER_LIMITS.windowSeconds,
-})
-
-function blocked(res: RateLimiterRes | null, limit: number): LimitResult {
-  if (res && res.consumedPoints >= limit) {
-    return { ok: false, retryAfterSeconds: Math.ceil(res.msBeforeNext / 1000) }
-  }
+/**
+ * Add `points` to the fixed window of `key` (started by its first point, `windowSeconds` long)
+ * and say whether it is now beyond `limit`. Attempts made while refused still count.
+ */
+function countInWindow(tx: Tx, key: string, points: number, limit: number, windowSeconds: number, at: Date): LimitResult {
+  const state = liveRow(tx, key, at)
+  const expiresAt = state?.expiresAt ?? new Date(at.getTime() + windowSeconds * 1000)
+  const count = Math.max(0, (state?.count ?? 0) + points)
+  if (state || count > 0) saveRow(tx, { key, count, blockedUntil: null, expiresAt })
+  if (count > limit) return { ok: false, retryAfterSeconds: Math.ceil((expiresAt.getTime() - at.getTime()) / 1000) }
   return { ok: true }
 }
 
@@ -78,24 +91,36 @@ function blocked(res: RateLimiterRes | null, limit: number): LimitResult {
  * slip past the limits.
  */
 export async function spendSignInAttempt(accountKey: string, ip: string): Promise<LimitResult & { scope?: 'account' | 'ip' }> {
-  const account = reserveAccountAttempt(accountKey)
-  const byIp = blocked(await attemptsByIp.penalty(ip, 1), SIGN_IN_LIMITS.perIp + 1)
-  if (!account.ok) return { ...account, scope: 'account' }
-  return byIp.ok ? byIp : { ...byIp, scope: 'ip' }
+  const at = now()
+  return writeTransaction((tx) => {
+    pruneExpired(tx, at)
+    const account = reserveAccountAttempt(tx, accountKey, at)
+    const byIp = countInWindow(tx, `signin-ip:${ip}`, 1, SIGN_IN_LIMITS.perIp, SIGN_IN_LIMITS.windowSeconds, at)
+    if (!account.ok) return { ...account, scope: 'account' as const }
+    return byIp.ok ? byIp : { ...byIp, scope: 'ip' as const }
+  })
 }
 
 /** A correct password: the account's failures and blocks are forgiven and this attempt no longer counts for the address. */
 export async function signInSucceeded(accountKey: string, ip: string): Promise<void> {
-  accounts.delete(accountKey)
-  await attemptsByIp.reward(ip, 1)
+  const at = now()
+  writeTransaction((tx) => {
+    tx.delete(rateLimits).where(eq(rateLimits.key, accountKeyOf(accountKey))).run()
+    countInWindow(tx, `signin-ip:${ip}`, -1, SIGN_IN_LIMITS.perIp, SIGN_IN_LIMITS.windowSeconds, at)
+  })
 }
 
 /** One registration attempt from this address (counted before the account lookup and the hashing). */
 export async function spendRegistrationAttempt(ip: string): Promise<LimitResult> {
-  return blocked(await registrationsByIp.penalty(ip, 1), REGISTER_LIMITS.perIp + 1)
+  const at = now()
+  return writeTransaction((tx) => {
+    pruneExpired(tx, at)
+    return countInWindow(tx, `register-ip:${ip}`, 1, REGISTER_LIMITS.perIp, REGISTER_LIMITS.windowSeconds, at)
+  })
 }
 
 /** Minutes to tell people, rounded up (at least 1). */
 export function retryMinutes(retryAfterSeconds: number): number {
   return Math.max(1, Math.ceil(retryAfterSeconds / 60))
 }
+

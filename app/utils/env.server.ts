@@ -5,6 +5,9 @@ import { z } from 'zod'
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().positive().default(3000),
+  // Server processes sharing the port and the database (server/cluster.ts). Unset: one per core
+  // (os.availableParallelism()). Development (Vite) always runs one.
+  WEB_CONCURRENCY: z.coerce.number().int().min(1).max(256).optional(),
   DATABASE_PATH: z.string().min(1).default('data/weinuan.db'),
   DATA_DIR: z.string().min(1).default('data'),
   // The site's public origin (scheme, host, port; any path is dropped). Required in production.

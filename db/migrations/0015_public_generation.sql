@@ -7,7 +7,8 @@ CREATE TABLE `public_generation` (
 -- this counter stays the same. Every insert, update or delete on a table whose rows reach a
 -- public page bumps it, in the writer's own transaction, whichever process or script writes.
 -- Not bumped by: sessions, audit_log, notifications (outbox), processed_events (Stripe event
--- bookkeeping) and invitations, which no public page shows; nor by ledger_nodes,
+-- bookkeeping) and invitations, which no public page shows (nor job_leases and rate_limits,
+-- added later and written all the time); nor by ledger_nodes,
 -- donation_months and disclosure_totals, which are written only in the same transaction as
 -- ledger_leaves, donations and disclosures, which do bump it. A new table needs its three
 -- triggers here or a place on that list (tests/integration/page-cache.test.ts checks).

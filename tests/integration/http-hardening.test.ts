@@ -111,15 +111,19 @@ function sendBody(path: string, size: number, options: { chunked?: boolean; cont
       res.on('data', (d) => (body += d))
       res.on('end', () => {
         resolve({ status: res.statusCode ?? 0, contentType: String(res.headers['content-type'] ?? ''), body })
-        if (sent >= size) req.destroy()
+        // Close the kept-alive socket once everything queued has been flushed.
+        if (req.writableFinished) req.destroy()
         else req.once('finish', () => req.destroy())
       })
       res.on('error', reject)
     })
-    // The server may close the connection while we are still sending: that is the point.
+    // The server may close the connection while we are still sending: that is the point. Once
+    // the answer is in, the kept-alive socket is detached from the request, so its late write
+    // errors (ECANCELED, EPIPE) are expected and swallowed here.
     req.on('error', (error) => {
       if (!answered) reject(error)
     })
+    req.on('socket', (socket) => socket.on('error', () => {}))
     const chunk = Buffer.alloc(64 * 1024, 'a')
     let sent = 0
     const write = () => {

@@ -22,20 +22,23 @@ export type ServerProcess = {
   /** Resolves once /healthz answers; rejects if the process exits first or after `ms`. */
   ready: (ms?: number) => Promise<void>
   stop: () => Promise<number | null>
+  /** Send `signal` to the server, or to its whole process group (cluster workers too) if started with `group`. */
+  kill: (signal: NodeJS.Signals) => void
 }
 
 /**
  * The server with `env` on top of this process's environment. Vitest's own variables are
  * dropped: with VITEST set, vite.config.ts leaves the Remix plugin out.
  */
-export async function startServer(env: Record<string, string | undefined>): Promise<ServerProcess> {
-  const port = await freePort()
+export async function startServer(env: Record<string, string | undefined>, options: { port?: number; group?: boolean } = {}): Promise<ServerProcess> {
+  const port = options.port ?? (await freePort())
   const childEnv: Record<string, string> = {}
   for (const [k, v] of Object.entries({ ...process.env, PORT: String(port), LOG_LEVEL: 'info', ...env })) {
     if (v === undefined || k.startsWith('VITEST')) continue
     childEnv[k] = v
   }
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], { env: childEnv as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] })
+  // `group`: a process group of its own, so that a signal can reach the primary and its workers at once.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], { env: childEnv as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'], detached: options.group ?? false })
   let output = ''
   child.stdout.on('data', (d) => (output += d))
   child.stderr.on('data', (d) => (output += d))
@@ -69,6 +72,58 @@ export async function startServer(env: Record<string, string | undefined>): Prom
     async stop() {
       if (!done) child.kill('SIGTERM')
       return exited
+    },
+    kill(signal) {
+      if (options.group) process.kill(-(child.pid as number), signal)
+      else child.kill(signal)
+    },
+  }
+}
+
+export type CommandProcess = {
+  /** Send one JSON command and resolve with the process's JSON answer. */
+  send: <T = unknown>(command: unknown) => Promise<T>
+  stop: () => Promise<void>
+}
+
+/**
+ * A script from tests/integration/workers/ that answers one JSON line per JSON command, on its
+ * own SQLite connection to `databasePath`. Resolves once it has said "ready".
+ */
+export async function startCommandProcess(script: string, databasePath: string): Promise<CommandProcess> {
+  const childEnv: Record<string, string> = {}
+  for (const [k, v] of Object.entries({ ...process.env, DATABASE_PATH: databasePath })) if (v !== undefined) childEnv[k] = v
+  const child = spawn(process.execPath, ['--import', 'tsx', script], { env: childEnv as NodeJS.ProcessEnv, stdio: ['pipe', 'pipe', 'pipe'] })
+  let stderr = ''
+  child.stderr.on('data', (d) => (stderr += d))
+  const waiting: Array<(line: string) => void> = []
+  let buffered = ''
+  child.stdout.on('data', (d) => {
+    buffered += d
+    let nl
+    while ((nl = buffered.indexOf('\n')) >= 0) {
+      const line = buffered.slice(0, nl)
+      buffered = buffered.slice(nl + 1)
+      waiting.shift()?.(line)
+    }
+  })
+  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()))
+  const nextLine = () =>
+    new Promise<string>((resolve, reject) => {
+      waiting.push(resolve)
+      void exited.then(() => reject(new Error(`${script} exited:\n${stderr}`)))
+    })
+  const ready = await nextLine()
+  if (ready !== 'ready') throw new Error(`${script} said ${ready}:\n${stderr}`)
+  return {
+    async send<T>(command: unknown) {
+      const answer = nextLine()
+      child.stdin.write(`${JSON.stringify(command)}\n`)
+      return JSON.parse(await answer) as T
+    },
+    async stop() {
+      child.stdin.end()
+      await exited
     },
   }
 }
