@@ -5,16 +5,10 @@ import { loader as membersLoader, action as membersAction } from '~/routes/staff
 import { loader as adminLoader, action as adminAction } from '~/routes/admin._index'
 import { action as acceptAction } from '~/routes/invite.$token'
 import { listMembers } from '~/institutions/institutions.server'
-import { addMember, context, createTestInstitution, createUser, formRequest, getRequest, run, signedInCookie, unique } from './helpers'
+import { context, createUser, formRequest, getRequest, run, signedInCookie, unique } from './helpers'
+import * as helpers from './helpers'
 
-async function homeWithStaff() {
-  const home = createTestInstitution()
-  const manager = await createUser({ displayName: '院长' })
-  const staff = await createUser({ displayName: '社工' })
-  addMember(manager.id, home.id, 'manager')
-  addMember(staff.id, home.id, 'staff')
-  return { home, manager, staff }
-}
+const homeWithStaff = () => helpers.homeWithStaff({ manager: true })
 
 describe('per-home isolation', () => {
   test("staff of one home cannot open another home's console", async () => {

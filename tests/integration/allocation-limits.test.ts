@@ -12,7 +12,8 @@ import { recordWalkInGift } from '~/needs/walk-in.server'
 import { action as allocationsAction } from '~/routes/staff.$slug.allocations'
 import { action as disclosuresAction, loader as disclosuresLoader } from '~/routes/staff.$slug.disclosures'
 import { now, testClock } from '~/utils/clock.server'
-import { addMember, context, createTestInstitution, createUser, formRequest, getRequest, run, signedInCookie } from './helpers'
+import { context, formRequest, getRequest, run, signedInCookie } from './helpers'
+import * as helpers from './helpers'
 
 // Item 13 of issue 10: a 用途 never spends more than the unspent money of its sources (also
 // when many are recorded at once), is dated between its sources and today, keeps children's
@@ -21,15 +22,11 @@ import { addMember, context, createTestInstitution, createUser, formRequest, get
 afterEach(() => testClock.reset())
 
 async function home() {
-  const institution = createTestInstitution()
-  const manager = await createUser({ displayName: '院长' })
-  const staff = await createUser({ displayName: '社工' })
-  addMember(manager.id, institution.id, 'manager')
-  addMember(staff.id, institution.id, 'staff')
-  return { institution, manager, staff, managerActor: { userId: manager.id, ip: null }, staffActor: { userId: staff.id, ip: null } }
+  const { home: institution, manager, staff, managerActor, actor: staffActor } = await helpers.homeWithStaff({ manager: true })
+  return { institution, manager, staff, managerActor, staffActor }
 }
 
-function money(actor: { userId: number; ip: null }, institutionId: number, fen: number) {
+function money(actor: { userId: number; ip: string | null }, institutionId: number, fen: number) {
   const r = recordWalkInGift(actor, institutionId, { kind: 'money', items: '现金捐款', amountFen: fen, channel: 'desk', donorName: '王先生', publicDisplay: 'masked' })
   if (!r.ok) throw new Error(r.message)
   return r

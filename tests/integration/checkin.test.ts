@@ -11,7 +11,8 @@ import { loader as checkinLoader, action as checkinAction } from '~/routes/staff
 import { loader as profileLoader } from '~/routes/me.volunteer'
 import { testClock } from '~/utils/clock.server'
 import { serviceSummary } from '~/volunteers/hours.server'
-import { addMember, context, createTestInstitution, createUser, formRequest, getRequest, insertTestBooking, insertTestSlot, run, signedInCookie } from './helpers'
+import { context, createUser, formRequest, getRequest, insertTestBooking, insertTestSlot, run, signedInCookie } from './helpers'
+import * as helpers from './helpers'
 
 const MINUTE = 60_000
 const HOUR = 60 * MINUTE
@@ -25,12 +26,7 @@ afterAll(() => fs.rmSync(outboxDir, { recursive: true, force: true }))
 
 type Reply = { intent: string; bookingId: number | null; ok: boolean; message: string; errors: Record<string, string[]> }
 
-async function homeWithStaff(name = '测试福利院') {
-  const home = createTestInstitution(name)
-  const staff = await createUser({ displayName: '社工' })
-  addMember(staff.id, home.id, 'staff')
-  return { home, staff, cookie: signedInCookie(staff.id), actor: { userId: staff.id, ip: '127.0.0.1' } }
-}
+const homeWithStaff = (name = '测试福利院') => helpers.homeWithStaff({ name, ip: '127.0.0.1' })
 
 async function openDay(homeId: number, title = '社会开放日') {
   return insertTestSlot(homeId, { title, startsAt: START, endsAt: END, capacity: 40 })

@@ -14,18 +14,12 @@ import { action as wishesAction, loader as wishesLoader } from '~/routes/staff.$
 import { action as settingsAction, loader as settingsLoader } from '~/routes/staff.$slug.settings'
 import { action as newCampaignAction } from '~/routes/staff.$slug.campaigns.new'
 import { loader as campaignsLoader } from '~/routes/staff.$slug.campaigns._index'
-import { addMember, context, createTestInstitution, createUser, getRequest, ORIGIN, run, signedInCookie } from './helpers'
+import { context, createUser, getRequest, ORIGIN, run } from './helpers'
+import * as helpers from './helpers'
 
 // ---- Story helpers --------------------------------------------------------------------------
 
-async function homeWithStaff(name = '测试福利院') {
-  const home = createTestInstitution(name)
-  const manager = await createUser({ displayName: '院长' })
-  const staff = await createUser({ displayName: '社工' })
-  addMember(manager.id, home.id, 'manager')
-  addMember(staff.id, home.id, 'staff')
-  return { home, manager, staff, cookie: signedInCookie(staff.id), managerCookie: signedInCookie(manager.id) }
-}
+const homeWithStaff = (name = '测试福利院') => helpers.homeWithStaff({ name, manager: true })
 
 type Home = Awaited<ReturnType<typeof homeWithStaff>>
 

@@ -13,7 +13,8 @@ import { loader as xlsxLoader } from '~/routes/disclosures.$id[.xlsx]'
 import { loader as detailLoader } from '~/routes/disclosures.$id'
 import { action as staffAction, loader as staffLoader } from '~/routes/staff.$slug.disclosures'
 import { now, testClock } from '~/utils/clock.server'
-import { addMember, context, createPublishedWish, createTestInstitution, createUser, formRequest, getRequest, run, signedInCookie, unique } from './helpers'
+import { context, createPublishedWish, formRequest, getRequest, run, signedInCookie, unique } from './helpers'
+import * as helpers from './helpers'
 
 // 用途 and 公示: a home records how gifts were used (bound to its own receipts, append-only),
 // and publishes periodic disclosures drafted from the log, frozen once published.
@@ -21,21 +22,17 @@ import { addMember, context, createPublishedWish, createTestInstitution, createU
 afterEach(() => testClock.reset())
 
 async function home() {
-  const institution = createTestInstitution()
-  const manager = await createUser({ displayName: '院长' })
-  const staff = await createUser({ displayName: '社工' })
-  addMember(manager.id, institution.id, 'manager')
-  addMember(staff.id, institution.id, 'staff')
-  return { institution, manager, staff, managerActor: { userId: manager.id, ip: null }, staffActor: { userId: staff.id, ip: null } }
+  const { home: institution, manager, staff, managerActor, actor: staffActor } = await helpers.homeWithStaff({ manager: true })
+  return { institution, manager, staff, managerActor, staffActor }
 }
 
-function money(actor: { userId: number; ip: null }, institutionId: number, fen: number, extra: { wishId?: number } = {}) {
+function money(actor: { userId: number; ip: string | null }, institutionId: number, fen: number, extra: { wishId?: number } = {}) {
   const r = recordWalkInGift(actor, institutionId, { kind: 'money', items: '现金捐款', amountFen: fen, channel: 'desk', donorName: '王小明', publicDisplay: 'masked', wishId: extra.wishId ?? null })
   if (!r.ok) throw new Error(r.message)
   return r
 }
 
-function goods(actor: { userId: number; ip: null }, institutionId: number, quantity: number, unit: string, valueFen: number, needId?: number) {
+function goods(actor: { userId: number; ip: string | null }, institutionId: number, quantity: number, unit: string, valueFen: number, needId?: number) {
   const r = recordWalkInGift(actor, institutionId, { kind: 'goods', items: `物资 ${quantity} ${unit}`, quantity, unit, estimatedValueFen: valueFen, channel: 'desk', donorName: '李四', publicDisplay: 'anonymous', needId: needId ?? null })
   if (!r.ok) throw new Error(r.message)
   return r

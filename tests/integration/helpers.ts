@@ -92,6 +92,28 @@ export function addMember(userId: number, institutionId: number, role: Membershi
   db.insert(memberships).values({ userId, institutionId, role }).run()
 }
 
+/**
+ * A new home with a staff member (and, with `manager: true`, a manager too), their sign-in
+ * cookies and audit actors: the one factory the integration tests build a home with.
+ */
+export async function homeWithStaff(options: { name?: string; manager?: boolean; ip?: string | null } = {}) {
+  const home = createTestInstitution(options.name)
+  const manager = options.manager ? await createUser({ displayName: '院长' }) : undefined
+  const staff = await createUser({ displayName: '社工' })
+  if (manager) addMember(manager.id, home.id, 'manager')
+  addMember(staff.id, home.id, 'staff')
+  const ip = options.ip ?? null
+  return {
+    home,
+    staff,
+    cookie: signedInCookie(staff.id),
+    actor: { userId: staff.id, ip },
+    manager: manager as NonNullable<typeof manager>,
+    managerCookie: manager ? signedInCookie(manager.id) : '',
+    managerActor: { userId: manager?.id ?? 0, ip },
+  }
+}
+
 export function findUserByEmail(email: string) {
   return db.select().from(users).where(eq(users.email, email)).get()
 }

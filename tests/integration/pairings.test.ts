@@ -12,18 +12,14 @@ import { action as newPairingAction, loader as newPairingLoader } from '~/routes
 import { loader as tutoringLoader } from '~/routes/staff.$slug.tutoring'
 import { action as visitsAction, loader as visitsLoader } from '~/routes/staff.$slug.visits'
 import { testClock } from '~/utils/clock.server'
-import { addMember, context, createTestInstitution, createUser, formRequest, getRequest, run, signedInCookie, unique } from './helpers'
+import { context, createTestInstitution, createUser, formRequest, getRequest, run, signedInCookie, unique } from './helpers'
+import * as helpers from './helpers'
 
 type Reply = { ok: boolean; message: string | null; errors: Record<string, string[]>; values: Record<string, unknown> }
 
 afterEach(() => testClock.reset())
 
-async function homeWithStaff(name = '测试社工中心') {
-  const home = createTestInstitution(name)
-  const staff = await createUser({ displayName: '社工' })
-  addMember(staff.id, home.id, 'staff')
-  return { home, staff, cookie: signedInCookie(staff.id), actor: { userId: staff.id, ip: null } }
-}
+const homeWithStaff = (name = '测试社工中心') => helpers.homeWithStaff({ name })
 
 function insertProgramme(institutionId: number, fields: { kind?: 'companionship' | 'tutoring'; requiredQualifications?: QualificationKind[]; requiresBackgroundCheck?: boolean; plannedVisits?: number } = {}) {
   return db

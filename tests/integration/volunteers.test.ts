@@ -8,19 +8,15 @@ import { loader as reviewLoader, action as reviewAction } from '~/routes/staff.$
 import { testClock } from '~/utils/clock.server'
 import { missingRequirements } from '~/volunteers/eligibility.server'
 import { getProfile, listVolunteersOfHome } from '~/volunteers/profiles.server'
-import { addMember, context, createTestInstitution, createUser, formRequest, getRequest, insertTestBooking, insertTestSlot, run, signedInCookie } from './helpers'
+import { context, createUser, formRequest, getRequest, insertTestBooking, insertTestSlot, run, signedInCookie } from './helpers'
+import * as helpers from './helpers'
 
 const DAY = 24 * 60 * 60 * 1000
 const T0 = new Date('2026-03-02T02:00:00Z')
 
 type FormReply = { intent: string; ok: boolean; message: string | null; errors: Record<string, string[]>; values: Record<string, string> }
 
-async function homeWithStaff(name = '测试福利院') {
-  const home = createTestInstitution(name)
-  const staff = await createUser({ displayName: '社工' })
-  addMember(staff.id, home.id, 'staff')
-  return { home, staff, cookie: signedInCookie(staff.id) }
-}
+const homeWithStaff = (name = '测试福利院') => helpers.homeWithStaff({ name })
 
 async function postProfile(cookie: string, fields: Record<string, string>) {
   return run(() => profileAction({ request: formRequest('/me/volunteer', fields, { cookie }), params: {}, context: context() }))

@@ -9,17 +9,13 @@ import { recordWalkInGift, yuanToFen } from '~/needs/walk-in.server'
 import { action as giftAction } from '~/routes/staff.$slug.gifts.new'
 import { action as staffLedgerAction, loader as staffLedgerLoader } from '~/routes/staff.$slug.ledger'
 import { loader as receiptLoader } from '~/routes/ledger_.$receipt.receipt'
-import { addMember, context, createPublishedWish, createTestInstitution, createUser, formRequest, getRequest, run, signedInCookie, unique } from './helpers'
+import { context, createPublishedWish, formRequest, getRequest, run, unique } from './helpers'
+import * as helpers from './helpers'
 
 // Walk-in gifts at the desk, and corrections: the public sees only the name the donor chose;
 // a mistake is reversed by a new entry with a published reason, never edited or deleted.
 
-async function homeWithStaff() {
-  const home = createTestInstitution()
-  const staff = await createUser({ displayName: '社工' })
-  addMember(staff.id, home.id, 'staff')
-  return { home, staff, actor: { userId: staff.id, ip: null }, cookie: signedInCookie(staff.id) }
-}
+const homeWithStaff = () => helpers.homeWithStaff()
 
 function needOf(institutionId: number, quantityNeeded = 20) {
   return db.insert(needs).values({ institutionId, title: unique('面粉'), category: 'material', unit: '袋', quantityNeeded }).returning().get()
