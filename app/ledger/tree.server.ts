@@ -267,31 +267,21 @@ export function backfillLedgerLeaves(): number {
     let appended = 0
     // Leaves are unique per entry and entries are never deleted, so equal counts mean nothing is
     // missing: two index counts at start instead of a probe per entry (a second at 1 M entries).
-    const leafless = (table: 'donations' | 'allocations', kind: LedgerLeafKind) =>
-      (sqlite.prepare(`SELECT (SELECT count(*) FROM ${table}) - (SELECT count(*) FROM ledger_leaves WHERE kind = ?) AS n`).get(kind) as { n: number }).n !== 0
-    const missingDonations = !leafless('donations', 'donation')
-      ? []
-      : tx
-          .select({ id: donations.id })
-          .from(donations)
-          .where(sql`NOT EXISTS (SELECT 1 FROM ledger_leaves l WHERE l.kind = 'donation' AND l.ref_id = ${donations.id})`)
-          .orderBy(asc(donations.id))
-          .all()
-    for (const { id } of missingDonations) {
-      appendLedgerLeaf(tx, 'donation', id)
-      appended++
-    }
-    const missingAllocations = !leafless('allocations', 'allocation')
-      ? []
-      : tx
-          .select({ id: allocations.id })
-          .from(allocations)
-          .where(sql`NOT EXISTS (SELECT 1 FROM ledger_leaves l WHERE l.kind = 'allocation' AND l.ref_id = ${allocations.id})`)
-          .orderBy(asc(allocations.id))
-          .all()
-    for (const { id } of missingAllocations) {
-      appendLedgerLeaf(tx, 'allocation', id)
-      appended++
+    const sources = [
+      { table: 'donations', kind: 'donation' },
+      { table: 'allocations', kind: 'allocation' },
+    ] as const satisfies ReadonlyArray<{ table: string; kind: LedgerLeafKind }>
+    for (const { table, kind } of sources) {
+      const missing = (sqlite.prepare(`SELECT (SELECT count(*) FROM ${table}) - (SELECT count(*) FROM ledger_leaves WHERE kind = ?) AS n`).get(kind) as { n: number }).n
+      if (missing === 0) continue
+      const ids = sqlite
+        .prepare(`SELECT id FROM ${table} t WHERE NOT EXISTS (SELECT 1 FROM ledger_leaves l WHERE l.kind = ? AND l.ref_id = t.id) ORDER BY id`)
+        .pluck()
+        .all(kind) as number[]
+      for (const id of ids) {
+        appendLedgerLeaf(tx, kind, id)
+        appended++
+      }
     }
     return appended
   })

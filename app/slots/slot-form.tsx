@@ -101,7 +101,11 @@ function RuleFields<F extends Record<string, unknown>>({ fields, window }: { fie
         {window}
       </Section>
       <Section title="团体预约">
-        <Checkbox meta={fields.allowGroups as FieldMetadata<boolean | undefined, Record<string, unknown>, string[]>} label="接受团体预约" />
+        <Checkbox
+          meta={fields.allowGroups as FieldMetadata<boolean | undefined, Record<string, unknown>, string[]>}
+          label="接受团体预约"
+          hint="设置了下方志愿者要求（最低年龄、背景核验或资质）的活动只接受个人预约，团体预约不会开放"
+        />
         <Field
           label="团体须提前几天预约"
           {...getInputProps(fields.groupMinDaysAhead, { type: 'number' })}
