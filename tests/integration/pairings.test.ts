@@ -79,6 +79,16 @@ function latestPairing(institutionId: number) {
   return db.select().from(pairings).where(eq(pairings.institutionId, institutionId)).orderBy(desc(pairings.id)).get()
 }
 
+
+/** A programme of this home whose accepted applicant leads a new pairing, made through the staff form. */
+async function pairWithLead(home: { id: number; slug: string }, cookie: string, leadName: string) {
+  const programme = insertProgramme(home.id)
+  const lead = await volunteer(leadName)
+  accepted(programme.id, lead)
+  await postNewPairing(home.slug, cookie, { programmeId: String(programme.id), familyId: String(insertFamily(home.id).id), startDate: '2026-03-01', leadUserId: String(lead.id) })
+  return { programme, lead, pairing: latestPairing(home.id)! }
+}
+
 describe('pairing a volunteer team with a family', () => {
   test('only verified volunteers with the programme’s qualifications can be paired, and staff see exactly who lacks what', async () => {
     const { home, cookie } = await homeWithStaff()
@@ -139,11 +149,7 @@ describe('pairing a volunteer team with a family', () => {
   test('staff of another home get 404 and cannot pair a family of another home', async () => {
     const { home, cookie } = await homeWithStaff()
     const other = await homeWithStaff('别家福利院')
-    const programme = insertProgramme(home.id)
-    const lead = await volunteer('钱队长')
-    accepted(programme.id, lead)
-    await postNewPairing(home.slug, cookie, { programmeId: String(programme.id), familyId: String(insertFamily(home.id).id), startDate: '2026-03-01', leadUserId: String(lead.id) })
-    const pairing = latestPairing(home.id)!
+    const { programme, lead, pairing } = await pairWithLead(home, cookie, '钱队长')
 
     const peek = await run(() => pairingLoader({ request: getRequest(`/staff/${home.slug}/pairings/${pairing.id}`, other.cookie), params: { slug: home.slug, pairingId: String(pairing.id) }, context: context() }))
     expect(peek.status).toBe(404)
@@ -369,11 +375,7 @@ describe('another home’s volunteers stay private (rule 7)', () => {
   test('the substitute form refuses another home’s volunteer without naming them or their check', async () => {
     const { home, cookie } = await homeWithStaff()
     const other = await homeWithStaff('别家福利院')
-    const programme = insertProgramme(home.id)
-    const lead = await volunteer('钱队长')
-    accepted(programme.id, lead)
-    await postNewPairing(home.slug, cookie, { programmeId: String(programme.id), familyId: String(insertFamily(home.id).id), startDate: '2026-03-01', leadUserId: String(lead.id) })
-    const pairing = latestPairing(home.id)!
+    const { pairing } = await pairWithLead(home, cookie, '钱队长')
     const stranger = await volunteerOfOtherHome(other.home.id, '欧阳秘名')
     const verifiedStranger = await volunteer('上官核验')
     db.insert(programmeApplications).values({ programmeId: insertProgramme(other.home.id).id, userId: verifiedStranger.id, status: 'accepted' }).run()
