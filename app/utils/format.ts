@@ -1,23 +1,17 @@
-// The one place dates and money are formatted for display: Asia/Shanghai, integer fen.
-const TIME_ZONE = 'Asia/Shanghai'
+import { shanghaiParts } from './shanghai-date'
 
-const dateTimeFormat = new Intl.DateTimeFormat('zh-CN', {
-  timeZone: TIME_ZONE,
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  hour12: false,
-})
-const dateFormat = new Intl.DateTimeFormat('zh-CN', { timeZone: TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' })
+// The one place dates and money are formatted for display: Asia/Shanghai, integer fen. Built
+// from shanghai-date rather than Intl so the server and every browser print the same text.
 
+/** "2026/05/10 09:30" in Shanghai time. */
 export function formatDateTime(value: Date | string | number): string {
-  return dateTimeFormat.format(new Date(value))
+  const p = shanghaiParts(value)
+  return `${p.date.replaceAll('-', '/')} ${p.time}`
 }
 
+/** "2026/05/10", the Shanghai calendar day. */
 export function formatDate(value: Date | string | number): string {
-  return dateFormat.format(new Date(value))
+  return shanghaiParts(value).date.replaceAll('-', '/')
 }
 
 /** 12345 fen → "¥123.45"; whole yuan drop the decimals: 5000 → "¥50". */

@@ -60,6 +60,6 @@ describe('impossible calendar dates on staff forms', () => {
   test('a use recorded on 2026-04-31 is refused next to the date of use', async () => {
     const res = await post(allocationsAction, 'allocations', { usedAt: '2026-04-31', purpose: '购买冬衣', amount: '100', beneficiaryDescription: '院内儿童', source: 'WN-2026-000001' })
     expect(res.status).toBe(400)
-    expect(res.errors.usedAt).toEqual(['请输入有效的日期，例如 2026-05-01'])
+    expect(res.errors.usedAt).toEqual(['请输入有效的使用日期，例如 2026-05-01'])
   })
 })
