@@ -14,12 +14,20 @@ export function formatDate(value: Date | string | number): string {
   return shanghaiParts(value).date.replaceAll('-', '/')
 }
 
-/** 12345 fen → "¥123.45"; whole yuan drop the decimals: 5000 → "¥50". */
-export function formatFen(fen: number): string {
-  const sign = fen < 0 ? '-' : ''
+function yuanParts(fen: number) {
   const abs = Math.abs(fen)
-  const yuan = Math.floor(abs / 100)
-  const rest = abs % 100
-  const grouped = yuan.toLocaleString('zh-CN')
-  return rest === 0 ? `${sign}¥${grouped}` : `${sign}¥${grouped}.${String(rest).padStart(2, '0')}`
+  return { sign: fen < 0 ? '-' : '', yuan: String(Math.floor(abs / 100)), cents: String(abs % 100).padStart(2, '0') }
+}
+
+/** 12345 fen → "¥123.45"; whole yuan drop the decimals: 5000 → "¥50"; thousands grouped: "¥1,000". */
+export function formatFen(fen: number): string {
+  const { sign, yuan, cents } = yuanParts(fen)
+  const grouped = yuan.replace(/\B(?=(\d{3})+$)/g, ',')
+  return `${sign}¥${grouped}${cents === '00' ? '' : `.${cents}`}`
+}
+
+/** Plain yuan for an input's value: 12345 → "123.45", 5000 → "50"; `fixed` keeps "50.00" (spreadsheets). */
+export function fenToYuan(fen: number, { fixed = false } = {}): string {
+  const { sign, yuan, cents } = yuanParts(fen)
+  return `${sign}${yuan}${cents === '00' && !fixed ? '' : `.${cents}`}`
 }
