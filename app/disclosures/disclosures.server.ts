@@ -9,7 +9,7 @@ import { signedTreeHead } from '~/ledger/tree.server'
 import { enqueueNotification } from '~/notifications/notifications.server'
 import { now } from '~/utils/clock.server'
 import { spreadsheetText, toCsv } from '~/utils/csv'
-import { formatFen } from '~/utils/format'
+import { fenToYuan, formatFen } from '~/utils/format'
 import { decodeCursor, pageOf, PAGE_SIZE } from '~/utils/pagination'
 import { parseShanghaiMonth, shanghaiDateString, shanghaiParts, startOfShanghaiMonth } from '~/utils/shanghai-date'
 import { categoryLabels } from '~/wishes/labels'
@@ -485,12 +485,8 @@ export const EXPORT_HEADERS = ['收据编号', '日期', '类别', '内容', '�
 
 const kindText = { goods: '物资', money: '善款' } as const
 
-function yuan(fen: number | null): string {
-  if (fen === null) return ''
-  const sign = fen < 0 ? '-' : ''
-  const abs = Math.abs(fen)
-  return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`
-}
+/** Yuan with two decimals for the 金额(元) columns; '' when there is no amount. */
+const yuanCell = (fen: number | null) => (fen === null ? '' : fenToYuan(fen, { fixed: true }))
 
 /** One row per itemised entry, in EXPORT_HEADERS order. Money rows show the amount, goods their estimated value. */
 export function exportRows(summary: DisclosureSummary): string[][] {
@@ -501,7 +497,7 @@ export function exportRows(summary: DisclosureSummary): string[][] {
     e.correctsReceipt ? `${e.description}（更正 ${e.correctsReceipt}）` : e.description,
     e.quantity === null ? '' : String(e.quantity),
     e.unit ?? '',
-    yuan(e.kind === 'money' ? e.amountFen : e.estimatedValueFen),
+    yuanCell(e.kind === 'money' ? e.amountFen : e.estimatedValueFen),
     e.donorDisplay,
     e.uses.join('；'),
   ])
@@ -531,7 +527,7 @@ export async function disclosureXlsx(detail: { label: string; institution: { nam
   uses.addRow(['日期', '用途', '金额(元)', '物品', '受益对象', '来源收据'])
   uses.getRow(1).font = { bold: true }
   for (const a of detail.summary.allocations) {
-    uses.addRow([shanghaiDateString(a.usedAt), spreadsheetText(a.purpose), a.amountFen === null ? '' : Number(yuan(a.amountFen)), spreadsheetText(a.items), spreadsheetText(a.beneficiaryDescription), a.sourceReceipts.join('、')])
+    uses.addRow([shanghaiDateString(a.usedAt), spreadsheetText(a.purpose), a.amountFen === null ? '' : Number(yuanCell(a.amountFen)), spreadsheetText(a.items), spreadsheetText(a.beneficiaryDescription), a.sourceReceipts.join('、')])
   }
   return Buffer.from(await book.xlsx.writeBuffer())
 }

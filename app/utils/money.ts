@@ -6,6 +6,9 @@ import { formatFen } from './format'
 // input from Chinese keyboards ('１００．５０', '￥') is folded to ASCII by NFKC. A comma is
 // accepted only as a thousands separator ('1,000.50'): '1,50' is refused rather than guessed.
 
+/** ¥9,999,999,999.99: the most one staff-recorded gift or use may be (ten digits of yuan). */
+export const MAX_RECORDED_FEN = 999_999_999_999
+
 export type YuanProblem = 'empty' | 'not_a_number' | 'too_many_decimals' | 'negative' | 'below_min' | 'over_max'
 
 export type YuanRule = {
@@ -64,7 +67,7 @@ export function parseYuan(input: string, rule: YuanRule): ParsedYuan {
  */
 export function yuanField(rule: YuanRule & { optional: true }): z.ZodType<number | undefined, z.ZodTypeDef, string | undefined>
 export function yuanField(rule: YuanRule & { optional?: false }): z.ZodType<number, z.ZodTypeDef, string | undefined>
-export function yuanField(rule: YuanRule & { optional?: boolean }) {
+export function yuanField(rule: YuanRule & { optional?: boolean }): z.ZodTypeAny {
   return z
     .string()
     .optional()
