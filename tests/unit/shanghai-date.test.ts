@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest'
+import { formatDate, formatDateTime } from '~/utils/format'
 import {
   addShanghaiDays,
   addShanghaiMonths,
@@ -70,5 +71,13 @@ describe('Asia/Shanghai calendar days', () => {
     expect(parseShanghaiMonth('2026-06')).toEqual({ year: 2026, month: 6 })
     expect(parseShanghaiMonth('2026-13')).toBeNull()
     expect(parseShanghaiMonth('2026-6')).toBeNull()
+  })
+})
+
+describe('display formatters', () => {
+  test('dates and times are printed as the Shanghai calendar and clock show them', () => {
+    expect(formatDateTime(new Date('2026-05-09T16:00:00Z'))).toBe('2026/05/10 00:00')
+    expect(formatDateTime('2026-12-31T15:59:00Z')).toBe('2026/12/31 23:59')
+    expect(formatDate(Date.parse('2026-12-31T16:30:00Z'))).toBe('2027/01/01')
   })
 })
