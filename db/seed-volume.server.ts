@@ -5,6 +5,7 @@ import { publishDisclosure, saveDraftDisclosure, periodContaining } from '~/disc
 import { leafHashHex } from '~/ledger/merkle'
 import { allocationEntryCanonical, backfillLedgerNodes, donationEntryCanonical } from '~/ledger/tree.server'
 import { now } from '~/utils/clock.server'
+import { shanghaiDateString } from '~/utils/shanghai-date'
 
 // A large, realistic public log for benchmarks and demos (issue 12): `scripts/seed --volume N`.
 // Tops the log up to N donations spread over the last three years across the demo homes —
@@ -17,7 +18,6 @@ import { now } from '~/utils/clock.server'
 
 const CHUNK = 20_000
 const SPAN_MS = 3 * 365 * 24 * 3600_000
-const SHANGHAI_OFFSET_MS = 8 * 3600_000
 
 const GOODS = [
   { description: '冬季棉被', unit: '床', fen: 15_000 },
@@ -45,11 +45,6 @@ function prng(seed: number) {
     t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296
   }
-}
-
-function shanghaiMonthKey(at: Date): string {
-  const d = new Date(at.getTime() + SHANGHAI_OFFSET_MS)
-  return `${d.getUTCFullYear()}-${d.getUTCMonth()}`
 }
 
 type Entry = {
@@ -147,7 +142,7 @@ export function seedVolume(target: number, log: (message: string) => void = () =
 
   const addOne = (i: number) => {
     const receivedAt = new Date(start + Math.floor(((i + random()) / toAdd) * SPAN_MS))
-    const key = shanghaiMonthKey(receivedAt)
+    const key = shanghaiDateString(receivedAt).slice(0, 7)
     if (key !== month) {
       if (month) closeMonth(receivedAt)
       month = key

@@ -3,8 +3,8 @@ import type { DB } from './client.server'
 import { families as familiesTable, programmes as programmesTable } from './schema'
 import { campaignInstitutions, campaigns, children, institutions, memberships, needs, slotSeries, slots, users, wishes, type InstitutionKind, type MembershipRole } from './schema'
 import { hashPassword } from '~/auth/password.server'
-import { shanghaiParts, shanghaiToUtc } from '~/slots/labels'
 import { buildRrule, generateSeriesSlots, type SeriesTemplate } from '~/slots/series.server'
+import { shanghaiInstant, shanghaiParts } from '~/utils/shanghai-date'
 
 // Demo data drawn from the product brief. Idempotent: rows are matched by slug or email and
 // only missing ones are inserted, so the seed can be rerun safely.
@@ -332,8 +332,8 @@ function seedDemoSlots(db: DB): void {
         title,
         description: '普通儿童与特殊需要儿童一起参加的五天融合夏令营：手工、音乐、户外游戏和分享会。去年的名额不到半天就约满了，请尽早预约；满员后可加入候补。',
         location: '聊城市东昌府区（演示地址）',
-        startsAt: shanghaiToUtc(`${year}-07-12`, '09:00'),
-        endsAt: shanghaiToUtc(`${year}-07-16`, '16:00'),
+        startsAt: shanghaiInstant(`${year}-07-12`, '09:00'),
+        endsAt: shanghaiInstant(`${year}-07-16`, '16:00'),
         capacity: 30,
         allowGroups: true,
         groupMinDaysAhead: 0,

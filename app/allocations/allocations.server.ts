@@ -4,10 +4,10 @@ import { allocationSources, allocations, donations } from '~db/schema'
 import { attemptAuditedWrite, refuseWrite, type Actor } from '~/audit/audit.server'
 import { isImageKey } from '~/images/images.server'
 import { appendLedgerLeaf } from '~/ledger/tree.server'
-import { shanghaiDateInput } from '~/needs/labels'
 import { publicTextProblem } from '~/privacy/public-text.server'
 import { now } from '~/utils/clock.server'
 import { formatDate, formatFen } from '~/utils/format'
+import { shanghaiDateString } from '~/utils/shanghai-date'
 
 // 用途: how a home used the gifts it received. Each allocation names the receipts it draws on
 // (this home's entries only), never spends more than their unspent money, is dated between its
@@ -95,8 +95,8 @@ export function recordAllocation(actor: Actor, institutionId: number, input: All
   if (!purpose) return { ok: false, field: 'purpose', message: '请填写用途' }
   if (purpose.length > 200) return { ok: false, field: 'purpose', message: '用途最多 200 字' }
   if (Number.isNaN(input.usedAt.getTime())) return { ok: false, field: 'usedAt', message: '请填写使用日期' }
-  const usedDay = shanghaiDateInput(input.usedAt)
-  if (usedDay > shanghaiDateInput(now())) return { ok: false, field: 'usedAt', message: '使用日期不能晚于今天' }
+  const usedDay = shanghaiDateString(input.usedAt)
+  if (usedDay > shanghaiDateString(now())) return { ok: false, field: 'usedAt', message: '使用日期不能晚于今天' }
   if (input.amountFen != null && (!Number.isSafeInteger(input.amountFen) || input.amountFen < 1)) return { ok: false, field: 'amountFen', message: '金额须大于 0' }
   if (input.amountFen == null && !items) return { ok: false, field: 'items', message: '请填写使用的金额或物品' }
   if (!beneficiary) return { ok: false, field: 'beneficiaryDescription', message: '请填写受益对象的匿名描述' }
@@ -125,7 +125,7 @@ export function recordAllocation(actor: Actor, institutionId: number, input: All
     const reversed = balances.find((b) => b.reversed)
     if (reversed) refuseField('sourceReceipts', `已被更正的捐赠记录不能作为来源（${reversed.receiptNo}）`)
     const latest = balances.reduce((a, b) => (b.receivedAt > a.receivedAt ? b : a))
-    if (usedDay < shanghaiDateInput(latest.receivedAt)) {
+    if (usedDay < shanghaiDateString(latest.receivedAt)) {
       refuseField('usedAt', `使用日期不能早于来源捐赠的日期（${latest.receiptNo} 收到于 ${formatDate(latest.receivedAt)}）`)
     }
     // Draw the amount from the sources oldest first; never more than what is left unspent.

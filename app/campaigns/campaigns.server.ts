@@ -4,6 +4,7 @@ import { db, type Tx } from '~db/client.server'
 import { campaignInstitutions, campaigns, institutions, wishes } from '~db/schema'
 import { attemptAuditedWrite, refuseWrite, type Actor, type AuditEntry } from '~/audit/audit.server'
 import { publicTextProblem } from '~/privacy/public-text.server'
+import { endOfShanghaiDay, startOfShanghaiDay } from '~/utils/shanghai-date'
 import { parseSlugList, type CampaignInput } from './validation'
 
 // Campaigns (活动) such as 六一「润心伴成长」. A campaign belongs to the home that created it and
@@ -12,20 +13,6 @@ import { parseSlugList, type CampaignInput } from './validation'
 
 export type Campaign = typeof campaigns.$inferSelect
 export type CampaignResult = { ok: true; campaign: Campaign } | { ok: false; field?: keyof CampaignInput; message: string }
-
-const DAY_MS = 86_400_000
-const SHANGHAI_OFFSET_MS = 8 * 3600_000
-
-/** A calendar day in Asia/Shanghai → the UTC instant it starts. */
-export function shanghaiDayStart(day: string): Date {
-  const [y, m, d] = day.split('-').map(Number) as [number, number, number]
-  return new Date(Date.UTC(y, m - 1, d) - SHANGHAI_OFFSET_MS)
-}
-
-/** The Asia/Shanghai calendar day of an instant, as YYYY-MM-DD (for date inputs). */
-export function shanghaiDay(at: Date): string {
-  return new Date(at.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10)
-}
 
 /** Wishes counted towards a campaign's progress: published at some point and not withdrawn. */
 const counted = sql`${wishes.status} not in ('draft', 'withdrawn')`
@@ -94,7 +81,7 @@ function resolvePartners(tx: Tx, institutionId: number, text: string | undefined
 
 function dates(input: CampaignInput) {
   // The end date is inclusive: the campaign runs until the end of that day in Asia/Shanghai.
-  return { startsAt: shanghaiDayStart(input.startsOn), endsAt: new Date(shanghaiDayStart(input.endsOn).getTime() + DAY_MS - 1) }
+  return { startsAt: startOfShanghaiDay(input.startsOn), endsAt: endOfShanghaiDay(input.endsOn) }
 }
 
 type CampaignRefusal = Extract<CampaignResult, { ok: false }>

@@ -1,11 +1,12 @@
 import { z } from 'zod'
+import { parseShanghaiDate } from '~/utils/shanghai-date'
 
 // Staff form for a campaign (活动). Dates are calendar days in Asia/Shanghai.
 const day = (label: string) =>
   z
     .string({ required_error: `请输入${label}` })
     .trim()
-    .regex(/^\d{4}-\d{2}-\d{2}$/, `请输入有效的${label}，例如 2026-06-01`)
+    .refine(parseShanghaiDate, `请输入有效的${label}，例如 2026-06-01`)
 
 export const campaignSchema = z
   .object({

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { genders } from '~db/enums'
+import { parseShanghaiDate, shanghaiDateString } from '~/utils/shanghai-date'
 
 export const genderLabels: Record<(typeof genders)[number], string> = { female: '女', male: '男' }
 
@@ -15,21 +16,13 @@ export function givenNameOf(realName: string): string {
   return chars.slice(surnameLength).join('')
 }
 
-function isRealDate(value: string): boolean {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value)
-  if (!match) return false
-  const [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])]
-  const date = new Date(Date.UTC(y, m - 1, d))
-  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d
-}
-
 export const childSchema = z
   .object({
     realName: z.string({ required_error: '请输入儿童真实姓名' }).trim().min(1, '请输入儿童真实姓名').max(30, '姓名不能超过 30 个字'),
     birthDate: z
       .string({ required_error: '请输入出生日期' })
       .trim()
-      .refine(isRealDate, '请输入有效的出生日期，例如 2016-05-01')
+      .refine(parseShanghaiDate, '请输入有效的出生日期，例如 2016-05-01')
       .refine((v) => v >= '1990-01-01', '出生日期过早，请检查'),
     gender: z.enum(genders, { errorMap: () => ({ message: '请选择性别' }) }),
     pseudonym: z
@@ -53,6 +46,5 @@ export type ChildInput = z.infer<typeof childSchema>
 
 /** The birth date must not lie in the future; checked on the server against now(). */
 export function birthDateIsPast(birthDate: string, today: Date): boolean {
-  const local = new Date(today.getTime() + 8 * 3600_000).toISOString().slice(0, 10)
-  return birthDate <= local
+  return birthDate <= shanghaiDateString(today)
 }

@@ -9,8 +9,9 @@ import { signedTreeHead } from '~/ledger/tree.server'
 import { enqueueNotification } from '~/notifications/notifications.server'
 import { now } from '~/utils/clock.server'
 import { spreadsheetText, toCsv } from '~/utils/csv'
-import { formatFen } from '~/utils/format'
+import { fenToYuan, formatFen } from '~/utils/format'
 import { decodeCursor, pageOf, PAGE_SIZE } from '~/utils/pagination'
+import { parseShanghaiMonth, shanghaiDateString, shanghaiParts, startOfShanghaiMonth } from '~/utils/shanghai-date'
 import { categoryLabels } from '~/wishes/labels'
 
 // 捐赠公示: a home's periodic disclosure, drafted from the append-only log in Asia/Shanghai
@@ -19,38 +20,32 @@ import { categoryLabels } from '~/wishes/labels'
 
 export type DisclosurePeriod = (typeof disclosurePeriods)[number]
 
-const SHANGHAI_OFFSET_MS = 8 * 3600_000 // no DST in Asia/Shanghai
 export const REMINDER_GRACE_MS = 15 * 24 * 3600_000
 
 // ---- Periods ----------------------------------------------------------------------------------
 
 export type PeriodRange = { period: DisclosurePeriod; start: Date; end: Date; key: string; label: string }
 
-function shanghaiParts(at: Date): { year: number; month: number } {
-  const d = new Date(at.getTime() + SHANGHAI_OFFSET_MS)
-  return { year: d.getUTCFullYear(), month: d.getUTCMonth() } // month 0-based
-}
-
-function shanghaiMonthStart(year: number, month0: number): Date {
-  return new Date(Date.UTC(year, month0, 1) - SHANGHAI_OFFSET_MS)
-}
+/** 'YYYY-MM' of an instant in Shanghai. */
+const monthKeyOf = (at: Date) => shanghaiDateString(at).slice(0, 7)
 
 /** The Shanghai month or quarter containing `at`. */
 export function periodContaining(period: DisclosurePeriod, at: Date): PeriodRange {
   const { year, month } = shanghaiParts(at)
   if (period === 'month') {
-    return { period, start: shanghaiMonthStart(year, month), end: shanghaiMonthStart(year, month + 1), key: `${year}-${String(month + 1).padStart(2, '0')}`, label: `${year}年${month + 1}月` }
+    const start = startOfShanghaiMonth(year, month)
+    return { period, start, end: startOfShanghaiMonth(year, month + 1), key: monthKeyOf(start), label: `${year}年${month}月` }
   }
-  const q = Math.floor(month / 3)
-  return { period, start: shanghaiMonthStart(year, q * 3), end: shanghaiMonthStart(year, q * 3 + 3), key: `${year}-Q${q + 1}`, label: `${year}年第${q + 1}季度` }
+  const q = Math.floor((month - 1) / 3)
+  return { period, start: startOfShanghaiMonth(year, q * 3 + 1), end: startOfShanghaiMonth(year, q * 3 + 4), key: `${year}-Q${q + 1}`, label: `${year}年第${q + 1}季度` }
 }
 
 /** '2026-11' (month) or '2026-Q4' (quarter) → its range, or null when malformed. */
 export function parsePeriodKey(key: string): PeriodRange | null {
-  const month = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(key.trim())
-  if (month) return periodContaining('month', shanghaiMonthStart(Number(month[1]), Number(month[2]) - 1))
+  const month = parseShanghaiMonth(key.trim())
+  if (month) return periodContaining('month', startOfShanghaiMonth(month.year, month.month))
   const quarter = /^(\d{4})-Q([1-4])$/i.exec(key.trim())
-  if (quarter) return periodContaining('quarter', shanghaiMonthStart(Number(quarter[1]), (Number(quarter[2]) - 1) * 3))
+  if (quarter) return periodContaining('quarter', startOfShanghaiMonth(Number(quarter[1]), (Number(quarter[2]) - 1) * 3 + 1))
   return null
 }
 
@@ -197,9 +192,9 @@ export function draftDisclosure(institutionId: number, period: DisclosurePeriod,
   const byMonth = new Map<string, { month: string; moneyFen: number; goodsValueFen: number }>()
   for (let m = range.start; m < range.end; ) {
     const { year, month } = shanghaiParts(m)
-    const key = `${year}-${String(month + 1).padStart(2, '0')}`
+    const key = monthKeyOf(m)
     byMonth.set(key, { month: key, moneyFen: 0, goodsValueFen: 0 })
-    m = shanghaiMonthStart(year, month + 1)
+    m = startOfShanghaiMonth(year, month + 1)
   }
   const entries: DisclosureEntry[] = []
   const corrections: DisclosureCorrection[] = []
@@ -208,8 +203,7 @@ export function draftDisclosure(institutionId: number, period: DisclosurePeriod,
     addTo(totals, r)
     addTo((byDesignation[r.designation] ??= emptyTotals()), r)
     addTo((byCategory[category ?? 'none'] ??= emptyTotals()), r)
-    const { year, month } = shanghaiParts(r.receivedAt)
-    const bucket = byMonth.get(`${year}-${String(month + 1).padStart(2, '0')}`)
+    const bucket = byMonth.get(monthKeyOf(r.receivedAt))
     if (bucket) {
       if (r.kind === 'money') bucket.moneyFen += r.amountFen ?? 0
       else bucket.goodsValueFen += r.estimatedValueFen ?? 0
@@ -490,25 +484,20 @@ export function draftRowOfHome(institutionId: number, disclosureId: number) {
 export const EXPORT_HEADERS = ['收据编号', '日期', '类别', '内容', '数量', '单位', '金额(元)', '捐赠人', '用途'] as const
 
 const kindText = { goods: '物资', money: '善款' } as const
-const dateOnly = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' })
 
-function yuan(fen: number | null): string {
-  if (fen === null) return ''
-  const sign = fen < 0 ? '-' : ''
-  const abs = Math.abs(fen)
-  return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`
-}
+/** Yuan with two decimals for the 金额(元) columns; '' when there is no amount. */
+const yuanCell = (fen: number | null) => (fen === null ? '' : fenToYuan(fen, { fixed: true }))
 
 /** One row per itemised entry, in EXPORT_HEADERS order. Money rows show the amount, goods their estimated value. */
 export function exportRows(summary: DisclosureSummary): string[][] {
   return summary.entries.map((e) => [
     e.receiptNo,
-    dateOnly.format(new Date(e.receivedAt)),
+    shanghaiDateString(e.receivedAt),
     e.category ? `${kindText[e.kind]}·${categoryLabels[e.category as keyof typeof categoryLabels] ?? e.category}` : kindText[e.kind],
     e.correctsReceipt ? `${e.description}（更正 ${e.correctsReceipt}）` : e.description,
     e.quantity === null ? '' : String(e.quantity),
     e.unit ?? '',
-    yuan(e.kind === 'money' ? e.amountFen : e.estimatedValueFen),
+    yuanCell(e.kind === 'money' ? e.amountFen : e.estimatedValueFen),
     e.donorDisplay,
     e.uses.join('；'),
   ])
@@ -538,7 +527,7 @@ export async function disclosureXlsx(detail: { label: string; institution: { nam
   uses.addRow(['日期', '用途', '金额(元)', '物品', '受益对象', '来源收据'])
   uses.getRow(1).font = { bold: true }
   for (const a of detail.summary.allocations) {
-    uses.addRow([dateOnly.format(new Date(a.usedAt)), spreadsheetText(a.purpose), a.amountFen === null ? '' : Number(yuan(a.amountFen)), spreadsheetText(a.items), spreadsheetText(a.beneficiaryDescription), a.sourceReceipts.join('、')])
+    uses.addRow([shanghaiDateString(a.usedAt), spreadsheetText(a.purpose), a.amountFen === null ? '' : Number(yuanCell(a.amountFen)), spreadsheetText(a.items), spreadsheetText(a.beneficiaryDescription), a.sourceReceipts.join('、')])
   }
   return Buffer.from(await book.xlsx.writeBuffer())
 }

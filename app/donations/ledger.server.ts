@@ -5,6 +5,7 @@ import { campaigns, children, donationMonths, donations, institutions, wishes, t
 import { now } from '~/utils/clock.server'
 import { formatFen } from '~/utils/format'
 import { decodeCursor, pageOf, PAGE_SIZE } from '~/utils/pagination'
+import { parseShanghaiMonth, shanghaiParts } from '~/utils/shanghai-date'
 import { donorPublicName } from './display'
 import { appendLedgerLeaf } from '~/ledger/tree.server'
 
@@ -17,12 +18,9 @@ export type DonationKind = Donation['kind']
 export type Designation = Donation['designation']
 export type DonationChannel = Donation['channel']
 
-const SHANGHAI_OFFSET_MS = 8 * 3600_000 // Asia/Shanghai has no DST
-
 /** WN-<year of received_at in Asia/Shanghai>-<6-digit sequence>. */
 export function formatReceiptNo(id: number, receivedAt: Date): string {
-  const year = new Date(receivedAt.getTime() + SHANGHAI_OFFSET_MS).getUTCFullYear()
-  return `WN-${year}-${String(id).padStart(6, '0')}`
+  return `WN-${shanghaiParts(receivedAt).year}-${String(id).padStart(6, '0')}`
 }
 
 export type NewDonation = {
@@ -222,18 +220,6 @@ function correctionsOf(ids: number[]): Map<number, Array<{ receiptNo: string; re
  */
 const donationMonthSql = sql<string>`strftime('%Y-%m', ${donations.receivedAt} / 1000, 'unixepoch', '+8 hours')`
 
-/** UTC bounds of a calendar month in Asia/Shanghai ('2026-06'), or null if malformed. */
-export function shanghaiMonthRange(month: string): { start: Date; end: Date } | null {
-  const m = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(month)
-  if (!m) return null
-  const year = Number(m[1])
-  const index = Number(m[2]) - 1
-  return {
-    start: new Date(Date.UTC(year, index, 1) - SHANGHAI_OFFSET_MS),
-    end: new Date(Date.UTC(year, index + 1, 1) - SHANGHAI_OFFSET_MS),
-  }
-}
-
 export type LedgerFilters = {
   institutionSlug?: string | null
   month?: string | null // YYYY-MM in Asia/Shanghai
@@ -253,7 +239,7 @@ export function listPublicLedger(filters: LedgerFilters = {}): { items: PublicLe
     conditions.push(eq(donations.institutionId, home.id))
   }
   if (filters.kind) conditions.push(eq(donations.kind, filters.kind))
-  if (filters.month && shanghaiMonthRange(filters.month)) conditions.push(sql`${donationMonthSql} = ${filters.month}`)
+  if (filters.month && parseShanghaiMonth(filters.month)) conditions.push(sql`${donationMonthSql} = ${filters.month}`)
   const cursor = decodeCursor(filters.cursor)
   if (cursor) conditions.push(lt(donations.id, cursor.id))
   const rows = publicEntries()

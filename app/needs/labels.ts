@@ -21,8 +21,3 @@ export const pledgeStatusLabels: Record<PledgeStatus, string> = {
 
 /** Common units staff pick from; any short unit is accepted. */
 export const commonUnits = ['袋', '件', '箱', '套', '条', '桶', '双', '顶', '瓶', '个'] as const
-
-/** "YYYY-MM-DD" of an instant in Asia/Shanghai (for date inputs). */
-export function shanghaiDateInput(value: Date | string | number): string {
-  return new Date(new Date(value).getTime() + 8 * 3600_000).toISOString().slice(0, 10)
-}

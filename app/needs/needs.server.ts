@@ -9,6 +9,7 @@ import { enqueueNotification } from '~/notifications/notifications.server'
 import { publicTextProblem } from '~/privacy/public-text.server'
 import { now } from '~/utils/clock.server'
 import { decodeCursor, pageOf, PAGE_SIZE } from '~/utils/pagination'
+import { endOfShanghaiDay, parseShanghaiDate } from '~/utils/shanghai-date'
 import { needStatusLabels } from './labels'
 import { needProgress, refreshNeedStatus } from './progress.server'
 
@@ -40,12 +41,7 @@ function attempt<T>(actor: Actor, fn: (tx: Tx) => { result: T; audit: AuditEntry
 
 // ---- Form ---------------------------------------------------------------------------------------
 
-/** "YYYY-MM-DD" read as the end of that day in Asia/Shanghai. */
-export function endOfShanghaiDay(date: string): Date {
-  return new Date(`${date}T23:59:59.999+08:00`)
-}
-
-const dateString = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '请选择日期')
+const dateString = z.string().refine(parseShanghaiDate, '请输入有效的日期，例如 2026-12-31')
 const optionalInt = (label: string) =>
   z.preprocess(
     (v) => (v === '' || v === undefined || v === null ? undefined : v),

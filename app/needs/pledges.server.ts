@@ -8,7 +8,7 @@ import { attemptAuditedWrite, refuseWrite, type Actor } from '~/audit/audit.serv
 import { enqueueNotification } from '~/notifications/notifications.server'
 import { now } from '~/utils/clock.server'
 import { formatDate } from '~/utils/format'
-import { shanghaiDateInput } from './labels'
+import { shanghaiDateString } from '~/utils/shanghai-date'
 import { needProgress, receivedForPledge, refreshNeedStatus } from './progress.server'
 
 // A pledge promises part of a need (docs/product.md: pledges may be partial). The BEGIN IMMEDIATE
@@ -25,7 +25,7 @@ export const PLEDGE_MAX_DAYS_AHEAD = 60
  * or 60 days from today when it has none — so nobody can hold a need with a date in 2099.
  */
 export function latestExpectedDay(need: { deadline: Date | null }, at: Date = now()): string {
-  return shanghaiDateInput(need.deadline ?? new Date(at.getTime() + PLEDGE_MAX_DAYS_AHEAD * DAY_MS))
+  return shanghaiDateString(need.deadline ?? new Date(at.getTime() + PLEDGE_MAX_DAYS_AHEAD * DAY_MS))
 }
 
 // No 0/O or 1/I: the code is read out and typed at the door.
@@ -87,7 +87,7 @@ export function pledgeToNeed(input: { userId: number; needId: number; quantity: 
     if (input.quantity > stillNeeded) return { ok: false, reason: 'too_many', message: `目前还需 ${stillNeeded} ${need.unit}，请减少认捐数量`, field: 'quantity' }
     if (input.expectedAt.getTime() < at.getTime()) return { ok: false, reason: 'invalid', message: '预计送达日期不能早于今天', field: 'expectedAt' }
     const latest = latestExpectedDay(need, at)
-    if (shanghaiDateInput(input.expectedAt) > latest) {
+    if (shanghaiDateString(input.expectedAt) > latest) {
       const message = need.deadline ? `预计送达日期不能晚于需求截止日期（${latest}）` : `预计送达日期须在 ${PLEDGE_MAX_DAYS_AHEAD} 天以内（最晚 ${latest}）`
       return { ok: false, reason: 'invalid', message, field: 'expectedAt' }
     }

@@ -30,19 +30,6 @@ export type WalkInInput = {
   wishId?: number | null
 }
 
-/**
- * "1234.56" yuan → 123456 fen, exactly (string arithmetic, no floating point). At most two
- * decimals; null for anything else (negative, letters, 1.234).
- */
-export function yuanToFen(input: string): number | null {
-  const m = /^\s*(\d{1,10})(?:\.(\d{1,2}))?\s*$/.exec(input.replace(/[,，]/g, ''))
-  if (!m) return null
-  const yuan = Number(m[1])
-  const cents = Number((m[2] ?? '').padEnd(2, '0') || '0')
-  const fen = yuan * 100 + cents
-  return Number.isSafeInteger(fen) ? fen : null
-}
-
 /** Open needs of this home a walk-in gift can be counted against (for the form's choice). */
 export function needsForWalkIn(institutionId: number) {
   return db

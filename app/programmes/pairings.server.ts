@@ -6,6 +6,7 @@ import { children, families, needs, pairingMembers, pairingNeeds, pairings, prog
 import { attemptAuditedWrite, refuseWrite, type Actor } from '~/audit/audit.server'
 import { needProgress } from '~/needs/progress.server'
 import { now } from '~/utils/clock.server'
+import { parseShanghaiDate, startOfShanghaiDay } from '~/utils/shanghai-date'
 import { pairingProgress } from '~/visits/visits.server'
 import { lapseWords, missingRequirements, type MissingRequirement } from '~/volunteers/eligibility.server'
 import { volunteerNames } from '~/volunteers/home-volunteers.server'
@@ -29,7 +30,7 @@ export const pairingSchema = z.object({
   programmeId: z.coerce.number({ invalid_type_error: '请选择项目' }).int().positive('请选择项目'),
   familyId: optionalId,
   childId: optionalId,
-  startDate: z.string({ required_error: '请输入开始日期' }).regex(/^\d{4}-\d{2}-\d{2}$/, '请输入有效日期，例如 2026-03-01'),
+  startDate: z.string({ required_error: '请输入开始日期' }).refine(parseShanghaiDate, '请输入有效日期，例如 2026-03-01'),
   plannedVisits: z.preprocess((v) => (v === '' || v == null ? undefined : v), z.coerce.number().int().min(1, '计划次数为 1–200').max(200, '计划次数为 1–200').optional()),
   leadUserId: z.coerce.number({ invalid_type_error: '请选择带队志愿者' }).int().positive('请选择带队志愿者'),
   memberUserIds: idList,
@@ -41,11 +42,6 @@ function nameOf(tx: Tx | typeof db, userId: number): string {
   return realName ?? displayName
 }
 
-/** Start of a YYYY-MM-DD day in Asia/Shanghai, as an instant. */
-function shanghaiDay(date: string): Date {
-  return new Date(`${date}T00:00:00+08:00`)
-}
-
 /** Who on a team does not meet the programme's requirements on a day, and why. */
 export function teamProblems(
   tx: Tx | typeof db,
@@ -54,7 +50,7 @@ export function teamProblems(
   on: string | Date,
 ): TeamProblem[] {
   const requirements = {
-    startsAt: typeof on === 'string' ? shanghaiDay(on) : on,
+    startsAt: typeof on === 'string' ? startOfShanghaiDay(on) : on,
     minAge: null,
     requiredQualifications: programme.requiredQualifications,
     requiresBackgroundCheck: programme.requiresBackgroundCheck,
@@ -147,7 +143,7 @@ export function setRenovationStep(actor: Actor, institutionId: number, pairingId
   return attemptAuditedWrite(actor, (tx) => {
     const current = ownPairing(tx, institutionId, pairingId)
     if (!current.renovation.some((s) => s.step === step)) refuseWrite({ ok: false, message: '没有这个改造步骤' })
-    if (doneOn !== null && !/^\d{4}-\d{2}-\d{2}$/.test(doneOn)) refuseWrite({ ok: false, message: '请输入有效日期，例如 2026-03-01' })
+    if (doneOn !== null && !parseShanghaiDate(doneOn)) refuseWrite({ ok: false, message: '请输入有效日期，例如 2026-03-01' })
     const renovation = current.renovation.map((s) => (s.step === step ? { step, doneOn } : s))
     const pairing = tx.update(pairings).set({ renovation, updatedAt: now() }).where(eq(pairings.id, pairingId)).returning().get()
     return {

@@ -5,6 +5,7 @@ import { cadences, programmeKinds, qualificationKinds } from '~db/enums'
 import { institutions, pairingMembers, pairings, programmes, visits } from '~db/schema'
 import { attemptAuditedWrite, type Actor } from '~/audit/audit.server'
 import { now } from '~/utils/clock.server'
+import { shanghaiParts } from '~/utils/shanghai-date'
 
 // Programmes (焕新乐园, 学业辅导): run by one home or organisation, managed by its staff. The
 // public page shows aggregates only: never a family, child or household detail (rule 1).
@@ -83,11 +84,6 @@ export function updateProgramme(actor: Actor, institutionId: number, programmeId
   })
 }
 
-/** The calendar year in Asia/Shanghai of an instant. */
-function shanghaiYear(at: Date): number {
-  return new Date(at.getTime() + 8 * 3600_000).getUTCFullYear()
-}
-
 export type ProgrammeAggregates = { familiesPaired: number; visitsThisYear: number; volunteers: number }
 
 export function programmeAggregates(programmeId: number): ProgrammeAggregates {
@@ -97,7 +93,7 @@ export function programmeAggregates(programmeId: number): ProgrammeAggregates {
       .from(pairings)
       .where(and(eq(pairings.programmeId, programmeId), isNotNull(pairings.familyId)))
       .get()?.n ?? 0
-  const year = shanghaiYear(now())
+  const year = shanghaiParts(now()).year
   const visitsThisYear =
     db
       .select({ n: sql<number>`count(*)` })

@@ -6,9 +6,10 @@ import { requireUser } from '~/auth/auth.server'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { ErrorList, FormMessage } from '~/components/forms'
 import { donorPublicName } from '~/donations/display'
-import { parseYuanToFen, PRESET_AMOUNTS_FEN } from '~/payments/amount'
-import { formatFen } from '~/utils/format'
+import { GIFT_AMOUNT, PRESET_AMOUNTS_FEN } from '~/payments/amount'
+import { fenToYuan, formatFen } from '~/utils/format'
 import { pageMeta } from '~/utils/meta'
+import { parseYuan } from '~/utils/money'
 import { publicDisplayLabels } from '~/wishes/labels'
 
 // 捐款: a directed money gift to one home (or its campaign, wish or need). Validated on the
@@ -50,12 +51,12 @@ export async function action({ request }: ActionFunctionArgs) {
   const errors: Errors = {}
   let amountFen: number | null = null
   if (values.amount === 'custom') {
-    const parsed = parseYuanToFen(values.customAmount)
+    const parsed = parseYuan(values.customAmount, GIFT_AMOUNT)
     if (parsed.ok) amountFen = parsed.fen
     else errors.customAmount = [parsed.message]
   } else if ((PRESET_AMOUNTS_FEN as readonly number[]).map(String).includes(values.amount) || (target.defaultAmountFen !== null && values.amount === String(target.defaultAmountFen))) {
     amountFen = Number(values.amount)
-    const parsed = parseYuanToFen(String(amountFen / 100))
+    const parsed = parseYuan(fenToYuan(amountFen), GIFT_AMOUNT)
     if (!parsed.ok) errors.amount = [parsed.message]
   } else {
     errors.amount = ['请选择或填写捐款金额']

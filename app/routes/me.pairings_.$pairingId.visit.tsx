@@ -5,9 +5,11 @@ import { visitActivities, type VisitActivity } from '~db/enums'
 import { requireUser } from '~/auth/auth.server'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { ErrorList, Field, FormMessage, TextareaField } from '~/components/forms'
+import { now } from '~/utils/clock.server'
 import { pageMeta } from '~/utils/meta'
+import { shanghaiDateString } from '~/utils/shanghai-date'
 import { visitActivityLabels } from '~/visits/labels'
-import { logVisit, parseVisitForm, todayInShanghai, updateVisit, visitFormFor, type FieldErrors } from '~/visits/visits.server'
+import { logVisit, parseVisitForm, updateVisit, visitFormFor, type FieldErrors } from '~/visits/visits.server'
 
 export const meta: MetaFunction = () => pageMeta({ title: '记录走访', description: '记录一次家庭陪伴或学业辅导走访。' })
 
@@ -26,7 +28,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { pairingId, visitId } = ids(params, request)
   const form = visitFormFor(user.id, pairingId, visitId)
   if (!form) throw new Response('Not Found', { status: 404 })
-  return { ...form, today: todayInShanghai(), userId: user.id }
+  return { ...form, today: shanghaiDateString(now()), userId: user.id }
 }
 
 type Values = { visitedOn: string; durationMinutes: string; attendeeIds: string[]; activities: string[]; note: string; followUp: string }

@@ -8,7 +8,7 @@ import { formatDate } from '~/utils/format'
 import { now } from '~/utils/clock.server'
 import { HoursTotals, hoursText } from '~/components/hours-totals'
 import { pageMeta } from '~/utils/meta'
-import { shanghaiYear } from '~/volunteers/hours.server'
+import { shanghaiParts } from '~/utils/shanghai-date'
 import { certificateSchema, issueCertificate, listCertificates, normaliseCertificateCode, serviceRecordOf } from '~/volunteers/service-record.server'
 
 export const meta: MetaFunction = () => [
@@ -22,7 +22,7 @@ type ActionData = { ok: false; message: string | null; needsProfile: boolean; er
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = requireUser(request)
   const issued = normaliseCertificateCode(new URL(request.url).searchParams.get('issued') ?? undefined)
-  return { record: serviceRecordOf(user.id), certificates: listCertificates(user.id), issued, year: shanghaiYear(now()) }
+  return { record: serviceRecordOf(user.id), certificates: listCertificates(user.id), issued, year: shanghaiParts(now()).year }
 }
 
 export async function action({ request }: ActionFunctionArgs) {

@@ -6,13 +6,14 @@ import { getUser, requireUser } from '~/auth/auth.server'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { ErrorList, Field, FormMessage } from '~/components/forms'
 import { donorPublicName } from '~/donations/display'
-import { needStatusLabels, shanghaiDateInput } from '~/needs/labels'
-import { endOfShanghaiDay, getPublicNeed } from '~/needs/needs.server'
+import { needStatusLabels } from '~/needs/labels'
+import { getPublicNeed } from '~/needs/needs.server'
 import { latestExpectedDay, myActivePledgesFor, PLEDGE_MAX_DAYS_AHEAD, pledgeToNeed } from '~/needs/pledges.server'
 import { NeedProgressBar } from '~/needs/progress-bar'
 import { now } from '~/utils/clock.server'
 import { formatDate } from '~/utils/format'
 import { pageMeta } from '~/utils/meta'
+import { endOfShanghaiDay, parseShanghaiDate, shanghaiDateString } from '~/utils/shanghai-date'
 import { categoryLabels, publicDisplayLabels } from '~/wishes/labels'
 
 const publicDisplayChoices = ['name', 'masked', 'anonymous'] as const
@@ -31,7 +32,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     need,
     user: user ? { displayName: user.displayName } : null,
     myPledges: user ? myActivePledgesFor(user.id, need.id) : [],
-    today: shanghaiDateInput(now()),
+    today: shanghaiDateString(now()),
     latest: latestExpectedDay(need),
     latestHint: need.deadline ? `最晚为需求截止日期 ${latestExpectedDay(need)}` : `请在 ${PLEDGE_MAX_DAYS_AHEAD} 天内送达（最晚 ${latestExpectedDay(need)}）`,
   }
@@ -47,7 +48,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) =>
 
 const pledgeSchema = z.object({
   quantity: z.coerce.number({ invalid_type_error: '请填写整数数量', required_error: '请填写认捐数量' }).int('请填写整数数量').min(1, '认捐数量至少为 1'),
-  expectedAt: z.string({ required_error: '请选择预计送达日期' }).regex(/^\d{4}-\d{2}-\d{2}$/, '请选择预计送达日期'),
+  expectedAt: z.string({ required_error: '请选择预计送达日期' }).refine(parseShanghaiDate, '请选择预计送达日期'),
   publicDisplay: z.enum(publicDisplayChoices, { errorMap: () => ({ message: '请选择您希望如何公开显示' }) }),
 })
 

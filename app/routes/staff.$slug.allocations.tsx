@@ -7,10 +7,11 @@ import { actorFrom, requireStaff } from '~/auth/auth.server'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { ErrorList, Field, FormMessage, TextareaField } from '~/components/forms'
 import { deleteWishImage, MAX_IMAGE_BYTES, storeWishImage } from '~/images/images.server'
-import { yuanToFen } from '~/needs/walk-in.server'
 import { now } from '~/utils/clock.server'
 import { formatDate, formatFen } from '~/utils/format'
 import { pageMeta } from '~/utils/meta'
+import { MAX_RECORDED_FEN, yuanField } from '~/utils/money'
+import { parseShanghaiDate, shanghaiDateString, shanghaiInstant } from '~/utils/shanghai-date'
 
 export const meta: MetaFunction = () => pageMeta({ title: '用途', description: '登记捐赠款物的使用情况' })
 
@@ -20,25 +21,16 @@ const MAX_EVIDENCE = 4
 
 const allocationSchema = z
   .object({
-    usedAt: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '请选择使用日期'),
+    usedAt: z.string().refine(parseShanghaiDate, '请输入有效的使用日期，例如 2026-05-01'),
     purpose: z.string().trim().min(1, '请填写用途').max(200, '用途最多 200 字'),
-    amount: z.string().trim().optional(),
+    amount: yuanField({ max: MAX_RECORDED_FEN, optional: true }),
     items: z.string().trim().max(200, '物品最多 200 字').optional(),
     beneficiaryDescription: z.string().trim().min(1, '请填写受益对象的匿名描述').max(200, '受益对象描述最多 200 字'),
   })
-  .superRefine((v, ctx) => {
-    if (v.amount && (yuanToFen(v.amount) === null || yuanToFen(v.amount)! < 1)) ctx.addIssue({ code: 'custom', path: ['amount'], message: '金额（元）最多两位小数，例如 600' })
-  })
-
-/** 'YYYY-MM-DD' as noon Asia/Shanghai that day (UTC instant). */
-function shanghaiDay(value: string): Date {
-  const [y, m, d] = value.split('-').map(Number) as [number, number, number]
-  return new Date(Date.UTC(y, m - 1, d, 12) - 8 * 3600_000)
-}
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { institution } = requireStaff(request, params.slug)
-  const today = new Date(now().getTime() + 8 * 3600_000).toISOString().slice(0, 10)
+  const today = shanghaiDateString(now())
   return {
     today,
     candidates: sourceCandidates(institution.id).map((c) => ({
@@ -83,9 +75,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     keys.push(stored.key)
   }
   const outcome = recordAllocation(actorFrom(user, context), institution.id, {
-    usedAt: shanghaiDay(v.usedAt),
+    usedAt: shanghaiInstant(v.usedAt, '12:00'), // noon Shanghai time on the day of use
     purpose: v.purpose,
-    amountFen: v.amount ? yuanToFen(v.amount) : null,
+    amountFen: v.amount ?? null,
     items: v.items ?? '',
     beneficiaryDescription: v.beneficiaryDescription,
     sourceReceipts: values.sources,

@@ -4,12 +4,13 @@ import { data } from '@remix-run/node'
 import { Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
 import { actorFrom, requireStaff } from '~/auth/auth.server'
 import { CampaignForm } from '~/campaigns/campaign-form'
-import { getCampaignForHome, partnerCandidates, shanghaiDay, updateCampaign } from '~/campaigns/campaigns.server'
+import { getCampaignForHome, partnerCandidates, updateCampaign } from '~/campaigns/campaigns.server'
 import { campaignSchema } from '~/campaigns/validation'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { FormMessage } from '~/components/forms'
 import { formatDate } from '~/utils/format'
 import { pageMeta } from '~/utils/meta'
+import { shanghaiDateString } from '~/utils/shanghai-date'
 
 export const meta: MetaFunction = () => pageMeta({ title: '活动', description: '机构工作人员：心愿活动' })
 
@@ -31,8 +32,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     defaults: {
       name: campaign.name,
       description: campaign.description,
-      startsOn: shanghaiDay(campaign.startsAt),
-      endsOn: shanghaiDay(campaign.endsAt),
+      startsOn: shanghaiDateString(campaign.startsAt),
+      endsOn: shanghaiDateString(campaign.endsAt),
       partnerSlugs: partners.map((p) => p.slug).join(', '),
     },
     partnerCandidates: isOwner ? partnerCandidates(institution.id) : [],

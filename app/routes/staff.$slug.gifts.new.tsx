@@ -5,15 +5,14 @@ import { z } from 'zod'
 import { actorFrom, requireStaff } from '~/auth/auth.server'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { Field, FormMessage, SelectField } from '~/components/forms'
-import { entryOfHome, needsForWalkIn, recordWalkInGift, wishesForWalkIn, yuanToFen } from '~/needs/walk-in.server'
+import { entryOfHome, needsForWalkIn, recordWalkInGift, wishesForWalkIn } from '~/needs/walk-in.server'
 import { pageMeta } from '~/utils/meta'
+import { MAX_RECORDED_FEN, yuanField } from '~/utils/money'
 
 export const meta: MetaFunction = () => pageMeta({ title: '登记捐赠', description: '登记现场送来的物资或善款' })
 
 const FIELDS = ['kind', 'items', 'quantity', 'unit', 'estimatedValue', 'amount', 'channel', 'paymentReference', 'donorName', 'donorContact', 'publicDisplay', 'target'] as const
 type Values = Record<(typeof FIELDS)[number], string>
-
-const MONEY_ERROR = '请填写金额（元），最多两位小数，例如 200 或 12.50'
 
 const giftSchema = z
   .object({
@@ -21,8 +20,8 @@ const giftSchema = z
     items: z.string({ required_error: '请填写捐赠内容' }).trim().min(1, '请填写捐赠内容').max(200, '捐赠内容最多 200 字'),
     quantity: z.string().trim().optional(),
     unit: z.string().trim().max(10, '单位最多 10 字').optional(),
-    estimatedValue: z.string().trim().optional(),
-    amount: z.string().trim().optional(),
+    estimatedValue: yuanField({ label: '估值', min: 0, max: MAX_RECORDED_FEN, optional: true }),
+    amount: yuanField({ max: MAX_RECORDED_FEN, optional: true }),
     channel: z.enum(['desk', 'bank_transfer'], { errorMap: () => ({ message: '请选择收款方式' }) }),
     paymentReference: z.string().trim().max(100, '流水号最多 100 字').optional(),
     donorName: z.string({ required_error: '请填写捐赠人姓名' }).trim().min(1, '请填写捐赠人姓名').max(50, '姓名最多 50 字'),
@@ -32,12 +31,10 @@ const giftSchema = z
   })
   .superRefine((v, ctx) => {
     if (v.kind === 'money') {
-      const fen = yuanToFen(v.amount ?? '')
-      if (fen === null || fen < 1) ctx.addIssue({ code: 'custom', path: ['amount'], message: MONEY_ERROR })
+      if (v.amount === undefined) ctx.addIssue({ code: 'custom', path: ['amount'], message: '请填写金额' })
     } else {
       if (v.quantity && !/^\d{1,7}$/.test(v.quantity)) ctx.addIssue({ code: 'custom', path: ['quantity'], message: '数量须为正整数' })
       else if (v.quantity && Number(v.quantity) < 1) ctx.addIssue({ code: 'custom', path: ['quantity'], message: '数量至少为 1' })
-      if (v.estimatedValue && yuanToFen(v.estimatedValue) === null) ctx.addIssue({ code: 'custom', path: ['estimatedValue'], message: '估值（元）最多两位小数，例如 150' })
     }
     if (v.target && !/^(need|wish):\d{1,12}$/.test(v.target)) ctx.addIssue({ code: 'custom', path: ['target'], message: '请选择用途' })
   })
@@ -69,8 +66,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     items: v.items,
     quantity: !money && v.quantity ? Number(v.quantity) : null,
     unit: money ? null : v.unit || null,
-    estimatedValueFen: !money && v.estimatedValue ? yuanToFen(v.estimatedValue) : null,
-    amountFen: money ? yuanToFen(v.amount ?? '') : null,
+    estimatedValueFen: money ? null : (v.estimatedValue ?? null),
+    amountFen: money ? (v.amount ?? null) : null,
     channel: v.channel,
     paymentReference: v.paymentReference || null,
     donorName: v.donorName,

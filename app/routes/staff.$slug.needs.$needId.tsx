@@ -4,12 +4,13 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remi
 import { actorFrom, requireStaff } from '~/auth/auth.server'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { Field, FormMessage } from '~/components/forms'
-import { needStatusLabels, pledgeStatusLabels, shanghaiDateInput } from '~/needs/labels'
+import { needStatusLabels, pledgeStatusLabels } from '~/needs/labels'
 import { NeedForm, type NeedFormValues } from '~/needs/need-form'
 import { cancelNeed, closeNeed, getStaffNeed, parseNeedForm, updateNeed } from '~/needs/needs.server'
 import { NeedProgressBar } from '~/needs/progress-bar'
 import { formatDate } from '~/utils/format'
 import { pageMeta } from '~/utils/meta'
+import { shanghaiDateString } from '~/utils/shanghai-date'
 
 export const meta: MetaFunction = () => pageMeta({ title: '物资需求详情', description: '机构工作人员：物资需求详情' })
 
@@ -72,7 +73,7 @@ export default function StaffNeed() {
         quantityNeeded: String(need.quantityNeeded),
         perPledgeMax: need.perPledgeMax ? String(need.perPledgeMax) : '',
         urgency: need.urgency,
-        deadline: need.deadline ? shanghaiDateInput(need.deadline) : '',
+        deadline: need.deadline ? shanghaiDateString(need.deadline) : '',
         deliveryAddress: need.deliveryAddress,
         deliveryHours: need.deliveryHours,
       }

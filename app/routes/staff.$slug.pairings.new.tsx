@@ -13,6 +13,7 @@ import { createPairing, pairingSchema, teamProblems } from '~/programmes/pairing
 import { getProgramme, listProgrammes } from '~/programmes/programmes.server'
 import { now } from '~/utils/clock.server'
 import { pageMeta } from '~/utils/meta'
+import { shanghaiDateString } from '~/utils/shanghai-date'
 
 export const meta: MetaFunction = () => pageMeta({ title: '新建结对', description: '机构工作人员：新建结对' })
 
@@ -21,7 +22,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const programmes = listProgrammes(institution.id)
   const chosenId = Number(new URL(request.url).searchParams.get('programme')) || programmes[0]?.id
   const programme = chosenId ? getProgramme(institution.id, chosenId) : undefined
-  const today = new Date(now().getTime() + 8 * 3600_000).toISOString().slice(0, 10)
+  const today = shanghaiDateString(now())
   const volunteers = programme
     ? acceptedApplicants(institution.id, programme.id).map((a) => ({
         userId: a.userId,

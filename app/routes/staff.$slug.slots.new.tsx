@@ -4,13 +4,14 @@ import { data, redirect } from '@remix-run/node'
 import { Link, useActionData, useLoaderData } from '@remix-run/react'
 import { actorFrom, requireStaff } from '~/auth/auth.server'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
-import { OPEN_DAY_PRESET, shanghaiParts } from '~/slots/labels'
+import { OPEN_DAY_PRESET } from '~/slots/labels'
 import { createSeries, seriesInputFrom } from '~/slots/series.server'
 import { SeriesForm, SlotForm, type SeriesFormDefaults, type SlotFormDefaults } from '~/slots/slot-form'
 import { createSlot, slotInputFrom } from '~/slots/slots.server'
 import { seriesSchema, slotSchema } from '~/slots/validation'
 import { now } from '~/utils/clock.server'
 import { pageMeta } from '~/utils/meta'
+import { shanghaiDateString } from '~/utils/shanghai-date'
 
 export const meta: MetaFunction = () => pageMeta({ title: '新建志愿活动', description: '机构工作人员：新建志愿活动或重复活动' })
 
@@ -18,7 +19,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { institution } = requireStaff(request, params.slug)
   const search = new URL(request.url).searchParams
   const type = search.get('type') === 'series' ? 'series' : 'once'
-  const today = shanghaiParts(now()).date
+  const today = shanghaiDateString(now())
   const common = {
     location: institution.publicAddress,
     capacity: '20',

@@ -8,10 +8,10 @@ import { Field, FormMessage, TextareaField } from '~/components/forms'
 import { now } from '~/utils/clock.server'
 import { formatDate, formatDateTime } from '~/utils/format'
 import { pageMeta } from '~/utils/meta'
+import { addShanghaiDays, parseShanghaiDate, shanghaiDateString } from '~/utils/shanghai-date'
 import { bookingStatusLabels, qualificationLabels, verificationLabels } from '~/volunteers/labels'
 import {
   BACKGROUND_CHECK_VALID_DAYS,
-  formatIsoDate,
   getVolunteerForStaff,
   noteSchema,
   rejectBackgroundCheck,
@@ -33,11 +33,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const volunteer = getVolunteerForStaff(institution.id, userIdFrom(params.userId))
   // A home sees only volunteers who booked with it (rule 7; the real name is private).
   if (!volunteer) throw new Response('Not Found', { status: 404 })
-  const today = now()
+  const today = shanghaiDateString(now())
   return {
     volunteer,
-    defaultExpiry: formatIsoDate(new Date(today.getTime() + BACKGROUND_CHECK_VALID_DAYS * 86_400_000)),
-    minExpiry: formatIsoDate(new Date(today.getTime() + 86_400_000)),
+    defaultExpiry: addShanghaiDays(today, BACKGROUND_CHECK_VALID_DAYS),
+    minExpiry: addShanghaiDays(today, 1),
   }
 }
 
@@ -68,8 +68,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   }
   if (intent === 'verify-background') {
     const expiresOn = (values.expiresOn ?? '').trim()
-    if (expiresOn && !/^\d{4}-\d{2}-\d{2}$/.test(expiresOn)) return reply(false, null, { expiresOn: ['请按 年-月-日 填写有效期'] })
-    if (expiresOn && expiresOn <= formatIsoDate(now())) return reply(false, null, { expiresOn: ['有效期须晚于今天'] })
+    if (expiresOn && !parseShanghaiDate(expiresOn)) return reply(false, null, { expiresOn: ['请按 年-月-日 填写有效期'] })
+    if (expiresOn && expiresOn <= shanghaiDateString(now())) return reply(false, null, { expiresOn: ['有效期须晚于今天'] })
     const outcome = verifyBackgroundCheck(actor, institution.id, userId, expiresOn || undefined)
     return outcome.ok ? reply(true, '背景核验已通过，已通知志愿者') : reply(false, outcome.message, {}, 409)
   }

@@ -3,10 +3,11 @@ import { Form, Link, useLoaderData, useLocation } from '@remix-run/react'
 import { slotKinds } from '~db/enums'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { Field, SelectField } from '~/components/forms'
-import { formatSlotTime, remainingLabel, shanghaiParts, weekdayLabels } from '~/slots/labels'
+import { formatSlotTime, remainingLabel, weekdayLabels } from '~/slots/labels'
 import { listUpcomingSlots, monthCalendar, parseMonth, slotFilterChoices, slotFiltersFrom, type PublicSlotCard } from '~/slots/public.server'
 import { now } from '~/utils/clock.server'
 import { pageMeta } from '~/utils/meta'
+import { shanghaiDateString, shanghaiParts } from '~/utils/shanghai-date'
 import { slotKindLabels } from '~/volunteers/labels'
 
 export const meta: MetaFunction = () =>
@@ -27,7 +28,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       view: 'calendar' as const,
       filters,
       choices,
-      calendar: { ...calendar, today: shanghaiParts(now()).date, days: calendar.days.map((d) => ({ ...d, slots: d.slots.map(toView) })) },
+      calendar: { ...calendar, today: shanghaiDateString(now()), days: calendar.days.map((d) => ({ ...d, slots: d.slots.map(toView) })) },
       page: null,
       paged: false,
     }

@@ -1,52 +1,14 @@
 import type { QualificationKind, SlotStatus } from '~db/enums'
+import { shanghaiParts } from '~/utils/shanghai-date'
 import { qualificationLabels } from '~/volunteers/labels'
 
-// Browser-safe helpers for slots: Asia/Shanghai wall-clock conversion (UTC+8, no DST since
-// 1991) and the words the pages use. No zod and no server imports here.
-
-export const SHANGHAI_OFFSET_MS = 8 * 3600_000
+// Browser-safe words and helpers for the slot pages (Shanghai dates: ~/utils/shanghai-date).
+// No zod and no server imports here.
 
 export const slotStatusLabels: Record<SlotStatus, string> = {
   draft: '草稿',
   published: '已发布',
   cancelled: '已取消',
-}
-
-/** 'YYYY-MM-DD' + 'HH:MM' in Asia/Shanghai → the UTC instant. */
-export function shanghaiToUtc(date: string, time = '00:00'): Date {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number]
-  const [hh, mm] = time.split(':').map(Number) as [number, number]
-  return new Date(Date.UTC(y, m - 1, d, hh, mm) - SHANGHAI_OFFSET_MS)
-}
-
-/** 'YYYY-MM-DDTHH:MM' (a datetime-local value, read as Asia/Shanghai) → the UTC instant. */
-export function shanghaiLocalToUtc(value: string): Date {
-  const [date, time] = value.split('T') as [string, string | undefined]
-  return shanghaiToUtc(date, time ?? '00:00')
-}
-
-/** The Asia/Shanghai calendar date and wall-clock time of an instant. */
-export function shanghaiParts(at: Date | string | number): { date: string; time: string; year: number; month: number; day: number; weekday: number } {
-  const local = new Date(new Date(at).getTime() + SHANGHAI_OFFSET_MS)
-  const year = local.getUTCFullYear()
-  const month = local.getUTCMonth() + 1
-  const day = local.getUTCDate()
-  const pad = (n: number) => String(n).padStart(2, '0')
-  return {
-    date: `${year}-${pad(month)}-${pad(day)}`,
-    time: `${pad(local.getUTCHours())}:${pad(local.getUTCMinutes())}`,
-    year,
-    month,
-    day,
-    weekday: local.getUTCDay(),
-  }
-}
-
-/** A datetime-local input value in Asia/Shanghai, or '' for none. */
-export function toShanghaiLocalInput(at: Date | string | number | null | undefined): string {
-  if (at == null) return ''
-  const p = shanghaiParts(at)
-  return `${p.date}T${p.time}`
 }
 
 export const weekdayLabels = ['周日', '周一', '周二', '周三', '周四', '周五', '周六'] as const

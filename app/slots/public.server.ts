@@ -3,8 +3,9 @@ import { z } from 'zod'
 import { db } from '~db/client.server'
 import { institutions, slotKinds, slots, type QualificationKind, type SlotKind } from '~db/schema'
 import { now } from '~/utils/clock.server'
+import { addShanghaiDays, parseShanghaiDate, parseShanghaiMonth, shanghaiDateString, shanghaiParts, startOfShanghaiDay, startOfShanghaiMonth } from '~/utils/shanghai-date'
 import { decodeCursor, PAGE_SIZE, pageOf } from '~/utils/pagination'
-import { cancelCutoffWords, groupRuleWords, requirementWords, shanghaiParts, shanghaiToUtc } from './labels'
+import { cancelCutoffWords, groupRuleWords, requirementWords } from './labels'
 import { takenPeopleSql } from './slots.server'
 
 // The public face of volunteering: published slots only, public columns picked by hand (no
@@ -28,15 +29,13 @@ export type PublicSlotCard = {
 
 // ---- Filters -------------------------------------------------------------------------------
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/
-
 /** Query-string filters; anything unknown or malformed reads as "no filter". */
 export const slotFilterSchema = z.object({
   kind: z.enum(slotKinds).optional().catch(undefined),
   home: z.string().trim().max(100).optional().catch(undefined),
   city: z.string().trim().max(50).optional().catch(undefined),
-  from: z.string().regex(DATE).optional().catch(undefined),
-  to: z.string().regex(DATE).optional().catch(undefined),
+  from: z.string().refine(parseShanghaiDate).optional().catch(undefined),
+  to: z.string().refine(parseShanghaiDate).optional().catch(undefined),
 })
 export type SlotFilters = z.infer<typeof slotFilterSchema>
 
@@ -107,8 +106,8 @@ function publicConditions(filters: SlotFilters, at: Date): Array<SQL | undefined
   if (filters.kind) conditions.push(eq(slots.kind, filters.kind))
   if (filters.home) conditions.push(eq(institutions.slug, filters.home))
   if (filters.city) conditions.push(eq(institutions.city, filters.city))
-  if (filters.from) conditions.push(gte(slots.startsAt, shanghaiToUtc(filters.from)))
-  if (filters.to) conditions.push(lt(slots.startsAt, new Date(shanghaiToUtc(filters.to).getTime() + 86_400_000)))
+  if (filters.from) conditions.push(gte(slots.startsAt, startOfShanghaiDay(filters.from)))
+  if (filters.to) conditions.push(lt(slots.startsAt, startOfShanghaiDay(addShanghaiDays(filters.to, 1))))
   return conditions
 }
 
@@ -152,38 +151,31 @@ export function slotFilterChoices() {
 export type CalendarDay = { date: string; day: number; weekday: number; slots: PublicSlotCard[] }
 export type MonthCalendar = { year: number; month: number; label: string; prev: string; next: string; days: CalendarDay[] }
 
-const monthKey = (year: number, month: number) => `${year}-${String(month).padStart(2, '0')}`
-
 /** 'YYYY-MM' → {year, month}, or the current Shanghai month when missing or malformed. */
 export function parseMonth(value: string | null | undefined, at = now()): { year: number; month: number } {
-  const match = /^(\d{4})-(\d{2})$/.exec(value ?? '')
-  const month = match ? Number(match[2]) : 0
-  if (match && month >= 1 && month <= 12) return { year: Number(match[1]), month }
+  const parsed = parseShanghaiMonth(value ?? '')
+  if (parsed) return parsed
   const today = shanghaiParts(at)
   return { year: today.year, month: today.month }
 }
 
 /** Every day of a month (Asia/Shanghai) with the upcoming published slots that start on it. */
 export function monthCalendar(year: number, month: number, filters: SlotFilters = {}): MonthCalendar {
-  const first = shanghaiToUtc(`${monthKey(year, month)}-01`)
-  const nextYear = month === 12 ? year + 1 : year
-  const nextMonth = month === 12 ? 1 : month + 1
-  const prevYear = month === 1 ? year - 1 : year
-  const prevMonth = month === 1 ? 12 : month - 1
-  const end = shanghaiToUtc(`${monthKey(nextYear, nextMonth)}-01`)
+  const first = startOfShanghaiMonth(year, month)
+  const end = startOfShanghaiMonth(year, month + 1)
   const conditions = publicConditions({ ...filters, from: undefined, to: undefined }, now())
   conditions.push(gte(slots.startsAt, first), lt(slots.startsAt, end))
   const rows = cardQuery(and(...conditions))
     .orderBy(asc(slots.startsAt), asc(slots.id))
     .all() as CardRow[]
-  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate()
   const days: CalendarDay[] = []
-  for (let day = 1; day <= daysInMonth; day++) {
-    const date = `${monthKey(year, month)}-${String(day).padStart(2, '0')}`
-    days.push({ date, day, weekday: new Date(Date.UTC(year, month - 1, day)).getUTCDay(), slots: [] })
+  for (let at = first; at < end; at = startOfShanghaiDay(addShanghaiDays(shanghaiDateString(at), 1))) {
+    const { date, day, weekday } = shanghaiParts(at)
+    days.push({ date, day, weekday, slots: [] })
   }
   for (const row of rows) days[shanghaiParts(row.startsAt).day - 1]?.slots.push(toCard(row))
-  return { year, month, label: `${year}年${month}月`, prev: monthKey(prevYear, prevMonth), next: monthKey(nextYear, nextMonth), days }
+  const monthKey = (start: Date) => shanghaiDateString(start).slice(0, 7)
+  return { year, month, label: `${year}年${month}月`, prev: monthKey(startOfShanghaiMonth(year, month - 1)), next: monthKey(end), days }
 }
 
 // ---- One slot ------------------------------------------------------------------------------

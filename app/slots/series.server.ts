@@ -4,7 +4,8 @@ import { db, writeTransaction, type Tx } from '~db/client.server'
 import { slotSeries, slots, type QualificationKind, type SlotKind } from '~db/schema'
 import type { Actor } from '~/audit/audit.server'
 import { now } from '~/utils/clock.server'
-import { recurrenceKinds, rruleWeekdays, SHANGHAI_OFFSET_MS, shanghaiParts, shanghaiToUtc, type RecurrenceKind } from './labels'
+import { endOfShanghaiDay, fromShanghaiWallClock, shanghaiDateString, shanghaiWallClock } from '~/utils/shanghai-date'
+import { recurrenceKinds, rruleWeekdays, type RecurrenceKind } from './labels'
 import { anyBookingsSql, attempt, confirmedPeopleSql, liveBookingsSql, refuse, type Refusal } from './slots.server'
 import type { SeriesFormInput } from './validation'
 
@@ -63,7 +64,7 @@ export function buildRrule(input: Pick<SeriesInput, 'recurrence' | 'weekday' | '
       : input.recurrence === 'biweekly'
         ? `FREQ=WEEKLY;INTERVAL=2;BYDAY=${day}`
         : `FREQ=WEEKLY;BYDAY=${day}`
-  const until = input.untilDate ? `;UNTIL=${new Date(shanghaiToUtc(input.untilDate, '23:59').getTime() + 59_000).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '')}` : ''
+  const until = input.untilDate ? `;UNTIL=${endOfShanghaiDay(input.untilDate).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '')}` : ''
   return `DTSTART;TZID=Asia/Shanghai:${compact(input.firstDate, input.startTime)}\nRRULE:${rule}${until}`
 }
 
@@ -75,9 +76,8 @@ export function occurrencesBetween(rruleText: string, from: Date, to: Date): Dat
   const [, y, mo, d, h, mi] = dtstart.map(Number) as [number, number, number, number, number, number]
   const options = RRule.parseString(ruleLine[1])
   // Floating frame: a Date whose UTC fields are the Shanghai wall-clock fields.
-  const float = (at: Date) => new Date(at.getTime() + SHANGHAI_OFFSET_MS)
-  const rule = new RRule({ ...options, dtstart: new Date(Date.UTC(y, mo - 1, d, h, mi)), until: options.until ? float(options.until) : null })
-  return rule.between(float(from), float(to), false).map((local) => new Date(local.getTime() - SHANGHAI_OFFSET_MS))
+  const rule = new RRule({ ...options, dtstart: new Date(Date.UTC(y, mo - 1, d, h, mi)), until: options.until ? shanghaiWallClock(options.until) : null })
+  return rule.between(shanghaiWallClock(from), shanghaiWallClock(to), false).map(fromShanghaiWallClock)
 }
 
 function addMonths(at: Date, months: number): Date {
@@ -113,7 +113,7 @@ function occurrenceValues(template: SeriesTemplate, startsAt: Date, durationMinu
 /** The upcoming occurrences of a series within the generation window, keyed by Shanghai date. */
 function upcomingOccurrences(series: Pick<Series, 'rrule'>, at: Date): Map<string, Date> {
   const byDate = new Map<string, Date>()
-  for (const startsAt of occurrencesBetween(series.rrule, at, addMonths(at, GENERATE_MONTHS))) byDate.set(shanghaiParts(startsAt).date, startsAt)
+  for (const startsAt of occurrencesBetween(series.rrule, at, addMonths(at, GENERATE_MONTHS))) byDate.set(shanghaiDateString(startsAt), startsAt)
   return byDate
 }
 
@@ -130,7 +130,7 @@ export function generateSeriesSlots(tx: Tx, series: Series, at = now()): number 
       .from(slots)
       .where(eq(slots.seriesId, series.id))
       .all()
-      .map((s) => shanghaiParts(s.startsAt).date),
+      .map((s) => shanghaiDateString(s.startsAt)),
   )
   let added = 0
   for (const [date, startsAt] of upcomingOccurrences(series, at)) {
@@ -228,7 +228,7 @@ export function updateSeries(actor: Actor, institutionId: number, seriesId: numb
         kept++
         continue
       }
-      const startsAt = occurrences.get(shanghaiParts(slot.startsAt).date)
+      const startsAt = occurrences.get(shanghaiDateString(slot.startsAt))
       if (startsAt) {
         tx.update(slots)
           .set({ ...occurrenceValues(template, startsAt, updatedSeries.durationMinutes), status: template.status, updatedAt: at })

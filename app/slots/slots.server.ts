@@ -5,7 +5,8 @@ import { attemptAuditedWrite, refuseWrite, type Actor, type AuditEntry } from '~
 import { offerFreedPlaces } from '~/bookings/bookings.server'
 import { enqueueNotification } from '~/notifications/notifications.server'
 import { now } from '~/utils/clock.server'
-import { formatSlotTime, shanghaiLocalToUtc, shanghaiParts, shanghaiToUtc, toShanghaiLocalInput } from './labels'
+import { parseDateTimeLocal, shanghaiInstant, shanghaiParts, toDateTimeLocal } from '~/utils/shanghai-date'
+import { formatSlotTime } from './labels'
 import type { SlotFormInput } from './validation'
 
 // Staff side of volunteer slots (a.k.a. activities): create, edit, publish, cancel. Every query
@@ -297,11 +298,11 @@ export function slotInputFrom(value: SlotFormInput): SlotInput {
     title: value.title,
     description: value.description ?? '',
     location: value.location ?? '',
-    startsAt: shanghaiToUtc(value.date, value.startTime),
-    endsAt: shanghaiToUtc(value.endDate ?? value.date, value.endTime),
+    startsAt: shanghaiInstant(value.date, value.startTime),
+    endsAt: shanghaiInstant(value.endDate ?? value.date, value.endTime),
     capacity: value.capacity,
-    opensAt: value.opensAt ? shanghaiLocalToUtc(value.opensAt) : null,
-    closesAt: value.closesAt ? shanghaiLocalToUtc(value.closesAt) : null,
+    opensAt: value.opensAt ? parseDateTimeLocal(value.opensAt) : null,
+    closesAt: value.closesAt ? parseDateTimeLocal(value.closesAt) : null,
     allowGroups: value.allowGroups ?? false,
     groupMinDaysAhead: value.groupMinDaysAhead,
     groupMaxSize: value.groupMaxSize,
@@ -327,8 +328,8 @@ export function slotFormDefaults(slot: Slot) {
     startTime: start.time,
     endTime: end.time,
     capacity: String(slot.capacity),
-    opensAt: toShanghaiLocalInput(slot.opensAt),
-    closesAt: toShanghaiLocalInput(slot.closesAt),
+    opensAt: toDateTimeLocal(slot.opensAt),
+    closesAt: toDateTimeLocal(slot.closesAt),
     allowGroups: slot.allowGroups ? 'on' : '',
     groupMinDaysAhead: String(slot.groupMinDaysAhead),
     groupMaxSize: String(slot.groupMaxSize),

@@ -1,15 +1,19 @@
 import { z } from 'zod'
 import { qualificationKinds, slotKinds } from '~db/enums'
+import { parseShanghaiDate } from '~/utils/shanghai-date'
 import { recurrenceKinds } from './labels'
 
 // Staff forms for slots and series (browser-safe: used by parseWithZod on the server and by the
 // staff pages in the browser). Dates and times are Asia/Shanghai wall-clock values.
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/
 const TIME = /^([01]\d|2[0-3]):[0-5]\d$/
-const DATETIME_LOCAL = /^\d{4}-\d{2}-\d{2}T([01]\d|2[0-3]):[0-5]\d$/
+const isDateTimeLocal = (v: string) => {
+  const [date = '', time = '', ...rest] = v.split('T')
+  return rest.length === 0 && parseShanghaiDate(date) !== null && TIME.test(time)
+}
 
-const date = (message: string) => z.string({ required_error: message }).trim().regex(DATE, '请输入日期，例如 2026-12-12')
+const date = (message: string, example = '2026-12-12') => z.string({ required_error: message }).trim().refine(parseShanghaiDate, `请输入日期，例如 ${example}`)
+const dateTimeLocal = z.string().trim().refine(isDateTimeLocal, '请选择日期和时间')
 const time = (message: string) => z.string({ required_error: message }).trim().regex(TIME, '请输入时间，例如 09:30')
 const whole = (message: string, min: number, max: number) =>
   z
@@ -47,9 +51,9 @@ export const slotSchema = z
   .object({
     ...slotFields,
     date: date('请选择活动日期'),
-    endDate: z.string().trim().regex(DATE, '请输入日期，例如 2026-12-12').optional(),
-    opensAt: z.string().trim().regex(DATETIME_LOCAL, '请选择日期和时间').optional(),
-    closesAt: z.string().trim().regex(DATETIME_LOCAL, '请选择日期和时间').optional(),
+    endDate: date('请选择结束日期').optional(),
+    opensAt: dateTimeLocal.optional(),
+    closesAt: dateTimeLocal.optional(),
   })
   .superRefine((v, ctx) => {
     const start = `${v.date}T${v.startTime}`
@@ -69,7 +73,7 @@ export const seriesSchema = z
     recurrence: z.enum(recurrenceKinds, { errorMap: () => ({ message: '请选择重复方式' }) }),
     weekday: whole('请选择星期', 0, 6).default(6),
     firstDate: date('请选择从哪天开始'),
-    untilDate: z.string().trim().regex(DATE, '请输入日期，例如 2027-06-30').optional(),
+    untilDate: date('请选择结束日期', '2027-06-30').optional(),
     opensDaysBefore: whole('请输入天数', 1, 180).optional(),
     closesHoursBefore: whole('请输入小时数', 0, 720).optional(),
   })

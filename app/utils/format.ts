@@ -1,31 +1,33 @@
-// The one place dates and money are formatted for display: Asia/Shanghai, integer fen.
-const TIME_ZONE = 'Asia/Shanghai'
+import { shanghaiParts } from './shanghai-date'
 
-const dateTimeFormat = new Intl.DateTimeFormat('zh-CN', {
-  timeZone: TIME_ZONE,
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  hour12: false,
-})
-const dateFormat = new Intl.DateTimeFormat('zh-CN', { timeZone: TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' })
+// The one place dates and money are formatted for display: Asia/Shanghai, integer fen. Built
+// from shanghai-date rather than Intl so the server and every browser print the same text.
 
+/** "2026/05/10 09:30" in Shanghai time. */
 export function formatDateTime(value: Date | string | number): string {
-  return dateTimeFormat.format(new Date(value))
+  const p = shanghaiParts(value)
+  return `${p.date.replaceAll('-', '/')} ${p.time}`
 }
 
+/** "2026/05/10", the Shanghai calendar day. */
 export function formatDate(value: Date | string | number): string {
-  return dateFormat.format(new Date(value))
+  return shanghaiParts(value).date.replaceAll('-', '/')
 }
 
-/** 12345 fen → "¥123.45"; whole yuan drop the decimals: 5000 → "¥50". */
-export function formatFen(fen: number): string {
-  const sign = fen < 0 ? '-' : ''
+function yuanParts(fen: number) {
   const abs = Math.abs(fen)
-  const yuan = Math.floor(abs / 100)
-  const rest = abs % 100
-  const grouped = yuan.toLocaleString('zh-CN')
-  return rest === 0 ? `${sign}¥${grouped}` : `${sign}¥${grouped}.${String(rest).padStart(2, '0')}`
+  return { sign: fen < 0 ? '-' : '', yuan: String(Math.floor(abs / 100)), cents: String(abs % 100).padStart(2, '0') }
+}
+
+/** 12345 fen → "¥123.45"; whole yuan drop the decimals: 5000 → "¥50"; thousands grouped: "¥1,000". */
+export function formatFen(fen: number): string {
+  const { sign, yuan, cents } = yuanParts(fen)
+  const grouped = yuan.replace(/\B(?=(\d{3})+$)/g, ',')
+  return `${sign}¥${grouped}${cents === '00' ? '' : `.${cents}`}`
+}
+
+/** Plain yuan for an input's value: 12345 → "123.45", 5000 → "50"; `fixed` keeps "50.00" (spreadsheets). */
+export function fenToYuan(fen: number, { fixed = false } = {}): string {
+  const { sign, yuan, cents } = yuanParts(fen)
+  return `${sign}${yuan}${cents === '00' && !fixed ? '' : `.${cents}`}`
 }

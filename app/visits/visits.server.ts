@@ -18,6 +18,7 @@ import {
 import { attemptAuditedWrite, refuseWrite, type Actor } from '~/audit/audit.server'
 import { enqueueNotification } from '~/notifications/notifications.server'
 import { now } from '~/utils/clock.server'
+import { addShanghaiDays, addShanghaiMonths, parseShanghaiDate, shanghaiDateString, shanghaiDaysBetween, shanghaiInstant } from '~/utils/shanghai-date'
 import { lapseWords, missingRequirements, notifyEligibilityLapse, VOLUNTEER_PROFILE_PATH } from '~/volunteers/eligibility.server'
 import { homeVolunteerIdsSql, isVolunteerOfHome, volunteerNames } from '~/volunteers/home-volunteers.server'
 import { progressLabel } from './labels'
@@ -28,8 +29,6 @@ import { progressLabel } from './labels'
 // Notes and follow-ups are for the team and staff only: never public, never in service records.
 
 type Db = Tx | typeof db
-const DAY_MS = 24 * 60 * 60 * 1000
-const SHANGHAI_OFFSET_MS = 8 * 60 * 60 * 1000
 /** Overdue by more than this many days past the due date alerts the lead; twice as many alerts staff. */
 export const OVERDUE_GRACE_DAYS = 7
 
@@ -46,40 +45,9 @@ export type Refusal = { ok: false; reason: 'not_found' | 'forbidden' | 'invalid'
 
 // ---- dates (YYYY-MM-DD in Asia/Shanghai) ------------------------------------------------
 
-export function todayInShanghai(at: Date = now()): string {
-  return new Date(at.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10)
-}
-
-function parseDay(day: string): number {
-  const [y, m, d] = day.split('-').map(Number) as [number, number, number]
-  return Date.UTC(y, m - 1, d)
-}
-
-function formatDay(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10)
-}
-
-export function addDays(day: string, days: number): string {
-  return formatDay(parseDay(day) + days * DAY_MS)
-}
-
-/** One calendar month later, clamped to the month's last day (01-31 → 02-28). */
-export function addMonths(day: string, months: number): string {
-  const [y, m, d] = day.split('-').map(Number) as [number, number, number]
-  const lastDay = new Date(Date.UTC(y, m - 1 + months + 1, 0)).getUTCDate()
-  return formatDay(Date.UTC(y, m - 1 + months, Math.min(d, lastDay)))
-}
-
-export function nextDueAfter(day: string, cadence: Cadence): string {
-  return cadence === 'weekly' ? addDays(day, 7) : addMonths(day, 1)
-}
-
-function daysBetween(from: string, to: string): number {
-  return Math.round((parseDay(to) - parseDay(from)) / DAY_MS)
-}
-
-function isRealDay(day: string): boolean {
-  return /^\d{4}-\d{2}-\d{2}$/.test(day) && formatDay(parseDay(day)) === day
+/** The day a visit is due after the last one (or the start): a week or a calendar month later. */
+function nextDueAfter(day: string, cadence: Cadence): string {
+  return cadence === 'weekly' ? addShanghaiDays(day, 7) : addShanghaiMonths(day, 1)
 }
 
 // ---- input ------------------------------------------------------------------------------
@@ -90,7 +58,7 @@ export const visitInputSchema = z.object({
   visitedOn: z
     .string({ required_error: '请填写走访日期' })
     .trim()
-    .refine(isRealDay, '请填写有效的日期（年-月-日）'),
+    .refine(parseShanghaiDate, '请填写有效的日期（年-月-日）'),
   durationMinutes: z.coerce
     .number({ required_error: '请填写时长', invalid_type_error: '时长须为分钟数' })
     .int('时长须为整数分钟')
@@ -201,7 +169,7 @@ export function pairingProgress(pairingId: number, tx: Db = db): PairingProgress
     .get()!.on
   const finished = pairing.status !== 'active' || confirmed >= pairing.plannedVisits
   const nextDueOn = finished ? null : nextDueAfter(last ?? pairing.startDate, programme.cadence)
-  const overdueDays = nextDueOn ? Math.max(0, daysBetween(nextDueOn, todayInShanghai())) : 0
+  const overdueDays = nextDueOn ? Math.max(0, shanghaiDaysBetween(nextDueOn, shanghaiDateString(now()))) : 0
   return { confirmed, planned: pairing.plannedVisits, label: progressLabel(confirmed, pairing.plannedVisits), lastVisitOn: last, nextDueOn, overdueDays }
 }
 
@@ -226,7 +194,7 @@ function checkInput(pairing: PairingRow, input: VisitInput, allowed: Set<number>
     const issue = parsed.error.issues[0]!
     return refuse('invalid', issue.message, issue.path[0] as VisitField)
   }
-  if (input.visitedOn > todayInShanghai()) return refuse('invalid', '走访日期不能晚于今天', 'visitedOn')
+  if (input.visitedOn > shanghaiDateString(now())) return refuse('invalid', '走访日期不能晚于今天', 'visitedOn')
   if (input.visitedOn < pairing.startDate) return refuse('invalid', `走访日期不能早于结对开始日期（${pairing.startDate}）`, 'visitedOn')
   if (input.attendeeIds.some((id) => !allowed.has(id))) return refuse('invalid', '参加人员只能是本结对的志愿者团队成员或本次替班志愿者', 'attendeeIds')
   return null
@@ -348,7 +316,7 @@ function visitOfHome(tx: Db, institutionId: number, visitId: number) {
 
 /** 10:00 Asia/Shanghai on the visit day: the start of the service record. */
 export function visitStartedAt(visitedOn: string): Date {
-  return new Date(parseDay(visitedOn) + 10 * 60 * 60 * 1000 - SHANGHAI_OFFSET_MS)
+  return shanghaiInstant(visitedOn, '10:00')
 }
 
 /** Staff of the pairing's home confirm a logged visit: it counts, and every attendee gets the hours. */

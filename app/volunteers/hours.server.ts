@@ -1,6 +1,7 @@
 import { and, desc, eq, gte, lt, type SQL } from 'drizzle-orm'
 import { db } from '~db/client.server'
 import { institutions, serviceRecords } from '~db/schema'
+import { shanghaiParts } from '~/utils/shanghai-date'
 
 // 我的志愿时长: a volunteer may ask for a record of their service hours (志愿服务条例). Hours
 // are derived from service_records only, so the totals always match the listed items.
@@ -8,16 +9,6 @@ import { institutions, serviceRecords } from '~db/schema'
 /** Minutes as hours with one decimal: 90 → 1.5. */
 export function hoursOf(minutes: number): number {
   return Math.round((minutes / 60) * 10) / 10
-}
-
-/** The calendar year of an instant in Asia/Shanghai. */
-export function shanghaiYear(at: Date): number {
-  return new Date(at.getTime() + 8 * 3600_000).getUTCFullYear()
-}
-
-/** The calendar date (YYYY-MM-DD) of an instant in Asia/Shanghai. */
-export function shanghaiDate(at: Date): string {
-  return new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 10)
 }
 
 /** A Shanghai calendar-day range as instants: [from 00:00, day after `to` 00:00). */
@@ -49,7 +40,7 @@ export function serviceSummary(userId: number, range: ServiceRange = {}) {
   let totalMinutes = 0
   for (const r of rows) {
     totalMinutes += r.minutes
-    const year = shanghaiYear(r.startedAt)
+    const year = shanghaiParts(r.startedAt).year
     perYear.set(year, (perYear.get(year) ?? 0) + r.minutes)
     const home = perHome.get(r.institutionId) ?? { institutionId: r.institutionId, home: r.home, minutes: 0 }
     home.minutes += r.minutes

@@ -8,6 +8,7 @@ import { MAINLAND_MOBILE, normalizePhone } from '~/auth/validation'
 import { enqueueNotification } from '~/notifications/notifications.server'
 import { now } from '~/utils/clock.server'
 import { formatDate } from '~/utils/format'
+import { endOfShanghaiDay, parseShanghaiDate, shanghaiDateString } from '~/utils/shanghai-date'
 import { VOLUNTEER_PROFILE_PATH } from './eligibility.server'
 import { qualificationLabels } from './labels'
 
@@ -21,12 +22,6 @@ export const BACKGROUND_CHECK_VALID_DAYS = 365
 export type ProfileResult<T = object> = ({ ok: true } & T) | { ok: false; message: string; field?: string }
 
 // ---- Validation (server-side; the forms on /me/volunteer post plain HTML) -------------------
-
-function isRealDate(value: string): boolean {
-  const [y, m, d] = value.split('-').map(Number) as [number, number, number]
-  const date = new Date(Date.UTC(y, m - 1, d))
-  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d
-}
 
 export const profileSchema = z.object({
   realName: z
@@ -43,8 +38,8 @@ export const profileSchema = z.object({
     .string({ required_error: '请填写出生日期' })
     .trim()
     .regex(/^\d{4}-\d{2}-\d{2}$/, '请按 年-月-日 填写出生日期，例如 2000-05-20')
-    .refine(isRealDate, '出生日期无效')
-    .refine((v) => v >= '1900-01-01' && v <= formatIsoDate(now()), '出生日期不能晚于今天'),
+    .refine(parseShanghaiDate, '出生日期无效')
+    .refine((v) => v >= '1900-01-01' && v <= shanghaiDateString(now()), '出生日期不能晚于今天'),
 })
 export type ProfileInput = z.infer<typeof profileSchema>
 
@@ -70,17 +65,6 @@ export const noteSchema = z
   .trim()
   .min(2, '请填写未通过的原因，志愿者会收到这段说明')
   .max(200, '原因最多 200 字')
-
-/** YYYY-MM-DD of an instant in Asia/Shanghai. */
-export function formatIsoDate(at: Date): string {
-  return new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 10)
-}
-
-/** The last millisecond of a YYYY-MM-DD day in Asia/Shanghai: "valid through that day". */
-export function endOfShanghaiDay(isoDate: string): Date {
-  const [y, m, d] = isoDate.split('-').map(Number) as [number, number, number]
-  return new Date(Date.UTC(y, m - 1, d + 1) - 8 * 3600_000 - 1)
-}
 
 // ---- The volunteer's own profile ------------------------------------------------------------
 

@@ -6,28 +6,19 @@ import { db } from '~db/client.server'
 import { institutions, serviceCertificates, serviceRecords, users, volunteerProfiles } from '~db/schema'
 import { now } from '~/utils/clock.server'
 import { toCsv } from '~/utils/csv'
-import { hoursOf, serviceSummary, shanghaiDate } from './hours.server'
+import { addShanghaiDays, parseShanghaiDate, shanghaiDateString, startOfShanghaiDay } from '~/utils/shanghai-date'
+import { hoursOf, serviceSummary } from './hours.server'
 
 // 志愿服务记录: everything a volunteer has served (open-day check-ins and confirmed visits, both
 // written to service_records), printable certificates with a public verification code, and
 // CSV exports of hours for the volunteer and for a home's staff (national volunteer system).
 
-const DAY_MS = 24 * 60 * 60 * 1000
-const DATE_RE = /^\d{4}-\d{2}-\d{2}$/
-
-/** 'YYYY-MM-DD' → the instant that calendar day starts in Asia/Shanghai (null when not a real date). */
-export function shanghaiDayStart(date: string): Date | null {
-  if (!DATE_RE.test(date)) return null
-  const at = new Date(`${date}T00:00:00+08:00`)
-  if (Number.isNaN(at.getTime()) || shanghaiDate(at) !== date) return null
-  return at
-}
-
 /** A Shanghai calendar-day range (both ends inclusive, either optional) as instants [from, to). */
 function rangeOf(range: { from?: string; to?: string }) {
-  const from = range.from ? shanghaiDayStart(range.from) : null
-  const toStart = range.to ? shanghaiDayStart(range.to) : null
-  return { from: from ?? undefined, to: toStart ? new Date(toStart.getTime() + DAY_MS) : undefined }
+  return {
+    from: range.from && parseShanghaiDate(range.from) ? startOfShanghaiDay(range.from) : undefined,
+    to: range.to && parseShanghaiDate(range.to) ? startOfShanghaiDay(addShanghaiDays(range.to, 1)) : undefined,
+  }
 }
 
 /** All service of a volunteer in an optional date range, with totals per year and per home. */
@@ -38,7 +29,7 @@ export function serviceRecordOf(userId: number, range: { from?: string; to?: str
     items: summary.items.map((item) => ({
       id: item.id,
       source: item.source,
-      date: shanghaiDate(item.startedAt),
+      date: shanghaiDateString(item.startedAt),
       startedAt: item.startedAt,
       endedAt: item.endedAt,
       institutionId: item.institutionId,
@@ -77,15 +68,15 @@ export const certificateSchema = z
       .string({ required_error: '请选择开始日期' })
       .trim()
       .min(1, '请选择开始日期')
-      .refine((v) => shanghaiDayStart(v) !== null, '请填写有效的日期，例如 2026-01-01'),
+      .refine(parseShanghaiDate, '请填写有效的日期，例如 2026-01-01'),
     toDate: z
       .string({ required_error: '请选择结束日期' })
       .trim()
       .min(1, '请选择结束日期')
-      .refine((v) => shanghaiDayStart(v) !== null, '请填写有效的日期，例如 2026-12-31'),
+      .refine(parseShanghaiDate, '请填写有效的日期，例如 2026-12-31'),
   })
   .superRefine((v, ctx) => {
-    if (shanghaiDayStart(v.fromDate) && shanghaiDayStart(v.toDate) && v.fromDate > v.toDate) {
+    if (parseShanghaiDate(v.fromDate) && parseShanghaiDate(v.toDate) && v.fromDate > v.toDate) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['toDate'], message: '结束日期不能早于开始日期' })
     }
   })
@@ -229,7 +220,7 @@ function hoursRows(conditions: SQL[]) {
       ...r,
       name: r.realName ?? `${r.displayName}（未实名）`,
       phone: r.profilePhone ?? r.accountPhone ?? '',
-      date: shanghaiDate(r.startedAt),
+      date: shanghaiDateString(r.startedAt),
       hours: hoursOf(r.minutes),
     }))
 }
@@ -281,7 +272,7 @@ export function homeHoursTable(institutionId: number, range: { from?: string; to
 export function rangeFromSearch(params: URLSearchParams): { from?: string; to?: string; invalid: boolean } {
   const from = params.get('from')?.trim() ?? ''
   const to = params.get('to')?.trim() ?? ''
-  const okFrom = from === '' || shanghaiDayStart(from) !== null
-  const okTo = to === '' || shanghaiDayStart(to) !== null
+  const okFrom = from === '' || parseShanghaiDate(from) !== null
+  const okTo = to === '' || parseShanghaiDate(to) !== null
   return { from: okFrom && from ? from : undefined, to: okTo && to ? to : undefined, invalid: !okFrom || !okTo }
 }

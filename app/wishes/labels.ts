@@ -1,4 +1,5 @@
 import type { NeedCategory, PublicDisplay, WishStatus } from '~db/schema'
+import { shanghaiParts } from '~/utils/shanghai-date'
 
 // The six kinds of need (docs/product.md); every wish and need carries one.
 export const categoryLabels: Record<NeedCategory, string> = {
@@ -41,9 +42,9 @@ export type AgeBand = (typeof AGE_BANDS)[number]['label']
 /** Whole years between a YYYY-MM-DD birth date and `on`, in Asia/Shanghai's calendar. */
 export function ageOn(birthDate: string, on: Date): number {
   const [y, m, d] = birthDate.split('-').map(Number) as [number, number, number]
-  const local = new Date(on.getTime() + 8 * 3600_000) // Asia/Shanghai has no DST
-  let age = local.getUTCFullYear() - y
-  const beforeBirthday = local.getUTCMonth() + 1 < m || (local.getUTCMonth() + 1 === m && local.getUTCDate() < d)
+  const today = shanghaiParts(on)
+  let age = today.year - y
+  const beforeBirthday = today.month < m || (today.month === m && today.day < d)
   if (beforeBirthday) age -= 1
   return Math.max(0, age)
 }

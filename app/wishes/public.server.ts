@@ -5,6 +5,7 @@ import { db } from '~db/client.server'
 import { campaignInstitutions, campaigns, children, donations, institutions, needCategories, wishes, type NeedCategory, type WishStatus } from '~db/schema'
 import { now } from '~/utils/clock.server'
 import { decodeCursor, PAGE_SIZE, pageOf } from '~/utils/pagination'
+import { shanghaiParts } from '~/utils/shanghai-date'
 import { AGE_BANDS, ageBand, type AgeBand } from './labels'
 
 // The public face of wishes (docs/product.md rule 1). Every function here selects public columns
@@ -75,11 +76,8 @@ export function wishFiltersFrom(params: URLSearchParams): WishFilters {
 
 /** Today's date in Asia/Shanghai shifted back `years`, as YYYY-MM-DD (string-comparable with birth dates). */
 function shanghaiDateYearsAgo(years: number, on: Date): string {
-  const local = new Date(on.getTime() + 8 * 3600_000)
-  const y = local.getUTCFullYear() - years
-  const m = String(local.getUTCMonth() + 1).padStart(2, '0')
-  const d = String(local.getUTCDate()).padStart(2, '0')
-  return `${String(y).padStart(4, '0')}-${m}-${d}`
+  const today = shanghaiParts(on)
+  return `${String(today.year - years).padStart(4, '0')}${today.date.slice(4)}`
 }
 
 /** SQL condition on the child's birth date equivalent to ageBand(birthDate, now()) === band. */

@@ -1,24 +1,12 @@
 import { z } from 'zod'
 import { needCategories } from '~db/enums'
+import { yuanField } from '~/utils/money'
 
 // Staff forms for wishes and per-home claim deadlines; used by the server and in the browser.
 
 export const STORY_MAX = 300
-
-/** "12.5" yuan → 1250 fen; null when blank; NaN when not a money amount. */
-export function yuanToFen(value: string | undefined): number | null {
-  const text = (value ?? '').trim()
-  if (!text) return null
-  if (!/^\d{1,7}(?:\.\d{1,2})?$/.test(text)) return Number.NaN
-  const [whole, cents = ''] = text.split('.')
-  return Number(whole) * 100 + Number(cents.padEnd(2, '0'))
-}
-
-export function fenToYuanInput(fen: number | null | undefined): string {
-  if (fen == null) return ''
-  const rest = fen % 100
-  return rest === 0 ? String(fen / 100) : `${Math.floor(fen / 100)}.${String(rest).padStart(2, '0')}`
-}
+/** ¥9,999,999.99: seven digits of yuan, as the form has always allowed. */
+const MAX_ESTIMATED_VALUE_FEN = 999_999_999
 
 export const wishSchema = z.object({
   childId: z.number({ required_error: '请选择儿童', invalid_type_error: '请选择儿童' }).int().positive('请选择儿童'),
@@ -36,11 +24,7 @@ export const wishSchema = z.object({
     .min(1, '数量至少为 1')
     .max(999, '数量不能超过 999')
     .default(1),
-  estimatedValue: z
-    .string()
-    .trim()
-    .optional()
-    .refine((v) => !Number.isNaN(yuanToFen(v)), '请输入金额（元），最多两位小数，例如 45 或 45.50'),
+  estimatedValue: yuanField({ label: '估计价值', min: 0, max: MAX_ESTIMATED_VALUE_FEN, optional: true }),
   campaignId: z.number().int().positive().optional(),
   confirmedFlags: z.array(z.string()).optional(),
 })

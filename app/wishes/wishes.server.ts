@@ -4,10 +4,11 @@ import { campaignInstitutions, campaigns, children, claims, institutions, wishes
 import { attemptAuditedWrite, auditedWrite, refuseWrite, type Actor, type AuditEntry } from '~/audit/audit.server'
 import { enqueueNotification } from '~/notifications/notifications.server'
 import { now } from '~/utils/clock.server'
+import { fenToYuan } from '~/utils/format'
 import { ageBand } from './labels'
 import { checkWishPrivacy, unconfirmedFlags, wishTextFieldLabels, type PrivacyFlag } from './privacy.server'
 import type { FlagView, WishFormDefaults } from './wish-form'
-import { fenToYuanInput, yuanToFen, type WishFormInput } from './wish-validation'
+import type { WishFormInput } from './wish-validation'
 
 // Staff side of 微心愿: create, edit while unclaimed, publish after the privacy check, withdraw.
 // Every query is scoped by the home's id (docs/product.md rule 7).
@@ -375,7 +376,7 @@ export function wishInputFrom(value: WishFormInput): WishInput {
     story: value.story,
     itemDetails: value.itemDetails ?? '',
     quantity: value.quantity,
-    estimatedValueFen: yuanToFen(value.estimatedValue),
+    estimatedValueFen: value.estimatedValue ?? null,
     campaignId: value.campaignId ?? null,
   }
 }
@@ -388,7 +389,7 @@ export function wishFormDefaults(wish: Wish): WishFormDefaults {
     story: wish.story,
     itemDetails: wish.itemDetails,
     quantity: String(wish.quantity),
-    estimatedValue: fenToYuanInput(wish.estimatedValueFen),
+    estimatedValue: wish.estimatedValueFen === null ? '' : fenToYuan(wish.estimatedValueFen),
     campaignId: wish.campaignId ? String(wish.campaignId) : '',
   }
 }

@@ -3,11 +3,12 @@ import Stripe from 'stripe'
 import { beforeEach, describe, expect, test } from 'vitest'
 import { db } from '~db/client.server'
 import { donations, needs, notifications, payments, processedEvents } from '~db/schema'
-import { parseYuanToFen } from '~/payments/amount'
+import { GIFT_AMOUNT } from '~/payments/amount'
 import { startGift } from '~/payments/payments.server'
 import { loader as doneLoader } from '~/routes/give_.done'
 import { action as giveAction, loader as giveLoader } from '~/routes/give'
 import { action as webhookAction } from '~/routes/webhooks.stripe'
+import { parseYuan } from '~/utils/money'
 import { STRIPE_TEST_SECRET_KEY, stripeSessions } from '~tests/mocks/stripe'
 import { context, createPublishedWish, createTestInstitution, createUser, formRequest, getRequest, ORIGIN, run, signedInCookie } from './helpers'
 
@@ -144,17 +145,18 @@ describe('starting a gift', () => {
   })
 
   test('amounts are parsed from yuan exactly and kept between ¥1 and ¥50,000, with Chinese errors next to the field', async () => {
-    expect(parseYuanToFen('50')).toEqual({ ok: true, fen: 5_000 })
-    expect(parseYuanToFen('0.1')).toEqual({ ok: false, message: '每笔捐款至少 ¥1' })
-    expect(parseYuanToFen('1')).toEqual({ ok: true, fen: 100 })
-    expect(parseYuanToFen('19.99')).toEqual({ ok: true, fen: 1_999 })
-    expect(parseYuanToFen('¥1,000.5')).toEqual({ ok: true, fen: 100_050 })
-    expect(parseYuanToFen('50000')).toEqual({ ok: true, fen: 5_000_000 })
-    expect(parseYuanToFen('50000.01')).toEqual({ ok: false, message: '每笔捐款最多 ¥50,000' })
-    expect(parseYuanToFen('1.234').ok).toBe(false)
-    expect(parseYuanToFen('-5').ok).toBe(false)
-    expect(parseYuanToFen('abc').ok).toBe(false)
-    expect(parseYuanToFen('').ok).toBe(false)
+    const parseGift = (text: string) => parseYuan(text, GIFT_AMOUNT)
+    expect(parseGift('50')).toEqual({ ok: true, fen: 5_000 })
+    expect(parseGift('0.1')).toMatchObject({ ok: false, message: '每笔捐款至少 ¥1' })
+    expect(parseGift('1')).toEqual({ ok: true, fen: 100 })
+    expect(parseGift('19.99')).toEqual({ ok: true, fen: 1_999 })
+    expect(parseGift('¥1,000.5')).toEqual({ ok: true, fen: 100_050 })
+    expect(parseGift('50000')).toEqual({ ok: true, fen: 5_000_000 })
+    expect(parseGift('50000.01')).toMatchObject({ ok: false, message: '每笔捐款最多 ¥50,000' })
+    expect(parseGift('1.234').ok).toBe(false)
+    expect(parseGift('-5').ok).toBe(false)
+    expect(parseGift('abc').ok).toBe(false)
+    expect(parseGift('')).toMatchObject({ ok: false, message: '请输入捐款金额' })
 
     const home = createTestInstitution()
     const donor = await createUser()

@@ -8,10 +8,10 @@ import { loader as staffSlotsLoader } from '~/routes/staff.$slug.slots._index'
 import { action as newSlotAction } from '~/routes/staff.$slug.slots.new'
 import { loader as volunteerLoader } from '~/routes/volunteer._index'
 import { loader as publicSlotLoader } from '~/routes/volunteer.slots.$id._index'
-import { shanghaiParts } from '~/slots/labels'
 import { listUpcomingSlots, monthCalendar } from '~/slots/public.server'
 import { extendAllSeries, generateSeriesSlots } from '~/slots/series.server'
 import { testClock } from '~/utils/clock.server'
+import { shanghaiParts } from '~/utils/shanghai-date'
 import { addMember, context, createTestInstitution, createUser, formRequest, getRequest, run, signedInCookie, unique } from './helpers'
 
 const DAY = 86_400_000
