@@ -1,10 +1,10 @@
-import crypto from 'node:crypto'
 import { and, asc, desc, eq, gt, inArray, lte, sql } from 'drizzle-orm'
 import { createEvent } from 'ics'
 import { db, writeTransaction, type Tx } from '~db/client.server'
 import { bookings, institutions, notifications, slots, users, volunteerProfiles, type BookingStatus, type QualificationKind, type SlotKind } from '~db/schema'
 import { enqueueNotification } from '~/notifications/notifications.server'
 import { now } from '~/utils/clock.server'
+import { BOOKING_CODE, newDoorCode } from '~/utils/door-code.server'
 import { siteUrl } from '~/utils/origin.server'
 import { formatDateTime } from '~/utils/format'
 import { missingRequirements, VOLUNTEER_PROFILE_PATH, type MissingRequirement } from '~/volunteers/eligibility.server'
@@ -21,15 +21,6 @@ const DAY_MS = 24 * HOUR_MS
 export const REMINDER_LEAD_MS = DAY_MS
 
 const LIVE = ['confirmed', 'waitlisted', 'offered'] as const
-
-// No 0/O or 1/I: visitors read the code aloud at the gate.
-const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789'
-
-export function generateBookingCode(): string {
-  let code = ''
-  for (let i = 0; i < 6; i++) code += CODE_ALPHABET[crypto.randomInt(CODE_ALPHABET.length)]
-  return code
-}
 
 /** An absolute link when the site knows its origin (notices leave the site), else a path. */
 export function siteLink(path: string): string {
@@ -196,7 +187,7 @@ export function bookSlot(input: BookSlotInput): BookSlotResult {
     const fits = remainingPlaces(tx, s) >= partySize
     let inserted: { id: number; code: string; status: BookingStatus } | null = null
     for (let attempt = 0; !inserted; attempt++) {
-      const code = generateBookingCode()
+      const code = newDoorCode(BOOKING_CODE)
       const insert = (status: 'confirmed' | 'waitlisted') =>
         tx
           .insert(bookings)

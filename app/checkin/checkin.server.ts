@@ -3,6 +3,7 @@ import { db, writeTransaction, type Tx } from '~db/client.server'
 import { bookings, serviceRecords, slots, users, volunteerProfiles } from '~db/schema'
 import { auditedWrite, type Actor } from '~/audit/audit.server'
 import { now } from '~/utils/clock.server'
+import { BOOKING_CODE, normaliseCode } from '~/utils/door-code.server'
 import { hasRequirements, lapseWords, missingRequirements, notifyEligibilityLapse } from '~/volunteers/eligibility.server'
 
 // 来访接待单 check-in at the door: staff find a booking (scanned QR, code, name or phone), check
@@ -67,14 +68,6 @@ export function slotInHome(institutionId: number, slotId: number, tx: Tx | typeo
     .get()
 }
 
-/** A typed code, or a scanned slip URL such as /staff/x/slots/3/checkin?code=AB12CD, to its code. */
-export function normaliseBookingCode(input: string): string {
-  let code = input.trim()
-  const match = /[?&]code=([^&#\s]+)/i.exec(code)
-  if (match?.[1]) code = decodeURIComponent(match[1])
-  return code.trim().toUpperCase()
-}
-
 function likePattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
 }
@@ -92,9 +85,10 @@ export function listSlotBookingsForCheckin(institutionId: number, slotId: number
   const conditions = [eq(bookings.slotId, slot.id), eq(bookings.institutionId, institutionId), inArray(bookings.status, ['confirmed', 'no_show'])]
   if (q) {
     const pattern = likePattern(q)
+    const code = normaliseCode(q, BOOKING_CODE)
     conditions.push(
       or(
-        sql`${bookings.code} LIKE ${likePattern(normaliseBookingCode(q))} ESCAPE '\\'`,
+        ...(code ? [sql`${bookings.code} LIKE ${likePattern(code)} ESCAPE '\\'`] : []),
         sql`${bookings.contactName} LIKE ${pattern} ESCAPE '\\'`,
         sql`${bookings.organisation} LIKE ${pattern} ESCAPE '\\'`,
         sql`${volunteerProfiles.realName} LIKE ${pattern} ESCAPE '\\'`,
@@ -123,7 +117,7 @@ export function listSlotBookingsForCheckin(institutionId: number, slotId: number
 
 /** The booking with this slip code at this home (any slot), for a scanned QR. */
 export function findBookingByCode(institutionId: number, code: string): CheckinBooking | null {
-  const normalised = normaliseBookingCode(code)
+  const normalised = normaliseCode(code, BOOKING_CODE)
   if (!normalised) return null
   return (
     db

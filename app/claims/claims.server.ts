@@ -1,9 +1,9 @@
-import crypto from 'node:crypto'
 import { and, asc, desc, eq, inArray, isNull } from 'drizzle-orm'
 import { db, writeTransaction, type Tx } from '~db/client.server'
 import { campaigns, children, claims, donations, institutions, wishWaitlist, wishes, type NeedCategory, type PublicDisplay } from '~db/schema'
 import { enqueueNotification } from '~/notifications/notifications.server'
 import { now } from '~/utils/clock.server'
+import { newDoorCode, PARCEL_CODE } from '~/utils/door-code.server'
 import { formatDateTime } from '~/utils/format'
 import { ageBand } from '~/wishes/labels'
 import { liveOffer, offerNextInLine } from './waitlist.server'
@@ -11,15 +11,6 @@ import { liveOffer, offerNextInLine } from './waitlist.server'
 // A claim is a donor's promise with two deadlines (docs/product.md rule 6); at most one active
 // claim per wish, however many press the button in the same second (rule 4).
 const DAY_MS = 24 * 60 * 60 * 1000
-
-// No 0/O or 1/I: the code is copied by hand onto parcels.
-const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789'
-
-export function generateReferenceCode(): string {
-  let code = 'WX-'
-  for (let i = 0; i < 6; i++) code += CODE_ALPHABET[crypto.randomInt(CODE_ALPHABET.length)]
-  return code
-}
 
 function isUniqueViolation(error: unknown): boolean {
   // drizzle may wrap the driver's SqliteError; look down the cause chain.
@@ -86,9 +77,9 @@ export function claimWish({ userId, wishId, publicDisplay }: { userId: number; w
     }
 
     const { buyBy, deliverBy } = claimDeadlines(wish, at)
-    let referenceCode = generateReferenceCode()
+    let referenceCode = newDoorCode(PARCEL_CODE)
     while (tx.select({ id: claims.id }).from(claims).where(eq(claims.referenceCode, referenceCode)).get()) {
-      referenceCode = generateReferenceCode()
+      referenceCode = newDoorCode(PARCEL_CODE)
     }
     let claimId: number
     try {

@@ -6,7 +6,8 @@ import { z } from 'zod'
 import { actorFrom, requireStaff } from '~/auth/auth.server'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { Field, FormMessage, TextareaField } from '~/components/forms'
-import { findPledgeByCode, listActivePledges, normalisePledgeCode, recordArrival, type PledgeForIntake } from '~/needs/intake.server'
+import { findPledgeByCode, listActivePledges, recordArrival, type PledgeForIntake } from '~/needs/intake.server'
+import { normaliseCode, PLEDGE_CODE } from '~/utils/door-code.server'
 import { formatDate, formatDateTime } from '~/utils/format'
 import { pageMeta } from '~/utils/meta'
 
@@ -43,7 +44,7 @@ function forPage(p: PledgeForIntake) {
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { institution } = requireStaff(request, params.slug)
-  const code = normalisePledgeCode(new URL(request.url).searchParams.get('code') ?? '')
+  const code = normaliseCode(new URL(request.url).searchParams.get('code'), PLEDGE_CODE)
   const match = code ? findPledgeByCode(institution.id, code) : null
   return { slug: institution.slug, code, match: match ? forPage(match) : null, active: listActivePledges(institution.id).map(forPage) }
 }

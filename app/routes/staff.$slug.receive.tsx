@@ -8,6 +8,7 @@ import { z } from 'zod'
 import { actorFrom, requireStaff } from '~/auth/auth.server'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { Field, FormMessage, TextareaField } from '~/components/forms'
+import { normaliseCode, PARCEL_CODE } from '~/utils/door-code.server'
 import { formatDateTime } from '~/utils/format'
 import { pageMeta } from '~/utils/meta'
 import { wishStatusLabels } from '~/wishes/labels'
@@ -17,7 +18,6 @@ import {
   listAwaitingFulfilment,
   markWishFulfilled,
   markWishReceived,
-  normaliseReferenceCode,
   recordPartialArrival,
   type ClaimForReceiving,
 } from '~/wishes/delivery.server'
@@ -75,7 +75,7 @@ function forPage(c: ClaimForReceiving) {
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { institution } = requireStaff(request, params.slug)
   const raw = new URL(request.url).searchParams.get('code') ?? ''
-  const code = normaliseReferenceCode(raw)
+  const code = normaliseCode(raw, PARCEL_CODE)
   const match = code ? findClaimByReference(institution.id, code) : null
   return {
     code,
