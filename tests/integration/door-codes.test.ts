@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { homeWithStaff, insertTestSlot } from './helpers'
-import { startServer, type ServerProcess } from './server-process'
+import { startDevServer, type ServerProcess } from './server-process'
 
 // Issue 11 item 3, over real HTTP: staff paste whatever the scanner or a chat gave them into the
 // lookup box of the check-in, intake (门口登记) and receive (签收) pages. A pasted link whose code
@@ -8,17 +8,11 @@ import { startServer, type ServerProcess } from './server-process'
 
 let server: ServerProcess
 let base = ''
-
 beforeAll(async () => {
-  server = await startServer({ NODE_ENV: 'development', LOG_LEVEL: 'warn' })
+  server = await startDevServer()
   base = server.base
-  await server.ready()
-  // First requests make Vite compile the app; do it once here rather than in a test.
-  await fetch(`${base}/login`)
 }, 120_000)
-afterAll(async () => {
-  await server?.stop()
-})
+afterAll(() => server?.stop())
 
 const MALFORMED = ['https://weinuan.example/c?code=%E0%A4%A', '/staff/x/intake?code=%', 'https://x/c?code=AB%ZZCD']
 
