@@ -4,6 +4,7 @@ import { db, writeTransaction, type Tx } from '~db/client.server'
 import { bookings, institutions, notifications, slots, users, volunteerProfiles, type BookingStatus, type QualificationKind, type SlotKind } from '~db/schema'
 import { enqueueNotification } from '~/notifications/notifications.server'
 import { now } from '~/utils/clock.server'
+import { isTriggerRefusal, isUniqueViolation, TRIGGER_REFUSALS } from '~/utils/db-errors.server'
 import { BOOKING_CODE, newDoorCode } from '~/utils/door-code.server'
 import { siteUrl } from '~/utils/origin.server'
 import { formatDateTime } from '~/utils/format'
@@ -31,19 +32,7 @@ export function slipPath(bookingId: number): string {
   return `/me/bookings/${bookingId}/slip`
 }
 
-function errorChain(error: unknown): Array<{ code?: unknown; message?: unknown }> {
-  const chain: Array<{ code?: unknown; message?: unknown }> = []
-  for (let e: unknown = error; e && chain.length < 5; e = (e as { cause?: unknown }).cause) chain.push(e as { code?: unknown; message?: unknown })
-  return chain
-}
-
-function isCapacityExceeded(error: unknown): boolean {
-  return errorChain(error).some((e) => typeof e.message === 'string' && e.message.includes('slot capacity exceeded'))
-}
-
-function uniqueViolationOn(error: unknown, column: string): boolean {
-  return errorChain(error).some((e) => e.code === 'SQLITE_CONSTRAINT_UNIQUE' && typeof e.message === 'string' && e.message.includes(column))
-}
+const isCapacityExceeded = (error: unknown) => isTriggerRefusal(error, TRIGGER_REFUSALS.slotCapacityExceeded)
 
 // ---- Places ------------------------------------------------------------------------------
 
@@ -203,8 +192,8 @@ export function bookSlot(input: BookSlotInput): BookSlotResult {
           inserted = insert('waitlisted')
         }
       } catch (error) {
-        if (uniqueViolationOn(error, 'bookings.code') && attempt < 5) continue
-        if (uniqueViolationOn(error, 'bookings.slot_id')) {
+        if (isUniqueViolation(error, 'bookings.code') && attempt < 5) continue
+        if (isUniqueViolation(error, 'bookings.slot_id')) {
           const live = tx
             .select({ id: bookings.id })
             .from(bookings)

@@ -20,7 +20,7 @@ export const CHECKIN_OPENS_BEFORE_MS = 3 * 60 * MINUTE_MS
 /** The job closes the hours of slots that ended at least this long ago. */
 export const CLOSE_HOURS_AFTER_MS = 2 * 60 * MINUTE_MS
 
-export type CheckinResult<T = object> = ({ ok: true } & T) | { ok: false; message: string }
+export type CheckinResult<T = object> = ({ ok: true } & T) | { ok: false; message: string; field?: 'presentCount' }
 
 const bookingView = {
   id: bookings.id,
@@ -163,8 +163,8 @@ function recordServiceHours(tx: Tx, booking: { id: number; userId: number; insti
 export function checkIn(actor: Actor, institutionId: number, bookingId: number, presentCount: number): CheckinResult<{ already: boolean; message: string }> {
   return auditedWrite<CheckinResult<{ already: boolean; message: string }>>(actor, (tx) => {
     const row = bookingInHome(tx, institutionId, bookingId)
-    const refuse = (message: string, summary: Record<string, unknown> = {}) => ({
-      result: { ok: false as const, message },
+    const refuse = (message: string, summary: Record<string, unknown> = {}, field?: 'presentCount') => ({
+      result: { ok: false as const, message, ...(field ? { field } : {}) },
       audit: { institutionId, action: 'booking.checkin_refused', entityType: 'booking', entityId: bookingId, summary },
     })
     if (!row) return refuse('没有找到这条预约')
@@ -177,7 +177,7 @@ export function checkIn(actor: Actor, institutionId: number, bookingId: number, 
     }
     if (booking.status !== 'confirmed') return refuse(booking.status === 'no_show' ? '这条预约已标记为未到场' : '只有已确认的预约可以签到', { status: booking.status })
     if (!Number.isInteger(presentCount) || presentCount < 1 || presentCount > booking.partySize) {
-      return refuse(`到场人数须在 1 到 ${booking.partySize} 之间`, { presentCount })
+      return refuse(`到场人数须在 1 到 ${booking.partySize} 之间`, { presentCount }, 'presentCount')
     }
     const at = now()
     if (at.getTime() < slot.startsAt.getTime() - CHECKIN_OPENS_BEFORE_MS) return refuse('活动开始前 3 小时起才能签到')

@@ -3,6 +3,7 @@ import { db, writeTransaction, type Tx } from '~db/client.server'
 import { campaigns, children, claims, donations, institutions, wishWaitlist, wishes, type NeedCategory, type PublicDisplay } from '~db/schema'
 import { enqueueNotification } from '~/notifications/notifications.server'
 import { now } from '~/utils/clock.server'
+import { isUniqueViolation } from '~/utils/db-errors.server'
 import { newDoorCode, PARCEL_CODE } from '~/utils/door-code.server'
 import { formatDateTime } from '~/utils/format'
 import { ageBand } from '~/wishes/labels'
@@ -11,15 +12,6 @@ import { liveOffer, offerNextInLine } from './waitlist.server'
 // A claim is a donor's promise with two deadlines (docs/product.md rule 6); at most one active
 // claim per wish, however many press the button in the same second (rule 4).
 const DAY_MS = 24 * 60 * 60 * 1000
-
-function isUniqueViolation(error: unknown): boolean {
-  // drizzle may wrap the driver's SqliteError; look down the cause chain.
-  for (let e: unknown = error; e; e = (e as { cause?: unknown }).cause) {
-    if ((e as { code?: unknown }).code === 'SQLITE_CONSTRAINT_UNIQUE') return true
-    if (e === (e as { cause?: unknown }).cause) break
-  }
-  return false
-}
 
 export type ClaimWishResult =
   | { ok: true; claimId: number; referenceCode: string; buyBy: Date; deliverBy: Date }

@@ -41,7 +41,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       const values = Object.fromEntries([...formData.entries()].map(([k, v]) => [k, String(v)])) as NeedFormValues
       return data(
         { intent, errors: outcome.field ? { [outcome.field]: [outcome.message] } : {}, values, formError: outcome.field ? null : outcome.message },
-        { status: outcome.message === '没有找到这项需求' ? 404 : 409 },
+        { status: outcome.reason === 'not_found' ? 404 : 409 },
       )
     }
     return redirect(`${back}?saved=1`)

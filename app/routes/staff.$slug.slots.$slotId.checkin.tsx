@@ -99,7 +99,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     const presentCount = /^\d{1,4}$/.test(raw) ? Number(raw) : NaN
     if (!Number.isInteger(presentCount) || presentCount < 1) return reply(false, '请填写到场人数', { presentCount: ['请填写到场人数（至少 1 人）'] }, 400)
     const outcome = checkIn(actor, institution.id, bookingId, presentCount)
-    if (!outcome.ok) return reply(false, outcome.message, /到场人数/.test(outcome.message) ? { presentCount: [outcome.message] } : {})
+    if (!outcome.ok) return reply(false, outcome.message, outcome.field ? { [outcome.field]: [outcome.message] } : {})
     return reply(true, outcome.message)
   }
   if (intent === 'checkout') {

@@ -4,6 +4,7 @@ import { z } from 'zod'
 import { db } from '~db/client.server'
 import { institutions, serviceCertificates, serviceRecords, users, volunteerProfiles } from '~db/schema'
 import { now } from '~/utils/clock.server'
+import { isUniqueViolation } from '~/utils/db-errors.server'
 import { CERTIFICATE_CODE, newDoorCode, normaliseCode } from '~/utils/door-code.server'
 import { toCsv } from '~/utils/csv'
 import { hoursOf, serviceSummary, shanghaiDate } from './hours.server'
@@ -119,7 +120,7 @@ export function issueCertificate(userId: number, input: { fromDate: string; toDa
         .run()
       return { ok: true, code }
     } catch (error) {
-      if (!(error instanceof Error && /UNIQUE/.test(error.message))) throw error
+      if (!isUniqueViolation(error, 'service_certificates.code')) throw error
     }
   }
   throw new Error('could not allocate a certificate code')
