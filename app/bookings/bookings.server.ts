@@ -8,7 +8,7 @@ import { isTriggerRefusal, isUniqueViolation, TRIGGER_REFUSALS } from '~/utils/d
 import { BOOKING_CODE, newDoorCode } from '~/utils/door-code.server'
 import { siteUrl } from '~/utils/origin.server'
 import { formatDateTime } from '~/utils/format'
-import { missingRequirements, VOLUNTEER_PROFILE_PATH, type MissingRequirement } from '~/volunteers/eligibility.server'
+import { missingRequirements, requirementWords, VOLUNTEER_PROFILE_PATH, type MissingRequirement } from '~/volunteers/eligibility.server'
 import { acceptsGroups, GROUPS_REFUSED_FOR_REQUIREMENTS, hasRequirements } from '~/slots/labels'
 import { slotKindLabels } from '~/volunteers/labels'
 
@@ -372,7 +372,7 @@ export function acceptOffer({ userId, bookingId }: { userId: number; bookingId: 
         return { ok: false, reason: 'requirements', message: GROUPS_REFUSED_FOR_REQUIREMENTS }
       }
       const missing = missingRequirements(userId, slot, tx)
-      if (missing.length) return { ok: false, reason: 'requirements', message: `您还不满足这个活动的参加要求：${missing.map((m) => m.message).join('；')}` }
+      if (missing.length) return { ok: false, reason: 'requirements', message: `您还不满足这个活动的参加要求：${requirementWords(missing)}` }
     }
     const { confirmed } = slotOccupancy(tx, slot.id)
     if (confirmed + booking.partySize > slot.capacity) return { ok: false, reason: 'full', message: '名额已满，无法确认' }

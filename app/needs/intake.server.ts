@@ -20,6 +20,7 @@ const pledgeView = {
   id: pledges.id,
   code: pledges.code,
   status: pledges.status,
+  releaseReason: pledges.releaseReason,
   quantity: pledges.quantity,
   expectedAt: pledges.expectedAt,
   publicDisplay: pledges.publicDisplay,
@@ -35,6 +36,7 @@ type PledgeRow = {
   id: number
   code: string
   status: 'active' | 'fulfilled' | 'released' | 'cancelled'
+  releaseReason: string | null
   quantity: number
   expectedAt: Date
   publicDisplay: 'name' | 'masked' | 'anonymous'

@@ -7,13 +7,12 @@ import { actorFrom, requireStaff } from '~/auth/auth.server'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { Field, FormMessage, TextareaField } from '~/components/forms'
 import { findPledgeByCode, listActivePledges, recordArrival, type PledgeForIntake } from '~/needs/intake.server'
+import { pledgeStatusWords } from '~/needs/labels'
 import { normaliseCode, PLEDGE_CODE } from '~/utils/door-code.server'
 import { formatDate, formatDateTime } from '~/utils/format'
 import { pageMeta } from '~/utils/meta'
 
 export const meta: MetaFunction = () => pageMeta({ title: '门口登记', description: '按认捐编号登记到达的物资' })
-
-const pledgeStatusLabels = { active: '进行中', fulfilled: '已全部到达', released: '已释放', cancelled: '已取消' } as const
 
 const arrivalSchema = z.object({
   pledgeId: z.coerce.number().int().positive(),
@@ -29,7 +28,7 @@ function forPage(p: PledgeForIntake) {
     id: p.id,
     code: p.code,
     status: p.status,
-    statusLabel: pledgeStatusLabels[p.status],
+    statusLabel: pledgeStatusWords(p),
     needId: p.needId,
     needTitle: p.needTitle,
     unit: p.unit,

@@ -4,7 +4,7 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remi
 import { actorFrom, requireStaff } from '~/auth/auth.server'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { Field, FormMessage } from '~/components/forms'
-import { needStatusLabels, pledgeStatusLabels, shanghaiDateInput } from '~/needs/labels'
+import { needStatusLabels, pledgeStatusWords, shanghaiDateInput } from '~/needs/labels'
 import { NeedForm, type NeedFormValues } from '~/needs/need-form'
 import { cancelNeed, closeNeed, getStaffNeed, parseNeedForm, updateNeed } from '~/needs/needs.server'
 import { NeedProgressBar } from '~/needs/progress-bar'
@@ -146,7 +146,7 @@ export default function StaffNeed() {
                     </td>
                     <td className="py-2 pr-3">{formatDate(p.expectedAt)}</td>
                     <td className="py-2 pr-3">
-                      {p.releaseReason ? `已由机构释放：${p.releaseReason}` : pledgeStatusLabels[p.status]}
+                      {pledgeStatusWords(p)}
                     </td>
                     <td className="py-2">
                       {p.status === 'active' ? (
