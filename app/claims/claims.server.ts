@@ -6,6 +6,7 @@ import { now } from '~/utils/clock.server'
 import { isUniqueViolation } from '~/utils/db-errors.server'
 import { newDoorCode, PARCEL_CODE } from '~/utils/door-code.server'
 import { formatDateTime } from '~/utils/format'
+import { isOpenToClaim } from '~/wishes/claimable.server'
 import { ageBand } from '~/wishes/labels'
 import { liveOffer, offerNextInLine } from './waitlist.server'
 
@@ -60,7 +61,7 @@ export function claimWish({ userId, wishId, publicDisplay }: { userId: number; w
       return { ok: false, reason: 'taken', message: TAKEN_MESSAGE }
     }
     const at = now()
-    if (wish.status !== 'published' || (wish.campaignEndsAt && wish.campaignEndsAt.getTime() <= at.getTime())) {
+    if (!isOpenToClaim(wish, at)) {
       return { ok: false, reason: 'unavailable', message: '这个心愿已不再接受认领' }
     }
     const offer = liveOffer(tx, wishId)
@@ -260,7 +261,7 @@ export function getWishForClaim(wishId: number, userId: number) {
     .get()
   if (!wish || wish.status === 'draft') return null
   const at = now()
-  const { birthDate, campaignEndsAt, ...rest } = wish
+  const { birthDate, campaignEndsAt: _campaignEndsAt, ...rest } = wish
   const offer = db.transaction((tx) => liveOffer(tx, wishId))
   const myClaim = db
     .select({ id: claims.id })
@@ -272,7 +273,7 @@ export function getWishForClaim(wishId: number, userId: number) {
     .from(wishWaitlist)
     .where(and(eq(wishWaitlist.wishId, wishId), eq(wishWaitlist.userId, userId), inArray(wishWaitlist.status, ['waiting', 'offered'])))
     .get()
-  const open = wish.status === 'published' && !(campaignEndsAt && campaignEndsAt.getTime() <= at.getTime())
+  const open = isOpenToClaim(wish, at)
   return {
     ...rest,
     category: wish.category as NeedCategory,
