@@ -64,6 +64,14 @@ export function refuseWrite<R extends { ok: false; message: string }>(refusal: R
   throw new WriteRefused(refusal)
 }
 
+/** A refusal of a staff write, with the form field (if any) its message belongs beside. */
+export type Refusal<Field extends string = string> = { ok: false; message: string; field?: Field }
+
+/** refuseWrite() with a message, and the field to show it beside. */
+export function refuse<Field extends string>(message: string, field?: Field): never {
+  refuseWrite<Refusal<Field>>({ ok: false, message, ...(field ? { field } : {}) })
+}
+
 /**
  * auditedWrite whose callback may refuseWrite(): a refusal writes nothing, not even an audit
  * row. `refusalFromError` can turn a database error (e.g. a trigger) into a refusal too.

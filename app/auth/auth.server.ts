@@ -3,6 +3,7 @@ import { and, eq } from 'drizzle-orm'
 import { db } from '~db/client.server'
 import { institutions, memberships, users, type MembershipRole } from '~db/schema'
 import type { Actor } from '~/audit/audit.server'
+import { isUniqueViolation } from '~/utils/db-errors.server'
 import { dummyPasswordHash, hashPassword, verifyPassword } from './password.server'
 import { retryMinutes, signInSucceeded, spendRegistrationAttempt, spendSignInAttempt } from './rate-limit.server'
 import {
@@ -158,7 +159,7 @@ export async function registerUser(input: {
       .get()
     return { ok: true, userId: row.id }
   } catch (error) {
-    if (error instanceof Error && /UNIQUE/.test(error.message)) {
+    if (isUniqueViolation(error)) {
       return { ok: false, field: 'identifier', message: '该账号已注册，请直接登录', status: 400 }
     }
     throw error

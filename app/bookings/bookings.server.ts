@@ -1,13 +1,14 @@
-import crypto from 'node:crypto'
 import { and, asc, desc, eq, gt, inArray, lte, sql } from 'drizzle-orm'
 import { createEvent } from 'ics'
 import { db, writeTransaction, type Tx } from '~db/client.server'
 import { bookings, institutions, notifications, slots, users, volunteerProfiles, type BookingStatus, type QualificationKind, type SlotKind } from '~db/schema'
 import { enqueueNotification } from '~/notifications/notifications.server'
 import { now } from '~/utils/clock.server'
+import { isTriggerRefusal, isUniqueViolation, TRIGGER_REFUSALS } from '~/utils/db-errors.server'
+import { BOOKING_CODE, newDoorCode } from '~/utils/door-code.server'
 import { siteUrl } from '~/utils/origin.server'
 import { formatDateTime } from '~/utils/format'
-import { missingRequirements, VOLUNTEER_PROFILE_PATH, type MissingRequirement } from '~/volunteers/eligibility.server'
+import { missingRequirements, requirementWords, VOLUNTEER_PROFILE_PATH, type MissingRequirement } from '~/volunteers/eligibility.server'
 import { acceptsGroups, GROUPS_REFUSED_FOR_REQUIREMENTS, hasRequirements } from '~/slots/labels'
 import { slotKindLabels } from '~/volunteers/labels'
 
@@ -22,15 +23,6 @@ export const REMINDER_LEAD_MS = DAY_MS
 
 const LIVE = ['confirmed', 'waitlisted', 'offered'] as const
 
-// No 0/O or 1/I: visitors read the code aloud at the gate.
-const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789'
-
-export function generateBookingCode(): string {
-  let code = ''
-  for (let i = 0; i < 6; i++) code += CODE_ALPHABET[crypto.randomInt(CODE_ALPHABET.length)]
-  return code
-}
-
 /** An absolute link when the site knows its origin (notices leave the site), else a path. */
 export function siteLink(path: string): string {
   return siteUrl(path)
@@ -40,19 +32,7 @@ export function slipPath(bookingId: number): string {
   return `/me/bookings/${bookingId}/slip`
 }
 
-function errorChain(error: unknown): Array<{ code?: unknown; message?: unknown }> {
-  const chain: Array<{ code?: unknown; message?: unknown }> = []
-  for (let e: unknown = error; e && chain.length < 5; e = (e as { cause?: unknown }).cause) chain.push(e as { code?: unknown; message?: unknown })
-  return chain
-}
-
-function isCapacityExceeded(error: unknown): boolean {
-  return errorChain(error).some((e) => typeof e.message === 'string' && e.message.includes('slot capacity exceeded'))
-}
-
-function uniqueViolationOn(error: unknown, column: string): boolean {
-  return errorChain(error).some((e) => e.code === 'SQLITE_CONSTRAINT_UNIQUE' && typeof e.message === 'string' && e.message.includes(column))
-}
+const isCapacityExceeded = (error: unknown) => isTriggerRefusal(error, TRIGGER_REFUSALS.slotCapacityExceeded)
 
 // ---- Places ------------------------------------------------------------------------------
 
@@ -196,7 +176,7 @@ export function bookSlot(input: BookSlotInput): BookSlotResult {
     const fits = remainingPlaces(tx, s) >= partySize
     let inserted: { id: number; code: string; status: BookingStatus } | null = null
     for (let attempt = 0; !inserted; attempt++) {
-      const code = generateBookingCode()
+      const code = newDoorCode(BOOKING_CODE)
       const insert = (status: 'confirmed' | 'waitlisted') =>
         tx
           .insert(bookings)
@@ -212,8 +192,8 @@ export function bookSlot(input: BookSlotInput): BookSlotResult {
           inserted = insert('waitlisted')
         }
       } catch (error) {
-        if (uniqueViolationOn(error, 'bookings.code') && attempt < 5) continue
-        if (uniqueViolationOn(error, 'bookings.slot_id')) {
+        if (isUniqueViolation(error, 'bookings.code') && attempt < 5) continue
+        if (isUniqueViolation(error, 'bookings.slot_id')) {
           const live = tx
             .select({ id: bookings.id })
             .from(bookings)
@@ -392,7 +372,7 @@ export function acceptOffer({ userId, bookingId }: { userId: number; bookingId: 
         return { ok: false, reason: 'requirements', message: GROUPS_REFUSED_FOR_REQUIREMENTS }
       }
       const missing = missingRequirements(userId, slot, tx)
-      if (missing.length) return { ok: false, reason: 'requirements', message: `您还不满足这个活动的参加要求：${missing.map((m) => m.message).join('；')}` }
+      if (missing.length) return { ok: false, reason: 'requirements', message: `您还不满足这个活动的参加要求：${requirementWords(missing)}` }
     }
     const { confirmed } = slotOccupancy(tx, slot.id)
     if (confirmed + booking.partySize > slot.capacity) return { ok: false, reason: 'full', message: '名额已满，无法确认' }

@@ -3,6 +3,7 @@ import { db, writeTransaction, type Tx } from '~db/client.server'
 import { bookings, serviceRecords, slots, users, volunteerProfiles } from '~db/schema'
 import { auditedWrite, type Actor } from '~/audit/audit.server'
 import { now } from '~/utils/clock.server'
+import { BOOKING_CODE, normaliseCode } from '~/utils/door-code.server'
 import { hasRequirements, lapseWords, missingRequirements, notifyEligibilityLapse } from '~/volunteers/eligibility.server'
 
 // 来访接待单 check-in at the door: staff find a booking (scanned QR, code, name or phone), check
@@ -19,7 +20,7 @@ export const CHECKIN_OPENS_BEFORE_MS = 3 * 60 * MINUTE_MS
 /** The job closes the hours of slots that ended at least this long ago. */
 export const CLOSE_HOURS_AFTER_MS = 2 * 60 * MINUTE_MS
 
-export type CheckinResult<T = object> = ({ ok: true } & T) | { ok: false; message: string }
+export type CheckinResult<T = object> = ({ ok: true } & T) | { ok: false; message: string; field?: 'presentCount' }
 
 const bookingView = {
   id: bookings.id,
@@ -67,14 +68,6 @@ export function slotInHome(institutionId: number, slotId: number, tx: Tx | typeo
     .get()
 }
 
-/** A typed code, or a scanned slip URL such as /staff/x/slots/3/checkin?code=AB12CD, to its code. */
-export function normaliseBookingCode(input: string): string {
-  let code = input.trim()
-  const match = /[?&]code=([^&#\s]+)/i.exec(code)
-  if (match?.[1]) code = decodeURIComponent(match[1])
-  return code.trim().toUpperCase()
-}
-
 function likePattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
 }
@@ -92,9 +85,10 @@ export function listSlotBookingsForCheckin(institutionId: number, slotId: number
   const conditions = [eq(bookings.slotId, slot.id), eq(bookings.institutionId, institutionId), inArray(bookings.status, ['confirmed', 'no_show'])]
   if (q) {
     const pattern = likePattern(q)
+    const code = normaliseCode(q, BOOKING_CODE)
     conditions.push(
       or(
-        sql`${bookings.code} LIKE ${likePattern(normaliseBookingCode(q))} ESCAPE '\\'`,
+        ...(code ? [sql`${bookings.code} LIKE ${likePattern(code)} ESCAPE '\\'`] : []),
         sql`${bookings.contactName} LIKE ${pattern} ESCAPE '\\'`,
         sql`${bookings.organisation} LIKE ${pattern} ESCAPE '\\'`,
         sql`${volunteerProfiles.realName} LIKE ${pattern} ESCAPE '\\'`,
@@ -123,7 +117,7 @@ export function listSlotBookingsForCheckin(institutionId: number, slotId: number
 
 /** The booking with this slip code at this home (any slot), for a scanned QR. */
 export function findBookingByCode(institutionId: number, code: string): CheckinBooking | null {
-  const normalised = normaliseBookingCode(code)
+  const normalised = normaliseCode(code, BOOKING_CODE)
   if (!normalised) return null
   return (
     db
@@ -169,8 +163,8 @@ function recordServiceHours(tx: Tx, booking: { id: number; userId: number; insti
 export function checkIn(actor: Actor, institutionId: number, bookingId: number, presentCount: number): CheckinResult<{ already: boolean; message: string }> {
   return auditedWrite<CheckinResult<{ already: boolean; message: string }>>(actor, (tx) => {
     const row = bookingInHome(tx, institutionId, bookingId)
-    const refuse = (message: string, summary: Record<string, unknown> = {}) => ({
-      result: { ok: false as const, message },
+    const refuse = (message: string, summary: Record<string, unknown> = {}, field?: 'presentCount') => ({
+      result: { ok: false as const, message, ...(field ? { field } : {}) },
       audit: { institutionId, action: 'booking.checkin_refused', entityType: 'booking', entityId: bookingId, summary },
     })
     if (!row) return refuse('没有找到这条预约')
@@ -183,7 +177,7 @@ export function checkIn(actor: Actor, institutionId: number, bookingId: number, 
     }
     if (booking.status !== 'confirmed') return refuse(booking.status === 'no_show' ? '这条预约已标记为未到场' : '只有已确认的预约可以签到', { status: booking.status })
     if (!Number.isInteger(presentCount) || presentCount < 1 || presentCount > booking.partySize) {
-      return refuse(`到场人数须在 1 到 ${booking.partySize} 之间`, { presentCount })
+      return refuse(`到场人数须在 1 到 ${booking.partySize} 之间`, { presentCount }, 'presentCount')
     }
     const at = now()
     if (at.getTime() < slot.startsAt.getTime() - CHECKIN_OPENS_BEFORE_MS) return refuse('活动开始前 3 小时起才能签到')

@@ -1,34 +1,18 @@
-import crypto from 'node:crypto'
 import { and, asc, desc, eq, inArray, isNull } from 'drizzle-orm'
 import { db, writeTransaction, type Tx } from '~db/client.server'
 import { campaigns, children, claims, donations, institutions, wishWaitlist, wishes, type NeedCategory, type PublicDisplay } from '~db/schema'
 import { enqueueNotification } from '~/notifications/notifications.server'
 import { now } from '~/utils/clock.server'
+import { isUniqueViolation } from '~/utils/db-errors.server'
+import { newDoorCode, PARCEL_CODE } from '~/utils/door-code.server'
 import { formatDateTime } from '~/utils/format'
+import { isOpenToClaim } from '~/wishes/claimable.server'
 import { ageBand } from '~/wishes/labels'
 import { liveOffer, offerNextInLine } from './waitlist.server'
 
 // A claim is a donor's promise with two deadlines (docs/product.md rule 6); at most one active
 // claim per wish, however many press the button in the same second (rule 4).
 const DAY_MS = 24 * 60 * 60 * 1000
-
-// No 0/O or 1/I: the code is copied by hand onto parcels.
-const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789'
-
-export function generateReferenceCode(): string {
-  let code = 'WX-'
-  for (let i = 0; i < 6; i++) code += CODE_ALPHABET[crypto.randomInt(CODE_ALPHABET.length)]
-  return code
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  // drizzle may wrap the driver's SqliteError; look down the cause chain.
-  for (let e: unknown = error; e; e = (e as { cause?: unknown }).cause) {
-    if ((e as { code?: unknown }).code === 'SQLITE_CONSTRAINT_UNIQUE') return true
-    if (e === (e as { cause?: unknown }).cause) break
-  }
-  return false
-}
 
 export type ClaimWishResult =
   | { ok: true; claimId: number; referenceCode: string; buyBy: Date; deliverBy: Date }
@@ -77,7 +61,7 @@ export function claimWish({ userId, wishId, publicDisplay }: { userId: number; w
       return { ok: false, reason: 'taken', message: TAKEN_MESSAGE }
     }
     const at = now()
-    if (wish.status !== 'published' || (wish.campaignEndsAt && wish.campaignEndsAt.getTime() <= at.getTime())) {
+    if (!isOpenToClaim(wish, at)) {
       return { ok: false, reason: 'unavailable', message: '这个心愿已不再接受认领' }
     }
     const offer = liveOffer(tx, wishId)
@@ -86,9 +70,9 @@ export function claimWish({ userId, wishId, publicDisplay }: { userId: number; w
     }
 
     const { buyBy, deliverBy } = claimDeadlines(wish, at)
-    let referenceCode = generateReferenceCode()
+    let referenceCode = newDoorCode(PARCEL_CODE)
     while (tx.select({ id: claims.id }).from(claims).where(eq(claims.referenceCode, referenceCode)).get()) {
-      referenceCode = generateReferenceCode()
+      referenceCode = newDoorCode(PARCEL_CODE)
     }
     let claimId: number
     try {
@@ -277,7 +261,7 @@ export function getWishForClaim(wishId: number, userId: number) {
     .get()
   if (!wish || wish.status === 'draft') return null
   const at = now()
-  const { birthDate, campaignEndsAt, ...rest } = wish
+  const { birthDate, campaignEndsAt: _campaignEndsAt, ...rest } = wish
   const offer = db.transaction((tx) => liveOffer(tx, wishId))
   const myClaim = db
     .select({ id: claims.id })
@@ -289,7 +273,7 @@ export function getWishForClaim(wishId: number, userId: number) {
     .from(wishWaitlist)
     .where(and(eq(wishWaitlist.wishId, wishId), eq(wishWaitlist.userId, userId), inArray(wishWaitlist.status, ['waiting', 'offered'])))
     .get()
-  const open = wish.status === 'published' && !(campaignEndsAt && campaignEndsAt.getTime() <= at.getTime())
+  const open = isOpenToClaim(wish, at)
   return {
     ...rest,
     category: wish.category as NeedCategory,

@@ -4,6 +4,7 @@ import { campaigns, children, claims, institutions, wishWaitlist, wishes } from 
 import { enqueueNotification } from '~/notifications/notifications.server'
 import { now } from '~/utils/clock.server'
 import { formatDateTime } from '~/utils/format'
+import { isOpenToClaim } from '~/wishes/claimable.server'
 
 // 候补: donors queue for a claimed wish. When the claim is released the first in line gets a
 // 24-hour exclusive offer; while that offer is live only they may claim the wish.
@@ -37,10 +38,10 @@ function positionOf(tx: Tx, entryId: number, wishId: number): number {
 /** Join the queue of a wish that someone else has claimed. Joining twice keeps one place. */
 export function joinWaitlist({ userId, wishId }: { userId: number; wishId: number }): WaitlistResult {
   return writeTransaction((tx): WaitlistResult => {
-    const wish = tx.select({ status: wishes.status }).from(wishes).where(eq(wishes.id, wishId)).get()
+    const wish = tx.select({ status: wishes.status, campaignEndsAt: campaigns.endsAt }).from(wishes).leftJoin(campaigns, eq(campaigns.id, wishes.campaignId)).where(eq(wishes.id, wishId)).get()
     if (!wish || wish.status === 'draft') return { ok: false, reason: 'not_found', message: '没有找到这个心愿' }
     if (wish.status !== 'claimed') {
-      return { ok: false, reason: 'not_claimed', message: wish.status === 'published' ? '这个心愿现在可以直接认领，无需候补' : '这个心愿已不再接受候补' }
+      return { ok: false, reason: 'not_claimed', message: isOpenToClaim(wish, now()) ? '这个心愿现在可以直接认领，无需候补' : '这个心愿已不再接受候补' }
     }
     const own = tx
       .select({ id: claims.id })
@@ -86,9 +87,7 @@ export function offerNextInLine(tx: Tx, wishId: number): { userId: number; offer
     .leftJoin(campaigns, eq(campaigns.id, wishes.campaignId))
     .where(eq(wishes.id, wishId))
     .get()
-  if (!wish || wish.status !== 'published') return null
-  // A wish about to expire with its campaign is not worth offering.
-  if (wish.campaignEndsAt && wish.campaignEndsAt.getTime() <= now().getTime()) return null
+  if (!wish || !isOpenToClaim(wish, now())) return null
   if (liveOffer(tx, wishId)) return null
   const next = tx
     .select({ id: wishWaitlist.id, userId: wishWaitlist.userId })

@@ -10,7 +10,7 @@ import { roleLabels } from '~/institutions/labels'
 type Props = {
   members: Array<{ membershipId: number; displayName: string; phone: string | null; email: string | null; role: 'manager' | 'staff'; since: string }>
   invitations: Array<{ id: number; role: 'manager' | 'staff'; note: string; expiresAt: string }>
-  actionData?: { intent: unknown; result: SubmissionResult<string[]> | null; inviteUrl: string | null; message: string | null }
+  actionData?: { intent: unknown; ok: boolean; result: SubmissionResult<string[]> | null; inviteUrl: string | null; message: string | null }
 }
 
 export function MembersPanel({ members, invitations, actionData }: Props) {
@@ -23,7 +23,7 @@ export function MembersPanel({ members, invitations, actionData }: Props) {
   })
   return (
     <div className="space-y-6">
-      {actionData?.message ? <FormMessage tone={actionData.message.includes('已') ? 'success' : 'error'}>{actionData.message}</FormMessage> : null}
+      {actionData?.message ? <FormMessage tone={actionData.ok ? 'success' : 'error'}>{actionData.message}</FormMessage> : null}
       <section className="card" aria-labelledby="members-title">
         <h2 id="members-title" className="font-semibold">
           成员（{members.length}）

@@ -19,17 +19,17 @@ export async function handleMembersAction(request: Request, actor: Actor, instit
   const intent = formData.get('intent')
   if (intent === 'invite') {
     const submission = parseWithZod(formData, { schema: invitationSchema })
-    if (submission.status !== 'success') return data({ intent, result: submission.reply(), inviteUrl: null, message: null }, { status: 400 })
+    if (submission.status !== 'success') return data({ intent, ok: false, result: submission.reply(), inviteUrl: null, message: null }, { status: 400 })
     const { token } = createInvitation(actor, { institutionId, role: submission.value.role, note: submission.value.note })
-    return data({ intent, result: submission.reply({ resetForm: true }), inviteUrl: `${siteOrigin(request)}/invite/${token}`, message: null })
+    return data({ intent, ok: true, result: submission.reply({ resetForm: true }), inviteUrl: `${siteOrigin(request)}/invite/${token}`, message: null })
   }
   if (intent === 'revoke') {
     const ok = revokeInvitation(actor, institutionId, Number(formData.get('invitationId')))
-    return data({ intent, result: null, inviteUrl: null, message: ok ? '邀请已撤销' : '该邀请已失效' }, { status: ok ? 200 : 400 })
+    return data({ intent, ok, result: null, inviteUrl: null, message: ok ? '邀请已撤销' : '该邀请已失效' }, { status: ok ? 200 : 400 })
   }
   if (intent === 'remove') {
     const outcome = removeMember(actor, institutionId, Number(formData.get('membershipId')))
-    return data({ intent, result: null, inviteUrl: null, message: outcome.ok ? '成员已移除' : outcome.message }, { status: outcome.ok ? 200 : 400 })
+    return data({ intent, ok: outcome.ok, result: null, inviteUrl: null, message: outcome.ok ? '成员已移除' : outcome.message }, { status: outcome.ok ? 200 : 400 })
   }
-  return data({ intent: null, result: null, inviteUrl: null, message: '未知操作' }, { status: 400 })
+  return data({ intent: null, ok: false, result: null, inviteUrl: null, message: '未知操作' }, { status: 400 })
 }

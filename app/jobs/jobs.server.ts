@@ -1,6 +1,6 @@
-import { and, eq, gt, inArray, isNotNull, isNull, lte, or } from 'drizzle-orm'
+import { and, eq, gt, inArray, isNull, lte, or } from 'drizzle-orm'
 import { db, writeTransaction } from '~db/client.server'
-import { campaigns, children, claims, institutions, notifications, wishes } from '~db/schema'
+import { children, claims, institutions, notifications, wishes } from '~db/schema'
 import { lapseBookingOffers, sendBookingReminders } from '~/bookings/bookings.server'
 import { closeEndedSlotsHours } from '~/checkin/checkin.server'
 import { releaseClaim } from '~/claims/claims.server'
@@ -13,6 +13,7 @@ import { releaseOverduePledges, sendPledgeReminders } from '~/needs/pledges.serv
 import { extendAllSeries } from '~/slots/series.server'
 import { checkOverdueVisits } from '~/visits/visits.server'
 import { formatDateTime } from '~/utils/format'
+import { closedPublishedSql } from '~/wishes/claimable.server'
 
 // Background jobs, run by the server every minute and by scripts/jobs. Every job is
 // idempotent: it re-reads the state in its own transaction and a rerun changes nothing.
@@ -122,12 +123,7 @@ export function sendClaimReminders(): { sent: number } {
 /** Published wishes whose campaign has ended become 'expired'; their queues close. */
 export function expireCampaignWishes(): { expired: number } {
   const at = now()
-  const ended = db
-    .select({ id: wishes.id })
-    .from(wishes)
-    .innerJoin(campaigns, eq(campaigns.id, wishes.campaignId))
-    .where(and(eq(wishes.status, 'published'), isNotNull(wishes.campaignId), lte(campaigns.endsAt, at)))
-    .all()
+  const ended = db.select({ id: wishes.id }).from(wishes).where(closedPublishedSql(at)).all()
   let expired = 0
   for (const wish of ended) {
     writeTransaction((tx) => {

@@ -7,6 +7,7 @@ import { recordDonation } from '~/donations/ledger.server'
 import { enqueueNotification } from '~/notifications/notifications.server'
 import { siteUrl } from '~/utils/origin.server'
 import { now } from '~/utils/clock.server'
+import { normaliseCode, PLEDGE_CODE } from '~/utils/door-code.server'
 import { receivedForPledge, refreshNeedStatus } from './progress.server'
 
 // Intake at the door (门口登记): staff find a pledge by the code on the pledger's page (typed,
@@ -15,24 +16,11 @@ import { receivedForPledge, refreshNeedStatus } from './progress.server'
 
 export type IntakeResult<T = object> = ({ ok: true } & T) | { ok: false; message: string }
 
-/** A typed code, or a scanned URL such as /staff/x/intake?code=ab12cd, to its code. */
-export function normalisePledgeCode(input: string): string {
-  let code = input.trim()
-  const match = /[?&]code=([^&#\s]+)/i.exec(code)
-  if (match?.[1]) {
-    try {
-      code = decodeURIComponent(match[1])
-    } catch {
-      code = match[1]
-    }
-  }
-  return code.trim().toUpperCase()
-}
-
 const pledgeView = {
   id: pledges.id,
   code: pledges.code,
   status: pledges.status,
+  releaseReason: pledges.releaseReason,
   quantity: pledges.quantity,
   expectedAt: pledges.expectedAt,
   publicDisplay: pledges.publicDisplay,
@@ -48,6 +36,7 @@ type PledgeRow = {
   id: number
   code: string
   status: 'active' | 'fulfilled' | 'released' | 'cancelled'
+  releaseReason: string | null
   quantity: number
   expectedAt: Date
   publicDisplay: 'name' | 'masked' | 'anonymous'
@@ -92,7 +81,7 @@ function toIntakeView(tx: Tx | typeof db, row: PledgeRow): PledgeForIntake {
 
 /** The pledge with this code at this home, or null (another home's pledge is not found). */
 export function findPledgeByCode(institutionId: number, code: string): PledgeForIntake | null {
-  const normalised = normalisePledgeCode(code)
+  const normalised = normaliseCode(code, PLEDGE_CODE)
   if (!normalised) return null
   const row = pledgesOfHome(db, institutionId)
     .where(sql`upper(${pledges.code}) = ${normalised}`)

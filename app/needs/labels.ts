@@ -14,9 +14,15 @@ export const needStatusLabels: Record<NeedStatus, string> = {
 
 export const pledgeStatusLabels: Record<PledgeStatus, string> = {
   active: '待送达',
-  fulfilled: '已完成',
+  fulfilled: '已全部到达',
+  // Staff releases carry a reason (pledgeStatusWords): one without is the overdue job's.
   released: '已释放（逾期未送达）',
   cancelled: '已取消',
+}
+
+/** A pledge's status in words; a release by staff says why. */
+export function pledgeStatusWords(pledge: { status: PledgeStatus; releaseReason: string | null }): string {
+  return pledge.releaseReason ? `已由机构释放：${pledge.releaseReason}` : pledgeStatusLabels[pledge.status]
 }
 
 /** Common units staff pick from; any short unit is accepted. */

@@ -3,7 +3,7 @@ import { alias } from 'drizzle-orm/sqlite-core'
 import { z } from 'zod'
 import { db, type Tx } from '~db/client.server'
 import { institutions, needCategories, needs, pledgeArrivals, pledges, users, type NeedCategory, type NeedStatus } from '~db/schema'
-import { auditedWrite, type Actor, type AuditEntry } from '~/audit/audit.server'
+import { attemptAuditedWrite, refuse, refuseWrite, type Actor, type AuditEntry, type Refusal as FieldRefusal } from '~/audit/audit.server'
 import { donorPublicName } from '~/donations/display'
 import { enqueueNotification } from '~/notifications/notifications.server'
 import { publicTextProblem } from '~/privacy/public-text.server'
@@ -17,27 +17,10 @@ import { needProgress, refreshNeedStatus } from './progress.server'
 // (docs/product.md rule 7); a 临时救助点 posts its own needs, shown under its 救助站.
 
 export type Need = typeof needs.$inferSelect
-export type Refusal = { ok: false; message: string; field?: string }
+/** Refusals of a staff write; `reason: 'not_found'` when the need is not this home's. */
+export type Refusal = FieldRefusal & { reason?: 'not_found' }
 
-class Refused extends Error {
-  constructor(readonly refusal: Refusal) {
-    super(refusal.message)
-  }
-}
-
-function refuse(message: string, field?: string): never {
-  throw new Refused({ ok: false, message, field })
-}
-
-/** auditedWrite whose callback may refuse(): a refusal writes nothing, not even an audit row. */
-function attempt<T>(actor: Actor, fn: (tx: Tx) => { result: T; audit: AuditEntry }): T | Refusal {
-  try {
-    return auditedWrite(actor, fn)
-  } catch (error) {
-    if (error instanceof Refused) return error.refusal
-    throw error
-  }
-}
+const attempt = <T>(actor: Actor, fn: (tx: Tx) => { result: T; audit: AuditEntry }) => attemptAuditedWrite<T, Refusal>(actor, fn)
 
 // ---- Form ---------------------------------------------------------------------------------------
 
@@ -93,7 +76,7 @@ function ownNeed(tx: Tx, institutionId: number, needId: number): Need {
     .from(needs)
     .where(and(eq(needs.id, needId), eq(needs.institutionId, institutionId)))
     .get()
-  if (!need) refuse('没有找到这项需求')
+  if (!need) refuseWrite<Refusal>({ ok: false, reason: 'not_found', message: '没有找到这项需求' })
   return need
 }
 

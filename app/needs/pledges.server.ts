@@ -1,4 +1,3 @@
-import crypto from 'node:crypto'
 import { and, asc, desc, eq, gt, inArray, isNull, lte, sql } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/sqlite-core'
 import { db, writeTransaction, type Tx } from '~db/client.server'
@@ -7,6 +6,7 @@ import { donations, institutions, needs, notifications, pledgeArrivals, pledges,
 import { attemptAuditedWrite, refuseWrite, type Actor } from '~/audit/audit.server'
 import { enqueueNotification } from '~/notifications/notifications.server'
 import { now } from '~/utils/clock.server'
+import { newDoorCode, PLEDGE_CODE } from '~/utils/door-code.server'
 import { formatDate } from '~/utils/format'
 import { shanghaiDateString } from '~/utils/shanghai-date'
 import { needProgress, receivedForPledge, refreshNeedStatus } from './progress.server'
@@ -26,15 +26,6 @@ export const PLEDGE_MAX_DAYS_AHEAD = 60
  */
 export function latestExpectedDay(need: { deadline: Date | null }, at: Date = now()): string {
   return shanghaiDateString(need.deadline ?? new Date(at.getTime() + PLEDGE_MAX_DAYS_AHEAD * DAY_MS))
-}
-
-// No 0/O or 1/I: the code is read out and typed at the door.
-const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789'
-
-export function generatePledgeCode(): string {
-  let code = ''
-  for (let i = 0; i < 6; i++) code += CODE_ALPHABET[crypto.randomInt(CODE_ALPHABET.length)]
-  return code
 }
 
 export type PledgeRefusal = { ok: false; reason: 'not_found' | 'unavailable' | 'too_many' | 'invalid' | 'already_pledged'; message: string; field?: 'quantity' | 'expectedAt' }
@@ -92,8 +83,8 @@ export function pledgeToNeed(input: { userId: number; needId: number; quantity: 
       return { ok: false, reason: 'invalid', message, field: 'expectedAt' }
     }
 
-    let code = generatePledgeCode()
-    while (tx.select({ id: pledges.id }).from(pledges).where(eq(pledges.code, code)).get()) code = generatePledgeCode()
+    let code = newDoorCode(PLEDGE_CODE)
+    while (tx.select({ id: pledges.id }).from(pledges).where(eq(pledges.code, code)).get()) code = newDoorCode(PLEDGE_CODE)
     const pledgeId = tx
       .insert(pledges)
       .values({

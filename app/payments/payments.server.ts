@@ -9,6 +9,7 @@ import { refreshNeedStatus } from '~/needs/progress.server'
 import { enqueueNotification } from '~/notifications/notifications.server'
 import { now } from '~/utils/clock.server'
 import { formatFen } from '~/utils/format'
+import { isOpenToClaim } from '~/wishes/claimable.server'
 import { ONLINE_GIFTS_UNAVAILABLE, onlineGiftsAvailable, paymentProvider } from './provider.server'
 import { MAX_GIFT_FEN, MIN_GIFT_FEN } from './amount'
 
@@ -56,8 +57,14 @@ export function resolveGiftTarget(target: PaymentTarget, targetId: number, tx: T
     return { ...base, institutionId: row.home.id, institutionName: row.home.name, institutionSlug: row.home.slug, title: row.campaign.name, campaignId: row.campaign.id }
   }
   if (target === 'wish') {
-    const row = tx.select({ wish: wishes, home: institutions }).from(wishes).innerJoin(institutions, eq(institutions.id, wishes.institutionId)).where(eq(wishes.id, targetId)).get()
-    if (!row || row.wish.status !== 'published') return null
+    const row = tx
+      .select({ wish: wishes, home: institutions, campaignEndsAt: campaigns.endsAt })
+      .from(wishes)
+      .innerJoin(institutions, eq(institutions.id, wishes.institutionId))
+      .leftJoin(campaigns, eq(campaigns.id, wishes.campaignId))
+      .where(eq(wishes.id, targetId))
+      .get()
+    if (!row || !isOpenToClaim({ status: row.wish.status, campaignEndsAt: row.campaignEndsAt }, now())) return null
     return {
       ...base,
       institutionId: row.home.id,

@@ -7,7 +7,7 @@ import { requireUser } from '~/auth/auth.server'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { Field, FormMessage } from '~/components/forms'
 import { donorPublicName } from '~/donations/display'
-import { pledgeStatusLabels } from '~/needs/labels'
+import { pledgeStatusWords } from '~/needs/labels'
 import { cancelPledge, listMyOtherDonations, listMyPledges, reducePledge } from '~/needs/pledges.server'
 import { formatDate, formatDateTime, formatFen } from '~/utils/format'
 import { pageMeta } from '~/utils/meta'
@@ -146,7 +146,7 @@ function PledgeCard({ pledge: p }: { pledge: Pledge }) {
       </p>
       <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-stone-800">
         <dt className="font-medium">状态</dt>
-        <dd>{p.releaseReason ? `已由机构释放：${p.releaseReason}` : pledgeStatusLabels[p.status]}</dd>
+        <dd>{pledgeStatusWords(p)}</dd>
         <dt className="font-medium">认捐数量</dt>
         <dd>
           {p.quantity} {p.unit}

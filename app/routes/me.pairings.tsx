@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { requireUser } from '~/auth/auth.server'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
+import { pairingRoleLabels } from '~/programmes/labels'
 import { pageMeta } from '~/utils/meta'
 import { cadenceLabels, visitActivityLabels, visitStatusLabels } from '~/visits/labels'
 import { listMyPairings, type MyPairing } from '~/visits/visits.server'
@@ -13,7 +14,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return { pairings: listMyPairings(user.id) }
 }
 
-const roleLabels = { lead: '带队志愿者', member: '团队成员', substitute: '本次替班志愿者' } as const
 
 export default function MyPairingsPage() {
   const { pairings } = useLoaderData<typeof loader>()
@@ -44,7 +44,7 @@ function PairingCard({ pairing }: { pairing: MyPairing }) {
           {pairing.title}
         </h2>
         <p className="text-sm text-stone-700">
-          {roleLabels[pairing.role]} · {cadenceLabels[pairing.cadence]} · {pairing.startDate} 开始
+          {pairingRoleLabels[pairing.role]} · {cadenceLabels[pairing.cadence]} · {pairing.startDate} 开始
         </p>
       </div>
       <p className="text-2xl font-bold text-brand-800" data-testid="pairing-progress">

@@ -9,7 +9,7 @@ import { now } from '~/utils/clock.server'
 import { HoursTotals, hoursText } from '~/components/hours-totals'
 import { pageMeta } from '~/utils/meta'
 import { shanghaiParts } from '~/utils/shanghai-date'
-import { certificateSchema, issueCertificate, listCertificates, normaliseCertificateCode, serviceRecordOf } from '~/volunteers/service-record.server'
+import { certificateSchema, issueCertificate, listCertificates, parseCertificateCode, serviceRecordOf } from '~/volunteers/service-record.server'
 
 export const meta: MetaFunction = () => [
   ...pageMeta({ title: '志愿服务记录', description: '我的全部志愿服务、时长统计和志愿服务记录证明。' }),
@@ -21,7 +21,7 @@ type ActionData = { ok: false; message: string | null; needsProfile: boolean; er
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = requireUser(request)
-  const issued = normaliseCertificateCode(new URL(request.url).searchParams.get('issued') ?? undefined)
+  const issued = parseCertificateCode(new URL(request.url).searchParams.get('issued') ?? undefined)
   return { record: serviceRecordOf(user.id), certificates: listCertificates(user.id), issued, year: shanghaiParts(now()).year }
 }
 

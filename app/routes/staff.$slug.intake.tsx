@@ -6,13 +6,13 @@ import { z } from 'zod'
 import { actorFrom, requireStaff } from '~/auth/auth.server'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { Field, FormMessage, TextareaField } from '~/components/forms'
-import { findPledgeByCode, listActivePledges, normalisePledgeCode, recordArrival, type PledgeForIntake } from '~/needs/intake.server'
+import { findPledgeByCode, listActivePledges, recordArrival, type PledgeForIntake } from '~/needs/intake.server'
+import { pledgeStatusWords } from '~/needs/labels'
+import { normaliseCode, PLEDGE_CODE } from '~/utils/door-code.server'
 import { formatDate, formatDateTime } from '~/utils/format'
 import { pageMeta } from '~/utils/meta'
 
 export const meta: MetaFunction = () => pageMeta({ title: '门口登记', description: '按认捐编号登记到达的物资' })
-
-const pledgeStatusLabels = { active: '进行中', fulfilled: '已全部到达', released: '已释放', cancelled: '已取消' } as const
 
 const arrivalSchema = z.object({
   pledgeId: z.coerce.number().int().positive(),
@@ -28,7 +28,7 @@ function forPage(p: PledgeForIntake) {
     id: p.id,
     code: p.code,
     status: p.status,
-    statusLabel: pledgeStatusLabels[p.status],
+    statusLabel: pledgeStatusWords(p),
     needId: p.needId,
     needTitle: p.needTitle,
     unit: p.unit,
@@ -43,7 +43,7 @@ function forPage(p: PledgeForIntake) {
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { institution } = requireStaff(request, params.slug)
-  const code = normalisePledgeCode(new URL(request.url).searchParams.get('code') ?? '')
+  const code = normaliseCode(new URL(request.url).searchParams.get('code'), PLEDGE_CODE)
   const match = code ? findPledgeByCode(institution.id, code) : null
   return { slug: institution.slug, code, match: match ? forPage(match) : null, active: listActivePledges(institution.id).map(forPage) }
 }

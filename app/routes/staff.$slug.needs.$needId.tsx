@@ -4,7 +4,7 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remi
 import { actorFrom, requireStaff } from '~/auth/auth.server'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { Field, FormMessage } from '~/components/forms'
-import { needStatusLabels, pledgeStatusLabels } from '~/needs/labels'
+import { needStatusLabels, pledgeStatusWords } from '~/needs/labels'
 import { NeedForm, type NeedFormValues } from '~/needs/need-form'
 import { cancelNeed, closeNeed, getStaffNeed, parseNeedForm, updateNeed } from '~/needs/needs.server'
 import { NeedProgressBar } from '~/needs/progress-bar'
@@ -42,7 +42,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       const values = Object.fromEntries([...formData.entries()].map(([k, v]) => [k, String(v)])) as NeedFormValues
       return data(
         { intent, errors: outcome.field ? { [outcome.field]: [outcome.message] } : {}, values, formError: outcome.field ? null : outcome.message },
-        { status: outcome.message === '没有找到这项需求' ? 404 : 409 },
+        { status: outcome.reason === 'not_found' ? 404 : 409 },
       )
     }
     return redirect(`${back}?saved=1`)
@@ -147,7 +147,7 @@ export default function StaffNeed() {
                     </td>
                     <td className="py-2 pr-3">{formatDate(p.expectedAt)}</td>
                     <td className="py-2 pr-3">
-                      {p.releaseReason ? `已由机构释放：${p.releaseReason}` : pledgeStatusLabels[p.status]}
+                      {pledgeStatusWords(p)}
                     </td>
                     <td className="py-2">
                       {p.status === 'active' ? (

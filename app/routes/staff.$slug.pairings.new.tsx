@@ -14,6 +14,7 @@ import { getProgramme, listProgrammes } from '~/programmes/programmes.server'
 import { now } from '~/utils/clock.server'
 import { pageMeta } from '~/utils/meta'
 import { shanghaiDateString } from '~/utils/shanghai-date'
+import { requirementWords } from '~/volunteers/eligibility.server'
 
 export const meta: MetaFunction = () => pageMeta({ title: '新建结对', description: '机构工作人员：新建结对' })
 
@@ -48,7 +49,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (!parsed.ok) return data(parsed.reply, { status: 400 })
   const outcome = createPairing(actorFrom(user, context), institution.id, parsed.value)
   if (!outcome.ok) {
-    const lines = (outcome.problems ?? []).map((p) => `${p.name}：${p.missing.map((m) => m.message).join('；')}`)
+    const lines = (outcome.problems ?? []).map((p) => `${p.name}：${requirementWords(p.missing)}`)
     return data(refusal(lines.length ? `${outcome.message}：${lines.join('\n')}` : outcome.message, formValues(form)), { status: 400 })
   }
   return redirect(`/staff/${institution.slug}/pairings/${outcome.pairing.id}?created=1`)

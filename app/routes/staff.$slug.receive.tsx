@@ -6,8 +6,10 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-
 import type { ReactNode } from 'react'
 import { z } from 'zod'
 import { actorFrom, requireStaff } from '~/auth/auth.server'
+import { claimReleaseReasonLabels, claimStatusLabels } from '~/claims/labels'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { Field, FormMessage, TextareaField } from '~/components/forms'
+import { normaliseCode, PARCEL_CODE } from '~/utils/door-code.server'
 import { formatDateTime } from '~/utils/format'
 import { pageMeta } from '~/utils/meta'
 import { wishStatusLabels } from '~/wishes/labels'
@@ -17,15 +19,12 @@ import {
   listAwaitingFulfilment,
   markWishFulfilled,
   markWishReceived,
-  normaliseReferenceCode,
   recordPartialArrival,
   type ClaimForReceiving,
 } from '~/wishes/delivery.server'
 
 export const meta: MetaFunction = () => pageMeta({ title: '签收', description: '按认领编号签收心愿礼物' })
 
-const claimStatusLabels = { active: '进行中', delivered: '已签收', released: '已释放' } as const
-const releaseReasonLabels = { deadline: '超过期限', cancelled: '捐赠人取消', withdrawn: '心愿已撤回' } as const
 
 const partialSchema = z.object({
   intent: z.literal('partial'),
@@ -50,7 +49,7 @@ function forPage(c: ClaimForReceiving) {
     referenceCode: c.referenceCode,
     status: c.status,
     statusLabel: claimStatusLabels[c.status],
-    releaseReason: c.releaseReason ? releaseReasonLabels[c.releaseReason] : null,
+    releaseReason: c.releaseReason ? claimReleaseReasonLabels[c.releaseReason] : null,
     donorDisplay: c.donorDisplay,
     wishId: c.wishId,
     wishTitle: c.wishTitle,
@@ -75,7 +74,7 @@ function forPage(c: ClaimForReceiving) {
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { institution } = requireStaff(request, params.slug)
   const raw = new URL(request.url).searchParams.get('code') ?? ''
-  const code = normaliseReferenceCode(raw)
+  const code = normaliseCode(raw, PARCEL_CODE)
   const match = code ? findClaimByReference(institution.id, code) : null
   return {
     code,

@@ -2,10 +2,11 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { data, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { actorFrom, requireStaff } from '~/auth/auth.server'
-import { checkIn, checkOut, findBookingByCode, formatMinutes, listSlotBookingsForCheckin, markNoShows, normaliseBookingCode, slotInHome, type CheckinBooking } from '~/checkin/checkin.server'
+import { checkIn, checkOut, findBookingByCode, formatMinutes, listSlotBookingsForCheckin, markNoShows, slotInHome, type CheckinBooking } from '~/checkin/checkin.server'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { Field, FormMessage } from '~/components/forms'
 import { now } from '~/utils/clock.server'
+import { BOOKING_CODE, normaliseCode } from '~/utils/door-code.server'
 import { formatDateTime } from '~/utils/format'
 import { pageMeta } from '~/utils/meta'
 import { bookingStatusLabels, slotKindLabels } from '~/volunteers/labels'
@@ -42,8 +43,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const slotId = slotIdFrom(params.slotId)
   const url = new URL(request.url)
   const q = (url.searchParams.get('q') ?? '').trim().slice(0, 60)
-  const rawCode = url.searchParams.get('code') ?? ''
-  const code = rawCode ? normaliseBookingCode(rawCode) : ''
+  const code = normaliseCode(url.searchParams.get('code'), BOOKING_CODE)
   const found = code ? findBookingByCode(institution.id, code) : null
   // A slip scanned on another slot's page: go to the page of the slot it belongs to.
   if (found && found.slotId !== slotId) {
@@ -99,7 +99,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     const presentCount = /^\d{1,4}$/.test(raw) ? Number(raw) : NaN
     if (!Number.isInteger(presentCount) || presentCount < 1) return reply(false, '请填写到场人数', { presentCount: ['请填写到场人数（至少 1 人）'] }, 400)
     const outcome = checkIn(actor, institution.id, bookingId, presentCount)
-    if (!outcome.ok) return reply(false, outcome.message, /到场人数/.test(outcome.message) ? { presentCount: [outcome.message] } : {})
+    if (!outcome.ok) return reply(false, outcome.message, outcome.field ? { [outcome.field]: [outcome.message] } : {})
     return reply(true, outcome.message)
   }
   if (intent === 'checkout') {
@@ -233,7 +233,7 @@ export default function SlotCheckin() {
           </section>
         ) : (
           <FormMessage>
-            本机构没有编号为 <span className="font-mono">{code}</span> 的预约，请核对接待单。
+            未找到编号为 <span className="font-mono">{code}</span> 的预约。请核对接待单；只能签到本机构的预约。
           </FormMessage>
         )
       ) : null}

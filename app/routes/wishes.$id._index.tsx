@@ -15,7 +15,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const origin = siteOrigin(request)
   return {
     wish,
-    similar: wish.status === 'published' ? [] : similarOpenWishes(wish.id),
+    similar: wish.open ? [] : similarOpenWishes(wish.id),
     shareUrl: `${origin}/wishes/${wish.id}`,
     imageUrl: wish.imageKey ? `${origin}/images/${encodeURIComponent(wish.imageKey)}` : null,
   }
@@ -46,7 +46,7 @@ export default function WishPage() {
       <header className="space-y-2">
         <p className="flex flex-wrap items-center gap-2 text-sm">
           <span className="rounded-full bg-brand-50 px-2.5 py-0.5 font-medium text-brand-800">{categoryLabels[wish.category]}</span>
-          <WishStatusBadge status={wish.status} />
+          <WishStatusBadge status={wish.open || wish.status !== 'published' ? wish.status : 'expired'} />
         </p>
         <h1 className="text-2xl font-semibold leading-snug">{wish.title}</h1>
         <p className="text-stone-800">
@@ -169,8 +169,8 @@ export default function WishPage() {
   )
 }
 
-function ClaimPanel({ wish }: { wish: { id: number; status: string } }) {
-  if (wish.status === 'published') {
+function ClaimPanel({ wish }: { wish: { id: number; status: string; open: boolean } }) {
+  if (wish.open) {
     return (
       <p>
         <Link to={`/wishes/${wish.id}/claim`} className="btn-primary w-full sm:w-auto">
@@ -180,6 +180,14 @@ function ClaimPanel({ wish }: { wish: { id: number; status: string } }) {
           以捐款代替实物
         </Link>
       </p>
+    )
+  }
+  if (wish.status === 'published') {
+    return (
+      <div className="card">
+        <p className="font-semibold">已不再接受认领</p>
+        <p className="mt-1 text-stone-800">这个心愿所属的活动已经结束。</p>
+      </div>
     )
   }
   if (wish.status === 'claimed') {

@@ -22,7 +22,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       ageBand: wish.ageBand,
       category: wish.category,
       title: wish.title,
-      open: wish.status === 'published',
+      open: wish.open,
       story: wish.story,
       homeName: wish.home.name,
       city: wish.home.city,

@@ -2,11 +2,11 @@ import { and, asc, eq, gt, ne } from 'drizzle-orm'
 import * as rruleModule from 'rrule'
 import { db, writeTransaction, type Tx } from '~db/client.server'
 import { slotSeries, slots, type QualificationKind, type SlotKind } from '~db/schema'
-import type { Actor } from '~/audit/audit.server'
+import { refuse, type Actor } from '~/audit/audit.server'
 import { now } from '~/utils/clock.server'
 import { endOfShanghaiDay, fromShanghaiWallClock, shanghaiDateString, shanghaiWallClock } from '~/utils/shanghai-date'
 import { recurrenceKinds, rruleWeekdays, type RecurrenceKind } from './labels'
-import { anyBookingsSql, attempt, confirmedPeopleSql, liveBookingsSql, refuse, type Refusal } from './slots.server'
+import { anyBookingsSql, attempt, confirmedPeopleSql, liveBookingsSql, type Refusal } from './slots.server'
 import type { SeriesFormInput } from './validation'
 
 // Recurring slots (e.g. 社会开放日, 每月第二个周六 9:30–11:30). The series keeps an RFC 5545

@@ -1,11 +1,12 @@
 import { and, asc, desc, eq, gt, inArray, lte, sql } from 'drizzle-orm'
 import { db, type Tx } from '~db/client.server'
 import { bookings, institutions, slots, type QualificationKind, type SlotKind } from '~db/schema'
-import { attemptAuditedWrite, refuseWrite, type Actor, type AuditEntry } from '~/audit/audit.server'
+import { attemptAuditedWrite, refuse, type Actor, type AuditEntry, type Refusal } from '~/audit/audit.server'
 import { offerFreedPlaces } from '~/bookings/bookings.server'
 import { enqueueNotification } from '~/notifications/notifications.server'
 import { now } from '~/utils/clock.server'
 import { parseDateTimeLocal, shanghaiInstant, shanghaiParts, toDateTimeLocal } from '~/utils/shanghai-date'
+import { isTriggerRefusal, TRIGGER_REFUSALS } from '~/utils/db-errors.server'
 import { formatSlotTime } from './labels'
 import type { SlotFormInput } from './validation'
 
@@ -34,27 +35,14 @@ export type SlotInput = {
   requiresBackgroundCheck: boolean
 }
 
-/** A form field the refusal belongs beside (slot or series form). */
-export type Refusal = { ok: false; message: string; field?: string }
-
-export function refuse(message: string, field?: string): never {
-  refuseWrite({ ok: false, message, ...(field ? { field } : {}) })
-}
+export type { Refusal }
 
 /** auditedWrite whose callback may refuse(): a refusal writes nothing, not even an audit row. */
 export function attempt<T>(actor: Actor, fn: (tx: Tx) => { result: T; audit: AuditEntry }): T | Refusal {
   return attemptAuditedWrite<T, Refusal>(actor, fn, (error) =>
-    isCapacityBelowConfirmed(error) ? { ok: false, message: '名额不能少于已确认的人数', field: 'capacity' } : null,
+    // The trigger slots_capacity_not_below_confirmed (migration 0005) refused the update.
+    isTriggerRefusal(error, TRIGGER_REFUSALS.slotCapacityBelowConfirmed) ? { ok: false, message: '名额不能少于已确认的人数', field: 'capacity' } : null,
   )
-}
-
-/** The database trigger slots_capacity_not_below_confirmed (migration 0005) refused the update. */
-function isCapacityBelowConfirmed(error: unknown): boolean {
-  for (let e: unknown = error; e; e = (e as { cause?: unknown }).cause) {
-    if (e instanceof Error && e.message.includes('slot capacity below confirmed bookings')) return true
-    if (e === (e as { cause?: unknown }).cause) break
-  }
-  return false
 }
 
 export const LIVE_BOOKING_STATUSES = ['confirmed', 'waitlisted', 'offered'] as const

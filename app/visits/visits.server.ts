@@ -19,7 +19,7 @@ import { attemptAuditedWrite, refuseWrite, type Actor } from '~/audit/audit.serv
 import { enqueueNotification } from '~/notifications/notifications.server'
 import { now } from '~/utils/clock.server'
 import { addShanghaiDays, addShanghaiMonths, parseShanghaiDate, shanghaiDateString, shanghaiDaysBetween, shanghaiInstant } from '~/utils/shanghai-date'
-import { lapseWords, missingRequirements, notifyEligibilityLapse, VOLUNTEER_PROFILE_PATH } from '~/volunteers/eligibility.server'
+import { lapseWords, missingRequirements, notifyEligibilityLapse, requirementWords, VOLUNTEER_PROFILE_PATH } from '~/volunteers/eligibility.server'
 import { homeVolunteerIdsSql, isVolunteerOfHome, volunteerNames } from '~/volunteers/home-volunteers.server'
 import { progressLabel } from './labels'
 
@@ -402,7 +402,7 @@ export function assignSubstitute(actor: Actor, institutionId: number, pairingId:
       { startsAt: now(), minAge: null, requiredQualifications: pairing.requiredQualifications, requiresBackgroundCheck: pairing.requiresBackgroundCheck },
       tx,
     )
-    if (missing.length) refuseWrite(refuse('invalid', `这位志愿者尚不符合项目要求：${missing.map((m) => m.message).join('；')}`))
+    if (missing.length) refuseWrite(refuse('invalid', `这位志愿者尚不符合项目要求：${requirementWords(missing)}`))
     tx.update(pairings).set({ substituteUserId: userId, updatedAt: now() }).where(eq(pairings.id, pairingId)).run()
     enqueueNotification(tx, {
       userId,

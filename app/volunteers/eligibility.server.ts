@@ -81,6 +81,11 @@ export function hasRequirements(requirements: Omit<SlotRequirements, 'startsAt'>
   return requirements.requiresBackgroundCheck || requirements.minAge !== null || requirements.requiredQualifications.length > 0
 }
 
+/** What is missing, as told to the volunteer: each `message`, joined. */
+export function requirementWords(missing: MissingRequirement[]): string {
+  return missing.map((m) => m.message).join('；')
+}
+
 /** "背景核验已于 2026年5月1日 过期；「教师资格」资质未核验". */
 export function lapseWords(missing: MissingRequirement[]): string {
   return missing.map((m) => m.lapse).join('；')

@@ -1,10 +1,11 @@
-import { randomInt } from 'node:crypto'
 import { and, asc, desc, eq, gte, lt, type SQL } from 'drizzle-orm'
 import QRCode from 'qrcode'
 import { z } from 'zod'
 import { db } from '~db/client.server'
 import { institutions, serviceCertificates, serviceRecords, users, volunteerProfiles } from '~db/schema'
 import { now } from '~/utils/clock.server'
+import { isUniqueViolation } from '~/utils/db-errors.server'
+import { CERTIFICATE_CODE, newDoorCode, normaliseCode } from '~/utils/door-code.server'
 import { toCsv } from '~/utils/csv'
 import { addShanghaiDays, parseShanghaiDate, shanghaiDateString, startOfShanghaiDay } from '~/utils/shanghai-date'
 import { hoursOf, serviceSummary } from './hours.server'
@@ -45,21 +46,13 @@ export type ServiceRecord = ReturnType<typeof serviceRecordOf>
 
 // ---- certificates -----------------------------------------------------------------------------
 
-// No 0/O, 1/I/L: a code read aloud or typed from paper is unambiguous. 10 characters from 31
-// symbols ≈ 49 bits, drawn with crypto.randomInt: unguessable.
-const CODE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ'
+// Codes are CERTIFICATE_CODE (WN-XXXXX-XXXXX, no 0/O, 1/I/L).
 const CODE_RE = /^WN-[2-9A-HJKMNP-Z]{5}-[2-9A-HJKMNP-Z]{5}$/
 
-export function generateCertificateCode(): string {
-  let raw = ''
-  for (let i = 0; i < 10; i++) raw += CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]
-  return `WN-${raw.slice(0, 5)}-${raw.slice(5)}`
-}
-
-/** Upper-case and trimmed; null when it cannot be a certificate code. */
-export function normaliseCertificateCode(code: string | undefined): string | null {
-  const value = (code ?? '').trim().toUpperCase()
-  return CODE_RE.test(value) ? value : null
+/** The certificate code typed, pasted or in a link; null when it cannot be one. */
+export function parseCertificateCode(input: string | undefined): string | null {
+  const code = normaliseCode(input, CERTIFICATE_CODE)
+  return CODE_RE.test(code) ? code : null
 }
 
 export const certificateSchema = z
@@ -111,14 +104,14 @@ export function issueCertificate(userId: number, input: { fromDate: string; toDa
 
   // A collision of ~49-bit codes is vanishingly rare; retry on the unique index anyway.
   for (let attempt = 0; attempt < 5; attempt++) {
-    const code = generateCertificateCode()
+    const code = newDoorCode(CERTIFICATE_CODE)
     try {
       db.insert(serviceCertificates)
         .values({ code, userId, fromDate: input.fromDate, toDate: input.toDate, totalMinutes: record.totalMinutes, snapshot, issuedAt: now() })
         .run()
       return { ok: true, code }
     } catch (error) {
-      if (!(error instanceof Error && /UNIQUE/.test(error.message))) throw error
+      if (!isUniqueViolation(error, 'service_certificates.code')) throw error
     }
   }
   throw new Error('could not allocate a certificate code')
@@ -142,7 +135,7 @@ export function listCertificates(userId: number) {
 
 /** The owner's full certificate (for printing); null for anyone else or an unknown code. */
 export function getOwnCertificate(userId: number, code: string | undefined) {
-  const normalised = normaliseCertificateCode(code)
+  const normalised = parseCertificateCode(code)
   if (!normalised) return null
   const row = db
     .select()
@@ -166,7 +159,7 @@ export function getOwnCertificate(userId: number, code: string | undefined) {
 
 /** The public check at /verify/service/:code: ONLY the name, total hours, the range and issue date. */
 export function getCertificateByCode(code: string | undefined) {
-  const normalised = normaliseCertificateCode(code)
+  const normalised = parseCertificateCode(code)
   if (!normalised) return null
   const row = db.select().from(serviceCertificates).where(eq(serviceCertificates.code, normalised)).get()
   if (!row) return null

@@ -7,6 +7,7 @@ import { recordDonation } from '~/donations/ledger.server'
 import { enqueueNotification } from '~/notifications/notifications.server'
 import { siteUrl } from '~/utils/origin.server'
 import { now } from '~/utils/clock.server'
+import { normaliseCode, PARCEL_CODE } from '~/utils/door-code.server'
 import { formatDateTime } from '~/utils/format'
 
 // Receiving and fulfilling wish gifts at a home: staff find the parcel by the reference code
@@ -15,14 +16,6 @@ import { formatDateTime } from '~/utils/format'
 // own home (docs/product.md rule 7).
 
 export type DeliveryResult<T = object> = ({ ok: true } & T) | { ok: false; message: string }
-
-/** A typed code, or a scanned label URL such as /staff/x/receive?code=WX-ABC123, to its code. */
-export function normaliseReferenceCode(input: string): string {
-  let code = input.trim()
-  const match = /[?&]code=([^&#\s]+)/i.exec(code)
-  if (match?.[1]) code = decodeURIComponent(match[1])
-  return code.trim().toUpperCase()
-}
 
 const claimView = {
   claimId: claims.id,
@@ -81,7 +74,7 @@ export type ClaimForReceiving = ReturnType<typeof toStaffView>
 
 /** Find a parcel's claim by its reference code, case-insensitively, only within this home. */
 export function findClaimByReference(institutionId: number, code: string): ClaimForReceiving | null {
-  const normalised = normaliseReferenceCode(code)
+  const normalised = normaliseCode(code, PARCEL_CODE)
   if (!normalised) return null
   const row = claimsOfHome(institutionId)
     .where(and(eq(claims.institutionId, institutionId), sql`upper(${claims.referenceCode}) = ${normalised}`))

@@ -6,6 +6,7 @@ import { campaignInstitutions, campaigns, children, donations, institutions, nee
 import { now } from '~/utils/clock.server'
 import { decodeCursor, PAGE_SIZE, pageOf } from '~/utils/pagination'
 import { shanghaiParts } from '~/utils/shanghai-date'
+import { isOpenToClaim, openToClaimSql } from './claimable.server'
 import { AGE_BANDS, ageBand, type AgeBand } from './labels'
 
 // The public face of wishes (docs/product.md rule 1). Every function here selects public columns
@@ -19,6 +20,17 @@ export type PublicWishStatus = (typeof PUBLIC_WISH_STATUSES)[number]
 /** Wishes that were published at some point and count towards totals (expired ones did run). */
 const COUNTED_STATUSES = [...PUBLIC_WISH_STATUSES, 'expired'] as const satisfies readonly WishStatus[]
 const CLAIMED_OR_LATER = ['claimed', 'received', 'fulfilled'] as const satisfies readonly WishStatus[]
+
+/** What public lists show: wishes open to claim, and those claimed or delivered. */
+function listedSql(at: Date): SQL {
+  return or(openToClaimSql(at), inArray(wishes.status, [...CLAIMED_OR_LATER])) as SQL
+}
+
+/** The list filter for one status: 'published' means open to claim. */
+function statusSql(status: PublicWishStatus | undefined, at: Date): SQL {
+  if (!status) return listedSql(at)
+  return status === 'published' ? openToClaimSql(at) : eq(wishes.status, status)
+}
 
 /** Age band filter values for URLs, e.g. "6-8". */
 export const ageBandOptions = AGE_BANDS.map((b) => ({ value: `${b.min}-${b.max}`, label: b.label }))
@@ -44,6 +56,8 @@ export type PublicWish = PublicWishCard & {
   publishedAt: Date | null
   home: { name: string; slug: string; province: string; city: string; district: string; publicAddress: string; claimBuyDays: number; claimDeliverDays: number }
   campaign: { name: string; slug: string } | null
+  /** Open to claim now (claimable.server.ts): a published wish whose campaign has ended is not. */
+  open: boolean
   /** The public log entries for this wish's gift (receipt number and the donor's frozen public display). */
   receipts: Array<{ receiptNo: string; donorDisplay: string }>
 }
@@ -142,8 +156,7 @@ export function listPublicWishes({ filters = {}, cursor, limit = PAGE_SIZE }: { 
 } {
   const on = now()
   const after = decodeCursor(cursor)
-  const statuses = filters.status ? [filters.status] : PUBLIC_WISH_STATUSES
-  const conditions: Array<SQL | undefined> = [inArray(wishes.status, [...statuses])]
+  const conditions: Array<SQL | undefined> = [statusSql(filters.status, on)]
   if (filters.category) conditions.push(eq(wishes.category, filters.category))
   if (filters.home) conditions.push(eq(institutions.slug, filters.home))
   if (filters.city) conditions.push(eq(institutions.city, filters.city))
@@ -170,7 +183,7 @@ export function similarOpenWishes(wishId: number, limit = 4): PublicWishCard[] {
   if (!wish) return []
   const on = now()
   const rows = cardQuery(
-    and(eq(wishes.status, 'published'), ne(wishes.id, wishId), or(eq(wishes.category, wish.category), eq(wishes.institutionId, wish.institutionId))),
+    and(openToClaimSql(on), ne(wishes.id, wishId), or(eq(wishes.category, wish.category), eq(wishes.institutionId, wish.institutionId))),
   )
     // Same kind of need first, then the same home, then the newest.
     .orderBy(desc(sql`${wishes.category} = ${wish.category}`), desc(sql`${wishes.institutionId} = ${wish.institutionId}`), desc(publishedKey), desc(wishes.id))
@@ -208,6 +221,7 @@ export function getPublicWish(id: number): PublicWish | null {
       claimDeliverDays: institutions.claimDeliverDays,
       campaignName: campaigns.name,
       campaignSlug: campaigns.slug,
+      campaignEndsAt: campaigns.endsAt,
     })
     .from(wishes)
     .innerJoin(children, eq(children.id, wishes.childId))
@@ -216,8 +230,10 @@ export function getPublicWish(id: number): PublicWish | null {
     .where(and(eq(wishes.id, id), inArray(wishes.status, [...PUBLIC_WISH_STATUSES])))
     .get()
   if (!row) return null
+  const on = now()
   return {
-    ...toCard(row, now()),
+    ...toCard(row, on),
+    open: isOpenToClaim(row, on),
     story: row.story,
     itemDetails: row.itemDetails,
     quantity: row.quantity,
@@ -266,13 +282,14 @@ export type WishProgress = {
 
 function progressWhere(where: SQL | undefined): WishProgress {
   const rows = db
-    .select({ status: wishes.status, n: count() })
+    .select({ status: wishes.status, n: count(), open: sql<number>`coalesce(sum(${openToClaimSql(now())}), 0)` })
     .from(wishes)
     .where(and(inArray(wishes.status, [...COUNTED_STATUSES]), where))
     .groupBy(wishes.status)
     .all()
   const by = (statuses: readonly WishStatus[]) => rows.filter((r) => statuses.includes(r.status)).reduce((sum, r) => sum + r.n, 0)
-  return { total: by(COUNTED_STATUSES), open: by(['published']), claimed: by(CLAIMED_OR_LATER), fulfilled: by(['fulfilled']) }
+  const open = rows.reduce((sum, r) => sum + Number(r.open), 0)
+  return { total: by(COUNTED_STATUSES), open, claimed: by(CLAIMED_OR_LATER), fulfilled: by(['fulfilled']) }
 }
 
 /** Site-wide totals for the home page: published (ever), claimed (ever), fulfilled, and open now. */
@@ -327,7 +344,7 @@ export function campaignProgress(campaignId: number): WishProgress {
 
 /** Choices for the filter form: homes, cities and campaigns that have public wishes. */
 export function wishFilterChoices() {
-  const visible = inArray(wishes.status, [...PUBLIC_WISH_STATUSES])
+  const visible = listedSql(now())
   const homes = db
     .selectDistinct({ slug: institutions.slug, name: institutions.name, city: institutions.city })
     .from(institutions)

@@ -4,7 +4,7 @@ import { loader as consoleLoader } from '~/routes/staff.$slug'
 import { loader as membersLoader, action as membersAction } from '~/routes/staff.$slug.members'
 import { loader as adminLoader, action as adminAction } from '~/routes/admin._index'
 import { action as acceptAction } from '~/routes/invite.$token'
-import { listMembers } from '~/institutions/institutions.server'
+import { listMembers, listOpenInvitations } from '~/institutions/institutions.server'
 import { context, createUser, formRequest, getRequest, run, signedInCookie, unique } from './helpers'
 import * as helpers from './helpers'
 
@@ -101,6 +101,17 @@ describe('invitations', () => {
     const res = await accept(late.id, token)
     expect(res.status).toBe(400)
     expect((res.body as { message: string }).message).toMatch(/已过期/)
+  })
+
+  test('revoking an invitation says whether it worked, so the page never shows a failure as a success', async () => {
+    const a = await homeWithStaff()
+    await invite(a.manager.id, a.home.slug)
+    const invitationId = listOpenInvitations(a.home.id)[0]!.id
+    const revoke = () =>
+      run(() => membersAction({ request: formRequest(`/staff/${a.home.slug}/members`, { intent: 'revoke', invitationId: String(invitationId) }, { cookie: signedInCookie(a.manager.id) }), params: { slug: a.home.slug }, context: context() }))
+    expect((await revoke()).body).toMatchObject({ ok: true, message: '邀请已撤销' })
+    // "该邀请已失效" contains 已 like the success messages: the outcome, not the wording, sets the tone.
+    expect((await revoke()).body).toMatchObject({ ok: false, message: '该邀请已失效' })
   })
 
   test('a manager removes staff, but a home always keeps one manager', async () => {

@@ -68,8 +68,9 @@ describe('finding a pledge at the door', () => {
     const { home, staff, code } = await homeWithPledge()
     const page = await run(() => intakeLoader({ request: getRequest(`/staff/${home.slug}/intake?code=${code.toLowerCase()}`, signedInCookie(staff.id)), params: { slug: home.slug }, context: context() }))
     expect(page.status).toBe(200)
-    const body = page.body as { match: { code: string; remaining: number } | null; active: unknown[] }
-    expect(body.match).toMatchObject({ code, remaining: 5 })
+    const body = page.body as { match: { code: string; remaining: number; statusLabel: string } | null; active: unknown[] }
+    // The same words the donor sees on 我的捐赠 (pledgeStatusLabels in app/needs/labels.ts).
+    expect(body.match).toMatchObject({ code, remaining: 5, statusLabel: '待送达' })
     expect(body.active.length).toBe(1)
   })
 })

@@ -2,6 +2,8 @@ import { eq } from 'drizzle-orm'
 import { describe, expect, test } from 'vitest'
 import { db } from '~db/client.server'
 import { campaignInstitutions, campaigns, children, institutions, wishes, type NeedCategory, type WishStatus } from '~db/schema'
+import { claimWish } from '~/claims/claims.server'
+import { resolveGiftTarget } from '~/payments/payments.server'
 import { loader as homeLoader } from '~/routes/_index'
 import { loader as campaignLoader } from '~/routes/campaigns.$slug'
 import { loader as institutionLoader } from '~/routes/institutions.$slug'
@@ -11,7 +13,7 @@ import { loader as wishesLoader } from '~/routes/wishes._index'
 import { testClock } from '~/utils/clock.server'
 import { PAGE_SIZE } from '~/utils/pagination'
 import { listPublicWishes, similarOpenWishes, wishTotals, type PublicWishCard } from '~/wishes/public.server'
-import { context, createTestInstitution, getRequest, run, unique } from './helpers'
+import { context, createTestInstitution, createUser, getRequest, run, unique } from './helpers'
 
 // Test data goes straight into the tables, so these stories do not depend on the staff screens.
 function insertChild(institutionId: number, fields: { birthDate?: string; pseudonym?: string } = {}) {
@@ -137,6 +139,8 @@ describe('filters', () => {
   })
 
   test('a campaign filter shows the wishes of every home in a cross-region pairing', async () => {
+    // While the campaign runs: once it has ended its open wishes are no longer listed (claimable.server.ts).
+    testClock.freeze('2026-06-01T02:00:00Z')
     const fengjie = homeIn('重庆市', '奉节县儿童福利院')
     const ganzi = homeIn('甘孜州', '甘孜州儿童福利院')
     const campaign = db
@@ -212,6 +216,7 @@ describe('totals and progress', () => {
   })
 
   test('a campaign page shows its dates, homes and progress: claimed / fulfilled of total', async () => {
+    testClock.freeze('2026-05-25T02:00:00Z')
     const owner = homeIn('重庆市', '奉节县儿童福利院')
     const partner = homeIn('甘孜州', '甘孜州儿童福利院')
     const campaign = db
@@ -265,5 +270,35 @@ describe('finding another wish', () => {
     const { openWishes } = res.body as { openWishes: PublicWishCard[] }
     expect(ids(openWishes)).toEqual([mine.id])
     expect(ids(openWishes)).not.toContain(theirs.id)
+  })
+})
+
+describe('open to claim: the list and the claim ask the same rule', () => {
+  test('a wish whose campaign ended (before the job marks it expired) is neither listed as open nor claimable; open ones are both', async () => {
+    const T0 = new Date('2026-06-10T02:00:00Z')
+    testClock.freeze(T0)
+    const home = homeIn('滨州市', '滨州开放测试福利院')
+    const campaign = (endsAt: Date) =>
+      db.insert(campaigns).values({ slug: unique('c-'), name: '六一心愿', ownerInstitutionId: home.id, startsAt: new Date(T0.getTime() - 30 * 86_400_000), endsAt }).returning().get()
+    const ended = insertWish(home, { campaignId: campaign(new Date(T0.getTime() - 3600_000)).id, title: '活动已结束的心愿' })
+    const running = insertWish(home, { campaignId: campaign(new Date(T0.getTime() + 10 * 86_400_000)).id, title: '活动进行中的心愿' })
+    const plain = insertWish(home, { title: '不属于活动的心愿' })
+    const donor = await createUser()
+
+    const openList = ids(listPublicWishes({ filters: { status: 'published', home: home.slug } }).items)
+    const everyList = (await browse(`?home=${home.slug}`)).page.items
+    const similar = ids(similarOpenWishes(plain.id))
+    for (const wish of [ended, running, plain]) {
+      const page = await run(() => wishLoader({ request: getRequest(`/wishes/${wish.id}`), params: { id: String(wish.id) }, context: context() }))
+      const shownOpen = (page.body as { wish: { open: boolean } }).wish.open
+      const listedOpen = openList.includes(wish.id)
+      const givable = resolveGiftTarget('wish', wish.id) !== null
+      const claim = claimWish({ userId: donor.id, wishId: wish.id, publicDisplay: 'masked' })
+      const open = wish !== ended
+      expect({ wish: wish.title, listedOpen, shownOpen, givable, claimed: claim.ok }).toEqual({ wish: wish.title, listedOpen: open, shownOpen: open, givable: open, claimed: open })
+    }
+    expect(everyList.find((w) => w.id === ended.id)).toBeUndefined()
+    expect(similar).not.toContain(ended.id)
+    expect(claimWish({ userId: donor.id, wishId: ended.id, publicDisplay: 'masked' })).toMatchObject({ ok: false, reason: 'unavailable' })
   })
 })

@@ -80,6 +80,14 @@ export async function startServer(env: Record<string, string | undefined>, optio
   }
 }
 
+/** The development server on this test file's database, ready and with the app compiled by a first request. */
+export async function startDevServer(): Promise<ServerProcess> {
+  const server = await startServer({ NODE_ENV: 'development', LOG_LEVEL: 'warn' })
+  await server.ready()
+  await fetch(`${server.base}/login`)
+  return server
+}
+
 export type CommandProcess = {
   /** Send one JSON command and resolve with the process's JSON answer. */
   send: <T = unknown>(command: unknown) => Promise<T>
