@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, isNull, lt, sql, type SQL } from 'drizzle-orm'
+import { and, desc, eq, inArray, lt, sql, type SQL } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/sqlite-core'
 import { db, type Tx } from '~db/client.server'
 import { campaigns, children, donationMonths, donations, institutions, wishes, type PublicDisplay } from '~db/schema'
@@ -282,14 +282,4 @@ export function listLedgerMonths(): string[] {
     .orderBy(desc(donationMonths.month))
     .all()
     .map((r) => r.month)
-}
-
-/** A donor's own receipts for their wishes, so 我的认领 can link to the public entries. */
-export function receiptsOfDonor(userId: number): Array<{ wishId: number | null; receiptNo: string }> {
-  return db
-    .select({ wishId: donations.wishId, receiptNo: donations.receiptNo })
-    .from(donations)
-    .where(and(eq(donations.donorUserId, userId), isNull(donations.correctsId)))
-    .orderBy(desc(donations.id))
-    .all()
 }

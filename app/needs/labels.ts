@@ -2,7 +2,6 @@ import type { NeedStatus, PledgeStatus } from '~db/enums'
 
 // Chinese labels for 物资需求 and 认捐; kept out of *.server.ts so pages can use them.
 export const needUrgencyLabels = { normal: '普通', urgent: '紧急' } as const
-export type NeedUrgency = keyof typeof needUrgencyLabels
 
 export const needStatusLabels: Record<NeedStatus, string> = {
   open: '认捐中',
@@ -18,9 +17,6 @@ export const pledgeStatusLabels: Record<PledgeStatus, string> = {
   released: '已释放（逾期未送达）',
   cancelled: '已取消',
 }
-
-/** Common units staff pick from; any short unit is accepted. */
-export const commonUnits = ['袋', '件', '箱', '套', '条', '桶', '双', '顶', '瓶', '个'] as const
 
 /** "YYYY-MM-DD" of an instant in Asia/Shanghai (for date inputs). */
 export function shanghaiDateInput(value: Date | string | number): string {

@@ -305,8 +305,6 @@ export function listPublicNeeds({ filters, cursor, limit = PAGE_SIZE }: { filter
   return { next: page.next, items: page.items.map(({ rank: _rank, ...r }) => ({ ...r, progress: needProgress(db, r) })) }
 }
 
-export type PublicNeed = ReturnType<typeof listPublicNeeds>['items'][number]
-
 export function needFilterChoices() {
   const homes = db
     .selectDistinct({ slug: institutions.slug, name: institutions.name, city: institutions.city })

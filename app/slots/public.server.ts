@@ -239,5 +239,3 @@ export function getPublicSlot(id: number) {
     home: { name: row.homeName, slug: row.homeSlug, province: row.province, city: row.city, district: row.district, publicAddress: row.publicAddress, publicPhone: row.publicPhone },
   }
 }
-
-export type PublicSlot = NonNullable<ReturnType<typeof getPublicSlot>>

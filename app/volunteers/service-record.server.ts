@@ -50,8 +50,6 @@ export function serviceRecordOf(userId: number, range: { from?: string; to?: str
   }
 }
 
-export type ServiceRecord = ReturnType<typeof serviceRecordOf>
-
 // ---- certificates -----------------------------------------------------------------------------
 
 // No 0/O, 1/I/L: a code read aloud or typed from paper is unambiguous. 10 characters from 31
