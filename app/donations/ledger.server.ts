@@ -1,11 +1,13 @@
 import { and, desc, eq, inArray, lt, sql, type SQL } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/sqlite-core'
+import { z } from 'zod'
 import { db, type Tx } from '~db/client.server'
 import { campaigns, children, donationMonths, donations, institutions, wishes, type PublicDisplay } from '~db/schema'
 import { now } from '~/utils/clock.server'
 import { formatFen } from '~/utils/format'
 import { decodeCursor, pageOf, PAGE_SIZE } from '~/utils/pagination'
 import { donorPublicName } from './display'
+import { donationKinds } from './labels'
 import { appendLedgerLeaf } from '~/ledger/tree.server'
 
 // The public donation log (docs/product.md rules 2 and 3). recordDonation is the one way to write
@@ -241,6 +243,13 @@ export type LedgerFilters = {
   cursor?: string | null
   limit?: number
 }
+
+/** The public log's filters, read by listQuery. A month is kept as typed so the page can say it is malformed. */
+export const ledgerFilterSchema = z.object({
+  home: z.string().max(100).optional().catch(undefined),
+  month: z.string().max(20).optional().catch(undefined),
+  kind: z.enum(donationKinds).optional().catch(undefined),
+})
 
 /** The public log, newest first (by sequence), keyset-paginated so new entries never shift a page. */
 export function listPublicLedger(filters: LedgerFilters = {}): { items: PublicLedgerEntry[]; next: string | null } {

@@ -40,15 +40,6 @@ export const slotFilterSchema = z.object({
 })
 export type SlotFilters = z.infer<typeof slotFilterSchema>
 
-export function slotFiltersFrom(params: URLSearchParams): SlotFilters {
-  const raw: Record<string, string> = {}
-  for (const key of ['kind', 'home', 'city', 'from', 'to']) {
-    const value = params.get(key)?.trim()
-    if (value) raw[key] = value
-  }
-  return slotFilterSchema.parse(raw)
-}
-
 const cardColumns = {
   id: slots.id,
   kind: slots.kind,
