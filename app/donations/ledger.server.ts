@@ -1,5 +1,6 @@
-import { and, desc, eq, inArray, isNull, lt, sql, type SQL } from 'drizzle-orm'
+import { and, desc, eq, inArray, lt, sql, type SQL } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/sqlite-core'
+import { z } from 'zod'
 import { db, type Tx } from '~db/client.server'
 import { campaigns, children, donationMonths, donations, institutions, wishes, type PublicDisplay } from '~db/schema'
 import { now } from '~/utils/clock.server'
@@ -7,6 +8,7 @@ import { formatFen } from '~/utils/format'
 import { decodeCursor, pageOf, PAGE_SIZE } from '~/utils/pagination'
 import { parseShanghaiMonth, shanghaiParts } from '~/utils/shanghai-date'
 import { donorPublicName } from './display'
+import { donationKinds } from './labels'
 import { appendLedgerLeaf } from '~/ledger/tree.server'
 
 // The public donation log (docs/product.md rules 2 and 3). recordDonation is the one way to write
@@ -228,6 +230,13 @@ export type LedgerFilters = {
   limit?: number
 }
 
+/** The public log's filters, read by listQuery. A month is kept as typed so the page can say it is malformed. */
+export const ledgerFilterSchema = z.object({
+  home: z.string().max(100).optional().catch(undefined),
+  month: z.string().max(20).optional().catch(undefined),
+  kind: z.enum(donationKinds).optional().catch(undefined),
+})
+
 /** The public log, newest first (by sequence), keyset-paginated so new entries never shift a page. */
 export function listPublicLedger(filters: LedgerFilters = {}): { items: PublicLedgerEntry[]; next: string | null } {
   const limit = filters.limit ?? PAGE_SIZE
@@ -268,14 +277,4 @@ export function listLedgerMonths(): string[] {
     .orderBy(desc(donationMonths.month))
     .all()
     .map((r) => r.month)
-}
-
-/** A donor's own receipts for their wishes, so 我的认领 can link to the public entries. */
-export function receiptsOfDonor(userId: number): Array<{ wishId: number | null; receiptNo: string }> {
-  return db
-    .select({ wishId: donations.wishId, receiptNo: donations.receiptNo })
-    .from(donations)
-    .where(and(eq(donations.donorUserId, userId), isNull(donations.correctsId)))
-    .orderBy(desc(donations.id))
-    .all()
 }

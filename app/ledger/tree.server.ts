@@ -435,17 +435,6 @@ export function listLeaves(after: number, limit: number, tx: Db = db): { entries
   return { entries, next: more ? entries[entries.length - 1]!.leafIndex : null }
 }
 
-/** Leaf indexes of some entries (for linking public pages to the log). */
-export function leafIndexesFor(kind: LedgerLeafKind, refIds: number[], tx: Db = db): Map<number, number> {
-  if (refIds.length === 0) return new Map()
-  const rows = tx
-    .select({ refId: ledgerLeaves.refId, leafIndex: ledgerLeaves.leafIndex })
-    .from(ledgerLeaves)
-    .where(sql`${ledgerLeaves.kind} = ${kind} AND ${inArray(ledgerLeaves.refId, refIds)}`)
-    .all()
-  return new Map(rows.map((r) => [r.refId, r.leafIndex]))
-}
-
 // ---- The site's signing key --------------------------------------------------------------------
 
 type LedgerKey = { privateKey: crypto.KeyObject; publicKeyPem: string; keyId: string }

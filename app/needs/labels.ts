@@ -2,7 +2,6 @@ import type { NeedStatus, PledgeStatus } from '~db/enums'
 
 // Chinese labels for 物资需求 and 认捐; kept out of *.server.ts so pages can use them.
 export const needUrgencyLabels = { normal: '普通', urgent: '紧急' } as const
-export type NeedUrgency = keyof typeof needUrgencyLabels
 
 export const needStatusLabels: Record<NeedStatus, string> = {
   open: '认捐中',
@@ -24,6 +23,3 @@ export const pledgeStatusLabels: Record<PledgeStatus, string> = {
 export function pledgeStatusWords(pledge: { status: PledgeStatus; releaseReason: string | null }): string {
   return pledge.releaseReason ? `已由机构释放：${pledge.releaseReason}` : pledgeStatusLabels[pledge.status]
 }
-
-/** Common units staff pick from; any short unit is accepted. */
-export const commonUnits = ['袋', '件', '箱', '套', '条', '桶', '双', '顶', '瓶', '个'] as const

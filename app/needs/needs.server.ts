@@ -2,7 +2,7 @@ import { and, desc, eq, inArray, lt, or, sql, type SQL } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/sqlite-core'
 import { z } from 'zod'
 import { db, type Tx } from '~db/client.server'
-import { institutions, needCategories, needs, pledgeArrivals, pledges, users, type NeedCategory, type NeedStatus } from '~db/schema'
+import { institutions, needCategories, needs, pledgeArrivals, pledges, users, type NeedStatus } from '~db/schema'
 import { attemptAuditedWrite, refuse, refuseWrite, type Actor, type AuditEntry, type Refusal as FieldRefusal } from '~/audit/audit.server'
 import { donorPublicName } from '~/donations/display'
 import { enqueueNotification } from '~/notifications/notifications.server'
@@ -246,18 +246,14 @@ const publicNeedColumns = {
 
 export const PUBLIC_NEED_STATUSES: NeedStatus[] = ['open', 'fully_pledged']
 
-export type NeedFilters = { category: NeedCategory | null; home: string | null; city: string | null; urgency: 'normal' | 'urgent' | null }
-
-export function needFiltersFrom(params: URLSearchParams): NeedFilters {
-  const category = params.get('category')
-  const urgency = params.get('urgency')
-  return {
-    category: (needCategories as readonly string[]).includes(category ?? '') ? (category as NeedCategory) : null,
-    home: params.get('home')?.trim() || null,
-    city: params.get('city')?.trim() || null,
-    urgency: urgency === 'urgent' || urgency === 'normal' ? urgency : null,
-  }
-}
+/** The public list's filters, read by listQuery: an unknown category or urgency reads as "all". */
+export const needFilterSchema = z.object({
+  category: z.enum(needCategories).optional().catch(undefined),
+  home: z.string().trim().max(100).optional().catch(undefined),
+  city: z.string().trim().max(50).optional().catch(undefined),
+  urgency: z.enum(['normal', 'urgent']).optional().catch(undefined),
+})
+export type NeedFilters = z.infer<typeof needFilterSchema>
 
 const urgencyRank = sql<number>`(case when ${needs.urgency} = 'urgent' then 1 else 0 end)`
 
@@ -283,8 +279,6 @@ export function listPublicNeeds({ filters, cursor, limit = PAGE_SIZE }: { filter
   const page = pageOf(rows, limit, (r) => ({ k: Number(r.rank), id: r.id }))
   return { next: page.next, items: page.items.map(({ rank: _rank, ...r }) => ({ ...r, progress: needProgress(db, r) })) }
 }
-
-export type PublicNeed = ReturnType<typeof listPublicNeeds>['items'][number]
 
 export function needFilterChoices() {
   const homes = db

@@ -293,8 +293,6 @@ export function listMyPledges(userId: number) {
   })
 }
 
-export type MyPledge = ReturnType<typeof listMyPledges>[number]
-
 /** The user's other log entries (claims delivered, desk gifts recorded against their account). */
 export function listMyOtherDonations(userId: number) {
   return db

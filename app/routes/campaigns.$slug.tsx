@@ -1,7 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
-import { Link, useLoaderData, useLocation } from '@remix-run/react'
+import { Link, useLoaderData } from '@remix-run/react'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
-import { WishCardList } from '~/components/wish-card'
+import { Pager } from '~/components/pager'
+import { WishCardList } from '~/wishes/wish-card'
 import { formatDate } from '~/utils/format'
 import { pageMeta } from '~/utils/meta'
 import { now } from '~/utils/clock.server'
@@ -25,7 +26,6 @@ export const meta: MetaFunction<typeof loader> = ({ data }) =>
 
 export default function CampaignPage() {
   const { campaign, page, paged, acceptsGifts } = useLoaderData<typeof loader>()
-  const location = useLocation()
   const { progress } = campaign
   const pct = (n: number) => (progress.total ? Math.round((n / progress.total) * 100) : 0)
   return (
@@ -91,18 +91,7 @@ export default function CampaignPage() {
           活动心愿
         </h2>
         <WishCardList wishes={page.items} empty={<p>这个活动还没有公开的心愿。</p>} />
-        <nav aria-label="翻页" className="flex flex-wrap gap-3">
-          {paged ? (
-            <Link to={location.pathname} className="btn-secondary">
-              回到第一页
-            </Link>
-          ) : null}
-          {page.next ? (
-            <Link to={`${location.pathname}?cursor=${encodeURIComponent(page.next)}`} className="btn-secondary" rel="next">
-              下一页
-            </Link>
-          ) : null}
-        </nav>
+        <Pager next={page.next} paged={paged} />
       </section>
     </article>
   )

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Form, Link, useLoaderData } from '@remix-run/react'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
+import { Pager } from '~/components/pager'
 import { SelectField } from '~/components/forms'
 import { listPublishedDisclosures } from '~/disclosures/disclosures.server'
 import { listInstitutions } from '~/institutions/institutions.server'
@@ -53,10 +54,6 @@ function DisclosureList({ items }: { items: ReturnType<typeof useLoaderData<type
 
 export default function DisclosuresPage() {
   const { home, paged, homes, items, next } = useLoaderData<typeof loader>()
-  const params = new URLSearchParams()
-  if (home) params.set('home', home)
-  const firstPage = `?${params.toString()}`
-  if (next) params.set('cursor', next)
   return (
     <div className="space-y-6">
       <div>
@@ -76,18 +73,7 @@ export default function DisclosuresPage() {
         </button>
       </Form>
       {items.length ? <DisclosureList items={items} /> : <p className="text-stone-700">还没有已发布的公示。</p>}
-      <nav aria-label="翻页" className="flex gap-4">
-        {paged ? (
-          <Link to={firstPage} className="link">
-            回到第一页
-          </Link>
-        ) : null}
-        {next ? (
-          <Link to={`?${params.toString()}`} className="link">
-            更早的公示
-          </Link>
-        ) : null}
-      </nav>
+      <Pager next={next} paged={paged} nextLabel="更早的公示" />
     </div>
   )
 }

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { useLoaderData } from '@remix-run/react'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
+import { PrintLayout } from '~/components/print-layout'
 import { disclosureDetail } from '~/disclosures/disclosures.server'
 import { DisclosureSummaryView } from '~/disclosures/summary-view'
 import { formatDateTime } from '~/utils/format'
@@ -19,12 +20,8 @@ export async function loader({ params }: LoaderFunctionArgs) {
 export default function PrintDisclosurePage() {
   const d = useLoaderData<typeof loader>()
   return (
-    <article className="mx-auto max-w-3xl space-y-4 bg-white text-black print:max-w-none">
-      <p className="print:hidden">
-        <button type="button" className="btn-primary" onClick={() => window.print()}>
-          打印
-        </button>
-      </p>
+    <PrintLayout back={{ to: `/disclosures/${d.id}`, label: '返回公示' }}>
+      <article className="mx-auto max-w-3xl space-y-4 bg-white text-black print:max-w-none">
       <h1 className="text-2xl font-semibold">
         {d.institution.name} {d.label}捐赠公示
       </h1>
@@ -33,7 +30,8 @@ export default function PrintDisclosurePage() {
       </p>
       <DisclosureSummaryView summary={d.summary} linkEntries={false} />
       <p className="text-sm text-stone-700">核验：/disclosures/{d.id} · /api/ledger · scripts/verify-ledger</p>
-    </article>
+      </article>
+    </PrintLayout>
   )
 }
 

@@ -1,34 +1,30 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
-import { Form, Link, useLoaderData } from '@remix-run/react'
+import { Link, useLoaderData } from '@remix-run/react'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
+import { FilterForm, HomeFilter, withAll } from '~/components/filters'
 import { SelectField } from '~/components/forms'
-import { amountText, designationText, donationKindLabels, donationKinds, type DonationKind } from '~/donations/labels'
-import { listLedgerMonths, listPublicLedger } from '~/donations/ledger.server'
+import { Pager } from '~/components/pager'
+import { amountText, designationText, donationKindLabels, donationKinds } from '~/donations/labels'
+import { ledgerFilterSchema, listLedgerMonths, listPublicLedger } from '~/donations/ledger.server'
+import { parseShanghaiMonth } from '~/utils/shanghai-date'
 import { usesOfDonations, usesText } from '~/allocations/allocations.server'
 import { listInstitutions } from '~/institutions/institutions.server'
 import { formatDate, formatFen } from '~/utils/format'
 import { pageMeta } from '~/utils/meta'
+import { listQuery } from '~/utils/pagination'
 
 export const meta: MetaFunction = () =>
   pageMeta({ title: '公开捐赠记录', description: '微暖收到的每一笔捐赠都公开记录、不可修改，可按机构、月份与类型查询。' })
 
-function readFilters(url: URL) {
-  const home = url.searchParams.get('home')?.trim() || null
-  const monthRaw = url.searchParams.get('month')?.trim() || null
-  const month = monthRaw && /^\d{4}-(0[1-9]|1[0-2])$/.test(monthRaw) ? monthRaw : null
-  const kindRaw = url.searchParams.get('kind') || null
-  const kind = kindRaw && (donationKinds as readonly string[]).includes(kindRaw) ? (kindRaw as DonationKind) : null
-  return { home, month, kind, monthInvalid: Boolean(monthRaw && !month), cursor: url.searchParams.get('cursor') || null }
-}
-
 export async function loader({ request }: LoaderFunctionArgs) {
-  const filters = readFilters(new URL(request.url))
-  const page = listPublicLedger({ institutionSlug: filters.home, month: filters.month, kind: filters.kind, cursor: filters.cursor })
+  const { filters, cursor, paged } = listQuery(request, ledgerFilterSchema)
+  const month = filters.month && parseShanghaiMonth(filters.month) ? filters.month : null
+  const page = listPublicLedger({ institutionSlug: filters.home, month, kind: filters.kind, cursor })
   const uses = usesOfDonations(page.items.map((e) => e.id))
   return {
-    filters: { home: filters.home ?? '', month: filters.month ?? '', kind: filters.kind ?? '', paged: Boolean(filters.cursor) },
-    monthError: filters.monthInvalid ? '月份格式应为 2026-06' : null,
-    homes: listInstitutions().map((h) => ({ value: h.slug, label: h.name })),
+    filters: { home: filters.home ?? '', month: month ?? '', kind: filters.kind ?? '', paged },
+    monthError: filters.month && !month ? '月份格式应为 2026-06' : null,
+    homes: listInstitutions().map((h) => ({ slug: h.slug, name: h.name })),
     months: listLedgerMonths(),
     entries: page.items.map((e) => ({
       receiptNo: e.receiptNo,
@@ -52,12 +48,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export default function LedgerPage() {
   const { filters, monthError, homes, months, entries, next } = useLoaderData<typeof loader>()
-  const nextParams = new URLSearchParams()
-  if (filters.home) nextParams.set('home', filters.home)
-  if (filters.month) nextParams.set('month', filters.month)
-  if (filters.kind) nextParams.set('kind', filters.kind)
-  const firstPage = `?${nextParams.toString()}`
-  if (next) nextParams.set('cursor', next)
   const monthOptions = filters.month && !months.includes(filters.month) ? [filters.month, ...months] : months
   return (
     <div className="space-y-6">
@@ -68,35 +58,17 @@ export default function LedgerPage() {
         </p>
       </div>
 
-      <section aria-labelledby="ledger-filters" className="card">
-        <h2 id="ledger-filters" className="text-lg font-semibold">
-          筛选
-        </h2>
-        <Form method="get" className="mt-3 grid gap-3 sm:grid-cols-4 sm:items-end">
-          <SelectField
-            label="机构"
-            name="home"
-            defaultValue={filters.home}
-            options={[{ value: '', label: '全部机构' }, ...homes]}
-          />
-          <SelectField
-            label="月份"
-            name="month"
-            defaultValue={filters.month}
-            errors={monthError ? [monthError] : undefined}
-            options={[{ value: '', label: '全部月份' }, ...monthOptions.map((m) => ({ value: m, label: m.replace('-', '年') + '月' }))]}
-          />
-          <SelectField
-            label="类型"
-            name="kind"
-            defaultValue={filters.kind}
-            options={[{ value: '', label: '全部类型' }, ...donationKinds.map((k) => ({ value: k, label: donationKindLabels[k] }))]}
-          />
-          <button type="submit" className="btn-primary">
-            筛选
-          </button>
-        </Form>
-      </section>
+      <FilterForm title="筛选" filtered={Boolean(filters.home || filters.month || filters.kind || monthError)} clearTo="/ledger">
+        <HomeFilter homes={homes} value={filters.home} />
+        <SelectField
+          label="月份"
+          name="month"
+          defaultValue={filters.month}
+          errors={monthError ? [monthError] : undefined}
+          options={withAll('全部月份', monthOptions.map((m) => ({ value: m, label: m.replace('-', '年') + '月' })))}
+        />
+        <SelectField label="类型" name="kind" defaultValue={filters.kind} options={withAll('全部类型', donationKinds.map((k) => ({ value: k, label: donationKindLabels[k] })))} />
+      </FilterForm>
 
       <section aria-labelledby="ledger-entries">
         <h2 id="ledger-entries" className="text-lg font-semibold">
@@ -149,18 +121,7 @@ export default function LedgerPage() {
             ))}
           </ol>
         )}
-        <nav aria-label="分页" className="mt-4 flex flex-wrap gap-3">
-          {filters.paged ? (
-            <Link to={firstPage} className="btn-secondary">
-              回到第一页
-            </Link>
-          ) : null}
-          {next ? (
-            <Link to={`?${nextParams.toString()}`} className="btn-secondary" rel="next">
-              下一页
-            </Link>
-          ) : null}
-        </nav>
+        <Pager next={next} paged={filters.paged} />
       </section>
     </div>
   )

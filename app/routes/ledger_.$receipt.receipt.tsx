@@ -1,12 +1,13 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
-import { Link, useLoaderData } from '@remix-run/react'
-import QRCode from 'qrcode'
+import { useLoaderData } from '@remix-run/react'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
+import { PrintLayout } from '~/components/print-layout'
+import { QrCode } from '~/components/qr-code'
 import { amountText, designationText, donationChannelLabels, donationKindLabels } from '~/donations/labels'
 import { getPublicEntry } from '~/donations/ledger.server'
 import { formatDateTime, formatFen } from '~/utils/format'
 import { pageMeta } from '~/utils/meta'
-import { siteOrigin } from '~/utils/origin.server'
+import { siteQrCode } from '~/utils/qr.server'
 
 // The printable 捐赠回执 (A4) for one log entry. Public fields only — the frozen donor_display,
 // never a walk-in donor's private name or contact — so anyone with the receipt number may view
@@ -17,8 +18,7 @@ const RECEIPT_DISCLAIMER = '本回执仅为受赠确认，不是财政部门监�
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const entry = getPublicEntry(params.receipt ?? '')
   if (!entry) throw new Response('Not Found', { status: 404 })
-  const url = `${siteOrigin(request)}/ledger/${entry.receiptNo}`
-  const qrSvg = await QRCode.toString(url, { type: 'svg', errorCorrectionLevel: 'M', margin: 1 })
+  const qr = await siteQrCode(request, `/ledger/${entry.receiptNo}`)
   return {
     receipt: {
       receiptNo: entry.receiptNo,
@@ -39,8 +39,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       correctedBy: entry.correctedBy,
     },
     disclaimer: RECEIPT_DISCLAIMER,
-    url,
-    qrSvg,
+    url: qr.url,
+    qrSvg: qr.svg,
   }
 }
 
@@ -49,34 +49,13 @@ export const meta: MetaFunction<typeof loader> = ({ data }) =>
     ? [...pageMeta({ title: `捐赠回执 ${data.receipt.receiptNo}`, description: `${data.receipt.institutionName} 捐赠回执` }), { name: 'robots', content: 'noindex' }]
     : pageMeta({ title: '捐赠回执', description: '找不到这条捐赠记录' })
 
-const printCss = `
-@page { size: A4; margin: 15mm; }
-@media print {
-  body { background: #fff; }
-  body > header, body > footer, body > a[href="#main"], .no-print { display: none !important; }
-  main { max-width: none !important; padding: 0 !important; }
-  .receipt { border: 1px solid #000 !important; box-shadow: none !important; }
-  .receipt .receipt-qr { width: 40mm; height: 40mm; }
-}
-`
-
 export default function ReceiptPage() {
   const { receipt, disclaimer, url, qrSvg } = useLoaderData<typeof loader>()
   const isCorrection = Boolean(receipt.correctsReceipt)
   return (
-    <div className="space-y-4">
-      <style>{printCss}</style>
-      <div className="no-print flex flex-wrap items-center gap-3">
-        <button type="button" className="btn-primary" onClick={() => window.print()}>
-          打印
-        </button>
-        <Link to={`/ledger/${receipt.receiptNo}`} className="link">
-          查看公开记录
-        </Link>
-        <p className="w-full text-sm text-stone-700">也可以使用浏览器菜单中的“打印”，选择 A4 纸张或“另存为 PDF”。</p>
-      </div>
+    <PrintLayout back={{ to: `/ledger/${receipt.receiptNo}`, label: '查看公开记录' }} hint="也可以使用浏览器菜单中的“打印”，选择 A4 纸张或“另存为 PDF”。">
 
-      <article className="receipt mx-auto max-w-[210mm] space-y-5 rounded-xl border border-stone-300 bg-white p-6" data-testid="receipt">
+      <article className="mx-auto max-w-[210mm] space-y-5 rounded-xl border border-stone-300 bg-white p-6 print:border-black print:shadow-none" data-testid="receipt">
         <header className="space-y-1 text-center">
           <p className="text-sm font-semibold tracking-widest text-brand-700">微暖 · 公开捐赠记录</p>
           <h1 className="text-2xl font-bold text-stone-900">{isCorrection ? '捐赠回执（更正）' : '捐赠回执'}</h1>
@@ -129,7 +108,7 @@ export default function ReceiptPage() {
         <p className="text-base text-stone-900">{isCorrection ? '特此说明。' : '衷心感谢您的爱心捐赠！'}</p>
 
         <figure className="flex items-center gap-4 border-t border-stone-200 pt-4">
-          <div role="img" aria-label="公开捐赠记录的二维码" className="receipt-qr h-32 w-32 shrink-0 [&>svg]:h-full [&>svg]:w-full" dangerouslySetInnerHTML={{ __html: qrSvg }} data-testid="receipt-qr" />
+          <QrCode svg={qrSvg} label="公开捐赠记录的二维码" className="size-32 print:size-[40mm]" testId="receipt-qr" />
           <figcaption className="space-y-1 text-sm text-stone-800">
             <p>扫码查看这条公开捐赠记录：</p>
             <p className="break-all">{url}</p>
@@ -140,7 +119,7 @@ export default function ReceiptPage() {
           {disclaimer}
         </p>
       </article>
-    </div>
+    </PrintLayout>
   )
 }
 

@@ -3,6 +3,7 @@ import { data, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react'
 import { requireUser } from '~/auth/auth.server'
 import { acceptOffer, cancelBooking, declineOffer, leaveWaitlist, listMyBookings, type MyBooking } from '~/bookings/bookings.server'
+import { ConfirmStep } from '~/components/confirm-step'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { FormMessage } from '~/components/forms'
 import { formatDateTime } from '~/utils/format'
@@ -197,22 +198,14 @@ function BookingCard({ booking: b }: { booking: MyBooking }) {
           {b.status === 'confirmed' && !b.checkedInAt ? (
             b.canCancel ? (
               confirmingCancel ? (
-                <div role="alertdialog" aria-labelledby={`cancel-${b.id}-title`} className="space-y-2 rounded-lg border border-red-300 bg-red-50 p-3">
-                  <p id={`cancel-${b.id}-title`} className="font-medium text-stone-900">
-                    确定取消这个预约吗？名额会提供给候补中的下一位。
-                  </p>
-                  <div className="flex flex-wrap gap-3">
-                    <Form method="post">
-                      <input type="hidden" name="bookingId" value={b.id} />
-                      <button type="submit" name="intent" value="cancel" className="btn-danger" disabled={busy}>
-                        确认取消预约
-                      </button>
-                    </Form>
-                    <Link to={`/me/bookings#booking-${b.id}`} className="btn-secondary">
-                      不取消
-                    </Link>
-                  </div>
-                </div>
+                <ConfirmStep
+                  title="确定取消这个预约吗？名额会提供给候补中的下一位。"
+                  confirmLabel="确认取消预约"
+                  cancelTo={`/me/bookings#booking-${b.id}`}
+                  intent="cancel"
+                  fields={{ bookingId: b.id }}
+                  busy={busy}
+                />
               ) : (
                 <p>
                   <Link to={`/me/bookings?cancel=${b.id}#booking-${b.id}`} className="link text-sm">

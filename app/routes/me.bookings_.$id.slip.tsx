@@ -1,13 +1,14 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
-import { Link, useLoaderData } from '@remix-run/react'
-import QRCode from 'qrcode'
+import { useLoaderData } from '@remix-run/react'
 import { requireUser } from '~/auth/auth.server'
 import { checkinPath, getBookingSlip } from '~/bookings/bookings.server'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
+import { PrintLayout } from '~/components/print-layout'
+import { QrCode } from '~/components/qr-code'
 import { formatDateTime } from '~/utils/format'
 import { pageMeta } from '~/utils/meta'
 import { slotKindLabels } from '~/volunteers/labels'
-import { siteOrigin } from '~/utils/origin.server'
+import { siteQrCode } from '~/utils/qr.server'
 
 // 来访接待单: the slip that admits a confirmed booking. Its QR opens the home's check-in page
 // for this booking's code, so staff check the party in with one scan. Owner only.
@@ -16,38 +17,22 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const bookingId = /^\d{1,12}$/.test(params.id ?? '') ? Number(params.id) : NaN
   const slip = Number.isSafeInteger(bookingId) ? getBookingSlip(user.id, bookingId) : null
   if (!slip) throw new Response('Not Found', { status: 404 })
-  const checkinUrl = `${siteOrigin(request)}${checkinPath(slip)}`
-  const qrSvg = await QRCode.toString(checkinUrl, { type: 'svg', errorCorrectionLevel: 'M', margin: 1 })
-  return { slip, qrSvg }
+  const qr = await siteQrCode(request, checkinPath(slip))
+  return { slip, qrSvg: qr.svg }
 }
 
 export const meta: MetaFunction = () => [...pageMeta({ title: '来访接待单', description: '入场时出示给机构工作人员' }), { name: 'robots', content: 'noindex' }]
 
-const printCss = `
-@page { size: A5; margin: 8mm; }
-@media print {
-  body { background: #fff; }
-  body > header, body > footer, body > a[href="#main"], .no-print { display: none !important; }
-  main { max-width: none !important; padding: 0 !important; }
-  .reception-slip { border-width: 2px !important; box-shadow: none !important; }
-}
-`
-
 export default function ReceptionSlipPage() {
   const { slip, qrSvg } = useLoaderData<typeof loader>()
   return (
-    <div className="space-y-4">
-      <style>{printCss}</style>
-      <div className="no-print flex flex-wrap items-center gap-3">
-        <button type="button" className="btn-primary" onClick={() => window.print()}>
-          打印接待单
-        </button>
-        <Link to={`/me/bookings#booking-${slip.id}`} className="link">
-          返回我的预约
-        </Link>
-        <p className="w-full text-sm text-stone-700">入场时请向工作人员出示本页（手机出示或打印均可）。</p>
-      </div>
-      <article aria-labelledby="slip-title" className="reception-slip mx-auto max-w-md space-y-4 rounded-xl border-2 border-stone-800 bg-white p-5">
+    <PrintLayout
+      paper={{ size: 'A5', margin: '8mm' }}
+      printLabel="打印接待单"
+      back={{ to: `/me/bookings#booking-${slip.id}`, label: '返回我的预约' }}
+      hint="入场时请向工作人员出示本页（手机出示或打印均可）。"
+    >
+      <article aria-labelledby="slip-title" className="mx-auto max-w-md space-y-4 rounded-xl border-2 border-stone-800 bg-white p-5 print:shadow-none">
         <div>
           <p className="text-sm font-semibold text-stone-700">微暖 · {slotKindLabels[slip.slotKind]}</p>
           <h1 id="slip-title" className="text-2xl font-bold">
@@ -80,7 +65,7 @@ export default function ReceptionSlipPage() {
           ) : null}
         </dl>
         <div className="flex items-center gap-4 border-t border-stone-300 pt-4">
-          <div className="size-32 shrink-0 [&>svg]:size-full" role="img" aria-label="签到二维码" dangerouslySetInnerHTML={{ __html: qrSvg }} />
+          <QrCode svg={qrSvg} label="签到二维码" />
           <p>
             <span className="block text-sm text-stone-700">预约码</span>
             <span className="font-mono text-4xl font-bold tracking-widest" data-testid="slip-code">
@@ -90,7 +75,7 @@ export default function ReceptionSlipPage() {
           </p>
         </div>
       </article>
-    </div>
+    </PrintLayout>
   )
 }
 

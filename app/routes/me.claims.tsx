@@ -7,6 +7,7 @@ import { z } from 'zod'
 import { requireUser } from '~/auth/auth.server'
 import { cancelClaim, listMyClaims, markPurchased, markShipped, type MyClaim } from '~/claims/claims.server'
 import { listMyWaitlist } from '~/claims/waitlist.server'
+import { ConfirmStep } from '~/components/confirm-step'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { Field, FormMessage } from '~/components/forms'
 import { donorPublicName } from '~/donations/display'
@@ -272,22 +273,14 @@ function ClaimCard({ claim, displayName }: { claim: MyClaim; displayName: string
             <ShipForm claimId={claim.id} lastResult={mine?.intent === 'shipped' ? mine.result : undefined} busy={busy} />
           ) : null}
           {confirmingCancel ? (
-            <div role="alertdialog" aria-labelledby={`cancel-${claim.id}-title`} className="space-y-2 rounded-lg border border-red-300 bg-red-50 p-3">
-              <p id={`cancel-${claim.id}-title`} className="font-medium text-stone-900">
-                确定取消认领吗？心愿会重新开放给其他爱心人士，候补中的第一位会先收到通知。
-              </p>
-              <div className="flex flex-wrap gap-3">
-                <Form method="post">
-                  <input type="hidden" name="claimId" value={claim.id} />
-                  <button type="submit" name="intent" value="cancel" className="btn-danger" disabled={busy}>
-                    确认取消认领
-                  </button>
-                </Form>
-                <Link to={`/me/claims#claim-${claim.id}`} className="btn-secondary">
-                  不取消
-                </Link>
-              </div>
-            </div>
+            <ConfirmStep
+              title="确定取消认领吗？心愿会重新开放给其他爱心人士，候补中的第一位会先收到通知。"
+              confirmLabel="确认取消认领"
+              cancelTo={`/me/claims#claim-${claim.id}`}
+              intent="cancel"
+              fields={{ claimId: claim.id }}
+              busy={busy}
+            />
           ) : (
             <p>
               <Link to={`/me/claims?cancel=${claim.id}#claim-${claim.id}`} className="link text-sm">

@@ -1,11 +1,12 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
-import { Link, useLoaderData } from '@remix-run/react'
-import QRCode from 'qrcode'
+import { useLoaderData } from '@remix-run/react'
 import { requireUser } from '~/auth/auth.server'
 import { getParcelLabel } from '~/claims/claims.server'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
+import { PrintLayout } from '~/components/print-layout'
+import { QrCode } from '~/components/qr-code'
 import { pageMeta } from '~/utils/meta'
-import { siteOrigin } from '~/utils/origin.server'
+import { siteQrCode } from '~/utils/qr.server'
 
 // A label the donor prints and sticks on the parcel. Its QR opens the home's 签收 page for this
 // reference code, so staff receive the gift with one scan.
@@ -14,38 +15,22 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const claimId = /^\d{1,12}$/.test(params.claimId ?? '') ? Number(params.claimId) : NaN
   const label = getParcelLabel(user.id, claimId)
   if (!label) throw new Response('Not Found', { status: 404 })
-  const receiveUrl = `${siteOrigin(request)}/staff/${label.homeSlug}/receive?code=${encodeURIComponent(label.referenceCode)}`
-  const qrSvg = await QRCode.toString(receiveUrl, { type: 'svg', errorCorrectionLevel: 'M', margin: 1 })
-  return { label, qrSvg }
+  const qr = await siteQrCode(request, `/staff/${label.homeSlug}/receive?code=${encodeURIComponent(label.referenceCode)}`)
+  return { label, qrSvg: qr.svg }
 }
 
 export const meta: MetaFunction = () => [...pageMeta({ title: '包裹标签', description: '打印后贴在包裹上' }), { name: 'robots', content: 'noindex' }]
 
-const printCss = `
-@page { size: A6; margin: 6mm; }
-@media print {
-  body { background: #fff; }
-  body > header, body > footer, body > a[href="#main"], .no-print { display: none !important; }
-  main { max-width: none !important; padding: 0 !important; }
-  .parcel-label { border-width: 2px !important; box-shadow: none !important; }
-}
-`
-
 export default function ParcelLabelPage() {
   const { label, qrSvg } = useLoaderData<typeof loader>()
   return (
-    <div className="space-y-4">
-      <style>{printCss}</style>
-      <div className="no-print flex flex-wrap items-center gap-3">
-        <button type="button" className="btn-primary" onClick={() => window.print()}>
-          打印标签
-        </button>
-        <Link to="/me/claims" className="link">
-          返回我的认领
-        </Link>
-        <p className="w-full text-sm text-stone-700">打印后贴在包裹外侧（也可使用浏览器菜单中的“打印”）。没有打印机时，请在包裹上手写认领编号。</p>
-      </div>
-      <article className="parcel-label mx-auto max-w-sm space-y-3 rounded-xl border-4 border-dashed border-stone-800 bg-white p-5">
+    <PrintLayout
+      paper={{ size: 'A6', margin: '6mm' }}
+      printLabel="打印标签"
+      back={{ to: '/me/claims', label: '返回我的认领' }}
+      hint="打印后贴在包裹外侧（也可使用浏览器菜单中的“打印”）。没有打印机时，请在包裹上手写认领编号。"
+    >
+      <article className="mx-auto max-w-sm space-y-3 rounded-xl border-4 border-dashed border-stone-800 bg-white p-5 print:border-2 print:shadow-none">
         <p className="text-sm font-semibold text-stone-700">微暖 · 微心愿包裹</p>
         <p>
           <span className="block text-sm text-stone-700">收件机构</span>
@@ -69,11 +54,11 @@ export default function ParcelLabelPage() {
           {label.quantity > 1 ? ` × ${label.quantity}` : ''}
         </p>
         <div className="flex items-center gap-3">
-          <div className="size-28 shrink-0 [&>svg]:size-full" role="img" aria-label="签收二维码" dangerouslySetInnerHTML={{ __html: qrSvg }} />
+          <QrCode svg={qrSvg} label="签收二维码" className="size-28" />
           <p className="text-xs text-stone-700">机构工作人员扫码即可签收</p>
         </div>
       </article>
-    </div>
+    </PrintLayout>
   )
 }
 

@@ -1,28 +1,27 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { data, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
-import QRCode from 'qrcode'
 import { z } from 'zod'
 import { requireUser } from '~/auth/auth.server'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { Field, FormMessage } from '~/components/forms'
+import { QrCode } from '~/components/qr-code'
 import { donorPublicName } from '~/donations/display'
 import { pledgeStatusWords } from '~/needs/labels'
 import { cancelPledge, listMyOtherDonations, listMyPledges, reducePledge } from '~/needs/pledges.server'
 import { formatDate, formatDateTime, formatFen } from '~/utils/format'
 import { pageMeta } from '~/utils/meta'
-import { siteOrigin } from '~/utils/origin.server'
+import { siteQrCode } from '~/utils/qr.server'
 
 export const meta: MetaFunction = () => pageMeta({ title: '我的捐赠', description: '您的物资认捐、认捐编号和每一笔捐赠的回执。' })
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = requireUser(request)
-  const origin = siteOrigin(request)
   const pledges = await Promise.all(
     listMyPledges(user.id).map(async (p) => ({
       ...p,
       // Staff scan this at the door to open the pledge in their intake page.
-      qrSvg: p.status === 'active' ? await QRCode.toString(`${origin}/staff/${p.homeSlug}/intake?code=${p.code}`, { type: 'svg', errorCorrectionLevel: 'M', margin: 1 }) : null,
+      qrSvg: p.status === 'active' ? (await siteQrCode(request, `/staff/${p.homeSlug}/intake?code=${p.code}`)).svg : null,
     })),
   )
   return { pledges, others: listMyOtherDonations(user.id), displayName: user.displayName }
@@ -171,7 +170,7 @@ function PledgeCard({ pledge: p }: { pledge: Pledge }) {
 
       {p.status === 'active' ? (
         <div className="flex flex-wrap items-center gap-4 rounded-lg border border-stone-300 p-3">
-          {p.qrSvg ? <div className="size-32 shrink-0" role="img" aria-label={`认捐编号 ${p.code} 的二维码`} dangerouslySetInnerHTML={{ __html: p.qrSvg }} /> : null}
+          {p.qrSvg ? <QrCode svg={p.qrSvg} label={`认捐编号 ${p.code} 的二维码`} /> : null}
           <div>
             <p className="text-sm text-stone-700">认捐编号（送达时出示）</p>
             <p className="font-mono text-4xl font-bold tracking-widest" data-testid="pledge-code">

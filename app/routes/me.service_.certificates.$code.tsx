@@ -1,11 +1,13 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
-import { Link, useLoaderData } from '@remix-run/react'
+import { useLoaderData } from '@remix-run/react'
 import { requireUser } from '~/auth/auth.server'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
+import { PrintLayout } from '~/components/print-layout'
+import { QrCode } from '~/components/qr-code'
 import { formatDate } from '~/utils/format'
 import { pageMeta } from '~/utils/meta'
-import { siteOrigin } from '~/utils/origin.server'
-import { certificateQrSvg, getOwnCertificate, verifyUrl } from '~/volunteers/service-record.server'
+import { siteQrCode } from '~/utils/qr.server'
+import { getOwnCertificate } from '~/volunteers/service-record.server'
 
 // The printable 志愿服务记录证明, for its owner only (anyone else gets 404). The QR code links to
 // the public check at /verify/service/:code, which shows the name, hours and dates only.
@@ -13,8 +15,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = requireUser(request)
   const certificate = getOwnCertificate(user.id, params.code)
   if (!certificate) throw new Response('Not Found', { status: 404 })
-  const url = verifyUrl(siteOrigin(request), certificate.code)
-  return { certificate, url, qrSvg: await certificateQrSvg(url) }
+  const qr = await siteQrCode(request, `/verify/service/${certificate.code}`)
+  return { certificate, url: qr.url, qrSvg: qr.svg }
 }
 
 export const meta: MetaFunction = () => [
@@ -22,33 +24,12 @@ export const meta: MetaFunction = () => [
   { name: 'robots', content: 'noindex' },
 ]
 
-const printCss = `
-@page { size: A4; margin: 15mm; }
-@media print {
-  body { background: #fff; }
-  body > header, body > footer, body > a[href="#main"], .no-print { display: none !important; }
-  main { max-width: none !important; padding: 0 !important; }
-  .certificate { border: none !important; box-shadow: none !important; }
-  .certificate .certificate-qr { width: 35mm; height: 35mm; }
-}
-`
-
 export default function ServiceCertificatePage() {
   const { certificate, url, qrSvg } = useLoaderData<typeof loader>()
   return (
-    <div className="space-y-4">
-      <style>{printCss}</style>
-      <div className="no-print flex flex-wrap items-center gap-3">
-        <button type="button" className="btn-primary" onClick={() => window.print()}>
-          打印
-        </button>
-        <Link to="/me/service#certificates" className="link">
-          返回志愿服务记录
-        </Link>
-        <p className="w-full text-sm text-stone-700">也可以使用浏览器菜单中的“打印”，选择 A4 纸张。</p>
-      </div>
+    <PrintLayout back={{ to: '/me/service#certificates', label: '返回志愿服务记录' }} hint="也可以使用浏览器菜单中的“打印”，选择 A4 纸张。">
 
-      <article className="certificate mx-auto max-w-[210mm] space-y-5 rounded-2xl border-2 border-stone-300 bg-white px-5 py-8 text-stone-900">
+      <article className="mx-auto max-w-[210mm] space-y-5 rounded-2xl border-2 border-stone-300 bg-white px-5 py-8 text-stone-900 print:border-0 print:shadow-none">
         <h1 className="text-center text-2xl font-bold tracking-widest sm:text-3xl">志愿服务记录证明</h1>
         <p className="leading-relaxed">
           兹证明 <strong data-testid="certificate-name">{certificate.realName}</strong> 于 {certificate.fromDate} 至 {certificate.toDate} 期间，在
@@ -103,18 +84,12 @@ export default function ServiceCertificatePage() {
             <p>开具平台：微暖</p>
           </div>
           <figure className="flex flex-col items-center gap-1">
-            <div
-              role="img"
-              aria-label="核验本证明的二维码"
-              className="certificate-qr h-32 w-32 [&>svg]:h-full [&>svg]:w-full"
-              dangerouslySetInnerHTML={{ __html: qrSvg }}
-              data-testid="certificate-qr"
-            />
+            <QrCode svg={qrSvg} label="核验本证明的二维码" className="size-32 print:size-[35mm]" testId="certificate-qr" />
             <figcaption className="text-xs text-stone-700">扫码核验</figcaption>
           </figure>
         </div>
       </article>
-    </div>
+    </PrintLayout>
   )
 }
 

@@ -1,36 +1,31 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
-import { Form, Link, useLoaderData, useLocation } from '@remix-run/react'
+import { Link, useLoaderData } from '@remix-run/react'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
+import { CityFilter, FilterForm, HomeFilter, withAll } from '~/components/filters'
 import { SelectField } from '~/components/forms'
+import { Pager } from '~/components/pager'
 import { NeedCard } from '~/needs/need-card'
-import { listPublicNeeds, needFilterChoices, needFiltersFrom } from '~/needs/needs.server'
+import { listPublicNeeds, needFilterChoices, needFilterSchema } from '~/needs/needs.server'
 import { pageMeta } from '~/utils/meta'
-import { categoryLabels } from '~/wishes/labels'
+import { listQuery } from '~/utils/pagination'
+import { categoryOptions } from '~/wishes/labels'
 
 export const meta: MetaFunction = () =>
   pageMeta({ title: '物资需求', description: '福利院和社区临时救助点所需的饮用水、衣物、被褥等物资，按数量发布，您可以认捐其中一部分，到达后记入公开的捐赠记录。' })
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const params = new URL(request.url).searchParams
-  const filters = needFiltersFrom(params)
-  return { filters, page: listPublicNeeds({ filters, cursor: params.get('cursor') }), choices: needFilterChoices(), paged: params.has('cursor') }
+  const { filters, cursor, paged } = listQuery(request, needFilterSchema)
+  return { filters, page: listPublicNeeds({ filters, cursor }), choices: needFilterChoices(), paged }
 }
 
-const categoryOptions = [{ value: '', label: '全部类别' }, ...Object.entries(categoryLabels).map(([value, label]) => ({ value, label }))]
-const urgencyOptions = [
-  { value: '', label: '全部' },
+const urgencyOptions = withAll('全部', [
   { value: 'urgent', label: '紧急' },
   { value: 'normal', label: '普通' },
-]
+])
 
 export default function NeedsPage() {
   const { filters, page, choices, paged } = useLoaderData<typeof loader>()
-  const location = useLocation()
   const filtered = Object.values(filters).some(Boolean)
-  const nextParams = new URLSearchParams(location.search)
-  if (page.next) nextParams.set('cursor', page.next)
-  const firstParams = new URLSearchParams(location.search)
-  firstParams.delete('cursor')
   return (
     <div className="space-y-6">
       <header>
@@ -44,32 +39,12 @@ export default function NeedsPage() {
         </p>
       </header>
 
-      <section aria-labelledby="filters-title" className="card">
-        <h2 id="filters-title" className="text-lg font-semibold">
-          筛选需求
-        </h2>
-        <Form method="get" key={location.search} className="mt-3 grid grid-cols-2 gap-3 sm:grid-cols-4">
-          <SelectField label="类别" name="category" defaultValue={filters.category ?? ''} options={categoryOptions} />
-          <SelectField label="紧急程度" name="urgency" defaultValue={filters.urgency ?? ''} options={urgencyOptions} />
-          <SelectField label="城市" name="city" defaultValue={filters.city ?? ''} options={[{ value: '', label: '全部城市' }, ...choices.cities.map((c) => ({ value: c, label: c }))]} />
-          <SelectField
-            label="机构"
-            name="home"
-            defaultValue={filters.home ?? ''}
-            options={[{ value: '', label: '全部机构' }, ...choices.homes.map((h) => ({ value: h.slug, label: h.name }))]}
-          />
-          <p className="col-span-2 flex flex-wrap items-center gap-3 sm:col-span-4">
-            <button type="submit" className="btn-primary">
-              筛选
-            </button>
-            {filtered ? (
-              <Link to="/needs" className="link">
-                清除筛选
-              </Link>
-            ) : null}
-          </p>
-        </Form>
-      </section>
+      <FilterForm title="筛选需求" filtered={filtered} clearTo="/needs" columns={4}>
+        <SelectField label="类别" name="category" defaultValue={filters.category ?? ''} options={withAll('全部类别', categoryOptions)} />
+        <SelectField label="紧急程度" name="urgency" defaultValue={filters.urgency ?? ''} options={urgencyOptions} />
+        <CityFilter cities={choices.cities} value={filters.city} />
+        <HomeFilter homes={choices.homes} value={filters.home} />
+      </FilterForm>
 
       <section aria-labelledby="list-title">
         <h2 id="list-title" className="sr-only">
@@ -86,18 +61,7 @@ export default function NeedsPage() {
             ))}
           </ul>
         )}
-        <nav aria-label="翻页" className="mt-4 flex flex-wrap gap-3">
-          {paged ? (
-            <Link to={`/needs${firstParams.toString() ? `?${firstParams}` : ''}`} className="btn-secondary">
-              回到第一页
-            </Link>
-          ) : null}
-          {page.next ? (
-            <Link to={`/needs?${nextParams}`} className="btn-secondary" rel="next">
-              下一页
-            </Link>
-          ) : null}
-        </nav>
+        <Pager next={page.next} paged={paged} />
       </section>
     </div>
   )

@@ -3,6 +3,7 @@ import { data } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { z } from 'zod'
 import { actorFrom, requireStaff } from '~/auth/auth.server'
+import { ConfirmStep } from '~/components/confirm-step'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { FormMessage, TextareaField } from '~/components/forms'
 import { correctEntry, listHomeLedger, MIN_REASON_LENGTH, type StaffLedgerEntry } from '~/donations/corrections.server'
@@ -77,23 +78,17 @@ function CorrectionForm({ entry }: { entry: EntryOnPage }) {
   const mine = actionData && actionData.receiptNo === entry.receiptNo ? actionData : null
   if (mine?.step === 'preview') {
     return (
-      <Form method="post" className="space-y-2 rounded-lg border border-amber-300 bg-amber-50 p-3" aria-labelledby={`confirm-${entry.id}`}>
-        <p id={`confirm-${entry.id}`} className="font-semibold text-amber-950">
-          确认更正 {entry.receiptNo}？
-        </p>
-        <p className="text-sm text-amber-950">将生成一条冲正记录并公开更正说明：“{mine.reason}”。原记录保留不变，此操作不能撤销。</p>
-        <input type="hidden" name="intent" value="confirm" />
-        <input type="hidden" name="receiptNo" value={entry.receiptNo} />
-        <input type="hidden" name="reason" value={mine.reason} />
-        <div className="flex flex-wrap gap-3">
-          <button type="submit" className="btn-danger" disabled={busy}>
-            确认更正
-          </button>
-          <Link to="." className="btn-secondary">
-            取消
-          </Link>
-        </div>
-      </Form>
+      <ConfirmStep
+        title={`确认更正 ${entry.receiptNo}？`}
+        confirmLabel="确认更正"
+        cancelTo="."
+        cancelLabel="取消"
+        intent="confirm"
+        fields={{ receiptNo: entry.receiptNo, reason: mine.reason }}
+        busy={busy}
+      >
+        <p className="text-sm text-red-900">将生成一条冲正记录并公开更正说明：“{mine.reason}”。原记录保留不变，此操作不能撤销。</p>
+      </ConfirmStep>
     )
   }
   return (

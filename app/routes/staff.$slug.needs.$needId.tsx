@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { data, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
 import { actorFrom, requireStaff } from '~/auth/auth.server'
+import { ConfirmStep } from '~/components/confirm-step'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { Field, FormMessage } from '~/components/forms'
 import { needStatusLabels, pledgeStatusWords } from '~/needs/labels'
@@ -185,19 +186,14 @@ export default function StaffNeed() {
               </button>
             </Form>
             {confirmCancel ? (
-              <Form method="post" className="space-y-3 rounded-lg border border-red-300 p-3">
-                <input type="hidden" name="intent" value="cancel" />
-                <p className="font-medium text-red-900">确定要取消这项需求吗？{pledges.filter((p) => p.status === 'active').length} 份未完成的认捐将被取消，认捐人会收到通知。</p>
+              <ConfirmStep
+                title={`确定要取消这项需求吗？${pledges.filter((p) => p.status === 'active').length} 份未完成的认捐将被取消，认捐人会收到通知。`}
+                confirmLabel="确认取消需求"
+                cancelTo="."
+                intent="cancel"
+              >
                 <Field label="取消原因（会告知认捐人）" name="reason" maxLength={200} />
-                <div className="flex flex-wrap gap-3">
-                  <button type="submit" className="btn-danger">
-                    确认取消需求
-                  </button>
-                  <Link to="." className="btn-secondary">
-                    不取消
-                  </Link>
-                </div>
-              </Form>
+              </ConfirmStep>
             ) : (
               <Link to="?confirm=cancel" className="btn-danger inline-block">
                 取消需求…

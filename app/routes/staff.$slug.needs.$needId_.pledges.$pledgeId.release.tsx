@@ -1,7 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { data, redirect } from '@remix-run/node'
-import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { actorFrom, requireStaff } from '~/auth/auth.server'
+import { ConfirmStep } from '~/components/confirm-step'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { FormMessage, TextareaField } from '~/components/forms'
 import { pledgeForRelease, releasePledge } from '~/needs/pledges.server'
@@ -67,22 +68,17 @@ export default function ReleasePledge() {
       {pledge.status !== 'active' ? (
         <p className="text-stone-800">这条认捐已结束，不能再释放。</p>
       ) : (
-        <Form method="post" className="space-y-3 rounded-lg border border-red-300 p-3" noValidate>
+        <ConfirmStep
+          title={`确定要释放这条认捐吗？尚未送达的 ${outstanding} ${pledge.unit}将重新开放给其他爱心人士${pledge.received > 0 ? `，已收到的 ${pledge.received} ${pledge.unit}仍计入捐赠公示` : ''}。认捐人会收到通知和下面填写的原因。`}
+          confirmLabel="确认释放"
+          cancelTo={needPath}
+          cancelLabel="不释放，返回需求"
+          busy={navigation.state === 'submitting'}
+          noValidate
+        >
           <FormMessage>{actionData?.formError}</FormMessage>
-          <p className="font-medium text-red-900">
-            确定要释放这条认捐吗？尚未送达的 {outstanding} {pledge.unit}将重新开放给其他爱心人士
-            {pledge.received > 0 ? `，已收到的 ${pledge.received} ${pledge.unit}仍计入捐赠公示` : ''}。认捐人会收到通知和下面填写的原因。
-          </p>
           <TextareaField label="释放原因（会告知认捐人）" id="reason" name="reason" maxLength={200} required defaultValue={actionData?.reason ?? ''} errors={actionData?.errors} />
-          <div className="flex flex-wrap gap-3">
-            <button type="submit" className="btn-danger" disabled={navigation.state === 'submitting'}>
-              确认释放
-            </button>
-            <Link to={needPath} className="btn-secondary">
-              不释放，返回需求
-            </Link>
-          </div>
-        </Form>
+        </ConfirmStep>
       )}
     </section>
   )

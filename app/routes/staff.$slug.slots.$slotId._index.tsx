@@ -4,6 +4,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { data } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useLocation, useSearchParams } from '@remix-run/react'
 import { actorFrom, requireStaff } from '~/auth/auth.server'
+import { ConfirmStep } from '~/components/confirm-step'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { FormMessage, TextareaField } from '~/components/forms'
 import { formatSlotTime, slotStatusLabels } from '~/slots/labels'
@@ -163,21 +164,13 @@ export default function StaffSlotPage() {
             取消活动
           </h3>
           {confirmingCancel ? (
-            <Form method="post" className="space-y-3">
-              <p role="note" className="rounded-lg border border-red-300 bg-red-50 p-3 text-sm text-red-900">
-                确认取消「{slot.title}」？{confirmedBookings + waitlist > 0 ? `${confirmedBookings} 个已确认预约和 ${waitlist} 个候补将被取消，系统会通知每位预约者。` : '目前没有人预约。'}
+            <ConfirmStep title={`确认取消「${slot.title}」？`} confirmLabel="确认取消活动" cancelTo={pathname} intent="cancel">
+              <p className="text-sm text-red-900">
+                {confirmedBookings + waitlist > 0 ? `${confirmedBookings} 个已确认预约和 ${waitlist} 个候补将被取消，系统会通知每位预约者。` : '目前没有人预约。'}
                 此操作不能撤销。
               </p>
               <TextareaField id="cancel-reason" name="reason" label="取消原因（可选，会告知预约者）" maxLength={200} />
-              <div className="flex flex-wrap gap-2">
-                <button type="submit" name="intent" value="cancel" className="btn-danger">
-                  确认取消活动
-                </button>
-                <Link to={pathname} className="btn-secondary">
-                  不取消
-                </Link>
-              </div>
-            </Form>
+            </ConfirmStep>
           ) : (
             <>
               <p className="text-sm text-stone-700">取消后所有预约和候补都会被取消，并通知预约者。</p>

@@ -1,12 +1,15 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
-import { Form, Link, useLoaderData, useLocation } from '@remix-run/react'
+import { Link, useLoaderData, useLocation } from '@remix-run/react'
 import { slotKinds } from '~db/enums'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
+import { CityFilter, FilterForm, HomeFilter, withAll } from '~/components/filters'
 import { Field, SelectField } from '~/components/forms'
+import { Pager } from '~/components/pager'
 import { formatSlotTime, remainingLabel, weekdayLabels } from '~/slots/labels'
-import { listUpcomingSlots, monthCalendar, parseMonth, slotFilterChoices, slotFiltersFrom, type PublicSlotCard } from '~/slots/public.server'
+import { listUpcomingSlots, monthCalendar, parseMonth, slotFilterChoices, slotFilterSchema, type PublicSlotCard } from '~/slots/public.server'
 import { now } from '~/utils/clock.server'
 import { pageMeta } from '~/utils/meta'
+import { listQuery } from '~/utils/pagination'
 import { shanghaiDateString, shanghaiParts } from '~/utils/shanghai-date'
 import { slotKindLabels } from '~/volunteers/labels'
 
@@ -19,7 +22,7 @@ const toView = (card: PublicSlotCard): CardView => ({ ...card, startsAt: card.st
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const params = new URL(request.url).searchParams
-  const filters = slotFiltersFrom(params)
+  const { filters, cursor, paged } = listQuery(request, slotFilterSchema)
   const choices = slotFilterChoices()
   if (params.get('view') === 'calendar') {
     const { year, month } = parseMonth(params.get('month'))
@@ -33,11 +36,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
       paged: false,
     }
   }
-  const page = listUpcomingSlots({ filters, cursor: params.get('cursor') })
-  return { view: 'list' as const, filters, choices, calendar: null, page: { items: page.items.map(toView), next: page.next }, paged: params.has('cursor') }
+  const page = listUpcomingSlots({ filters, cursor })
+  return { view: 'list' as const, filters, choices, calendar: null, page: { items: page.items.map(toView), next: page.next }, paged }
 }
 
-const kindOptions = [{ value: '', label: '全部类型' }, ...slotKinds.map((k) => ({ value: k, label: slotKindLabels[k] }))]
+const kindOptions = withAll('全部类型', slotKinds.map((k) => ({ value: k, label: slotKindLabels[k] })))
 
 function Badges({ slot }: { slot: CardView }) {
   return (
@@ -101,48 +104,23 @@ export default function VolunteerPage() {
         </p>
       </header>
 
-      <section aria-labelledby="filters-title" className="card">
-        <h2 id="filters-title" className="text-lg font-semibold">
-          筛选活动
-        </h2>
-        <Form method="get" key={location.search} className="mt-3 grid grid-cols-2 gap-3 sm:grid-cols-3">
-          {view === 'calendar' ? (
-            <>
-              <input type="hidden" name="view" value="calendar" />
-              <input type="hidden" name="month" value={`${data.calendar.year}-${String(data.calendar.month).padStart(2, '0')}`} />
-            </>
-          ) : null}
-          <SelectField label="类型" name="kind" defaultValue={filters.kind ?? ''} options={kindOptions} />
-          <SelectField
-            label="机构"
-            name="home"
-            defaultValue={filters.home ?? ''}
-            options={[{ value: '', label: '全部机构' }, ...choices.homes.map((h) => ({ value: h.slug, label: h.name }))]}
-          />
-          <SelectField
-            label="城市"
-            name="city"
-            defaultValue={filters.city ?? ''}
-            options={[{ value: '', label: '全部城市' }, ...choices.cities.map((c) => ({ value: c, label: c }))]}
-          />
-          {view === 'list' ? (
-            <>
-              <Field label="从日期" name="from" type="date" defaultValue={filters.from ?? ''} />
-              <Field label="到日期" name="to" type="date" defaultValue={filters.to ?? ''} />
-            </>
-          ) : null}
-          <p className="col-span-2 flex flex-wrap items-center gap-3 sm:col-span-3">
-            <button type="submit" className="btn-primary">
-              筛选
-            </button>
-            {filtered ? (
-              <Link to={view === 'calendar' ? '/volunteer?view=calendar' : '/volunteer'} className="link">
-                清除筛选
-              </Link>
-            ) : null}
-          </p>
-        </Form>
-      </section>
+      <FilterForm title="筛选活动" filtered={filtered} clearTo={view === 'calendar' ? '/volunteer?view=calendar' : '/volunteer'}>
+        {view === 'calendar' ? (
+          <>
+            <input type="hidden" name="view" value="calendar" />
+            <input type="hidden" name="month" value={`${data.calendar.year}-${String(data.calendar.month).padStart(2, '0')}`} />
+          </>
+        ) : null}
+        <SelectField label="类型" name="kind" defaultValue={filters.kind ?? ''} options={kindOptions} />
+        <HomeFilter homes={choices.homes} value={filters.home} />
+        <CityFilter cities={choices.cities} value={filters.city} />
+        {view === 'list' ? (
+          <>
+            <Field label="从日期" name="from" type="date" defaultValue={filters.from ?? ''} />
+            <Field label="到日期" name="to" type="date" defaultValue={filters.to ?? ''} />
+          </>
+        ) : null}
+      </FilterForm>
 
       <nav aria-label="显示方式" className="flex gap-2">
         <Link to={withParams({ view: null, month: null, cursor: null })} className={view === 'list' ? 'btn-primary' : 'btn-secondary'} aria-current={view === 'list' ? 'page' : undefined}>
@@ -179,18 +157,7 @@ export default function VolunteerPage() {
               )}
             </p>
           )}
-          <nav aria-label="翻页" className="mt-4 flex flex-wrap gap-3">
-            {data.paged ? (
-              <Link to={withParams({ cursor: null })} className="btn-secondary">
-                回到第一页
-              </Link>
-            ) : null}
-            {data.page.next ? (
-              <Link to={withParams({ cursor: data.page.next })} className="btn-secondary" rel="next">
-                下一页
-              </Link>
-            ) : null}
-          </nav>
+          <Pager next={data.page.next} paged={data.paged} />
         </section>
       ) : (
         <CalendarView calendar={data.calendar} monthLink={(month) => withParams({ view: 'calendar', month })} />

@@ -1,11 +1,12 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
-import { Link, useLoaderData } from '@remix-run/react'
-import QRCode from 'qrcode'
+import { useLoaderData } from '@remix-run/react'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
+import { PrintLayout } from '~/components/print-layout'
+import { QrCode } from '~/components/qr-code'
 import { pageMeta } from '~/utils/meta'
 import { categoryLabels } from '~/wishes/labels'
 import { getPublicWish } from '~/wishes/public.server'
-import { siteOrigin } from '~/utils/origin.server'
+import { siteQrCode } from '~/utils/qr.server'
 
 // A printable A4 poster for offline wish walls (心愿墙). Public fields only: pseudonym, age band,
 // the wish and the home; the QR code links to the public wish page.
@@ -13,8 +14,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const id = /^\d{1,12}$/.test(params.id ?? '') ? Number(params.id) : NaN
   const wish = getPublicWish(id)
   if (!wish) throw new Response('Not Found', { status: 404 })
-  const url = `${siteOrigin(request)}/wishes/${wish.id}`
-  const qrSvg = await QRCode.toString(url, { type: 'svg', errorCorrectionLevel: 'M', margin: 1 })
+  const qr = await siteQrCode(request, `/wishes/${wish.id}`)
   return {
     poster: {
       id: wish.id,
@@ -27,8 +27,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       homeName: wish.home.name,
       city: wish.home.city,
     },
-    url,
-    qrSvg,
+    url: qr.url,
+    qrSvg: qr.svg,
   }
 }
 
@@ -37,43 +37,21 @@ export const meta: MetaFunction<typeof loader> = ({ data }) =>
     ? [...pageMeta({ title: `心愿海报：${data.poster.title}`, description: `${data.poster.pseudonym}（${data.poster.ageBand}）的微心愿海报` }), { name: 'robots', content: 'noindex' }]
     : pageMeta({ title: '心愿不存在', description: '这个心愿不存在或尚未公开。' })
 
-// The site header and footer are left off paper; the poster fills one A4 sheet.
-const printCss = `
-@page { size: A4; margin: 12mm; }
-@media print {
-  body { background: #fff; }
-  body > header, body > footer, body > a[href="#main"], .no-print { display: none !important; }
-  main { max-width: none !important; padding: 0 !important; }
-  .poster { border: none !important; box-shadow: none !important; min-height: 265mm; justify-content: center; }
-  .poster h1 { font-size: 30pt; }
-  .poster .poster-qr { width: 75mm; height: 75mm; }
-}
-`
-
 export default function WishPosterPage() {
   const { poster, url, qrSvg } = useLoaderData<typeof loader>()
   return (
-    <div className="space-y-4">
-      <style>{printCss}</style>
-      <div className="no-print flex flex-wrap items-center gap-3">
-        <button type="button" className="btn-primary" onClick={() => window.print()}>
-          打印
-        </button>
-        <Link to={`/wishes/${poster.id}`} className="link">
-          返回心愿详情
-        </Link>
-        <p className="w-full text-sm text-stone-700">也可以使用浏览器菜单中的“打印”，选择 A4 纸张。海报只包含化名、年龄段和心愿内容。</p>
-      </div>
+    // On paper the poster fills one A4 sheet.
+    <PrintLayout paper={{ size: 'A4', margin: '12mm' }} back={{ to: `/wishes/${poster.id}`, label: '返回心愿详情' }} hint="也可以使用浏览器菜单中的“打印”，选择 A4 纸张。海报只包含化名、年龄段和心愿内容。">
 
-      <article className="poster mx-auto flex max-w-[210mm] flex-col items-center gap-5 rounded-2xl border-4 border-brand-700 bg-white px-6 py-8 text-center">
+      <article className="mx-auto flex max-w-[210mm] flex-col items-center gap-5 rounded-2xl border-4 border-brand-700 bg-white px-6 py-8 text-center print:min-h-[265mm] print:justify-center print:border-0 print:shadow-none">
         <p className="text-lg font-semibold tracking-widest text-brand-700">微暖 · 微心愿</p>
-        <h1 className="text-3xl font-bold leading-snug text-stone-900 sm:text-4xl">{poster.title}</h1>
+        <h1 className="text-3xl font-bold leading-snug text-stone-900 sm:text-4xl print:text-[30pt]">{poster.title}</h1>
         <p className="text-xl text-stone-900">
           <span className="font-semibold">{poster.pseudonym}</span>（化名）· {poster.ageBand} · {categoryLabels[poster.category]}
         </p>
         {poster.story ? <p className="max-w-prose whitespace-pre-line text-left text-lg leading-relaxed text-stone-900">{poster.story}</p> : null}
         <figure className="flex flex-col items-center gap-2">
-          <div role="img" aria-label="心愿页面的二维码" className="poster-qr h-48 w-48 sm:h-56 sm:w-56 [&>svg]:h-full [&>svg]:w-full" dangerouslySetInnerHTML={{ __html: qrSvg }} data-testid="poster-qr" />
+          <QrCode svg={qrSvg} label="心愿页面的二维码" className="size-48 sm:size-56 print:size-[75mm]" testId="poster-qr" />
           <figcaption className="text-base text-stone-800">{poster.open ? '微信或手机相机扫码，认领这个心愿' : '微信或手机相机扫码，查看这个心愿'}</figcaption>
         </figure>
         <p className="break-all text-sm text-stone-700">{url}</p>
@@ -81,7 +59,7 @@ export default function WishPosterPage() {
           {poster.homeName} · {poster.city}
         </p>
       </article>
-    </div>
+    </PrintLayout>
   )
 }
 

@@ -1,37 +1,29 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
-import { Form, Link, useLoaderData, useLocation } from '@remix-run/react'
+import { Link, useLoaderData } from '@remix-run/react'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
+import { CityFilter, FilterForm, HomeFilter, withAll } from '~/components/filters'
 import { SelectField } from '~/components/forms'
-import { WishCardList } from '~/components/wish-card'
+import { Pager } from '~/components/pager'
+import { WishCardList } from '~/wishes/wish-card'
 import { pageMeta } from '~/utils/meta'
-import { AGE_BANDS, categoryLabels, wishStatusLabels } from '~/wishes/labels'
-import { listPublicWishes, wishFilterChoices, wishFiltersFrom } from '~/wishes/public.server'
+import { listQuery } from '~/utils/pagination'
+import { AGE_BANDS, categoryOptions, wishStatusLabels } from '~/wishes/labels'
+import { listPublicWishes, wishFilterChoices, wishFilterSchema } from '~/wishes/public.server'
 
 export const meta: MetaFunction = () =>
   pageMeta({ title: '微心愿', description: '孩子们的微心愿：课外书籍、学习书桌、文具用品……以化名发布，认领后送达，每一份心意都公开可查。' })
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const params = new URL(request.url).searchParams
-  const filters = wishFiltersFrom(params)
-  const page = listPublicWishes({ filters, cursor: params.get('cursor') })
-  return { filters, page, choices: wishFilterChoices(), paged: params.has('cursor') }
+  const { filters, cursor, paged } = listQuery(request, wishFilterSchema)
+  return { filters, page: listPublicWishes({ filters, cursor }), choices: wishFilterChoices(), paged }
 }
 
-const categoryOptions = [{ value: '', label: '全部类别' }, ...Object.entries(categoryLabels).map(([value, label]) => ({ value, label }))]
-const ageOptions = [{ value: '', label: '全部年龄' }, ...AGE_BANDS.map((b) => ({ value: `${b.min}-${b.max}`, label: b.label }))]
-const statusOptions = [
-  { value: '', label: '全部状态' },
-  ...(['published', 'claimed', 'received', 'fulfilled'] as const).map((s) => ({ value: s, label: wishStatusLabels[s] })),
-]
+const ageOptions = withAll('全部年龄', AGE_BANDS.map((b) => ({ value: `${b.min}-${b.max}`, label: b.label })))
+const statusOptions = withAll('全部状态', (['published', 'claimed', 'received', 'fulfilled'] as const).map((s) => ({ value: s, label: wishStatusLabels[s] })))
 
 export default function WishesPage() {
   const { filters, page, choices, paged } = useLoaderData<typeof loader>()
-  const location = useLocation()
   const filtered = Object.values(filters).some(Boolean)
-  const nextParams = new URLSearchParams(location.search)
-  if (page.next) nextParams.set('cursor', page.next)
-  const firstParams = new URLSearchParams(location.search)
-  firstParams.delete('cursor')
 
   return (
     <div className="space-y-6">
@@ -46,44 +38,14 @@ export default function WishesPage() {
         </p>
       </header>
 
-      <section aria-labelledby="filters-title" className="card">
-        <h2 id="filters-title" className="text-lg font-semibold">
-          筛选心愿
-        </h2>
-        <Form method="get" key={location.search} className="mt-3 grid grid-cols-2 gap-3 sm:grid-cols-3">
-          <SelectField label="类别" name="category" defaultValue={filters.category ?? ''} options={categoryOptions} />
-          <SelectField label="年龄段" name="age" defaultValue={filters.age ?? ''} options={ageOptions} />
-          <SelectField label="状态" name="status" defaultValue={filters.status ?? ''} options={statusOptions} />
-          <SelectField
-            label="城市"
-            name="city"
-            defaultValue={filters.city ?? ''}
-            options={[{ value: '', label: '全部城市' }, ...choices.cities.map((c) => ({ value: c, label: c }))]}
-          />
-          <SelectField
-            label="机构"
-            name="home"
-            defaultValue={filters.home ?? ''}
-            options={[{ value: '', label: '全部机构' }, ...choices.homes.map((h) => ({ value: h.slug, label: h.name }))]}
-          />
-          <SelectField
-            label="活动"
-            name="campaign"
-            defaultValue={filters.campaign ?? ''}
-            options={[{ value: '', label: '全部活动' }, ...choices.campaigns.map((c) => ({ value: c.slug, label: c.name }))]}
-          />
-          <p className="col-span-2 flex flex-wrap items-center gap-3 sm:col-span-3">
-            <button type="submit" className="btn-primary">
-              筛选
-            </button>
-            {filtered ? (
-              <Link to="/wishes" className="link">
-                清除筛选
-              </Link>
-            ) : null}
-          </p>
-        </Form>
-      </section>
+      <FilterForm title="筛选心愿" filtered={filtered} clearTo="/wishes">
+        <SelectField label="类别" name="category" defaultValue={filters.category ?? ''} options={withAll('全部类别', categoryOptions)} />
+        <SelectField label="年龄段" name="age" defaultValue={filters.age ?? ''} options={ageOptions} />
+        <SelectField label="状态" name="status" defaultValue={filters.status ?? ''} options={statusOptions} />
+        <CityFilter cities={choices.cities} value={filters.city} />
+        <HomeFilter homes={choices.homes} value={filters.home} />
+        <SelectField label="活动" name="campaign" defaultValue={filters.campaign ?? ''} options={withAll('全部活动', choices.campaigns.map((c) => ({ value: c.slug, label: c.name })))} />
+      </FilterForm>
 
       <section aria-labelledby="list-title">
         <h2 id="list-title" className="sr-only">
@@ -105,18 +67,7 @@ export default function WishesPage() {
             )
           }
         />
-        <nav aria-label="翻页" className="mt-4 flex flex-wrap gap-3">
-          {paged ? (
-            <Link to={`/wishes${firstParams.toString() ? `?${firstParams}` : ''}`} className="btn-secondary">
-              回到第一页
-            </Link>
-          ) : null}
-          {page.next ? (
-            <Link to={`/wishes?${nextParams}`} className="btn-secondary" rel="next">
-              下一页
-            </Link>
-          ) : null}
-        </nav>
+        <Pager next={page.next} paged={paged} />
       </section>
     </div>
   )

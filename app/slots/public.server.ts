@@ -39,15 +39,6 @@ export const slotFilterSchema = z.object({
 })
 export type SlotFilters = z.infer<typeof slotFilterSchema>
 
-export function slotFiltersFrom(params: URLSearchParams): SlotFilters {
-  const raw: Record<string, string> = {}
-  for (const key of ['kind', 'home', 'city', 'from', 'to']) {
-    const value = params.get(key)?.trim()
-    if (value) raw[key] = value
-  }
-  return slotFilterSchema.parse(raw)
-}
-
 const cardColumns = {
   id: slots.id,
   kind: slots.kind,
@@ -231,5 +222,3 @@ export function getPublicSlot(id: number) {
     home: { name: row.homeName, slug: row.homeSlug, province: row.province, city: row.city, district: row.district, publicAddress: row.publicAddress, publicPhone: row.publicPhone },
   }
 }
-
-export type PublicSlot = NonNullable<ReturnType<typeof getPublicSlot>>

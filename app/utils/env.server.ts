@@ -67,11 +67,6 @@ export function getEnv(): Env {
   return cached
 }
 
-/** The local demo (DEMO_MODE=true): the built app with demo data, never in production. */
-export function isDemoMode(): boolean {
-  return getEnv().DEMO_MODE === 'true'
-}
-
 /** Secure cookies in production unless explicitly turned off (e.g. plain-HTTP LAN testing). */
 export function cookiesAreSecure(): boolean {
   const env = getEnv()

@@ -54,5 +54,3 @@ export function serviceSummary(userId: number, range: ServiceRange = {}) {
     perHome: [...perHome.values()].sort((a, b) => b.minutes - a.minutes || a.institutionId - b.institutionId).map((h) => ({ ...h, hours: hoursOf(h.minutes) })),
   }
 }
-
-export type ServiceSummary = ReturnType<typeof serviceSummary>

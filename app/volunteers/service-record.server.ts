@@ -1,5 +1,4 @@
 import { and, asc, desc, eq, gte, lt, type SQL } from 'drizzle-orm'
-import QRCode from 'qrcode'
 import { z } from 'zod'
 import { db } from '~db/client.server'
 import { institutions, serviceCertificates, serviceRecords, users, volunteerProfiles } from '~db/schema'
@@ -41,8 +40,6 @@ export function serviceRecordOf(userId: number, range: { from?: string; to?: str
     })),
   }
 }
-
-export type ServiceRecord = ReturnType<typeof serviceRecordOf>
 
 // ---- certificates -----------------------------------------------------------------------------
 
@@ -172,16 +169,6 @@ export function getCertificateByCode(code: string | undefined) {
     toDate: row.toDate,
     issuedAt: row.issuedAt,
   }
-}
-
-export const CERTIFICATE_QR_OPTIONS = { type: 'svg', errorCorrectionLevel: 'M', margin: 1 } as const
-
-export function verifyUrl(origin: string, code: string): string {
-  return `${origin}/verify/service/${code}`
-}
-
-export function certificateQrSvg(url: string): Promise<string> {
-  return QRCode.toString(url, CERTIFICATE_QR_OPTIONS)
 }
 
 // ---- CSV exports -----------------------------------------------------------------------------

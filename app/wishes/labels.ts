@@ -11,6 +11,9 @@ export const categoryLabels: Record<NeedCategory, string> = {
   legal: '法律援助',
 }
 
+/** The categories as select options, for the wish and need filters. */
+export const categoryOptions = Object.entries(categoryLabels).map(([value, label]) => ({ value, label }))
+
 export const wishStatusLabels: Record<WishStatus, string> = {
   draft: '草稿',
   published: '待认领',

@@ -78,16 +78,6 @@ export const wishFilterSchema = z.object({
 })
 export type WishFilters = z.infer<typeof wishFilterSchema>
 
-/** Read filters from a URL's search params (empty values mean "all"). */
-export function wishFiltersFrom(params: URLSearchParams): WishFilters {
-  const raw: Record<string, string> = {}
-  for (const key of ['category', 'home', 'city', 'age', 'campaign', 'status']) {
-    const value = params.get(key)?.trim()
-    if (value) raw[key] = value
-  }
-  return wishFilterSchema.parse(raw)
-}
-
 /** Today's date in Asia/Shanghai shifted back `years`, as YYYY-MM-DD (string-comparable with birth dates). */
 function shanghaiDateYearsAgo(years: number, on: Date): string {
   const today = shanghaiParts(on)

@@ -2,7 +2,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import Database from 'better-sqlite3'
 import { expect, test } from '@playwright/test'
-import { expectNoSeriousA11yViolations, signIn, waitForHydration } from './utils'
+import { expectCleanHydration, expectNoSeriousA11yViolations, signIn, waitForHydration } from './utils'
 
 // A volunteer on a phone books a place on an open day of 滨州市福利院, finds it on 我的预约 and
 // opens the 来访接待单 with its check-in QR code. The slot is written straight into this run's
@@ -80,6 +80,7 @@ test('a volunteer books an open day on a phone, sees it on 我的预约 and open
   await expect(page.getByRole('img', { name: '签到二维码' }).locator('svg')).toBeVisible()
   await expect(page.getByRole('button', { name: '打印接待单' })).toBeVisible()
   await expectNoSeriousA11yViolations(page, testInfo, 'reception-slip')
+  await expectCleanHydration(page)
 
   // The calendar file is the member's own, served as text/calendar.
   const ics = await page.request.get(`/me/bookings/${bookingId}.ics`)

@@ -2,7 +2,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import Database from 'better-sqlite3'
 import { expect, test } from '@playwright/test'
-import { DEMO_PASSWORD, demo, expectNoSeriousA11yViolations, signIn, waitForHydration } from './utils'
+import { DEMO_PASSWORD, demo, expectCleanHydration, expectNoSeriousA11yViolations, signIn, waitForHydration } from './utils'
 
 // 门口登记 at 滨州市福利院: a donor's pledge of 5 boxes of water arrives in two parts; staff
 // record both arrivals, the need's progress and the public log update, the printable receipt
@@ -105,7 +105,7 @@ test('staff receive a pledge in two parts, record a walk-in cash gift and correc
     const saved = page.getByTestId('saved-receipt')
     await expect(saved).toHaveText(/^WN-\d{4}-\d{6}$/)
     const receiptNo = ((await saved.textContent()) ?? '').trim()
-    await page.goto(`/ledger/${receiptNo}/receipt`)
+    await expectCleanHydration(page, `/ledger/${receiptNo}/receipt`)
     await expect(page.getByTestId('receipt-amount')).toHaveText('¥200')
     await expect(page.getByTestId('receipt-donor')).toHaveText('爱心人士')
     await expect(page.locator('body')).not.toContainText('门口现金捐赠人')

@@ -2,7 +2,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import Database from 'better-sqlite3'
 import { expect, test } from '@playwright/test'
-import { expectNoSeriousA11yViolations } from './utils'
+import { expectCleanHydration, expectNoSeriousA11yViolations } from './utils'
 
 // A visitor on a phone browses the wishes, filters them, opens one and prints its poster.
 // The wish is written straight into this run's database (tests/e2e/serve.sh names it after the
@@ -76,6 +76,15 @@ test('a visitor filters wishes by category, reads one and opens its printable po
   await expect(page.getByRole('img', { name: /二维码/ }).locator('svg')).toBeVisible()
   await expect(page.getByRole('button', { name: '打印' })).toBeVisible()
   for (const secret of [REAL_NAME, BIRTH_DATE, PRIVATE_NOTES]) expect(await page.content()).not.toContain(secret)
+
+  // Loaded on its own (a scan of the QR, a bookmark) the poster hydrates cleanly, and on paper
+  // only the poster is printed: no site header, footer or buttons.
+  await expectCleanHydration(page)
+  await page.emulateMedia({ media: 'print' })
+  await expect(page.locator('body > header')).toBeHidden()
+  await expect(page.locator('body > footer')).toBeHidden()
+  await expect(page.getByRole('button', { name: '打印' })).toBeHidden()
+  await expect(page.getByTestId('poster-qr')).toBeVisible()
 })
 
 test('the wish list, a wish page, its poster and the pages listing wishes have no serious accessibility violations', async ({ page }, testInfo) => {

@@ -2,7 +2,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import Database from 'better-sqlite3'
 import { expect, test } from '@playwright/test'
-import { expectNoSeriousA11yViolations, fillRegistration, newVisitor, waitForHydration } from './utils'
+import { expectCleanHydration, expectNoSeriousA11yViolations, fillRegistration, newVisitor, waitForHydration } from './utils'
 
 // 志愿服务记录 on a phone: a new volunteer (real name on file, two service records written
 // straight into this run's database) sees the totals, issues a 志愿服务记录证明, opens the
@@ -65,6 +65,7 @@ test('a volunteer issues a service-record certificate on a phone and a visitor v
   await expect(page.getByTestId('certificate-code')).toHaveText(code)
   await expect(page.getByTestId('certificate-qr').locator('svg')).toBeVisible()
   await expectNoSeriousA11yViolations(page, testInfo, 'certificate')
+  await expectCleanHydration(page)
 
   // A visitor without an account checks the code.
   const visitorContext = await browser.newContext({ viewport: { width: 390, height: 844 } })

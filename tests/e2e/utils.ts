@@ -30,6 +30,22 @@ export async function waitForHydration(page: Page) {
   })
 }
 
+/**
+ * Load the page afresh (or `url`) and fail on any uncaught error while React hydrates it: markup
+ * that differs between server and browser throws React's #418, #423 and #425 here.
+ */
+export async function expectCleanHydration(page: Page, url?: string) {
+  const errors: string[] = []
+  const onError = (error: Error) => errors.push(error.message)
+  page.on('pageerror', onError)
+  if (url) await page.goto(url)
+  else await page.reload()
+  await waitForHydration(page)
+  await page.waitForLoadState('networkidle')
+  page.off('pageerror', onError)
+  expect(errors).toEqual([])
+}
+
 export async function signIn(page: Page, identifier: string, password = DEMO_PASSWORD, { path = '/login' } = {}) {
   await page.goto(path)
   await waitForHydration(page)

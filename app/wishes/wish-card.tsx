@@ -1,6 +1,6 @@
 import { Link } from '@remix-run/react'
 import type { NeedCategory, WishStatus } from '~db/schema'
-import { categoryLabels, wishStatusLabels } from '~/wishes/labels'
+import { categoryLabels, wishStatusLabels } from './labels'
 
 /** What a public card shows: pseudonym and age band only, never a real name or birth date. */
 export type WishCardData = {
