@@ -55,7 +55,7 @@ beforeAll(async () => {
     .get()
   const campaign = db
     .insert(campaigns)
-    .values({ slug: unique('privacy-'), name: '六一「润心伴成长」', ownerInstitutionId: home.id, startsAt: new Date('2026-05-20'), endsAt: new Date('2026-06-30') })
+    .values({ slug: unique('privacy-'), name: '六一「润心伴成长」', ownerInstitutionId: home.id, startsAt: new Date(Date.now() - 10 * 86_400_000), endsAt: new Date(Date.now() + 60 * 86_400_000) })
     .returning()
     .get()
   db.insert(campaignInstitutions).values({ campaignId: campaign.id, institutionId: home.id }).run()
