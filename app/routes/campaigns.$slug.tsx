@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData, useLocation } from '@remix-run/react'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
-import { WishCardList } from '~/components/wish-card'
+import { WishCardList } from '~/wishes/wish-card'
 import { formatDate } from '~/utils/format'
 import { pageMeta } from '~/utils/meta'
 import { now } from '~/utils/clock.server'

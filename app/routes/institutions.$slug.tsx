@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
-import { WishCardList } from '~/components/wish-card'
+import { WishCardList } from '~/wishes/wish-card'
 import { getInstitutionProfile, institutionKindLabels } from '~/institutions/institutions.server'
 import { pageMeta } from '~/utils/meta'
 import { newestOpenWishes } from '~/wishes/public.server'

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaDescriptor, MetaFunction } from '@remix-run/node'
 import { Form, Link, useLoaderData } from '@remix-run/react'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
-import { WishCardList, WishStatusBadge } from '~/components/wish-card'
+import { WishCardList, WishStatusBadge } from '~/wishes/wish-card'
 import { formatFen } from '~/utils/format'
 import { pageMeta } from '~/utils/meta'
 import { categoryLabels } from '~/wishes/labels'
