@@ -16,6 +16,3 @@ export const visitStatusLabels: Record<VisitStatus, string> = {
   confirmed: '已确认',
   queried: '工作人员有疑问',
 }
-
-// One definition, shared with the programme pages.
-export { cadenceLabels, progressLabel } from '~/programmes/labels'
