@@ -16,3 +16,8 @@ export const visitStatusLabels: Record<VisitStatus, string> = {
   confirmed: '已确认',
   queried: '工作人员有疑问',
 }
+
+/** "第 7 / 12 次": confirmed visits against the pairing's plan. */
+export function progressLabel(confirmed: number, planned: number): string {
+  return `第 ${confirmed} / ${planned} 次`
+}

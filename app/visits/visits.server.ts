@@ -20,7 +20,7 @@ import { enqueueNotification } from '~/notifications/notifications.server'
 import { now } from '~/utils/clock.server'
 import { lapseWords, missingRequirements, notifyEligibilityLapse, VOLUNTEER_PROFILE_PATH } from '~/volunteers/eligibility.server'
 import { homeVolunteerIdsSql, isVolunteerOfHome, volunteerNames } from '~/volunteers/home-volunteers.server'
-import { progressLabel } from '~/programmes/labels'
+import { progressLabel } from './labels'
 
 // 家庭陪伴 / 学业辅导 visits: the lead volunteer (or the substitute assigned for the next visit)
 // logs each visit, staff of the pairing's home confirm or query it. Confirmed visits count
