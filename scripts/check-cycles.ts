@@ -1,6 +1,6 @@
-// Fails when the folders of app/ (wishes, needs, donations, components, …) import each other in
-// a cycle: each may use folders below it, never one that uses it back. Type-only imports count
-// too. Run by scripts/test: npx tsx scripts/check-cycles.ts
+// Fails when the folders of app/ (wishes, needs, donations, components, …) and db/ import each
+// other in a cycle: each may use folders below it, never one that uses it back (db/ is below all
+// of app/). Type-only imports count too. Run by scripts/test: npx tsx scripts/check-cycles.ts
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { dirname, join, relative, resolve, sep } from 'node:path'
 
@@ -17,22 +17,23 @@ function sourceFiles(dir: string): string[] {
 
 const importPattern = /(?:^|[\s;])(?:import|export)\s(?:[^'"]*?\sfrom\s*)?['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g
 
-/** The app/ folder a file belongs to ("wishes"), or the file itself at the top ("root.tsx"). */
+/** "db", the app/ folder a file belongs to ("wishes"), or an app/ file at the top ("root.tsx"). */
 function domainOf(path: string): string {
-  return relative(app, path).split(sep)[0]!
+  return relative(root, path).startsWith(`db${sep}`) ? 'db' : relative(app, path).split(sep)[0]!
 }
 
 // domain → imported domain → one file-level import that proves the edge
 const edges = new Map<string, Map<string, string>>()
-for (const file of sourceFiles(app)) {
+for (const file of [...sourceFiles(app), ...sourceFiles(join(root, 'db'))]) {
   const from = domainOf(file)
   for (const match of readFileSync(file, 'utf8').matchAll(importPattern)) {
     const spec = match[1] ?? match[2]!
     let target: string
     if (spec.startsWith('~/')) target = join(app, spec.slice(2))
+    else if (spec.startsWith('~db/')) target = join(root, 'db', spec.slice(4))
     else if (spec.startsWith('.')) target = resolve(dirname(file), spec)
     else continue
-    if (relative(app, target).startsWith('..')) continue
+    if (relative(app, target).startsWith('..') && domainOf(target) !== 'db') continue
     const to = domainOf(target)
     if (to === from) continue
     const out = edges.get(from) ?? edges.set(from, new Map()).get(from)!
@@ -59,8 +60,7 @@ function visit(v: string) {
   const component: string[] = []
   let w: string
   do {
-    w = stack.pop()!
-    onStack.delete(w)
+    onStack.delete((w = stack.pop()!))
     component.push(w)
   } while (w !== v)
   if (component.length > 1) cycles.push(component.sort())
@@ -68,7 +68,7 @@ function visit(v: string) {
 for (const v of edges.keys()) if (!index.has(v)) visit(v)
 
 if (cycles.length === 0) {
-  console.log(`no import cycles between the ${new Set(sourceFiles(app).map(domainOf)).size} folders of app/`)
+  console.log(`no import cycles between db/ and the ${new Set(sourceFiles(app).map(domainOf)).size} folders of app/`)
 } else {
   for (const component of cycles) {
     console.error(`✗ import cycle between app/ folders: ${component.join(', ')}`)
