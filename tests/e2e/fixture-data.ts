@@ -166,8 +166,8 @@ export type SlotFields = {
   description?: string
   location?: string
   capacity?: number
-  /** Group bookings of up to this many people (none by default). */
-  groupMaxSize?: number
+  /** Group bookings (of up to 20 people), as the slot form defaults to. */
+  allowGroups?: boolean
   /** When staff posted it (the fixture's clock is set there): for a slot that has already started. */
   postedAt?: Date
 }
@@ -184,9 +184,9 @@ export function insertSlot(cleanup: Cleanup, home: E2eHome, fields: SlotFields) 
     capacity: fields.capacity ?? 40,
     opensAt: null,
     closesAt: null,
-    allowGroups: fields.groupMaxSize !== undefined,
+    allowGroups: fields.allowGroups ?? true,
     groupMinDaysAhead: 0,
-    groupMaxSize: fields.groupMaxSize ?? 10,
+    groupMaxSize: 20,
     cancelCutoffHours: 24,
     offerHoldHours: 12,
     minAge: null,
