@@ -67,13 +67,19 @@ export async function insertHome(options: { name?: string; publicAddress?: strin
   return { ...made.home, staff: person(made.staff), manager: person(made.manager), actor: made.actor }
 }
 
+/** The volunteer's real-name profile (志愿者资料), as they fill it in on /me/volunteer. */
+export function insertProfile(user: E2eUser, profile: { realName: string; birthDate?: string }) {
+  const mobile = phone()
+  ok(saveProfile(user.id, { realName: profile.realName, phone: mobile, birthDate: profile.birthDate ?? '1996-04-01' }), 'volunteer profile')
+  return { phone: mobile }
+}
+
 /**
  * A volunteer with a real-name profile whose background check a home has verified: they book a
  * place at a new home, submit the evidence, and that home's staff verify it.
  */
 export async function verifyVolunteer(cleanup: Cleanup, user: E2eUser, profile: { realName: string; birthDate?: string }) {
-  const mobile = phone()
-  ok(saveProfile(user.id, { realName: profile.realName, phone: mobile, birthDate: profile.birthDate ?? '1996-04-01' }), 'volunteer profile')
+  const { phone: mobile } = insertProfile(user, profile)
   const home = await insertHome()
   const slot = insertSlot(cleanup, home, { title: `志愿者见面会 ${tag()}`, startsAt: new Date(Date.now() + 30 * DAY) })
   insertBooking(slot, user, { contactName: profile.realName, contactPhone: mobile })
@@ -239,12 +245,11 @@ export function backdateCheckIn(bookingId: number, minutes: number) {
 
 // ---- 焕新乐园 -------------------------------------------------------------------------------------
 
-/** A 12-visit monthly companionship programme of the home, with `lead` paired with a new family. */
-export async function insertPairing(cleanup: Cleanup, home: E2eHome, lead: E2eUser, fields: { programmeName: string; alias: string; startDate: string; realName: string }) {
-  await verifyVolunteer(cleanup, lead, { realName: fields.realName })
-  const programme = ok(
+/** A 12-visit monthly companionship programme of the home that takes applications and asks for a background check. */
+export function insertProgramme(home: E2eHome, fields: { name: string }) {
+  return ok(
     createProgramme(home.actor, home.id, {
-      name: fields.programmeName,
+      name: fields.name,
       slug: unique('hx-e2e-'),
       kind: 'companionship',
       description: '',
@@ -258,7 +263,17 @@ export async function insertPairing(cleanup: Cleanup, home: E2eHome, lead: E2eUs
     }),
     'programme',
   ).programme
-  const family = ok(createFamily(home.actor, home.id, { alias: fields.alias, householdDescription: '', address: '东昌府区测试路 1 号', contacts: '测试联系人', childIds: [] }), 'family').family
+}
+
+export function insertFamily(home: E2eHome, fields: { alias: string }) {
+  return ok(createFamily(home.actor, home.id, { alias: fields.alias, householdDescription: '', address: '东昌府区测试路 1 号', contacts: '测试联系人', childIds: [] }), 'family').family
+}
+
+/** A new programme of the home, with `lead` (verified, applied, accepted) leading the pairing of a new family. */
+export async function insertPairing(cleanup: Cleanup, home: E2eHome, lead: E2eUser, fields: { programmeName: string; alias: string; startDate: string; realName: string }) {
+  await verifyVolunteer(cleanup, lead, { realName: fields.realName })
+  const programme = insertProgramme(home, { name: fields.programmeName })
+  const family = insertFamily(home, { alias: fields.alias })
   const application = ok(applyToProgramme(lead.id, programme.id, { motivation: '想每月陪孩子读书', availability: '周末' }), 'application')
   ok(reviewApplication(home.actor, home.id, application.applicationId, 'accepted'), 'application review')
   const pairing = ok(createPairing(home.actor, home.id, { programmeId: programme.id, familyId: family.id, startDate: fields.startDate, plannedVisits: 12, leadUserId: lead.id, memberUserIds: [] }), 'pairing').pairing

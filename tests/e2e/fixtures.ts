@@ -24,6 +24,7 @@ export const test = base.extend<{
   cleanup: Data.Cleanup
   insertUser: Plain<typeof Data.insertUser>
   insertHome: Plain<typeof Data.insertHome>
+  insertProfile: Plain<typeof Data.insertProfile>
   verifyVolunteer: Tail<typeof Data.verifyVolunteer>
   insertWish: Tail<typeof Data.insertWish>
   insertCampaign: Plain<typeof Data.insertCampaign>
@@ -33,6 +34,8 @@ export const test = base.extend<{
   insertSlot: Tail<typeof Data.insertSlot>
   insertBooking: Plain<typeof Data.insertBooking>
   insertServiceHours: Tail<typeof Data.insertServiceHours>
+  insertProgramme: Plain<typeof Data.insertProgramme>
+  insertFamily: Plain<typeof Data.insertFamily>
   insertPairing: Tail<typeof Data.insertPairing>
 }>({
   // eslint-disable-next-line no-empty-pattern -- Playwright reads the fixtures a function asks for from its first parameter
@@ -51,6 +54,8 @@ export const test = base.extend<{
   insertUser: async ({}, provide) => provide(async (...args) => (await fixtureData()).insertUser(...args)),
   // eslint-disable-next-line no-empty-pattern
   insertHome: async ({}, provide) => provide(async (...args) => (await fixtureData()).insertHome(...args)),
+  // eslint-disable-next-line no-empty-pattern
+  insertProfile: async ({}, provide) => provide(async (...args) => (await fixtureData()).insertProfile(...args)),
   verifyVolunteer: async ({ cleanup }, provide) => provide(async (...args) => (await fixtureData()).verifyVolunteer(cleanup, ...args)),
   insertWish: async ({ cleanup }, provide) => provide(async (...args) => (await fixtureData()).insertWish(cleanup, ...args)),
   // eslint-disable-next-line no-empty-pattern
@@ -64,5 +69,9 @@ export const test = base.extend<{
   // eslint-disable-next-line no-empty-pattern
   insertBooking: async ({}, provide) => provide(async (...args) => (await fixtureData()).insertBooking(...args)),
   insertServiceHours: async ({ cleanup }, provide) => provide(async (...args) => (await fixtureData()).insertServiceHours(cleanup, ...args)),
+  // eslint-disable-next-line no-empty-pattern
+  insertProgramme: async ({}, provide) => provide(async (...args) => (await fixtureData()).insertProgramme(...args)),
+  // eslint-disable-next-line no-empty-pattern
+  insertFamily: async ({}, provide) => provide(async (...args) => (await fixtureData()).insertFamily(...args)),
   insertPairing: async ({ cleanup }, provide) => provide(async (...args) => (await fixtureData()).insertPairing(cleanup, ...args)),
 })
