@@ -173,7 +173,7 @@ type Seeded = {
   rushSlot: number
   homeSlug: string // the demo home with the most log entries
   neutralised: number
-  demoEmails: string[] // db/seed.server.ts's demo accounts, which production refuses
+  demoEmails: string[] // app/seed/demo.server.ts's demo accounts, which production refuses
 }
 
 /**
@@ -185,7 +185,7 @@ type Seeded = {
 async function seedChild(file: string, outFile: string, members: number, slotCount: number, rushMembers: number, rushCapacity: number) {
   const { db, sqlite, writeTransaction, closeDatabase } = await import('~db/client.server')
   const { applyMigrations } = await import('~db/migrate.server')
-  const { demoAccounts, seedDemoData } = await import('~db/seed.server')
+  const { demoAccounts, seedDemoData } = await import('~/seed/demo.server')
   const { recordDonation } = await import('~/donations/ledger.server')
   const { backfillLedgerLeaves } = await import('~/ledger/tree.server')
   const { hashPassword } = await import('~/auth/password.server')

@@ -1,9 +1,9 @@
 // Seed demo data (idempotent; refuses NODE_ENV=production). --if-empty seeds only a new site.
-// --volume N then tops the public log up to N donations for benchmarks (db/seed-volume.server.ts).
+// --volume N then tops the public log up to N donations for benchmarks (app/seed/volume.server.ts).
 import { closeDatabase, db, sqlite } from '~db/client.server'
 import { applyMigrations } from '~db/migrate.server'
-import { DEMO_PASSWORD, demoAccounts, seedDemoData } from '~db/seed.server'
-import { seedVolume } from '~db/seed-volume.server'
+import { DEMO_PASSWORD, demoAccounts, seedDemoData } from '~/seed/demo.server'
+import { seedVolume } from '~/seed/volume.server'
 import { backfillLedgerLeaves } from '~/ledger/tree.server'
 
 const ifEmpty = process.argv.includes('--if-empty')

@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3'
-import { demoAccounts } from '~db/seed.server'
+import { demoAccounts } from '~/seed/demo.server'
 import { PUBLIC_MOCK_WEBHOOK_SECRET } from '~/payments/provider.server'
 import type { Env } from '~/utils/env.server'
 
@@ -7,7 +7,7 @@ import type { Env } from '~/utils/env.server'
 // sentence for the operator; server/index.ts prints them all and exits 1 before listening.
 // docs/decisions/010-production-safety.md gives the reasons; README's Security section lists them.
 
-/** Demo accounts (db/seed.server.ts, the seed's own list) present in this database. */
+/** Demo accounts (app/seed/demo.server.ts, the seed's own list) present in this database. */
 export function demoAccountsPresent(sqlite: Database): string[] {
   const emails = demoAccounts.map((a) => a.email)
   const rows = sqlite

@@ -9,6 +9,9 @@ const root = fileURLToPath(new URL('..', import.meta.url))
 const PORT = Number(process.env.E2E_PORT ?? 3100)
 const baseURL = `http://localhost:${PORT}`
 const suffix = process.env.E2E_PORT ? `-${PORT}` : ''
+// This run's database: serve.sh creates and serves it, and the fixtures (tests/e2e/fixtures.ts)
+// write into it from the test workers, which inherit this environment.
+process.env.DATABASE_PATH = path.join(root, `tests/.tmp/e2e-${PORT}.db`)
 
 // Debian's Chromium: `npx playwright install` cannot download on this machine, and without
 // these flags Chromium waits on the (absent) network at start-up.
@@ -67,6 +70,6 @@ export default defineConfig({
     timeout: 120_000,
     stdout: 'pipe',
     stderr: 'pipe',
-    env: { PORT: String(PORT) },
+    env: { PORT: String(PORT), DATABASE_PATH: process.env.DATABASE_PATH },
   },
 })

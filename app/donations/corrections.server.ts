@@ -1,9 +1,8 @@
 import { and, desc, eq, inArray, lt } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/sqlite-core'
-import { db } from '~db/client.server'
+import { db, type Tx } from '~db/client.server'
 import { donations, walkInDonors } from '~db/schema'
 import { auditedWrite, type Actor } from '~/audit/audit.server'
-import { refreshNeedStatus, reopenPledgeIfShort } from '~/needs/progress.server'
 import { publicTextProblem } from '~/privacy/public-text.server'
 import { recordCorrection } from './ledger.server'
 
@@ -14,7 +13,14 @@ export type CorrectResult = { ok: true; receiptNo: string } | { ok: false; messa
 
 export const MIN_REASON_LENGTH = 4
 
-export function correctEntry(actor: Actor, institutionId: number, receiptNo: string, reason: string): CorrectResult {
+/**
+ * What depends on a corrected entry, brought up to date in the correction's own transaction.
+ * The ledger knows nothing of needs or pledges: the staff correction lives in
+ * `~/needs/corrections.server`, which passes the needs' part here.
+ */
+export type AfterCorrection = (tx: Tx, corrected: { originalId: number; entry: typeof donations.$inferSelect }) => void
+
+export function correctLedgerEntry(actor: Actor, institutionId: number, receiptNo: string, reason: string, afterCorrection: AfterCorrection): CorrectResult {
   const text = reason.trim()
   if (Array.from(text).length < MIN_REASON_LENGTH) return { ok: false, message: `请填写更正说明（至少 ${MIN_REASON_LENGTH} 个字）` }
   const receipt = receiptNo.trim().toUpperCase()
@@ -36,8 +42,7 @@ export function correctEntry(actor: Actor, institutionId: number, receiptNo: str
       }
     }
     const entry = outcome.entry
-    reopenPledgeIfShort(tx, original.id)
-    if (entry.designation === 'need' && entry.designationRef !== null) refreshNeedStatus(tx, entry.designationRef)
+    afterCorrection(tx, { originalId: original.id, entry })
     return {
       result: { ok: true, receiptNo: entry.receiptNo },
       audit: {

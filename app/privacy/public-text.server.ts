@@ -1,7 +1,7 @@
 import { inArray } from 'drizzle-orm'
 import { db, type Tx } from '~db/client.server'
 import { children } from '~db/schema'
-import { givenNameOf } from '~/children/validation'
+import { givenNameOf } from './names'
 
 // docs/product.md rule 1: the one privacy check for text the public will read — wishes, needs,
 // campaigns, walk-in gift descriptions, correction reasons and 用途 (allocations). It looks for

@@ -14,6 +14,3 @@ export function availabilityLabel(slot: string): string {
   const [d, half] = slot.split('-')
   return `${dayLabels[d ?? ''] ?? d}${half === 'am' ? '上午' : '下午'}`
 }
-export function progressLabel(confirmed: number, planned: number): string {
-  return `第 ${confirmed} / ${planned} 次`
-}

@@ -4,7 +4,8 @@ import { requireUser } from '~/auth/auth.server'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { pairingRoleLabels } from '~/programmes/labels'
 import { pageMeta } from '~/utils/meta'
-import { cadenceLabels, visitActivityLabels, visitStatusLabels } from '~/visits/labels'
+import { cadenceLabels } from '~/programmes/labels'
+import { visitActivityLabels, visitStatusLabels } from '~/visits/labels'
 import { listMyPairings, type MyPairing } from '~/visits/visits.server'
 
 export const meta: MetaFunction = () => pageMeta({ title: '我的结对', description: '您参加的家庭陪伴和学业辅导结对、走访进度和下一次走访时间。' })

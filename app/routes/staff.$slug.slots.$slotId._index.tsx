@@ -5,6 +5,7 @@ import { data } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useLocation, useSearchParams } from '@remix-run/react'
 import { actorFrom, requireStaff } from '~/auth/auth.server'
 import { ConfirmStep } from '~/components/confirm-step'
+import { offerFreedPlaces } from '~/bookings/bookings.server'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { FormMessage, TextareaField } from '~/components/forms'
 import { formatSlotTime, slotStatusLabels } from '~/slots/labels'
@@ -75,7 +76,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (intent !== 'save') return reply({ intent: null, ok: false, message: '未知操作' })
   const submission = parseWithZod(formData, { schema: slotSchema })
   if (submission.status !== 'success') return reply({ intent, ok: false, message: null, result: submission.reply() })
-  const outcome = updateSlot(actor, institution.id, slotId, slotInputFrom(submission.value))
+  const outcome = updateSlot(actor, institution.id, slotId, slotInputFrom(submission.value), offerFreedPlaces)
   if (!outcome.ok) {
     return reply({ intent, ok: false, message: null, result: submission.reply(outcome.field ? { fieldErrors: { [outcome.field]: [outcome.message] } } : { formErrors: [outcome.message] }) })
   }

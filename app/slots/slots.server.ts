@@ -2,7 +2,6 @@ import { and, asc, desc, eq, gt, inArray, lte, sql } from 'drizzle-orm'
 import { db, type Tx } from '~db/client.server'
 import { bookings, institutions, slots, type QualificationKind, type SlotKind } from '~db/schema'
 import { attemptAuditedWrite, refuse, type Actor, type AuditEntry, type Refusal } from '~/audit/audit.server'
-import { offerFreedPlaces } from '~/bookings/bookings.server'
 import { enqueueNotification } from '~/notifications/notifications.server'
 import { now } from '~/utils/clock.server'
 import { parseDateTimeLocal, shanghaiInstant, shanghaiParts, toDateTimeLocal } from '~/utils/shanghai-date'
@@ -173,9 +172,16 @@ function homeName(tx: Tx, institutionId: number): string {
 /**
  * Edit a slot that has not ended and is not cancelled. Capacity may not go below the people
  * already confirmed (the database trigger refuses it too). People with a live booking are
- * told when the time or place changes.
+ * told when the time or place changes. Places it adds go to the 候补 queue through
+ * `offerFreedPlaces` (bookings' own, passed in: bookings sit on slots, not the other way round).
  */
-export function updateSlot(actor: Actor, institutionId: number, slotId: number, input: SlotInput): { ok: true; slot: Slot; notified: number } | Refusal {
+export function updateSlot(
+  actor: Actor,
+  institutionId: number,
+  slotId: number,
+  input: SlotInput,
+  offerFreedPlaces: (tx: Tx, slotId: number) => unknown[],
+): { ok: true; slot: Slot; notified: number } | Refusal {
   return attempt(actor, (tx) => {
     const before = ownSlot(tx, institutionId, slotId)
     if (before.status === 'cancelled') refuse('该活动已取消，不能再修改')

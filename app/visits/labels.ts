@@ -17,5 +17,7 @@ export const visitStatusLabels: Record<VisitStatus, string> = {
   queried: '工作人员有疑问',
 }
 
-// One definition, shared with the programme pages.
-export { cadenceLabels, progressLabel } from '~/programmes/labels'
+/** "第 7 / 12 次": confirmed visits against the pairing's plan. */
+export function progressLabel(confirmed: number, planned: number): string {
+  return `第 ${confirmed} / ${planned} 次`
+}

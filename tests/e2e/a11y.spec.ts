@@ -1,27 +1,5 @@
-import path from 'node:path'
-import { fileURLToPath } from 'node:url'
-import Database from 'better-sqlite3'
-import { expect, test } from '@playwright/test'
+import { expect, test } from './fixtures'
 import { demo, expectNoSeriousA11yViolations, signIn, waitForHydration } from './utils'
-
-const dbFile = path.join(fileURLToPath(new URL('../..', import.meta.url)), `tests/.tmp/e2e-${process.env.E2E_PORT ?? 3100}.db`)
-
-/** A need of 滨州市福利院 with one active pledge of the demo donor, written into this run's database. */
-function insertNeedWithPledge(): { needId: number; pledgeId: number } {
-  const db = new Database(dbFile)
-  db.pragma('busy_timeout = 5000')
-  try {
-    const home = db.prepare("SELECT id FROM institutions WHERE slug = 'binzhou-fuliyuan'").get() as { id: number }
-    const donor = db.prepare("SELECT id FROM users WHERE email = 'donor@weinuan.example'").get() as { id: number }
-    const need = db.prepare("INSERT INTO needs (institution_id, title, category, unit, quantity_needed, status) VALUES (?, '无障碍检查用棉被', 'material', '条', 10, 'open') RETURNING id").get(home.id) as { id: number }
-    const pledge = db
-      .prepare("INSERT INTO pledges (need_id, institution_id, user_id, quantity, expected_at, public_display, code, status) VALUES (?, ?, ?, 4, ?, 'masked', ?, 'active') RETURNING id")
-      .get(need.id, home.id, donor.id, Date.now() + 3 * 86_400_000, `A11Y${Math.random().toString(36).slice(2, 8).toUpperCase()}`) as { id: number }
-    return { needId: need.id, pledgeId: pledge.id }
-  } finally {
-    db.close()
-  }
-}
 
 // Every page, checked with axe-core: no serious or critical WCAG 2.x A/AA violations.
 
@@ -107,10 +85,12 @@ test.describe('无障碍：登录后的页面', () => {
     })
   })
 
-  test('the release-a-pledge confirm page (manager)', async ({ page }, testInfo) => {
-    const { needId, pledgeId } = insertNeedWithPledge()
-    await signIn(page, demo.manager1.email)
-    const response = await page.goto(`/staff/binzhou-fuliyuan/needs/${needId}/pledges/${pledgeId}/release`)
+  test('the release-a-pledge confirm page (manager)', async ({ page, insertHome, insertNeed, insertPledge, insertUser }, testInfo) => {
+    const home = await insertHome()
+    const need = await insertNeed(home, { title: '无障碍检查用棉被', unit: '条', quantityNeeded: 10 })
+    const pledge = await insertPledge(need, await insertUser({ displayName: '王爱心' }), 4)
+    await signIn(page, home.manager.email, home.manager.password)
+    const response = await page.goto(`/staff/${home.slug}/needs/${need.id}/pledges/${pledge.id}/release`)
     expect(response?.status()).toBe(200)
     await expect(page.getByRole('heading', { name: /^释放认捐 / })).toBeVisible()
     await expect(page.getByLabel('释放原因（会告知认捐人）')).toBeVisible()

@@ -1,7 +1,5 @@
-import path from 'node:path'
-import { fileURLToPath } from 'node:url'
-import Database from 'better-sqlite3'
-import { expect, test, type APIRequestContext } from '@playwright/test'
+import type { APIRequestContext } from '@playwright/test'
+import { expect, fixtureData, test } from './fixtures'
 import { uniquePhone } from './utils'
 
 // docs/product.md rule 4 through the real server: 120 members press 确认预约 on a 20-place slot in
@@ -11,41 +9,11 @@ import { uniquePhone } from './utils'
 const MEMBERS = 120
 const CAPACITY = 20
 const DAY = 24 * 60 * 60 * 1000
-const root = fileURLToPath(new URL('../..', import.meta.url))
-const dbFile = path.join(root, `tests/.tmp/e2e-${process.env.E2E_PORT ?? 3100}.db`)
 
-function publishSlot(title: string): number {
-  const db = new Database(dbFile)
-  db.pragma('busy_timeout = 5000')
-  try {
-    const home = db.prepare("SELECT id FROM institutions WHERE slug = 'binzhou-fuliyuan'").get() as { id: number }
-    const startsAt = Date.now() + 14 * DAY
-    return (
-      db
-        .prepare(
-          "INSERT INTO slots (institution_id, kind, title, location, starts_at, ends_at, capacity, status) VALUES (?, 'activity', ?, '福利院操场', ?, ?, ?, 'published') RETURNING id",
-        )
-        .get(home.id, title, startsAt, startsAt + 3 * 60 * 60 * 1000, CAPACITY) as { id: number }
-    ).id
-  } finally {
-    db.close()
-  }
-}
-
-type Row = { id: number; user_id: number; status: string; party_size: number; contact_name: string }
-
-function bookingsOf(slotId: number): Row[] {
-  const db = new Database(dbFile, { readonly: true })
-  try {
-    return db.prepare('SELECT id, user_id, status, party_size, contact_name FROM bookings WHERE slot_id = ? ORDER BY id').all(slotId) as Row[]
-  } finally {
-    db.close()
-  }
-}
-
-test(`of ${MEMBERS} simultaneous bookings on a ${CAPACITY}-place slot exactly ${CAPACITY} are confirmed and the rest waitlisted`, async ({ playwright, baseURL }) => {
+test(`of ${MEMBERS} simultaneous bookings on a ${CAPACITY}-place slot exactly ${CAPACITY} are confirmed and the rest waitlisted`, async ({ playwright, baseURL, insertHome, insertSlot }) => {
   test.setTimeout(240_000)
-  const slotId = publishSlot(`夏令营报名 ${Math.random().toString(36).slice(2, 7)}`)
+  const title = `夏令营报名 ${Math.random().toString(36).slice(2, 7)}`
+  const { id: slotId } = await insertSlot(await insertHome(), { title, kind: 'activity', location: '福利院操场', startsAt: new Date(Date.now() + 14 * DAY), minutes: 180, capacity: CAPACITY })
 
   // Each member has a cookie jar of their own; Origin satisfies the server's CSRF check.
   // Connection: close gives every request a fresh socket, like separate phones: a kept-alive
@@ -80,17 +48,17 @@ test(`of ${MEMBERS} simultaneous bookings on a ${CAPACITY}-place slot exactly ${
     expect(res.status()).toBe(302)
     expect(res.headers()['location']).toMatch(/^\/me\/bookings#booking-\d+$/)
   }
-  const rows = bookingsOf(slotId)
+  const rows = (await fixtureData()).bookingsOfSlot(slotId)
   expect(rows).toHaveLength(MEMBERS)
-  expect(new Set(rows.map((r) => r.user_id)).size).toBe(MEMBERS)
+  expect(new Set(rows.map((r) => r.userId)).size).toBe(MEMBERS)
   const confirmed = rows.filter((r) => r.status === 'confirmed')
   expect(confirmed).toHaveLength(CAPACITY)
-  expect(confirmed.reduce((sum, r) => sum + r.party_size, 0)).toBe(CAPACITY)
+  expect(confirmed.reduce((sum, r) => sum + r.partySize, 0)).toBe(CAPACITY)
   expect(rows.filter((r) => r.status === 'waitlisted')).toHaveLength(MEMBERS - CAPACITY)
 
   // The last in line sees their place on 我的预约.
   const last = rows.filter((r) => r.status === 'waitlisted').at(-1)!
-  const page = await members[Number(last.contact_name.replace('抢位', ''))]!.get('/me/bookings')
+  const page = await members[Number(last.contactName.replace('抢位', ''))]!.get('/me/bookings')
   expect(await page.text()).toContain(`候补第 ${MEMBERS - CAPACITY} 位`)
 
   await Promise.all(members.map((m) => m.dispose()))

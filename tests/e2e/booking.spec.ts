@@ -1,45 +1,29 @@
-import path from 'node:path'
-import { fileURLToPath } from 'node:url'
-import Database from 'better-sqlite3'
-import { expect, test } from '@playwright/test'
+import { expect, test } from './fixtures'
 import { expectCleanHydration, expectNoSeriousA11yViolations, signIn, waitForHydration } from './utils'
 
-// A volunteer on a phone books a place on an open day of 滨州市福利院, finds it on 我的预约 and
-// opens the 来访接待单 with its check-in QR code. The slot is written straight into this run's
-// database (tests/e2e/serve.sh names it after the port), so the story does not depend on the
-// demo seed or on slots other specs book meanwhile.
+// A volunteer on a phone books a place on an open day of a home, finds it on 我的预约 and
+// opens the 来访接待单 with its check-in QR code. The home, the volunteer and the slot are the
+// test's own (./fixtures.ts), so the story does not depend on the demo seed or on slots other
+// specs book meanwhile.
 
-const VOLUNTEER_EMAIL = 'volunteer@weinuan.example'
-const root = fileURLToPath(new URL('../..', import.meta.url))
-const dbFile = path.join(root, `tests/.tmp/e2e-${process.env.E2E_PORT ?? 3100}.db`)
 const DAY = 24 * 60 * 60 * 1000
 
 /** A published open day three weeks from now, 9:30–11:30 in Shanghai, with 40 places. */
-function publishOpenDay(title: string): { id: number; homeSlug: string } {
-  const db = new Database(dbFile)
-  db.pragma('busy_timeout = 5000')
-  try {
-    const home = db.prepare("SELECT id, slug FROM institutions WHERE slug = 'binzhou-fuliyuan'").get() as { id: number; slug: string }
-    const day = new Date(Date.now() + 21 * DAY)
-    const startsAt = Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate(), 1, 30)
-    const row = db
-      .prepare(
-        "INSERT INTO slots (institution_id, kind, title, description, location, starts_at, ends_at, capacity, status) VALUES (?, 'open_day', ?, '参观开放区域，与孩子们一起做手工。', '福利院一楼活动室', ?, ?, 40, 'published') RETURNING id",
-      )
-      .get(home.id, title, startsAt, startsAt + 2 * 60 * 60 * 1000) as { id: number }
-    return { id: row.id, homeSlug: home.slug }
-  } finally {
-    db.close()
-  }
+function openDay(title: string) {
+  const day = new Date(Date.now() + 21 * DAY)
+  const startsAt = new Date(Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate(), 1, 30))
+  return { title, startsAt, description: '参观开放区域，与孩子们一起做手工。', location: '福利院一楼活动室' }
 }
 
 test.use({ viewport: { width: 390, height: 844 } })
 
-test('a volunteer books an open day on a phone, sees it on 我的预约 and opens the 来访接待单 with its QR code', async ({ page }, testInfo) => {
+test('a volunteer books an open day on a phone, sees it on 我的预约 and opens the 来访接待单 with its QR code', async ({ page, insertHome, insertSlot, insertUser }, testInfo) => {
   const title = `社会开放日 ${Math.random().toString(36).slice(2, 7)}`
-  const slot = publishOpenDay(title)
+  const home = await insertHome()
+  const slot = await insertSlot(home, openDay(title))
+  const volunteer = await insertUser()
 
-  await signIn(page, VOLUNTEER_EMAIL)
+  await signIn(page, volunteer.email, volunteer.password)
   await page.goto(`/volunteer/slots/${slot.id}/book`)
   await expect(page.getByRole('heading', { level: 1, name: `预约：${title}` })).toBeVisible()
   await expect(page.getByTestId('remaining-places')).toHaveText('剩余 40 / 40')
@@ -75,7 +59,7 @@ test('a volunteer books an open day on a phone, sees it on 我的预约 and open
   await expect(page.getByRole('heading', { level: 1, name: '来访接待单' })).toBeVisible()
   await expect(page.getByTestId('slip-code')).toHaveText(code)
   await expect(page.getByRole('main')).toContainText(title)
-  await expect(page.getByRole('main')).toContainText('滨州市福利院')
+  await expect(page.getByRole('main')).toContainText(home.name)
   await expect(page.getByRole('main')).toContainText('1 人')
   await expect(page.getByRole('img', { name: '签到二维码' }).locator('svg')).toBeVisible()
   await expect(page.getByRole('button', { name: '打印接待单' })).toBeVisible()
@@ -89,14 +73,15 @@ test('a volunteer books an open day on a phone, sees it on 我的预约 and open
   expect(await ics.text()).toContain(code)
 })
 
-test('the booking form works without JavaScript, and a second booking points back to the first', async ({ browser, baseURL }) => {
+test('the booking form works without JavaScript, and a second booking points back to the first', async ({ browser, baseURL, insertHome, insertSlot, insertUser }) => {
   const title = `社会开放日 ${Math.random().toString(36).slice(2, 7)}`
-  const slot = publishOpenDay(title)
+  const slot = await insertSlot(await insertHome(), openDay(title))
+  const volunteer = await insertUser()
   const context = await browser.newContext({ javaScriptEnabled: false, baseURL, viewport: { width: 390, height: 844 } })
   const page = await context.newPage()
   await page.goto('/login')
-  await page.getByLabel('手机号或邮箱').fill(VOLUNTEER_EMAIL)
-  await page.getByLabel('密码', { exact: true }).fill('weinuan2026')
+  await page.getByLabel('手机号或邮箱').fill(volunteer.email)
+  await page.getByLabel('密码', { exact: true }).fill(volunteer.password)
   await page.getByRole('button', { name: '登录' }).click()
   await expect(page.getByTestId('current-user')).toBeVisible()
 
@@ -117,19 +102,11 @@ test('the booking form works without JavaScript, and a second booking points bac
   await context.close()
 })
 
-test("the whole open day: a new volunteer books today's open day, and staff check them in from the slip's QR address", async ({ browser, baseURL }) => {
+test("the whole open day: a new volunteer books today's open day, and staff check them in from the slip's QR address", async ({ browser, baseURL, insertHome, insertSlot }) => {
   // Today's open day starts in an hour, so the check-in desk is open.
   const title = `社会开放日 ${Math.random().toString(36).slice(2, 7)}`
-  const db = new Database(dbFile)
-  db.pragma('busy_timeout = 5000')
-  const home = db.prepare("SELECT id, slug FROM institutions WHERE slug = 'binzhou-fuliyuan'").get() as { id: number; slug: string }
-  const startsAt = Date.now() + 60 * 60 * 1000
-  const slotId = (
-    db
-      .prepare("INSERT INTO slots (institution_id, kind, title, location, starts_at, ends_at, capacity, status) VALUES (?, 'open_day', ?, '福利院一楼活动室', ?, ?, 40, 'published') RETURNING id")
-      .get(home.id, title, startsAt, startsAt + 2 * 60 * 60 * 1000) as { id: number }
-  ).id
-  db.close()
+  const home = await insertHome()
+  const { id: slotId } = await insertSlot(home, { title, startsAt: new Date(Date.now() + 60 * 60 * 1000), location: '福利院一楼活动室' })
 
   const volunteer = await browser.newContext({ baseURL, viewport: { width: 390, height: 844 } })
   const vPage = await volunteer.newPage()
@@ -154,7 +131,7 @@ test("the whole open day: a new volunteer books today's open day, and staff chec
   // The QR encodes this address; a staff member's phone opens it.
   const staff = await browser.newContext({ baseURL, viewport: { width: 390, height: 844 } })
   const sPage = await staff.newPage()
-  await signIn(sPage, 'staff1@weinuan.example', 'weinuan2026', { path: `/login?redirectTo=${encodeURIComponent(`/staff/${home.slug}/slots/${slotId}/checkin?code=${code}`)}` })
+  await signIn(sPage, home.staff.email, home.staff.password, { path: `/login?redirectTo=${encodeURIComponent(`/staff/${home.slug}/slots/${slotId}/checkin?code=${code}`)}` })
   await expect(sPage).toHaveURL(new RegExp(`/staff/${home.slug}/slots/${slotId}/checkin\\?code=${code}$`))
   const booking = sPage.locator('[id^="booking-"]').filter({ hasText: code }).first()
   await expect(booking).toContainText('周小周')

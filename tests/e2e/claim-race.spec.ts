@@ -1,7 +1,5 @@
-import path from 'node:path'
-import { fileURLToPath } from 'node:url'
-import Database from 'better-sqlite3'
-import { expect, test, type APIRequestContext } from '@playwright/test'
+import type { APIRequestContext } from '@playwright/test'
+import { expect, fixtureData, test } from './fixtures'
 import { uniquePhone } from './utils'
 
 // docs/product.md rule 4 through the real server: 60 donors press 认领 on the same wish in the same
@@ -9,41 +7,11 @@ import { uniquePhone } from './utils'
 
 const CLAIMERS = 60
 const TAKEN = '这个心愿刚刚被其他爱心人士认领了'
-const root = fileURLToPath(new URL('../..', import.meta.url))
-const dbFile = path.join(root, `tests/.tmp/e2e-${process.env.E2E_PORT ?? 3100}.db`)
 
-/** A published wish of 滨州市福利院, written straight into this run's database. */
-function publishWish(title: string): number {
-  const db = new Database(dbFile)
-  db.pragma('busy_timeout = 5000')
-  try {
-    const home = db.prepare("SELECT id FROM institutions WHERE slug = 'binzhou-fuliyuan'").get() as { id: number }
-    const child = db
-      .prepare("INSERT INTO children (institution_id, real_name, birth_date, gender, pseudonym) VALUES (?, '竞速测试真名', '2016-09-01', 'female', '小雨') RETURNING id")
-      .get(home.id) as { id: number }
-    return (
-      db
-        .prepare("INSERT INTO wishes (institution_id, child_id, category, title, status, published_at) VALUES (?, ?, 'study', ?, 'published', ?) RETURNING id")
-        .get(home.id, child.id, title, Date.now()) as { id: number }
-    ).id
-  } finally {
-    db.close()
-  }
-}
-
-function activeClaims(wishId: number): Array<{ user_id: number }> {
-  const db = new Database(dbFile, { readonly: true })
-  try {
-    return db.prepare("SELECT user_id FROM claims WHERE wish_id = ? AND status = 'active'").all(wishId) as Array<{ user_id: number }>
-  } finally {
-    db.close()
-  }
-}
-
-test(`of ${CLAIMERS} simultaneous claims on one wish exactly one succeeds`, async ({ playwright, baseURL }) => {
+test(`of ${CLAIMERS} simultaneous claims on one wish exactly one succeeds`, async ({ playwright, baseURL, insertHome, insertWish }) => {
   test.setTimeout(180_000)
   const title = `一本《小王子》 ${Math.random().toString(36).slice(2, 7)}`
-  const wishId = publishWish(title)
+  const { id: wishId } = await insertWish(await insertHome(), { title, child: { realName: '竞速测试真名', pseudonym: '小雨' } })
 
   // Each donor has a cookie jar of their own; Origin satisfies the server's CSRF check.
   const donors: APIRequestContext[] = []
@@ -71,7 +39,7 @@ test(`of ${CLAIMERS} simultaneous claims on one wish exactly one succeeds`, asyn
     expect(res.status()).toBe(409)
     expect(await res.text()).toContain(TAKEN)
   }
-  expect(activeClaims(wishId)).toHaveLength(1)
+  expect((await fixtureData()).activeClaimsOfWish(wishId)).toHaveLength(1)
 
   const mine = await winners[0]!.donor.get('/me/claims')
   expect(mine.status()).toBe(200)

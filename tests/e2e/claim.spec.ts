@@ -1,46 +1,25 @@
-import path from 'node:path'
-import { fileURLToPath } from 'node:url'
-import Database from 'better-sqlite3'
-import { expect, test } from '@playwright/test'
+import { expect, test } from './fixtures'
 import { expectNoSeriousA11yViolations, signIn, waitForHydration } from './utils'
 
-// A donor on a phone claims a wish of 滨州市福利院, marks it sent with a courier number and
-// finds it on 我的认领. The wish is written straight into this run's database so the story does
-// not depend on the demo seed or on what other specs claim meanwhile.
+// A donor on a phone claims a wish of a home, marks it sent with a courier number and finds it
+// on 我的认领. The home, the donor and the wish are the test's own (./fixtures.ts), so the story
+// does not depend on the demo seed or on what other specs claim meanwhile.
 
-const DONOR_EMAIL = 'donor@weinuan.example'
 const REAL_NAME = '欧阳认领真名'
-const root = fileURLToPath(new URL('../..', import.meta.url))
-const dbFile = path.join(root, `tests/.tmp/e2e-${process.env.E2E_PORT ?? 3100}.db`)
+const PUBLIC_ADDRESS = '山东省滨州市滨城区（测试地址）'
 
-function publishWish(title: string): number {
-  const db = new Database(dbFile)
-  db.pragma('busy_timeout = 5000')
-  try {
-    const home = db.prepare("SELECT id FROM institutions WHERE slug = 'binzhou-fuliyuan'").get() as { id: number }
-    const child = db
-      .prepare("INSERT INTO children (institution_id, real_name, birth_date, gender, pseudonym) VALUES (?, ?, '2017-02-03', 'female', '小凤') RETURNING id")
-      .get(home.id, REAL_NAME) as { id: number }
-    return (
-      db
-        .prepare(
-          "INSERT INTO wishes (institution_id, child_id, category, title, item_details, quantity, status, published_at) VALUES (?, ?, 'study', ?, '适合 8 岁阅读的注音版', 1, 'published', ?) RETURNING id",
-        )
-        .get(home.id, child.id, title, Date.now()) as { id: number }
-    ).id
-  } finally {
-    db.close()
-  }
-}
+const wishFields = (title: string) => ({ title, itemDetails: '适合 8 岁阅读的注音版', child: { realName: REAL_NAME, pseudonym: '小凤', birthDate: '2017-02-03' } })
 
 test.use({ viewport: { width: 390, height: 844 } })
 
-test('a donor claims a wish on a phone, marks it sent and sees it on 我的认领', async ({ page }, testInfo) => {
+test('a donor claims a wish on a phone, marks it sent and sees it on 我的认领', async ({ page, insertHome, insertUser, insertWish }, testInfo) => {
   const title = `一套《十万个为什么》 ${Math.random().toString(36).slice(2, 7)}`
-  const wishId = publishWish(title)
+  const home = await insertHome({ publicAddress: PUBLIC_ADDRESS })
+  const wish = await insertWish(home, wishFields(title))
+  const donor = await insertUser({ displayName: '王爱心' })
 
-  await signIn(page, DONOR_EMAIL)
-  await page.goto(`/wishes/${wishId}/claim`)
+  await signIn(page, donor.email, donor.password)
+  await page.goto(`/wishes/${wish.id}/claim`)
   await expect(page.getByRole('heading', { level: 1, name: '认领微心愿' })).toBeVisible()
   await expect(page.getByRole('heading', { name: title })).toBeVisible()
   await expect(page.getByText('小凤（化名）')).toBeVisible()
@@ -56,7 +35,7 @@ test('a donor claims a wish on a phone, marks it sent and sees it on 我的认�
   const card = page.locator('article', { hasText: title })
   await expect(card.getByTestId('claim-status')).toHaveText('待购买')
   await expect(card.getByTestId('reference-code')).toHaveText(/^WX-[A-HJ-NP-Z2-9]{6}$/)
-  await expect(card).toContainText('山东省滨州市滨城区（演示地址）')
+  await expect(card).toContainText(PUBLIC_ADDRESS)
   await expect(card).toContainText('爱心人士')
 
   await card.getByLabel('快递单号（选填）').fill('SF 0000-1111')
@@ -77,12 +56,14 @@ test('a donor claims a wish on a phone, marks it sent and sees it on 我的认�
 test.describe('without JavaScript', () => {
   test.use({ javaScriptEnabled: false })
 
-  test('a donor claims, then cancels through the confirm step, and the wish is open again', async ({ page }) => {
+  test('a donor claims, then cancels through the confirm step, and the wish is open again', async ({ page, insertHome, insertUser, insertWish }) => {
     const title = `一个新书包 ${Math.random().toString(36).slice(2, 7)}`
-    const wishId = publishWish(title)
+    const home = await insertHome()
+    const { id: wishId } = await insertWish(home, wishFields(title))
+    const donor = await insertUser()
     await page.goto('/login')
-    await page.getByLabel('手机号或邮箱').fill(DONOR_EMAIL)
-    await page.getByLabel('密码', { exact: true }).fill('weinuan2026')
+    await page.getByLabel('手机号或邮箱').fill(donor.email)
+    await page.getByLabel('密码', { exact: true }).fill(donor.password)
     await page.getByRole('button', { name: '登录' }).click()
     await expect(page.getByTestId('current-user')).toBeVisible()
 

@@ -1,44 +1,21 @@
-import path from 'node:path'
-import { fileURLToPath } from 'node:url'
-import Database from 'better-sqlite3'
-import { expect, test } from '@playwright/test'
-import { demo, expectNoSeriousA11yViolations, signIn, waitForHydration } from './utils'
+import { expect, test } from './fixtures'
+import { expectNoSeriousA11yViolations, signIn, waitForHydration } from './utils'
 
-// 用途 and 公示: staff1 records a walk-in cash gift, records how it was used, manager1 publishes
-// this month's disclosure, and a visitor finds it on /disclosures with the chart, the entry and
-// its use, and downloads the CSV.
+// 用途 and 公示: a home's staff member records a walk-in cash gift, records how it was used, the
+// manager publishes this month's disclosure, and a visitor finds it on /disclosures with the
+// chart, the entry and its use, and downloads the CSV.
 //
 // A month can be published only once per home, so each run (and each browser project) gets its
-// own home, written straight into this run's database, with staff1 and manager1 as members.
+// own home with its own staff member and manager (./fixtures.ts).
 
-const root = fileURLToPath(new URL('../..', import.meta.url))
-const dbFile = path.join(root, `tests/.tmp/e2e-${process.env.E2E_PORT ?? 3100}.db`)
-
-function createHomeWithDemoStaff(): { slug: string; name: string } {
-  const db = new Database(dbFile)
-  db.pragma('busy_timeout = 5000')
-  try {
-    const tag = Math.random().toString(36).slice(2, 7)
-    const slug = `e2e-home-${tag}`
-    const name = `公示测试福利院${tag}`
-    const home = db.prepare("INSERT INTO institutions (slug, name, kind, province, city) VALUES (?, ?, 'welfare_home', '山东省', '滨州市') RETURNING id").get(slug, name) as { id: number }
-    const member = db.prepare("INSERT INTO memberships (user_id, institution_id, role) SELECT id, ?, ? FROM users WHERE email = ?")
-    member.run(home.id, 'staff', demo.staff1.email)
-    member.run(home.id, 'manager', demo.manager1.email)
-    return { slug, name }
-  } finally {
-    db.close()
-  }
-}
-
-test('a home records a gift and its use, publishes the month, and a visitor reads and downloads the disclosure', async ({ page, browser }, testInfo) => {
+test('a home records a gift and its use, publishes the month, and a visitor reads and downloads the disclosure', async ({ page, browser, insertHome }, testInfo) => {
   test.setTimeout(120_000)
-  const home = createHomeWithDemoStaff()
+  const home = await insertHome({ name: `公示测试福利院${Math.random().toString(36).slice(2, 7)}` })
   const purpose = `购买冬季棉衣 12 件 ${Math.random().toString(36).slice(2, 6)}`
   let receipt = ''
 
-  await test.step('staff1 records a walk-in cash gift of ¥600', async () => {
-    await signIn(page, demo.staff1.email)
+  await test.step('staff record a walk-in cash gift of ¥600', async () => {
+    await signIn(page, home.staff.email, home.staff.password)
     await page.goto(`/staff/${home.slug}/gifts/new`)
     await waitForHydration(page)
     await page.getByRole('radio', { name: '善款' }).check()
@@ -50,7 +27,7 @@ test('a home records a gift and its use, publishes the month, and a visitor read
     expect(receipt).toMatch(/^WN-\d{4}-\d{6}$/)
   })
 
-  await test.step('staff1 records how it was used, drawing on that receipt', async () => {
+  await test.step('staff record how it was used, drawing on that receipt', async () => {
     await page.goto(`/staff/${home.slug}/allocations`)
     await waitForHydration(page)
     await expectNoSeriousA11yViolations(page, testInfo, 'staff allocations')
@@ -73,10 +50,10 @@ test('a home records a gift and its use, publishes the month, and a visitor read
     await expect(page.getByText('所选来源已没有尚未使用的善款').first()).toBeVisible()
   })
 
-  await test.step('manager1 drafts this month, reviews the preview and publishes after confirming', async () => {
+  await test.step('the manager drafts this month, reviews the preview and publishes after confirming', async () => {
     const context = await browser.newContext()
     const manager = await context.newPage()
-    await signIn(manager, demo.manager1.email)
+    await signIn(manager, home.manager.email, home.manager.password)
     await manager.goto(`/staff/${home.slug}/disclosures`)
     await waitForHydration(manager)
     await manager.getByRole('button', { name: '生成草稿并预览' }).click()

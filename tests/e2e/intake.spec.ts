@@ -1,54 +1,25 @@
-import path from 'node:path'
-import { fileURLToPath } from 'node:url'
-import Database from 'better-sqlite3'
-import { expect, test } from '@playwright/test'
-import { DEMO_PASSWORD, demo, expectCleanHydration, expectNoSeriousA11yViolations, signIn, waitForHydration } from './utils'
+import { expect, test } from './fixtures'
+import { expectCleanHydration, expectNoSeriousA11yViolations, signIn, waitForHydration } from './utils'
 
-// 门口登记 at 滨州市福利院: a donor's pledge of 5 boxes of water arrives in two parts; staff
+// 门口登记 at a home: a donor's pledge of 5 boxes of water arrives in two parts; staff
 // record both arrivals, the need's progress and the public log update, the printable receipt
 // carries the disclaimer; a walk-in cash gift of ¥200 is shown as 爱心人士; one entry is
 // corrected with a reason and the public log shows the correction.
 //
-// The need and the pledge are written straight into this run's database (serve.sh names it
-// after the port), so each browser project has its own pledge.
+// The home, the need and the donor's pledge are the test's own (./fixtures.ts), so each browser
+// project has its own pledge.
 
-const HOME_SLUG = 'binzhou-fuliyuan'
-const DONOR_EMAIL = 'donor@weinuan.example' // 王爱心 in the demo seed
-const root = fileURLToPath(new URL('../..', import.meta.url))
-const dbFile = path.join(root, `tests/.tmp/e2e-${process.env.E2E_PORT ?? 3100}.db`)
-
-function insertNeedWithPledge(title: string): { needId: number; code: string } {
-  const db = new Database(dbFile)
-  db.pragma('busy_timeout = 5000')
-  try {
-    const home = db.prepare('SELECT id FROM institutions WHERE slug = ?').get(HOME_SLUG) as { id: number }
-    const donor = db.prepare('SELECT id FROM users WHERE email = ?').get(DONOR_EMAIL) as { id: number }
-    const need = db
-      .prepare("INSERT INTO needs (institution_id, title, category, unit, quantity_needed, status) VALUES (?, ?, 'material', '箱', 10, 'open') RETURNING id")
-      .get(home.id, title) as { id: number }
-    const code = `E2E${Math.random().toString(36).slice(2, 8).toUpperCase()}`
-    db.prepare("INSERT INTO pledges (need_id, institution_id, user_id, quantity, expected_at, public_display, code, status) VALUES (?, ?, ?, 5, ?, 'masked', ?, 'active')").run(
-      need.id,
-      home.id,
-      donor.id,
-      Date.now() + 3 * 86_400_000,
-      code,
-    )
-    return { needId: need.id, code }
-  } finally {
-    db.close()
-  }
-}
-
-test('staff receive a pledge in two parts, record a walk-in cash gift and correct an entry', async ({ page }, testInfo) => {
+test('staff receive a pledge in two parts, record a walk-in cash gift and correct an entry', async ({ page, insertHome, insertNeed, insertPledge, insertUser }, testInfo) => {
   test.setTimeout(90_000)
   const title = `矿泉水 ${Math.random().toString(36).slice(2, 7)}`
-  const { needId, code } = insertNeedWithPledge(title)
-  await signIn(page, demo.staff1.email)
+  const home = await insertHome()
+  const { id: needId } = await insertNeed(home, { title, unit: '箱', quantityNeeded: 10 })
+  const { code } = await insertPledge({ id: needId }, await insertUser({ displayName: '王爱心' }), 5)
+  await signIn(page, home.staff.email, home.staff.password)
 
   const receipts: string[] = []
   await test.step('staff open the pledge from its scanned code and record 3 of 5 boxes, then the other 2', async () => {
-    await page.goto(`/staff/${HOME_SLUG}/intake?code=${code.toLowerCase()}`)
+    await page.goto(`/staff/${home.slug}/intake?code=${code.toLowerCase()}`)
     await waitForHydration(page)
     const match = page.getByTestId('matched-pledge')
     await expect(match.getByRole('heading', { name: `认捐编号 ${code}` })).toBeVisible()
@@ -75,7 +46,7 @@ test('staff receive a pledge in two parts, record a walk-in cash gift and correc
   await test.step("the need's public page and the public log show what arrived", async () => {
     await page.goto(`/needs/${needId}`)
     await expect(page.getByText('已收到 5 箱').first()).toBeVisible()
-    await page.goto(`/ledger?home=${HOME_SLUG}`)
+    await page.goto(`/ledger?home=${home.slug}`)
     for (const receiptNo of receipts) await expect(page.getByText(receiptNo).first()).toBeVisible()
   })
 
@@ -93,7 +64,7 @@ test('staff receive a pledge in two parts, record a walk-in cash gift and correc
   })
 
   const cashReceipt = await test.step('a walk-in cash gift of ¥200 is recorded and shown as 爱心人士', async () => {
-    await page.goto(`/staff/${HOME_SLUG}/gifts/new`)
+    await page.goto(`/staff/${home.slug}/gifts/new`)
     await waitForHydration(page)
     await expectNoSeriousA11yViolations(page, testInfo, 'gift form')
     await page.getByRole('radio', { name: '善款' }).check()
@@ -114,7 +85,7 @@ test('staff receive a pledge in two parts, record a walk-in cash gift and correc
   })
 
   await test.step('staff correct the first arrival with a reason, confirming first', async () => {
-    await page.goto(`/staff/${HOME_SLUG}/ledger`)
+    await page.goto(`/staff/${home.slug}/ledger`)
     await waitForHydration(page)
     await expect(page.getByTestId(`entry-${cashReceipt}`)).toContainText('门口现金捐赠人')
     await expectNoSeriousA11yViolations(page, testInfo, 'staff ledger')
@@ -140,22 +111,24 @@ test('staff receive a pledge in two parts, record a walk-in cash gift and correc
 test.describe('without JavaScript', () => {
   test.use({ javaScriptEnabled: false })
 
-  test('staff record an arrival and correct it with plain form posts', async ({ page }) => {
-    const { code } = insertNeedWithPledge(`棉被 ${Math.random().toString(36).slice(2, 7)}`)
+  test('staff record an arrival and correct it with plain form posts', async ({ page, insertHome, insertNeed, insertPledge, insertUser }) => {
+    const home = await insertHome()
+    const need = await insertNeed(home, { title: `棉被 ${Math.random().toString(36).slice(2, 7)}`, unit: '箱', quantityNeeded: 10 })
+    const { code } = await insertPledge(need, await insertUser({ displayName: '王爱心' }), 5)
     await page.goto('/login')
-    await page.getByLabel('手机号或邮箱').fill(demo.staff1.email)
-    await page.getByLabel('密码', { exact: true }).fill(DEMO_PASSWORD)
+    await page.getByLabel('手机号或邮箱').fill(home.staff.email)
+    await page.getByLabel('密码', { exact: true }).fill(home.staff.password)
     await page.getByRole('button', { name: '登录' }).click()
     await expect(page.getByTestId('current-user')).toBeVisible()
 
-    await page.goto(`/staff/${HOME_SLUG}/intake?code=${code}`)
+    await page.goto(`/staff/${home.slug}/intake?code=${code}`)
     const match = page.getByTestId('matched-pledge')
     await match.getByLabel('本次到达数量（箱）').fill('1')
     await match.getByRole('button', { name: '登记到达' }).click()
     await expect(page.getByRole('status')).toContainText('已登记到达，还差 4')
     const receiptNo = ((await page.getByTestId('matched-pledge').getByTestId('arrivals').getByRole('link', { name: /^WN-/ }).first().textContent()) ?? '').trim()
 
-    await page.goto(`/staff/${HOME_SLUG}/ledger?correct=${receiptNo}`)
+    await page.goto(`/staff/${home.slug}/ledger?correct=${receiptNo}`)
     const entry = page.getByTestId(`entry-${receiptNo}`)
     await entry.getByLabel(`更正说明（${receiptNo}）`).fill('误登记，实际未到')
     await entry.getByRole('button', { name: '更正' }).click()

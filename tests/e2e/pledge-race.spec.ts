@@ -1,7 +1,5 @@
-import path from 'node:path'
-import { fileURLToPath } from 'node:url'
-import Database from 'better-sqlite3'
-import { expect, test, type APIRequestContext } from '@playwright/test'
+import type { APIRequestContext } from '@playwright/test'
+import { expect, fixtureData, test } from './fixtures'
 import { uniquePhone } from './utils'
 
 // Over-pledging through the real server: 60 members each pledge 1 unit of a 50-unit need in
@@ -9,43 +7,15 @@ import { uniquePhone } from './utils'
 
 const MEMBERS = 60
 const NEEDED = 50
-const root = fileURLToPath(new URL('../..', import.meta.url))
-const dbFile = path.join(root, `tests/.tmp/e2e-${process.env.E2E_PORT ?? 3100}.db`)
-
-function insertNeed(title: string): number {
-  const db = new Database(dbFile)
-  db.pragma('busy_timeout = 5000')
-  try {
-    const home = db.prepare("SELECT id FROM institutions WHERE slug = 'kaifeng-youfang'").get() as { id: number }
-    return (
-      db
-        .prepare("INSERT INTO needs (institution_id, title, category, unit, quantity_needed, urgency, status) VALUES (?, ?, 'material', '箱', ?, 'urgent', 'open') RETURNING id")
-        .get(home.id, title, NEEDED) as { id: number }
-    ).id
-  } finally {
-    db.close()
-  }
-}
-
-function pledgesOf(needId: number) {
-  const db = new Database(dbFile, { readonly: true })
-  try {
-    const rows = db.prepare('SELECT user_id, quantity, status FROM pledges WHERE need_id = ?').all(needId) as Array<{ user_id: number; quantity: number; status: string }>
-    const need = db.prepare('SELECT status FROM needs WHERE id = ?').get(needId) as { status: string }
-    return { rows, needStatus: need.status }
-  } finally {
-    db.close()
-  }
-}
 
 /** Tomorrow in Asia/Shanghai as YYYY-MM-DD. */
 function tomorrow(): string {
   return new Date(Date.now() + 8 * 3600_000 + 24 * 3600_000).toISOString().slice(0, 10)
 }
 
-test(`of ${MEMBERS} simultaneous 1-unit pledges on a ${NEEDED}-unit need exactly ${NEEDED} are accepted`, async ({ playwright, baseURL }) => {
+test(`of ${MEMBERS} simultaneous 1-unit pledges on a ${NEEDED}-unit need exactly ${NEEDED} are accepted`, async ({ playwright, baseURL, insertHome, insertNeed }) => {
   test.setTimeout(240_000)
-  const needId = insertNeed(`饮用水抢捐 ${Math.random().toString(36).slice(2, 7)}`)
+  const { id: needId } = await insertNeed(await insertHome(), { title: `饮用水抢捐 ${Math.random().toString(36).slice(2, 7)}`, unit: '箱', quantityNeeded: NEEDED, urgency: 'urgent' })
 
   // Connection: close gives every request a fresh socket, like separate phones.
   const members: APIRequestContext[] = []
@@ -76,10 +46,10 @@ test(`of ${MEMBERS} simultaneous 1-unit pledges on a ${NEEDED}-unit need exactly
   expect(refused).toHaveLength(MEMBERS - NEEDED)
   for (const res of accepted) expect(res.headers()['location']).toMatch(/^\/me\/donations\?pledged=1#pledge-\d+$/)
 
-  const { rows, needStatus } = pledgesOf(needId)
+  const { rows, needStatus } = (await fixtureData()).pledgesOfNeed(needId)
   expect(rows).toHaveLength(NEEDED)
   expect(rows.reduce((sum, r) => sum + r.quantity, 0)).toBe(NEEDED)
-  expect(new Set(rows.map((r) => r.user_id)).size).toBe(NEEDED)
+  expect(new Set(rows.map((r) => r.userId)).size).toBe(NEEDED)
   expect(needStatus).toBe('fully_pledged')
 
   // A late member is told it is full.

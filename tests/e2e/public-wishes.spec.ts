@@ -1,12 +1,9 @@
-import path from 'node:path'
-import { fileURLToPath } from 'node:url'
-import Database from 'better-sqlite3'
-import { expect, test } from '@playwright/test'
+import { expect, test as base } from './fixtures'
 import { expectCleanHydration, expectNoSeriousA11yViolations } from './utils'
 
 // A visitor on a phone browses the wishes, filters them, opens one and prints its poster.
-// The wish is written straight into this run's database (tests/e2e/serve.sh names it after the
-// port), so the story does not depend on what the demo seed happens to contain. The child has a
+// Each test publishes its own wish (./fixtures.ts) in a campaign of a home with a public address,
+// so the story does not depend on what the demo seed happens to contain. The child has a
 // distinctive real name, birth date and notes that no public page may show.
 
 const REAL_NAME = '欧阳测试娜'
@@ -14,40 +11,29 @@ const BIRTH_DATE = '2016-09-23'
 const PRIVATE_NOTES = '对青霉素过敏'
 const PSEUDONYM = '小枫'
 
-const root = fileURLToPath(new URL('../..', import.meta.url))
-const dbFile = path.join(root, `tests/.tmp/e2e-${process.env.E2E_PORT ?? 3100}.db`)
+type Published = { id: number; title: string; story: string; homeName: string; homeSlug: string; publicAddress: string; campaignSlug: string }
 
-type Seeded = { id: number; title: string; story: string; homeName: string; homeSlug: string; publicAddress: string; campaignSlug: string }
-let wish: Seeded
-
-test.beforeAll(() => {
-  const db = new Database(dbFile)
-  db.pragma('busy_timeout = 5000')
-  try {
-    const home = (db.prepare("SELECT id, slug, name, public_address AS publicAddress FROM institutions WHERE public_address <> '' ORDER BY id LIMIT 1").get() ??
-      db.prepare('SELECT id, slug, name, public_address AS publicAddress FROM institutions ORDER BY id LIMIT 1').get()) as { id: number; slug: string; name: string; publicAddress: string }
+const test = base.extend<{ wish: Published }>({
+  wish: async ({ insertHome, insertCampaign, insertWish }, provide) => {
+    const home = await insertHome({ publicAddress: '山东省滨州市滨城区（测试地址）' })
+    const campaign = await insertCampaign(home, { name: '六一「润心伴成长」', description: '为孩子们实现六一心愿' })
     const suffix = Math.random().toString(36).slice(2, 7)
-    const campaignSlug = `e2e-liuyi-${suffix}`
-    const campaign = db
-      .prepare("INSERT INTO campaigns (slug, name, description, owner_institution_id, starts_at, ends_at) VALUES (?, '六一「润心伴成长」', '为孩子们实现六一心愿', ?, ?, ?) RETURNING id")
-      .get(campaignSlug, home.id, Date.now() - 86_400_000, Date.now() + 30 * 86_400_000) as { id: number }
-    const child = db
-      .prepare("INSERT INTO children (institution_id, real_name, birth_date, gender, pseudonym, private_notes) VALUES (?, ?, ?, 'female', ?, ?) RETURNING id")
-      .get(home.id, REAL_NAME, BIRTH_DATE, PSEUDONYM, PRIVATE_NOTES) as { id: number }
     const title = `一副运动护膝 ${suffix}`
     const story = '她每天放学都去操场跑步，膝盖常常磕破，想要一副护膝。'
-    const row = db
-      .prepare(
-        "INSERT INTO wishes (institution_id, child_id, campaign_id, category, title, story, item_details, quantity, estimated_value_fen, status, published_at) VALUES (?, ?, ?, 'physical', ?, ?, '儿童 M 码', 1, 5900, 'published', ?) RETURNING id",
-      )
-      .get(home.id, child.id, campaign.id, title, story, Date.now()) as { id: number }
-    wish = { id: row.id, title, story, homeName: home.name, homeSlug: home.slug, publicAddress: home.publicAddress, campaignSlug }
-  } finally {
-    db.close()
-  }
+    const { id } = await insertWish(home, {
+      title,
+      category: 'physical',
+      story,
+      itemDetails: '儿童 M 码',
+      estimatedValueFen: 5900,
+      campaignId: campaign.id,
+      child: { realName: REAL_NAME, birthDate: BIRTH_DATE, pseudonym: PSEUDONYM, privateNotes: PRIVATE_NOTES },
+    })
+    await provide({ id, title, story, homeName: home.name, homeSlug: home.slug, publicAddress: home.publicAddress, campaignSlug: campaign.slug })
+  },
 })
 
-test('a visitor filters wishes by category, reads one and opens its printable poster', async ({ page }) => {
+test('a visitor filters wishes by category, reads one and opens its printable poster', async ({ page, wish }) => {
   await page.goto('/wishes')
   await expect(page.getByRole('heading', { level: 1, name: '微心愿' })).toBeVisible()
 
@@ -87,7 +73,7 @@ test('a visitor filters wishes by category, reads one and opens its printable po
   await expect(page.getByTestId('poster-qr')).toBeVisible()
 })
 
-test('the wish list, a wish page, its poster and the pages listing wishes have no serious accessibility violations', async ({ page }, testInfo) => {
+test('the wish list, a wish page, its poster and the pages listing wishes have no serious accessibility violations', async ({ page, wish }, testInfo) => {
   for (const url of ['/wishes', `/wishes?category=physical`, `/wishes/${wish.id}`, `/wishes/${wish.id}/poster`, '/', `/campaigns/${wish.campaignSlug}`, `/institutions/${wish.homeSlug}`]) {
     await test.step(url, async () => {
       const response = await page.goto(url)
@@ -109,7 +95,7 @@ test('a draft or unknown wish is a plain 404 page', async ({ page }) => {
 test.describe('without JavaScript', () => {
   test.use({ javaScriptEnabled: false })
 
-  test('the filter form still narrows the list and the wish page still opens', async ({ page }) => {
+  test('the filter form still narrows the list and the wish page still opens', async ({ page, wish }) => {
     await page.goto('/wishes')
     await page.getByLabel('类别').selectOption({ label: '身体' })
     await page.getByRole('button', { name: '筛选' }).click()

@@ -1,40 +1,24 @@
-import path from 'node:path'
-import { fileURLToPath } from 'node:url'
-import Database from 'better-sqlite3'
-import { expect, test, type Page } from '@playwright/test'
-import { DEMO_PASSWORD, demo, expectNoSeriousA11yViolations, signIn, waitForHydration } from './utils'
+import type { Page } from '@playwright/test'
+import { expect, test } from './fixtures'
+import { expectNoSeriousA11yViolations, signIn, waitForHydration } from './utils'
 
-// The whole loop after a wish is published: a donor claims it and marks it sent, staff at
-// 滨州市福利院 receive it by its reference code and give it to the child with a thank-you, and
-// the gift appears in the public log under the donor's masked name.
+// The whole loop after a wish is published: a donor claims it and marks it sent, staff at the
+// home receive it by its reference code and give it to the child with a thank-you, and the gift
+// appears in the public log under the donor's masked name.
 //
-// The published wish is written straight into this run's database (tests/e2e/serve.sh names it
-// after the port), so each run (and each browser project) has its own wish to claim, whatever
-// the demo seed contains and whatever other specs claim meanwhile.
+// The home, the donor and the published wish are the test's own (./fixtures.ts), so each run
+// (and each browser project) has its own wish to claim, whatever the demo seed contains and
+// whatever other specs claim meanwhile.
 
-const HOME_SLUG = 'binzhou-fuliyuan'
-const DONOR_EMAIL = 'donor@weinuan.example'
 const REAL_NAME = '上官签收真名'
 
-const root = fileURLToPath(new URL('../..', import.meta.url))
-const dbFile = path.join(root, `tests/.tmp/e2e-${process.env.E2E_PORT ?? 3100}.db`)
-
-function publishWishAtBinzhou(title: string): number {
-  const db = new Database(dbFile)
-  db.pragma('busy_timeout = 5000')
-  try {
-    const home = db.prepare('SELECT id FROM institutions WHERE slug = ?').get(HOME_SLUG) as { id: number }
-    const child = db
-      .prepare("INSERT INTO children (institution_id, real_name, birth_date, gender, pseudonym) VALUES (?, ?, '2015-04-02', 'male', '小禾') RETURNING id")
-      .get(home.id, REAL_NAME) as { id: number }
-    const row = db
-      .prepare(
-        "INSERT INTO wishes (institution_id, child_id, category, title, story, item_details, quantity, estimated_value_fen, status, published_at) VALUES (?, ?, 'study', ?, '他喜欢画画，想要一盒属于自己的彩铅。', '48 色', 1, 6800, 'published', ?) RETURNING id",
-      )
-      .get(home.id, child.id, title, Date.now()) as { id: number }
-    return row.id
-  } finally {
-    db.close()
+function wishFields(title: string) {
+  return {
+    title,
+    story: '他喜欢画画，想要一盒属于自己的彩铅。',
+    itemDetails: '48 色',
+    estimatedValueFen: 6800,
+    child: { realName: REAL_NAME, pseudonym: '小禾', birthDate: '2015-04-02', gender: 'male' as const },
   }
 }
 
@@ -42,14 +26,16 @@ async function signOut(page: Page) {
   await page.context().clearCookies()
 }
 
-test('a gift goes from claim to receipt to the public log', async ({ page }, testInfo) => {
+test('a gift goes from claim to receipt to the public log', async ({ page, insertHome, insertUser, insertWish }, testInfo) => {
   const title = `一盒彩色铅笔 ${Math.random().toString(36).slice(2, 7)}`
-  const wishId = publishWishAtBinzhou(title)
+  const home = await insertHome()
+  const { id: wishId } = await insertWish(home, wishFields(title))
+  const donor = await insertUser({ displayName: '王爱心' })
   const thankYou = '小禾收到彩铅后画了一幅全家福，谢谢您！'
 
-  const code = await test.step('the donor finds the wish of 滨州市福利院 and claims it, shown as 王**', async () => {
-    await signIn(page, DONOR_EMAIL)
-    await page.goto(`/wishes?home=${HOME_SLUG}`)
+  const code = await test.step('the donor finds the wish of the home and claims it, shown as 王**', async () => {
+    await signIn(page, donor.email, donor.password)
+    await page.goto(`/wishes?home=${home.slug}`)
     await waitForHydration(page)
     await page.getByRole('link', { name: title }).click()
     await expect(page).toHaveURL(new RegExp(`/wishes/${wishId}$`))
@@ -73,8 +59,8 @@ test('a gift goes from claim to receipt to the public log', async ({ page }, tes
   })
 
   const receiptNo = await test.step('staff open the parcel by its code (as a scanned label would) and confirm it arrived', async () => {
-    await signIn(page, demo.staff1.email)
-    await page.goto(`/staff/${HOME_SLUG}/receive?code=${code.toLowerCase()}`)
+    await signIn(page, home.staff.email, home.staff.password)
+    await page.goto(`/staff/${home.slug}/receive?code=${code.toLowerCase()}`)
     const match = page.getByTestId('matched-claim')
     await expect(match.getByRole('heading', { name: `认领编号 ${code}` })).toBeVisible()
     await expect(match).toContainText(title)
@@ -101,7 +87,7 @@ test('a gift goes from claim to receipt to the public log', async ({ page }, tes
   })
 
   await test.step('anyone finds the entry in the public log under 王**', async () => {
-    await page.goto(`/ledger?home=${HOME_SLUG}`)
+    await page.goto(`/ledger?home=${home.slug}`)
     await expect(page.getByRole('heading', { level: 1, name: '公开捐赠记录' })).toBeVisible()
     const entry = page.getByTestId('ledger-entry').filter({ hasText: receiptNo })
     await expect(entry).toContainText(title)
@@ -114,12 +100,12 @@ test('a gift goes from claim to receipt to the public log', async ({ page }, tes
     await expect(page.getByRole('heading', { level: 1, name: `捐赠记录 ${receiptNo}` })).toBeVisible()
     await expect(page.getByText('本条记录公开、不可修改；如有错误将以更正记录说明。')).toBeVisible()
     const main = page.getByRole('main')
-    for (const secret of [REAL_NAME, DONOR_EMAIL, '王爱心', thankYou]) await expect(main).not.toContainText(secret)
+    for (const secret of [REAL_NAME, donor.email, '王爱心', thankYou]) await expect(main).not.toContainText(secret)
     await expectNoSeriousA11yViolations(page, testInfo, 'ledger-entry')
   })
 
   await test.step('the donor sees the thank-you and the link to their entry in 我的认领', async () => {
-    await signIn(page, DONOR_EMAIL)
+    await signIn(page, donor.email, donor.password)
     await page.goto('/me/claims')
     const card = page.locator('article', { hasText: title })
     await expect(card).toContainText(thankYou)
@@ -131,35 +117,19 @@ test('a gift goes from claim to receipt to the public log', async ({ page }, tes
 test.describe('without JavaScript', () => {
   test.use({ javaScriptEnabled: false })
 
-  test('staff look up a parcel by typing its code, receive and fulfil it; the log filters by kind', async ({ page }) => {
+  test('staff look up a parcel by typing its code, receive and fulfil it; the log filters by kind', async ({ page, insertHome, insertUser, insertWish, insertClaim }) => {
     const title = `一个新书包 ${Math.random().toString(36).slice(2, 7)}`
-    const code = `WX-${Array.from({ length: 6 }, () => 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789'[Math.floor(Math.random() * 32)]).join('')}`
-    const wishId = publishWishAtBinzhou(title)
-    const db = new Database(dbFile)
-    db.pragma('busy_timeout = 5000')
-    try {
-      const donor = db.prepare('SELECT id FROM users WHERE email = ?').get(DONOR_EMAIL) as { id: number }
-      const home = db.prepare('SELECT id FROM institutions WHERE slug = ?').get(HOME_SLUG) as { id: number }
-      db.prepare("UPDATE wishes SET status = 'claimed' WHERE id = ?").run(wishId)
-      db.prepare("INSERT INTO claims (wish_id, institution_id, user_id, public_display, reference_code, buy_by, deliver_by) VALUES (?, ?, ?, 'anonymous', ?, ?, ?)").run(
-        wishId,
-        home.id,
-        donor.id,
-        code,
-        Date.now() + 7 * 86_400_000,
-        Date.now() + 14 * 86_400_000,
-      )
-    } finally {
-      db.close()
-    }
+    const home = await insertHome()
+    const wish = await insertWish(home, wishFields(title))
+    const { referenceCode: code } = await insertClaim(wish, await insertUser({ displayName: '王爱心' }), 'anonymous')
 
     // Signing in from the console link: the login form brings staff back to the receive page.
-    await page.goto(`/staff/${HOME_SLUG}/receive`)
+    await page.goto(`/staff/${home.slug}/receive`)
     await expect(page).toHaveURL(/\/login\?redirectTo=/)
-    await page.getByLabel('手机号或邮箱').fill(demo.staff1.email)
-    await page.getByLabel('密码', { exact: true }).fill(DEMO_PASSWORD)
+    await page.getByLabel('手机号或邮箱').fill(home.staff.email)
+    await page.getByLabel('密码', { exact: true }).fill(home.staff.password)
     await page.getByRole('button', { name: '登录' }).click()
-    await expect(page).toHaveURL(`/staff/${HOME_SLUG}/receive`)
+    await expect(page).toHaveURL(`/staff/${home.slug}/receive`)
     await page.getByRole('textbox', { name: '认领编号' }).fill(` ${code.toLowerCase()} `)
     await page.getByRole('button', { name: '查找' }).click()
     const match = page.getByTestId('matched-claim')
@@ -178,7 +148,7 @@ test.describe('without JavaScript', () => {
     await match.getByRole('button', { name: '已交给孩子' }).click()
     await expect(match).toContainText('心愿已实现')
 
-    await page.goto(`/ledger?home=${HOME_SLUG}`)
+    await page.goto(`/ledger?home=${home.slug}`)
     await page.getByLabel('类型').selectOption({ label: '物资' })
     await page.getByRole('button', { name: '筛选' }).click()
     await expect(page).toHaveURL(/kind=goods/)

@@ -10,7 +10,8 @@ if [ ! -f build/server/index.js ]; then
 fi
 
 port="${PORT:-3100}"
-export DATABASE_PATH="tests/.tmp/e2e-${port}.db"
+# tests/playwright.config.ts names the database, so that the fixtures open the same file.
+export DATABASE_PATH="${DATABASE_PATH:?set by tests/playwright.config.ts}"
 # Images and the file outbox of this run stay out of the developer's data/ folder.
 export DATA_DIR="tests/.tmp/e2e-data-${port}"
 rm -rf "$DATA_DIR"

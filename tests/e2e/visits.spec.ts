@@ -1,61 +1,25 @@
-import path from 'node:path'
-import { fileURLToPath } from 'node:url'
-import Database from 'better-sqlite3'
-import { expect, test } from '@playwright/test'
-import { expectNoSeriousA11yViolations, fillRegistration, newVisitor, signIn, waitForHydration } from './utils'
+import { expect, test } from './fixtures'
+import { expectNoSeriousA11yViolations, signIn, waitForHydration } from './utils'
 
 // 焕新乐园: a verified lead volunteer logs a home visit on a phone, the home's manager confirms
-// it on the staff dashboard, and the lead's pairing shows 第 1 / 12 次.
+// it on the staff dashboard, and the lead's pairing shows 第 1 / 12 次. The home, its programme,
+// the family and the pairing (begun ten days ago) come from the fixtures.
 
-const root = fileURLToPath(new URL('../..', import.meta.url))
-const dbFile = path.join(root, `tests/.tmp/e2e-${process.env.E2E_PORT ?? 3100}.db`)
-const HOME = 'liaocheng-jiayin'
 const DAY = 24 * 60 * 60 * 1000
 
 function shanghaiDay(offsetDays: number): string {
   return new Date(Date.now() + 8 * 60 * 60 * 1000 + offsetDays * DAY).toISOString().slice(0, 10)
 }
 
-/** A programme, family and active pairing led by this (freshly registered) volunteer, written into the e2e database. */
-function pairVolunteer(identifier: string, alias: string): number {
-  const db = new Database(dbFile)
-  db.pragma('busy_timeout = 5000')
-  try {
-    const home = db.prepare('SELECT id FROM institutions WHERE slug = ?').get(HOME) as { id: number }
-    const user = db.prepare('SELECT id FROM users WHERE phone = ? OR email = ?').get(identifier, identifier) as { id: number }
-    db.prepare("INSERT INTO volunteer_profiles (user_id, real_name, phone, background_check_status, background_check_verified_at) VALUES (?, '陈带队', ?, 'verified', ?)").run(
-      user.id,
-      identifier,
-      Date.now(),
-    )
-    const suffix = Math.random().toString(36).slice(2, 8)
-    const programme = db
-      .prepare("INSERT INTO programmes (institution_id, slug, name, kind, planned_visits, cadence, duration_months) VALUES (?, ?, '焕新乐园走访测试', 'companionship', 12, 'monthly', 12) RETURNING id")
-      .get(home.id, `huanxin-e2e-${suffix}`) as { id: number }
-    const family = db.prepare("INSERT INTO families (institution_id, alias, address, contacts) VALUES (?, ?, '东昌府区测试路 1 号', '测试联系人') RETURNING id").get(home.id, alias) as {
-      id: number
-    }
-    const pairing = db
-      .prepare("INSERT INTO pairings (programme_id, institution_id, family_id, start_date, planned_visits, status) VALUES (?, ?, ?, ?, 12, 'active') RETURNING id")
-      .get(programme.id, home.id, family.id, shanghaiDay(-10)) as { id: number }
-    db.prepare("INSERT INTO pairing_members (pairing_id, user_id, role) VALUES (?, ?, 'lead')").run(pairing.id, user.id)
-    return pairing.id
-  } finally {
-    db.close()
-  }
-}
-
 test.use({ viewport: { width: 390, height: 844 } })
 
-test('the lead logs a visit on a phone, staff confirm it and the pairing shows 第 1 / 12 次', async ({ page, browser }, testInfo) => {
+test('the lead logs a visit on a phone, staff confirm it and the pairing shows 第 1 / 12 次', async ({ page, browser, insertHome, insertUser, insertPairing }, testInfo) => {
   test.setTimeout(90_000)
-  const lead = newVisitor('带队')
-  await page.goto('/register')
-  await waitForHydration(page)
-  await fillRegistration(page, lead)
-  await expect(page.getByTestId('current-user')).toBeVisible()
+  const home = await insertHome()
+  const lead = await insertUser({ displayName: '带队志愿者' })
   const alias = `小雨家${Math.random().toString(36).slice(2, 6)}`
-  const pairingId = pairVolunteer(lead.identifier, alias)
+  const { id: pairingId } = await insertPairing(home, lead, { programmeName: '焕新乐园走访测试', alias, startDate: shanghaiDay(-10), realName: '陈带队' })
+  await signIn(page, lead.email, lead.password)
 
   await page.goto('/me/pairings')
   const card = page.locator(`#pairing-${pairingId}`)
@@ -84,8 +48,8 @@ test('the lead logs a visit on a phone, staff confirm it and the pairing shows �
 
   const staffContext = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' })
   const staff = await staffContext.newPage()
-  await signIn(staff, 'manager6@weinuan.example')
-  await staff.goto(`/staff/${HOME}/visits`)
+  await signIn(staff, home.manager.email, home.manager.password)
+  await staff.goto(`/staff/${home.slug}/visits`)
   const pending = staff.getByTestId('pending-visit').filter({ hasText: alias })
   await expect(pending).toHaveCount(1)
   await expect(pending.getByText('需跟进（仅工作人员可见）：家里书桌需要更换')).toBeVisible()

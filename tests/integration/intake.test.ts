@@ -179,7 +179,7 @@ describe('correcting an arrival', () => {
     expect(db.select().from(pledges).where(eq(pledges.id, pledge.id)).get()?.status).toBe('fulfilled')
     const receipt = entriesOfNeed(need.id)[0]!.receiptNo
 
-    const { correctEntry } = await import('~/donations/corrections.server')
+    const { correctEntry } = await import('~/needs/corrections.server')
     const corrected = correctEntry(actor, home.id, receipt, '误登记：实际尚未送达')
     expect(corrected.ok).toBe(true)
     expect(db.select().from(pledges).where(eq(pledges.id, pledge.id)).get()?.status).toBe('active')

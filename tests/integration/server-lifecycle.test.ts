@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import Database from 'better-sqlite3'
 import { describe, expect, test } from 'vitest'
-import { demoAccounts } from '~db/seed.server'
+import { demoAccounts } from '~/seed/demo.server'
 import { startServer } from './server-process'
 
 const tmp = path.resolve('tests/.tmp')

@@ -261,8 +261,12 @@ describe('progress and overdue alerts', () => {
   test('a logged visit resets the due date and stops the alerts', async () => {
     const s = await setup({ startDate: '2026-03-01' })
     testClock.freeze(new Date('2026-04-07T02:00:00Z'))
-    logVisit(s.lead.id, s.pairing.id, input({ visitedOn: '2026-04-06', attendeeIds: [s.lead.id] }))
-    testClock.freeze(new Date('2026-04-20T02:00:00Z'))
+    expect(pairingProgress(s.pairing.id)).toMatchObject({ nextDueOn: '2026-04-01', overdueDays: 6, lastVisitOn: null })
+    expect(logVisit(s.lead.id, s.pairing.id, input({ visitedOn: '2026-04-06', attendeeIds: [s.lead.id] }))).toMatchObject({ ok: true })
+    // Due one month after the visit, not after the start date.
+    expect(pairingProgress(s.pairing.id)).toMatchObject({ nextDueOn: '2026-05-06', overdueDays: 0, lastVisitOn: '2026-04-06' })
+    testClock.freeze(new Date('2026-04-20T02:00:00Z')) // 19 days past the old due date: the lead would be alerted
+    expect(pairingProgress(s.pairing.id)).toMatchObject({ nextDueOn: '2026-05-06', overdueDays: 0 })
     checkOverdueVisits()
     expect(leadNotices(s.lead.id, 'visit.overdue.lead')).toHaveLength(0)
   })

@@ -1,4 +1,4 @@
-import { sqlite, writeTransaction } from './client.server'
+import { sqlite, writeTransaction } from '~db/client.server'
 import { ANONYMOUS_DONOR, donorPublicName } from '~/donations/display'
 import { formatReceiptNo } from '~/donations/ledger.server'
 import { publishDisclosure, saveDraftDisclosure, periodContaining } from '~/disclosures/disclosures.server'
