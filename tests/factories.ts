@@ -96,10 +96,18 @@ export function createPublishedWish(institutionId: number, fields: { title?: str
     .get()
 }
 
-/** A published slot written straight into the table (check-in and volunteer tests). */
+/** A slot (published unless told) written straight into the table: `endsAt`, or `hours` after the start (2 by default). */
 export function insertTestSlot(
   institutionId: number,
-  fields: { title?: string; startsAt?: Date; endsAt?: Date; capacity?: number; kind?: 'open_day' | 'tutoring' | 'camp' | 'activity' } = {},
+  fields: {
+    title?: string
+    startsAt?: Date
+    endsAt?: Date
+    hours?: number
+    capacity?: number
+    kind?: 'open_day' | 'tutoring' | 'camp' | 'activity'
+    status?: 'draft' | 'published' | 'cancelled'
+  } = {},
 ) {
   const startsAt = fields.startsAt ?? new Date(Date.now() + 86_400_000)
   return db
@@ -109,9 +117,9 @@ export function insertTestSlot(
       kind: fields.kind ?? 'open_day',
       title: fields.title ?? unique('社会开放日 '),
       startsAt,
-      endsAt: fields.endsAt ?? new Date(startsAt.getTime() + 2 * 3600_000),
+      endsAt: fields.endsAt ?? new Date(startsAt.getTime() + (fields.hours ?? 2) * 3600_000),
       capacity: fields.capacity ?? 40,
-      status: 'published',
+      status: fields.status ?? 'published',
     })
     .returning()
     .get()

@@ -20,6 +20,7 @@ import { createPairing } from '~/programmes/pairings.server'
 import { createProgramme } from '~/programmes/programmes.server'
 import { cancelSlot, createSlot } from '~/slots/slots.server'
 import { testClock } from '~/utils/clock.server'
+import { addShanghaiDays, shanghaiDateString } from '~/utils/shanghai-date'
 import { saveProfile, submitBackgroundCheck, verifyBackgroundCheck } from '~/volunteers/profiles.server'
 import { createWish, publishWishes, withdrawWish } from '~/wishes/wishes.server'
 import { createUser, homeWithStaff, TEST_PASSWORD, unique } from '../factories'
@@ -123,7 +124,7 @@ export function insertWish(cleanup: Cleanup, home: E2eHome, fields: WishFields) 
 }
 
 export function insertCampaign(home: E2eHome, fields: { name: string; description?: string }) {
-  const day = (offset: number) => new Date(Date.now() + 8 * 3600_000 + offset * DAY).toISOString().slice(0, 10)
+  const day = (offset: number) => addShanghaiDays(shanghaiDateString(new Date()), offset)
   return ok(createCampaign(home.actor, home.id, { name: fields.name, description: fields.description, startsOn: day(-1), endsOn: day(30) }), 'campaign').campaign
 }
 

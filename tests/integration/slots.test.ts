@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm'
 import { describe, expect, test } from 'vitest'
 import { db, sqlite } from '~db/client.server'
-import { auditLog, bookings, institutions, notifications, slots, type BookingStatus, type SlotKind } from '~db/schema'
+import { auditLog, bookings, institutions, notifications, slots, type BookingStatus } from '~db/schema'
 import { action as seriesAction, loader as seriesLoader } from '~/routes/staff.$slug.series.$seriesId'
 import { action as slotAction, loader as slotLoader } from '~/routes/staff.$slug.slots.$slotId._index'
 import { loader as staffSlotsLoader } from '~/routes/staff.$slug.slots._index'
@@ -12,7 +12,7 @@ import { listUpcomingSlots, monthCalendar } from '~/slots/public.server'
 import { extendAllSeries, generateSeriesSlots } from '~/slots/series.server'
 import { testClock } from '~/utils/clock.server'
 import { shanghaiParts } from '~/utils/shanghai-date'
-import { addMember, context, createTestInstitution, createUser, formRequest, getRequest, run, signedInCookie, unique } from './helpers'
+import { addMember, context, createTestInstitution, createUser, formRequest, getRequest, insertTestSlot, run, signedInCookie, unique } from './helpers'
 
 const DAY = 86_400_000
 
@@ -26,21 +26,9 @@ async function homeWithManager() {
   return { home: { ...home, city }, manager, cookie: signedInCookie(manager.id) }
 }
 
-/** A slot written straight into the table (listing and capacity tests). */
-function insertSlot(institutionId: number, fields: { startsAt: Date; hours?: number; capacity?: number; status?: 'draft' | 'published' | 'cancelled'; kind?: SlotKind; title?: string }) {
-  return db
-    .insert(slots)
-    .values({
-      institutionId,
-      kind: fields.kind ?? 'activity',
-      title: fields.title ?? unique('活动'),
-      startsAt: fields.startsAt,
-      endsAt: new Date(fields.startsAt.getTime() + (fields.hours ?? 2) * 3_600_000),
-      capacity: fields.capacity ?? 10,
-      status: fields.status ?? 'published',
-    })
-    .returning()
-    .get()
+/** A slot for listing and capacity tests: an activity with 10 places unless told. */
+function insertSlot(institutionId: number, fields: Parameters<typeof insertTestSlot>[1] & { startsAt: Date }) {
+  return insertTestSlot(institutionId, { kind: 'activity', capacity: 10, title: unique('活动'), ...fields })
 }
 
 async function book(slot: { id: number; institutionId: number }, status: BookingStatus, partySize = 1) {
