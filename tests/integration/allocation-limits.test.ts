@@ -12,6 +12,7 @@ import { recordWalkInGift } from '~/needs/walk-in.server'
 import { action as allocationsAction } from '~/routes/staff.$slug.allocations'
 import { action as disclosuresAction, loader as disclosuresLoader } from '~/routes/staff.$slug.disclosures'
 import { now, testClock } from '~/utils/clock.server'
+import { replyErrors, replyValues } from './conform-reply'
 import { context, formRequest, getRequest, run, signedInCookie } from './helpers'
 import * as helpers from './helpers'
 
@@ -95,7 +96,8 @@ describe('用途 never exceeds the unspent money of its sources', () => {
     fields.usedAt = new Date(now().getTime() + 8 * 3600_000).toISOString().slice(0, 10)
     const res = await run(() => allocationsAction({ request: formRequest(`/staff/${institution.slug}/allocations`, fields, { cookie }), params: { slug: institution.slug }, context: context() }))
     expect(res.status).toBe(409)
-    expect((res.body as { errors: Record<string, string[]> }).errors).toEqual({ amount: ['金额超出所选来源尚未使用的善款（还剩 ¥200）'] })
+    expect(replyErrors(res.body)).toEqual({ amount: ['金额超出所选来源尚未使用的善款（还剩 ¥200）'] })
+    expect(replyValues(res.body)).toMatchObject({ purpose: '购买冬季棉衣', amount: '500', source: gift.receiptNo })
   })
 
   test('many allocations at once from separate processes never spend more than the source', async () => {
