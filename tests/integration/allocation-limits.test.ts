@@ -197,6 +197,6 @@ describe('a disclosure with a negative balance', () => {
       }),
     )
     expect(posted.status).toBe(409)
-    expect((posted.body as { message: string }).message).toContain('不能发布')
+    expect(replyErrors(posted.body)['']?.[0]).toContain('不能发布')
   })
 })
