@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { needCategories } from '~db/enums'
+import { idField } from '~/utils/ids'
 import { MAX_RECORDED_FEN, yuanField } from '~/utils/money'
 import { parseShanghaiDate } from '~/utils/shanghai-date'
 
@@ -94,3 +95,14 @@ export function walkInTarget(target: string | undefined): { needId: number | nul
   const match = target ? TARGET.exec(target) : null
   return { needId: match?.[1] === 'need' ? Number(match[2]) : null, wishId: match?.[1] === 'wish' ? Number(match[2]) : null }
 }
+
+// ---- 门口登记 (an arrival against a pledge) -------------------------------------------------------
+
+export const arrivalSchema = z.object({
+  pledgeId: idField('请先按认捐编号找到认捐'),
+  quantity: z
+    .number({ required_error: '请填写本次到达数量', invalid_type_error: '请填写数字' })
+    .int('数量须为整数')
+    .min(1, '数量至少为 1'),
+  conditionNote: z.string().trim().max(200, '物资状况最多 200 字').default(''),
+})
