@@ -106,3 +106,22 @@ export const arrivalSchema = z.object({
     .min(1, '数量至少为 1'),
   conditionNote: z.string().trim().max(200, '物资状况最多 200 字').default(''),
 })
+
+// ---- 更正 (a correction of a ledger entry) -----------------------------------------------------
+
+/** The shortest correction reason; correctEntry (donations/corrections.server.ts) applies the same rule. */
+export const MIN_CORRECTION_REASON = 4
+
+export const correctionSchema = z.object({
+  intent: z.enum(['preview', 'confirm'], { errorMap: () => ({ message: '未知的操作' }) }),
+  receiptNo: z
+    .string({ required_error: '请选择要更正的记录' })
+    .trim()
+    .min(1, '请选择要更正的记录')
+    .transform((s) => s.toUpperCase()),
+  reason: z
+    .string({ required_error: `请填写更正说明（至少 ${MIN_CORRECTION_REASON} 个字）` })
+    .trim()
+    .refine((s) => Array.from(s).length >= MIN_CORRECTION_REASON, `请填写更正说明（至少 ${MIN_CORRECTION_REASON} 个字）`)
+    .refine((s) => Array.from(s).length <= 200, '更正说明最多 200 字'),
+})

@@ -87,7 +87,7 @@ describe('forms with public text refuse a child’s identity next to the field',
       staffLedgerAction({ request: formRequest(`/staff/${home.slug}/ledger`, { intent: 'confirm', receiptNo: gift.receiptNo, reason: '身份证 11010520150301123X 登记错误' }, { cookie }), params: { slug: home.slug }, context: context() }),
     )
     expect(res.status).toBe(409)
-    expect((res.body as { errors: string[] }).errors[0]).toContain('疑似身份证号码')
+    expect(replyErrors(res.body).reason?.[0]).toContain('疑似身份证号码')
     expect(db.select().from(donations).where(eq(donations.correctsId, gift.donationId)).all()).toHaveLength(0)
   })
 })

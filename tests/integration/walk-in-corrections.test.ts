@@ -169,6 +169,7 @@ describe('corrections', () => {
 
     const empty = await post({ intent: 'preview', receiptNo: saved.receiptNo, reason: '' })
     expect(empty.status).toBe(400)
+    expect(replyErrors(empty.body).reason).toEqual(['请填写更正说明（至少 4 个字）'])
     const preview = await post({ intent: 'preview', receiptNo: saved.receiptNo, reason: '重复登记，应删除' })
     expect(preview.body).toMatchObject({ step: 'preview', reason: '重复登记，应删除' })
     expect(getPublicEntry(saved.receiptNo)?.correctedBy).toEqual([])
