@@ -12,7 +12,7 @@ import { cancelNeed, closeNeed, getStaffNeed, needInputFrom, updateNeed } from '
 import { NeedProgressBar } from '~/needs/progress-bar'
 import { cancelNeedSchema, needSchema } from '~/needs/validation'
 import { formatDate } from '~/utils/format'
-import { invariantFound, requireIdParam } from '~/utils/http.server'
+import { invariantFound, notFound, requireIdParam } from '~/utils/http.server'
 import { pageMeta } from '~/utils/meta'
 import { shanghaiDateString } from '~/utils/shanghai-date'
 import { refusalReply } from '~/utils/submission.server'
@@ -36,11 +36,13 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     const submission = parseWithZod(formData, { schema: needSchema })
     if (submission.status !== 'success') return data({ intent, result: submission.reply(), formError: null }, { status: 400 })
     const outcome = updateNeed(actor, institution.id, needId, needInputFrom(submission.value))
-    if (!outcome.ok) return data({ intent, result: refusalReply(submission, outcome), formError: null }, { status: outcome.reason === 'not_found' ? 404 : 409 })
+    if (!outcome.ok && outcome.reason === 'not_found') notFound()
+    if (!outcome.ok) return data({ intent, result: refusalReply(submission, outcome), formError: null }, { status: 409 })
     return redirect(`${back}?saved=1`)
   }
   if (intent === 'close') {
     const outcome = closeNeed(actor, institution.id, needId)
+    if (!outcome.ok && outcome.reason === 'not_found') notFound()
     if (!outcome.ok) return data({ intent, result: null, formError: outcome.message }, { status: 409 })
     return redirect(`${back}?closed=1`)
   }
@@ -48,6 +50,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     const submission = parseWithZod(formData, { schema: cancelNeedSchema })
     if (submission.status !== 'success') return data({ intent, result: submission.reply(), formError: null }, { status: 400 })
     const outcome = cancelNeed(actor, institution.id, needId, submission.value.reason)
+    if (!outcome.ok && outcome.reason === 'not_found') notFound()
     if (!outcome.ok) return data({ intent, result: refusalReply(submission, outcome), formError: outcome.message }, { status: 409 })
     return redirect(`${back}?cancelled=1`)
   }
