@@ -79,10 +79,10 @@ function GiftForm({ lastResult, targets, busy }: { lastResult?: SubmissionResult
         <legend className="text-sm font-medium text-stone-800">捐赠类型</legend>
         <div className="flex gap-4">
           <label className="flex items-center gap-2">
-            <input {...getInputProps(fields.kind, { type: 'radio', value: 'goods' })} /> 物资
+            <input {...getInputProps(fields.kind, { type: 'radio', value: 'goods' })} id={`${fields.kind.id}-goods`} /> 物资
           </label>
           <label className="flex items-center gap-2">
-            <input {...getInputProps(fields.kind, { type: 'radio', value: 'money' })} /> 善款
+            <input {...getInputProps(fields.kind, { type: 'radio', value: 'money' })} id={`${fields.kind.id}-money`} /> 善款
           </label>
         </div>
         <ErrorList id={fields.kind.errorId} errors={fields.kind.errors} />
