@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { institutionKinds, membershipRoles } from '~db/enums'
+import { idField } from '~/utils/ids'
 
 export const institutionSchema = z.object({
   name: z.string({ required_error: '请输入机构名称' }).trim().min(2, '机构名称至少 2 个字').max(60, '机构名称不能超过 60 个字'),
@@ -27,3 +28,9 @@ export const invitationSchema = z.object({
   role: z.enum(membershipRoles, { errorMap: () => ({ message: '请选择角色' }) }),
   note: z.string().trim().max(60, '备注不能超过 60 个字').optional(),
 })
+
+/** 撤销邀请: the invitation's id from its row's button. */
+export const revokeInvitationSchema = z.object({ invitationId: idField('该邀请已失效') })
+
+/** 移除成员: the membership's id from its row's button. */
+export const removeMemberSchema = z.object({ membershipId: idField('找不到该成员') })

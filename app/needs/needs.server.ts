@@ -9,9 +9,10 @@ import { enqueueNotification } from '~/notifications/notifications.server'
 import { publicTextProblem } from '~/privacy/public-text.server'
 import { now } from '~/utils/clock.server'
 import { decodeCursor, pageOf, PAGE_SIZE } from '~/utils/pagination'
-import { endOfShanghaiDay, parseShanghaiDate } from '~/utils/shanghai-date'
+import { endOfShanghaiDay } from '~/utils/shanghai-date'
 import { needStatusLabels } from './labels'
 import { needProgress, refreshNeedStatus } from './progress.server'
+import type { NeedFormValue } from './validation'
 
 // Staff side of 物资需求 and the public listing. Every staff query is scoped by the home's id
 // (docs/product.md rule 7); a 临时救助点 posts its own needs, shown under its 救助站.
@@ -24,48 +25,11 @@ const attempt = <T>(actor: Actor, fn: (tx: Tx) => { result: T; audit: AuditEntry
 
 // ---- Form ---------------------------------------------------------------------------------------
 
-const dateString = z.string().refine(parseShanghaiDate, '请输入有效的日期，例如 2026-12-31')
-const optionalInt = (label: string) =>
-  z.preprocess(
-    (v) => (v === '' || v === undefined || v === null ? undefined : v),
-    z.coerce.number({ invalid_type_error: `${label}须为整数` }).int(`${label}须为整数`).min(1, `${label}至少为 1`).max(100000, `${label}过大`).optional(),
-  )
+export type NeedInput = Omit<NeedFormValue, 'deadline' | 'perPledgeMax'> & { deadline: Date | null; perPledgeMax: number | null }
 
-export const needSchema = z.object({
-  title: z.string({ required_error: '请填写需求名称' }).trim().min(1, '请填写需求名称').max(60, '需求名称不能超过 60 个字'),
-  category: z.enum(needCategories, { errorMap: () => ({ message: '请选择类别' }) }),
-  itemDescription: z.string().trim().max(500, '物品说明不能超过 500 个字').default(''),
-  specification: z.string().trim().max(200, '规格不能超过 200 个字').default(''),
-  unit: z.string({ required_error: '请填写单位' }).trim().min(1, '请填写单位').max(6, '单位不能超过 6 个字'),
-  quantityNeeded: z.coerce
-    .number({ invalid_type_error: '需要数量须为整数', required_error: '请填写需要数量' })
-    .int('需要数量须为整数')
-    .min(1, '需要数量至少为 1')
-    .max(100000, '需要数量过大'),
-  perPledgeMax: optionalInt('每份认捐上限'),
-  urgency: z.enum(['normal', 'urgent'], { errorMap: () => ({ message: '请选择紧急程度' }) }).default('normal'),
-  deadline: z.preprocess((v) => (v === '' ? undefined : v), dateString.optional()),
-  deliveryAddress: z.string().trim().max(200, '送达地址不能超过 200 个字').default(''),
-  deliveryHours: z.string().trim().max(100, '接收时间不能超过 100 个字').default(''),
-})
-export type NeedForm = z.infer<typeof needSchema>
-
-export type NeedInput = Omit<NeedForm, 'deadline' | 'perPledgeMax'> & { deadline: Date | null; perPledgeMax: number | null }
-
-export type NeedFormValues = Partial<Record<keyof NeedForm, string>>
-
-/** Parse a posted need form: the input, or Chinese errors per field plus what was submitted. */
-export function parseNeedForm(formData: FormData): { ok: true; input: NeedInput } | { ok: false; errors: Record<string, string[]>; values: NeedFormValues } {
-  const raw = Object.fromEntries([...formData.entries()].filter(([, v]) => typeof v === 'string')) as Record<string, string>
-  const parsed = needSchema.safeParse(raw)
-  if (!parsed.success) {
-    return { ok: false, errors: parsed.error.flatten().fieldErrors as Record<string, string[]>, values: raw }
-  }
-  const v = parsed.data
-  if (v.perPledgeMax && v.perPledgeMax > v.quantityNeeded) {
-    return { ok: false, errors: { perPledgeMax: ['每份认捐上限不能超过需要数量'] }, values: raw }
-  }
-  return { ok: true, input: { ...v, deadline: v.deadline ? endOfShanghaiDay(v.deadline) : null, perPledgeMax: v.perPledgeMax ?? null } }
+/** What the parsed need form (validation.ts) stores: the deadline is the end of that Shanghai day. */
+export function needInputFrom(value: NeedFormValue): NeedInput {
+  return { ...value, deadline: value.deadline ? endOfShanghaiDay(value.deadline) : null, perPledgeMax: value.perPledgeMax ?? null }
 }
 
 // ---- Staff writes -------------------------------------------------------------------------------

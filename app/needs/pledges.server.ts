@@ -1,7 +1,6 @@
 import { and, asc, desc, eq, gt, inArray, isNull, lte, sql } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/sqlite-core'
 import { db, writeTransaction, type Tx } from '~db/client.server'
-import { z } from 'zod'
 import { donations, institutions, needs, notifications, pledgeArrivals, pledges, users, type PublicDisplay } from '~db/schema'
 import { attemptAuditedWrite, refuseWrite, type Actor } from '~/audit/audit.server'
 import { enqueueNotification } from '~/notifications/notifications.server'
@@ -10,6 +9,7 @@ import { newDoorCode, PLEDGE_CODE } from '~/utils/door-code.server'
 import { formatDate } from '~/utils/format'
 import { shanghaiDateString } from '~/utils/shanghai-date'
 import { needProgress, receivedForPledge, refreshNeedStatus } from './progress.server'
+import { releaseReasonSchema } from './validation'
 
 // A pledge promises part of a need (docs/product.md: pledges may be partial). The BEGIN IMMEDIATE
 // transaction serialises writers, and re-reading the need's progress inside it is what keeps
@@ -162,12 +162,6 @@ export function cancelPledge(input: { userId: number; pledgeId: number }): Pledg
 }
 
 // ---- Staff release ------------------------------------------------------------------------------
-
-export const releaseReasonSchema = z
-  .string({ required_error: '请填写释放原因，认捐人会收到这段说明' })
-  .trim()
-  .min(2, '请填写释放原因，认捐人会收到这段说明')
-  .max(200, '释放原因最多 200 字')
 
 type PledgeReleaseRefusal = { ok: false; reason: 'not_found' | 'unavailable' | 'invalid'; message: string }
 export type PledgeReleaseResult = { ok: true; status: 'released' | 'fulfilled'; quantityReleased: number } | PledgeReleaseRefusal

@@ -7,6 +7,7 @@ import { recordDonation } from '~/donations/ledger.server'
 import { publicTextProblem } from '~/privacy/public-text.server'
 import { now } from '~/utils/clock.server'
 import { refreshNeedStatus } from './progress.server'
+import { walkInTarget, type WalkInGiftForm } from './validation'
 
 // Walk-in gifts (登记捐赠): goods or money handed over at the desk or by bank transfer, with no
 // pledge. The donor's real name and contact stay private in walk_in_donors; the public log
@@ -28,6 +29,25 @@ export type WalkInInput = {
   publicDisplay: PublicDisplay
   needId?: number | null
   wishId?: number | null
+}
+
+/** What the parsed 登记捐赠 form (validation.ts) records: the fields of the other kind are dropped. */
+export function walkInInputFrom(v: WalkInGiftForm): WalkInInput {
+  const money = v.kind === 'money'
+  return {
+    kind: v.kind,
+    items: v.items,
+    quantity: !money && v.quantity ? Number(v.quantity) : null,
+    unit: money ? null : v.unit || null,
+    estimatedValueFen: money ? null : (v.estimatedValue ?? null),
+    amountFen: money ? (v.amount ?? null) : null,
+    channel: v.channel,
+    paymentReference: v.paymentReference || null,
+    donorName: v.donorName,
+    donorContact: v.donorContact || null,
+    publicDisplay: v.publicDisplay,
+    ...walkInTarget(v.target),
+  }
 }
 
 /** Open needs of this home a walk-in gift can be counted against (for the form's choice). */

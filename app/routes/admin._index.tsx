@@ -11,6 +11,7 @@ import { createInstitution, listInstitutions } from '~/institutions/institutions
 import { institutionKindLabels } from '~/institutions/labels'
 import { institutionSchema } from '~/institutions/validation'
 import { pageMeta } from '~/utils/meta'
+import { refusalReply } from '~/utils/submission.server'
 
 export const meta: MetaFunction = () => pageMeta({ title: '平台管理', description: '平台管理员：机构与成员' })
 
@@ -24,7 +25,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const submission = parseWithZod(await request.formData(), { schema: institutionSchema })
   if (submission.status !== 'success') return data({ result: submission.reply() }, { status: 400 })
   const outcome = createInstitution(actorFrom(admin, context), { ...submission.value, parentSlug: submission.value.parentSlug || null })
-  if (!outcome.ok) return data({ result: submission.reply({ fieldErrors: { [outcome.field]: [outcome.message] } }) }, { status: 400 })
+  if (!outcome.ok) return data({ result: refusalReply(submission, outcome) }, { status: 400 })
   return redirect(`/admin/institutions/${outcome.institution.slug}`)
 }
 

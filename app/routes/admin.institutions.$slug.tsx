@@ -5,14 +5,13 @@ import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { MembersPanel } from '~/components/members-panel'
 import { getInstitutionBySlug } from '~/institutions/institutions.server'
 import { handleMembersAction, loadMembersPanel } from '~/institutions/members-actions.server'
+import { invariantFound } from '~/utils/http.server'
 import { pageMeta } from '~/utils/meta'
 
 export const meta: MetaFunction = () => pageMeta({ title: '机构成员', description: '平台管理：机构成员与邀请' })
 
 function institutionOr404(slug: string | undefined) {
-  const institution = getInstitutionBySlug(slug ?? '')
-  if (!institution) throw new Response('Not Found', { status: 404 })
-  return institution
+  return invariantFound(getInstitutionBySlug(slug ?? ''))
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {

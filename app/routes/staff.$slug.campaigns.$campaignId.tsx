@@ -9,21 +9,16 @@ import { campaignSchema } from '~/campaigns/validation'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { FormMessage } from '~/components/forms'
 import { formatDate } from '~/utils/format'
+import { invariantFound, requireIdParam } from '~/utils/http.server'
 import { pageMeta } from '~/utils/meta'
 import { shanghaiDateString } from '~/utils/shanghai-date'
+import { refusalReply } from '~/utils/submission.server'
 
 export const meta: MetaFunction = () => pageMeta({ title: '活动', description: '机构工作人员：心愿活动' })
 
-function campaignIdFrom(params: { campaignId?: string }): number {
-  const id = Number(params.campaignId)
-  if (!Number.isSafeInteger(id) || id <= 0) throw new Response('Not Found', { status: 404 })
-  return id
-}
-
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { institution } = requireStaff(request, params.slug)
-  const found = getCampaignForHome(institution.id, campaignIdFrom(params))
-  if (!found) throw new Response('Not Found', { status: 404 })
+  const found = invariantFound(getCampaignForHome(institution.id, requireIdParam(params, 'campaignId')))
   const { campaign, homes, isOwner, partners } = found
   return {
     campaign: { id: campaign.id, slug: campaign.slug, name: campaign.name, description: campaign.description, startsAt: campaign.startsAt.toISOString(), endsAt: campaign.endsAt.toISOString() },
@@ -42,13 +37,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const { user, institution } = requireStaff(request, params.slug)
-  const campaignId = campaignIdFrom(params)
-  if (!getCampaignForHome(institution.id, campaignId)) throw new Response('Not Found', { status: 404 })
+  const campaignId = requireIdParam(params, 'campaignId')
+  invariantFound(getCampaignForHome(institution.id, campaignId))
   const submission = parseWithZod(await request.formData(), { schema: campaignSchema })
   if (submission.status !== 'success') return data({ result: submission.reply(), message: null }, { status: 400 })
   const outcome = updateCampaign(actorFrom(user, context), institution.id, campaignId, submission.value)
   if (!outcome.ok) {
-    return data({ result: submission.reply(outcome.field ? { fieldErrors: { [outcome.field]: [outcome.message] } } : { formErrors: [outcome.message] }), message: null }, { status: 400 })
+    return data({ result: refusalReply(submission, outcome), message: null }, { status: 400 })
   }
   return data({ result: submission.reply(), message: '活动已保存' })
 }

@@ -10,22 +10,17 @@ import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { FormMessage } from '~/components/forms'
 import { now } from '~/utils/clock.server'
 import { formatDate } from '~/utils/format'
+import { invariantFound, requireIdParam } from '~/utils/http.server'
 import { pageMeta } from '~/utils/meta'
+import { refusalReply } from '~/utils/submission.server'
 import { ageBand, categoryLabels, wishStatusLabels } from '~/wishes/labels'
 
 // Staff-only: the page title and meta carry no name, only "儿童档案".
 export const meta: MetaFunction = () => pageMeta({ title: '儿童档案', description: '机构工作人员：儿童档案' })
 
-function childIdFrom(params: { childId?: string }): number {
-  const id = Number(params.childId)
-  if (!Number.isSafeInteger(id) || id <= 0) throw new Response('Not Found', { status: 404 })
-  return id
-}
-
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { institution } = requireStaff(request, params.slug)
-  const child = getChild(institution.id, childIdFrom(params))
-  if (!child) throw new Response('Not Found', { status: 404 })
+  const child = invariantFound(getChild(institution.id, requireIdParam(params, 'childId')))
   return {
     child: {
       id: child.id,
@@ -43,8 +38,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const { user, institution } = requireStaff(request, params.slug)
-  const childId = childIdFrom(params)
-  if (!getChild(institution.id, childId)) throw new Response('Not Found', { status: 404 })
+  const childId = requireIdParam(params, 'childId')
+  invariantFound(getChild(institution.id, childId))
   const formData = await request.formData()
   const actor = actorFrom(user, context)
   if (formData.get('intent') === 'archive') {
@@ -57,8 +52,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (submission.status !== 'success') return data({ intent: 'save' as const, result: submission.reply(), message: null, ok: false }, { status: 400 })
   const outcome = updateChild(actor, institution.id, childId, submission.value)
   if (!outcome.ok) {
-    const reply = submission.reply(outcome.field ? { fieldErrors: { [outcome.field]: [outcome.message] } } : { formErrors: [outcome.message] })
-    return data({ intent: 'save' as const, result: reply, message: null, ok: false }, { status: 400 })
+    return data({ intent: 'save' as const, result: refusalReply(submission, outcome), message: null, ok: false }, { status: 400 })
   }
   return data({ intent: 'save' as const, result: submission.reply(), message: '档案已保存', ok: true })
 }

@@ -8,6 +8,7 @@ import { createChild, suggestPseudonym } from '~/children/children.server'
 import { childSchema } from '~/children/validation'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { pageMeta } from '~/utils/meta'
+import { refusalReply } from '~/utils/submission.server'
 
 export const meta: MetaFunction = () => pageMeta({ title: '新建儿童档案', description: '机构工作人员：新建儿童档案' })
 
@@ -22,7 +23,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (submission.status !== 'success') return data({ result: submission.reply() }, { status: 400 })
   const outcome = createChild(actorFrom(user, context), institution.id, submission.value)
   if (!outcome.ok) {
-    return data({ result: submission.reply(outcome.field ? { fieldErrors: { [outcome.field]: [outcome.message] } } : { formErrors: [outcome.message] }) }, { status: 400 })
+    return data({ result: refusalReply(submission, outcome) }, { status: 400 })
   }
   return redirect(`/staff/${institution.slug}/children/${outcome.child.id}?created=1`)
 }

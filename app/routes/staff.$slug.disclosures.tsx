@@ -1,14 +1,18 @@
+import { parseWithZod } from '@conform-to/zod'
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { data, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { actorFrom, requireStaff } from '~/auth/auth.server'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
-import { FormMessage, SelectField } from '~/components/forms'
+import { ErrorList, FormMessage, SelectField } from '~/components/forms'
 import { DisclosureSummaryView } from '~/disclosures/summary-view'
 import { draftDisclosure, draftRowOfHome, listDisclosuresOfHome, parsePeriodKey, periodContaining, publishBlockedReason, publishDisclosure, saveDraftDisclosure } from '~/disclosures/disclosures.server'
+import { draftDisclosureSchema, publishDisclosureSchema } from '~/disclosures/validation'
 import { now } from '~/utils/clock.server'
 import { formatDateTime } from '~/utils/format'
+import { parseId } from '~/utils/ids'
 import { pageMeta } from '~/utils/meta'
+import { refusalReply } from '~/utils/submission.server'
 
 export const meta: MetaFunction = () => pageMeta({ title: '公示', description: '编制并发布捐赠公示' })
 
@@ -32,8 +36,8 @@ function periodChoices() {
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { institution, role } = requireStaff(request, params.slug)
-  const id = Number(new URL(request.url).searchParams.get('id') ?? '')
-  const row = Number.isSafeInteger(id) && id > 0 ? draftRowOfHome(institution.id, id) : undefined
+  const id = parseId(new URL(request.url).searchParams.get('id'))
+  const row = id ? draftRowOfHome(institution.id, id) : undefined
   let preview = null
   if (row && row.status === 'draft') {
     const draft = draftDisclosure(institution.id, row.period, row.periodStart)
@@ -55,33 +59,39 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const intent = String(formData.get('intent') ?? '')
   const actor = actorFrom(user, context)
   if (intent === 'draft') {
-    const range = parsePeriodKey(String(formData.get('period') ?? ''))
-    if (!range) return data({ message: '请选择公示期间', field: 'period' }, { status: 400 })
+    const submission = parseWithZod(formData, { schema: draftDisclosureSchema })
+    if (submission.status !== 'success') return data({ intent, result: submission.reply() }, { status: 400 })
+    const range = parsePeriodKey(submission.value.period)
+    if (!range) return data({ intent, result: refusalReply(submission, { message: '请选择公示期间', field: 'period' }) }, { status: 400 })
     const saved = saveDraftDisclosure(actor, institution.id, range.period, range.start)
-    if (!saved.ok) return data({ message: saved.message, field: 'period' }, { status: 409 })
+    if (!saved.ok) return data({ intent, result: refusalReply(submission, { message: saved.message, field: 'period' }) }, { status: 409 })
     return redirect(`/staff/${institution.slug}/disclosures?id=${saved.disclosureId}`)
   }
   if (intent === 'publish') {
-    const id = Number(formData.get('disclosureId'))
-    if (formData.get('confirm') !== 'yes') return data({ message: '请先勾选“我已核对以上内容”再发布', field: 'confirm' }, { status: 400 })
-    const published = publishDisclosure(actor, institution.id, id)
-    if (!published.ok) return data({ message: published.message, field: null }, { status: 409 })
+    const submission = parseWithZod(formData, { schema: publishDisclosureSchema })
+    if (submission.status !== 'success') return data({ intent, result: submission.reply() }, { status: 400 })
+    const published = publishDisclosure(actor, institution.id, submission.value.disclosureId)
+    if (!published.ok) return data({ intent, result: refusalReply(submission, { message: published.message }) }, { status: 409 })
     return redirect(`/staff/${institution.slug}/disclosures?id=${published.disclosureId}`)
   }
-  return data({ message: '未知操作', field: null }, { status: 400 })
+  return data({ intent, result: null }, { status: 400 })
 }
 
 export default function StaffDisclosuresPage() {
   const { isManager, choices, preview, publishedId, rows } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const busy = useNavigation().state === 'submitting'
+  const errors = actionData?.result?.error
+  const formError = actionData ? (actionData.result ? errors?.['']?.join('；') : '未知操作') : null
+  const draftErrors = actionData?.intent === 'draft' ? errors?.period : undefined
+  const publishErrors = actionData?.intent === 'publish' ? [...(errors?.disclosureId ?? []), ...(errors?.confirm ?? [])] : []
   return (
     <div className="space-y-6">
       <div>
         <h2 className="text-xl font-semibold">公示</h2>
         <p className="mt-1 text-sm text-stone-700">按月或按季度，根据公开捐赠记录自动生成公示草稿；管理员核对后发布。发布后公示冻结，不可修改，之后的更正会作为“更正说明”出现在下一期公示中。</p>
       </div>
-      {actionData?.message ? <FormMessage>{actionData.message}</FormMessage> : null}
+      <FormMessage>{formError}</FormMessage>
       {publishedId ? (
         <FormMessage tone="success">
           公示已发布。{' '}
@@ -95,7 +105,7 @@ export default function StaffDisclosuresPage() {
         <h3 id="new-draft" className="text-lg font-semibold">生成草稿</h3>
         <Form method="post" className="flex flex-wrap items-end gap-3">
           <input type="hidden" name="intent" value="draft" />
-          <SelectField label="公示期间" name="period" options={choices} defaultValue={choices[0]?.value} errors={actionData?.field === 'period' ? [actionData.message] : undefined} />
+          <SelectField label="公示期间" name="period" options={choices} defaultValue={String(actionData?.intent === 'draft' ? (actionData.result?.initialValue?.period ?? choices[0]?.value) : choices[0]?.value)} errors={draftErrors} />
           <button type="submit" className="btn-secondary" disabled={busy}>
             生成草稿并预览
           </button>
@@ -115,9 +125,10 @@ export default function StaffDisclosuresPage() {
               <input type="hidden" name="intent" value="publish" />
               <input type="hidden" name="disclosureId" value={preview.id} />
               <label className="flex items-start gap-2">
-                <input type="checkbox" name="confirm" value="yes" required className="mt-1" aria-invalid={actionData?.field === 'confirm' || undefined} />
+                <input type="checkbox" name="confirm" value="yes" required className="mt-1" aria-invalid={publishErrors.length ? true : undefined} aria-describedby={publishErrors.length ? 'confirm-error' : undefined} />
                 <span>我已核对以上内容。发布后公示冻结，不能修改或删除。</span>
               </label>
+              <ErrorList id="confirm-error" errors={publishErrors} />
               <button type="submit" className="btn-primary" disabled={busy}>
                 发布公示
               </button>

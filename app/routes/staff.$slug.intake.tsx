@@ -1,27 +1,21 @@
+import { getFormProps, getInputProps, getTextareaProps, useForm } from '@conform-to/react'
+import { getZodConstraint, parseWithZod } from '@conform-to/zod'
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { data } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import type { ReactNode } from 'react'
-import { z } from 'zod'
 import { actorFrom, requireStaff } from '~/auth/auth.server'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { Field, FormMessage, TextareaField } from '~/components/forms'
 import { findPledgeByCode, listActivePledges, recordArrival, type PledgeForIntake } from '~/needs/intake.server'
 import { pledgeStatusWords } from '~/needs/labels'
+import { arrivalSchema } from '~/needs/validation'
 import { normaliseCode, PLEDGE_CODE } from '~/utils/door-code.server'
 import { formatDate, formatDateTime } from '~/utils/format'
 import { pageMeta } from '~/utils/meta'
+import { refusalReply } from '~/utils/submission.server'
 
 export const meta: MetaFunction = () => pageMeta({ title: '门口登记', description: '按认捐编号登记到达的物资' })
-
-const arrivalSchema = z.object({
-  pledgeId: z.coerce.number().int().positive(),
-  quantity: z.coerce
-    .number({ required_error: '请填写本次到达数量', invalid_type_error: '请填写数字' })
-    .int('数量须为整数')
-    .min(1, '数量至少为 1'),
-  conditionNote: z.string().trim().max(200, '物资状况最多 200 字').optional().default(''),
-})
 
 function forPage(p: PledgeForIntake) {
   return {
@@ -48,21 +42,15 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return { slug: institution.slug, code, match: match ? forPage(match) : null, active: listActivePledges(institution.id).map(forPage) }
 }
 
-type ActionData = { ok: boolean; message: string | null; receiptNo: string | null; errors: Record<string, string[]>; values: { quantity: string; conditionNote: string } }
-
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const { user, institution } = requireStaff(request, params.slug)
-  const formData = await request.formData()
-  const values = { quantity: String(formData.get('quantity') ?? ''), conditionNote: String(formData.get('conditionNote') ?? '') }
-  const parsed = arrivalSchema.safeParse(Object.fromEntries(formData))
-  if (!parsed.success) {
-    const errors = parsed.error.flatten().fieldErrors as Record<string, string[]>
-    return data<ActionData>({ ok: false, message: null, receiptNo: null, errors, values }, { status: 400 })
-  }
-  const outcome = recordArrival(actorFrom(user, context), institution.id, parsed.data.pledgeId, { quantity: parsed.data.quantity, conditionNote: parsed.data.conditionNote })
-  if (!outcome.ok) return data<ActionData>({ ok: false, message: outcome.message, receiptNo: null, errors: { quantity: [outcome.message] }, values }, { status: 409 })
+  const submission = parseWithZod(await request.formData(), { schema: arrivalSchema })
+  if (submission.status !== 'success') return data({ ok: false, message: null, receiptNo: null, result: submission.reply() }, { status: 400 })
+  const { pledgeId, quantity, conditionNote } = submission.value
+  const outcome = recordArrival(actorFrom(user, context), institution.id, pledgeId, { quantity, conditionNote })
+  if (!outcome.ok) return data({ ok: false, message: outcome.message, receiptNo: null, result: refusalReply(submission, { message: outcome.message, field: 'quantity' }) }, { status: 409 })
   const message = outcome.fulfilled ? `已登记到达，认捐已全部送达。收据编号 ${outcome.receiptNo}` : `已登记到达，还差 ${outcome.remaining}。收据编号 ${outcome.receiptNo}`
-  return data<ActionData>({ ok: true, message, receiptNo: outcome.receiptNo, errors: {}, values: { quantity: '', conditionNote: '' } })
+  return data({ ok: true, message, receiptNo: outcome.receiptNo, result: submission.reply({ resetForm: true }) })
 }
 
 type PledgeOnPage = ReturnType<typeof forPage>
@@ -79,7 +67,14 @@ function Detail({ label, children }: { label: string; children: ReactNode }) {
 function MatchedPledge({ pledge }: { pledge: PledgeOnPage }) {
   const actionData = useActionData<typeof action>()
   const busy = useNavigation().state === 'submitting'
-  const values = actionData && !actionData.ok ? actionData.values : { quantity: '', conditionNote: '' }
+  const [form, fields] = useForm({
+    id: `arrival-${pledge.id}`,
+    lastResult: actionData?.result,
+    defaultValue: { pledgeId: String(pledge.id) },
+    constraint: getZodConstraint(arrivalSchema),
+    shouldRevalidate: 'onBlur',
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: arrivalSchema }),
+  })
   return (
     <section aria-labelledby="pledge-title" className="card space-y-4" data-testid="matched-pledge">
       <h2 id="pledge-title" className="text-lg font-semibold">
@@ -106,27 +101,22 @@ function MatchedPledge({ pledge }: { pledge: PledgeOnPage }) {
       </dl>
 
       {pledge.status === 'active' ? (
-        <Form method="post" className="space-y-3 border-t border-stone-200 pt-4" key={pledge.received}>
+        <Form method="post" className="space-y-3 border-t border-stone-200 pt-4" {...getFormProps(form)}>
           <input type="hidden" name="pledgeId" value={pledge.id} />
+          <FormMessage id={form.errorId}>{[...(form.errors ?? []), ...(fields.pledgeId.errors ?? [])].join('；')}</FormMessage>
           <Field
             label={`本次到达数量（${pledge.unit}）`}
-            name="quantity"
-            type="number"
+            {...getInputProps(fields.quantity, { type: 'number' })}
             inputMode="numeric"
-            min={1}
             max={pledge.remaining}
-            required
-            defaultValue={values.quantity}
             hint={`最多 ${pledge.remaining} ${pledge.unit}；超出认捐的部分请到“登记捐赠”记录为现场捐赠。`}
-            errors={actionData && !actionData.ok ? actionData.errors.quantity : undefined}
+            errors={fields.quantity.errors}
           />
           <TextareaField
             label="物资状况（可选）"
-            name="conditionNote"
-            maxLength={200}
-            defaultValue={values.conditionNote}
+            {...getTextareaProps(fields.conditionNote)}
             hint="例如“包装完好”“2 袋破损已退回”。"
-            errors={actionData && !actionData.ok ? actionData.errors.conditionNote : undefined}
+            errors={fields.conditionNote.errors}
           />
           <button type="submit" className="btn-primary w-full sm:w-auto" disabled={busy}>
             登记到达

@@ -1,28 +1,22 @@
+import { getFormProps, getTextareaProps, useForm, type SubmissionResult } from '@conform-to/react'
+import { getZodConstraint, parseWithZod } from '@conform-to/zod'
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { data } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
-import { z } from 'zod'
 import { actorFrom, requireStaff } from '~/auth/auth.server'
 import { ConfirmStep } from '~/components/confirm-step'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { FormMessage, TextareaField } from '~/components/forms'
-import { listHomeLedger, MIN_REASON_LENGTH, type StaffLedgerEntry } from '~/donations/corrections.server'
+import { listHomeLedger, type StaffLedgerEntry } from '~/donations/corrections.server'
 import { correctEntry } from '~/needs/corrections.server'
+import { correctionSchema } from '~/needs/validation'
 import { amountText, designationText, donationChannelLabels, donationKindLabels } from '~/donations/labels'
 import { formatDateTime } from '~/utils/format'
+import { parseId } from '~/utils/ids'
 import { pageMeta } from '~/utils/meta'
+import { refusalReply } from '~/utils/submission.server'
 
 export const meta: MetaFunction = () => pageMeta({ title: '捐赠记录', description: '本机构的捐赠记录与更正' })
-
-const correctionSchema = z.object({
-  intent: z.enum(['preview', 'confirm']),
-  receiptNo: z.string().trim().min(1),
-  reason: z
-    .string({ required_error: '请填写更正说明' })
-    .trim()
-    .refine((s) => Array.from(s).length >= MIN_REASON_LENGTH, `请填写更正说明（至少 ${MIN_REASON_LENGTH} 个字）`)
-    .refine((s) => Array.from(s).length <= 200, '更正说明最多 200 字'),
-})
 
 function forPage(e: StaffLedgerEntry) {
   return {
@@ -47,28 +41,22 @@ function forPage(e: StaffLedgerEntry) {
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { institution } = requireStaff(request, params.slug)
   const url = new URL(request.url)
-  const beforeRaw = url.searchParams.get('before') ?? ''
-  const before = /^\d{1,12}$/.test(beforeRaw) ? Number(beforeRaw) : null
+  const before = parseId(url.searchParams.get('before'))
   const page = listHomeLedger(institution.id, { before })
   return { items: page.items.map(forPage), nextBefore: page.nextBefore, correct: (url.searchParams.get('correct') ?? '').trim().toUpperCase() }
 }
-
-type ActionData = { step: 'preview' | 'done' | 'error'; receiptNo: string; reason: string; message: string | null; errors: string[] }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const { user, institution } = requireStaff(request, params.slug)
   const formData = await request.formData()
   const receiptNo = String(formData.get('receiptNo') ?? '').trim().toUpperCase()
-  const reason = String(formData.get('reason') ?? '')
-  const parsed = correctionSchema.safeParse({ intent: formData.get('intent'), receiptNo, reason })
-  if (!parsed.success) {
-    const errors = parsed.error.flatten().fieldErrors.reason ?? ['请重新填写']
-    return data<ActionData>({ step: 'error', receiptNo, reason, message: null, errors }, { status: 400 })
-  }
-  if (parsed.data.intent === 'preview') return data<ActionData>({ step: 'preview', receiptNo, reason: parsed.data.reason, message: null, errors: [] })
-  const outcome = correctEntry(actorFrom(user, context), institution.id, receiptNo, parsed.data.reason)
-  if (!outcome.ok) return data<ActionData>({ step: 'error', receiptNo, reason, message: outcome.message, errors: [outcome.message] }, { status: 409 })
-  return data<ActionData>({ step: 'done', receiptNo, reason: parsed.data.reason, message: `已更正 ${receiptNo}，更正记录编号 ${outcome.receiptNo}`, errors: [] })
+  const submission = parseWithZod(formData, { schema: correctionSchema })
+  if (submission.status !== 'success') return data({ step: 'error' as const, receiptNo, reason: '', message: null, result: submission.reply() }, { status: 400 })
+  const { intent, reason } = submission.value
+  if (intent === 'preview') return data({ step: 'preview' as const, receiptNo, reason, message: null, result: null })
+  const outcome = correctEntry(actorFrom(user, context), institution.id, receiptNo, reason)
+  if (!outcome.ok) return data({ step: 'error' as const, receiptNo, reason, message: outcome.message, result: refusalReply(submission, { message: outcome.message, field: 'reason' }) }, { status: 409 })
+  return data({ step: 'done' as const, receiptNo, reason, message: `已更正 ${receiptNo}，更正记录编号 ${outcome.receiptNo}`, result: null })
 }
 
 type EntryOnPage = ReturnType<typeof forPage>
@@ -92,19 +80,27 @@ function CorrectionForm({ entry }: { entry: EntryOnPage }) {
       </ConfirmStep>
     )
   }
+  return <ReasonForm entry={entry} lastResult={mine?.step === 'error' ? mine.result : null} busy={busy} />
+}
+
+function ReasonForm({ entry, lastResult, busy }: { entry: EntryOnPage; lastResult: SubmissionResult<string[]> | null; busy: boolean }) {
+  const [form, fields] = useForm({
+    id: `correct-${entry.id}`,
+    lastResult,
+    constraint: getZodConstraint(correctionSchema),
+    shouldRevalidate: 'onBlur',
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: correctionSchema }),
+  })
   return (
-    <Form method="post" className="space-y-2">
+    <Form method="post" className="space-y-2" {...getFormProps(form)}>
       <input type="hidden" name="intent" value="preview" />
       <input type="hidden" name="receiptNo" value={entry.receiptNo} />
+      <FormMessage id={form.errorId}>{[...(form.errors ?? []), ...(fields.intent.errors ?? []), ...(fields.receiptNo.errors ?? [])].join('；')}</FormMessage>
       <TextareaField
-        id={`reason-${entry.id}`}
         label={`更正说明（${entry.receiptNo}）`}
-        name="reason"
-        required
-        maxLength={200}
-        defaultValue={mine?.step === 'error' ? mine.reason : ''}
+        {...getTextareaProps(fields.reason)}
         hint="将公开显示，例如“数量登记错误，实为 3 袋”。请勿写入捐赠人联系方式。"
-        errors={mine?.step === 'error' ? mine.errors : undefined}
+        errors={fields.reason.errors}
       />
       <button type="submit" className="btn-secondary" disabled={busy}>
         更正

@@ -1,3 +1,4 @@
+import { parseWithZod } from '@conform-to/zod'
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { data, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
@@ -6,54 +7,54 @@ import { ConfirmStep } from '~/components/confirm-step'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { Field, FormMessage } from '~/components/forms'
 import { needStatusLabels, pledgeStatusWords } from '~/needs/labels'
-import { NeedForm, type NeedFormValues } from '~/needs/need-form'
-import { cancelNeed, closeNeed, getStaffNeed, parseNeedForm, updateNeed } from '~/needs/needs.server'
+import { NeedForm } from '~/needs/need-form'
+import { cancelNeed, closeNeed, getStaffNeed, needInputFrom, updateNeed } from '~/needs/needs.server'
 import { NeedProgressBar } from '~/needs/progress-bar'
+import { cancelNeedSchema, needSchema } from '~/needs/validation'
 import { formatDate } from '~/utils/format'
+import { invariantFound, notFound, requireIdParam } from '~/utils/http.server'
 import { pageMeta } from '~/utils/meta'
 import { shanghaiDateString } from '~/utils/shanghai-date'
+import { refusalReply } from '~/utils/submission.server'
 
 export const meta: MetaFunction = () => pageMeta({ title: '物资需求详情', description: '机构工作人员：物资需求详情' })
 
-function needIdFrom(params: { needId?: string }): number {
-  const id = Number(params.needId)
-  if (!Number.isInteger(id) || id <= 0) throw new Response('Not Found', { status: 404 })
-  return id
-}
-
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { institution } = requireStaff(request, params.slug)
-  const found = getStaffNeed(institution.id, needIdFrom(params))
-  if (!found) throw new Response('Not Found', { status: 404 })
+  const found = invariantFound(getStaffNeed(institution.id, requireIdParam(params, 'needId')))
   return { ...found, slug: institution.slug }
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const { user, institution } = requireStaff(request, params.slug)
-  const needId = needIdFrom(params)
+  const needId = requireIdParam(params, 'needId')
   const actor = actorFrom(user, context)
   const formData = await request.formData()
   const intent = String(formData.get('intent') ?? '')
   const back = `/staff/${institution.slug}/needs/${needId}`
   if (intent === 'save') {
-    const parsed = parseNeedForm(formData)
-    if (!parsed.ok) return data({ intent, errors: parsed.errors, values: parsed.values, formError: null as string | null }, { status: 400 })
-    const outcome = updateNeed(actor, institution.id, needId, parsed.input)
-    if (!outcome.ok) {
-      const values = Object.fromEntries([...formData.entries()].map(([k, v]) => [k, String(v)])) as NeedFormValues
-      return data(
-        { intent, errors: outcome.field ? { [outcome.field]: [outcome.message] } : {}, values, formError: outcome.field ? null : outcome.message },
-        { status: outcome.reason === 'not_found' ? 404 : 409 },
-      )
-    }
+    const submission = parseWithZod(formData, { schema: needSchema })
+    if (submission.status !== 'success') return data({ intent, result: submission.reply(), formError: null }, { status: 400 })
+    const outcome = updateNeed(actor, institution.id, needId, needInputFrom(submission.value))
+    if (!outcome.ok && outcome.reason === 'not_found') notFound()
+    if (!outcome.ok) return data({ intent, result: refusalReply(submission, outcome), formError: null }, { status: 409 })
     return redirect(`${back}?saved=1`)
   }
-  if (intent === 'close' || intent === 'cancel') {
-    const outcome = intent === 'close' ? closeNeed(actor, institution.id, needId) : cancelNeed(actor, institution.id, needId, String(formData.get('reason') ?? ''))
-    if (!outcome.ok) return data({ intent, errors: {}, values: {}, formError: outcome.message }, { status: 409 })
-    return redirect(`${back}?${intent === 'close' ? 'closed' : 'cancelled'}=1`)
+  if (intent === 'close') {
+    const outcome = closeNeed(actor, institution.id, needId)
+    if (!outcome.ok && outcome.reason === 'not_found') notFound()
+    if (!outcome.ok) return data({ intent, result: null, formError: outcome.message }, { status: 409 })
+    return redirect(`${back}?closed=1`)
   }
-  return data({ intent, errors: {}, values: {}, formError: '未知的操作' }, { status: 400 })
+  if (intent === 'cancel') {
+    const submission = parseWithZod(formData, { schema: cancelNeedSchema })
+    if (submission.status !== 'success') return data({ intent, result: submission.reply(), formError: null }, { status: 400 })
+    const outcome = cancelNeed(actor, institution.id, needId, submission.value.reason)
+    if (!outcome.ok && outcome.reason === 'not_found') notFound()
+    if (!outcome.ok) return data({ intent, result: refusalReply(submission, outcome), formError: outcome.message }, { status: 409 })
+    return redirect(`${back}?cancelled=1`)
+  }
+  return data({ intent, result: null, formError: '未知的操作' }, { status: 400 })
 }
 
 export default function StaffNeed() {
@@ -62,22 +63,21 @@ export default function StaffNeed() {
   const [searchParams] = useSearchParams()
   const editable = need.status !== 'closed' && need.status !== 'cancelled'
   const confirmCancel = searchParams.get('confirm') === 'cancel'
-  const saveData = actionData?.intent === 'save' ? actionData : null
-  const values: NeedFormValues = saveData
-    ? saveData.values
-    : {
-        title: need.title,
-        category: need.category,
-        itemDescription: need.itemDescription,
-        specification: need.specification,
-        unit: need.unit,
-        quantityNeeded: String(need.quantityNeeded),
-        perPledgeMax: need.perPledgeMax ? String(need.perPledgeMax) : '',
-        urgency: need.urgency,
-        deadline: need.deadline ? shanghaiDateString(need.deadline) : '',
-        deliveryAddress: need.deliveryAddress,
-        deliveryHours: need.deliveryHours,
-      }
+  const saveResult = actionData?.intent === 'save' ? actionData.result : null
+  const cancelResult = actionData?.intent === 'cancel' ? actionData.result : null
+  const defaultValue = {
+    title: need.title,
+    category: need.category,
+    itemDescription: need.itemDescription,
+    specification: need.specification,
+    unit: need.unit,
+    quantityNeeded: String(need.quantityNeeded),
+    perPledgeMax: need.perPledgeMax ? String(need.perPledgeMax) : '',
+    urgency: need.urgency,
+    deadline: need.deadline ? shanghaiDateString(need.deadline) : '',
+    deliveryAddress: need.deliveryAddress,
+    deliveryHours: need.deliveryHours,
+  }
   const notice = searchParams.get('created') ? '物资需求已发布。' : searchParams.get('saved') ? '修改已保存。' : searchParams.get('closed') ? '需求已结束。' : searchParams.get('cancelled') ? '需求已取消，认捐人已收到通知。' : searchParams.get('released') ? '认捐已释放，认捐人已收到通知。' : null
 
   return (
@@ -171,7 +171,7 @@ export default function StaffNeed() {
             <h2 id="edit-heading" className="text-xl font-semibold">
               修改需求
             </h2>
-            <NeedForm values={values} errors={saveData?.errors ?? {}} formError={saveData?.formError} submitLabel="保存修改" />
+            <NeedForm id="edit-need" lastResult={saveResult} defaultValue={defaultValue} submitLabel="保存修改" />
           </section>
 
           <section className="card space-y-3" aria-labelledby="end-heading">
@@ -192,7 +192,7 @@ export default function StaffNeed() {
                 cancelTo="."
                 intent="cancel"
               >
-                <Field label="取消原因（会告知认捐人）" name="reason" maxLength={200} />
+                <Field label="取消原因（会告知认捐人）" name="reason" maxLength={200} defaultValue={String(cancelResult?.initialValue?.reason ?? '')} errors={cancelResult?.error?.reason} />
               </ConfirmStep>
             ) : (
               <Link to="?confirm=cancel" className="btn-danger inline-block">

@@ -1,3 +1,4 @@
+import { parseWithZod } from '@conform-to/zod'
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { data, redirect } from '@remix-run/node'
 import { useActionData, useLoaderData, useNavigation } from '@remix-run/react'
@@ -6,39 +7,39 @@ import { ConfirmStep } from '~/components/confirm-step'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { FormMessage, TextareaField } from '~/components/forms'
 import { pledgeForRelease, releasePledge } from '~/needs/pledges.server'
+import { releasePledgeSchema } from '~/needs/validation'
 import { formatDate } from '~/utils/format'
+import { invariantFound, notFound, requireIdParam } from '~/utils/http.server'
 import { pageMeta } from '~/utils/meta'
+import { refusalReply } from '~/utils/submission.server'
 
 // 释放认捐: the confirm step (a page of its own, so it works without JavaScript). Staff of the
 // need's home release one active pledge with a reason the pledger is sent.
 
 export const meta: MetaFunction = () => pageMeta({ title: '释放认捐', description: '机构工作人员：释放一条认捐' })
 
-function idsFrom(params: { needId?: string; pledgeId?: string }) {
-  const needId = Number(params.needId)
-  const pledgeId = Number(params.pledgeId)
-  if (!Number.isInteger(needId) || needId <= 0 || !Number.isInteger(pledgeId) || pledgeId <= 0) throw new Response('Not Found', { status: 404 })
-  return { needId, pledgeId }
+function idsFrom(params: Record<string, string | undefined>) {
+  return { needId: requireIdParam(params, 'needId'), pledgeId: requireIdParam(params, 'pledgeId') }
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { institution } = requireStaff(request, params.slug)
   const { needId, pledgeId } = idsFrom(params)
-  const pledge = pledgeForRelease(institution.id, needId, pledgeId)
-  if (!pledge) throw new Response('Not Found', { status: 404 })
+  const pledge = invariantFound(pledgeForRelease(institution.id, needId, pledgeId))
   return { pledge, needPath: `/staff/${institution.slug}/needs/${needId}` }
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const { user, institution } = requireStaff(request, params.slug)
   const { needId, pledgeId } = idsFrom(params)
-  if (!pledgeForRelease(institution.id, needId, pledgeId)) throw new Response('Not Found', { status: 404 })
-  const formData = await request.formData()
-  const reason = String(formData.get('reason') ?? '')
-  const outcome = releasePledge(actorFrom(user, context), institution.id, pledgeId, reason)
+  invariantFound(pledgeForRelease(institution.id, needId, pledgeId))
+  const submission = parseWithZod(await request.formData(), { schema: releasePledgeSchema })
+  if (submission.status !== 'success') return data({ result: submission.reply() }, { status: 400 })
+  const outcome = releasePledge(actorFrom(user, context), institution.id, pledgeId, submission.value.reason)
   if (!outcome.ok) {
-    if (outcome.reason === 'not_found') throw new Response('Not Found', { status: 404 })
-    return data({ reason, errors: outcome.reason === 'invalid' ? [outcome.message] : [], formError: outcome.reason === 'invalid' ? null : outcome.message }, { status: outcome.reason === 'invalid' ? 400 : 409 })
+    if (outcome.reason === 'not_found') notFound()
+    const invalid = outcome.reason === 'invalid'
+    return data({ result: refusalReply(submission, { message: outcome.message, field: invalid ? 'reason' : undefined }) }, { status: invalid ? 400 : 409 })
   }
   return redirect(`/staff/${institution.slug}/needs/${needId}?released=1`)
 }
@@ -76,8 +77,16 @@ export default function ReleasePledge() {
           busy={navigation.state === 'submitting'}
           noValidate
         >
-          <FormMessage>{actionData?.formError}</FormMessage>
-          <TextareaField label="释放原因（会告知认捐人）" id="reason" name="reason" maxLength={200} required defaultValue={actionData?.reason ?? ''} errors={actionData?.errors} />
+          <FormMessage>{actionData?.result?.error?.['']?.join('；')}</FormMessage>
+          <TextareaField
+            label="释放原因（会告知认捐人）"
+            id="reason"
+            name="reason"
+            maxLength={200}
+            required
+            defaultValue={String(actionData?.result?.initialValue?.reason ?? '')}
+            errors={actionData?.result?.error?.reason}
+          />
         </ConfirmStep>
       )}
     </section>

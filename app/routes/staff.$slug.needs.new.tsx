@@ -1,11 +1,14 @@
+import { parseWithZod } from '@conform-to/zod'
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { data, redirect } from '@remix-run/node'
 import { Link, useActionData } from '@remix-run/react'
 import { actorFrom, requireStaff } from '~/auth/auth.server'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { NeedForm } from '~/needs/need-form'
-import { createNeed, parseNeedForm } from '~/needs/needs.server'
+import { createNeed, needInputFrom } from '~/needs/needs.server'
+import { needSchema } from '~/needs/validation'
 import { pageMeta } from '~/utils/meta'
+import { refusalReply } from '~/utils/submission.server'
 
 export const meta: MetaFunction = () => pageMeta({ title: '发布物资需求', description: '机构工作人员：发布物资需求' })
 
@@ -16,14 +19,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const { user, institution } = requireStaff(request, params.slug)
-  const formData = await request.formData()
-  const parsed = parseNeedForm(formData)
-  if (!parsed.ok) return data({ errors: parsed.errors, values: parsed.values, formError: null as string | null }, { status: 400 })
-  const outcome = createNeed(actorFrom(user, context), institution.id, parsed.input)
-  if (!outcome.ok) {
-    const values = Object.fromEntries([...formData.entries()].filter(([, v]) => typeof v === 'string')) as Record<string, string>
-    return data({ errors: outcome.field ? { [outcome.field]: [outcome.message] } : {}, values, formError: outcome.field ? null : outcome.message }, { status: 400 })
-  }
+  const submission = parseWithZod(await request.formData(), { schema: needSchema })
+  if (submission.status !== 'success') return data({ result: submission.reply() }, { status: 400 })
+  const outcome = createNeed(actorFrom(user, context), institution.id, needInputFrom(submission.value))
+  if (!outcome.ok) return data({ result: refusalReply(submission, outcome) }, { status: 400 })
   return redirect(`/staff/${institution.slug}/needs/${outcome.need.id}?created=1`)
 }
 
@@ -39,7 +38,7 @@ export default function NewNeed() {
           返回需求列表
         </Link>
       </div>
-      <NeedForm values={actionData?.values ?? {}} errors={actionData?.errors ?? {}} formError={actionData?.formError} submitLabel="发布" />
+      <NeedForm id="new-need" lastResult={actionData?.result} defaultValue={{ category: 'material', urgency: 'normal' }} submitLabel="发布" />
     </section>
   )
 }

@@ -4,7 +4,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { data } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import type { ReactNode } from 'react'
-import { z } from 'zod'
+import type { z } from 'zod'
 import { actorFrom, requireStaff } from '~/auth/auth.server'
 import { claimReleaseReasonLabels, claimStatusLabels } from '~/claims/labels'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
@@ -12,6 +12,7 @@ import { Field, FormMessage, TextareaField } from '~/components/forms'
 import { normaliseCode, PARCEL_CODE } from '~/utils/door-code.server'
 import { formatDateTime } from '~/utils/format'
 import { pageMeta } from '~/utils/meta'
+import { deliverySchema, fulfilSchema, partialSchema } from '~/wishes/delivery-validation'
 import { wishStatusLabels } from '~/wishes/labels'
 import {
   findClaimByReference,
@@ -26,18 +27,6 @@ import {
 export const meta: MetaFunction = () => pageMeta({ title: '签收', description: '按认领编号签收心愿礼物' })
 
 
-const partialSchema = z.object({
-  intent: z.literal('partial'),
-  claimId: z.number().int().positive(),
-  note: z.string({ required_error: '请填写到达情况，例如“到了 2 本，还差 1 本”' }).trim().min(1, '请填写到达情况').max(200, '到达情况最多 200 字'),
-})
-const receiveSchema = z.object({ intent: z.literal('receive'), claimId: z.number().int().positive() })
-const fulfilSchema = z.object({
-  intent: z.literal('fulfil'),
-  wishId: z.number().int().positive(),
-  thankYou: z.string().trim().max(300, '感谢留言最多 300 字').optional(),
-})
-const deliverySchema = z.discriminatedUnion('intent', [partialSchema, receiveSchema, fulfilSchema])
 
 function dt(value: Date | null): string | null {
   return value ? formatDateTime(value) : null

@@ -1,5 +1,4 @@
 import type { Submission } from '@conform-to/react'
-import type { Refusal } from '~/audit/audit.server'
 
 type ReplyOptions = { hideFields?: string[]; resetForm?: boolean }
 
@@ -8,6 +7,6 @@ type ReplyOptions = { hideFields?: string[]; resetForm?: boolean }
  * (so the user sees it where they typed), or above the form when it names none. The submitted
  * values come back, so nothing typed is lost.
  */
-export function refusalReply<Output>(submission: Submission<Output>, refusal: Pick<Refusal, 'message' | 'field'>, options: ReplyOptions = {}) {
+export function refusalReply<Output>(submission: Submission<Output>, refusal: { message: string; field?: string | null }, options: ReplyOptions = {}) {
   return submission.reply(refusal.field ? { ...options, fieldErrors: { [refusal.field]: [refusal.message] } } : { ...options, formErrors: [refusal.message] })
 }

@@ -112,6 +112,11 @@ describe('invitations', () => {
     expect((await revoke()).body).toMatchObject({ ok: true, message: '邀请已撤销' })
     // "该邀请已失效" contains 已 like the success messages: the outcome, not the wording, sets the tone.
     expect((await revoke()).body).toMatchObject({ ok: false, message: '该邀请已失效' })
+    const garbled = await run(() =>
+      membersAction({ request: formRequest(`/staff/${a.home.slug}/members`, { intent: 'remove', membershipId: '1e3' }, { cookie: signedInCookie(a.manager.id) }), params: { slug: a.home.slug }, context: context() }),
+    )
+    expect(garbled.status).toBe(400)
+    expect(garbled.body).toMatchObject({ ok: false, message: '找不到该成员' })
   })
 
   test('a manager removes staff, but a home always keeps one manager', async () => {

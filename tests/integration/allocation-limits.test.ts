@@ -12,6 +12,7 @@ import { recordWalkInGift } from '~/needs/walk-in.server'
 import { action as allocationsAction } from '~/routes/staff.$slug.allocations'
 import { action as disclosuresAction, loader as disclosuresLoader } from '~/routes/staff.$slug.disclosures'
 import { now, testClock } from '~/utils/clock.server'
+import { replyErrors, replyValues } from './conform-reply'
 import { context, formRequest, getRequest, run, signedInCookie } from './helpers'
 import * as helpers from './helpers'
 
@@ -87,6 +88,17 @@ describe('用途 never exceeds the unspent money of its sources', () => {
     expect(recordAllocation(staffActor, institution.id, use([c.receiptNo], { amountFen: 100 }))).toMatchObject({ ok: false, field: 'sourceReceipts' })
   })
 
+  test('the staff form asks for a source next to the source list and keeps what was typed', async () => {
+    const { institution, staff } = await home()
+    const cookie = signedInCookie(staff.id)
+    const fields = { usedAt: '2026-05-01', purpose: '购买冬季棉衣', amount: '12.5', items: '', beneficiaryDescription: '' }
+    const res = await run(() => allocationsAction({ request: formRequest(`/staff/${institution.slug}/allocations`, fields, { cookie }), params: { slug: institution.slug }, context: context() }))
+    expect(res.status).toBe(400)
+    expect(replyErrors(res.body)).toMatchObject({ source: ['请至少选择一笔来源捐赠'], beneficiaryDescription: ['请填写受益对象的匿名描述'] })
+    expect(replyValues(res.body)).toMatchObject({ purpose: '购买冬季棉衣', amount: '12.5' })
+    expect(db.select().from(allocations).where(eq(allocations.institutionId, institution.id)).all()).toHaveLength(0)
+  })
+
   test('the staff form shows the refusal next to the amount field and each source’s unspent money', async () => {
     const { institution, staff, staffActor } = await home()
     const gift = money(staffActor, institution.id, 20_000)
@@ -95,7 +107,8 @@ describe('用途 never exceeds the unspent money of its sources', () => {
     fields.usedAt = new Date(now().getTime() + 8 * 3600_000).toISOString().slice(0, 10)
     const res = await run(() => allocationsAction({ request: formRequest(`/staff/${institution.slug}/allocations`, fields, { cookie }), params: { slug: institution.slug }, context: context() }))
     expect(res.status).toBe(409)
-    expect((res.body as { errors: Record<string, string[]> }).errors).toEqual({ amount: ['金额超出所选来源尚未使用的善款（还剩 ¥200）'] })
+    expect(replyErrors(res.body)).toEqual({ amount: ['金额超出所选来源尚未使用的善款（还剩 ¥200）'] })
+    expect(replyValues(res.body)).toMatchObject({ purpose: '购买冬季棉衣', amount: '500', source: gift.receiptNo })
   })
 
   test('many allocations at once from separate processes never spend more than the source', async () => {
@@ -195,6 +208,16 @@ describe('a disclosure with a negative balance', () => {
       }),
     )
     expect(posted.status).toBe(409)
-    expect((posted.body as { message: string }).message).toContain('不能发布')
+    expect(replyErrors(posted.body)['']?.[0]).toContain('不能发布')
+    const unchecked = await run(() =>
+      disclosuresAction({ request: formRequest(`/staff/${institution.slug}/disclosures`, { intent: 'publish', disclosureId: String(june.disclosureId) }, { cookie }), params: { slug: institution.slug }, context: context() }),
+    )
+    expect(unchecked.status).toBe(400)
+    expect(replyErrors(unchecked.body).confirm).toEqual(['请先勾选“我已核对以上内容”再发布'])
+    const badId = await run(() =>
+      disclosuresAction({ request: formRequest(`/staff/${institution.slug}/disclosures`, { intent: 'publish', disclosureId: 'abc', confirm: 'yes' }, { cookie }), params: { slug: institution.slug }, context: context() }),
+    )
+    expect(badId.status).toBe(400)
+    expect(replyErrors(badId.body).disclosureId).toEqual(['请先生成草稿并预览'])
   })
 })

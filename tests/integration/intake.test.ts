@@ -5,6 +5,7 @@ import { donations, needs, notifications, pledgeArrivals, pledges } from '~db/sc
 import { findPledgeByCode, recordArrival } from '~/needs/intake.server'
 import { needProgress } from '~/needs/progress.server'
 import { action as intakeAction, loader as intakeLoader } from '~/routes/staff.$slug.intake'
+import { replyErrors, replyValues } from './conform-reply'
 import { addMember, context, createTestInstitution, createUser, formRequest, getRequest, run, signedInCookie, unique } from './helpers'
 
 // 门口登记: staff find a pledge by its code and record what arrived; every arrival is one entry
@@ -152,8 +153,8 @@ describe('recording arrivals', () => {
       intakeAction({ request: formRequest(`/staff/${home.slug}/intake`, { pledgeId: String(pledge.id), quantity: 'abc' }, { cookie: signedInCookie(staff.id) }), params: { slug: home.slug }, context: context() }),
     )
     expect(res.status).toBe(400)
-    expect((res.body as { errors: Record<string, string[]>; values: { quantity: string } }).values.quantity).toBe('abc')
-    expect((res.body as { errors: Record<string, string[]> }).errors.quantity?.length).toBeGreaterThan(0)
+    expect(replyValues(res.body).quantity).toBe('abc')
+    expect(replyErrors(res.body).quantity).toEqual(['请填写数字'])
     expect(entriesOfNeed(need.id)).toHaveLength(0)
   })
 

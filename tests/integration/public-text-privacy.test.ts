@@ -10,6 +10,7 @@ import { action as giftAction } from '~/routes/staff.$slug.gifts.new'
 import { action as staffLedgerAction } from '~/routes/staff.$slug.ledger'
 import { action as newNeedAction } from '~/routes/staff.$slug.needs.new'
 import { checkWishPrivacy } from '~/wishes/privacy.server'
+import { replyErrors, replyValues } from './conform-reply'
 import { addMember, context, createTestInstitution, createUser, formRequest, run, signedInCookie } from './helpers'
 
 // Item 13 of issue 10: one privacy checker for all public text. Wishes flag findings for staff
@@ -51,9 +52,8 @@ describe('forms with public text refuse a child’s identity next to the field',
     const fields = { intent: 'save', title: `给${CHILD}的冬衣`, category: 'material', itemDescription: '', specification: '', unit: '件', quantityNeeded: '5', perPledgeMax: '', urgency: 'normal', deadline: '', deliveryAddress: '', deliveryHours: '' }
     const res = await run(() => newNeedAction({ request: formRequest(`/staff/${home.slug}/needs/new`, fields, { cookie }), params: { slug: home.slug }, context: context() }))
     expect(res.status).toBe(400)
-    const body = res.body as { errors: Record<string, string[]>; values: Record<string, string> }
-    expect(body.errors.title?.[0]).toContain(`出现了儿童的真实姓名「${CHILD}」`)
-    expect(body.values.title).toBe(`给${CHILD}的冬衣`)
+    expect(replyErrors(res.body).title?.[0]).toContain(`出现了儿童的真实姓名「${CHILD}」`)
+    expect(replyValues(res.body).title).toBe(`给${CHILD}的冬衣`)
     expect(db.select().from(needs).where(eq(needs.institutionId, home.id)).all()).toHaveLength(0)
   })
 
@@ -72,7 +72,7 @@ describe('forms with public text refuse a child’s identity next to the field',
     const fields = { kind: 'goods', items: `${CHILD}的书包 1 个`, quantity: '1', unit: '个', channel: 'desk', donorName: '冯某', donorContact: '13912345678', publicDisplay: 'name', target: '' }
     const res = await run(() => giftAction({ request: formRequest(`/staff/${home.slug}/gifts/new`, fields, { cookie }), params: { slug: home.slug }, context: context() }))
     expect(res.status).toBe(409)
-    expect((res.body as { errors: Record<string, string[]> }).errors.items?.[0]).toContain(`「${CHILD}」`)
+    expect(replyErrors(res.body).items?.[0]).toContain(`「${CHILD}」`)
     // The donor's contact is staff-only, so a phone there is fine.
     const ok = await run(() => giftAction({ request: formRequest(`/staff/${home.slug}/gifts/new`, { ...fields, items: '书包 1 个' }, { cookie }), params: { slug: home.slug }, context: context() }))
     expect(ok.status).toBe(302)
@@ -87,7 +87,7 @@ describe('forms with public text refuse a child’s identity next to the field',
       staffLedgerAction({ request: formRequest(`/staff/${home.slug}/ledger`, { intent: 'confirm', receiptNo: gift.receiptNo, reason: '身份证 11010520150301123X 登记错误' }, { cookie }), params: { slug: home.slug }, context: context() }),
     )
     expect(res.status).toBe(409)
-    expect((res.body as { errors: string[] }).errors[0]).toContain('疑似身份证号码')
+    expect(replyErrors(res.body).reason?.[0]).toContain('疑似身份证号码')
     expect(db.select().from(donations).where(eq(donations.correctsId, gift.donationId)).all()).toHaveLength(0)
   })
 })

@@ -9,6 +9,7 @@ import { recordWalkInGift } from '~/needs/walk-in.server'
 import { action as giftAction } from '~/routes/staff.$slug.gifts.new'
 import { action as staffLedgerAction, loader as staffLedgerLoader } from '~/routes/staff.$slug.ledger'
 import { loader as receiptLoader } from '~/routes/ledger_.$receipt.receipt'
+import { replyErrors, replyValues } from './conform-reply'
 import { context, createPublishedWish, formRequest, getRequest, run, unique } from './helpers'
 import * as helpers from './helpers'
 
@@ -76,9 +77,8 @@ describe('walk-in gifts', () => {
 
     const bad = await run(() => giftAction({ request: formRequest(`/staff/${home.slug}/gifts/new`, { ...fields, amount: '1.234' }, { cookie }), params: { slug: home.slug }, context: context() }))
     expect(bad.status).toBe(400)
-    const body = bad.body as { errors: Record<string, string[]>; values: Record<string, string> }
-    expect(body.errors.amount?.[0]).toContain('两位小数')
-    expect(body.values).toMatchObject({ amount: '1.234', donorName: '钱先生' })
+    expect(replyErrors(bad.body).amount?.[0]).toContain('两位小数')
+    expect(replyValues(bad.body)).toMatchObject({ amount: '1.234', donorName: '钱先生' })
   })
 
   test('a bank transfer reference is kept for staff and never shown in public', async () => {
@@ -115,7 +115,7 @@ describe('walk-in gifts', () => {
     expect(db.select().from(donations).where(eq(donations.receiptNo, receiptOf(toNeed))).get()).toMatchObject({ designation: 'need', designationRef: need.id, unit: '袋', quantity: 1 })
     const refused = await post(`need:${foreignNeed.id}`)
     expect(refused.status).toBe(409)
-    expect((refused.body as { errors: Record<string, string[]> }).errors.target?.length).toBe(1)
+    expect(replyErrors(refused.body).target?.length).toBe(1)
   })
 
   test("a need of another home cannot be chosen", async () => {
@@ -169,6 +169,7 @@ describe('corrections', () => {
 
     const empty = await post({ intent: 'preview', receiptNo: saved.receiptNo, reason: '' })
     expect(empty.status).toBe(400)
+    expect(replyErrors(empty.body).reason).toEqual(['请填写更正说明（至少 4 个字）'])
     const preview = await post({ intent: 'preview', receiptNo: saved.receiptNo, reason: '重复登记，应删除' })
     expect(preview.body).toMatchObject({ step: 'preview', reason: '重复登记，应删除' })
     expect(getPublicEntry(saved.receiptNo)?.correctedBy).toEqual([])
