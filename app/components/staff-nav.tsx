@@ -1,4 +1,5 @@
 import { Link, useLocation } from '@remix-run/react'
+import { useEffect, useRef } from 'react'
 import type { MembershipRole } from '~db/enums'
 
 // The staff console's navigation, grouped so it fits a 390 px phone without scrolling sideways
@@ -95,9 +96,31 @@ export function StaffNav({ base, role }: { base: string; role: MembershipRole })
   const groups = staffNavGroups(role)
   const here = currentNav(groups, base, pathname.replace(/\/+$/, ''))
   const onHome = pathname.replace(/\/+$/, '') === base
+  const bar = useRef<HTMLDivElement>(null)
+  // With JavaScript, a tap outside the menus or Escape closes the open one (Escape hands the
+  // focus back to its button). Without it, tapping the group again closes it.
+  useEffect(() => {
+    const openMenu = () => bar.current?.querySelector<HTMLDetailsElement>('details[open]') ?? null
+    const onPointer = (event: PointerEvent) => {
+      const open = openMenu()
+      if (open && !open.contains(event.target as Node)) open.open = false
+    }
+    const onKey = (event: KeyboardEvent) => {
+      const open = openMenu()
+      if (event.key !== 'Escape' || !open) return
+      open.open = false
+      open.querySelector('summary')?.focus()
+    }
+    document.addEventListener('pointerdown', onPointer)
+    document.addEventListener('keydown', onKey)
+    return () => {
+      document.removeEventListener('pointerdown', onPointer)
+      document.removeEventListener('keydown', onKey)
+    }
+  }, [])
   return (
     // Keyed by the path: after a client-side navigation every menu starts closed again.
-    <div key={pathname} className="relative space-y-2">
+    <div key={pathname} ref={bar} className="relative space-y-2">
       <nav aria-label="后台导航">
         <ul className="flex flex-wrap gap-1.5">
           <li>

@@ -82,6 +82,13 @@ test.describe('机构后台：手机', () => {
       await expect(nav.getByRole('link', { name: '捐赠记录' })).toBeVisible()
       await expectFitsPhone(page)
       await expectNoSeriousA11yViolations(page, testInfo, 'staff console, menu open')
+      await page.keyboard.press('Escape')
+      await expect(nav.locator('details[open]')).toHaveCount(0)
+      await expect(menu(nav, '资金与公示')).toBeFocused()
+      await menu(nav, '物资').click()
+      await expect(nav.getByRole('link', { name: '门口登记' })).toBeVisible()
+      await page.getByRole('heading', { level: 2, name: /今日待办/ }).click()
+      await expect(nav.locator('details[open]')).toHaveCount(0)
     })
   })
 
