@@ -4,7 +4,7 @@ import { families, pairingMembers, pairings, programmes, volunteerProfiles } fro
 import { checkIn } from '~/checkin/checkin.server'
 import { claimWish, markPurchased } from '~/claims/claims.server'
 import { periodContaining, publishDisclosure, saveDraftDisclosure } from '~/disclosures/disclosures.server'
-import { consoleTodos } from '~/institutions/console.server'
+import { consoleTodos } from '~/console/console.server'
 import { recordArrival } from '~/needs/intake.server'
 import { createNeed } from '~/needs/needs.server'
 import { pledgeToNeed } from '~/needs/pledges.server'
@@ -17,7 +17,7 @@ import { confirmVisit, logVisit } from '~/visits/visits.server'
 import { markWishFulfilled, markWishReceived } from '~/wishes/delivery.server'
 import { context, createPublishedWish, createUser, getRequest, homeWithStaff, insertTestBooking, insertTestSlot, run, unique } from './helpers'
 
-// The staff console's to-dos (app/institutions/console.server.ts): each count moves when the
+// The staff console's to-dos (app/console/console.server.ts): each count moves when the
 // thing it counts happens, another home's work never shows (docs/product.md rule 7), and no
 // count reads a table's history (every query is a seek on an index).
 
