@@ -256,7 +256,8 @@ export const claims = sqliteTable(
     uniqueIndex('claims_one_active_per_wish').on(t.wishId).where(sql`status = 'active'`),
     index('claims_user_idx').on(t.userId, t.id),
     index('claims_status_deadline_idx').on(t.status, t.buyBy, t.deliverBy),
-    index('claims_institution_idx').on(t.institutionId),
+    // The console's parcels to receive and claims near their deadline (app/institutions/console.server.ts).
+    index('claims_home_status_idx').on(t.institutionId, t.status, t.deliverBy),
   ],
 )
 
@@ -475,7 +476,7 @@ export const volunteerProfiles = sqliteTable('volunteer_profiles', {
   backgroundCheckNote: text('background_check_note'),
   createdAt: createdAt(),
   updatedAt: integer('updated_at', { mode: 'timestamp_ms' }),
-})
+}, (t) => [index('volunteer_profiles_background_idx').on(t.backgroundCheckStatus)])
 
 export const volunteerQualifications = sqliteTable(
   'volunteer_qualifications',
@@ -493,7 +494,11 @@ export const volunteerQualifications = sqliteTable(
     note: text('note'),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex('volunteer_qualifications_user_kind').on(t.userId, t.kind), index('volunteer_qualifications_user_idx').on(t.userId)],
+  (t) => [
+    uniqueIndex('volunteer_qualifications_user_kind').on(t.userId, t.kind),
+    index('volunteer_qualifications_user_idx').on(t.userId),
+    index('volunteer_qualifications_status_idx').on(t.status, t.userId),
+  ],
 )
 
 // 志愿时长: one row per person per served item (a checked-in booking now, visits later).
@@ -574,7 +579,10 @@ export const pledges = sqliteTable(
     createdAt: createdAt(),
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' }),
   },
-  (t) => [index('pledges_need_idx').on(t.needId, t.status), index('pledges_user_idx').on(t.userId, t.id), index('pledges_status_expected_idx').on(t.status, t.expectedAt)],
+  (t) => [index('pledges_need_idx').on(t.needId, t.status), index('pledges_user_idx').on(t.userId, t.id), index('pledges_status_expected_idx').on(t.status, t.expectedAt),
+    // The console's pledges arriving today and overdue, per home.
+    index('pledges_home_status_expected_idx').on(t.institutionId, t.status, t.expectedAt),
+  ],
 )
 
 // Each arrival against a pledge is one ledger entry (several per pledge for partial deliveries).
@@ -822,7 +830,10 @@ export const programmeApplications = sqliteTable(
     reviewedAt: integer('reviewed_at', { mode: 'timestamp_ms' }),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex('programme_applications_one_open').on(t.programmeId, t.userId).where(sql`status = 'pending'`)],
+  (t) => [
+    uniqueIndex('programme_applications_one_open').on(t.programmeId, t.userId).where(sql`status = 'pending'`),
+    index('programme_applications_programme_status_idx').on(t.programmeId, t.status),
+  ],
 )
 
 export const pairings = sqliteTable(
@@ -902,7 +913,7 @@ export const visits = sqliteTable(
     createdAt: createdAt(),
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' }),
   },
-  (t) => [index('visits_pairing_idx').on(t.pairingId, t.visitedOn)],
+  (t) => [index('visits_pairing_idx').on(t.pairingId, t.visitedOn), index('visits_status_pairing_idx').on(t.status, t.pairingId)],
 )
 
 // Tutoring matching: a child's study need and a volunteer's offer.

@@ -167,11 +167,31 @@ export async function registerUser(input: {
 }
 
 /**
- * Start a fresh session (rotating away any session the request carried) and redirect.
+ * Where a user lands after signing in when they came without a (safe) redirectTo: platform
+ * admins on /admin, staff of one home on its console, staff of several homes on the chooser
+ * (/staff), everyone else on the home page.
+ */
+export function signedInHome(userId: number): string {
+  const user = db.select({ isPlatformAdmin: users.isPlatformAdmin }).from(users).where(eq(users.id, userId)).get()
+  if (user?.isPlatformAdmin) return '/admin'
+  const homes = db
+    .select({ slug: institutions.slug })
+    .from(memberships)
+    .innerJoin(institutions, eq(institutions.id, memberships.institutionId))
+    .where(eq(memberships.userId, userId))
+    .limit(2)
+    .all()
+  if (homes.length === 1 && homes[0]) return `/staff/${encodeURIComponent(homes[0].slug)}`
+  return homes.length > 1 ? '/staff' : '/'
+}
+
+/**
+ * Start a fresh session (rotating away any session the request carried) and redirect: to
+ * redirectTo when it is a path on this site (safeRedirect), otherwise to signedInHome().
  */
 export function startSessionAndRedirect(request: Request, userId: number, redirectTo: string | undefined): Response {
   // Where to go is settled first: nothing after the session is created may fail.
-  const location = safeRedirect(redirectTo)
+  const location = safeRedirect(redirectTo, '') || signedInHome(userId)
   const previous = readSessionToken(request)
   if (previous) invalidateSession(sessionIdFromToken(previous))
   const token = generateSessionToken()
