@@ -1,19 +1,15 @@
 import { and, desc, eq, inArray } from 'drizzle-orm'
-import { z } from 'zod'
 import { db, writeTransaction } from '~db/client.server'
 import { programmeApplications, programmes, users, volunteerProfiles } from '~db/schema'
 import { attemptAuditedWrite, refuseWrite, type Actor } from '~/audit/audit.server'
 import { enqueueNotification } from '~/notifications/notifications.server'
 import { now } from '~/utils/clock.server'
+import type { ApplicationInput } from './validation'
 
 // A signed-in volunteer applies to a programme; the running home's staff accept or decline,
 // and the volunteer is told either way.
 
-export const applicationSchema = z.object({
-  motivation: z.string({ required_error: '请简单说说您为什么想参加' }).trim().min(5, '请至少写 5 个字').max(500, '不能超过 500 个字'),
-  availability: z.string({ required_error: '请填写您方便的时间' }).trim().min(2, '请填写您方便的时间').max(200, '不能超过 200 个字'),
-})
-export type ApplicationInput = z.infer<typeof applicationSchema>
+export type { ApplicationInput }
 
 export type ApplyResult = { ok: true; applicationId: number } | { ok: false; message: string }
 

@@ -1,25 +1,16 @@
 import { and, asc, eq, inArray, isNotNull, isNull } from 'drizzle-orm'
-import { z } from 'zod'
 import { db, type Tx } from '~db/client.server'
 import { children, families, familyChildren } from '~db/schema'
 import { attemptAuditedWrite, refuseWrite, type Actor } from '~/audit/audit.server'
 import { now } from '~/utils/clock.server'
+import type { FamilyInput } from './validation'
 
 // Families are staff-only, like children (rule 1): household, address and contacts never leave
 // the staff console; the public sees at most the alias. Every query is scoped by home (rule 7).
 
 export type Family = typeof families.$inferSelect
 
-const idList = z.preprocess((v) => (v == null || v === '' ? [] : Array.isArray(v) ? v : [v]), z.array(z.coerce.number().int().positive()))
-
-export const familySchema = z.object({
-  alias: z.string({ required_error: '请输入家庭化名' }).trim().min(2, '家庭化名为 2–10 个字').max(10, '家庭化名为 2–10 个字'),
-  householdDescription: z.string().trim().max(1000, '家庭情况不能超过 1000 个字').default(''),
-  address: z.string().trim().max(200, '地址不能超过 200 个字').default(''),
-  contacts: z.string().trim().max(300, '联系方式不能超过 300 个字').default(''),
-  childIds: idList,
-})
-export type FamilyInput = z.infer<typeof familySchema>
+export type { FamilyInput }
 
 export function listFamilies(institutionId: number, filter: { archived?: boolean } = {}) {
   const rows = db

@@ -1,29 +1,49 @@
+import { getFormProps, getInputProps, getTextareaProps, useForm, type SubmissionResult } from '@conform-to/react'
+import { getZodConstraint, parseWithZod } from '@conform-to/zod'
 import { Form } from '@remix-run/react'
-import { Field, FormMessage, TextareaField } from '~/components/forms'
+import { ErrorList, Field, FormMessage, TextareaField } from '~/components/forms'
+import { familySchema } from './validation'
 
-type Reply = { message: string | null; errors: Record<string, string[] | undefined>; values: Record<string, string | string[]> } | undefined
-type Defaults = { alias?: string; householdDescription?: string; address?: string; contacts?: string; childIds?: number[] }
+export type FamilyFormDefaults = { alias?: string; householdDescription?: string | null; address?: string | null; contacts?: string | null; childIds?: number[] }
 
 /** Create / edit a family (staff only; everything but the alias is private). */
-export function FamilyForm({ reply, defaults, childOptions, submitLabel }: { reply: Reply; defaults: Defaults; childOptions: Array<{ id: number; label: string }>; submitLabel: string }) {
-  const v = (k: keyof Defaults) => String(reply ? (reply.values[k] ?? '') : (defaults[k] ?? ''))
-  const raw = reply ? reply.values.childIds : defaults.childIds?.map(String)
-  const chosen = raw == null ? [] : Array.isArray(raw) ? raw : [raw]
+export function FamilyForm({
+  id,
+  lastResult,
+  defaultValue,
+  childOptions,
+  submitLabel,
+}: {
+  id: string
+  lastResult?: SubmissionResult<string[]> | null
+  defaultValue: FamilyFormDefaults
+  childOptions: Array<{ id: number; label: string }>
+  submitLabel: string
+}) {
+  const [form, fields] = useForm({
+    id,
+    lastResult,
+    defaultValue: { ...defaultValue, childIds: defaultValue.childIds?.map(String) },
+    constraint: getZodConstraint(familySchema),
+    shouldRevalidate: 'onBlur',
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: familySchema }),
+  })
+  const chosen = ([] as unknown[]).concat(fields.childIds.initialValue ?? []).map(String)
   return (
-    <Form method="post" className="space-y-3" noValidate>
+    <Form method="post" className="space-y-3" {...getFormProps(form)}>
       <input type="hidden" name="intent" value="save" />
-      <FormMessage>{reply?.message}</FormMessage>
-      <Field label="家庭化名（可公开）" name="alias" hint="例如：小雨家；不要使用真实姓氏" defaultValue={v('alias')} errors={reply?.errors.alias} required />
-      <TextareaField label="家庭情况（仅工作人员可见）" name="householdDescription" defaultValue={v('householdDescription')} errors={reply?.errors.householdDescription} />
-      <Field label="地址（仅工作人员可见）" name="address" defaultValue={v('address')} errors={reply?.errors.address} />
-      <Field label="联系方式（仅工作人员可见）" name="contacts" defaultValue={v('contacts')} errors={reply?.errors.contacts} />
+      <FormMessage id={form.errorId}>{form.errors?.join('；')}</FormMessage>
+      <Field label="家庭化名（可公开）" hint="例如：小雨家；不要使用真实姓氏" {...getInputProps(fields.alias, { type: 'text' })} errors={fields.alias.errors} />
+      <TextareaField label="家庭情况（仅工作人员可见）" {...getTextareaProps(fields.householdDescription)} errors={fields.householdDescription.errors} />
+      <Field label="地址（仅工作人员可见）" {...getInputProps(fields.address, { type: 'text' })} errors={fields.address.errors} />
+      <Field label="联系方式（仅工作人员可见）" {...getInputProps(fields.contacts, { type: 'text' })} errors={fields.contacts.errors} />
       <fieldset className="space-y-1">
         <legend className="text-sm font-medium text-stone-800">家中的儿童</legend>
         {childOptions.length ? (
           <div className="flex flex-wrap gap-3">
             {childOptions.map((c) => (
               <label key={c.id} className="flex items-center gap-1">
-                <input type="checkbox" name="childIds" value={c.id} defaultChecked={chosen.includes(String(c.id))} />
+                <input type="checkbox" name={fields.childIds.name} value={c.id} defaultChecked={chosen.includes(String(c.id))} />
                 {c.label}
               </label>
             ))}
@@ -31,6 +51,7 @@ export function FamilyForm({ reply, defaults, childOptions, submitLabel }: { rep
         ) : (
           <p className="text-sm text-stone-700">本机构还没有儿童档案。</p>
         )}
+        <ErrorList errors={fields.childIds.errors} />
       </fieldset>
       <button type="submit" className="btn-primary w-full sm:w-auto">
         {submitLabel}

@@ -1,33 +1,17 @@
 import { and, eq, inArray, sql } from 'drizzle-orm'
-import { z } from 'zod'
 import { db, writeTransaction } from '~db/client.server'
 import { children, programmes, studyNeeds, tutoringOffers, users, volunteerProfiles } from '~db/schema'
 import { attemptAuditedWrite, refuseWrite, type Actor } from '~/audit/audit.server'
 import { now } from '~/utils/clock.server'
 import { missingRequirements } from '~/volunteers/eligibility.server'
 import { homeVolunteerIdsSql } from '~/volunteers/home-volunteers.server'
-import { availabilitySlots } from './labels'
+import type { StudyNeedInput, TutoringOfferInput } from './validation'
 
 // Tutoring matching: a child's study need and volunteers' offers, ranked by subject overlap
 // (most weight), grade fit, then overlapping availability. Only eligible volunteers appear, and
 // only the home's own volunteers by name.
 
-const list = (inner: z.ZodTypeAny) => z.preprocess((v) => (v == null || v === '' ? [] : Array.isArray(v) ? v : [v]), z.array(inner))
-const slot = z.string().refine((s) => availabilitySlots.includes(s), '时间段无效')
-const grade = z.coerce.number().int().min(1, '年级为 1–12').max(12, '年级为 1–12')
-
-export const studyNeedSchema = z.object({
-  subjects: list(z.string().trim().min(1).max(20)).pipe(z.array(z.string()).min(1, '请至少选择一个科目')),
-  grade,
-  availability: list(slot).pipe(z.array(z.string()).min(1, '请至少选择一个时间段')),
-})
-export const tutoringOfferSchema = z.object({
-  subjects: list(z.string().trim().min(1).max(20)).pipe(z.array(z.string()).min(1, '请至少选择一个科目')),
-  grades: list(grade).pipe(z.array(z.number()).min(1, '请至少选择一个年级')),
-  availability: list(slot).pipe(z.array(z.string()).min(1, '请至少选择一个时间段')),
-})
-export type StudyNeedInput = z.infer<typeof studyNeedSchema>
-export type TutoringOfferInput = z.infer<typeof tutoringOfferSchema>
+export type { StudyNeedInput, TutoringOfferInput }
 
 export function saveStudyNeed(actor: Actor, institutionId: number, childId: number, input: StudyNeedInput): { ok: true } | { ok: false; message: string } {
   return attemptAuditedWrite(actor, (tx) => {

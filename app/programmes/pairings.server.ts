@@ -1,7 +1,6 @@
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm'
-import { z } from 'zod'
 import { db, type Tx } from '~db/client.server'
-import { pairingStatuses, type PairingStatus } from '~db/enums'
+import type { PairingStatus } from '~db/enums'
 import { children, families, needs, pairingMembers, pairingNeeds, pairings, programmeApplications, programmes, users, volunteerProfiles } from '~db/schema'
 import { attemptAuditedWrite, refuseWrite, type Actor } from '~/audit/audit.server'
 import { needProgress } from '~/needs/progress.server'
@@ -11,6 +10,7 @@ import { pairingProgress } from '~/visits/visits.server'
 import { lapseWords, missingRequirements, type MissingRequirement } from '~/volunteers/eligibility.server'
 import { volunteerNames } from '~/volunteers/home-volunteers.server'
 import { RENOVATION_STEPS } from './labels'
+import type { PairingInput } from './validation'
 
 // Pairings: one family (companionship) or one child (tutoring) ↔ a team of 1–3 verified
 // volunteers with one lead (rule 5). Scoped by home (rule 7); every write is audited.
@@ -23,19 +23,7 @@ export type PairingResult = { ok: true; pairing: Pairing } | { ok: false; messag
 /** Names nobody and says nothing about the person: the id may belong to another home's volunteer. */
 export const NOT_AN_APPLICANT_MESSAGE = '只能从本项目已接受申请的志愿者中选择团队成员'
 
-const optionalId = z.preprocess((v) => (v === '' || v == null ? undefined : v), z.coerce.number().int().positive().optional())
-const idList = z.preprocess((v) => (v == null || v === '' ? [] : Array.isArray(v) ? v : [v]), z.array(z.coerce.number().int().positive()))
-
-export const pairingSchema = z.object({
-  programmeId: z.coerce.number({ invalid_type_error: '请选择项目' }).int().positive('请选择项目'),
-  familyId: optionalId,
-  childId: optionalId,
-  startDate: z.string({ required_error: '请输入开始日期' }).refine(parseShanghaiDate, '请输入有效日期，例如 2026-03-01'),
-  plannedVisits: z.preprocess((v) => (v === '' || v == null ? undefined : v), z.coerce.number().int().min(1, '计划次数为 1–200').max(200, '计划次数为 1–200').optional()),
-  leadUserId: z.coerce.number({ invalid_type_error: '请选择带队志愿者' }).int().positive('请选择带队志愿者'),
-  memberUserIds: idList,
-})
-export type PairingInput = z.infer<typeof pairingSchema>
+export type { PairingInput }
 
 function nameOf(tx: Tx | typeof db, userId: number): string {
   const { displayName, realName } = volunteerNames(tx, userId)
@@ -180,11 +168,6 @@ export function unlinkNeed(actor: Actor, institutionId: number, pairingId: numbe
     }
   })
 }
-
-export const statusSchema = z.object({
-  status: z.enum(pairingStatuses, { errorMap: () => ({ message: '请选择状态' }) }),
-  reason: z.string().trim().max(300, '原因不能超过 300 个字').default(''),
-})
 
 export function changeStatus(actor: Actor, institutionId: number, pairingId: number, status: PairingStatus, reason = ''): PairingResult {
   return attemptAuditedWrite(actor, (tx) => {

@@ -1,11 +1,10 @@
 import { and, asc, eq, gte, isNotNull, sql } from 'drizzle-orm'
-import { z } from 'zod'
 import { db } from '~db/client.server'
-import { cadences, programmeKinds, qualificationKinds } from '~db/enums'
 import { institutions, pairingMembers, pairings, programmes, visits } from '~db/schema'
 import { attemptAuditedWrite, type Actor } from '~/audit/audit.server'
 import { now } from '~/utils/clock.server'
 import { shanghaiParts } from '~/utils/shanghai-date'
+import type { ProgrammeInput } from './validation'
 
 // Programmes (焕新乐园, 学业辅导): run by one home or organisation, managed by its staff. The
 // public page shows aggregates only: never a family, child or household detail (rule 1).
@@ -13,27 +12,7 @@ import { shanghaiParts } from '~/utils/shanghai-date'
 export type Programme = typeof programmes.$inferSelect
 export type Result<T> = ({ ok: true } & T) | { ok: false; message: string; field?: string }
 
-const checkbox = z.preprocess((v) => v === 'on' || v === 'true' || v === true, z.boolean())
-const qualificationList = z.preprocess((v) => (v == null ? [] : Array.isArray(v) ? v : [v]), z.array(z.enum(qualificationKinds)))
-
-export const programmeSchema = z.object({
-  name: z.string({ required_error: '请输入项目名称' }).trim().min(2, '项目名称为 2–40 个字').max(40, '项目名称为 2–40 个字'),
-  slug: z
-    .string({ required_error: '请输入网址标识' })
-    .trim()
-    .toLowerCase()
-    .regex(/^[a-z0-9][a-z0-9-]{1,48}[a-z0-9]$/, '网址标识为 3–50 个小写字母、数字或连字符'),
-  kind: z.enum(programmeKinds, { errorMap: () => ({ message: '请选择项目类型' }) }),
-  description: z.string().trim().max(2000, '介绍不能超过 2000 个字').default(''),
-  asksOfVolunteers: z.string().trim().max(1000, '对志愿者的要求不能超过 1000 个字').default(''),
-  plannedVisits: z.coerce.number({ invalid_type_error: '请输入计划次数' }).int('请输入整数').min(1, '计划次数为 1–200').max(200, '计划次数为 1–200'),
-  cadence: z.enum(cadences, { errorMap: () => ({ message: '请选择频率' }) }),
-  durationMonths: z.coerce.number({ invalid_type_error: '请输入周期' }).int('请输入整数').min(1, '周期为 1–36 个月').max(36, '周期为 1–36 个月'),
-  requiredQualifications: qualificationList,
-  requiresBackgroundCheck: checkbox,
-  acceptingApplications: checkbox,
-})
-export type ProgrammeInput = z.infer<typeof programmeSchema>
+export type { ProgrammeInput }
 
 export function listProgrammes(institutionId: number) {
   return db.select().from(programmes).where(eq(programmes.institutionId, institutionId)).orderBy(asc(programmes.id)).all()

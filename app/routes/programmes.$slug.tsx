@@ -1,21 +1,24 @@
+import { getFormProps, getTextareaProps, useForm } from '@conform-to/react'
+import { parseWithZod } from '@conform-to/zod'
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { data, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { getUser, requireUser } from '~/auth/auth.server'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { FormMessage, TextareaField } from '~/components/forms'
-import { applicationSchema, applyToProgramme, myApplication } from '~/programmes/applications.server'
-import { parseForm, refusal } from '~/programmes/forms.server'
+import { applyToProgramme, myApplication } from '~/programmes/applications.server'
 import { applicationStatusLabels, cadenceLabels, programmeKindLabels } from '~/programmes/labels'
 import { getPublicProgramme } from '~/programmes/programmes.server'
+import { applicationSchema, type ApplicationInput } from '~/programmes/validation'
+import { invariantFound } from '~/utils/http.server'
 import { pageMeta } from '~/utils/meta'
+import { refusalReply } from '~/utils/submission.server'
 import { qualificationLabels } from '~/volunteers/labels'
 
 // Public: what the programme asks of volunteers and aggregates only — never a family or child.
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const programme = getPublicProgramme(params.slug ?? '')
-  if (!programme) throw new Response('Not Found', { status: 404 })
+  const programme = invariantFound(getPublicProgramme(params.slug ?? ''))
   const user = getUser(request)
   const application = user ? myApplication(user.id, programme.id) : undefined
   return { programme, signedIn: Boolean(user), applicationStatus: application?.status ?? null }
@@ -23,12 +26,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = requireUser(request)
-  const programme = getPublicProgramme(params.slug ?? '')
-  if (!programme) throw new Response('Not Found', { status: 404 })
-  const parsed = parseForm(await request.formData(), applicationSchema)
-  if (!parsed.ok) return data(parsed.reply, { status: 400 })
-  const outcome = applyToProgramme(user.id, programme.id, parsed.value)
-  if (!outcome.ok) return data(refusal(outcome.message, { ...parsed.value }), { status: 400 })
+  const programme = invariantFound(getPublicProgramme(params.slug ?? ''))
+  const submission = parseWithZod(await request.formData(), { schema: applicationSchema })
+  if (submission.status !== 'success') return data({ result: submission.reply() }, { status: 400 })
+  const outcome = applyToProgramme(user.id, programme.id, submission.value)
+  if (!outcome.ok) return data({ result: refusalReply(submission, outcome) }, { status: 400 })
   return redirect(`/programmes/${programme.slug}?applied=1`)
 }
 
@@ -37,9 +39,14 @@ export const meta: MetaFunction<typeof loader> = ({ data }) =>
 
 export default function ProgrammePage() {
   const { programme: p, signedIn, applicationStatus } = useLoaderData<typeof loader>()
-  const reply = useActionData<typeof action>()
+  const actionData = useActionData<typeof action>()
   const busy = useNavigation().state === 'submitting'
-  const value = (k: string) => (typeof reply?.values[k] === 'string' ? (reply.values[k] as string) : '')
+  const [form, fields] = useForm<ApplicationInput>({
+    id: 'apply',
+    lastResult: actionData?.result,
+    // Validated on the server only: keeps zod out of this public page's JavaScript.
+    shouldValidate: 'onSubmit',
+  })
   const requirements = [
     p.requiresBackgroundCheck ? '通过机构核验的背景核验（无犯罪记录证明等）' : null,
     ...p.requiredQualifications.map((q) => `已核验的「${qualificationLabels[q]}」资质`),
@@ -111,10 +118,10 @@ export default function ProgrammePage() {
             </Link>
           </p>
         ) : (
-          <Form method="post" className="space-y-3" noValidate>
-            <FormMessage>{reply?.message}</FormMessage>
-            <TextareaField label="为什么想参加" name="motivation" defaultValue={value('motivation')} errors={reply?.errors.motivation} required maxLength={500} />
-            <TextareaField label="您方便的时间" name="availability" hint="例如：每月第二个周六下午" defaultValue={value('availability')} errors={reply?.errors.availability} required maxLength={200} />
+          <Form method="post" className="space-y-3" {...getFormProps(form)}>
+            <FormMessage id={form.errorId}>{form.errors?.join('；')}</FormMessage>
+            <TextareaField label="为什么想参加" {...getTextareaProps(fields.motivation)} errors={fields.motivation.errors} required maxLength={500} />
+            <TextareaField label="您方便的时间" hint="例如：每月第二个周六下午" {...getTextareaProps(fields.availability)} errors={fields.availability.errors} required maxLength={200} />
             <button type="submit" className="btn-primary w-full sm:w-auto" disabled={busy}>
               申请加入
             </button>

@@ -1,13 +1,15 @@
+import { parseWithZod } from '@conform-to/zod'
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { data, redirect } from '@remix-run/node'
 import { Link, useActionData, useLoaderData } from '@remix-run/react'
 import { actorFrom, requireStaff } from '~/auth/auth.server'
 import { listChildren } from '~/children/children.server'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
-import { createFamily, familySchema } from '~/programmes/families.server'
+import { createFamily } from '~/programmes/families.server'
 import { FamilyForm } from '~/programmes/family-form'
-import { formValues, parseForm, refusal } from '~/programmes/forms.server'
+import { familySchema } from '~/programmes/validation'
 import { pageMeta } from '~/utils/meta'
+import { refusalReply } from '~/utils/submission.server'
 
 export const meta: MetaFunction = () => pageMeta({ title: '新建家庭', description: '机构工作人员：新建家庭档案' })
 
@@ -19,16 +21,16 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const { user, institution } = requireStaff(request, params.slug)
   const form = await request.formData()
-  const parsed = parseForm(form, familySchema)
-  if (!parsed.ok) return data(parsed.reply, { status: 400 })
-  const outcome = createFamily(actorFrom(user, context), institution.id, parsed.value)
-  if (!outcome.ok) return data(refusal(outcome.message, formValues(form)), { status: 400 })
+  const submission = parseWithZod(form, { schema: familySchema })
+  if (submission.status !== 'success') return data({ result: submission.reply() }, { status: 400 })
+  const outcome = createFamily(actorFrom(user, context), institution.id, submission.value)
+  if (!outcome.ok) return data({ result: refusalReply(submission, outcome) }, { status: 400 })
   return redirect(`/staff/${institution.slug}/families/${outcome.family.id}?created=1`)
 }
 
 export default function NewFamily() {
   const { childOptions } = useLoaderData<typeof loader>()
-  const reply = useActionData<typeof action>()
+  const actionData = useActionData<typeof action>()
   return (
     <section className="card space-y-4" aria-labelledby="new-family-heading">
       <div className="flex flex-wrap items-center justify-between gap-2">
@@ -39,7 +41,7 @@ export default function NewFamily() {
           返回家庭列表
         </Link>
       </div>
-      <FamilyForm reply={reply} defaults={{}} childOptions={childOptions} submitLabel="保存家庭" />
+      <FamilyForm id="new-family" lastResult={actionData?.result} defaultValue={{}} childOptions={childOptions} submitLabel="保存家庭" />
     </section>
   )
 }

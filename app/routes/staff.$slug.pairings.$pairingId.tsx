@@ -1,3 +1,5 @@
+import { getFormProps, getInputProps, getSelectProps, useForm } from '@conform-to/react'
+import { getZodConstraint, parseWithZod } from '@conform-to/zod'
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { data, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
@@ -5,20 +7,21 @@ import { pairingStatuses } from '~db/enums'
 import { actorFrom, requireStaff } from '~/auth/auth.server'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { Field, FormMessage, SelectField } from '~/components/forms'
-import { refusal } from '~/programmes/forms.server'
 import { pairingStatusLabels } from '~/programmes/labels'
 import { progressLabel } from '~/visits/labels'
 import { suggestTutors } from '~/programmes/matching.server'
 import { TutorSuggestionList } from '~/programmes/tutor-suggestions'
-import { changeStatus, getPairing, linkableNeeds, linkNeed, setRenovationStep, statusSchema, unlinkNeed } from '~/programmes/pairings.server'
+import { changeStatus, getPairing, linkableNeeds, linkNeed, setRenovationStep, unlinkNeed } from '~/programmes/pairings.server'
+import { pairingNeedSchema, pairingStatusSchema, renovationSchema } from '~/programmes/validation'
+import { invariantFound, invariantResponse, requireIdParam } from '~/utils/http.server'
 import { pageMeta } from '~/utils/meta'
+import { refusalReply } from '~/utils/submission.server'
 
 export const meta: MetaFunction = () => pageMeta({ title: '结对详情', description: '机构工作人员：结对详情' })
 
 function load(request: Request, params: { slug?: string; pairingId?: string }) {
   const staff = requireStaff(request, params.slug)
-  const pairing = getPairing(staff.institution.id, Number(params.pairingId))
-  if (!pairing) throw new Response('Not Found', { status: 404 })
+  const pairing = invariantFound(getPairing(staff.institution.id, requireIdParam(params, 'pairingId')))
   return { ...staff, detail: pairing }
 }
 
@@ -42,31 +45,45 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const { user, institution, detail } = load(request, params)
   const actor = actorFrom(user, context)
-  const form = await request.formData()
-  const intent = form.get('intent')
+  const formData = await request.formData()
+  const intent = formData.get('intent')
   const id = detail.pairing.id
-  let outcome: { ok: boolean; message?: string }
+  const refused = (target: string, result: ReturnType<typeof refusalReply>) => data({ target, result }, { status: 400 })
   if (intent === 'status') {
-    const parsed = statusSchema.safeParse({ status: form.get('status'), reason: form.get('reason') ?? '' })
-    if (!parsed.success) return data(refusal(parsed.error.issues[0]?.message ?? '请选择状态'), { status: 400 })
-    outcome = changeStatus(actor, institution.id, id, parsed.data.status, parsed.data.reason)
+    const submission = parseWithZod(formData, { schema: pairingStatusSchema })
+    if (submission.status !== 'success') return refused('status', submission.reply())
+    const outcome = changeStatus(actor, institution.id, id, submission.value.status, submission.value.reason)
+    if (!outcome.ok) return refused('status', refusalReply(submission, outcome))
   } else if (intent === 'renovation') {
-    const doneOn = String(form.get('doneOn') ?? '').trim()
-    outcome = setRenovationStep(actor, institution.id, id, String(form.get('step') ?? ''), doneOn || null)
-  } else if (intent === 'link-need') {
-    outcome = linkNeed(actor, institution.id, id, Number(form.get('needId')))
-  } else if (intent === 'unlink-need') {
-    outcome = unlinkNeed(actor, institution.id, id, Number(form.get('needId')))
+    const submission = parseWithZod(formData, { schema: renovationSchema })
+    const target = `renovation:${String(formData.get('step') ?? '')}`
+    if (submission.status !== 'success') return refused(target, submission.reply())
+    const outcome = setRenovationStep(actor, institution.id, id, submission.value.step, submission.value.doneOn ?? null)
+    if (!outcome.ok) return refused(target, refusalReply(submission, outcome))
+  } else if (intent === 'link-need' || intent === 'unlink-need') {
+    const submission = parseWithZod(formData, { schema: pairingNeedSchema })
+    if (submission.status !== 'success') return refused('needs', submission.reply())
+    const change = submission.value.intent === 'link-need' ? linkNeed : unlinkNeed
+    const outcome = change(actor, institution.id, id, submission.value.needId)
+    if (!outcome.ok) return refused('needs', refusalReply(submission, outcome))
   } else {
-    return data(refusal('未知操作'), { status: 400 })
+    invariantResponse(false, '未知操作')
   }
-  if (!outcome.ok) return data(refusal(outcome.message ?? '操作失败'), { status: 400 })
   return redirect(`/staff/${institution.slug}/pairings/${id}?saved=1`)
 }
 
 export default function PairingDetail() {
   const d = useLoaderData<typeof loader>()
-  const reply = useActionData<typeof action>()
+  const actionData = useActionData<typeof action>()
+  const errorsFor = (target: string) => (actionData?.target === target ? Object.values(actionData.result.error ?? {}).flatMap((e) => e ?? []) : [])
+  const [statusForm, statusFields] = useForm({
+    id: 'pairing-status',
+    lastResult: actionData?.target === 'status' ? actionData.result : undefined,
+    defaultValue: { status: d.pairing.status },
+    constraint: getZodConstraint(pairingStatusSchema),
+    shouldRevalidate: 'onBlur',
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: pairingStatusSchema }),
+  })
   const closed = d.pairing.status === 'completed' || d.pairing.status === 'ended'
   return (
     <div className="space-y-4">
@@ -79,7 +96,6 @@ export default function PairingDetail() {
             返回结对列表
           </Link>
         </div>
-        <FormMessage>{reply?.message}</FormMessage>
         <p className="text-lg font-semibold">{progressLabel(d.confirmedVisits, d.pairing.plannedVisits)}</p>
         {d.nextDueOn ? (
           <p className="text-stone-800">
@@ -101,13 +117,16 @@ export default function PairingDetail() {
           ))}
         </ul>
         {closed ? null : (
-          <Form method="post" className="flex flex-wrap items-end gap-2">
+          <Form method="post" className="space-y-2" {...getFormProps(statusForm)}>
+            <FormMessage id={statusForm.errorId}>{statusForm.errors?.join('；')}</FormMessage>
             <input type="hidden" name="intent" value="status" />
-            <SelectField label="更改状态" name="status" defaultValue={d.pairing.status} options={pairingStatuses.map((s) => ({ value: s, label: pairingStatusLabels[s] }))} />
-            <Field label="原因（提前结束时必填）" name="reason" />
-            <button type="submit" className="btn-secondary">
-              保存状态
-            </button>
+            <div className="flex flex-wrap items-end gap-2">
+              <SelectField label="更改状态" {...getSelectProps(statusFields.status)} errors={statusFields.status.errors} options={pairingStatuses.map((s) => ({ value: s, label: pairingStatusLabels[s] }))} />
+              <Field label="原因（提前结束时必填）" {...getInputProps(statusFields.reason, { type: 'text' })} errors={statusFields.reason.errors} />
+              <button type="submit" className="btn-secondary">
+                保存状态
+              </button>
+            </div>
           </Form>
         )}
       </section>
@@ -122,7 +141,7 @@ export default function PairingDetail() {
                 <Form method="post" className="flex flex-wrap items-end gap-2">
                   <input type="hidden" name="intent" value="renovation" />
                   <input type="hidden" name="step" value={s.step} />
-                  <Field label={`${s.step}${s.doneOn ? `（已完成 ${s.doneOn}）` : '（未完成）'}`} name="doneOn" type="date" defaultValue={s.doneOn ?? ''} />
+                  <Field label={`${s.step}${s.doneOn ? `（已完成 ${s.doneOn}）` : '（未完成）'}`} name="doneOn" type="date" defaultValue={s.doneOn ?? ''} errors={errorsFor(`renovation:${s.step}`)} />
                   <button type="submit" className="btn-secondary">
                     保存「{s.step}」
                   </button>
@@ -137,6 +156,7 @@ export default function PairingDetail() {
           <h2 id="needs-heading" className="text-lg font-semibold">
             改造所需物资
           </h2>
+          <FormMessage>{errorsFor('needs').join('；') || null}</FormMessage>
           {d.linkedNeeds.length ? (
             <ul className="space-y-1">
               {d.linkedNeeds.map((n) => (

@@ -1,3 +1,5 @@
+import { getFormProps, getInputProps, getSelectProps, useForm } from '@conform-to/react'
+import { getZodConstraint, parseWithZod } from '@conform-to/zod'
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { data, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
@@ -5,15 +7,17 @@ import { db } from '~db/client.server'
 import { actorFrom, requireStaff } from '~/auth/auth.server'
 import { listChildren } from '~/children/children.server'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
-import { Field, FormMessage, SelectField } from '~/components/forms'
+import { ErrorList, Field, FormMessage, SelectField } from '~/components/forms'
 import { acceptedApplicants } from '~/programmes/applications.server'
 import { listFamilies } from '~/programmes/families.server'
-import { formValues, parseForm, refusal } from '~/programmes/forms.server'
-import { createPairing, pairingSchema, teamProblems } from '~/programmes/pairings.server'
+import { createPairing, teamProblems } from '~/programmes/pairings.server'
 import { getProgramme, listProgrammes } from '~/programmes/programmes.server'
 import { now } from '~/utils/clock.server'
+import { pairingSchema } from '~/programmes/validation'
+import { parseId } from '~/utils/ids'
 import { pageMeta } from '~/utils/meta'
 import { shanghaiDateString } from '~/utils/shanghai-date'
+import { refusalReply } from '~/utils/submission.server'
 import { requirementWords } from '~/volunteers/eligibility.server'
 
 export const meta: MetaFunction = () => pageMeta({ title: '新建结对', description: '机构工作人员：新建结对' })
@@ -21,7 +25,7 @@ export const meta: MetaFunction = () => pageMeta({ title: '新建结对', descri
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { institution } = requireStaff(request, params.slug)
   const programmes = listProgrammes(institution.id)
-  const chosenId = Number(new URL(request.url).searchParams.get('programme')) || programmes[0]?.id
+  const chosenId = parseId(new URL(request.url).searchParams.get('programme')) ?? programmes[0]?.id
   const programme = chosenId ? getProgramme(institution.id, chosenId) : undefined
   const today = shanghaiDateString(now())
   const volunteers = programme
@@ -44,26 +48,28 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const { user, institution } = requireStaff(request, params.slug)
-  const form = await request.formData()
-  const parsed = parseForm(form, pairingSchema)
-  if (!parsed.ok) return data(parsed.reply, { status: 400 })
-  const outcome = createPairing(actorFrom(user, context), institution.id, parsed.value)
+  const submission = parseWithZod(await request.formData(), { schema: pairingSchema })
+  if (submission.status !== 'success') return data({ result: submission.reply() }, { status: 400 })
+  const outcome = createPairing(actorFrom(user, context), institution.id, submission.value)
   if (!outcome.ok) {
     const lines = (outcome.problems ?? []).map((p) => `${p.name}：${requirementWords(p.missing)}`)
-    return data(refusal(lines.length ? `${outcome.message}：${lines.join('\n')}` : outcome.message, formValues(form)), { status: 400 })
+    return data({ result: refusalReply(submission, { message: lines.length ? `${outcome.message}：${lines.join('\n')}` : outcome.message }) }, { status: 400 })
   }
   return redirect(`/staff/${institution.slug}/pairings/${outcome.pairing.id}?created=1`)
 }
 
 export default function NewPairing() {
   const d = useLoaderData<typeof loader>()
-  const reply = useActionData<typeof action>()
-  const v = (k: string) => {
-    const value = reply?.values[k]
-    return typeof value === 'string' ? value : ''
-  }
-  const members = reply?.values.memberUserIds
-  const memberList = members == null ? [] : Array.isArray(members) ? members : [members]
+  const actionData = useActionData<typeof action>()
+  const [form, fields] = useForm({
+    id: 'new-pairing',
+    lastResult: actionData?.result,
+    defaultValue: { programmeId: String(d.programmeId ?? ''), startDate: d.today, plannedVisits: String(d.plannedVisits) },
+    constraint: getZodConstraint(pairingSchema),
+    shouldRevalidate: 'onBlur',
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: pairingSchema }),
+  })
+  const memberList = ([] as unknown[]).concat(fields.memberUserIds.initialValue ?? []).map(String)
   const options = (empty: string, rows: Array<{ id: number; label: string }>) => [{ value: '', label: empty }, ...rows.map((r) => ({ value: String(r.id), label: r.label }))]
   return (
     <section className="card space-y-4" aria-labelledby="new-pairing-heading">
@@ -82,30 +88,31 @@ export default function NewPairing() {
         </button>
       </Form>
       {d.programmeId ? (
-        <Form method="post" className="space-y-3" noValidate>
-          <FormMessage>{reply?.message ? <span className="whitespace-pre-line">{reply.message}</span> : null}</FormMessage>
-          <input type="hidden" name="programmeId" value={d.programmeId} />
-          <SelectField label="结对家庭" name="familyId" defaultValue={v('familyId')} errors={reply?.errors.familyId} options={options('（不选家庭）', d.families.map((f) => ({ id: f.id, label: f.alias })))} />
-          <SelectField label="或结对儿童（学业辅导）" name="childId" defaultValue={v('childId')} errors={reply?.errors.childId} options={options('（不选儿童）', d.children)} />
-          <Field label="开始日期" name="startDate" type="date" defaultValue={v('startDate') || d.today} errors={reply?.errors.startDate} required />
-          <Field label="计划次数" name="plannedVisits" type="number" inputMode="numeric" defaultValue={v('plannedVisits') || String(d.plannedVisits)} errors={reply?.errors.plannedVisits} />
+        <Form method="post" className="space-y-3" {...getFormProps(form)}>
+          <FormMessage id={form.errorId}>{form.errors?.length ? <span className="whitespace-pre-line">{form.errors.join('；')}</span> : null}</FormMessage>
+          <input type="hidden" name={fields.programmeId.name} value={d.programmeId} />
+          <ErrorList errors={fields.programmeId.errors} />
+          <SelectField label="结对家庭" {...getSelectProps(fields.familyId)} errors={fields.familyId.errors} options={options('（不选家庭）', d.families.map((f) => ({ id: f.id, label: f.alias })))} />
+          <SelectField label="或结对儿童（学业辅导）" {...getSelectProps(fields.childId)} errors={fields.childId.errors} options={options('（不选儿童）', d.children)} />
+          <Field label="开始日期" {...getInputProps(fields.startDate, { type: 'date' })} errors={fields.startDate.errors} />
+          <Field label="计划次数" {...getInputProps(fields.plannedVisits, { type: 'number' })} inputMode="numeric" errors={fields.plannedVisits.errors} />
           {d.volunteers.length ? (
             <>
               <SelectField
                 label="带队志愿者"
-                name="leadUserId"
-                defaultValue={v('leadUserId')}
-                errors={reply?.errors.leadUserId}
+                {...getSelectProps(fields.leadUserId)}
+                errors={fields.leadUserId.errors}
                 options={[{ value: '', label: '请选择' }, ...d.volunteers.map((u) => ({ value: String(u.userId), label: u.problems.length ? `${u.name}（尚不符合要求）` : u.name }))]}
               />
               <fieldset className="space-y-1">
                 <legend className="text-sm font-medium text-stone-800">其他队员（最多 2 人）</legend>
                 {d.volunteers.map((u) => (
                   <label key={u.userId} className="flex items-center gap-2">
-                    <input type="checkbox" name="memberUserIds" value={u.userId} defaultChecked={memberList.includes(String(u.userId))} />
+                    <input type="checkbox" name={fields.memberUserIds.name} value={u.userId} defaultChecked={memberList.includes(String(u.userId))} />
                     {u.name}
                   </label>
                 ))}
+                <ErrorList errors={fields.memberUserIds.errors} />
               </fieldset>
               <section aria-labelledby="eligibility-heading" className="rounded-lg border border-stone-200 p-3">
                 <h3 id="eligibility-heading" className="font-semibold">

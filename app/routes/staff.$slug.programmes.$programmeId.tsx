@@ -1,3 +1,4 @@
+import { parseWithZod } from '@conform-to/zod'
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { data, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
@@ -5,19 +6,20 @@ import { actorFrom, requireStaff } from '~/auth/auth.server'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { FormMessage } from '~/components/forms'
 import { listApplications, reviewApplication } from '~/programmes/applications.server'
-import { parseForm, refusal } from '~/programmes/forms.server'
 import { applicationStatusLabels } from '~/programmes/labels'
 import { ProgrammeForm } from '~/programmes/programme-form'
-import { getProgramme, programmeSchema, updateProgramme } from '~/programmes/programmes.server'
+import { getProgramme, updateProgramme } from '~/programmes/programmes.server'
+import { programmeSchema, reviewSchema } from '~/programmes/validation'
 import { formatDateTime } from '~/utils/format'
+import { invariantFound, requireIdParam } from '~/utils/http.server'
 import { pageMeta } from '~/utils/meta'
+import { refusalReply } from '~/utils/submission.server'
 
 export const meta: MetaFunction = () => pageMeta({ title: '项目详情', description: '机构工作人员：编辑项目、审核申请' })
 
 function load(request: Request, params: { slug?: string; programmeId?: string }) {
   const staff = requireStaff(request, params.slug)
-  const programme = getProgramme(staff.institution.id, Number(params.programmeId))
-  if (!programme) throw new Response('Not Found', { status: 404 })
+  const programme = invariantFound(getProgramme(staff.institution.id, requireIdParam(params, 'programmeId')))
   return { ...staff, programme }
 }
 
@@ -28,23 +30,27 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const { user, institution, programme } = load(request, params)
-  const form = await request.formData()
-  const intent = form.get('intent')
+  const formData = await request.formData()
+  const intent = formData.get('intent')
   if (intent === 'accept' || intent === 'decline') {
-    const outcome = reviewApplication(actorFrom(user, context), institution.id, Number(form.get('applicationId')), intent === 'accept' ? 'accepted' : 'declined')
-    if (!outcome.ok) return data(refusal(outcome.message), { status: 400 })
+    const submission = parseWithZod(formData, { schema: reviewSchema })
+    if (submission.status !== 'success') return data({ intent: 'review' as const, result: submission.reply() }, { status: 400 })
+    const { applicationId } = submission.value
+    const outcome = reviewApplication(actorFrom(user, context), institution.id, applicationId, submission.value.intent === 'accept' ? 'accepted' : 'declined')
+    if (!outcome.ok) return data({ intent: 'review' as const, result: refusalReply(submission, outcome) }, { status: 400 })
     return redirect(`/staff/${institution.slug}/programmes/${programme.id}?reviewed=1`)
   }
-  const parsed = parseForm(form, programmeSchema)
-  if (!parsed.ok) return data(parsed.reply, { status: 400 })
-  const outcome = updateProgramme(actorFrom(user, context), institution.id, programme.id, parsed.value)
-  if (!outcome.ok) return data({ ok: false, message: outcome.field ? null : outcome.message, errors: outcome.field ? { [outcome.field]: [outcome.message] } : {}, values: Object.fromEntries(form.entries()) as Record<string, string> }, { status: 400 })
+  const submission = parseWithZod(formData, { schema: programmeSchema })
+  if (submission.status !== 'success') return data({ intent: 'save' as const, result: submission.reply() }, { status: 400 })
+  const outcome = updateProgramme(actorFrom(user, context), institution.id, programme.id, submission.value)
+  if (!outcome.ok) return data({ intent: 'save' as const, result: refusalReply(submission, outcome) }, { status: 400 })
   return redirect(`/staff/${institution.slug}/programmes/${programme.id}?saved=1`)
 }
 
 export default function ProgrammeDetail() {
   const { programme, applications } = useLoaderData<typeof loader>()
-  const reply = useActionData<typeof action>()
+  const actionData = useActionData<typeof action>()
+  const reviewErrors = actionData?.intent === 'review' ? Object.values(actionData.result.error ?? {}).flat() : []
   return (
     <div className="space-y-4">
       <section className="card space-y-4" aria-labelledby="programme-heading">
@@ -56,13 +62,13 @@ export default function ProgrammeDetail() {
             查看公开页面
           </Link>
         </div>
-        <ProgrammeForm reply={reply && Object.keys(reply.values).length ? reply : undefined} defaults={programme} submitLabel="保存修改" />
+        <ProgrammeForm id="edit-programme" lastResult={actionData?.intent === 'save' ? actionData.result : undefined} defaultValue={programme} submitLabel="保存修改" />
       </section>
       <section className="card space-y-3" aria-labelledby="applications-heading">
         <h2 id="applications-heading" className="text-xl font-semibold">
           志愿者申请
         </h2>
-        {reply && !Object.keys(reply.values).length ? <FormMessage>{reply.message}</FormMessage> : null}
+        <FormMessage>{reviewErrors.length ? reviewErrors.join('；') : null}</FormMessage>
         {applications.length ? (
           <ul className="space-y-3">
             {applications.map((a) => (

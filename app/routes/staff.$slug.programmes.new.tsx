@@ -1,12 +1,14 @@
+import { parseWithZod } from '@conform-to/zod'
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { data, redirect } from '@remix-run/node'
 import { Link, useActionData } from '@remix-run/react'
 import { actorFrom, requireStaff } from '~/auth/auth.server'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
-import { parseForm } from '~/programmes/forms.server'
 import { ProgrammeForm } from '~/programmes/programme-form'
-import { createProgramme, programmeSchema } from '~/programmes/programmes.server'
+import { createProgramme } from '~/programmes/programmes.server'
+import { programmeSchema } from '~/programmes/validation'
 import { pageMeta } from '~/utils/meta'
+import { refusalReply } from '~/utils/submission.server'
 
 export const meta: MetaFunction = () => pageMeta({ title: '新建项目', description: '机构工作人员：新建结对项目' })
 
@@ -17,15 +19,15 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const { user, institution } = requireStaff(request, params.slug)
-  const parsed = parseForm(await request.formData(), programmeSchema)
-  if (!parsed.ok) return data(parsed.reply, { status: 400 })
-  const outcome = createProgramme(actorFrom(user, context), institution.id, parsed.value)
-  if (!outcome.ok) return data({ ok: false, message: outcome.field ? null : outcome.message, errors: outcome.field ? { [outcome.field]: [outcome.message] } : {}, values: { ...parsed.value, requiresBackgroundCheck: parsed.value.requiresBackgroundCheck ? 'on' : '', acceptingApplications: parsed.value.acceptingApplications ? 'on' : '', plannedVisits: String(parsed.value.plannedVisits), durationMonths: String(parsed.value.durationMonths) } }, { status: 400 })
+  const submission = parseWithZod(await request.formData(), { schema: programmeSchema })
+  if (submission.status !== 'success') return data({ result: submission.reply() }, { status: 400 })
+  const outcome = createProgramme(actorFrom(user, context), institution.id, submission.value)
+  if (!outcome.ok) return data({ result: refusalReply(submission, outcome) }, { status: 400 })
   return redirect(`/staff/${institution.slug}/programmes/${outcome.programme.id}?created=1`)
 }
 
 export default function NewProgramme() {
-  const reply = useActionData<typeof action>()
+  const actionData = useActionData<typeof action>()
   return (
     <section className="card space-y-4" aria-labelledby="new-programme-heading">
       <div className="flex flex-wrap items-center justify-between gap-2">
@@ -36,7 +38,7 @@ export default function NewProgramme() {
           返回项目列表
         </Link>
       </div>
-      <ProgrammeForm reply={reply} defaults={{ requiresBackgroundCheck: true, acceptingApplications: true }} submitLabel="保存项目" />
+      <ProgrammeForm id="new-programme" lastResult={actionData?.result} defaultValue={{ requiresBackgroundCheck: true, acceptingApplications: true }} submitLabel="保存项目" />
     </section>
   )
 }

@@ -10,21 +10,15 @@ import { formatSlotTime, recurrenceLabels, slotStatusLabels, weekdayLabels } fro
 import { getStaffSeries, publishSeries, seriesFormDefaults, seriesInputFrom, updateSeries } from '~/slots/series.server'
 import { SeriesForm } from '~/slots/slot-form'
 import { seriesSchema } from '~/slots/validation'
+import { invariantFound, requireIdParam } from '~/utils/http.server'
 import { pageMeta } from '~/utils/meta'
+import { refusalReply } from '~/utils/submission.server'
 
 export const meta: MetaFunction = () => pageMeta({ title: '重复活动', description: '机构工作人员：编辑重复活动' })
 
-function seriesIdFrom(params: { seriesId?: string }): number {
-  const id = Number(params.seriesId)
-  if (!Number.isSafeInteger(id) || id <= 0) throw new Response('Not Found', { status: 404 })
-  return id
-}
-
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { institution } = requireStaff(request, params.slug)
-  const found = getStaffSeries(institution.id, seriesIdFrom(params))
-  if (!found) throw new Response('Not Found', { status: 404 })
-  const { series, template, upcoming } = found
+  const { series, template, upcoming } = invariantFound(getStaffSeries(institution.id, requireIdParam(params, 'seriesId')))
   const day = template.recurrence === 'monthly_2nd_saturday' ? '' : weekdayLabels[template.weekday]
   return {
     series: { id: series.id, title: template.title, status: template.status, rrule: series.rrule },
@@ -50,8 +44,8 @@ function reply(body: ActionResult, status = body.ok ? 200 : 400) {
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const { user, institution } = requireStaff(request, params.slug)
-  const seriesId = seriesIdFrom(params)
-  if (!getStaffSeries(institution.id, seriesId)) throw new Response('Not Found', { status: 404 })
+  const seriesId = requireIdParam(params, 'seriesId')
+  invariantFound(getStaffSeries(institution.id, seriesId))
   const actor = actorFrom(user, context)
   const formData = await request.formData()
   const intent = formData.get('intent')
@@ -64,7 +58,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (submission.status !== 'success') return reply({ intent, ok: false, message: null, result: submission.reply() })
   const outcome = updateSeries(actor, institution.id, seriesId, seriesInputFrom(submission.value))
   if (!outcome.ok) {
-    return reply({ intent, ok: false, message: null, result: submission.reply(outcome.field ? { fieldErrors: { [outcome.field]: [outcome.message] } } : { formErrors: [outcome.message] }) })
+    return reply({ intent, ok: false, message: null, result: refusalReply(submission, outcome) })
   }
   const parts = [`已更新 ${outcome.updated} 场`]
   if (outcome.added) parts.push(`新增 ${outcome.added} 场`)

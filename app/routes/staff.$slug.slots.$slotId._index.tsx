@@ -11,8 +11,10 @@ import { FormMessage, TextareaField } from '~/components/forms'
 import { formatSlotTime, slotStatusLabels } from '~/slots/labels'
 import { SlotForm } from '~/slots/slot-form'
 import { cancelSlot, getStaffSlot, publishSlot, slotFormDefaults, slotInputFrom, updateSlot } from '~/slots/slots.server'
-import { slotSchema } from '~/slots/validation'
+import { slotCancelSchema, slotSchema } from '~/slots/validation'
+import { invariantFound, requireIdParam } from '~/utils/http.server'
 import { pageMeta } from '~/utils/meta'
+import { refusalReply } from '~/utils/submission.server'
 import { slotKindLabels } from '~/volunteers/labels'
 
 // Staff page for one slot: edit, publish, cancel (with a confirmation step). The check-in page
@@ -20,16 +22,9 @@ import { slotKindLabels } from '~/volunteers/labels'
 
 export const meta: MetaFunction = () => pageMeta({ title: '志愿活动', description: '机构工作人员：编辑志愿活动' })
 
-function slotIdFrom(params: { slotId?: string }): number {
-  const id = Number(params.slotId)
-  if (!Number.isSafeInteger(id) || id <= 0) throw new Response('Not Found', { status: 404 })
-  return id
-}
-
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { institution } = requireStaff(request, params.slug)
-  const found = getStaffSlot(institution.id, slotIdFrom(params))
-  if (!found) throw new Response('Not Found', { status: 404 })
+  const found = invariantFound(getStaffSlot(institution.id, requireIdParam(params, 'slotId')))
   const { slot } = found
   return {
     slot: {
@@ -59,8 +54,8 @@ function reply(body: ActionResult, status = body.ok ? 200 : 400) {
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const { user, institution } = requireStaff(request, params.slug)
-  const slotId = slotIdFrom(params)
-  if (!getStaffSlot(institution.id, slotId)) throw new Response('Not Found', { status: 404 })
+  const slotId = requireIdParam(params, 'slotId')
+  invariantFound(getStaffSlot(institution.id, slotId))
   const actor = actorFrom(user, context)
   const formData = await request.formData()
   const intent = formData.get('intent')
@@ -69,7 +64,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     return reply({ intent, ok: outcome.ok, message: outcome.ok ? '活动已发布，志愿者现在可以看到并预约' : outcome.message })
   }
   if (intent === 'cancel') {
-    const outcome = cancelSlot(actor, institution.id, slotId, String(formData.get('reason') ?? '').slice(0, 200))
+    const cancel = parseWithZod(formData, { schema: slotCancelSchema })
+    if (cancel.status !== 'success') return reply({ intent, ok: false, message: Object.values(cancel.error ?? {}).flat().join('；') || '提交无效' })
+    const outcome = cancelSlot(actor, institution.id, slotId, cancel.value.reason)
     if (!outcome.ok) return reply({ intent, ok: false, message: outcome.message })
     return reply({ intent, ok: true, message: outcome.cancelledBookings ? `活动已取消，${outcome.cancelledBookings} 个预约已取消并通知预约者` : '活动已取消' })
   }
@@ -78,7 +75,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (submission.status !== 'success') return reply({ intent, ok: false, message: null, result: submission.reply() })
   const outcome = updateSlot(actor, institution.id, slotId, slotInputFrom(submission.value), offerFreedPlaces)
   if (!outcome.ok) {
-    return reply({ intent, ok: false, message: null, result: submission.reply(outcome.field ? { fieldErrors: { [outcome.field]: [outcome.message] } } : { formErrors: [outcome.message] }) })
+    return reply({ intent, ok: false, message: null, result: refusalReply(submission, outcome) })
   }
   const notified = outcome.notified ? `，已通知 ${outcome.notified} 位预约者时间或地点的变化` : ''
   return reply({ intent, ok: true, message: `已保存${notified}`, result: submission.reply() })

@@ -1,3 +1,5 @@
+import { getFormProps, getInputProps, useForm, type SubmissionResult } from '@conform-to/react'
+import { getZodConstraint, parseWithZod } from '@conform-to/zod'
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { data, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
@@ -7,17 +9,15 @@ import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { Field, FormMessage } from '~/components/forms'
 import { now } from '~/utils/clock.server'
 import { BOOKING_CODE, normaliseCode } from '~/utils/door-code.server'
+import { checkinSchema, checkoutSchema } from '~/checkin/validation'
 import { formatDateTime } from '~/utils/format'
+import { invariantFound, notFound, requireIdParam } from '~/utils/http.server'
+import { parseId } from '~/utils/ids'
 import { pageMeta } from '~/utils/meta'
+import { refusalReply } from '~/utils/submission.server'
 import { bookingStatusLabels, slotKindLabels } from '~/volunteers/labels'
 
 export const meta: MetaFunction = () => [...pageMeta({ title: '签到', description: '机构工作人员：来访接待单签到与签退' }), { name: 'robots', content: 'noindex' }]
-
-function slotIdFrom(value: string | undefined): number {
-  const id = /^\d{1,12}$/.test(value ?? '') ? Number(value) : NaN
-  if (!Number.isSafeInteger(id)) throw new Response('Not Found', { status: 404 })
-  return id
-}
 
 function forPage(b: CheckinBooking) {
   return {
@@ -40,7 +40,7 @@ function forPage(b: CheckinBooking) {
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { institution } = requireStaff(request, params.slug)
-  const slotId = slotIdFrom(params.slotId)
+  const slotId = requireIdParam(params, 'slotId')
   const url = new URL(request.url)
   const q = (url.searchParams.get('q') ?? '').trim().slice(0, 60)
   const code = normaliseCode(url.searchParams.get('code'), BOOKING_CODE)
@@ -49,9 +49,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (found && found.slotId !== slotId) {
     throw redirect(`/staff/${institution.slug}/slots/${found.slotId}/checkin?code=${encodeURIComponent(found.code)}`)
   }
-  const list = listSlotBookingsForCheckin(institution.id, slotId, q)
-  if (!list) throw new Response('Not Found', { status: 404 })
-  const { slot, bookings, totals } = list
+  const { slot, bookings, totals } = invariantFound(listSlotBookingsForCheckin(institution.id, slotId, q))
   const at = now()
   return {
     slug: institution.slug,
@@ -75,38 +73,40 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   }
 }
 
-type ActionData = { intent: string; bookingId: number | null; ok: boolean; message: string; errors: Record<string, string[]>; values: Record<string, string> }
+type ActionData = { intent: string; bookingId: number | null; ok: boolean; message: string; result?: SubmissionResult<string[]> }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const { user, institution } = requireStaff(request, params.slug)
-  const slotId = slotIdFrom(params.slotId)
-  if (!slotInHome(institution.id, slotId)) throw new Response('Not Found', { status: 404 })
+  const slotId = requireIdParam(params, 'slotId')
+  if (!slotInHome(institution.id, slotId)) notFound()
   const formData = await request.formData()
   const intent = String(formData.get('intent') ?? '')
-  const bookingId = Number(formData.get('bookingId')) || null
-  const values = { presentCount: String(formData.get('presentCount') ?? '') }
-  const reply = (ok: boolean, message: string, errors: Record<string, string[]> = {}, status = ok ? 200 : 409) =>
-    data<ActionData>({ intent, bookingId, ok, message, errors, values }, { status })
+  // Only says which card the reply belongs to; the id the write uses is parsed by the schema.
+  const bookingId = parseId(formData.get('bookingId'))
+  const reply = (ok: boolean, message: string, result?: SubmissionResult<string[]>, status = ok ? 200 : 409) => data<ActionData>({ intent, bookingId, ok, message, result }, { status })
   const actor = actorFrom(user, context)
 
   if (intent === 'no-shows') {
     const outcome = markNoShows(actor, institution.id, slotId)
     return outcome.ok ? reply(true, outcome.count ? `已将 ${outcome.count} 条未签到的预约标记为未到场` : '没有需要标记的预约') : reply(false, outcome.message)
   }
-  if (!bookingId) return reply(false, '没有找到这条预约', {}, 400)
   if (intent === 'checkin') {
-    const raw = values.presentCount.trim()
-    const presentCount = /^\d{1,4}$/.test(raw) ? Number(raw) : NaN
-    if (!Number.isInteger(presentCount) || presentCount < 1) return reply(false, '请填写到场人数', { presentCount: ['请填写到场人数（至少 1 人）'] }, 400)
-    const outcome = checkIn(actor, institution.id, bookingId, presentCount)
-    if (!outcome.ok) return reply(false, outcome.message, outcome.field ? { [outcome.field]: [outcome.message] } : {})
-    return reply(true, outcome.message)
+    const submission = parseWithZod(formData, { schema: checkinSchema })
+    if (submission.status !== 'success') {
+      const error = submission.error ?? {}
+      return reply(false, error.bookingId?.[0] ?? '请填写到场人数', submission.reply(), 400)
+    }
+    const outcome = checkIn(actor, institution.id, submission.value.bookingId, submission.value.presentCount)
+    if (!outcome.ok) return reply(false, outcome.message, outcome.field ? refusalReply(submission, outcome) : submission.reply())
+    return reply(true, outcome.message, submission.reply({ resetForm: true }))
   }
   if (intent === 'checkout') {
-    const outcome = checkOut(actor, institution.id, bookingId)
+    const submission = parseWithZod(formData, { schema: checkoutSchema })
+    if (submission.status !== 'success') return reply(false, submission.error?.bookingId?.[0] ?? '没有找到这条预约', submission.reply(), 400)
+    const outcome = checkOut(actor, institution.id, submission.value.bookingId)
     return outcome.ok ? reply(true, outcome.message) : reply(false, outcome.message)
   }
-  return reply(false, '未知操作', {}, 400)
+  return reply(false, '未知操作', undefined, 400)
 }
 
 type BookingOnPage = ReturnType<typeof forPage>
@@ -115,6 +115,14 @@ function BookingCard({ booking, highlighted = false }: { booking: BookingOnPage;
   const actionData = useActionData<typeof action>()
   const navigation = useNavigation()
   const mine = actionData && actionData.bookingId === booking.id ? actionData : null
+  const [form, fields] = useForm({
+    id: `checkin-${booking.id}`,
+    lastResult: mine?.intent === 'checkin' ? mine.result : undefined,
+    defaultValue: { bookingId: String(booking.id), presentCount: String(booking.partySize) },
+    constraint: getZodConstraint(checkinSchema),
+    shouldRevalidate: 'onBlur',
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: checkinSchema }),
+  })
   const busy = navigation.state === 'submitting' && navigation.formData?.get('bookingId') === String(booking.id)
   const name = booking.organisation ? `${booking.organisation}（联系人 ${booking.contactName}）` : booking.contactName
   const canCheckIn = booking.status === 'confirmed' && !booking.checkedInAt
@@ -158,19 +166,17 @@ function BookingCard({ booking, highlighted = false }: { booking: BookingOnPage;
       ) : null}
       {mine ? <FormMessage tone={mine.ok ? 'success' : 'error'}>{mine.message}</FormMessage> : null}
       {canCheckIn ? (
-        <Form method="post" className="flex flex-wrap items-end gap-3" noValidate preventScrollReset>
+        <Form method="post" className="flex flex-wrap items-end gap-3" preventScrollReset {...getFormProps(form)}>
           <input type="hidden" name="bookingId" value={booking.id} />
           <Field
             label="到场人数"
+            {...getInputProps(fields.presentCount, { type: 'number' })}
             id={`present-${booking.id}`}
-            name="presentCount"
-            type="number"
             inputMode="numeric"
             min={1}
             max={booking.partySize}
             className="w-28"
-            defaultValue={mine && !mine.ok ? mine.values.presentCount : String(booking.partySize)}
-            errors={mine?.errors.presentCount}
+            errors={fields.presentCount.errors}
           />
           <button type="submit" name="intent" value="checkin" className="btn-primary min-w-24" disabled={busy}>
             签到<span className="sr-only">：{name}</span>

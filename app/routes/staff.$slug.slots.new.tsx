@@ -11,6 +11,7 @@ import { createSlot, slotInputFrom } from '~/slots/slots.server'
 import { seriesSchema, slotSchema } from '~/slots/validation'
 import { now } from '~/utils/clock.server'
 import { pageMeta } from '~/utils/meta'
+import { refusalReply } from '~/utils/submission.server'
 import { shanghaiDateString } from '~/utils/shanghai-date'
 
 export const meta: MetaFunction = () => pageMeta({ title: '新建志愿活动', description: '机构工作人员：新建志愿活动或重复活动' })
@@ -62,7 +63,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     if (submission.status !== 'success') return data({ type: 'series' as const, result: submission.reply() }, { status: 400 })
     const outcome = createSeries(actor, institution.id, seriesInputFrom(submission.value), { publish })
     if (!outcome.ok) {
-      return data({ type: 'series' as const, result: submission.reply(outcome.field ? { fieldErrors: { [outcome.field]: [outcome.message] } } : { formErrors: [outcome.message] }) }, { status: 400 })
+      return data({ type: 'series' as const, result: refusalReply(submission, outcome) }, { status: 400 })
     }
     return redirect(`/staff/${institution.slug}/series/${outcome.series.id}?created=${outcome.generated}`)
   }
@@ -70,7 +71,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (submission.status !== 'success') return data({ type: 'once' as const, result: submission.reply() }, { status: 400 })
   const outcome = createSlot(actor, institution.id, slotInputFrom(submission.value), { publish })
   if (!outcome.ok) {
-    return data({ type: 'once' as const, result: submission.reply(outcome.field ? { fieldErrors: { [outcome.field]: [outcome.message] } } : { formErrors: [outcome.message] }) }, { status: 400 })
+    return data({ type: 'once' as const, result: refusalReply(submission, outcome) }, { status: 400 })
   }
   return redirect(`/staff/${institution.slug}/slots/${outcome.slot.id}?created=1`)
 }

@@ -1,3 +1,5 @@
+import { getFormProps, getSelectProps, useForm } from '@conform-to/react'
+import { getZodConstraint, parseWithZod } from '@conform-to/zod'
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { data, redirect } from '@remix-run/node'
 import { Form, useActionData, useLoaderData } from '@remix-run/react'
@@ -5,12 +7,13 @@ import { actorFrom, requireStaff } from '~/auth/auth.server'
 import { listChildren } from '~/children/children.server'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { FormMessage, SelectField } from '~/components/forms'
-import { formValues, parseForm, refusal } from '~/programmes/forms.server'
 import { availabilityLabel } from '~/programmes/labels'
 import { TutorSuggestionList } from '~/programmes/tutor-suggestions'
-import { listStudyNeeds, saveStudyNeed, studyNeedSchema, suggestTutors } from '~/programmes/matching.server'
+import { listStudyNeeds, saveStudyNeed, suggestTutors } from '~/programmes/matching.server'
 import { asList, CheckboxGroup, gradeChoices, slotChoices, subjectChoices } from '~/programmes/slot-checkboxes'
+import { studyNeedFormSchema } from '~/programmes/validation'
 import { pageMeta } from '~/utils/meta'
+import { refusalReply } from '~/utils/submission.server'
 
 export const meta: MetaFunction = () => pageMeta({ title: '学业辅导匹配', description: '机构工作人员：学业需求与辅导志愿者匹配' })
 
@@ -24,29 +27,36 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const { user, institution } = requireStaff(request, params.slug)
-  const form = await request.formData()
-  const parsed = parseForm(form, studyNeedSchema)
-  if (!parsed.ok) return data(parsed.reply, { status: 400 })
-  const outcome = saveStudyNeed(actorFrom(user, context), institution.id, Number(form.get('childId')), parsed.value)
-  if (!outcome.ok) return data(refusal(outcome.message, formValues(form)), { status: 400 })
+  const submission = parseWithZod(await request.formData(), { schema: studyNeedFormSchema })
+  if (submission.status !== 'success') return data({ result: submission.reply() }, { status: 400 })
+  const { childId, ...need } = submission.value
+  const outcome = saveStudyNeed(actorFrom(user, context), institution.id, childId, need)
+  if (!outcome.ok) return data({ result: refusalReply(submission, outcome) }, { status: 400 })
   return redirect(`/staff/${institution.slug}/tutoring?saved=1`)
 }
 
 export default function Tutoring() {
   const { children, needs } = useLoaderData<typeof loader>()
-  const reply = useActionData<typeof action>()
+  const actionData = useActionData<typeof action>()
+  const [form, fields] = useForm({
+    id: 'study-need',
+    lastResult: actionData?.result,
+    constraint: getZodConstraint(studyNeedFormSchema),
+    shouldRevalidate: 'onBlur',
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: studyNeedFormSchema }),
+  })
   return (
     <div className="space-y-4">
       <section className="card space-y-3" aria-labelledby="study-need-heading">
         <h2 id="study-need-heading" className="text-xl font-semibold">
           登记学业需求
         </h2>
-        <Form method="post" className="space-y-3" noValidate>
-          <FormMessage>{reply?.message}</FormMessage>
-          <SelectField label="儿童" name="childId" defaultValue={asList(reply?.values.childId)[0]} options={children.map((c) => ({ value: String(c.id), label: c.label }))} />
-          <CheckboxGroup legend="科目" name="subjects" options={subjectChoices} chosen={asList(reply?.values.subjects)} errors={reply?.errors.subjects} />
-          <SelectField label="年级" name="grade" defaultValue={asList(reply?.values.grade)[0]} errors={reply?.errors.grade} options={gradeChoices} />
-          <CheckboxGroup legend="方便的时间" name="availability" options={slotChoices} chosen={asList(reply?.values.availability)} errors={reply?.errors.availability} />
+        <Form method="post" className="space-y-3" {...getFormProps(form)}>
+          <FormMessage id={form.errorId}>{form.errors?.join('；')}</FormMessage>
+          <SelectField label="儿童" {...getSelectProps(fields.childId)} errors={fields.childId.errors} options={children.map((c) => ({ value: String(c.id), label: c.label }))} />
+          <CheckboxGroup legend="科目" name={fields.subjects.name} options={subjectChoices} chosen={asList(fields.subjects.initialValue as string[] | string | undefined)} errors={fields.subjects.errors} />
+          <SelectField label="年级" {...getSelectProps(fields.grade)} errors={fields.grade.errors} options={gradeChoices} />
+          <CheckboxGroup legend="方便的时间" name={fields.availability.name} options={slotChoices} chosen={asList(fields.availability.initialValue as string[] | string | undefined)} errors={fields.availability.errors} />
           <button type="submit" className="btn-primary w-full sm:w-auto">
             保存学业需求
           </button>

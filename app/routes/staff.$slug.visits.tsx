@@ -1,12 +1,14 @@
+import { parseWithZod } from '@conform-to/zod'
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { data, redirect } from '@remix-run/node'
 import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
-import { z } from 'zod'
 import { actorFrom, requireStaff } from '~/auth/auth.server'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { FormMessage, SelectField, TextareaField } from '~/components/forms'
+import { notFound } from '~/utils/http.server'
 import { pageMeta } from '~/utils/meta'
 import { visitActivityLabels, visitStatusLabels } from '~/visits/labels'
+import { staffVisitActionSchema } from '~/visits/staff-validation'
 import { assignSubstitute, confirmVisit, queryVisit, staffVisitsDashboard } from '~/visits/visits.server'
 
 export const meta: MetaFunction = () => pageMeta({ title: '结对走访', description: '确认志愿者的走访记录、查看结对进度和逾期情况。' })
@@ -16,20 +18,17 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return { slug: institution.slug, ...staffVisitsDashboard(institution.id) }
 }
 
-const id = z.coerce.number({ invalid_type_error: '编号无效' }).int().positive()
-const actionSchema = z.discriminatedUnion('intent', [
-  z.object({ intent: z.literal('confirm'), visitId: id }),
-  z.object({ intent: z.literal('query'), visitId: id, queryNote: z.string().default('') }),
-  z.object({ intent: z.literal('substitute'), pairingId: id, userId: z.coerce.number({ invalid_type_error: '请选择替班志愿者' }).int().positive('请选择替班志愿者') }),
-])
-
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const { user, institution } = requireStaff(request, params.slug)
   const formData = await request.formData()
   const target = `${String(formData.get('intent') ?? '')}:${String(formData.get('visitId') ?? formData.get('pairingId') ?? '')}`
-  const parsed = actionSchema.safeParse(Object.fromEntries(formData))
-  if (!parsed.success) return data({ target, message: parsed.error.issues[0]?.message ?? '提交无效', queryNote: String(formData.get('queryNote') ?? '') }, { status: 400 })
-  const input = parsed.data
+  const submission = parseWithZod(formData, { schema: staffVisitActionSchema })
+  if (submission.status !== 'success') {
+    const message = Object.values(submission.error ?? {}).flatMap((e) => e ?? [])[0] ?? '提交无效'
+    const typed = submission.payload.queryNote
+    return data({ target, message, queryNote: typeof typed === 'string' ? typed : '' }, { status: 400 })
+  }
+  const input = submission.value
   const actor = actorFrom(user, context)
   const outcome =
     input.intent === 'confirm'
@@ -38,7 +37,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         ? queryVisit(actor, institution.id, input.visitId, input.queryNote)
         : assignSubstitute(actor, institution.id, input.pairingId, input.userId)
   if (!outcome.ok) {
-    if (outcome.reason === 'not_found') throw new Response('Not Found', { status: 404 })
+    if (outcome.reason === 'not_found') notFound()
     return data({ target, message: outcome.message, queryNote: input.intent === 'query' ? input.queryNote : '' }, { status: outcome.reason === 'invalid' ? 400 : 409 })
   }
   return redirect(`/staff/${institution.slug}/visits`)

@@ -1,3 +1,5 @@
+import type { SubmissionResult } from '@conform-to/react'
+import { parseWithZod } from '@conform-to/zod'
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { data } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
@@ -7,13 +9,15 @@ import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { Field, FormMessage, TextareaField } from '~/components/forms'
 import { now } from '~/utils/clock.server'
 import { formatDate, formatDateTime } from '~/utils/format'
+import { invariantFound, requireIdParam } from '~/utils/http.server'
+import { parseId } from '~/utils/ids'
 import { pageMeta } from '~/utils/meta'
-import { addShanghaiDays, parseShanghaiDate, shanghaiDateString } from '~/utils/shanghai-date'
+import { addShanghaiDays, shanghaiDateString } from '~/utils/shanghai-date'
 import { bookingStatusLabels, qualificationLabels, verificationLabels } from '~/volunteers/labels'
+import { rejectBackgroundSchema, rejectQualificationSchema, verifyBackgroundSchema, verifyQualificationSchema } from '~/volunteers/review-validation'
 import {
   BACKGROUND_CHECK_VALID_DAYS,
   getVolunteerForStaff,
-  noteSchema,
   rejectBackgroundCheck,
   rejectQualification,
   verifyBackgroundCheck,
@@ -22,17 +26,10 @@ import {
 
 export const meta: MetaFunction = () => [...pageMeta({ title: '志愿者资料审核', description: '机构工作人员：核验志愿者' }), { name: 'robots', content: 'noindex' }]
 
-function userIdFrom(value: string | undefined): number {
-  const id = /^\d{1,12}$/.test(value ?? '') ? Number(value) : NaN
-  if (!Number.isSafeInteger(id)) throw new Response('Not Found', { status: 404 })
-  return id
-}
-
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { institution } = requireStaff(request, params.slug)
-  const volunteer = getVolunteerForStaff(institution.id, userIdFrom(params.userId))
   // A home sees only volunteers who booked with it (rule 7; the real name is private).
-  if (!volunteer) throw new Response('Not Found', { status: 404 })
+  const volunteer = invariantFound(getVolunteerForStaff(institution.id, requireIdParam(params, 'userId')))
   const today = shanghaiDateString(now())
   return {
     volunteer,
@@ -41,45 +38,55 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   }
 }
 
-type ActionData = { intent: string; targetId: number | null; ok: boolean; message: string | null; errors: Record<string, string[]>; values: Record<string, string> }
+type ActionData = { intent: string; targetId: number | null; ok: boolean; message: string | null; result?: SubmissionResult<string[]> }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const { user, institution } = requireStaff(request, params.slug)
-  const userId = userIdFrom(params.userId)
-  if (!getVolunteerForStaff(institution.id, userId)) throw new Response('Not Found', { status: 404 })
+  const userId = requireIdParam(params, 'userId')
+  invariantFound(getVolunteerForStaff(institution.id, userId))
   const formData = await request.formData()
   const intent = String(formData.get('intent') ?? '')
-  const values = Object.fromEntries([...formData.entries()].filter(([, v]) => typeof v === 'string')) as Record<string, string>
-  const targetId = Number(values.qualificationId) || null
-  const reply = (ok: boolean, message: string | null, errors: Record<string, string[]> = {}, status = ok ? 200 : 400) =>
-    data<ActionData>({ intent, targetId, ok, message, errors, values: ok ? {} : values }, { status })
+  // Only says which form the reply belongs to; the id the write uses is parsed by the schema.
+  const targetId = parseId(formData.get('qualificationId'))
+  const reply = (ok: boolean, message: string | null, result?: SubmissionResult<string[]>, status = ok ? 200 : 400) => data<ActionData>({ intent, targetId, ok, message, result }, { status })
+  const invalid = (submission: { reply: () => SubmissionResult<string[]>; error?: Record<string, string[] | null> | null }) => {
+    const result = submission.reply()
+    // A missing or foreign id has no field to show it beside: say it above the forms.
+    return reply(false, submission.error?.qualificationId?.[0] ?? null, result)
+  }
   const actor = actorFrom(user, context)
 
-  if (intent === 'verify-qualification' || intent === 'reject-qualification') {
-    if (!targetId) return reply(false, '没有找到这项资质')
-    if (intent === 'verify-qualification') {
-      const outcome = verifyQualification(actor, institution.id, userId, targetId)
-      return outcome.ok ? reply(true, '资质已核验，已通知志愿者') : reply(false, outcome.message, {}, 409)
-    }
-    const note = noteSchema.safeParse(values.note)
-    if (!note.success) return reply(false, null, { note: note.error.issues.map((i) => i.message) })
-    const outcome = rejectQualification(actor, institution.id, userId, targetId, note.data)
-    return outcome.ok ? reply(true, '已标记为未通过，已通知志愿者') : reply(false, outcome.message, {}, 409)
+  if (intent === 'verify-qualification') {
+    const submission = parseWithZod(formData, { schema: verifyQualificationSchema })
+    if (submission.status !== 'success') return invalid(submission)
+    const outcome = verifyQualification(actor, institution.id, userId, submission.value.qualificationId)
+    return outcome.ok ? reply(true, '资质已核验，已通知志愿者') : reply(false, outcome.message, undefined, 409)
+  }
+  if (intent === 'reject-qualification') {
+    const submission = parseWithZod(formData, { schema: rejectQualificationSchema })
+    if (submission.status !== 'success') return invalid(submission)
+    const outcome = rejectQualification(actor, institution.id, userId, submission.value.qualificationId, submission.value.note)
+    return outcome.ok ? reply(true, '已标记为未通过，已通知志愿者') : reply(false, outcome.message, submission.reply(), 409)
   }
   if (intent === 'verify-background') {
-    const expiresOn = (values.expiresOn ?? '').trim()
-    if (expiresOn && !parseShanghaiDate(expiresOn)) return reply(false, null, { expiresOn: ['请按 年-月-日 填写有效期'] })
-    if (expiresOn && expiresOn <= shanghaiDateString(now())) return reply(false, null, { expiresOn: ['有效期须晚于今天'] })
-    const outcome = verifyBackgroundCheck(actor, institution.id, userId, expiresOn || undefined)
-    return outcome.ok ? reply(true, '背景核验已通过，已通知志愿者') : reply(false, outcome.message, {}, 409)
+    const submission = parseWithZod(formData, { schema: verifyBackgroundSchema(shanghaiDateString(now())) })
+    if (submission.status !== 'success') return invalid(submission)
+    const outcome = verifyBackgroundCheck(actor, institution.id, userId, submission.value.expiresOn)
+    return outcome.ok ? reply(true, '背景核验已通过，已通知志愿者') : reply(false, outcome.message, submission.reply(), 409)
   }
   if (intent === 'reject-background') {
-    const note = noteSchema.safeParse(values.note)
-    if (!note.success) return reply(false, null, { note: note.error.issues.map((i) => i.message) })
-    const outcome = rejectBackgroundCheck(actor, institution.id, userId, note.data)
-    return outcome.ok ? reply(true, '背景核验已标记为未通过，已通知志愿者') : reply(false, outcome.message, {}, 409)
+    const submission = parseWithZod(formData, { schema: rejectBackgroundSchema })
+    if (submission.status !== 'success') return invalid(submission)
+    const outcome = rejectBackgroundCheck(actor, institution.id, userId, submission.value.note)
+    return outcome.ok ? reply(true, '背景核验已标记为未通过，已通知志愿者') : reply(false, outcome.message, submission.reply(), 409)
   }
   return reply(false, '未知操作')
+}
+
+/** A field's errors and submitted text from a Conform reply, for the form the reply belongs to. */
+function replyField(data: ActionData | null, name: string) {
+  const typed = data && !data.ok ? data.result?.initialValue?.[name] : undefined
+  return { errors: data?.result?.error?.[name] ?? undefined, value: typeof typed === 'string' ? typed : undefined }
 }
 
 const badgeClasses: Record<VerificationStatus | 'expired', string> = {
@@ -185,8 +192,8 @@ export default function StaffVolunteerReview() {
                 name="expiresOn"
                 type="date"
                 min={minExpiry}
-                defaultValue={bgVerify?.values.expiresOn ?? defaultExpiry}
-                errors={bgVerify?.errors.expiresOn}
+                defaultValue={replyField(bgVerify, 'expiresOn').value ?? defaultExpiry}
+                errors={replyField(bgVerify, 'expiresOn').errors}
                 hint="默认一年；请核对原件后再点核验通过"
               />
               <button type="submit" className="btn-primary w-full" disabled={busy}>
@@ -195,7 +202,7 @@ export default function StaffVolunteerReview() {
             </Form>
             <Form method="post" className="space-y-3" noValidate>
               <input type="hidden" name="intent" value="reject-background" />
-              <TextareaField label="未通过原因" id="bg-note" name="note" defaultValue={bgReject?.values.note ?? ''} errors={bgReject?.errors.note} hint="志愿者会收到这段说明" />
+              <TextareaField label="未通过原因" id="bg-note" name="note" defaultValue={replyField(bgReject, 'note').value ?? ''} errors={replyField(bgReject, 'note').errors} hint="志愿者会收到这段说明" />
               <button type="submit" className="btn-danger w-full" disabled={busy}>
                 不通过
               </button>
@@ -237,7 +244,7 @@ export default function StaffVolunteerReview() {
                     <Form method="post" className="space-y-2" noValidate>
                       <input type="hidden" name="intent" value="reject-qualification" />
                       <input type="hidden" name="qualificationId" value={q.id} />
-                      <TextareaField label={`「${qualificationLabels[q.kind]}」未通过原因`} id={`q-${q.id}-note`} name="note" defaultValue={reject?.values.note ?? ''} errors={reject?.errors.note} />
+                      <TextareaField label={`「${qualificationLabels[q.kind]}」未通过原因`} id={`q-${q.id}-note`} name="note" defaultValue={replyField(reject, 'note').value ?? ''} errors={replyField(reject, 'note').errors} />
                       <button type="submit" className="btn-danger w-full" disabled={busy}>
                         不通过<span className="sr-only">：{qualificationLabels[q.kind]}</span>
                       </button>

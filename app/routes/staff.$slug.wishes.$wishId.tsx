@@ -10,7 +10,9 @@ import { deleteWishImage, imageMessages, MAX_IMAGE_BYTES, storeWishImage } from 
 import { wishImageUrl } from '~/images/url'
 import { now } from '~/utils/clock.server'
 import { formatDateTime, formatFen } from '~/utils/format'
+import { invariantFound, requireIdParam } from '~/utils/http.server'
 import { pageMeta } from '~/utils/meta'
+import { refusalReply } from '~/utils/submission.server'
 import { ageBand, categoryLabels, wishStatusLabels } from '~/wishes/labels'
 import { checkWishPrivacy } from '~/wishes/privacy.server'
 import { WishForm, type FlagView } from '~/wishes/wish-form'
@@ -30,17 +32,9 @@ import {
 
 export const meta: MetaFunction = () => pageMeta({ title: '编辑微心愿', description: '机构工作人员：微心愿' })
 
-function wishIdFrom(params: { wishId?: string }): number {
-  const id = Number(params.wishId)
-  if (!Number.isSafeInteger(id) || id <= 0) throw new Response('Not Found', { status: 404 })
-  return id
-}
-
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { institution } = requireStaff(request, params.slug)
-  const found = getStaffWish(institution.id, wishIdFrom(params))
-  if (!found) throw new Response('Not Found', { status: 404 })
-  const { wish, child, campaignName, activeClaim, flags, editable } = found
+  const { wish, child, campaignName, activeClaim, flags, editable } = invariantFound(getStaffWish(institution.id, requireIdParam(params, 'wishId')))
   return {
     wish: {
       id: wish.id,
@@ -91,9 +85,8 @@ function reply(body: ActionResult, status = body.ok ? 200 : 400) {
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const { user, institution } = requireStaff(request, params.slug)
-  const wishId = wishIdFrom(params)
-  const found = getStaffWish(institution.id, wishId)
-  if (!found) throw new Response('Not Found', { status: 404 })
+  const wishId = requireIdParam(params, 'wishId')
+  const found = invariantFound(getStaffWish(institution.id, wishId))
   const actor = actorFrom(user, context)
 
   if ((request.headers.get('Content-Type') ?? '').startsWith('multipart/form-data')) {
@@ -137,7 +130,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const confirmed = submission.value.confirmedFlags ?? []
   const saved = updateWish(actor, institution.id, wishId, wishInputFrom(submission.value), confirmed)
   if (!saved.ok) {
-    const result = submission.reply(saved.field ? { fieldErrors: { [saved.field]: [saved.message] } } : { formErrors: [saved.message] })
+    const result = refusalReply(submission, saved)
     return reply({ intent, ok: false, message: null, result, flags: saved.flags ? flagViews(saved.flags, confirmed) : undefined })
   }
   if (intent === 'save') return reply({ intent, ok: true, message: '已保存', result: submission.reply() })

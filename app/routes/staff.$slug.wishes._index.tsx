@@ -1,3 +1,4 @@
+import { parseWithZod } from '@conform-to/zod'
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { data } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
@@ -8,6 +9,7 @@ import { FormMessage } from '~/components/forms'
 import { formatDateTime } from '~/utils/format'
 import { pageMeta } from '~/utils/meta'
 import { categoryLabels, wishStatusLabels } from '~/wishes/labels'
+import { bulkWishesSchema } from '~/wishes/wish-validation'
 import { listStaffWishes, publishWishes, withdrawWish } from '~/wishes/wishes.server'
 
 export const meta: MetaFunction = () => pageMeta({ title: '微心愿管理', description: '机构工作人员：微心愿' })
@@ -25,12 +27,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const { user, institution } = requireStaff(request, params.slug)
   const formData = await request.formData()
-  const ids = formData
-    .getAll('wishIds')
-    .map(Number)
-    .filter((n) => Number.isSafeInteger(n) && n > 0)
-  const intent = formData.get('intent')
-  if (!ids.length) return data({ ok: false, messages: ['请先勾选心愿'] }, { status: 400 })
+  const submission = parseWithZod(formData, { schema: bulkWishesSchema })
+  if (submission.status !== 'success') {
+    const messages = [...new Set(Object.values(submission.error ?? {}).flatMap((e) => e ?? []))]
+    return data({ ok: false, messages }, { status: 400 })
+  }
+  const { intent, wishIds: ids } = submission.value
   const actor = actorFrom(user, context)
   if (intent === 'publish') {
     const outcome = publishWishes(actor, institution.id, ids)
@@ -40,18 +42,15 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     ]
     return data({ ok: outcome.refused.length === 0, messages }, { status: outcome.published.length ? 200 : 400 })
   }
-  if (intent === 'withdraw') {
-    const messages: string[] = []
-    let withdrawn = 0
-    for (const id of ids) {
-      const outcome = withdrawWish(actor, institution.id, id)
-      if (outcome.ok) withdrawn++
-      else messages.push(`心愿 #${id} 未撤回：${outcome.message}`)
-    }
-    if (withdrawn) messages.unshift(`已撤回 ${withdrawn} 个心愿`)
-    return data({ ok: withdrawn === ids.length, messages }, { status: withdrawn ? 200 : 400 })
+  const messages: string[] = []
+  let withdrawn = 0
+  for (const id of ids) {
+    const outcome = withdrawWish(actor, institution.id, id)
+    if (outcome.ok) withdrawn++
+    else messages.push(`心愿 #${id} 未撤回：${outcome.message}`)
   }
-  return data({ ok: false, messages: ['未知操作'] }, { status: 400 })
+  if (withdrawn) messages.unshift(`已撤回 ${withdrawn} 个心愿`)
+  return data({ ok: withdrawn === ids.length, messages }, { status: withdrawn ? 200 : 400 })
 }
 
 const filters: Array<{ value: WishStatus | null; label: string }> = [{ value: null, label: '全部' }, ...wishStatuses.map((s) => ({ value: s, label: wishStatusLabels[s] }))]

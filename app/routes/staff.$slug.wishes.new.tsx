@@ -5,6 +5,7 @@ import { Link, useActionData, useLoaderData } from '@remix-run/react'
 import { actorFrom, requireStaff } from '~/auth/auth.server'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { pageMeta } from '~/utils/meta'
+import { refusalReply } from '~/utils/submission.server'
 import { WishForm } from '~/wishes/wish-form'
 import { wishSchema } from '~/wishes/wish-validation'
 import { campaignOptions, childOptions, createWish, wishInputFrom } from '~/wishes/wishes.server'
@@ -28,7 +29,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (submission.status !== 'success') return data({ result: submission.reply() }, { status: 400 })
   const outcome = createWish(actorFrom(user, context), institution.id, wishInputFrom(submission.value))
   if (!outcome.ok) {
-    return data({ result: submission.reply(outcome.field ? { fieldErrors: { [outcome.field]: [outcome.message] } } : { formErrors: [outcome.message] }) }, { status: 400 })
+    return data({ result: refusalReply(submission, outcome) }, { status: 400 })
   }
   // The draft's page runs the privacy check and offers publishing.
   return redirect(`/staff/${institution.slug}/wishes/${outcome.wish.id}?created=1`)

@@ -84,3 +84,9 @@ export const seriesSchema = z
   })
 
 export type SeriesFormInput = z.infer<typeof seriesSchema>
+
+/** The confirmation step that cancels a slot: an optional reason told to those who booked. */
+export const slotCancelSchema = z.object({
+  intent: z.literal('cancel'),
+  reason: z.string().trim().max(200, '取消原因不能超过 200 个字').default(''),
+})

@@ -60,12 +60,6 @@ export const backgroundCheckSchema = z.object({
     .max(300, '材料说明最多 300 字'),
 })
 
-export const noteSchema = z
-  .string({ required_error: '请填写未通过的原因' })
-  .trim()
-  .min(2, '请填写未通过的原因，志愿者会收到这段说明')
-  .max(200, '原因最多 200 字')
-
 // ---- The volunteer's own profile ------------------------------------------------------------
 
 /** What the background check looks like today: a verified check past its expiry is 'expired'. */

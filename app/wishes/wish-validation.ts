@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { needCategories } from '~db/enums'
 import { yuanField } from '~/utils/money'
+import { idField } from '~/utils/ids'
 
 // Staff forms for wishes and per-home claim deadlines; used by the server and in the browser.
 
@@ -45,3 +46,9 @@ export const claimSettingsSchema = z
       .max(60, '最多 60 天'),
   })
   .refine((v) => v.claimDeliverDays >= v.claimBuyDays, { path: ['claimDeliverDays'], message: '送达期限不能短于购买期限' })
+
+/** The wish list's bulk buttons: publish or withdraw the ticked wishes. */
+export const bulkWishesSchema = z.object({
+  intent: z.enum(['publish', 'withdraw'], { errorMap: () => ({ message: '未知操作' }) }),
+  wishIds: z.array(idField('请先勾选心愿'), { required_error: '请先勾选心愿' }).min(1, '请先勾选心愿'),
+})

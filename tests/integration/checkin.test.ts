@@ -24,7 +24,7 @@ const END = new Date('2026-05-09T03:30:00Z')
 const outboxDir = fs.mkdtempSync(path.join(os.tmpdir(), 'weinuan-checkin-outbox-'))
 afterAll(() => fs.rmSync(outboxDir, { recursive: true, force: true }))
 
-type Reply = { intent: string; bookingId: number | null; ok: boolean; message: string; errors: Record<string, string[]> }
+type Reply = { intent: string; bookingId: number | null; ok: boolean; message: string; result?: { error?: Record<string, string[] | null> } }
 
 const homeWithStaff = (name = '测试福利院') => helpers.homeWithStaff({ name, ip: '127.0.0.1' })
 
@@ -81,10 +81,10 @@ describe('checking in at the door', () => {
 
     const none = await post(a.home.slug, slot.id, a.cookie, { intent: 'checkin', bookingId: String(b.id), presentCount: '0' })
     expect(none.status).toBe(400)
-    expect((none.body as Reply).errors.presentCount).toEqual(['请填写到场人数（至少 1 人）'])
+    expect((none.body as Reply).result?.error?.presentCount).toEqual(['请填写到场人数（至少 1 人）'])
     const tooMany = await post(a.home.slug, slot.id, a.cookie, { intent: 'checkin', bookingId: String(b.id), presentCount: '4' })
     expect(tooMany.status).toBe(409)
-    expect((tooMany.body as Reply).errors.presentCount).toEqual(['到场人数须在 1 到 3 之间'])
+    expect((tooMany.body as Reply).result?.error?.presentCount).toEqual(['到场人数须在 1 到 3 之间'])
     expect(booking(b.id).checkedInAt).toBeNull()
     expect(checkIn(a.actor, a.home.id, b.id, 3)).toMatchObject({ ok: true, already: false })
   })

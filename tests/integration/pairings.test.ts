@@ -15,7 +15,10 @@ import { testClock } from '~/utils/clock.server'
 import { context, createTestInstitution, createUser, formRequest, getRequest, run, signedInCookie, unique } from './helpers'
 import * as helpers from './helpers'
 
-type Reply = { ok: boolean; message: string | null; errors: Record<string, string[]>; values: Record<string, unknown> }
+type Reply = { result: { error?: Record<string, string[] | null>; initialValue?: Record<string, unknown> } }
+/** The form-level message of a Conform reply (a refusal that names no field). */
+const formError = (body: unknown) => (body as Reply).result.error?.['']?.join('；')
+const fieldErrors = (body: unknown) => (body as Reply).result.error ?? {}
 
 afterEach(() => testClock.reset())
 
@@ -101,7 +104,7 @@ describe('pairing a volunteer team with a family', () => {
 
     const refused = await postNewPairing(home.slug, cookie, { programmeId: String(programme.id), familyId: String(family.id), startDate: '2026-03-01', leadUserId: String(ready.id) }, [noCertificate.id, noProfile.id])
     expect(refused.status).toBe(400)
-    expect((refused.body as Reply).message).toBe(
+    expect(formError(refused.body)).toBe(
       '以下志愿者尚不符合项目要求：李同学：此活动需要已核验的「教师资格」资质：请在志愿者资料中添加并提交证明\n' +
         '赵路人：此活动需要实名志愿者资料：请先填写真实姓名、手机号和出生日期',
     )
@@ -120,7 +123,7 @@ describe('pairing a volunteer team with a family', () => {
     const pending = await volunteer('孙待审', { background: 'pending' })
     accepted(programme.id, pending)
     const reply = await postNewPairing(home.slug, cookie, { programmeId: String(programme.id), familyId: String(insertFamily(home.id).id), startDate: '2026-03-01', leadUserId: String(pending.id) })
-    expect((reply.body as Reply).message).toBe('以下志愿者尚不符合项目要求：孙待审：此活动需与儿童密切接触，须通过背景核验：您的背景核验正在等待机构审核')
+    expect(formError(reply.body)).toBe('以下志愿者尚不符合项目要求：孙待审：此活动需与儿童密切接触，须通过背景核验：您的背景核验正在等待机构审核')
   })
 
   test('a team has 1–3 volunteers with exactly one lead', async () => {
@@ -132,12 +135,12 @@ describe('pairing a volunteer team with a family', () => {
     const base = { programmeId: String(programme.id), familyId: String(family.id), startDate: '2026-03-01' }
 
     const four = await postNewPairing(home.slug, cookie, { ...base, leadUserId: String(team[0]!.id) }, [team[1]!.id, team[2]!.id, team[3]!.id])
-    expect((four.body as Reply).message).toBe('志愿者团队为 1–3 人（含一名带队志愿者）')
+    expect(formError(four.body)).toBe('志愿者团队为 1–3 人（含一名带队志愿者）')
     const leadTwice = await postNewPairing(home.slug, cookie, { ...base, leadUserId: String(team[0]!.id) }, [team[0]!.id])
-    expect((leadTwice.body as Reply).message).toBe('同一名志愿者不能重复加入团队')
+    expect(formError(leadTwice.body)).toBe('同一名志愿者不能重复加入团队')
     const noLead = await postNewPairing(home.slug, cookie, base, [team[1]!.id])
     expect(noLead.status).toBe(400)
-    expect((noLead.body as Reply).errors.leadUserId).toEqual(['请选择带队志愿者'])
+    expect(fieldErrors(noLead.body).leadUserId).toEqual(['请选择带队志愿者'])
 
     const three = await postNewPairing(home.slug, cookie, { ...base, leadUserId: String(team[0]!.id) }, [team[1]!.id, team[2]!.id])
     expect(three.status).toBe(302)
@@ -158,9 +161,9 @@ describe('pairing a volunteer team with a family', () => {
 
     const foreignFamily = insertFamily(other.home.id, '小林家')
     const reply = await postNewPairing(home.slug, cookie, { programmeId: String(programme.id), familyId: String(foreignFamily.id), startDate: '2026-03-01', leadUserId: String(lead.id) })
-    expect((reply.body as Reply).message).toBe('找不到该家庭')
+    expect(formError(reply.body)).toBe('找不到该家庭')
     const foreignProgramme = await postNewPairing(other.home.slug, other.cookie, { programmeId: String(programme.id), familyId: String(foreignFamily.id), startDate: '2026-03-01', leadUserId: String(lead.id) })
-    expect((foreignProgramme.body as Reply).message).toBe('找不到该项目')
+    expect(formError(foreignProgramme.body)).toBe('找不到该项目')
   })
 
   test('the new-pairing page shows accepted applicants and why one is not yet eligible', async () => {
@@ -195,7 +198,7 @@ describe('renovation, linked needs and status', () => {
       { step: '完成', doneOn: null },
     ])
     expect((await pairingPost(home.slug, pairing.id, cookie, { intent: 'renovation', step: '方案确定', doneOn: '2026-03-10' })).status).toBe(302)
-    expect((await pairingPost(home.slug, pairing.id, cookie, { intent: 'renovation', step: '拆墙', doneOn: '2026-03-10' })).body).toMatchObject({ message: '没有这个改造步骤' })
+    expect(formError((await pairingPost(home.slug, pairing.id, cookie, { intent: 'renovation', step: '拆墙', doneOn: '2026-03-10' })).body)).toBe('没有这个改造步骤')
     expect(latestPairing(home.id)!.renovation[0]).toEqual({ step: '方案确定', doneOn: '2026-03-10' })
     const audit = db.select().from(auditLog).where(and(eq(auditLog.institutionId, home.id), eq(auditLog.action, 'pairing.renovation'))).all()
     expect(audit).toHaveLength(1)
@@ -210,7 +213,7 @@ describe('renovation, linked needs and status', () => {
     expect((await postNewPairing(home.slug, cookie, { programmeId: String(programme.id), childId: String(child.id), startDate: '2026-03-01', leadUserId: String(tutor.id) })).status).toBe(302)
     expect(latestPairing(home.id)).toMatchObject({ childId: child.id, familyId: null, renovation: [] })
     const both = await postNewPairing(home.slug, cookie, { programmeId: String(programme.id), childId: String(child.id), familyId: String(insertFamily(home.id).id), startDate: '2026-03-01', leadUserId: String(tutor.id) })
-    expect((both.body as Reply).message).toBe('请选择一个家庭或一名儿童（二选一）')
+    expect(formError(both.body)).toBe('请选择一个家庭或一名儿童（二选一）')
   })
 
   test('only needs of the same home can be linked to a renovation, and their progress shows', async () => {
@@ -218,7 +221,7 @@ describe('renovation, linked needs and status', () => {
     const other = createTestInstitution('别家')
     const own = db.insert(needs).values({ institutionId: home.id, title: '书桌', category: 'study', unit: '张', quantityNeeded: 2 }).returning().get()
     const foreign = db.insert(needs).values({ institutionId: other.id, title: '衣柜', category: 'study', unit: '个', quantityNeeded: 1 }).returning().get()
-    expect((await pairingPost(home.slug, pairing.id, cookie, { intent: 'link-need', needId: String(foreign.id) })).body).toMatchObject({ message: '只能关联本机构的物资需求' })
+    expect(formError((await pairingPost(home.slug, pairing.id, cookie, { intent: 'link-need', needId: String(foreign.id) })).body)).toBe('只能关联本机构的物资需求')
     expect((await pairingPost(home.slug, pairing.id, cookie, { intent: 'link-need', needId: String(own.id) })).status).toBe(302)
     const detail = getPairing(home.id, pairing.id)!
     expect(detail.linkedNeeds).toHaveLength(1)
@@ -229,7 +232,7 @@ describe('renovation, linked needs and status', () => {
 
   test('status changes are audited, and ending early needs a reason', async () => {
     const { home, cookie, pairing } = await activePairing()
-    expect((await pairingPost(home.slug, pairing.id, cookie, { intent: 'status', status: 'ended', reason: '' })).body).toMatchObject({ message: '提前结束须填写原因' })
+    expect(formError((await pairingPost(home.slug, pairing.id, cookie, { intent: 'status', status: 'ended', reason: '' })).body)).toBe('提前结束须填写原因')
     expect((await pairingPost(home.slug, pairing.id, cookie, { intent: 'status', status: 'paused', reason: '' })).status).toBe(302)
     expect((await pairingPost(home.slug, pairing.id, cookie, { intent: 'status', status: 'ended', reason: '家庭搬迁' })).status).toBe(302)
     expect(latestPairing(home.id)).toMatchObject({ status: 'ended', endReason: '家庭搬迁' })
@@ -238,7 +241,7 @@ describe('renovation, linked needs and status', () => {
       { from: 'active', to: 'paused' },
       { from: 'paused', to: 'ended', reason: '家庭搬迁' },
     ])
-    expect((await pairingPost(home.slug, pairing.id, cookie, { intent: 'status', status: 'active', reason: '' })).body).toMatchObject({ message: '已结束的结对不能再更改状态' })
+    expect(formError((await pairingPost(home.slug, pairing.id, cookie, { intent: 'status', status: 'active', reason: '' })).body)).toBe('已结束的结对不能再更改状态')
   })
 })
 
@@ -255,10 +258,10 @@ describe('applications and the public programme page', () => {
     expect(anonymous.status).toBe(302)
     expect(anonymous.headers.get('Location')).toContain('/login')
     const tooShort = await apply({ motivation: '想', availability: '周末' }, applicantCookie)
-    expect((tooShort.body as Reply).errors.motivation).toEqual(['请至少写 5 个字'])
-    expect((tooShort.body as Reply).values).toMatchObject({ motivation: '想', availability: '周末' })
+    expect(fieldErrors(tooShort.body).motivation).toEqual(['请至少写 5 个字'])
+    expect((tooShort.body as Reply).result.initialValue).toMatchObject({ motivation: '想', availability: '周末' })
     expect((await apply({ motivation: '想陪伴孩子成长', availability: '每月第二个周六' }, applicantCookie)).status).toBe(302)
-    expect((await apply({ motivation: '想陪伴孩子成长', availability: '每月第二个周六' }, applicantCookie)).body).toMatchObject({ message: '您已提交申请，请等待机构审核' })
+    expect(formError((await apply({ motivation: '想陪伴孩子成长', availability: '每月第二个周六' }, applicantCookie)).body)).toBe('您已提交申请，请等待机构审核')
 
     const application = db.select().from(programmeApplications).where(eq(programmeApplications.userId, applicant.id)).get()!
     const accept = await run(() =>
@@ -270,7 +273,7 @@ describe('applications and the public programme page', () => {
     const again = await run(() =>
       programmeAction({ request: formRequest(`/staff/${home.slug}/programmes/${programme.id}`, { intent: 'decline', applicationId: String(application.id) }, { cookie }), params: { slug: home.slug, programmeId: String(programme.id) }, context: context() }),
     )
-    expect((again.body as Reply).message).toBe('该申请已处理')
+    expect(formError(again.body)).toBe('该申请已处理')
     const page = await run(() => publicLoader({ request: getRequest(`/programmes/${programme.slug}`, applicantCookie), params: { slug: programme.slug }, context: context() }))
     expect((page.body as { applicationStatus: string }).applicationStatus).toBe('accepted')
   })
@@ -356,14 +359,14 @@ describe('another home’s volunteers stay private (rule 7)', () => {
     ]) {
       expect(attempt.status).toBe(400)
       const text = JSON.stringify(attempt.body)
-      expect((attempt.body as Reply).message).toBe('只能从本项目已接受申请的志愿者中选择团队成员')
+      expect(formError(attempt.body)).toBe('只能从本项目已接受申请的志愿者中选择团队成员')
       for (const secret of ['欧阳秘名', '背景核验', '未通过', '不良记录']) expect(text).not.toContain(secret)
     }
 
     const pendingApplicant = await volunteer('孙申请中')
     db.insert(programmeApplications).values({ programmeId: programme.id, userId: pendingApplicant.id, status: 'pending' }).run()
     const pendingReply = await postNewPairing(home.slug, cookie, { ...base, leadUserId: String(pendingApplicant.id) })
-    expect((pendingReply.body as Reply).message).toBe('只能从本项目已接受申请的志愿者中选择团队成员')
+    expect(formError(pendingReply.body)).toBe('只能从本项目已接受申请的志愿者中选择团队成员')
     expect(latestPairing(home.id)).toBeUndefined()
 
     const applicant = await volunteer('李已接受')

@@ -15,6 +15,8 @@ const DAY = 24 * 60 * 60 * 1000
 const T0 = new Date('2026-03-02T02:00:00Z')
 
 type FormReply = { intent: string; ok: boolean; message: string | null; errors: Record<string, string[]>; values: Record<string, string> }
+/** The staff review page's reply: field errors in Conform's result. */
+type StaffReply = { intent: string; ok: boolean; message: string | null; result?: { error?: Record<string, string[] | null> } }
 
 const homeWithStaff = (name = '测试福利院') => helpers.homeWithStaff({ name })
 
@@ -157,7 +159,7 @@ describe('verification', () => {
     const { volunteer } = await volunteerWhoBooked(a.home.id)
     const blank = await review(a.home.slug, volunteer.id, a.cookie, { intent: 'reject-background', note: ' ' })
     expect(blank.status).toBe(400)
-    expect((blank.body as FormReply).errors.note).toEqual(['请填写未通过的原因，志愿者会收到这段说明'])
+    expect((blank.body as StaffReply).result?.error?.note).toEqual(['请填写未通过的原因，志愿者会收到这段说明'])
 
     const res = await review(a.home.slug, volunteer.id, a.cookie, { intent: 'reject-background', note: '证明已超过三个月，请重新开具' })
     expect(res.status).toBe(200)
@@ -219,7 +221,7 @@ describe('verification', () => {
     const { volunteer } = await volunteerWhoBooked(a.home.id)
     const res = await review(a.home.slug, volunteer.id, a.cookie, { intent: 'verify-background', expiresOn: '2026-03-02' })
     expect(res.status).toBe(400)
-    expect((res.body as FormReply).errors.expiresOn).toEqual(['有效期须晚于今天'])
+    expect((res.body as StaffReply).result?.error?.expiresOn).toEqual(['有效期须晚于今天'])
     expect(getProfile(volunteer.id).background.state).toBe('pending')
   })
 
