@@ -2,21 +2,21 @@ import { execFile } from 'node:child_process'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
-import { expect, test } from '@playwright/test'
-import { demo, expectNoSeriousA11yViolations, signIn, waitForHydration } from './utils'
+import { expect, test } from './fixtures'
+import { expectNoSeriousA11yViolations, signIn, waitForHydration } from './utils'
 
-// Anyone can verify the log: staff at 滨州市福利院 record a walk-in gift; its public entry page
+// Anyone can verify the log: staff of a home record a walk-in gift; its public entry page
 // checks the entry's inclusion proof in the visitor's browser and shows 已验证; the
 // independent verifier script, run against the live site, passes.
 
-const HOME_SLUG = 'binzhou-fuliyuan'
 const root = fileURLToPath(new URL('../..', import.meta.url))
 const run = promisify(execFile)
 
-test('a walk-in gift appears in the public log, verified in the browser and by scripts/verify-ledger', async ({ page, baseURL }, testInfo) => {
+test('a walk-in gift appears in the public log, verified in the browser and by scripts/verify-ledger', async ({ page, baseURL, insertHome }, testInfo) => {
+  const home = await insertHome()
   const receiptNo = await test.step('staff record a walk-in cash gift', async () => {
-    await signIn(page, demo.staff1.email)
-    await page.goto(`/staff/${HOME_SLUG}/gifts/new`)
+    await signIn(page, home.staff.email, home.staff.password)
+    await page.goto(`/staff/${home.slug}/gifts/new`)
     await waitForHydration(page)
     await page.getByRole('radio', { name: '善款' }).check()
     await page.getByLabel('捐赠内容').fill('现金捐款（可验证）')

@@ -1,19 +1,20 @@
-import { expect, test } from '@playwright/test'
-import { demo, expectNoSeriousA11yViolations, fillRegistration, newVisitor, signIn, waitForHydration } from './utils'
+import { expect, test } from './fixtures'
+import { expectNoSeriousA11yViolations, fillRegistration, newVisitor, signIn, waitForHydration } from './utils'
 
 // 物资需求 end to end: staff post a need, a donor pledges part of it on a phone and finds the
 // code and QR on 我的捐赠, staff record part of it arriving, and progress and the public log
 // update; the pages pass axe.
 
-test('manager1 posts a need, a donor pledges 5 on a phone, staff receive 2 at the door, and progress and the public log update', async ({ browser }, testInfo) => {
+test('a manager posts a need, a donor pledges 5 on a phone, staff receive 2 at the door, and progress and the public log update', async ({ browser, insertHome }, testInfo) => {
   test.setTimeout(90_000)
+  const home = await insertHome()
   const title = `冬季棉衣 ${Math.random().toString(36).slice(2, 6)}`
 
   // Staff post the need.
   const staffContext = await browser.newContext()
   const staff = await staffContext.newPage()
-  await signIn(staff, demo.manager1.email)
-  await staff.goto('/staff/binzhou-fuliyuan/needs')
+  await signIn(staff, home.manager.email, home.manager.password)
+  await staff.goto(`/staff/${home.slug}/needs`)
   await expectNoSeriousA11yViolations(staff, testInfo, 'staff needs list')
   await staff.getByRole('link', { name: '发布物资需求' }).click()
   await waitForHydration(staff)
@@ -72,7 +73,7 @@ test('manager1 posts a need, a donor pledges 5 on a phone, staff receive 2 at th
   await expect(staff.getByText('还需 25 件')).toBeVisible()
 
   // The donor brings 2 of the 5; staff record them at the door from the pledge code.
-  await staff.goto(`/staff/binzhou-fuliyuan/intake?code=${code}`)
+  await staff.goto(`/staff/${home.slug}/intake?code=${code}`)
   await waitForHydration(staff)
   const match = staff.getByTestId('matched-pledge')
   await match.getByLabel('本次到达数量（件）').fill('2')
@@ -85,13 +86,13 @@ test('manager1 posts a need, a donor pledges 5 on a phone, staff receive 2 at th
   await donor.goto(needUrl!)
   await expect(donor.getByText('已收到 2 件').first()).toBeVisible()
   await expect(donor.getByText('还需 25 件')).toBeVisible()
-  await donor.goto('/ledger?home=binzhou-fuliyuan')
+  await donor.goto(`/ledger?home=${home.slug}`)
   await expect(donor.getByText(receiptNo).first()).toBeVisible()
   await donor.goto('/me/donations')
   await expect(donor.getByRole('link', { name: new RegExp(receiptNo) }).first()).toBeVisible()
 
   // The rest never comes: staff release the pledge with a reason; the 3 go back to the need.
-  await staff.goto(`/staff/binzhou-fuliyuan/needs/${needUrl!.split('/').pop()}`)
+  await staff.goto(`/staff/${home.slug}/needs/${needUrl!.split('/').pop()}`)
   await staff.getByRole('link', { name: `释放认捐 ${code}` }).click()
   await expect(staff.getByRole('heading', { name: `释放认捐 ${code}` })).toBeVisible()
   await staff.getByRole('button', { name: '确认释放' }).click()

@@ -1,7 +1,5 @@
-import { expect, test } from '@playwright/test'
-import { demo, expectNoSeriousA11yViolations, signIn, waitForHydration } from './utils'
-
-const HOME = '/staff/binzhou-fuliyuan'
+import { expect, test } from './fixtures'
+import { expectNoSeriousA11yViolations, signIn, waitForHydration } from './utils'
 
 /** "2026年12月12日（周六）09:30–11:30" → "2026-12-12". */
 function isoDate(text: string): string {
@@ -11,10 +9,12 @@ function isoDate(text: string): string {
 }
 
 test.describe('志愿活动：重复的社会开放日', () => {
-  test('a manager creates the open-day series from the preset and publishes it; a visitor on a phone finds it with every place free', async ({ page, browser }, testInfo) => {
-    // Both projects share one database: this run's series gets a title of its own.
+  test('a manager creates the open-day series from the preset and publishes it; a visitor on a phone finds it with every place free', async ({ page, browser, insertHome }, testInfo) => {
+    // A home of the test's own: the series, its slots and the public listing are this run's alone.
+    const home = await insertHome()
+    const HOME = `/staff/${home.slug}`
     const title = `社会开放日 ${testInfo.project.name}-${Date.now().toString(36)}`
-    await signIn(page, demo.manager1.email)
+    await signIn(page, home.manager.email, home.manager.password)
 
     await test.step('the new-activity page offers 重复活动 with the 每月第二个周六 preset', async () => {
       await page.goto(`${HOME}/slots`)
@@ -72,23 +72,23 @@ test.describe('志愿活动：重复的社会开放日', () => {
         timezoneId: 'Asia/Shanghai',
       })
       const visitor = await phone.newPage()
-      await visitor.goto(`/volunteer?home=binzhou-fuliyuan&kind=open_day&from=${date}&to=${date}`)
+      await visitor.goto(`/volunteer?home=${home.slug}&kind=open_day&from=${date}&to=${date}`)
       await expect(visitor.getByRole('heading', { level: 1, name: '志愿服务' })).toBeVisible()
       const card = visitor.getByTestId('slot-card').filter({ hasText: title })
       await expect(card).toContainText('剩余 40 / 40')
-      await expect(card).toContainText('滨州市福利院')
+      await expect(card).toContainText(home.name)
       await expect(card).toContainText('09:30–11:30')
       await expectNoSeriousA11yViolations(visitor, testInfo, '/volunteer list (phone)')
       // The page fits the phone: no sideways scrolling.
       expect(await visitor.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390)
 
-      await visitor.goto(`/volunteer?view=calendar&month=${date.slice(0, 7)}&home=binzhou-fuliyuan`)
+      await visitor.goto(`/volunteer?view=calendar&month=${date.slice(0, 7)}&home=${home.slug}`)
       await expect(visitor.getByRole('heading', { level: 2, name: `${Number(date.slice(0, 4))}年${Number(date.slice(5, 7))}月` })).toBeVisible()
       await expect(visitor.getByTestId('calendar').getByRole('link', { name: `09:30 ${title}` })).toBeVisible()
       await expectNoSeriousA11yViolations(visitor, testInfo, '/volunteer calendar (phone)')
       expect(await visitor.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390)
 
-      await visitor.goto(`/volunteer?home=binzhou-fuliyuan&kind=open_day&from=${date}&to=${date}`)
+      await visitor.goto(`/volunteer?home=${home.slug}&kind=open_day&from=${date}&to=${date}`)
       await visitor.getByTestId('slot-card').filter({ hasText: title }).getByRole('link', { name: title }).click()
       await expect(visitor.getByRole('heading', { level: 1, name: title })).toBeVisible()
       await expect(visitor.getByTestId('slot-remaining')).toHaveText('剩余 40 / 40')
