@@ -1,22 +1,24 @@
+import { getCollectionProps, getFormProps, getInputProps, useForm } from '@conform-to/react'
+import { parseWithZod } from '@conform-to/zod'
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { data, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation } from '@remix-run/react'
-import type { PublicDisplay } from '~db/enums'
+import { publicDisplays, type PublicDisplay } from '~db/enums'
 import { requireUser } from '~/auth/auth.server'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
-import { ErrorList, FormMessage } from '~/components/forms'
+import { ErrorList, Field, FormMessage } from '~/components/forms'
 import { donorPublicName } from '~/donations/display'
 import { GIFT_AMOUNT, PRESET_AMOUNTS_FEN } from '~/payments/amount'
-import { fenToYuan, formatFen } from '~/utils/format'
+import { formatFen } from '~/utils/format'
 import { pageMeta } from '~/utils/meta'
-import { parseYuan } from '~/utils/money'
+import { invariantFound } from '~/utils/http.server'
+import { refusalReply } from '~/utils/submission.server'
+import { giftSchema } from '~/payments/validation'
 import { publicDisplayLabels } from '~/wishes/labels'
 
 // 捐款: a directed money gift to one home (or its campaign, wish or need). Validated on the
 // server only (public page: no zod in the browser). The gift is recorded in the public log
 // only when the payment provider confirms it (webhooks.stripe.tsx).
-
-const publicDisplays = ['name', 'masked', 'anonymous'] as const satisfies readonly PublicDisplay[]
 
 const targetLabels = { institution: '机构', campaign: '活动', wish: '微心愿', need: '物资需求' } as const
 
@@ -26,8 +28,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) =>
 async function loadTarget(request: Request) {
   const { giftTargetFromQuery } = await import('~/payments/payments.server')
   const target = giftTargetFromQuery(new URL(request.url).searchParams)
-  if (!target) throw new Response('没有找到这个捐款对象，或它已不再接受捐款', { status: 404 })
-  return target
+  return invariantFound(target, '没有找到这个捐款对象，或它已不再接受捐款')
 }
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -37,39 +38,20 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return { target, displayName: user.displayName, unavailable: onlineGiftsAvailable() ? null : ONLINE_GIFTS_UNAVAILABLE }
 }
 
-type Errors = { amount?: string[]; customAmount?: string[]; publicDisplay?: string[]; form?: string[] }
-
 export async function action({ request }: ActionFunctionArgs) {
   const user = requireUser(request)
   const target = await loadTarget(request)
-  const form = await request.formData()
-  const values = {
-    amount: String(form.get('amount') ?? ''),
-    customAmount: String(form.get('customAmount') ?? ''),
-    publicDisplay: String(form.get('publicDisplay') ?? ''),
-  }
-  const errors: Errors = {}
-  let amountFen: number | null = null
-  if (values.amount === 'custom') {
-    const parsed = parseYuan(values.customAmount, GIFT_AMOUNT)
-    if (parsed.ok) amountFen = parsed.fen
-    else errors.customAmount = [parsed.message]
-  } else if ((PRESET_AMOUNTS_FEN as readonly number[]).map(String).includes(values.amount) || (target.defaultAmountFen !== null && values.amount === String(target.defaultAmountFen))) {
-    amountFen = Number(values.amount)
-    const parsed = parseYuan(fenToYuan(amountFen), GIFT_AMOUNT)
-    if (!parsed.ok) errors.amount = [parsed.message]
-  } else {
-    errors.amount = ['请选择或填写捐款金额']
-  }
-  const publicDisplay = (publicDisplays as readonly string[]).includes(values.publicDisplay) ? (values.publicDisplay as PublicDisplay) : null
-  if (!publicDisplay) errors.publicDisplay = ['请选择您希望如何公开显示']
-  if (amountFen === null || !publicDisplay || Object.keys(errors).length) return data({ errors, values }, { status: 400 })
+  const formData = await request.formData()
+  const presetsFen = target.defaultAmountFen === null ? PRESET_AMOUNTS_FEN : [...PRESET_AMOUNTS_FEN, target.defaultAmountFen]
+  const submission = parseWithZod(formData, { schema: giftSchema(presetsFen) })
+  if (submission.status !== 'success') return data({ result: submission.reply() }, { status: 400 })
 
   const { startGift } = await import('~/payments/payments.server')
   const { siteOrigin } = await import('~/utils/origin.server')
   const origin = siteOrigin(request)
+  const { amountFen, publicDisplay } = submission.value
   const outcome = await startGift({ userId: user.id, target: target.target, targetId: target.targetId, amountFen, publicDisplay, origin })
-  if (!outcome.ok) return data({ errors: { form: [outcome.message] } as Errors, values }, { status: 409 })
+  if (!outcome.ok) return data({ result: refusalReply(submission, outcome) }, { status: 409 })
   return redirect(outcome.url)
 }
 
@@ -78,11 +60,15 @@ export default function GivePage() {
   const actionData = useActionData<typeof action>()
   const navigation = useNavigation()
   const location = useLocation()
-  const errors: Errors = actionData?.errors ?? {}
   const presets: number[] = [...PRESET_AMOUNTS_FEN]
   if (target.defaultAmountFen !== null && target.defaultAmountFen >= 100 && !presets.includes(target.defaultAmountFen)) presets.unshift(target.defaultAmountFen)
-  const chosenAmount = actionData?.values.amount ?? String(target.defaultAmountFen ?? PRESET_AMOUNTS_FEN[1])
-  const chosenDisplay = actionData?.values.publicDisplay ?? 'masked'
+  const [form, fields] = useForm({
+    id: 'give',
+    lastResult: actionData?.result,
+    defaultValue: { amount: String(target.defaultAmountFen ?? PRESET_AMOUNTS_FEN[1]), customAmount: '', publicDisplay: 'masked' },
+    // Validated on the server only: keeps zod out of this public page's JavaScript.
+    shouldValidate: 'onSubmit',
+  })
   const submitting = navigation.state === 'submitting'
 
   return (
@@ -106,62 +92,55 @@ export default function GivePage() {
         <p className="text-stone-800">付款在支付服务商（Stripe）的页面完成。支付服务商确认收款后，这笔捐款才会记入公开捐赠记录，并发给您收据编号。</p>
       </section>
 
-      <Form method="post" action={`/give${location.search}`} className="space-y-5" noValidate>
-        <FormMessage id="give-form-error">{errors.form?.join('；')}</FormMessage>
-        <fieldset aria-describedby={errors.amount ? 'give-amount-error' : undefined}>
+      <Form method="post" action={`/give${location.search}`} className="space-y-5" {...getFormProps(form)}>
+        <FormMessage id={form.errorId}>{form.errors?.join('；')}</FormMessage>
+        <fieldset aria-describedby={fields.amount.errors ? fields.amount.errorId : undefined}>
           <legend className="text-lg font-semibold">捐款金额</legend>
           <div className="mt-3 grid grid-cols-2 gap-2">
-            {presets.map((fen) => (
-              <label key={fen} className="flex min-h-11 items-center gap-3 rounded-lg border border-stone-300 p-3">
-                <input type="radio" name="amount" value={String(fen)} defaultChecked={chosenAmount === String(fen)} className="size-5" />
-                <span>
-                  {formatFen(fen)}
-                  {fen === target.defaultAmountFen ? <span className="block text-sm text-stone-700">心愿参考价值</span> : null}
-                </span>
+            {getCollectionProps(fields.amount, { type: 'radio', options: [...presets.map(String), 'custom'], ariaAttributes: false }).map(({ key, ...props }) => (
+              <label key={key} className={`flex min-h-11 items-center gap-3 rounded-lg border border-stone-300 p-3 ${props.value === 'custom' ? 'col-span-2' : ''}`}>
+                <input {...props} className="size-5" />
+                {props.value === 'custom' ? (
+                  <span>其他金额（在下方填写）</span>
+                ) : (
+                  <span>
+                    {formatFen(Number(props.value))}
+                    {Number(props.value) === target.defaultAmountFen ? <span className="block text-sm text-stone-700">心愿参考价值</span> : null}
+                  </span>
+                )}
               </label>
             ))}
-            <label className="col-span-2 flex min-h-11 items-center gap-3 rounded-lg border border-stone-300 p-3">
-              <input type="radio" name="amount" value="custom" defaultChecked={chosenAmount === 'custom'} className="size-5" />
-              <span>其他金额（在下方填写）</span>
-            </label>
           </div>
-          <ErrorList id="give-amount-error" errors={errors.amount} />
-          <div className="mt-3">
-            <label htmlFor="give-customAmount" className="mb-1 block text-sm font-medium text-stone-800">
-              其他金额（元）
-            </label>
-            <input
-              id="give-customAmount"
-              name="customAmount"
-              inputMode="decimal"
-              autoComplete="off"
-              className="input"
-              defaultValue={actionData?.values.customAmount ?? ''}
-              aria-invalid={errors.customAmount ? true : undefined}
-              aria-describedby={errors.customAmount ? 'give-customAmount-error give-customAmount-hint' : 'give-customAmount-hint'}
-            />
-            <p id="give-customAmount-hint" className="mt-1 text-sm text-stone-700">
-              选择“其他金额”时填写，如 88 或 88.50；每笔 ¥1 至 ¥50,000。
-            </p>
-            <ErrorList id="give-customAmount-error" errors={errors.customAmount} />
-          </div>
+          <ErrorList id={fields.amount.errorId} errors={fields.amount.errors} />
+          <Field
+            className="mt-3"
+            label="其他金额（元）"
+            hint="选择“其他金额”时填写，如 88 或 88.50；每笔 ¥1 至 ¥50,000。"
+            {...getInputProps(fields.customAmount, { type: 'text', ariaAttributes: false })}
+            inputMode="decimal"
+            autoComplete="off"
+            errors={fields.customAmount.errors}
+          />
         </fieldset>
 
-        <fieldset aria-describedby={errors.publicDisplay ? 'give-publicDisplay-error' : undefined}>
+        <fieldset aria-describedby={fields.publicDisplay.errors ? fields.publicDisplay.errorId : undefined}>
           <legend className="text-lg font-semibold">公开捐赠记录中如何显示您</legend>
           <p className="mt-1 text-sm text-stone-700">您的手机号和邮箱永远不会公开。</p>
           <div className="mt-3 space-y-2">
-            {publicDisplays.map((choice) => (
-              <label key={choice} className="flex min-h-11 items-center gap-3 rounded-lg border border-stone-300 p-3">
-                <input type="radio" name="publicDisplay" value={choice} defaultChecked={chosenDisplay === choice} className="size-5" />
-                <span>
-                  {publicDisplayLabels[choice]}
-                  <span className="block text-sm text-stone-700">将显示为：{donorPublicName(displayName, choice)}</span>
-                </span>
-              </label>
-            ))}
+            {getCollectionProps(fields.publicDisplay, { type: 'radio', options: [...publicDisplays], ariaAttributes: false }).map(({ key, ...props }) => {
+              const choice = props.value as PublicDisplay
+              return (
+                <label key={key} className="flex min-h-11 items-center gap-3 rounded-lg border border-stone-300 p-3">
+                  <input {...props} className="size-5" />
+                  <span>
+                    {publicDisplayLabels[choice]}
+                    <span className="block text-sm text-stone-700">将显示为：{donorPublicName(displayName, choice)}</span>
+                  </span>
+                </label>
+              )
+            })}
           </div>
-          <ErrorList id="give-publicDisplay-error" errors={errors.publicDisplay} />
+          <ErrorList id={fields.publicDisplay.errorId} errors={fields.publicDisplay.errors} />
         </fieldset>
 
         <button type="submit" className="btn-primary w-full" disabled={submitting}>
