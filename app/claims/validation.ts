@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { publicDisplays } from '~db/enums'
 import { idField } from '~/utils/ids'
 
 // The buttons and the 已寄出 form on 我的认领 (/me/claims), one schema per intent.
@@ -18,3 +19,8 @@ export const myClaimActionSchema = z.discriminatedUnion('intent', [
   }),
   z.object({ intent: z.literal('cancel'), claimId }),
 ])
+
+// 认领 on a wish's claim page (/wishes/:id/claim): how the donor is shown in the public log.
+export const claimSchema = z.object({
+  publicDisplay: z.enum(publicDisplays, { errorMap: () => ({ message: '请选择您希望如何公开显示' }) }),
+})
