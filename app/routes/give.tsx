@@ -1,14 +1,14 @@
-import { getCollectionProps, getFormProps, getInputProps, useForm } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod'
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { data, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation } from '@remix-run/react'
-import { publicDisplays, type PublicDisplay } from '~db/enums'
+import { publicDisplays } from '~db/enums'
 import { requireUser } from '~/auth/auth.server'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
-import { ErrorList, Field, FormMessage } from '~/components/forms'
+import { ErrorList, FormMessage } from '~/components/forms'
+import { serverReply } from '~/components/server-reply'
 import { donorPublicName } from '~/donations/display'
-import { GIFT_AMOUNT, PRESET_AMOUNTS_FEN } from '~/payments/amount'
+import { PRESET_AMOUNTS_FEN } from '~/payments/amount'
 import { formatFen } from '~/utils/format'
 import { pageMeta } from '~/utils/meta'
 import { invariantFound } from '~/utils/http.server'
@@ -60,15 +60,13 @@ export default function GivePage() {
   const actionData = useActionData<typeof action>()
   const navigation = useNavigation()
   const location = useLocation()
+  // Validated on the server only: no zod nor Conform client in this public page's JavaScript.
+  const reply = serverReply<{ amount: string; customAmount: string; publicDisplay: string }>(actionData?.result)
+  const errors = { form: reply.formErrors, amount: reply.errors('amount'), customAmount: reply.errors('customAmount'), publicDisplay: reply.errors('publicDisplay') }
   const presets: number[] = [...PRESET_AMOUNTS_FEN]
   if (target.defaultAmountFen !== null && target.defaultAmountFen >= 100 && !presets.includes(target.defaultAmountFen)) presets.unshift(target.defaultAmountFen)
-  const [form, fields] = useForm({
-    id: 'give',
-    lastResult: actionData?.result,
-    defaultValue: { amount: String(target.defaultAmountFen ?? PRESET_AMOUNTS_FEN[1]), customAmount: '', publicDisplay: 'masked' },
-    // Validated on the server only: keeps zod out of this public page's JavaScript.
-    shouldValidate: 'onSubmit',
-  })
+  const chosenAmount = reply.values.amount ?? String(target.defaultAmountFen ?? PRESET_AMOUNTS_FEN[1])
+  const chosenDisplay = reply.values.publicDisplay ?? 'masked'
   const submitting = navigation.state === 'submitting'
 
   return (
@@ -92,55 +90,62 @@ export default function GivePage() {
         <p className="text-stone-800">付款在支付服务商（Stripe）的页面完成。支付服务商确认收款后，这笔捐款才会记入公开捐赠记录，并发给您收据编号。</p>
       </section>
 
-      <Form method="post" action={`/give${location.search}`} className="space-y-5" {...getFormProps(form)}>
-        <FormMessage id={form.errorId}>{form.errors?.join('；')}</FormMessage>
-        <fieldset aria-describedby={fields.amount.errors ? fields.amount.errorId : undefined}>
+      <Form method="post" action={`/give${location.search}`} className="space-y-5" noValidate key={reply.key}>
+        <FormMessage id="give-form-error">{errors.form?.join('；')}</FormMessage>
+        <fieldset aria-describedby={errors.amount ? 'give-amount-error' : undefined}>
           <legend className="text-lg font-semibold">捐款金额</legend>
           <div className="mt-3 grid grid-cols-2 gap-2">
-            {getCollectionProps(fields.amount, { type: 'radio', options: [...presets.map(String), 'custom'], ariaAttributes: false }).map(({ key, ...props }) => (
-              <label key={key} className={`flex min-h-11 items-center gap-3 rounded-lg border border-stone-300 p-3 ${props.value === 'custom' ? 'col-span-2' : ''}`}>
-                <input {...props} className="size-5" />
-                {props.value === 'custom' ? (
-                  <span>其他金额（在下方填写）</span>
-                ) : (
-                  <span>
-                    {formatFen(Number(props.value))}
-                    {Number(props.value) === target.defaultAmountFen ? <span className="block text-sm text-stone-700">心愿参考价值</span> : null}
-                  </span>
-                )}
+            {presets.map((fen) => (
+              <label key={fen} className="flex min-h-11 items-center gap-3 rounded-lg border border-stone-300 p-3">
+                <input type="radio" name="amount" value={String(fen)} defaultChecked={chosenAmount === String(fen)} className="size-5" />
+                <span>
+                  {formatFen(fen)}
+                  {fen === target.defaultAmountFen ? <span className="block text-sm text-stone-700">心愿参考价值</span> : null}
+                </span>
               </label>
             ))}
+            <label className="col-span-2 flex min-h-11 items-center gap-3 rounded-lg border border-stone-300 p-3">
+              <input type="radio" name="amount" value="custom" defaultChecked={chosenAmount === 'custom'} className="size-5" />
+              <span>其他金额（在下方填写）</span>
+            </label>
           </div>
-          <ErrorList id={fields.amount.errorId} errors={fields.amount.errors} />
-          <Field
-            className="mt-3"
-            label="其他金额（元）"
-            hint="选择“其他金额”时填写，如 88 或 88.50；每笔 ¥1 至 ¥50,000。"
-            {...getInputProps(fields.customAmount, { type: 'text', ariaAttributes: false })}
-            inputMode="decimal"
-            autoComplete="off"
-            errors={fields.customAmount.errors}
-          />
+          <ErrorList id="give-amount-error" errors={errors.amount} />
+          <div className="mt-3">
+            <label htmlFor="give-customAmount" className="mb-1 block text-sm font-medium text-stone-800">
+              其他金额（元）
+            </label>
+            <input
+              id="give-customAmount"
+              name="customAmount"
+              inputMode="decimal"
+              autoComplete="off"
+              className="input"
+              defaultValue={reply.values.customAmount ?? ''}
+              aria-invalid={errors.customAmount ? true : undefined}
+              aria-describedby={errors.customAmount ? 'give-customAmount-error give-customAmount-hint' : 'give-customAmount-hint'}
+            />
+            <p id="give-customAmount-hint" className="mt-1 text-sm text-stone-700">
+              选择“其他金额”时填写，如 88 或 88.50；每笔 ¥1 至 ¥50,000。
+            </p>
+            <ErrorList id="give-customAmount-error" errors={errors.customAmount} />
+          </div>
         </fieldset>
 
-        <fieldset aria-describedby={fields.publicDisplay.errors ? fields.publicDisplay.errorId : undefined}>
+        <fieldset aria-describedby={errors.publicDisplay ? 'give-publicDisplay-error' : undefined}>
           <legend className="text-lg font-semibold">公开捐赠记录中如何显示您</legend>
           <p className="mt-1 text-sm text-stone-700">您的手机号和邮箱永远不会公开。</p>
           <div className="mt-3 space-y-2">
-            {getCollectionProps(fields.publicDisplay, { type: 'radio', options: [...publicDisplays], ariaAttributes: false }).map(({ key, ...props }) => {
-              const choice = props.value as PublicDisplay
-              return (
-                <label key={key} className="flex min-h-11 items-center gap-3 rounded-lg border border-stone-300 p-3">
-                  <input {...props} className="size-5" />
-                  <span>
-                    {publicDisplayLabels[choice]}
-                    <span className="block text-sm text-stone-700">将显示为：{donorPublicName(displayName, choice)}</span>
-                  </span>
-                </label>
-              )
-            })}
+            {publicDisplays.map((choice) => (
+              <label key={choice} className="flex min-h-11 items-center gap-3 rounded-lg border border-stone-300 p-3">
+                <input type="radio" name="publicDisplay" value={choice} defaultChecked={chosenDisplay === choice} className="size-5" />
+                <span>
+                  {publicDisplayLabels[choice]}
+                  <span className="block text-sm text-stone-700">将显示为：{donorPublicName(displayName, choice)}</span>
+                </span>
+              </label>
+            ))}
           </div>
-          <ErrorList id={fields.publicDisplay.errorId} errors={fields.publicDisplay.errors} />
+          <ErrorList id="give-publicDisplay-error" errors={errors.publicDisplay} />
         </fieldset>
 
         <button type="submit" className="btn-primary w-full" disabled={submitting}>

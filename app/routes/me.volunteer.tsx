@@ -1,4 +1,4 @@
-import { getFormProps, getInputProps, getSelectProps, getTextareaProps, useForm, type SubmissionResult } from '@conform-to/react'
+import type { SubmissionResult } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod'
 import type { z } from 'zod'
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
@@ -8,6 +8,7 @@ import { qualificationKinds, type VerificationStatus } from '~db/enums'
 import { requireUser } from '~/auth/auth.server'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { Field, FormMessage, SelectField, TextareaField } from '~/components/forms'
+import { serverReply } from '~/components/server-reply'
 import { formatDate, formatDateTime } from '~/utils/format'
 import { HoursTotals, hoursText } from '~/components/hours-totals'
 import { invariantResponse } from '~/utils/http.server'
@@ -279,28 +280,35 @@ export default function VolunteerProfilePage() {
 
 type FormProps = { lastResult: SubmissionResult<string[]> | undefined; busy: boolean }
 
-// Each form is validated on the server only (no zod in this page's JavaScript); what was typed
-// comes back through Conform's lastResult. A new key after saving starts the form afresh.
+// Each form is validated on the server only (no zod nor Conform client in this page's
+// JavaScript); what was typed comes back from the reply. A new key after saving starts afresh.
 
 function ProfileForm({ lastResult, profile, busy }: FormProps & { profile: { realName: string; phone: string; birthDate: string } | null }) {
-  const [form, fields] = useForm<z.input<typeof profileSchema>>({ id: 'profile', lastResult, defaultValue: profile ?? undefined, shouldValidate: 'onSubmit' })
+  const reply = serverReply<z.input<typeof profileSchema>>(lastResult)
+  const v = lastResult ? reply.values : (profile ?? {})
   return (
-    <Form method="post" className="space-y-4" {...getFormProps(form)}>
+    <Form method="post" className="space-y-4" noValidate>
       <input type="hidden" name="intent" value="profile" />
-      <FormMessage id={form.errorId}>{form.errors?.join('；')}</FormMessage>
-      <Field label="真实姓名" {...getInputProps(fields.realName, { type: 'text', ariaAttributes: false })} autoComplete="name" errors={fields.realName.errors} />
+      <FormMessage>{reply.formErrors?.join('；')}</FormMessage>
+      <Field label="真实姓名" id="realName" name="realName" type="text" autoComplete="name" defaultValue={v.realName ?? ''} errors={reply.errors('realName')} />
       <Field
         label="手机号"
-        {...getInputProps(fields.phone, { type: 'tel', ariaAttributes: false })}
+        id="phone"
+        name="phone"
+        type="tel"
         inputMode="tel"
         autoComplete="tel"
-        errors={fields.phone.errors}
+        defaultValue={v.phone ?? ''}
+        errors={reply.errors('phone')}
         hint="中国大陆手机号，机构联系您时使用"
       />
       <Field
         label="出生日期"
-        {...getInputProps(fields.birthDate, { type: 'date', ariaAttributes: false })}
-        errors={fields.birthDate.errors}
+        id="birthDate"
+        name="birthDate"
+        type="date"
+        defaultValue={v.birthDate ?? ''}
+        errors={reply.errors('birthDate')}
         hint="部分活动有年龄要求，按活动当天的年龄计算"
       />
       <button type="submit" className="btn-primary w-full sm:w-auto" disabled={busy}>
@@ -311,22 +319,26 @@ function ProfileForm({ lastResult, profile, busy }: FormProps & { profile: { rea
 }
 
 function QualificationForm({ lastResult, busy }: FormProps) {
-  const [form, fields] = useForm<z.input<typeof qualificationSchema>>({ id: 'qualification', lastResult, shouldValidate: 'onSubmit' })
+  const reply = serverReply<z.input<typeof qualificationSchema>>(lastResult)
   return (
-    <Form method="post" className="space-y-4 border-t border-stone-200 pt-4" {...getFormProps(form)}>
+    <Form method="post" className="space-y-4 border-t border-stone-200 pt-4" noValidate>
       <h3 className="font-semibold">添加或更新资质</h3>
       <input type="hidden" name="intent" value="qualification" />
-      <FormMessage id={form.errorId}>{form.errors?.join('；')}</FormMessage>
+      <FormMessage>{reply.formErrors?.join('；')}</FormMessage>
       <SelectField
         label="资质类别"
-        {...getSelectProps(fields.kind, { ariaAttributes: false })}
-        errors={fields.kind.errors}
+        id="qualification-kind"
+        name="kind"
+        defaultValue={reply.values.kind ?? ''}
+        errors={reply.errors('kind')}
         options={[{ value: '', label: '请选择' }, ...qualificationKinds.map((k) => ({ value: k, label: qualificationLabels[k] }))]}
       />
       <TextareaField
         label="证明材料说明"
-        {...getTextareaProps(fields.evidence, { ariaAttributes: false })}
-        errors={fields.evidence.errors}
+        id="qualification-evidence"
+        name="evidence"
+        defaultValue={reply.values.evidence ?? ''}
+        errors={reply.errors('evidence')}
         hint="例如：教师资格证（小学语文），证书编号 2019xxxxxxxx，某某市教育局颁发。核验时请携带原件。"
       />
       <button type="submit" className="btn-secondary w-full sm:w-auto" disabled={busy}>
@@ -337,15 +349,17 @@ function QualificationForm({ lastResult, busy }: FormProps) {
 }
 
 function BackgroundForm({ lastResult, firstTime, busy }: FormProps & { firstTime: boolean }) {
-  const [form, fields] = useForm<z.input<typeof backgroundCheckSchema>>({ id: 'background', lastResult, shouldValidate: 'onSubmit' })
+  const reply = serverReply<z.input<typeof backgroundCheckSchema>>(lastResult)
   return (
-    <Form method="post" className="space-y-4" {...getFormProps(form)}>
+    <Form method="post" className="space-y-4" noValidate>
       <input type="hidden" name="intent" value="background" />
-      <FormMessage id={form.errorId}>{form.errors?.join('；')}</FormMessage>
+      <FormMessage>{reply.formErrors?.join('；')}</FormMessage>
       <TextareaField
         label={firstTime ? '背景核验材料说明' : '重新提交材料说明'}
-        {...getTextareaProps(fields.evidence, { ariaAttributes: false })}
-        errors={fields.evidence.errors}
+        id="background-evidence"
+        name="evidence"
+        defaultValue={reply.values.evidence ?? ''}
+        errors={reply.errors('evidence')}
         hint="例如：无犯罪记录证明，某某市公安局某某分局开具，2026-03-02。首次到机构时请携带原件。"
       />
       <button type="submit" className="btn-secondary w-full sm:w-auto" disabled={busy}>

@@ -1,13 +1,13 @@
-import { getCollectionProps, getFormProps, getInputProps, useForm } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod'
 import type { z } from 'zod'
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { data, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation } from '@remix-run/react'
-import { publicDisplays, type PublicDisplay } from '~db/enums'
+import { publicDisplays } from '~db/enums'
 import { getUser, requireUser } from '~/auth/auth.server'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { ErrorList, Field, FormMessage } from '~/components/forms'
+import { serverReply } from '~/components/server-reply'
 import { donorPublicName } from '~/donations/display'
 import { needStatusLabels } from '~/needs/labels'
 import { getPublicNeed } from '~/needs/needs.server'
@@ -64,13 +64,11 @@ export default function NeedPage() {
   const location = useLocation()
   const { progress } = need
   const maxNow = need.perPledgeMax ? Math.min(need.perPledgeMax, progress.stillNeeded) : progress.stillNeeded
-  const [form, fields] = useForm<z.input<typeof pledgeSchema>>({
-    id: 'pledge',
-    lastResult: actionData?.result,
-    defaultValue: { publicDisplay: 'masked' },
-    // Validated on the server only: keeps zod out of this public page's JavaScript.
-    shouldValidate: 'onSubmit',
-  })
+  // Validated on the server only: no zod nor Conform client in this public page's JavaScript.
+  const reply = serverReply<z.input<typeof pledgeSchema>>(actionData?.result)
+  const errors = { quantity: reply.errors('quantity'), expectedAt: reply.errors('expectedAt'), publicDisplay: reply.errors('publicDisplay') }
+  const values = reply.values
+  const chosen = values.publicDisplay || 'masked'
   const open = need.status === 'open' && progress.stillNeeded > 0
 
   return (
@@ -185,40 +183,44 @@ export default function NeedPage() {
         ) : myPledges.length ? (
           <p className="text-stone-800">每人每项需求同时只能有一份进行中的认捐：送达后可以再次认捐，或在“我的捐赠”中修改或取消这一份。</p>
         ) : (
-          <Form method="post" className="space-y-4" {...getFormProps(form)}>
-            <FormMessage id={form.errorId}>{form.errors?.join('；')}</FormMessage>
+          <Form method="post" className="space-y-4" noValidate key={reply.key}>
+            <FormMessage id="pledge-form-error">{reply.formErrors?.join('；')}</FormMessage>
             <Field
               label={`认捐数量（${need.unit}）`}
-              {...getInputProps(fields.quantity, { type: 'number', ariaAttributes: false })}
+              name="quantity"
+              type="number"
               inputMode="numeric"
               min={1}
               max={maxNow}
               required
+              defaultValue={values?.quantity ?? ''}
               hint={`本次最多可认捐 ${maxNow} ${need.unit}${need.perPledgeMax ? `（每份上限 ${need.perPledgeMax}）` : ''}`}
-              errors={fields.quantity.errors}
+              errors={errors.quantity}
             />
             <Field
               label="预计送达日期"
-              {...getInputProps(fields.expectedAt, { type: 'date', ariaAttributes: false })}
+              name="expectedAt"
+              type="date"
               min={today}
               max={latest}
               required
+              defaultValue={values?.expectedAt ?? ''}
               hint={latestHint}
-              errors={fields.expectedAt.errors}
+              errors={errors.expectedAt}
             />
-            <fieldset aria-describedby={fields.publicDisplay.errors ? fields.publicDisplay.errorId : undefined}>
+            <fieldset aria-describedby={errors.publicDisplay ? 'pledge-publicDisplay-error' : undefined}>
               <legend className="font-medium text-stone-800">公开捐赠记录中如何显示您</legend>
               <div className="mt-2 space-y-2">
-                {getCollectionProps(fields.publicDisplay, { type: 'radio', options: [...publicDisplays], ariaAttributes: false }).map(({ key, ...props }) => (
-                  <label key={key} className="flex items-center gap-2">
-                    <input {...props} className="size-5" />
+                {publicDisplays.map((choice) => (
+                  <label key={choice} className="flex items-center gap-2">
+                    <input type="radio" name="publicDisplay" value={choice} defaultChecked={chosen === choice} className="size-5" />
                     <span>
-                      {publicDisplayLabels[props.value as PublicDisplay]}：{donorPublicName(user.displayName, props.value as PublicDisplay)}
+                      {publicDisplayLabels[choice]}：{donorPublicName(user.displayName, choice)}
                     </span>
                   </label>
                 ))}
               </div>
-              <ErrorList id={fields.publicDisplay.errorId} errors={fields.publicDisplay.errors} />
+              <ErrorList id="pledge-publicDisplay-error" errors={errors.publicDisplay} />
             </fieldset>
             <button type="submit" className="btn-primary" disabled={navigation.state === 'submitting'}>
               确认认捐
