@@ -152,3 +152,9 @@ export function insertTestBooking(
     .returning()
     .get()
 }
+
+/**
+ * Ids that name no row: not a number, zero, negative, a fraction, an exponent, a leading zero,
+ * beyond 2^53, and a well-formed id of no row. Every id route answers these with 404, never 500.
+ */
+export const NOT_AN_ID = ['abc', '0', '-1', '1.5', '1e3', '0012', '99999999999999999999', '999999999'] as const

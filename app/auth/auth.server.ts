@@ -4,6 +4,7 @@ import { db } from '~db/client.server'
 import { institutions, memberships, users, type MembershipRole } from '~db/schema'
 import type { Actor } from '~/audit/audit.server'
 import { isUniqueViolation } from '~/utils/db-errors.server'
+import { invariantFound, invariantResponse, notFound } from '~/utils/http.server'
 import { dummyPasswordHash, hashPassword, verifyPassword } from './password.server'
 import { retryMinutes, signInSucceeded, spendRegistrationAttempt, spendSignInAttempt } from './rate-limit.server'
 import {
@@ -74,15 +75,16 @@ export function requireStaff(
   options: { role?: MembershipRole } = {},
 ): StaffContext {
   const user = requireUser(request)
-  if (!institutionSlug) throw new Response('Not Found', { status: 404 })
-  const row = db
-    .select({ institution: institutions, role: memberships.role })
-    .from(institutions)
-    .innerJoin(memberships, and(eq(memberships.institutionId, institutions.id), eq(memberships.userId, user.id)))
-    .where(eq(institutions.slug, institutionSlug))
-    .get()
-  if (!row) throw new Response('Not Found', { status: 404 })
-  if (options.role === 'manager' && row.role !== 'manager') throw new Response('Forbidden', { status: 403 })
+  if (!institutionSlug) notFound()
+  const row = invariantFound(
+    db
+      .select({ institution: institutions, role: memberships.role })
+      .from(institutions)
+      .innerJoin(memberships, and(eq(memberships.institutionId, institutions.id), eq(memberships.userId, user.id)))
+      .where(eq(institutions.slug, institutionSlug))
+      .get(),
+  )
+  invariantResponse(options.role !== 'manager' || row.role === 'manager', 'Forbidden', { status: 403 })
   return { user, institution: row.institution, role: row.role }
 }
 

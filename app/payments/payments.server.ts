@@ -9,6 +9,7 @@ import { refreshNeedStatus } from '~/needs/progress.server'
 import { enqueueNotification } from '~/notifications/notifications.server'
 import { now } from '~/utils/clock.server'
 import { formatFen } from '~/utils/format'
+import { parseId } from '~/utils/ids'
 import { isOpenToClaim } from '~/wishes/claimable.server'
 import { ONLINE_GIFTS_UNAVAILABLE, onlineGiftsAvailable, paymentProvider } from './provider.server'
 import { MAX_GIFT_FEN, MIN_GIFT_FEN } from './amount'
@@ -96,8 +97,8 @@ export function giftTargetFromQuery(params: URLSearchParams): GiftTarget | null 
   for (const target of ['wish', 'need'] as const) {
     const raw = params.get(target)
     if (raw === null) continue
-    const id = Number(raw)
-    return Number.isSafeInteger(id) && id > 0 ? resolveGiftTarget(target, id) : null
+    const id = parseId(raw)
+    return id === null ? null : resolveGiftTarget(target, id)
   }
   return null
 }
@@ -238,8 +239,8 @@ function idOf(value: string | { id: string } | null | undefined): string | null 
 function paymentForSession(tx: Tx, session: Stripe.Checkout.Session): Payment | undefined {
   const bySession = tx.select().from(payments).where(eq(payments.checkoutSessionId, session.id)).get()
   if (bySession) return bySession
-  const metaId = Number(session.metadata?.paymentId)
-  if (!Number.isSafeInteger(metaId) || metaId <= 0) return undefined
+  const metaId = parseId(session.metadata?.paymentId)
+  if (metaId === null) return undefined
   return tx.select().from(payments).where(eq(payments.id, metaId)).get()
 }
 

@@ -7,10 +7,10 @@ import { formatDate } from '~/utils/format'
 import { pageMeta } from '~/utils/meta'
 import { now } from '~/utils/clock.server'
 import { getPublicCampaign, listPublicWishes } from '~/wishes/public.server'
+import { invariantFound } from '~/utils/http.server'
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const campaign = getPublicCampaign(params.slug ?? '')
-  if (!campaign) throw new Response('Not Found', { status: 404 })
+  const campaign = invariantFound(getPublicCampaign(params.slug ?? ''))
   const cursor = new URL(request.url).searchParams.get('cursor')
   const acceptsGifts = campaign.endsAt.getTime() > now().getTime()
   return { campaign, page: listPublicWishes({ filters: { campaign: campaign.slug }, cursor }), paged: Boolean(cursor), acceptsGifts }

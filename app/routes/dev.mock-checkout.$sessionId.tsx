@@ -5,6 +5,7 @@ import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { FormMessage } from '~/components/forms'
 import { formatFen } from '~/utils/format'
 import { pageMeta } from '~/utils/meta'
+import { invariantFound, notFound } from '~/utils/http.server'
 
 // Local stand-in for Stripe Checkout, active only while STRIPE_SECRET_KEY is unset (the
 // MockProvider). Its buttons post a correctly signed webhook to the site's own
@@ -18,12 +19,11 @@ export const meta: MetaFunction = () => pageMeta({ title: '模拟支付', descri
 
 async function loadMockPayment(params: { sessionId?: string }) {
   const { isMockProvider } = await import('~/payments/provider.server')
-  if (!isMockProvider()) throw new Response('Not Found', { status: 404 })
+  if (!isMockProvider()) notFound()
   const sessionId = params.sessionId ?? ''
-  if (!/^cs_mock_[0-9a-f]+$/.test(sessionId)) throw new Response('Not Found', { status: 404 })
+  if (!/^cs_mock_[0-9a-f]+$/.test(sessionId)) notFound()
   const { getPaymentBySession } = await import('~/payments/payments.server')
-  const found = getPaymentBySession(sessionId)
-  if (!found) throw new Response('Not Found', { status: 404 })
+  const found = invariantFound(getPaymentBySession(sessionId))
   return { ...found, sessionId }
 }
 

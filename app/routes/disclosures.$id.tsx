@@ -5,19 +5,13 @@ import { disclosureDetail } from '~/disclosures/disclosures.server'
 import { DisclosureSummaryView } from '~/disclosures/summary-view'
 import { formatDateTime } from '~/utils/format'
 import { pageMeta } from '~/utils/meta'
+import { invariantFound, requireIdParam } from '~/utils/http.server'
 
 export const meta: MetaFunction<typeof loader> = ({ data }) =>
   data ? pageMeta({ title: `${data.institution.name} ${data.label}捐赠公示`, description: `${data.institution.name}${data.label}收到的捐赠、使用情况与结余。` }) : pageMeta({ title: '捐赠公示', description: '微暖捐赠公示' })
 
-function loadPublishedDisclosure(idParam: string | undefined) {
-  const id = /^\d{1,12}$/.test(idParam ?? '') ? Number(idParam) : NaN
-  const detail = disclosureDetail(id)
-  if (!detail) throw new Response('Not Found', { status: 404 })
-  return detail
-}
-
 export async function loader({ params }: LoaderFunctionArgs) {
-  const d = loadPublishedDisclosure(params.id)
+  const d = invariantFound(disclosureDetail(requireIdParam(params, 'id')))
   return {
     id: d.id,
     label: d.label,

@@ -1,11 +1,10 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
 import { disclosureCsv, disclosureDetail } from '~/disclosures/disclosures.server'
+import { invariantFound, requireIdParam } from '~/utils/http.server'
 
 // The itemised entries of a published disclosure as CSV (UTF-8 with BOM for Excel).
 export async function loader({ params }: LoaderFunctionArgs) {
-  const id = /^\d{1,12}$/.test(params.id ?? '') ? Number(params.id) : NaN
-  const detail = disclosureDetail(id)
-  if (!detail) throw new Response('Not Found', { status: 404 })
+  const detail = invariantFound(disclosureDetail(requireIdParam(params, 'id')))
   return new Response(disclosureCsv(detail), {
     headers: {
       'Content-Type': 'text/csv; charset=utf-8',

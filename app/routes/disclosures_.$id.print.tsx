@@ -6,14 +6,13 @@ import { disclosureDetail } from '~/disclosures/disclosures.server'
 import { DisclosureSummaryView } from '~/disclosures/summary-view'
 import { formatDateTime } from '~/utils/format'
 import { pageMeta } from '~/utils/meta'
+import { invariantFound, requireIdParam } from '~/utils/http.server'
 
 export const meta: MetaFunction<typeof loader> = ({ data }) =>
   pageMeta({ title: data ? `${data.institution.name} ${data.label}捐赠公示（打印版）` : '捐赠公示', description: '捐赠公示打印版' })
 
 export async function loader({ params }: LoaderFunctionArgs) {
-  const id = /^\d{1,12}$/.test(params.id ?? '') ? Number(params.id) : NaN
-  const d = disclosureDetail(id)
-  if (!d) throw new Response('Not Found', { status: 404 })
+  const d = invariantFound(disclosureDetail(requireIdParam(params, 'id')))
   return { id: d.id, label: d.label, institution: d.institution, publishedAt: d.publishedAt ? formatDateTime(d.publishedAt) : '', treeSize: d.treeSize, rootHash: d.rootHash, summary: d.summary }
 }
 

@@ -1,22 +1,24 @@
+import { parseWithZod } from '@conform-to/zod'
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { data, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation } from '@remix-run/react'
-import type { PublicDisplay } from '~db/enums'
+import { publicDisplays } from '~db/enums'
 import { requireUser } from '~/auth/auth.server'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { ErrorList, FormMessage } from '~/components/forms'
+import { serverReply } from '~/components/server-reply'
 import { donorPublicName } from '~/donations/display'
-import { GIFT_AMOUNT, PRESET_AMOUNTS_FEN } from '~/payments/amount'
-import { fenToYuan, formatFen } from '~/utils/format'
+import { PRESET_AMOUNTS_FEN } from '~/payments/amount'
+import { formatFen } from '~/utils/format'
 import { pageMeta } from '~/utils/meta'
-import { parseYuan } from '~/utils/money'
+import { invariantFound } from '~/utils/http.server'
+import { refusalReply } from '~/utils/submission.server'
+import { giftSchema } from '~/payments/validation'
 import { publicDisplayLabels } from '~/wishes/labels'
 
 // 捐款: a directed money gift to one home (or its campaign, wish or need). Validated on the
 // server only (public page: no zod in the browser). The gift is recorded in the public log
 // only when the payment provider confirms it (webhooks.stripe.tsx).
-
-const publicDisplays = ['name', 'masked', 'anonymous'] as const satisfies readonly PublicDisplay[]
 
 const targetLabels = { institution: '机构', campaign: '活动', wish: '微心愿', need: '物资需求' } as const
 
@@ -26,8 +28,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) =>
 async function loadTarget(request: Request) {
   const { giftTargetFromQuery } = await import('~/payments/payments.server')
   const target = giftTargetFromQuery(new URL(request.url).searchParams)
-  if (!target) throw new Response('没有找到这个捐款对象，或它已不再接受捐款', { status: 404 })
-  return target
+  return invariantFound(target, '没有找到这个捐款对象，或它已不再接受捐款')
 }
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -37,39 +38,20 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return { target, displayName: user.displayName, unavailable: onlineGiftsAvailable() ? null : ONLINE_GIFTS_UNAVAILABLE }
 }
 
-type Errors = { amount?: string[]; customAmount?: string[]; publicDisplay?: string[]; form?: string[] }
-
 export async function action({ request }: ActionFunctionArgs) {
   const user = requireUser(request)
   const target = await loadTarget(request)
-  const form = await request.formData()
-  const values = {
-    amount: String(form.get('amount') ?? ''),
-    customAmount: String(form.get('customAmount') ?? ''),
-    publicDisplay: String(form.get('publicDisplay') ?? ''),
-  }
-  const errors: Errors = {}
-  let amountFen: number | null = null
-  if (values.amount === 'custom') {
-    const parsed = parseYuan(values.customAmount, GIFT_AMOUNT)
-    if (parsed.ok) amountFen = parsed.fen
-    else errors.customAmount = [parsed.message]
-  } else if ((PRESET_AMOUNTS_FEN as readonly number[]).map(String).includes(values.amount) || (target.defaultAmountFen !== null && values.amount === String(target.defaultAmountFen))) {
-    amountFen = Number(values.amount)
-    const parsed = parseYuan(fenToYuan(amountFen), GIFT_AMOUNT)
-    if (!parsed.ok) errors.amount = [parsed.message]
-  } else {
-    errors.amount = ['请选择或填写捐款金额']
-  }
-  const publicDisplay = (publicDisplays as readonly string[]).includes(values.publicDisplay) ? (values.publicDisplay as PublicDisplay) : null
-  if (!publicDisplay) errors.publicDisplay = ['请选择您希望如何公开显示']
-  if (amountFen === null || !publicDisplay || Object.keys(errors).length) return data({ errors, values }, { status: 400 })
+  const formData = await request.formData()
+  const presetsFen = target.defaultAmountFen === null ? PRESET_AMOUNTS_FEN : [...PRESET_AMOUNTS_FEN, target.defaultAmountFen]
+  const submission = parseWithZod(formData, { schema: giftSchema(presetsFen) })
+  if (submission.status !== 'success') return data({ result: submission.reply() }, { status: 400 })
 
   const { startGift } = await import('~/payments/payments.server')
   const { siteOrigin } = await import('~/utils/origin.server')
   const origin = siteOrigin(request)
+  const { amountFen, publicDisplay } = submission.value
   const outcome = await startGift({ userId: user.id, target: target.target, targetId: target.targetId, amountFen, publicDisplay, origin })
-  if (!outcome.ok) return data({ errors: { form: [outcome.message] } as Errors, values }, { status: 409 })
+  if (!outcome.ok) return data({ result: refusalReply(submission, outcome) }, { status: 409 })
   return redirect(outcome.url)
 }
 
@@ -78,11 +60,13 @@ export default function GivePage() {
   const actionData = useActionData<typeof action>()
   const navigation = useNavigation()
   const location = useLocation()
-  const errors: Errors = actionData?.errors ?? {}
+  // Validated on the server only: no zod nor Conform client in this public page's JavaScript.
+  const reply = serverReply<{ amount: string; customAmount: string; publicDisplay: string }>(actionData?.result)
+  const errors = { form: reply.formErrors, amount: reply.errors('amount'), customAmount: reply.errors('customAmount'), publicDisplay: reply.errors('publicDisplay') }
   const presets: number[] = [...PRESET_AMOUNTS_FEN]
   if (target.defaultAmountFen !== null && target.defaultAmountFen >= 100 && !presets.includes(target.defaultAmountFen)) presets.unshift(target.defaultAmountFen)
-  const chosenAmount = actionData?.values.amount ?? String(target.defaultAmountFen ?? PRESET_AMOUNTS_FEN[1])
-  const chosenDisplay = actionData?.values.publicDisplay ?? 'masked'
+  const chosenAmount = reply.values.amount ?? String(target.defaultAmountFen ?? PRESET_AMOUNTS_FEN[1])
+  const chosenDisplay = reply.values.publicDisplay ?? 'masked'
   const submitting = navigation.state === 'submitting'
 
   return (
@@ -106,7 +90,7 @@ export default function GivePage() {
         <p className="text-stone-800">付款在支付服务商（Stripe）的页面完成。支付服务商确认收款后，这笔捐款才会记入公开捐赠记录，并发给您收据编号。</p>
       </section>
 
-      <Form method="post" action={`/give${location.search}`} className="space-y-5" noValidate>
+      <Form method="post" action={`/give${location.search}`} className="space-y-5" noValidate key={reply.key}>
         <FormMessage id="give-form-error">{errors.form?.join('；')}</FormMessage>
         <fieldset aria-describedby={errors.amount ? 'give-amount-error' : undefined}>
           <legend className="text-lg font-semibold">捐款金额</legend>
@@ -136,7 +120,7 @@ export default function GivePage() {
               inputMode="decimal"
               autoComplete="off"
               className="input"
-              defaultValue={actionData?.values.customAmount ?? ''}
+              defaultValue={reply.values.customAmount ?? ''}
               aria-invalid={errors.customAmount ? true : undefined}
               aria-describedby={errors.customAmount ? 'give-customAmount-error give-customAmount-hint' : 'give-customAmount-hint'}
             />

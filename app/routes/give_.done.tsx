@@ -4,6 +4,8 @@ import { requireUser } from '~/auth/auth.server'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { formatFen } from '~/utils/format'
 import { pageMeta } from '~/utils/meta'
+import { invariantFound, notFound } from '~/utils/http.server'
+import { parseId } from '~/utils/ids'
 
 // The browser's return from checkout (give_ : not nested in give.tsx, which has no Outlet). It only shows the payment's status: the donation is
 // recorded from the provider's webhook, never from this redirect.
@@ -13,11 +15,9 @@ export const meta: MetaFunction = () => pageMeta({ title: '感谢您的捐款', 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = requireUser(request)
   const url = new URL(request.url)
-  const id = Number(url.searchParams.get('payment'))
-  if (!Number.isSafeInteger(id) || id <= 0) throw new Response('Not Found', { status: 404 })
+  const id = parseId(url.searchParams.get('payment')) ?? notFound()
   const { getOwnPayment } = await import('~/payments/payments.server')
-  const row = getOwnPayment(id, user.id)
-  if (!row) throw new Response('Not Found', { status: 404 })
+  const row = invariantFound(getOwnPayment(id, user.id))
   return {
     paymentId: row.payment.id,
     status: row.payment.status,

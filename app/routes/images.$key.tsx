@@ -1,11 +1,11 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
 import { readWishImage } from '~/images/images.server'
+import { invariantFound } from '~/utils/http.server'
 
 // Resource route: a stored wish image. Keys are random and never reused, so the file can be
 // cached for a year.
 export async function loader({ params }: LoaderFunctionArgs) {
-  const image = await readWishImage(params.key)
-  if (!image) throw new Response('Not Found', { status: 404, headers: { 'Content-Type': 'text/plain; charset=utf-8' } })
+  const image = invariantFound(await readWishImage(params.key))
   return new Response(new Uint8Array(image.body), {
     headers: {
       'Content-Type': image.contentType,

@@ -7,10 +7,10 @@ import { pageMeta } from '~/utils/meta'
 import { newestOpenWishes } from '~/wishes/public.server'
 import { NeedCard } from '~/needs/need-card'
 import { openNeedsOfHome } from '~/needs/needs.server'
+import { invariantFound } from '~/utils/http.server'
 
 export async function loader({ params }: LoaderFunctionArgs) {
-  const profile = getInstitutionProfile(params.slug ?? '')
-  if (!profile) throw new Response('Not Found', { status: 404 })
+  const profile = invariantFound(getInstitutionProfile(params.slug ?? ''))
   return { ...profile, kindLabel: institutionKindLabels[profile.institution.kind], openWishes: newestOpenWishes({ homeSlug: profile.institution.slug, limit: 6 }), openNeeds: openNeedsOfHome(profile.institution.id, 6) }
 }
 

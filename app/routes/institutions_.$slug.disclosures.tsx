@@ -5,13 +5,13 @@ import { listPublishedDisclosures } from '~/disclosures/disclosures.server'
 import { getInstitutionBySlug } from '~/institutions/institutions.server'
 import { formatDate, formatFen } from '~/utils/format'
 import { pageMeta } from '~/utils/meta'
+import { invariantFound } from '~/utils/http.server'
 
 export const meta: MetaFunction<typeof loader> = ({ data }) =>
   pageMeta({ title: data ? `${data.institution.name}的捐赠公示` : '捐赠公示', description: '机构定期公示收到的捐赠与使用情况。' })
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const institution = getInstitutionBySlug(params.slug ?? '')
-  if (!institution) throw new Response('Not Found', { status: 404 })
+  const institution = invariantFound(getInstitutionBySlug(params.slug ?? ''))
   const cursor = new URL(request.url).searchParams.get('cursor') || null
   const page = listPublishedDisclosures({ institutionSlug: institution.slug, cursor })
   return {

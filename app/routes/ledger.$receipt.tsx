@@ -7,6 +7,7 @@ import { usesOfDonation, usesText } from '~/allocations/allocations.server'
 import { VerifiedBadge } from '~/ledger/verified-badge'
 import { formatDateTime, formatFen } from '~/utils/format'
 import { pageMeta } from '~/utils/meta'
+import { invariantFound } from '~/utils/http.server'
 
 export const meta: MetaFunction<typeof loader> = ({ data }) =>
   data
@@ -14,8 +15,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) =>
     : pageMeta({ title: '捐赠记录', description: '微暖公开捐赠记录' })
 
 export async function loader({ params }: LoaderFunctionArgs) {
-  const entry = getPublicEntry(params.receipt ?? '')
-  if (!entry) throw new Response('Not Found', { status: 404 })
+  const entry = invariantFound(getPublicEntry(params.receipt ?? ''))
   return {
     entry: {
       receiptNo: entry.receiptNo,

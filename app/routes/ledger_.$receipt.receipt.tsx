@@ -8,6 +8,7 @@ import { getPublicEntry } from '~/donations/ledger.server'
 import { formatDateTime, formatFen } from '~/utils/format'
 import { pageMeta } from '~/utils/meta'
 import { siteQrCode } from '~/utils/qr.server'
+import { invariantFound } from '~/utils/http.server'
 
 // The printable 捐赠回执 (A4) for one log entry. Public fields only — the frozen donor_display,
 // never a walk-in donor's private name or contact — so anyone with the receipt number may view
@@ -16,8 +17,7 @@ import { siteQrCode } from '~/utils/qr.server'
 const RECEIPT_DISCLAIMER = '本回执仅为受赠确认，不是财政部门监制的公益事业捐赠票据。'
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const entry = getPublicEntry(params.receipt ?? '')
-  if (!entry) throw new Response('Not Found', { status: 404 })
+  const entry = invariantFound(getPublicEntry(params.receipt ?? ''))
   const qr = await siteQrCode(request, `/ledger/${entry.receiptNo}`)
   return {
     receipt: {

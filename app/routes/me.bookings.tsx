@@ -1,19 +1,19 @@
+import { parseWithZod } from '@conform-to/zod'
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { data, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react'
 import { requireUser } from '~/auth/auth.server'
 import { acceptOffer, cancelBooking, declineOffer, leaveWaitlist, listMyBookings, type MyBooking } from '~/bookings/bookings.server'
+import { myBookingActionSchema } from '~/bookings/validation'
 import { ConfirmStep } from '~/components/confirm-step'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { FormMessage } from '~/components/forms'
 import { formatDateTime } from '~/utils/format'
+import { notFound } from '~/utils/http.server'
 import { pageMeta } from '~/utils/meta'
 import { bookingStatusLabels, slotKindLabels } from '~/volunteers/labels'
 
 export const meta: MetaFunction = () => pageMeta({ title: '我的预约', description: '您预约的志愿服务、候补位置、来访接待单和日历。' })
-
-const intents = ['cancel', 'accept', 'decline', 'leave'] as const
-type Intent = (typeof intents)[number]
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = requireUser(request)
@@ -23,17 +23,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   const user = requireUser(request)
   const formData = await request.formData()
-  const intent = String(formData.get('intent') ?? '') as Intent
-  const rawId = String(formData.get('bookingId') ?? '')
-  const bookingId = /^\d{1,12}$/.test(rawId) ? Number(rawId) : NaN
-  if (!intents.includes(intent) || !Number.isSafeInteger(bookingId)) {
-    return data({ bookingId: null as number | null, message: '请求无效，请刷新页面后重试' }, { status: 400 })
-  }
+  const submission = parseWithZod(formData, { schema: myBookingActionSchema })
+  if (submission.status !== 'success') return data({ bookingId: null as number | null, message: '请求无效，请刷新页面后重试' }, { status: 400 })
+  const { intent, bookingId } = submission.value
   const args = { userId: user.id, bookingId }
   const outcome =
     intent === 'cancel' ? cancelBooking(args) : intent === 'accept' ? acceptOffer(args) : intent === 'decline' ? declineOffer(args) : leaveWaitlist(args)
   if (!outcome.ok) {
-    if (outcome.reason === 'not_found') throw new Response('Not Found', { status: 404 })
+    if (outcome.reason === 'not_found') notFound()
     return data({ bookingId: bookingId as number | null, message: outcome.message }, { status: 409 })
   }
   return redirect(`/me/bookings#booking-${bookingId}`)

@@ -9,14 +9,13 @@ import { formatDateTime } from '~/utils/format'
 import { pageMeta } from '~/utils/meta'
 import { slotKindLabels } from '~/volunteers/labels'
 import { siteQrCode } from '~/utils/qr.server'
+import { invariantFound, requireIdParam } from '~/utils/http.server'
 
 // 来访接待单: the slip that admits a confirmed booking. Its QR opens the home's check-in page
 // for this booking's code, so staff check the party in with one scan. Owner only.
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = requireUser(request)
-  const bookingId = /^\d{1,12}$/.test(params.id ?? '') ? Number(params.id) : NaN
-  const slip = Number.isSafeInteger(bookingId) ? getBookingSlip(user.id, bookingId) : null
-  if (!slip) throw new Response('Not Found', { status: 404 })
+  const slip = invariantFound(getBookingSlip(user.id, requireIdParam(params, 'id')))
   const qr = await siteQrCode(request, checkinPath(slip))
   return { slip, qrSvg: qr.svg }
 }

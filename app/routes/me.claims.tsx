@@ -3,38 +3,22 @@ import { parseWithZod } from '@conform-to/zod'
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { data, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react'
-import { z } from 'zod'
 import { requireUser } from '~/auth/auth.server'
 import { cancelClaim, listMyClaims, markPurchased, markShipped, type MyClaim } from '~/claims/claims.server'
+import { myClaimActionSchema } from '~/claims/validation'
 import { listMyWaitlist } from '~/claims/waitlist.server'
 import { ConfirmStep } from '~/components/confirm-step'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { Field, FormMessage } from '~/components/forms'
 import { donorPublicName } from '~/donations/display'
 import { formatDateTime } from '~/utils/format'
+import { notFound } from '~/utils/http.server'
+import { parseId } from '~/utils/ids'
 import { pageMeta } from '~/utils/meta'
+import { refusalReply } from '~/utils/submission.server'
 import { categoryLabels } from '~/wishes/labels'
 
 export const meta: MetaFunction = () => pageMeta({ title: '我的认领', description: '您认领的微心愿、期限、寄送地址和认领编号。' })
-
-const claimId = z.coerce.number({ invalid_type_error: '认领编号无效' }).int().positive()
-
-const shipSchema = z.object({
-  intent: z.literal('shipped'),
-  claimId,
-  trackingNumber: z
-    .string()
-    .trim()
-    .max(40, '快递单号不能超过 40 个字符')
-    .regex(/^[A-Za-z0-9-]*$/, '快递单号只能包含字母、数字和连字符')
-    .optional(),
-})
-
-const actionSchema = z.discriminatedUnion('intent', [
-  z.object({ intent: z.literal('purchased'), claimId }),
-  shipSchema,
-  z.object({ intent: z.literal('cancel'), claimId }),
-])
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = requireUser(request)
@@ -44,8 +28,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   const user = requireUser(request)
   const formData = await request.formData()
-  const submission = parseWithZod(formData, { schema: actionSchema })
-  const postedClaimId = Number(formData.get('claimId')) || null
+  const submission = parseWithZod(formData, { schema: myClaimActionSchema })
+  const postedClaimId = parseId(formData.get('claimId'))
   const postedIntent = String(formData.get('intent') ?? '')
   if (submission.status !== 'success') {
     return data({ claimId: postedClaimId, intent: postedIntent, result: submission.reply() }, { status: 400 })
@@ -58,8 +42,8 @@ export async function action({ request }: ActionFunctionArgs) {
         ? markShipped({ userId: user.id, claimId: input.claimId, trackingNumber: input.trackingNumber ?? null })
         : cancelClaim({ userId: user.id, claimId: input.claimId })
   if (!outcome.ok) {
-    if (outcome.reason === 'not_found') throw new Response('Not Found', { status: 404 })
-    return data({ claimId: input.claimId, intent: postedIntent, result: submission.reply({ formErrors: [outcome.message] }) }, { status: 409 })
+    if (outcome.reason === 'not_found') notFound()
+    return data({ claimId: input.claimId, intent: postedIntent, result: refusalReply(submission, { message: outcome.message }) }, { status: 409 })
   }
   return redirect(`/me/claims#claim-${input.claimId}`)
 }

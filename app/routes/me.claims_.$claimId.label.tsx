@@ -7,14 +7,13 @@ import { PrintLayout } from '~/components/print-layout'
 import { QrCode } from '~/components/qr-code'
 import { pageMeta } from '~/utils/meta'
 import { siteQrCode } from '~/utils/qr.server'
+import { invariantFound, requireIdParam } from '~/utils/http.server'
 
 // A label the donor prints and sticks on the parcel. Its QR opens the home's 签收 page for this
 // reference code, so staff receive the gift with one scan.
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = requireUser(request)
-  const claimId = /^\d{1,12}$/.test(params.claimId ?? '') ? Number(params.claimId) : NaN
-  const label = getParcelLabel(user.id, claimId)
-  if (!label) throw new Response('Not Found', { status: 404 })
+  const label = invariantFound(getParcelLabel(user.id, requireIdParam(params, 'claimId')))
   const qr = await siteQrCode(request, `/staff/${label.homeSlug}/receive?code=${encodeURIComponent(label.referenceCode)}`)
   return { label, qrSvg: qr.svg }
 }

@@ -1,16 +1,20 @@
+import { parseWithZod } from '@conform-to/zod'
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { data, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
-import { z } from 'zod'
 import { requireUser } from '~/auth/auth.server'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { Field, FormMessage } from '~/components/forms'
 import { QrCode } from '~/components/qr-code'
 import { donorPublicName } from '~/donations/display'
+import { myPledgeActionSchema } from '~/needs/pledge-validation'
 import { pledgeStatusWords } from '~/needs/labels'
 import { cancelPledge, listMyOtherDonations, listMyPledges, reducePledge } from '~/needs/pledges.server'
 import { formatDate, formatDateTime, formatFen } from '~/utils/format'
+import { notFound } from '~/utils/http.server'
+import { parseId } from '~/utils/ids'
 import { pageMeta } from '~/utils/meta'
+import { refusalReply } from '~/utils/submission.server'
 import { siteQrCode } from '~/utils/qr.server'
 
 export const meta: MetaFunction = () => pageMeta({ title: '我的捐赠', description: '您的物资认捐、认捐编号和每一笔捐赠的回执。' })
@@ -27,31 +31,16 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return { pledges, others: listMyOtherDonations(user.id), displayName: user.displayName }
 }
 
-const pledgeId = z.coerce.number().int().positive()
-const actionSchema = z.discriminatedUnion('intent', [
-  z.object({
-    intent: z.literal('reduce'),
-    pledgeId,
-    quantity: z.coerce.number({ invalid_type_error: '请填写整数数量' }).int('请填写整数数量').min(1, '数量至少为 1'),
-  }),
-  z.object({ intent: z.literal('cancel'), pledgeId }),
-])
-
 export async function action({ request }: ActionFunctionArgs) {
   const user = requireUser(request)
   const formData = await request.formData()
-  const postedId = Number(formData.get('pledgeId')) || null
-  const quantity = String(formData.get('quantity') ?? '')
-  const parsed = actionSchema.safeParse(Object.fromEntries(formData))
-  if (!parsed.success) {
-    const message = parsed.error.issues[0]?.message ?? '提交的内容无效'
-    return data({ pledgeId: postedId, message, quantity }, { status: 400 })
-  }
-  const input = parsed.data
+  const submission = parseWithZod(formData, { schema: myPledgeActionSchema })
+  if (submission.status !== 'success') return data({ pledgeId: parseId(formData.get('pledgeId')), result: submission.reply() }, { status: 400 })
+  const input = submission.value
   const outcome = input.intent === 'reduce' ? reducePledge({ userId: user.id, pledgeId: input.pledgeId, quantity: input.quantity }) : cancelPledge({ userId: user.id, pledgeId: input.pledgeId })
   if (!outcome.ok) {
-    if (outcome.reason === 'not_found') throw new Response('Not Found', { status: 404 })
-    return data({ pledgeId: input.pledgeId, message: outcome.message, quantity }, { status: 409 })
+    if (outcome.reason === 'not_found') notFound()
+    return data({ pledgeId: input.pledgeId as number | null, result: refusalReply(submission, outcome) }, { status: 409 })
   }
   return redirect(`/me/donations?updated=${input.pledgeId}#pledge-${input.pledgeId}`)
 }
@@ -131,6 +120,8 @@ function PledgeCard({ pledge: p }: { pledge: Pledge }) {
   const actionData = useActionData<typeof action>()
   const { displayName } = useLoaderData<typeof loader>()
   const mine = actionData && actionData.pledgeId === p.id ? actionData : null
+  // Validated on the server only (no zod in this page's JavaScript); what was typed comes back.
+  const typedQuantity = (mine?.result.initialValue as { quantity?: string } | undefined)?.quantity
   const headingId = `pledge-${p.id}-title`
   return (
     <article id={`pledge-${p.id}`} aria-labelledby={headingId} className="card space-y-3">
@@ -198,7 +189,7 @@ function PledgeCard({ pledge: p }: { pledge: Pledge }) {
         </div>
       ) : null}
 
-      {mine ? <FormMessage>{mine.message}</FormMessage> : null}
+      <FormMessage id={`pledge-${p.id}-message`}>{mine?.result.error?.['']?.join('；')}</FormMessage>
       {p.status === 'active' ? (
         <div className="flex flex-wrap items-end gap-4">
           {p.quantity > Math.max(1, p.received) ? (
@@ -213,7 +204,9 @@ function PledgeCard({ pledge: p }: { pledge: Pledge }) {
                 inputMode="numeric"
                 min={Math.max(1, p.received)}
                 max={p.quantity - 1}
-                defaultValue={mine?.quantity ?? ''}
+                key={typedQuantity ?? ''}
+                defaultValue={typedQuantity ?? ''}
+                errors={mine?.result.error?.quantity}
               />
               <button type="submit" className="btn-secondary">
                 减少数量

@@ -1,13 +1,16 @@
+import { parseWithZod } from '@conform-to/zod'
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { data, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { requireUser } from '~/auth/auth.server'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { Field, FormMessage } from '~/components/forms'
+import { serverReply } from '~/components/server-reply'
 import { formatDate } from '~/utils/format'
 import { now } from '~/utils/clock.server'
 import { HoursTotals, hoursText } from '~/components/hours-totals'
 import { pageMeta } from '~/utils/meta'
+import { refusalReply } from '~/utils/submission.server'
 import { shanghaiParts } from '~/utils/shanghai-date'
 import { certificateSchema, issueCertificate, listCertificates, parseCertificateCode, serviceRecordOf } from '~/volunteers/service-record.server'
 
@@ -15,9 +18,6 @@ export const meta: MetaFunction = () => [
   ...pageMeta({ title: '志愿服务记录', description: '我的全部志愿服务、时长统计和志愿服务记录证明。' }),
   { name: 'robots', content: 'noindex' },
 ]
-
-type Errors = Record<string, string[]>
-type ActionData = { ok: false; message: string | null; needsProfile: boolean; errors: Errors; values: { fromDate: string; toDate: string } }
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = requireUser(request)
@@ -28,17 +28,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   const user = requireUser(request)
   const formData = await request.formData()
-  const values = { fromDate: String(formData.get('fromDate') ?? ''), toDate: String(formData.get('toDate') ?? '') }
-  const parsed = certificateSchema.safeParse(values)
-  if (!parsed.success) {
-    const errors: Errors = {}
-    for (const issue of parsed.error.issues) (errors[String(issue.path[0] ?? '')] ??= []).push(issue.message)
-    return data<ActionData>({ ok: false, message: null, needsProfile: false, errors, values }, { status: 400 })
-  }
-  const outcome = issueCertificate(user.id, parsed.data)
-  if (!outcome.ok) {
-    return data<ActionData>({ ok: false, message: outcome.message, needsProfile: outcome.reason === 'no_real_name', errors: {}, values }, { status: 409 })
-  }
+  const submission = parseWithZod(formData, { schema: certificateSchema })
+  if (submission.status !== 'success') return data({ result: submission.reply(), needsProfile: false }, { status: 400 })
+  const outcome = issueCertificate(user.id, submission.value)
+  if (!outcome.ok) return data({ result: refusalReply(submission, outcome), needsProfile: outcome.reason === 'no_real_name' }, { status: 409 })
   return redirect(`/me/service?issued=${outcome.code}#certificates`)
 }
 
@@ -46,7 +39,10 @@ export default function ServiceRecordPage() {
   const { record, certificates, issued, year } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const busy = useNavigation().state === 'submitting'
-  const values = actionData?.values ?? { fromDate: `${year}-01-01`, toDate: `${year}-12-31` }
+  // Validated on the server only (no zod nor Conform client in this page's JavaScript).
+  const reply = serverReply<{ fromDate: string; toDate: string }>(actionData?.result)
+  const values = actionData ? reply.values : { fromDate: `${year}-01-01`, toDate: `${year}-12-31` }
+  const message = reply.formErrors?.join('；')
 
   return (
     <div className="mx-auto max-w-2xl space-y-8">
@@ -111,10 +107,10 @@ export default function ServiceRecordPage() {
             </Link>
           </FormMessage>
         ) : null}
-        {actionData?.message ? (
+        {message ? (
           <FormMessage>
-            {actionData.message}
-            {actionData.needsProfile ? (
+            {message}
+            {actionData?.needsProfile ? (
               <>
                 {' '}
                 <Link to="/me/volunteer#profile" className="link">
@@ -124,9 +120,9 @@ export default function ServiceRecordPage() {
             ) : null}
           </FormMessage>
         ) : null}
-        <Form method="post" noValidate className="grid gap-4 sm:grid-cols-2">
-          <Field id="fromDate" name="fromDate" type="date" label="开始日期" defaultValue={values.fromDate} errors={actionData?.errors.fromDate} required />
-          <Field id="toDate" name="toDate" type="date" label="结束日期" defaultValue={values.toDate} errors={actionData?.errors.toDate} required />
+        <Form method="post" noValidate className="grid gap-4 sm:grid-cols-2" key={reply.key}>
+          <Field id="fromDate" name="fromDate" type="date" label="开始日期" defaultValue={values.fromDate ?? ''} errors={reply.errors('fromDate')} required />
+          <Field id="toDate" name="toDate" type="date" label="结束日期" defaultValue={values.toDate ?? ''} errors={reply.errors('toDate')} required />
           <div className="sm:col-span-2">
             <button type="submit" className="btn-primary" disabled={busy}>
               生成证明

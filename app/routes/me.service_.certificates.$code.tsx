@@ -8,13 +8,13 @@ import { formatDate } from '~/utils/format'
 import { pageMeta } from '~/utils/meta'
 import { siteQrCode } from '~/utils/qr.server'
 import { getOwnCertificate } from '~/volunteers/service-record.server'
+import { invariantFound } from '~/utils/http.server'
 
 // The printable 志愿服务记录证明, for its owner only (anyone else gets 404). The QR code links to
 // the public check at /verify/service/:code, which shows the name, hours and dates only.
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = requireUser(request)
-  const certificate = getOwnCertificate(user.id, params.code)
-  if (!certificate) throw new Response('Not Found', { status: 404 })
+  const certificate = invariantFound(getOwnCertificate(user.id, params.code))
   const qr = await siteQrCode(request, `/verify/service/${certificate.code}`)
   return { certificate, url: qr.url, qrSvg: qr.svg }
 }

@@ -1,3 +1,6 @@
+import type { SubmissionResult } from '@conform-to/react'
+import { parseWithZod } from '@conform-to/zod'
+import type { z } from 'zod'
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { data, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
@@ -5,11 +8,15 @@ import { qualificationKinds, type VerificationStatus } from '~db/enums'
 import { requireUser } from '~/auth/auth.server'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { Field, FormMessage, SelectField, TextareaField } from '~/components/forms'
+import { serverReply } from '~/components/server-reply'
 import { formatDate, formatDateTime } from '~/utils/format'
 import { HoursTotals, hoursText } from '~/components/hours-totals'
+import { invariantResponse } from '~/utils/http.server'
 import { pageMeta } from '~/utils/meta'
+import { refusalReply } from '~/utils/submission.server'
 import { serviceSummary } from '~/volunteers/hours.server'
 import { qualificationLabels, verificationLabels } from '~/volunteers/labels'
+import { removeQualificationSchema } from '~/volunteers/profile-validation'
 import {
   addQualification,
   backgroundCheckSchema,
@@ -26,9 +33,6 @@ export const meta: MetaFunction = () => [
   { name: 'robots', content: 'noindex' },
 ]
 
-type Errors = Record<string, string[]>
-type ActionData = { intent: string; ok: boolean; message: string | null; errors: Errors; values: Record<string, string> }
-
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = requireUser(request)
   const { profile, background, qualifications } = getProfile(user.id)
@@ -42,49 +46,39 @@ export async function loader({ request }: LoaderFunctionArgs) {
   }
 }
 
-function fieldErrors(issues: { path: (string | number)[]; message: string }[]): Errors {
-  const errors: Errors = {}
-  for (const issue of issues) {
-    const key = String(issue.path[0] ?? '')
-    ;(errors[key] ??= []).push(issue.message)
-  }
-  return errors
-}
-
 export async function action({ request }: ActionFunctionArgs) {
   const user = requireUser(request)
   const formData = await request.formData()
   const intent = String(formData.get('intent') ?? '')
-  const values = Object.fromEntries([...formData.entries()].filter(([, v]) => typeof v === 'string')) as Record<string, string>
-  const fail = (errors: Errors, message: string | null = null, status = 400) => data<ActionData>({ intent, ok: false, message, errors, values }, { status })
 
   if (intent === 'profile') {
-    const parsed = profileSchema.safeParse(values)
-    if (!parsed.success) return fail(fieldErrors(parsed.error.issues))
-    const outcome = saveProfile(user.id, parsed.data)
-    if (!outcome.ok) return fail({}, outcome.message, 409)
+    const submission = parseWithZod(formData, { schema: profileSchema })
+    if (submission.status !== 'success') return data({ intent, result: submission.reply() }, { status: 400 })
+    const outcome = saveProfile(user.id, submission.value)
+    if (!outcome.ok) return data({ intent, result: refusalReply(submission, outcome) }, { status: 409 })
     return redirect('/me/volunteer?saved=profile#profile')
   }
   if (intent === 'qualification') {
-    const parsed = qualificationSchema.safeParse(values)
-    if (!parsed.success) return fail(fieldErrors(parsed.error.issues))
-    addQualification(user.id, parsed.data.kind, parsed.data.evidence)
+    const submission = parseWithZod(formData, { schema: qualificationSchema })
+    if (submission.status !== 'success') return data({ intent, result: submission.reply() }, { status: 400 })
+    addQualification(user.id, submission.value.kind, submission.value.evidence)
     return redirect('/me/volunteer?saved=qualification#qualifications')
   }
   if (intent === 'remove-qualification') {
-    const id = Number(values.qualificationId)
-    const outcome = Number.isSafeInteger(id) && id > 0 ? removeQualification(user.id, id) : ({ ok: false, message: '没有找到这项资质' } as const)
-    if (!outcome.ok) return fail({}, outcome.message, 404)
+    const submission = parseWithZod(formData, { schema: removeQualificationSchema })
+    if (submission.status !== 'success') return data({ intent, result: submission.reply() }, { status: 404 })
+    const outcome = removeQualification(user.id, submission.value.qualificationId)
+    if (!outcome.ok) return data({ intent, result: refusalReply(submission, outcome) }, { status: 404 })
     return redirect('/me/volunteer?saved=removed#qualifications')
   }
   if (intent === 'background') {
-    const parsed = backgroundCheckSchema.safeParse(values)
-    if (!parsed.success) return fail(fieldErrors(parsed.error.issues))
-    const outcome = submitBackgroundCheck(user.id, parsed.data.evidence)
-    if (!outcome.ok) return fail({}, outcome.message, 409)
+    const submission = parseWithZod(formData, { schema: backgroundCheckSchema })
+    if (submission.status !== 'success') return data({ intent, result: submission.reply() }, { status: 400 })
+    const outcome = submitBackgroundCheck(user.id, submission.value.evidence)
+    if (!outcome.ok) return data({ intent, result: refusalReply(submission, outcome) }, { status: 409 })
     return redirect('/me/volunteer?saved=background#background')
   }
-  return fail({}, '未知操作')
+  invariantResponse(false, '未知操作')
 }
 
 const savedMessages: Record<string, string> = {
@@ -112,12 +106,11 @@ export default function VolunteerProfilePage() {
   const actionData = useActionData<typeof action>()
   const navigation = useNavigation()
   const busy = navigation.state === 'submitting'
-  const mine = (intent: string) => (actionData && actionData.intent === intent ? actionData : null)
-  const profileData = mine('profile')
-  const qualData = mine('qualification')
-  const bgData = mine('background')
-  const removeData = mine('remove-qualification')
-  const pv = profileData?.values ?? profile ?? { realName: '', phone: '', birthDate: '' }
+  const mine = (intent: string) => (actionData && actionData.intent === intent ? actionData.result : undefined)
+  const profileResult = mine('profile')
+  const qualResult = mine('qualification')
+  const bgResult = mine('background')
+  const removeResult = mine('remove-qualification')
 
   return (
     <div className="mx-auto max-w-2xl space-y-8">
@@ -159,24 +152,7 @@ export default function VolunteerProfilePage() {
             仅您本人和您预约过的机构的工作人员可以看到，不会公开显示。按《志愿服务条例》，志愿者以真实身份登记，服务时长据此记录。
           </p>
         </div>
-        <Form method="post" className="space-y-4" noValidate key={profileData ? 'retry' : 'saved'}>
-          <input type="hidden" name="intent" value="profile" />
-          <FormMessage>{profileData?.message}</FormMessage>
-          <Field label="真实姓名" id="realName" name="realName" type="text" autoComplete="name" defaultValue={pv.realName} errors={profileData?.errors.realName} />
-          <Field label="手机号" id="phone" name="phone" type="tel" inputMode="tel" autoComplete="tel" defaultValue={pv.phone} errors={profileData?.errors.phone} hint="中国大陆手机号，机构联系您时使用" />
-          <Field
-            label="出生日期"
-            id="birthDate"
-            name="birthDate"
-            type="date"
-            defaultValue={pv.birthDate}
-            errors={profileData?.errors.birthDate}
-            hint="部分活动有年龄要求，按活动当天的年龄计算"
-          />
-          <button type="submit" className="btn-primary w-full sm:w-auto" disabled={busy}>
-            保存实名资料
-          </button>
-        </Form>
+        <ProfileForm key={profileResult ? 'retry' : 'saved'} lastResult={profileResult} profile={profile} busy={busy} />
       </section>
 
       <section id="qualifications" aria-labelledby="qualifications-title" className="card space-y-4">
@@ -186,7 +162,7 @@ export default function VolunteerProfilePage() {
           </h2>
           <p className="mt-1 text-sm text-stone-700">需要专业背景的活动（如特殊教育、康复）只接受资质已被机构核验的志愿者。</p>
         </div>
-        <FormMessage>{removeData?.message}</FormMessage>
+        <FormMessage>{removeResult?.error ? Object.values(removeResult.error).flat().filter(Boolean).join('；') || '没有找到这项资质' : null}</FormMessage>
         {qualifications.length ? (
           <ul className="divide-y divide-stone-200" data-testid="qualifications">
             {qualifications.map((q) => (
@@ -219,29 +195,7 @@ export default function VolunteerProfilePage() {
         ) : (
           <p className="text-stone-800">还没有添加资质。</p>
         )}
-        <Form method="post" className="space-y-4 border-t border-stone-200 pt-4" noValidate key={qualData ? 'q-retry' : `q-${qualifications.map((q) => `${q.id}:${q.evidence}`).join('|')}`}>
-          <h3 className="font-semibold">添加或更新资质</h3>
-          <input type="hidden" name="intent" value="qualification" />
-          <SelectField
-            label="资质类别"
-            id="qualification-kind"
-            name="kind"
-            defaultValue={qualData?.values.kind ?? ''}
-            errors={qualData?.errors.kind}
-            options={[{ value: '', label: '请选择' }, ...qualificationKinds.map((k) => ({ value: k, label: qualificationLabels[k] }))]}
-          />
-          <TextareaField
-            label="证明材料说明"
-            id="qualification-evidence"
-            name="evidence"
-            defaultValue={qualData?.values.evidence ?? ''}
-            errors={qualData?.errors.evidence}
-            hint="例如：教师资格证（小学语文），证书编号 2019xxxxxxxx，某某市教育局颁发。核验时请携带原件。"
-          />
-          <button type="submit" className="btn-secondary w-full sm:w-auto" disabled={busy}>
-            提交资质
-          </button>
-        </Form>
+        <QualificationForm key={qualResult ? 'q-retry' : `q-${qualifications.map((q) => `${q.id}:${q.evidence}`).join('|')}`} lastResult={qualResult} busy={busy} />
       </section>
 
       <section id="background" aria-labelledby="background-title" className="card space-y-4">
@@ -286,21 +240,7 @@ export default function VolunteerProfilePage() {
           ) : null}
         </dl>
         {profile ? (
-          <Form method="post" className="space-y-4" noValidate key={bgData ? 'b-retry' : `b-${background.evidence}`}>
-            <input type="hidden" name="intent" value="background" />
-            <FormMessage>{bgData?.message}</FormMessage>
-            <TextareaField
-              label={background.state === 'none' ? '背景核验材料说明' : '重新提交材料说明'}
-              id="background-evidence"
-              name="evidence"
-              defaultValue={bgData?.values.evidence ?? ''}
-              errors={bgData?.errors.evidence}
-              hint="例如：无犯罪记录证明，某某市公安局某某分局开具，2026-03-02。首次到机构时请携带原件。"
-            />
-            <button type="submit" className="btn-secondary w-full sm:w-auto" disabled={busy}>
-              提交背景核验
-            </button>
-          </Form>
+          <BackgroundForm key={bgResult ? 'b-retry' : `b-${background.evidence}`} lastResult={bgResult} firstTime={background.state === 'none'} busy={busy} />
         ) : (
           <p className="text-stone-800">请先填写并保存上方的实名资料，再提交背景核验材料。</p>
         )}
@@ -335,6 +275,97 @@ export default function VolunteerProfilePage() {
         )}
       </section>
     </div>
+  )
+}
+
+type FormProps = { lastResult: SubmissionResult<string[]> | undefined; busy: boolean }
+
+// Each form is validated on the server only (no zod nor Conform client in this page's
+// JavaScript); what was typed comes back from the reply. A new key after saving starts afresh.
+
+function ProfileForm({ lastResult, profile, busy }: FormProps & { profile: { realName: string; phone: string; birthDate: string } | null }) {
+  const reply = serverReply<z.input<typeof profileSchema>>(lastResult)
+  const v = lastResult ? reply.values : (profile ?? {})
+  return (
+    <Form method="post" className="space-y-4" noValidate>
+      <input type="hidden" name="intent" value="profile" />
+      <FormMessage>{reply.formErrors?.join('；')}</FormMessage>
+      <Field label="真实姓名" id="realName" name="realName" type="text" autoComplete="name" defaultValue={v.realName ?? ''} errors={reply.errors('realName')} />
+      <Field
+        label="手机号"
+        id="phone"
+        name="phone"
+        type="tel"
+        inputMode="tel"
+        autoComplete="tel"
+        defaultValue={v.phone ?? ''}
+        errors={reply.errors('phone')}
+        hint="中国大陆手机号，机构联系您时使用"
+      />
+      <Field
+        label="出生日期"
+        id="birthDate"
+        name="birthDate"
+        type="date"
+        defaultValue={v.birthDate ?? ''}
+        errors={reply.errors('birthDate')}
+        hint="部分活动有年龄要求，按活动当天的年龄计算"
+      />
+      <button type="submit" className="btn-primary w-full sm:w-auto" disabled={busy}>
+        保存实名资料
+      </button>
+    </Form>
+  )
+}
+
+function QualificationForm({ lastResult, busy }: FormProps) {
+  const reply = serverReply<z.input<typeof qualificationSchema>>(lastResult)
+  return (
+    <Form method="post" className="space-y-4 border-t border-stone-200 pt-4" noValidate>
+      <h3 className="font-semibold">添加或更新资质</h3>
+      <input type="hidden" name="intent" value="qualification" />
+      <FormMessage>{reply.formErrors?.join('；')}</FormMessage>
+      <SelectField
+        label="资质类别"
+        id="qualification-kind"
+        name="kind"
+        defaultValue={reply.values.kind ?? ''}
+        errors={reply.errors('kind')}
+        options={[{ value: '', label: '请选择' }, ...qualificationKinds.map((k) => ({ value: k, label: qualificationLabels[k] }))]}
+      />
+      <TextareaField
+        label="证明材料说明"
+        id="qualification-evidence"
+        name="evidence"
+        defaultValue={reply.values.evidence ?? ''}
+        errors={reply.errors('evidence')}
+        hint="例如：教师资格证（小学语文），证书编号 2019xxxxxxxx，某某市教育局颁发。核验时请携带原件。"
+      />
+      <button type="submit" className="btn-secondary w-full sm:w-auto" disabled={busy}>
+        提交资质
+      </button>
+    </Form>
+  )
+}
+
+function BackgroundForm({ lastResult, firstTime, busy }: FormProps & { firstTime: boolean }) {
+  const reply = serverReply<z.input<typeof backgroundCheckSchema>>(lastResult)
+  return (
+    <Form method="post" className="space-y-4" noValidate>
+      <input type="hidden" name="intent" value="background" />
+      <FormMessage>{reply.formErrors?.join('；')}</FormMessage>
+      <TextareaField
+        label={firstTime ? '背景核验材料说明' : '重新提交材料说明'}
+        id="background-evidence"
+        name="evidence"
+        defaultValue={reply.values.evidence ?? ''}
+        errors={reply.errors('evidence')}
+        hint="例如：无犯罪记录证明，某某市公安局某某分局开具，2026-03-02。首次到机构时请携带原件。"
+      />
+      <button type="submit" className="btn-secondary w-full sm:w-auto" disabled={busy}>
+        提交背景核验
+      </button>
+    </Form>
   )
 }
 

@@ -1,32 +1,30 @@
+import { parseWithZod } from '@conform-to/zod'
+import type { z } from 'zod'
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { data, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation } from '@remix-run/react'
-import { z } from 'zod'
+import { publicDisplays } from '~db/enums'
 import { getUser, requireUser } from '~/auth/auth.server'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { ErrorList, Field, FormMessage } from '~/components/forms'
+import { serverReply } from '~/components/server-reply'
 import { donorPublicName } from '~/donations/display'
 import { needStatusLabels } from '~/needs/labels'
 import { getPublicNeed } from '~/needs/needs.server'
 import { latestExpectedDay, myActivePledgesFor, PLEDGE_MAX_DAYS_AHEAD, pledgeToNeed } from '~/needs/pledges.server'
+import { pledgeSchema } from '~/needs/pledge-validation'
 import { NeedProgressBar } from '~/needs/progress-bar'
 import { now } from '~/utils/clock.server'
 import { formatDate } from '~/utils/format'
+import { notFound, requireIdParam } from '~/utils/http.server'
 import { pageMeta } from '~/utils/meta'
-import { endOfShanghaiDay, parseShanghaiDate, shanghaiDateString } from '~/utils/shanghai-date'
+import { refusalReply } from '~/utils/submission.server'
+import { endOfShanghaiDay, shanghaiDateString } from '~/utils/shanghai-date'
 import { categoryLabels, publicDisplayLabels } from '~/wishes/labels'
 
-const publicDisplayChoices = ['name', 'masked', 'anonymous'] as const
-
-function needIdFrom(params: { id?: string }): number {
-  const id = Number(params.id)
-  if (!Number.isInteger(id) || id <= 0) throw new Response('Not Found', { status: 404 })
-  return id
-}
-
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const need = getPublicNeed(needIdFrom(params))
-  if (!need || need.status === 'cancelled') throw new Response('Not Found', { status: 404 })
+  const need = getPublicNeed(requireIdParam(params, 'id'))
+  if (!need || need.status === 'cancelled') notFound()
   const user = getUser(request)
   return {
     need,
@@ -46,28 +44,17 @@ export const meta: MetaFunction<typeof loader> = ({ data }) =>
       })
     : pageMeta({ title: '物资需求', description: '没有找到这项物资需求' })
 
-const pledgeSchema = z.object({
-  quantity: z.coerce.number({ invalid_type_error: '请填写整数数量', required_error: '请填写认捐数量' }).int('请填写整数数量').min(1, '认捐数量至少为 1'),
-  expectedAt: z.string({ required_error: '请选择预计送达日期' }).refine(parseShanghaiDate, '请选择预计送达日期'),
-  publicDisplay: z.enum(publicDisplayChoices, { errorMap: () => ({ message: '请选择您希望如何公开显示' }) }),
-})
-
-type PledgeErrors = Partial<Record<'quantity' | 'expectedAt' | 'publicDisplay', string[]>>
-
 export async function action({ request, params }: ActionFunctionArgs) {
-  const needId = needIdFrom(params)
+  const needId = requireIdParam(params, 'id')
   const user = requireUser(request)
   const formData = await request.formData()
-  const values = { quantity: String(formData.get('quantity') ?? ''), expectedAt: String(formData.get('expectedAt') ?? ''), publicDisplay: String(formData.get('publicDisplay') ?? '') }
-  const parsed = pledgeSchema.safeParse(values)
-  if (!parsed.success) {
-    return data({ errors: parsed.error.flatten().fieldErrors as PledgeErrors, formError: null as string | null, values }, { status: 400 })
-  }
-  const outcome = pledgeToNeed({ userId: user.id, needId, quantity: parsed.data.quantity, expectedAt: endOfShanghaiDay(parsed.data.expectedAt), publicDisplay: parsed.data.publicDisplay })
+  const submission = parseWithZod(formData, { schema: pledgeSchema })
+  if (submission.status !== 'success') return data({ result: submission.reply() }, { status: 400 })
+  const { quantity, expectedAt, publicDisplay } = submission.value
+  const outcome = pledgeToNeed({ userId: user.id, needId, quantity, expectedAt: endOfShanghaiDay(expectedAt), publicDisplay })
   if (outcome.ok) return redirect(`/me/donations?pledged=1#pledge-${outcome.pledgeId}`)
-  if (outcome.reason === 'not_found') throw new Response('Not Found', { status: 404 })
-  const errors: PledgeErrors = outcome.field ? { [outcome.field]: [outcome.message] } : {}
-  return data({ errors, formError: outcome.field ? null : outcome.message, values }, { status: 409 })
+  if (outcome.reason === 'not_found') notFound()
+  return data({ result: refusalReply(submission, outcome) }, { status: 409 })
 }
 
 export default function NeedPage() {
@@ -77,9 +64,11 @@ export default function NeedPage() {
   const location = useLocation()
   const { progress } = need
   const maxNow = need.perPledgeMax ? Math.min(need.perPledgeMax, progress.stillNeeded) : progress.stillNeeded
-  const errors = actionData?.errors ?? {}
-  const values = actionData?.values
-  const chosen = values?.publicDisplay || 'masked'
+  // Validated on the server only: no zod nor Conform client in this public page's JavaScript.
+  const reply = serverReply<z.input<typeof pledgeSchema>>(actionData?.result)
+  const errors = { quantity: reply.errors('quantity'), expectedAt: reply.errors('expectedAt'), publicDisplay: reply.errors('publicDisplay') }
+  const values = reply.values
+  const chosen = values.publicDisplay || 'masked'
   const open = need.status === 'open' && progress.stillNeeded > 0
 
   return (
@@ -194,8 +183,8 @@ export default function NeedPage() {
         ) : myPledges.length ? (
           <p className="text-stone-800">每人每项需求同时只能有一份进行中的认捐：送达后可以再次认捐，或在“我的捐赠”中修改或取消这一份。</p>
         ) : (
-          <Form method="post" className="space-y-4" noValidate>
-            <FormMessage id="pledge-form-error">{actionData?.formError}</FormMessage>
+          <Form method="post" className="space-y-4" noValidate key={reply.key}>
+            <FormMessage id="pledge-form-error">{reply.formErrors?.join('；')}</FormMessage>
             <Field
               label={`认捐数量（${need.unit}）`}
               name="quantity"
@@ -222,7 +211,7 @@ export default function NeedPage() {
             <fieldset aria-describedby={errors.publicDisplay ? 'pledge-publicDisplay-error' : undefined}>
               <legend className="font-medium text-stone-800">公开捐赠记录中如何显示您</legend>
               <div className="mt-2 space-y-2">
-                {publicDisplayChoices.map((choice) => (
+                {publicDisplays.map((choice) => (
                   <label key={choice} className="flex items-center gap-2">
                     <input type="radio" name="publicDisplay" value={choice} defaultChecked={chosen === choice} className="size-5" />
                     <span>

@@ -9,6 +9,7 @@ import { registerSchema } from '~/auth/validation'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { Field, FormMessage } from '~/components/forms'
 import { pageMeta } from '~/utils/meta'
+import { refusalReply } from '~/utils/submission.server'
 
 export const meta: MetaFunction = () => pageMeta({ title: '注册', description: '注册微暖账号，成为爱心人士或志愿者。' })
 
@@ -27,14 +28,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const { identifier, displayName, password, redirectTo } = submission.value
   const created = await registerUser({ identifier, displayName, password, ip: context.ip })
   if (!created.ok) {
-    return data(
-      {
-        result: created.field
-          ? submission.reply({ fieldErrors: { [created.field]: [created.message] }, hideFields: ['password', 'confirmPassword'] })
-          : submission.reply({ formErrors: [created.message], hideFields: ['password', 'confirmPassword'] }),
-      },
-      { status: created.status },
-    )
+    return data({ result: refusalReply(submission, created, { hideFields: ['password', 'confirmPassword'] }) }, { status: created.status })
   }
   return startSessionAndRedirect(request, created.userId, redirectTo)
 }

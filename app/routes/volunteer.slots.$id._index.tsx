@@ -7,15 +7,13 @@ import { getPublicSlot } from '~/slots/public.server'
 import { formatDateTime } from '~/utils/format'
 import { pageMeta } from '~/utils/meta'
 import { slotKindLabels } from '~/volunteers/labels'
+import { invariantFound, requireIdParam } from '~/utils/http.server'
 
 // The public page of one slot. Its booking page (volunteer.slots.$id.book) is a sibling route,
 // hence this file is the index.
 
 export async function loader({ params }: LoaderFunctionArgs) {
-  const id = Number(params.id)
-  if (!Number.isSafeInteger(id) || id <= 0) throw new Response('Not Found', { status: 404 })
-  const slot = getPublicSlot(id)
-  if (!slot) throw new Response('Not Found', { status: 404 })
+  const slot = invariantFound(getPublicSlot(requireIdParam(params, 'id')))
   return {
     slot: {
       ...slot,

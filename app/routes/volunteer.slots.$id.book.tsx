@@ -3,68 +3,27 @@ import { parseWithZod } from '@conform-to/zod'
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { data, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
-import { z } from 'zod'
 import { requireUser } from '~/auth/auth.server'
 import { bookSlot, getSlotForBooking } from '~/bookings/bookings.server'
+import { bookingFormSchema } from '~/bookings/validation'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { ErrorList, Field, FormMessage, TextareaField } from '~/components/forms'
 import { formatDateTime } from '~/utils/format'
+import { invariantFound, notFound, requireIdParam } from '~/utils/http.server'
 import { pageMeta } from '~/utils/meta'
+import { refusalReply } from '~/utils/submission.server'
 import { qualificationLabels, slotKindLabels } from '~/volunteers/labels'
 
 // The booking form of a slot. Plain HTML form validated on the server only, so this public
 // page ships no zod and works without JavaScript.
 
-function slotIdFrom(params: { id?: string }): number {
-  const id = /^\d{1,12}$/.test(params.id ?? '') ? Number(params.id) : NaN
-  if (!Number.isSafeInteger(id) || id <= 0) throw new Response('Not Found', { status: 404 })
-  return id
-}
-
-/** Only called from the action, so zod stays out of the browser bundle. */
-function bookingFormSchema() {
-  const common = {
-    contactName: z.string({ required_error: '请填写联系人姓名' }).trim().min(1, '请填写联系人姓名').max(40, '联系人姓名不能超过 40 个字'),
-    contactPhone: z
-      .string({ required_error: '请填写联系电话' })
-      .trim()
-      .regex(/^1[3-9]\d{9}$/, '请填写 11 位手机号，便于机构联系'),
-    attendeeNames: z.string().trim().max(2000, '参加人名单过长').optional(),
-  }
-  return z
-    .discriminatedUnion(
-      'kind',
-      [
-        z.object({ kind: z.literal('individual'), ...common }),
-        z.object({
-          kind: z.literal('group'),
-          organisation: z.string({ required_error: '团体预约请填写单位或团体名称' }).trim().min(1, '团体预约请填写单位或团体名称').max(60, '单位名称不能超过 60 个字'),
-          partySize: z.coerce
-            .number({ required_error: '团体预约请填写人数', invalid_type_error: '团体预约请填写人数' })
-            .int('人数须为整数')
-            .min(2, '团体预约至少 2 人；1 人请选择个人预约')
-            .max(500, '人数过多'),
-          ...common,
-        }),
-      ],
-      { errorMap: () => ({ message: '请选择个人预约或团体预约' }) },
-    )
-    .superRefine((v, ctx) => {
-      if (v.kind !== 'group') return
-      const names = (v.attendeeNames ?? '').split('\n').filter((l) => l.trim()).length
-      if (names > v.partySize) ctx.addIssue({ code: 'custom', path: ['attendeeNames'], message: `名单有 ${names} 人，多于填写的人数（${v.partySize} 人）` })
-    })
-}
-
 export const meta: MetaFunction<typeof loader> = ({ data }) =>
   pageMeta({ title: data ? `预约：${data.slot.title}` : '预约志愿服务', description: '预约社会开放日、学业辅导等志愿服务；团体请提前预约。' })
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const slotId = slotIdFrom(params)
+  const slotId = requireIdParam(params, 'id')
   const user = requireUser(request)
-  const found = getSlotForBooking(slotId, user.id)
-  if (!found) throw new Response('Not Found', { status: 404 })
-  return found
+  return invariantFound(getSlotForBooking(slotId, user.id))
 }
 
 type ActionData = {
@@ -74,10 +33,10 @@ type ActionData = {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const slotId = slotIdFrom(params)
+  const slotId = requireIdParam(params, 'id')
   const user = requireUser(request)
   const formData = await request.formData()
-  const submission = parseWithZod(formData, { schema: bookingFormSchema() })
+  const submission = parseWithZod(formData, { schema: bookingFormSchema })
   if (submission.status !== 'success') {
     return data<ActionData>({ result: submission.reply() }, { status: 400 })
   }
@@ -93,13 +52,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
     attendeeNames: input.attendeeNames ?? null,
   })
   if (outcome.ok) return redirect(`/me/bookings#booking-${outcome.bookingId}`)
-  if (outcome.reason === 'not_found') throw new Response('Not Found', { status: 404 })
-  if (outcome.reason === 'group_rules') {
-    return data<ActionData>({ result: submission.reply({ fieldErrors: { [outcome.field]: [outcome.message] } }) }, { status: 400 })
-  }
+  if (outcome.reason === 'not_found') notFound()
+  if (outcome.reason === 'group_rules') return data<ActionData>({ result: refusalReply(submission, outcome) }, { status: 400 })
   return data<ActionData>(
     {
-      result: submission.reply({ formErrors: [outcome.message] }),
+      result: refusalReply(submission, { message: outcome.message }),
       missing: outcome.reason === 'requirements' ? outcome.missing : undefined,
       existingBookingId: outcome.reason === 'already_booked' ? outcome.bookingId : undefined,
     },

@@ -7,11 +7,10 @@ import { pageMeta } from '~/utils/meta'
 import { categoryLabels } from '~/wishes/labels'
 import { getPublicWish, similarOpenWishes } from '~/wishes/public.server'
 import { siteOrigin } from '~/utils/origin.server'
+import { invariantFound, requireIdParam } from '~/utils/http.server'
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const id = /^\d{1,12}$/.test(params.id ?? '') ? Number(params.id) : NaN
-  const wish = getPublicWish(id)
-  if (!wish) throw new Response('Not Found', { status: 404 })
+  const wish = invariantFound(getPublicWish(requireIdParam(params, 'id')))
   const origin = siteOrigin(request)
   return {
     wish,

@@ -2,24 +2,22 @@ import { parseWithZod } from '@conform-to/zod'
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { data, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
-import { z } from 'zod'
 import type { PublicDisplay } from '~db/schema'
 import { requireUser } from '~/auth/auth.server'
 import { claimWish, getWishForClaim } from '~/claims/claims.server'
+import { claimSchema } from '~/claims/validation'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { ErrorList, FormMessage } from '~/components/forms'
 import { donorPublicName } from '~/donations/display'
 import { formatDateTime, formatFen } from '~/utils/format'
+import { invariantFound, notFound, requireIdParam } from '~/utils/http.server'
 import { pageMeta } from '~/utils/meta'
+import { refusalReply } from '~/utils/submission.server'
 import { similarOpenWishes } from '~/wishes/public.server'
 import { categoryLabels, publicDisplayLabels, wishStatusLabels } from '~/wishes/labels'
 
 // Kept here rather than imported from db/schema so the browser bundle stays free of drizzle.
 const publicDisplays = ['name', 'masked', 'anonymous'] as const satisfies readonly PublicDisplay[]
-
-const claimSchema = z.object({
-  publicDisplay: z.enum(publicDisplays, { errorMap: () => ({ message: '请选择您希望如何公开显示' }) }),
-})
 
 // Messages for the 候补 route's redirects back here (?notice=…).
 const notices: Record<string, string> = {
@@ -29,20 +27,13 @@ const notices: Record<string, string> = {
   not_found: '这个心愿已不再接受候补。',
 }
 
-function wishIdFrom(params: { id?: string }): number {
-  const id = Number(params.id)
-  if (!Number.isSafeInteger(id) || id <= 0) throw new Response('Not Found', { status: 404 })
-  return id
-}
-
 export const meta: MetaFunction<typeof loader> = ({ data }) =>
   pageMeta({ title: data ? `认领微心愿：${data.wish.title}` : '认领微心愿', description: '认领一个孩子的微心愿，在期限内购买并寄到福利机构。' })
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const wishId = wishIdFrom(params)
+  const wishId = requireIdParam(params, 'id')
   const user = requireUser(request)
-  const wish = getWishForClaim(wishId, user.id)
-  if (!wish) throw new Response('Not Found', { status: 404 })
+  const wish = invariantFound(getWishForClaim(wishId, user.id))
   const notice = new URL(request.url).searchParams.get('notice')
   return {
     wish,
@@ -53,7 +44,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const wishId = wishIdFrom(params)
+  const wishId = requireIdParam(params, 'id')
   const user = requireUser(request)
   const formData = await request.formData()
   const submission = parseWithZod(formData, { schema: claimSchema })
@@ -63,8 +54,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const outcome = claimWish({ userId: user.id, wishId, publicDisplay: submission.value.publicDisplay })
   if (outcome.ok) return redirect(`/me/claims#claim-${outcome.claimId}`)
   if (outcome.reason === 'yours') return redirect(`/me/claims#claim-${outcome.claimId}`)
-  if (outcome.reason === 'not_found') throw new Response('Not Found', { status: 404 })
-  return data({ result: submission.reply({ formErrors: [outcome.message] }), reason: outcome.reason }, { status: 409 })
+  if (outcome.reason === 'not_found') notFound()
+  return data({ result: refusalReply(submission, { message: outcome.message }), reason: outcome.reason }, { status: 409 })
 }
 
 export default function ClaimWishPage() {

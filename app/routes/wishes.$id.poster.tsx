@@ -7,13 +7,12 @@ import { pageMeta } from '~/utils/meta'
 import { categoryLabels } from '~/wishes/labels'
 import { getPublicWish } from '~/wishes/public.server'
 import { siteQrCode } from '~/utils/qr.server'
+import { invariantFound, requireIdParam } from '~/utils/http.server'
 
 // A printable A4 poster for offline wish walls (心愿墙). Public fields only: pseudonym, age band,
 // the wish and the home; the QR code links to the public wish page.
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const id = /^\d{1,12}$/.test(params.id ?? '') ? Number(params.id) : NaN
-  const wish = getPublicWish(id)
-  if (!wish) throw new Response('Not Found', { status: 404 })
+  const wish = invariantFound(getPublicWish(requireIdParam(params, 'id')))
   const qr = await siteQrCode(request, `/wishes/${wish.id}`)
   return {
     poster: {

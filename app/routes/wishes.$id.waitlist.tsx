@@ -2,22 +2,17 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { redirect } from '@remix-run/node'
 import { requireUser } from '~/auth/auth.server'
 import { joinWaitlist, leaveWaitlist } from '~/claims/waitlist.server'
+import { invariantResponse, requireIdParam } from '~/utils/http.server'
 
 // 候补 queue of a claimed wish: POST intent=join|leave. There is no page of its own; the
 // outcome is shown where the donor came from (the claim page or 我的认领).
 
-function wishIdFrom(params: { id?: string }): number {
-  const id = Number(params.id)
-  if (!Number.isSafeInteger(id) || id <= 0) throw new Response('Not Found', { status: 404 })
-  return id
-}
-
 export async function loader({ params }: LoaderFunctionArgs) {
-  return redirect(`/wishes/${wishIdFrom(params)}`)
+  return redirect(`/wishes/${requireIdParam(params, 'id')}`)
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const wishId = wishIdFrom(params)
+  const wishId = requireIdParam(params, 'id')
   const user = requireUser(request)
   const intent = (await request.formData()).get('intent')
   if (intent === 'join') {
@@ -29,5 +24,5 @@ export async function action({ request, params }: ActionFunctionArgs) {
     leaveWaitlist({ userId: user.id, wishId })
     return redirect('/me/claims#waitlist')
   }
-  throw new Response('Bad Request', { status: 400 })
+  invariantResponse(false, 'Bad Request')
 }

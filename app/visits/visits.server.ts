@@ -1,7 +1,6 @@
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm'
-import { z } from 'zod'
 import { db, writeTransaction, type Tx } from '~db/client.server'
-import { visitActivities, type Cadence, type VisitActivity } from '~db/enums'
+import type { Cadence, VisitActivity } from '~db/enums'
 import {
   children,
   families,
@@ -18,10 +17,11 @@ import {
 import { attemptAuditedWrite, refuseWrite, type Actor } from '~/audit/audit.server'
 import { enqueueNotification } from '~/notifications/notifications.server'
 import { now } from '~/utils/clock.server'
-import { addShanghaiDays, addShanghaiMonths, parseShanghaiDate, shanghaiDateString, shanghaiDaysBetween, shanghaiInstant } from '~/utils/shanghai-date'
+import { addShanghaiDays, addShanghaiMonths, shanghaiDateString, shanghaiDaysBetween, shanghaiInstant } from '~/utils/shanghai-date'
 import { lapseWords, missingRequirements, notifyEligibilityLapse, requirementWords, VOLUNTEER_PROFILE_PATH } from '~/volunteers/eligibility.server'
 import { homeVolunteerIdsSql, isVolunteerOfHome, volunteerNames } from '~/volunteers/home-volunteers.server'
 import { progressLabel } from './labels'
+import { visitInputSchema } from './validation'
 
 // 家庭陪伴 / 学业辅导 visits: the lead volunteer (or the substitute assigned for the next visit)
 // logs each visit, staff of the pairing's home confirm or query it. Confirmed visits count
@@ -48,48 +48,6 @@ export type Refusal = { ok: false; reason: 'not_found' | 'forbidden' | 'invalid'
 /** The day a visit is due after the last one (or the start): a week or a calendar month later. */
 function nextDueAfter(day: string, cadence: Cadence): string {
   return cadence === 'weekly' ? addShanghaiDays(day, 7) : addShanghaiMonths(day, 1)
-}
-
-// ---- input ------------------------------------------------------------------------------
-
-const idList = z.array(z.coerce.number().int().positive())
-
-export const visitInputSchema = z.object({
-  visitedOn: z
-    .string({ required_error: '请填写走访日期' })
-    .trim()
-    .refine(parseShanghaiDate, '请填写有效的日期（年-月-日）'),
-  durationMinutes: z.coerce
-    .number({ required_error: '请填写时长', invalid_type_error: '时长须为分钟数' })
-    .int('时长须为整数分钟')
-    .min(15, '时长至少 15 分钟')
-    .max(600, '时长不能超过 600 分钟'),
-  attendeeIds: idList.min(1, '请至少勾选一位参加的志愿者'),
-  activities: z.array(z.enum(visitActivities, { errorMap: () => ({ message: '活动内容无效' }) })).min(1, '请至少勾选一项活动内容'),
-  note: z.string().trim().max(500, '记录不能超过 500 字').default(''),
-  followUp: z.string().trim().max(500, '需跟进事项不能超过 500 字').default(''),
-})
-
-export type FieldErrors = Partial<Record<VisitField | 'form', string[]>>
-
-/** Read the visit form (checkbox lists included) and validate its shape. */
-export function parseVisitForm(formData: FormData): { ok: true; value: VisitInput } | { ok: false; errors: FieldErrors } {
-  const raw = {
-    visitedOn: String(formData.get('visitedOn') ?? ''),
-    durationMinutes: String(formData.get('durationMinutes') ?? '').trim() || undefined,
-    attendeeIds: formData.getAll('attendeeIds').map(String),
-    activities: formData.getAll('activities').map(String),
-    note: String(formData.get('note') ?? ''),
-    followUp: String(formData.get('followUp') ?? ''),
-  }
-  const parsed = visitInputSchema.safeParse(raw)
-  if (parsed.success) return { ok: true, value: parsed.data }
-  const errors: FieldErrors = {}
-  for (const issue of parsed.error.issues) {
-    const key = (issue.path[0] as VisitField | undefined) ?? 'form'
-    ;(errors[key] ??= []).push(issue.message)
-  }
-  return { ok: false, errors }
 }
 
 // ---- pairing context ----------------------------------------------------------------------

@@ -17,6 +17,13 @@ import { now, testClock } from '~/utils/clock.server'
 import { replyErrors, replyValues } from './conform-reply'
 import { addMember, context, createTestInstitution, createUser, formRequest, getRequest, run, signedInCookie, unique } from './helpers'
 
+/** The Conform reply of a donor's form ({ result }): errors by field, the values that come back, the form-level message. */
+function conformReply(body: unknown) {
+  const { result } = body as { result: { error?: Record<string, string[] | null>; initialValue?: Record<string, unknown> } }
+  const errors = Object.fromEntries(Object.entries(result.error ?? {}).map(([k, v]) => [k, v ?? undefined])) as Record<string, string[] | undefined>
+  return { errors, values: (result.initialValue ?? {}) as Record<string, string>, formError: errors['']?.join('；') ?? null }
+}
+
 const DAY = 24 * 60 * 60 * 1000
 const T0 = new Date('2026-06-01T02:00:00Z') // 10:00 in Shanghai
 
@@ -198,13 +205,13 @@ describe('pledging part of a need', () => {
       run(() => needPageAction({ request: formRequest(`/needs/${need.id}`, { quantity, expectedAt: '2026-06-05', publicDisplay: 'name' }, { cookie }), params: { id: String(need.id) }, context: context() }))
     const overMax = await post('11')
     expect(overMax.status).toBe(409)
-    expect((overMax.body as { errors: Record<string, string[]> }).errors.quantity).toEqual(['每份认捐最多 10 件'])
-    expect((overMax.body as { values: Record<string, string> }).values.quantity).toBe('11')
+    expect(conformReply(overMax.body).errors.quantity).toEqual(['每份认捐最多 10 件'])
+    expect(conformReply(overMax.body).values.quantity).toBe('11')
 
     for (const quantity of [10, 10, 5]) expect(pledge((await createUser()).id, need.id, quantity).ok).toBe(true)
     const overStill = await post('6')
     expect(overStill.status).toBe(409)
-    expect((overStill.body as { errors: Record<string, string[]> }).errors.quantity).toEqual(['目前还需 5 件，请减少认捐数量'])
+    expect(conformReply(overStill.body).errors.quantity).toEqual(['目前还需 5 件，请减少认捐数量'])
     expect((await post('0')).status).toBe(400)
     expect((await post('5')).status).toBe(302)
     expect(needRow(need.id).status).toBe('fully_pledged')
@@ -233,7 +240,7 @@ describe('pledging part of a need', () => {
 
     const tooMany = await post({ intent: 'reduce', pledgeId: String(made.pledgeId), quantity: '9' })
     expect(tooMany.status).toBe(409)
-    expect((tooMany.body as { message: string }).message).toBe('新的数量须少于原认捐的 8')
+    expect(conformReply(tooMany.body).errors.quantity).toEqual(['新的数量须少于原认捐的 8'])
     expect((await post({ intent: 'reduce', pledgeId: String(made.pledgeId), quantity: '3' })).status).toBe(302)
     expect(pledgeRow(made.pledgeId).quantity).toBe(3)
     expect(needProgress(db, need).stillNeeded).toBe(7)
@@ -286,7 +293,6 @@ describe('pledge squatting (issue 10)', () => {
   function postPledge(needId: number, cookie: string, fields: Record<string, string>) {
     return run(() => needPageAction({ request: formRequest(`/needs/${needId}`, { quantity: '1', publicDisplay: 'masked', ...fields }, { cookie }), params: { id: String(needId) }, context: context() }))
   }
-  type PledgeReply = { errors: Record<string, string[]>; formError: string | null }
 
   test('the expected date is bounded by the need’s deadline, refused next to the field', async () => {
     testClock.freeze(T0) // 2026-06-01
@@ -294,11 +300,11 @@ describe('pledge squatting (issue 10)', () => {
     const cookie = signedInCookie((await createUser()).id)
     const late = await postPledge(need.id, cookie, { expectedAt: '2026-06-21' })
     expect(late.status).toBe(409)
-    expect((late.body as PledgeReply).errors.expectedAt).toEqual(['预计送达日期不能晚于需求截止日期（2026-06-20）'])
+    expect(conformReply(late.body).errors.expectedAt).toEqual(['预计送达日期不能晚于需求截止日期（2026-06-20）'])
     const far = await postPledge(need.id, cookie, { expectedAt: '2099-12-31' })
-    expect((far.body as PledgeReply).errors.expectedAt).toEqual(['预计送达日期不能晚于需求截止日期（2026-06-20）'])
+    expect(conformReply(far.body).errors.expectedAt).toEqual(['预计送达日期不能晚于需求截止日期（2026-06-20）'])
     const past = await postPledge(need.id, cookie, { expectedAt: '2026-05-31' })
-    expect((past.body as PledgeReply).errors.expectedAt).toEqual(['预计送达日期不能早于今天'])
+    expect(conformReply(past.body).errors.expectedAt).toEqual(['预计送达日期不能早于今天'])
     const page = await run(() => needPageLoader({ request: getRequest(`/needs/${need.id}`, cookie), params: { id: String(need.id) }, context: context() }))
     expect(page.body).toMatchObject({ today: '2026-06-01', latest: '2026-06-20' })
     expect((await postPledge(need.id, cookie, { expectedAt: '2026-06-20' })).status).toBe(302)
@@ -310,7 +316,7 @@ describe('pledge squatting (issue 10)', () => {
     const cookie = signedInCookie((await createUser()).id)
     const far = await postPledge(need.id, cookie, { expectedAt: '2099-12-31' })
     expect(far.status).toBe(409)
-    expect((far.body as PledgeReply).errors.expectedAt).toEqual(['预计送达日期须在 60 天以内（最晚 2026-07-31）'])
+    expect(conformReply(far.body).errors.expectedAt).toEqual(['预计送达日期须在 60 天以内（最晚 2026-07-31）'])
     expect((await postPledge(need.id, cookie, { expectedAt: '2026-08-01' })).status).toBe(409)
     expect(db.select().from(pledges).where(eq(pledges.needId, need.id)).all()).toHaveLength(0)
     expect((await postPledge(need.id, cookie, { expectedAt: '2026-07-31' })).status).toBe(302)
@@ -326,7 +332,7 @@ describe('pledge squatting (issue 10)', () => {
     const first = db.select().from(pledges).where(eq(pledges.needId, need.id)).get()!
     const second = await postPledge(need.id, cookie, { quantity: '2', expectedAt: '2026-06-05' })
     expect(second.status).toBe(409)
-    expect((second.body as PledgeReply).formError).toContain(`您已认捐这项需求（认捐编号 ${first.code}）`)
+    expect(conformReply(second.body).formError).toContain(`您已认捐这项需求（认捐编号 ${first.code}）`)
     expect(db.select().from(pledges).where(eq(pledges.needId, need.id)).all()).toHaveLength(1)
     recordArrival({ userId: manager.id, ip: null }, home.id, first.id, { quantity: 2 })
     expect(pledgeRow(first.id).status).toBe('fulfilled')

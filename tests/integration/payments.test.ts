@@ -168,9 +168,9 @@ describe('starting a gift', () => {
       }),
     )
     expect(res.status).toBe(400)
-    const body = res.body as { errors: { customAmount?: string[] }; values: { customAmount: string } }
-    expect(body.errors.customAmount).toEqual(['每笔捐款至少 ¥1'])
-    expect(body.values.customAmount).toBe('0.5')
+    const { result } = res.body as { result: { error?: Record<string, string[]>; initialValue?: Record<string, unknown> } }
+    expect(result.error?.customAmount).toEqual(['每笔捐款至少 ¥1'])
+    expect(result.initialValue?.customAmount).toBe('0.5')
     expect(db.select().from(payments).where(eq(payments.userId, donor.id)).all()).toHaveLength(0)
     expect((await startGift({ userId: donor.id, target: 'institution', targetId: home.id, amountFen: 5_000_001, publicDisplay: 'masked', origin: ORIGIN })).ok).toBe(false)
   })

@@ -11,6 +11,9 @@ import { loader as homeCsvLoader } from '~/routes/staff.$slug.service-hours[.csv
 import { serviceRecordOf } from '~/volunteers/service-record.server'
 import { addMember, context, createTestInstitution, createUser, formRequest, getRequest, run, signedInCookie } from './helpers'
 
+/** The Conform reply of the certificate form on /me/service. */
+type ServiceReply = { result: { error?: Record<string, string[]>; initialValue?: Record<string, string> }; needsProfile: boolean }
+
 // 志愿服务记录: a volunteer's service across homes and years, certificates anyone can verify
 // (name, hours and dates only), and CSV exports for the volunteer and for each home's staff.
 
@@ -122,10 +125,10 @@ describe('志愿服务记录证明', () => {
     const { cookie } = await volunteerWithService()
     const res = await issue(cookie, '2025-01-01', '2025-12-31')
     expect(res.status).toBe(409)
-    const body = res.body as { message: string; needsProfile: boolean; values: { fromDate: string } }
-    expect(body.message).toContain('真实姓名')
+    const body = res.body as ServiceReply
+    expect(body.result.error?.['']?.[0]).toContain('真实姓名')
     expect(body.needsProfile).toBe(true)
-    expect(body.values.fromDate).toBe('2025-01-01')
+    expect(body.result.initialValue?.fromDate).toBe('2025-01-01')
   })
 
   test('rejects an invalid or reversed date range with Chinese errors next to the fields', async () => {
@@ -133,13 +136,13 @@ describe('志愿服务记录证明', () => {
     giveRealName(volunteer.id)
     const reversed = await issue(cookie, '2025-12-31', '2025-01-01')
     expect(reversed.status).toBe(400)
-    expect((reversed.body as { errors: Record<string, string[]> }).errors.toDate).toEqual(['结束日期不能早于开始日期'])
+    expect((reversed.body as ServiceReply).result.error?.toDate).toEqual(['结束日期不能早于开始日期'])
     const impossible = await issue(cookie, '2025-02-30', '2025-03-01')
     expect(impossible.status).toBe(400)
-    expect((impossible.body as { errors: Record<string, string[]> }).errors.fromDate?.[0]).toMatch(/有效的日期/)
+    expect((impossible.body as ServiceReply).result.error?.fromDate?.[0]).toMatch(/有效的日期/)
     const empty = await issue(cookie, '2024-01-01', '2024-12-31')
     expect(empty.status).toBe(409)
-    expect((empty.body as { message: string }).message).toContain('没有服务记录')
+    expect((empty.body as ServiceReply).result.error?.['']?.[0]).toContain('没有服务记录')
   })
 
   test('snapshots the name, homes, items and hours of the range; the owner can print it with a QR to the check', async () => {

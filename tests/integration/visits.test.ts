@@ -108,11 +108,11 @@ describe('logging a visit', () => {
     const cookie = signedInCookie(s.lead.id)
     const res = await postVisit(s.pairing.id, cookie, { visitedOn: '2026-03-08', durationMinutes: '5', activities: [], note: '保留我' })
     expect(res.status).toBe(400)
-    const body = res.body as { errors: Record<string, string[]>; values: { note: string } }
-    expect(body.errors.durationMinutes).toEqual(['时长至少 15 分钟'])
-    expect(body.errors.attendeeIds).toEqual(['请至少勾选一位参加的志愿者'])
-    expect(body.errors.activities).toEqual(['请至少勾选一项活动内容'])
-    expect(body.values.note).toBe('保留我')
+    const { result } = res.body as { result: { error: Record<string, string[]>; initialValue: { note: string } } }
+    expect(result.error.durationMinutes).toEqual(['时长至少 15 分钟'])
+    expect(result.error.attendeeIds).toEqual(['请至少勾选一位参加的志愿者'])
+    expect(result.error.activities).toEqual(['请至少勾选一项活动内容'])
+    expect(result.initialValue.note).toBe('保留我')
 
     expect(logVisit(s.lead.id, s.pairing.id, input({ visitedOn: '2026-03-11', attendeeIds: [s.lead.id] }))).toMatchObject({ ok: false, field: 'visitedOn', message: '走访日期不能晚于今天' })
     expect(logVisit(s.lead.id, s.pairing.id, input({ visitedOn: '2026-02-27', attendeeIds: [s.lead.id] }))).toMatchObject({ ok: false, field: 'visitedOn' })

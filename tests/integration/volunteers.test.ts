@@ -17,6 +17,8 @@ const T0 = new Date('2026-03-02T02:00:00Z')
 type FormReply = { intent: string; ok: boolean; message: string | null; errors: Record<string, string[]>; values: Record<string, string> }
 /** The staff review page's reply: field errors in Conform's result. */
 type StaffReply = { intent: string; ok: boolean; message: string | null; result?: { error?: Record<string, string[] | null> } }
+/** The Conform reply of a form on /me/volunteer: errors by field ('' for the form), the typed values. */
+type ProfileReply = { intent: string; result: { error: Record<string, string[]>; initialValue: Record<string, string> } }
 
 const homeWithStaff = (name = '测试福利院') => helpers.homeWithStaff({ name })
 
@@ -55,11 +57,11 @@ describe('the volunteer profile', () => {
     const cookie = signedInCookie(volunteer.id)
     const bad = await postProfile(cookie, { intent: 'profile', realName: '李', phone: '12345', birthDate: '2099-01-01' })
     expect(bad.status).toBe(400)
-    const reply = bad.body as FormReply
-    expect(reply.errors.realName).toEqual(['真实姓名为 2–20 个字'])
-    expect(reply.errors.phone).toEqual(['请填写有效的中国大陆手机号（11 位）'])
-    expect(reply.errors.birthDate).toEqual(['出生日期不能晚于今天'])
-    expect(reply.values).toMatchObject({ realName: '李', phone: '12345', birthDate: '2099-01-01' })
+    const reply = (bad.body as ProfileReply).result
+    expect(reply.error.realName).toEqual(['真实姓名为 2–20 个字'])
+    expect(reply.error.phone).toEqual(['请填写有效的中国大陆手机号（11 位）'])
+    expect(reply.error.birthDate).toEqual(['出生日期不能晚于今天'])
+    expect(reply.initialValue).toMatchObject({ realName: '李', phone: '12345', birthDate: '2099-01-01' })
     expect(getProfile(volunteer.id).profile).toBeNull()
 
     const good = await postProfile(cookie, { intent: 'profile', realName: '李志愿', phone: '+86 139-1234-5678', birthDate: '1998-04-12' })
@@ -70,9 +72,9 @@ describe('the volunteer profile', () => {
 
   test('an impossible birth date and a real name longer than 20 characters are refused', async () => {
     const cookie = signedInCookie((await createUser()).id)
-    const reply = (await postProfile(cookie, { intent: 'profile', realName: '李'.repeat(21), phone: '13912345678', birthDate: '2001-02-30' })).body as FormReply
-    expect(reply.errors.realName).toEqual(['真实姓名为 2–20 个字'])
-    expect(reply.errors.birthDate).toEqual(['出生日期无效'])
+    const reply = ((await postProfile(cookie, { intent: 'profile', realName: '李'.repeat(21), phone: '13912345678', birthDate: '2001-02-30' })).body as ProfileReply).result
+    expect(reply.error.realName).toEqual(['真实姓名为 2–20 个字'])
+    expect(reply.error.birthDate).toEqual(['出生日期无效'])
   })
 
   test('a qualification is added as 待审核 and a background check needs a profile first', async () => {
@@ -80,10 +82,10 @@ describe('the volunteer profile', () => {
     const cookie = signedInCookie(volunteer.id)
     const early = await postProfile(cookie, { intent: 'background', evidence: '无犯罪记录证明，某市公安局，2026-01-05' })
     expect(early.status).toBe(409)
-    expect((early.body as FormReply).message).toBe('请先填写并保存实名资料，再提交背景核验材料')
+    expect((early.body as ProfileReply).result.error['']).toEqual(['请先填写并保存实名资料，再提交背景核验材料'])
 
     const missingKind = await postProfile(cookie, { intent: 'qualification', kind: '', evidence: '教师资格证' })
-    expect((missingKind.body as FormReply).errors.kind).toEqual(['请选择资质类别'])
+    expect((missingKind.body as ProfileReply).result.error.kind).toEqual(['请选择资质类别'])
     expect((await postProfile(cookie, { intent: 'qualification', kind: 'special_education', evidence: '特殊教育教师资格证 2019-0001，滨州市教育局' })).status).toBe(302)
     expect(getProfile(volunteer.id).qualifications).toMatchObject([{ kind: 'special_education', status: 'pending' }])
   })
