@@ -223,8 +223,9 @@ export function bookSlot(input: BookSlotInput): BookSlotResult {
     }
     // The queue comes first: places freed without an offer (e.g. capacity raised) go to it.
     // The slot read above is current: this transaction holds the write lock.
-    offerFreedPlaces(tx, s.id, found)
-    const fits = remainingPlaces(tx, s) >= partySize
+    // Places left after those offers: counted by the offers themselves, not summed again.
+    const left = offerPlaces(tx, s.id, found).remaining
+    const fits = (left ?? remainingPlaces(tx, s)) >= partySize
     let inserted: { id: number; code: string; status: BookingStatus } | null = null
     for (let attempt = 0; !inserted; attempt++) {
       const code = newDoorCode(BOOKING_CODE)
@@ -295,12 +296,21 @@ export function offerFreedPlaces(
   /** The slot as this same transaction already read it (saves reading it again). */
   preloaded?: ReturnType<typeof slotWithHome>,
 ): Array<{ bookingId: number; userId: number; offerExpiresAt: Date }> {
+  return offerPlaces(tx, slotId, preloaded).offered
+}
+
+/** offerFreedPlaces, also saying how many places are left after the offers (null: not counted). */
+function offerPlaces(
+  tx: Tx,
+  slotId: number,
+  preloaded?: ReturnType<typeof slotWithHome>,
+): { offered: Array<{ bookingId: number; userId: number; offerExpiresAt: Date }>; remaining: number | null } {
   const found = preloaded && preloaded.slot.id === slotId ? preloaded : slotWithHome(tx, slotId)
   const at = now()
-  if (!found || found.slot.status !== 'published' || found.slot.startsAt.getTime() <= at.getTime()) return []
+  if (!found || found.slot.status !== 'published' || found.slot.startsAt.getTime() <= at.getTime()) return { offered: [], remaining: null }
   const s = found.slot
   let free = remainingPlaces(tx, s)
-  if (free <= 0) return []
+  if (free <= 0) return { offered: [], remaining: free }
   const waiting = waitingQuery().all({ slotId })
   // Rule 5 on the queue too: a group, or someone who no longer meets the slot's requirements,
   // could not accept the place, so it goes to the next entry instead of being held for nothing.
@@ -321,7 +331,7 @@ export function offerFreedPlaces(
       dedupeKey: `booking.offer:${entry.id}`,
     })
   }
-  return offered
+  return { offered, remaining: free }
 }
 
 export type BookingActionResult =

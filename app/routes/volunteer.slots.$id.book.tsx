@@ -21,8 +21,13 @@ function slotIdFrom(params: { id?: string }): number {
   return id
 }
 
-/** Only called from the action, so zod stays out of the browser bundle. */
+/** Only called from the action, so zod stays out of the browser bundle; built once, on first use. */
+let bookingSchema: ReturnType<typeof buildBookingFormSchema> | undefined
 function bookingFormSchema() {
+  return (bookingSchema ??= buildBookingFormSchema())
+}
+
+function buildBookingFormSchema() {
   const common = {
     contactName: z.string({ required_error: '请填写联系人姓名' }).trim().min(1, '请填写联系人姓名').max(40, '联系人姓名不能超过 40 个字'),
     contactPhone: z
