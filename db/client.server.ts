@@ -8,6 +8,8 @@ import * as schema from './schema'
 export type DB = BetterSQLite3Database<typeof schema>
 export type Tx = Parameters<Parameters<DB['transaction']>[0]>[0]
 
+const BUSY_TIMEOUT_MS = 5000
+
 /** Open a SQLite file with the durability settings of docs/decisions/003. */
 export function openDatabase(file: string): Database.Database {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true })
@@ -15,7 +17,7 @@ export function openDatabase(file: string): Database.Database {
   sqlite.pragma('journal_mode = WAL')
   sqlite.pragma('synchronous = FULL')
   sqlite.pragma('foreign_keys = ON')
-  sqlite.pragma('busy_timeout = 5000')
+  sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`)
   return sqlite
 }
 
@@ -82,12 +84,58 @@ export function preparedOnce<T>(build: () => T): () => T {
   return () => (prepared ??= build())
 }
 
+const pause = new Int32Array(new SharedArrayBuffer(4))
+
+/** Sleep the thread for `ms` (fractions allowed): the wait between two tries for the write lock. */
+function sleepMs(ms: number) {
+  Atomics.wait(pause, 0, 0, ms)
+}
+
+const isBusy = (error: unknown) => (error as { code?: unknown } | null)?.code === 'SQLITE_BUSY'
+
 /**
  * Run a write transaction with BEGIN IMMEDIATE so that the write lock is taken up front and
- * concurrent writers queue on busy_timeout instead of failing mid-transaction.
+ * concurrent writers queue for it instead of failing mid-transaction.
+ *
+ * The queueing is ours, not SQLite's busy handler: that one sleeps 1, 2, 5, 10 … 100 ms between
+ * tries, so with two server processes a writer that just missed the lock slept for tens of ms
+ * while the other process took it again and again (issue 12: the bookings' p99 of seconds). Here
+ * BEGIN IMMEDIATE is tried with no busy wait (busy_timeout 0 for that statement only), and on
+ * SQLITE_BUSY tried again after about 0.05 ms, growing to at most 1 ms, until the same 5 s as
+ * busy_timeout. Only a BEGIN that found the lock taken is retried: `fn` has not run then.
+ * Nested calls (already in a transaction) take no lock.
  */
 export function writeTransaction<T>(fn: (tx: Tx) => T): T {
-  return db.transaction(fn, { behavior: 'immediate' })
+  if (sqlite.inTransaction) return db.transaction(fn, { behavior: 'immediate' })
+  let started = false
+  const body = (tx: Tx) => {
+    started = true
+    setBusyTimeout(BUSY_TIMEOUT_MS) // the lock is ours: anything else waits as it always did
+    return fn(tx)
+  }
+  const deadline = Date.now() + BUSY_TIMEOUT_MS
+  let wait = 0.05
+  setBusyTimeout(0)
+  try {
+    for (;;) {
+      try {
+        return db.transaction(body, { behavior: 'immediate' })
+      } catch (error) {
+        if (started || !isBusy(error) || Date.now() >= deadline) throw error
+      }
+      sleepMs(wait * (0.5 + Math.random()))
+      wait = Math.min(1, wait * 2)
+    }
+  } finally {
+    setBusyTimeout(BUSY_TIMEOUT_MS)
+  }
+}
+
+const busyTimeoutStatements = new Map<number, Database.Statement>()
+function setBusyTimeout(ms: number) {
+  let statement = busyTimeoutStatements.get(ms)
+  if (!statement) busyTimeoutStatements.set(ms, (statement = sqlite.prepare(`PRAGMA busy_timeout = ${ms}`)))
+  statement.get()
 }
 
 export function closeDatabase(): void {
