@@ -91,7 +91,8 @@ function sleepMs(ms: number) {
   Atomics.wait(pause, 0, 0, ms)
 }
 
-const isBusy = (error: unknown) => (error as { code?: unknown } | null)?.code === 'SQLITE_BUSY'
+// SQLITE_BUSY and its extended codes (SQLITE_BUSY_RECOVERY, …), which busy_timeout also waited out.
+const isBusy = (error: unknown) => String((error as { code?: unknown } | null)?.code ?? '').startsWith('SQLITE_BUSY')
 
 /**
  * Run a write transaction with BEGIN IMMEDIATE so that the write lock is taken up front and
