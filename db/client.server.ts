@@ -1,11 +1,14 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import Database from 'better-sqlite3'
+import type { Logger } from 'drizzle-orm'
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
 import * as schema from './schema'
 
 export type DB = BetterSQLite3Database<typeof schema>
 export type Tx = Parameters<Parameters<DB['transaction']>[0]>[0]
+
+const BUSY_TIMEOUT_MS = 5000
 
 /** Open a SQLite file with the durability settings of docs/decisions/003. */
 export function openDatabase(file: string): Database.Database {
@@ -14,7 +17,7 @@ export function openDatabase(file: string): Database.Database {
   sqlite.pragma('journal_mode = WAL')
   sqlite.pragma('synchronous = FULL')
   sqlite.pragma('foreign_keys = ON')
-  sqlite.pragma('busy_timeout = 5000')
+  sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`)
   return sqlite
 }
 
@@ -32,14 +35,108 @@ function connection(): Database.Database {
 
 export const sqlite: Database.Database = connection()
 
-export const db: DB = drizzle(sqlite, { schema })
+/**
+ * The connection as drizzle sees it: `prepare` answers from a cache of compiled statements, so
+ * that a query drizzle builds again (same SQL text) is not compiled again by SQLite on every call
+ * (issue 12: preparing was most of a booking's SQL time). better-sqlite3 statements are reusable;
+ * two things keep sharing them safe: a statement still being iterated is never handed out again
+ * (a fresh one is prepared instead), and raw mode, which drizzle switches on for some calls, is
+ * switched off before each reuse. Bounded: the least recently used statement is dropped.
+ */
+export function statementCache(connection: Database.Database, limit = 500): Pick<Database.Database, 'prepare' | 'transaction'> {
+  const cache = new Map<string, Database.Statement>()
+  return {
+    prepare(source: string) {
+      const hit = cache.get(source)
+      if (hit && !hit.busy) {
+        cache.delete(source)
+        cache.set(source, hit)
+        if (hit.reader) hit.raw(false)
+        return hit
+      }
+      const statement = connection.prepare(source)
+      if (!hit) {
+        cache.set(source, statement)
+        if (cache.size > limit) cache.delete(cache.keys().next().value as string)
+      }
+      return statement
+    },
+    transaction: (fn) => connection.transaction(fn),
+  } as Pick<Database.Database, 'prepare' | 'transaction'>
+}
+
+/**
+ * Every statement drizzle runs passes through here (a no-op): with prepared and cached
+ * statements, `sqlite.prepare` no longer says what runs, so tests that count statements spy on this.
+ */
+export const queryLog: Logger = { logQuery() {} }
+
+export const db: DB = drizzle({ client: statementCache(sqlite) as Database.Database, schema, logger: queryLog })
+
+/**
+ * A drizzle query prepared once, on first use (not at import: the tables may not exist yet),
+ * with `sql.placeholder` for its parameters: the hot paths skip drizzle's query building too.
+ * Such a query runs on this process's one connection, so inside writeTransaction() it is part
+ * of the transaction like any query made with `tx`.
+ */
+export function preparedOnce<T>(build: () => T): () => T {
+  let prepared: T | undefined
+  return () => (prepared ??= build())
+}
+
+const pause = new Int32Array(new SharedArrayBuffer(4))
+
+/** Sleep the thread for `ms` (fractions allowed): the wait between two tries for the write lock. */
+function sleepMs(ms: number) {
+  Atomics.wait(pause, 0, 0, ms)
+}
+
+// SQLITE_BUSY and its extended codes (SQLITE_BUSY_RECOVERY, …), which busy_timeout also waited out.
+const isBusy = (error: unknown) => String((error as { code?: unknown } | null)?.code ?? '').startsWith('SQLITE_BUSY')
 
 /**
  * Run a write transaction with BEGIN IMMEDIATE so that the write lock is taken up front and
- * concurrent writers queue on busy_timeout instead of failing mid-transaction.
+ * concurrent writers queue for it instead of failing mid-transaction.
+ *
+ * The queueing is ours, not SQLite's busy handler: that one sleeps 1, 2, 5, 10 … 100 ms between
+ * tries, so with two server processes a writer that just missed the lock slept for tens of ms
+ * while the other process took it again and again (issue 12: the bookings' p99 of seconds). Here
+ * BEGIN IMMEDIATE is tried with no busy wait (busy_timeout 0 for that statement only), and on
+ * SQLITE_BUSY tried again after about 0.05 ms, growing to at most 1 ms, until the same 5 s as
+ * busy_timeout. Only a BEGIN that found the lock taken is retried: `fn` has not run then.
+ * Nested calls (already in a transaction) take no lock.
  */
 export function writeTransaction<T>(fn: (tx: Tx) => T): T {
-  return db.transaction(fn, { behavior: 'immediate' })
+  if (sqlite.inTransaction) return db.transaction(fn, { behavior: 'immediate' })
+  let started = false
+  const body = (tx: Tx) => {
+    started = true
+    setBusyTimeout(BUSY_TIMEOUT_MS) // the lock is ours: anything else waits as it always did
+    return fn(tx)
+  }
+  const deadline = Date.now() + BUSY_TIMEOUT_MS
+  let wait = 0.05
+  setBusyTimeout(0)
+  try {
+    for (;;) {
+      try {
+        return db.transaction(body, { behavior: 'immediate' })
+      } catch (error) {
+        if (started || !isBusy(error) || Date.now() >= deadline) throw error
+      }
+      sleepMs(wait * (0.5 + Math.random()))
+      wait = Math.min(1, wait * 2)
+    }
+  } finally {
+    setBusyTimeout(BUSY_TIMEOUT_MS)
+  }
+}
+
+const busyTimeoutStatements = new Map<number, Database.Statement>()
+function setBusyTimeout(ms: number) {
+  let statement = busyTimeoutStatements.get(ms)
+  if (!statement) busyTimeoutStatements.set(ms, (statement = sqlite.prepare(`PRAGMA busy_timeout = ${ms}`)))
+  statement.get()
 }
 
 export function closeDatabase(): void {

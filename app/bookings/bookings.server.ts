@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gt, inArray, lte, sql } from 'drizzle-orm'
 import { createEvent } from 'ics'
-import { db, writeTransaction, type Tx } from '~db/client.server'
+import { db, preparedOnce, writeTransaction, type Tx } from '~db/client.server'
 import { bookings, institutions, notifications, slots, users, volunteerProfiles, type BookingStatus, type QualificationKind, type SlotKind } from '~db/schema'
 import { enqueueNotification } from '~/notifications/notifications.server'
 import { now } from '~/utils/clock.server'
@@ -37,17 +37,23 @@ const isCapacityExceeded = (error: unknown) => isTriggerRefusal(error, TRIGGER_R
 // ---- Places ------------------------------------------------------------------------------
 
 /** People confirmed, and people holding an offer (their places are kept for them). */
-export function slotOccupancy(tx: Tx | typeof db, slotId: number): { confirmed: number; held: number } {
-  const row = tx
+export function slotOccupancy(_tx: Tx | typeof db, slotId: number): { confirmed: number; held: number } {
+  const row = occupancyQuery().get({ slotId })
+  return { confirmed: row?.confirmed ?? 0, held: row?.held ?? 0 }
+}
+
+// The queries of a booking, prepared once (db/client.server.ts preparedOnce). They run on the
+// process's one connection, so a caller passing `tx` still gets them inside its transaction.
+const occupancyQuery = preparedOnce(() =>
+  db
     .select({
       confirmed: sql<number>`coalesce(sum(case when ${bookings.status} = 'confirmed' then ${bookings.partySize} end), 0)`,
       held: sql<number>`coalesce(sum(case when ${bookings.status} = 'offered' then ${bookings.partySize} end), 0)`,
     })
     .from(bookings)
-    .where(and(eq(bookings.slotId, slotId), inArray(bookings.status, ['confirmed', 'offered'])))
-    .get()
-  return { confirmed: row?.confirmed ?? 0, held: row?.held ?? 0 }
-}
+    .where(and(eq(bookings.slotId, sql.placeholder('slotId')), inArray(bookings.status, ['confirmed', 'offered'])))
+    .prepare(),
+)
 
 /** Places a new booking could take now: capacity minus confirmed minus held offers. */
 export function remainingPlaces(tx: Tx | typeof db, slot: { id: number; capacity: number }): number {
@@ -55,17 +61,20 @@ export function remainingPlaces(tx: Tx | typeof db, slot: { id: number; capacity
   return Math.max(0, slot.capacity - confirmed - held)
 }
 
-function waitlistPosition(tx: Tx | typeof db, slotId: number, bookingId: number): number {
-  const row = tx
+const waitlistPositionQuery = preparedOnce(() =>
+  db
     .select({ n: sql<number>`count(*)` })
     .from(bookings)
-    .where(and(eq(bookings.slotId, slotId), eq(bookings.status, 'waitlisted'), lte(bookings.id, bookingId)))
-    .get()
-  return row?.n ?? 1
+    .where(and(eq(bookings.slotId, sql.placeholder('slotId')), eq(bookings.status, 'waitlisted'), lte(bookings.id, sql.placeholder('bookingId'))))
+    .prepare(),
+)
+
+function waitlistPosition(_tx: Tx | typeof db, slotId: number, bookingId: number): number {
+  return waitlistPositionQuery().get({ slotId, bookingId })?.n ?? 1
 }
 
-function slotWithHome(tx: Tx | typeof db, slotId: number) {
-  return tx
+const slotWithHomeQuery = preparedOnce(() =>
+  db
     .select({
       slot: slots,
       home: institutions.name,
@@ -75,9 +84,55 @@ function slotWithHome(tx: Tx | typeof db, slotId: number) {
     })
     .from(slots)
     .innerJoin(institutions, eq(institutions.id, slots.institutionId))
-    .where(eq(slots.id, slotId))
-    .get()
+    .where(eq(slots.id, sql.placeholder('slotId')))
+    .prepare(),
+)
+
+function slotWithHome(_tx: Tx | typeof db, slotId: number) {
+  return slotWithHomeQuery().get({ slotId })
 }
+
+/** The member's live (confirmed, waitlisted or offered) booking of a slot. */
+const liveBookingQuery = preparedOnce(() =>
+  db
+    .select({ id: bookings.id, status: bookings.status })
+    .from(bookings)
+    .where(and(eq(bookings.slotId, sql.placeholder('slotId')), eq(bookings.userId, sql.placeholder('userId')), inArray(bookings.status, [...LIVE])))
+    .prepare(),
+)
+
+const waitingQuery = preparedOnce(() =>
+  db
+    .select({ id: bookings.id, userId: bookings.userId, kind: bookings.kind, partySize: bookings.partySize })
+    .from(bookings)
+    .where(and(eq(bookings.slotId, sql.placeholder('slotId')), eq(bookings.status, 'waitlisted')))
+    .orderBy(asc(bookings.id))
+    .prepare(),
+)
+
+// The timestamps go in as plain SQL placeholders (epoch ms, or null): drizzle's placeholder
+// encoder for a timestamp column would call getTime() on a null.
+const insertBookingQuery = preparedOnce(() =>
+  db
+    .insert(bookings)
+    .values({
+      slotId: sql.placeholder('slotId'),
+      institutionId: sql.placeholder('institutionId'),
+      userId: sql.placeholder('userId'),
+      kind: sql.placeholder('kind'),
+      partySize: sql.placeholder('partySize'),
+      organisation: sql.placeholder('organisation'),
+      contactName: sql.placeholder('contactName'),
+      contactPhone: sql.placeholder('contactPhone'),
+      attendeeNames: sql.placeholder('attendeeNames'),
+      code: sql.placeholder('code'),
+      status: sql.placeholder('status'),
+      createdAt: sql`${sql.placeholder('createdAt')}`,
+      confirmedAt: sql`${sql.placeholder('confirmedAt')}`,
+    })
+    .returning({ id: bookings.id, code: bookings.code, status: bookings.status })
+    .prepare(),
+)
 
 function contactTheHome(home: { home: string; homePhone: string }): string {
   return home.homePhone ? `请直接联系机构：${home.homePhone}` : `请直接联系${home.home}`
@@ -151,11 +206,7 @@ export function bookSlot(input: BookSlotInput): BookSlotResult {
     const missing = missingRequirements(input.userId, s, tx)
     if (missing.length) return { ok: false, reason: 'requirements', message: '您还不满足这个活动的参加要求', missing }
 
-    const existing = tx
-      .select({ id: bookings.id })
-      .from(bookings)
-      .where(and(eq(bookings.slotId, s.id), eq(bookings.userId, input.userId), inArray(bookings.status, [...LIVE])))
-      .get()
+    const existing = liveBookingQuery().get({ slotId: s.id, userId: input.userId })
     if (existing) return { ok: false, reason: 'already_booked', message: ALREADY_BOOKED_MESSAGE, bookingId: existing.id }
 
     const values = {
@@ -172,17 +223,14 @@ export function bookSlot(input: BookSlotInput): BookSlotResult {
     }
     // The queue comes first: places freed without an offer (e.g. capacity raised) go to it.
     // The slot read above is current: this transaction holds the write lock.
-    offerFreedPlaces(tx, s.id, found)
-    const fits = remainingPlaces(tx, s) >= partySize
+    // Places left after those offers: counted by the offers themselves, not summed again.
+    const left = offerPlaces(tx, s.id, found).remaining
+    const fits = (left ?? remainingPlaces(tx, s)) >= partySize
     let inserted: { id: number; code: string; status: BookingStatus } | null = null
     for (let attempt = 0; !inserted; attempt++) {
       const code = newDoorCode(BOOKING_CODE)
       const insert = (status: 'confirmed' | 'waitlisted') =>
-        tx
-          .insert(bookings)
-          .values({ ...values, code, status, confirmedAt: status === 'confirmed' ? at : null })
-          .returning({ id: bookings.id, code: bookings.code, status: bookings.status })
-          .get()
+        insertBookingQuery().get({ ...values, code, status, createdAt: at.getTime(), confirmedAt: status === 'confirmed' ? at.getTime() : null })
       try {
         try {
           inserted = insert(fits ? 'confirmed' : 'waitlisted')
@@ -194,11 +242,7 @@ export function bookSlot(input: BookSlotInput): BookSlotResult {
       } catch (error) {
         if (isUniqueViolation(error, 'bookings.code') && attempt < 5) continue
         if (isUniqueViolation(error, 'bookings.slot_id')) {
-          const live = tx
-            .select({ id: bookings.id })
-            .from(bookings)
-            .where(and(eq(bookings.slotId, s.id), eq(bookings.userId, input.userId), inArray(bookings.status, [...LIVE])))
-            .get()
+          const live = liveBookingQuery().get({ slotId: s.id, userId: input.userId })
           return { ok: false, reason: 'already_booked', message: ALREADY_BOOKED_MESSAGE, bookingId: live?.id ?? 0 }
         }
         throw error
@@ -252,18 +296,22 @@ export function offerFreedPlaces(
   /** The slot as this same transaction already read it (saves reading it again). */
   preloaded?: ReturnType<typeof slotWithHome>,
 ): Array<{ bookingId: number; userId: number; offerExpiresAt: Date }> {
+  return offerPlaces(tx, slotId, preloaded).offered
+}
+
+/** offerFreedPlaces, also saying how many places are left after the offers (null: not counted). */
+function offerPlaces(
+  tx: Tx,
+  slotId: number,
+  preloaded?: ReturnType<typeof slotWithHome>,
+): { offered: Array<{ bookingId: number; userId: number; offerExpiresAt: Date }>; remaining: number | null } {
   const found = preloaded && preloaded.slot.id === slotId ? preloaded : slotWithHome(tx, slotId)
   const at = now()
-  if (!found || found.slot.status !== 'published' || found.slot.startsAt.getTime() <= at.getTime()) return []
+  if (!found || found.slot.status !== 'published' || found.slot.startsAt.getTime() <= at.getTime()) return { offered: [], remaining: null }
   const s = found.slot
   let free = remainingPlaces(tx, s)
-  if (free <= 0) return []
-  const waiting = tx
-    .select({ id: bookings.id, userId: bookings.userId, kind: bookings.kind, partySize: bookings.partySize })
-    .from(bookings)
-    .where(and(eq(bookings.slotId, slotId), eq(bookings.status, 'waitlisted')))
-    .orderBy(asc(bookings.id))
-    .all()
+  if (free <= 0) return { offered: [], remaining: free }
+  const waiting = waitingQuery().all({ slotId })
   // Rule 5 on the queue too: a group, or someone who no longer meets the slot's requirements,
   // could not accept the place, so it goes to the next entry instead of being held for nothing.
   const eligible = (entry: { userId: number; kind: string }) => !hasRequirements(s) || (entry.kind === 'individual' && missingRequirements(entry.userId, s, tx).length === 0)
@@ -283,7 +331,7 @@ export function offerFreedPlaces(
       dedupeKey: `booking.offer:${entry.id}`,
     })
   }
-  return offered
+  return { offered, remaining: free }
 }
 
 export type BookingActionResult =
@@ -485,8 +533,8 @@ export function sendBookingReminders(): { sent: number } {
 // ---- Reading -----------------------------------------------------------------------------
 
 /** 我的预约: every booking of the member, with the waitlist position of waiting entries. */
-export function listMyBookings(userId: number) {
-  const rows = db
+const myBookingsQuery = preparedOnce(() =>
+  db
     .select({
       id: bookings.id,
       slotId: bookings.slotId,
@@ -517,9 +565,13 @@ export function listMyBookings(userId: number) {
     .from(bookings)
     .innerJoin(slots, eq(slots.id, bookings.slotId))
     .innerJoin(institutions, eq(institutions.id, bookings.institutionId))
-    .where(eq(bookings.userId, userId))
+    .where(eq(bookings.userId, sql.placeholder('userId')))
     .orderBy(asc(slots.startsAt), desc(bookings.id))
-    .all()
+    .prepare(),
+)
+
+export function listMyBookings(userId: number) {
+  const rows = myBookingsQuery().all({ userId })
   const at = now().getTime()
   return rows.map((r) => {
     const cancelBy = cancelDeadline(r)
@@ -544,11 +596,7 @@ export function getSlotForBooking(slotId: number, userId: number) {
   if (!found || found.slot.status === 'draft') return null
   const s = found.slot
   const at = now()
-  const live = db
-    .select({ id: bookings.id, status: bookings.status })
-    .from(bookings)
-    .where(and(eq(bookings.slotId, slotId), eq(bookings.userId, userId), inArray(bookings.status, [...LIVE])))
-    .get()
+  const live = liveBookingQuery().get({ slotId, userId })
   const refusal = bookingRefusal(s, { kind: 'individual', partySize: 1 }, at)
   const user = db.select({ phone: users.phone, displayName: users.displayName }).from(users).where(eq(users.id, userId)).get()
   const profile = db

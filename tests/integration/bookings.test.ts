@@ -1,7 +1,7 @@
 import QRCode from 'qrcode'
 import { and, eq } from 'drizzle-orm'
 import { describe, expect, test, vi } from 'vitest'
-import { db, sqlite } from '~db/client.server'
+import { db, queryLog, sqlite } from '~db/client.server'
 import { bookings, institutions, notifications, slots, volunteerProfiles, volunteerQualifications } from '~db/schema'
 import {
   acceptOffer,
@@ -239,10 +239,10 @@ describe('booking a slot', () => {
     const slot = publishedSlot()
     const [first, second] = [await member('甲'), await member('乙')]
     bookingIdOf(book(first.id, slot.id)) // warm: nothing lazily prepared below
-    const prepare = vi.spyOn(sqlite, 'prepare')
+    const executed = vi.spyOn(queryLog, 'logQuery')
     const outcome = book(second.id, slot.id)
-    const statements = prepare.mock.calls.map(([text]) => String(text))
-    prepare.mockRestore()
+    const statements = executed.mock.calls.map(([text]) => String(text))
+    executed.mockRestore()
     expect(outcome).toMatchObject({ ok: true, status: 'confirmed' })
     // The slot with its home (the widest read) once, not again for the waitlist check; the new
     // booking's member is known, not read back from the row just inserted.

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test, vi } from 'vitest'
-import { sqlite, writeTransaction } from '~db/client.server'
+import { queryLog, sqlite, writeTransaction } from '~db/client.server'
 import { recordAllocation } from '~/allocations/allocations.server'
 import { draftDisclosure, listPublishedDisclosures, publishDisclosure, remindMissingDisclosures, saveDraftDisclosure } from '~/disclosures/disclosures.server'
 import { listLedgerMonths, listPublicLedger, recordCorrection, recordDonation } from '~/donations/ledger.server'
@@ -63,7 +63,7 @@ async function seedLog() {
   expect(publishDisclosure(actor, homeA.id, draft.disclosureId).ok).toBe(true)
 }
 
-/** Every statement prepared while `fn` runs, with its query plan. */
+/** Every statement prepared or run (drizzle caches its statements: queryLog) while `fn` runs, with its query plan. */
 async function statementsOf(fn: () => unknown) {
   const prepare = sqlite.prepare.bind(sqlite)
   const seen: string[] = []
@@ -71,8 +71,10 @@ async function statementsOf(fn: () => unknown) {
     seen.push(source)
     return prepare(source)
   }) as typeof sqlite.prepare)
+  const executed = vi.spyOn(queryLog, 'logQuery').mockImplementation((source: string) => void seen.push(source))
   const result = await run(fn)
   spy.mockRestore()
+  executed.mockRestore()
   expect(result.status).toBe(200)
   return [...new Set(seen)].map((source) => ({ source, plan: planOf(source) }))
 }
