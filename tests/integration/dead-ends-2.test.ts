@@ -4,6 +4,9 @@ import { db } from '~db/client.server'
 import { children, needs, pledges, serviceRecords, wishes } from '~db/schema'
 import { checkOut, checkIn } from '~/checkin/checkin.server'
 import { recordArrival } from '~/needs/intake.server'
+import { givenNameOf } from '~/privacy/names'
+import { demoChildren, demoWishes } from '~/seed/demo.server'
+import { checkWishPrivacy } from '~/wishes/privacy.server'
 import { pledgeStatusWords } from '~/needs/labels'
 import { listMyPledges } from '~/needs/pledges.server'
 import { loader as childrenLoader } from '~/routes/staff.$slug.children._index'
@@ -13,7 +16,7 @@ import { testClock } from '~/utils/clock.server'
 import { context, createUser, formRequest, getRequest, insertTestBooking, insertTestSlot, run, signedInCookie, unique } from './helpers'
 import * as helpers from './helpers'
 
-// Issue 13, "Dead ends and bugs seen", items 5, 6 and 7.
+// Issue 13, "Dead ends and bugs seen", items 5, 6, 7 and 11 (item 8 is in bookings.test.ts).
 
 const MINUTE = 60_000
 const START = new Date('2026-05-09T01:30:00Z')
@@ -128,5 +131,26 @@ describe('item 7: a partly arrived pledge says so', () => {
     expect(mine.status).toBe('active')
     expect(pledgeStatusWords(mine)).toBe('部分送达：已到 2 / 认捐 5 袋')
     expect(pledgeStatusWords({ ...mine, received: 0 })).toBe('待送达')
+  })
+})
+
+describe('item 11: demo children have real-looking names, so the privacy check fires on demo data', () => {
+  test("a demo child's real or given name in a wish story is flagged; the seeded wishes themselves are clean", () => {
+    expect(demoChildren.length).toBeGreaterThan(0)
+    for (const child of demoChildren) {
+      // What a tester types: the name as a person would write it, without any （…） marker.
+      const name = child.realName.replace(/（[^）]*）/g, '')
+      expect(name, child.realName).toMatch(/^\p{Script=Han}{2,4}$/u)
+      const given = givenNameOf(name)
+      const named = checkWishPrivacy({ title: '一个书包', story: `${name}想要一个新书包。`, itemDetails: '' }, child)
+      expect(named.map((f) => f.kind), child.realName).toContain('real_name')
+      const byGivenName = checkWishPrivacy({ title: '一个书包', story: `${given}想要一个新书包。`, itemDetails: '' }, child)
+      expect(byGivenName.map((f) => f.kind), child.realName).toContain('given_name')
+    }
+    for (const wish of demoWishes) {
+      const child = demoChildren.find((c) => c.realName === wish.child)
+      expect(child, wish.title).toBeDefined()
+      expect(checkWishPrivacy(wish, child!), wish.title).toEqual([])
+    }
   })
 })
