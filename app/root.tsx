@@ -1,8 +1,9 @@
 import type { LinksFunction, LoaderFunctionArgs } from '@remix-run/node'
-import { Form, Link, Links, Meta, NavLink, Outlet, Scripts, ScrollRestoration, useLoaderData, useRouteLoaderData } from '@remix-run/react'
+import { Link, Links, Meta, Outlet, Scripts, ScrollRestoration, useLoaderData, useRouteLoaderData } from '@remix-run/react'
 import type { ReactNode } from 'react'
 import { getUser } from '~/auth/auth.server'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
+import { SiteHeader } from '~/components/site-header'
 import { listMembershipsOf } from '~/institutions/institutions.server'
 import { useNonce } from '~/utils/nonce'
 import stylesheet from '~/tailwind.css?url'
@@ -21,84 +22,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   }
 }
 
-const nav = [
-  { to: '/wishes', label: '微心愿' },
-  { to: '/volunteer', label: '志愿服务' },
-  { to: '/needs', label: '物资需求' },
-  { to: '/disclosures', label: '捐赠公示' },
-  { to: '/institutions', label: '机构' },
-]
-
 function Header() {
   const data = useRouteLoaderData<typeof loader>('root')
-  const user = data?.user
-  return (
-    <header className="border-b border-stone-200 bg-white">
-      <div className="mx-auto flex max-w-5xl flex-wrap items-center gap-x-4 gap-y-2 px-4 py-3">
-        <Link to="/" className="text-xl font-bold text-brand-700" aria-label="微暖 首页">
-          微暖
-        </Link>
-        <div className="ml-auto flex flex-wrap items-center justify-end gap-x-3 gap-y-1 text-sm">
-          {user ? (
-            <>
-              {data.hasStaffConsole ? (
-                <Link to="/staff" className="link">
-                  机构后台
-                </Link>
-              ) : null}
-              {user.isPlatformAdmin ? (
-                <Link to="/admin" className="link">
-                  平台管理
-                </Link>
-              ) : null}
-              <Link to="/me/claims" className="link">
-                我的认领
-              </Link>
-              <Link to="/me/bookings" className="link">
-                我的预约
-              </Link>
-              <Link to="/me/pairings" className="link">
-                我的结对
-              </Link>
-              <Link to="/account" className="font-medium text-stone-800" data-testid="current-user">
-                {user.displayName}
-              </Link>
-              <Form method="post" action="/logout">
-                <button type="submit" className="link">
-                  退出
-                </button>
-              </Form>
-            </>
-          ) : (
-            <>
-              <Link to="/login" className="link">
-                登录
-              </Link>
-              <Link to="/register" className="rounded-lg bg-brand-700 px-3 py-1.5 font-medium text-white hover:bg-brand-800">
-                注册
-              </Link>
-            </>
-          )}
-        </div>
-        <nav aria-label="主导航" className="-mx-1 w-full">
-          <ul className="flex flex-wrap gap-1 text-[15px]">
-            {nav.map((item) => (
-              <li key={item.to}>
-                <NavLink
-                  to={item.to}
-                  className={({ isActive }) =>
-                    `inline-block rounded-md px-2.5 py-2 ${isActive ? 'bg-brand-50 font-semibold text-brand-800' : 'text-stone-800 hover:bg-stone-100'}`
-                  }
-                >
-                  {item.label}
-                </NavLink>
-              </li>
-            ))}
-          </ul>
-        </nav>
-      </div>
-    </header>
-  )
+  return <SiteHeader user={data?.user ?? null} hasStaffConsole={data?.hasStaffConsole ?? false} />
 }
 
 function Footer() {

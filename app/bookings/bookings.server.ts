@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, gt, inArray, lte, sql } from 'drizzle-orm'
 import { createEvent } from 'ics'
 import { db, preparedOnce, writeTransaction, type Tx } from '~db/client.server'
-import { bookings, institutions, notifications, slots, users, volunteerProfiles, type BookingStatus, type QualificationKind, type SlotKind } from '~db/schema'
+import { bookings, institutions, notifications, serviceRecords, slots, users, volunteerProfiles, type BookingStatus, type QualificationKind, type SlotKind } from '~db/schema'
 import { enqueueNotification } from '~/notifications/notifications.server'
 import { now } from '~/utils/clock.server'
 import { isTriggerRefusal, isUniqueViolation, TRIGGER_REFUSALS } from '~/utils/db-errors.server'
@@ -546,6 +546,8 @@ const myBookingsQuery = preparedOnce(() =>
       code: bookings.code,
       offerExpiresAt: bookings.offerExpiresAt,
       checkedInAt: bookings.checkedInAt,
+      checkedOutAt: bookings.checkedOutAt,
+      servedMinutes: serviceRecords.minutes,
       cancelledAt: bookings.cancelledAt,
       cancelReason: bookings.cancelReason,
       createdAt: bookings.createdAt,
@@ -565,6 +567,7 @@ const myBookingsQuery = preparedOnce(() =>
     .from(bookings)
     .innerJoin(slots, eq(slots.id, bookings.slotId))
     .innerJoin(institutions, eq(institutions.id, bookings.institutionId))
+    .leftJoin(serviceRecords, and(eq(serviceRecords.source, 'slot_booking'), eq(serviceRecords.sourceId, bookings.id), eq(serviceRecords.userId, bookings.userId)))
     .where(eq(bookings.userId, sql.placeholder('userId')))
     .orderBy(asc(slots.startsAt), desc(bookings.id))
     .prepare(),
@@ -579,7 +582,8 @@ export function listMyBookings(userId: number) {
       ...r,
       slotKind: r.slotKind as SlotKind,
       status: r.status as BookingStatus,
-      upcoming: r.endsAt.getTime() > at,
+      // Checked out (签退) means the visit is over, even while the slot still runs.
+      upcoming: r.endsAt.getTime() > at && !r.checkedOutAt,
       position: r.status === 'waitlisted' ? r.position : null,
       offerIsLive: r.status === 'offered' && r.offerExpiresAt !== null && r.offerExpiresAt.getTime() > at,
       cancelBy,
@@ -678,7 +682,8 @@ export function checkinPath(slip: { homeSlug: string; slotId: number; code: stri
 type IcsBooking = { id: number; code: string; partySize: number; title: string; slotKind: SlotKind; startsAt: Date; endsAt: Date; location: string; home: string; homeAddress: string; status: BookingStatus }
 
 /** An .ics calendar entry for a booking (times in UTC; calendars show them locally). */
-export function bookingIcs(booking: IcsBooking): string {
+/** The booking as an .ics file; `origin` makes the slip link absolute (calendar apps open no relative links). */
+export function bookingIcs(booking: IcsBooking, origin: string): string {
   const utc = (d: Date): [number, number, number, number, number] => [d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate(), d.getUTCHours(), d.getUTCMinutes()]
   const { error, value } = createEvent({
     uid: `booking-${booking.id}@weinuan`,
@@ -691,7 +696,7 @@ export function bookingIcs(booking: IcsBooking): string {
     endInputType: 'utc',
     endOutputType: 'utc',
     location: booking.location || booking.homeAddress || booking.home,
-    description: `${slotKindLabels[booking.slotKind]}，${booking.partySize} 人。预约码：${booking.code}。入场请出示来访接待单：${siteLink(slipPath(booking.id))}`,
+    description: `${slotKindLabels[booking.slotKind]}，${booking.partySize} 人。预约码：${booking.code}。入场请出示来访接待单：${origin}${slipPath(booking.id)}`,
     status: booking.status === 'confirmed' ? 'CONFIRMED' : booking.status === 'cancelled' ? 'CANCELLED' : 'TENTATIVE',
     busyStatus: 'BUSY',
   })

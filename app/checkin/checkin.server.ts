@@ -20,7 +20,17 @@ export const CHECKIN_OPENS_BEFORE_MS = 3 * 60 * MINUTE_MS
 /** The job closes the hours of slots that ended at least this long ago. */
 export const CLOSE_HOURS_AFTER_MS = 2 * 60 * MINUTE_MS
 
-export type CheckinResult<T = object> = ({ ok: true } & T) | { ok: false; message: string; field?: 'presentCount' }
+/**
+ * A 签退 this soon after 签到 is asked about before it is written. Decision (issue 13 item 5):
+ * such a check-out is almost always a slip of the finger (签退 pressed right after 签到, or on the
+ * wrong card), and once written it fixes the volunteer's hours at a few minutes. Rounding it up
+ * would credit time nobody served, and refusing it would leave a volunteer who really left early
+ * unrecorded; so the hours stay honest (whole minutes, rounded) and staff are told the number and
+ * asked to confirm, the same on a phone without JavaScript (a second form with confirmShort).
+ */
+export const SHORT_VISIT_MINUTES = 10
+
+export type CheckinResult<T = object> = ({ ok: true } & T) | { ok: false; message: string; field?: 'presentCount'; confirmShort?: boolean }
 
 const bookingView = {
   id: bookings.id,
@@ -212,7 +222,12 @@ export function checkIn(actor: Actor, institutionId: number, bookingId: number, 
 }
 
 /** 签退: closes the visit and writes the volunteer's service hours (check-out − check-in, capped). */
-export function checkOut(actor: Actor, institutionId: number, bookingId: number): CheckinResult<{ already: boolean; minutes: number; message: string }> {
+export function checkOut(
+  actor: Actor,
+  institutionId: number,
+  bookingId: number,
+  options: { confirmShort?: boolean } = {},
+): CheckinResult<{ already: boolean; minutes: number; message: string }> {
   return auditedWrite<CheckinResult<{ already: boolean; minutes: number; message: string }>>(actor, (tx) => {
     const row = bookingInHome(tx, institutionId, bookingId)
     const refuse = (message: string) => ({
@@ -230,6 +245,18 @@ export function checkOut(actor: Actor, institutionId: number, bookingId: number)
       }
     }
     const at = now()
+    const served = minutesBetween(booking.checkedInAt, at)
+    if (served < SHORT_VISIT_MINUTES && !options.confirmShort) {
+      const howLong = at.getTime() - booking.checkedInAt.getTime() < MINUTE_MS / 2 ? '不到 1 分钟' : `仅 ${formatMinutes(served)}`
+      return {
+        result: {
+          ok: false as const,
+          confirmShort: true,
+          message: `签到后${howLong}就签退，志愿时长将只记为 ${formatMinutes(served)}。如果志愿者确实已离开，请确认签退；如果按错了，不用操作，等志愿者离开时再签退。`,
+        },
+        audit: { institutionId, action: 'booking.checkout_short_asked', entityType: 'booking', entityId: booking.id, summary: { code: booking.code, minutes: served } },
+      }
+    }
     tx.update(bookings).set({ checkedOutAt: at }).where(eq(bookings.id, booking.id)).run()
     const minutes = recordServiceHours(tx, booking, slot.title, booking.checkedInAt, at)
     return {

@@ -16,4 +16,6 @@ export const checkinSchema = z.object({
 export const checkoutSchema = z.object({
   intent: z.literal('checkout'),
   bookingId: idField(BOOKING_MISSING),
+  // Sent by the 确认签退 button shown when check-out comes only minutes after check-in.
+  confirmShort: z.literal('on').optional(),
 })

@@ -38,7 +38,18 @@ const OPEN_WISH_STATUSES = ['draft', 'published', 'claimed'] as const
 
 export function listChildren(institutionId: number, filter: { archived?: boolean } = {}) {
   const at = now()
-  const openWishes = sql<number>`(select count(*) from ${wishes} where ${wishes.childId} = ${children.id} and ${wishes.status} in ('draft', 'published', 'claimed'))`
+  // Open wishes per child, counted in one grouped query. (A correlated subquery in the select
+  // list rendered `children.id` unqualified, so it matched the wishes row's own id and every
+  // child showed the same count: issue 13 item 6.)
+  const open = new Map(
+    db
+      .select({ childId: wishes.childId, count: sql<number>`count(*)` })
+      .from(wishes)
+      .where(and(eq(wishes.institutionId, institutionId), inArray(wishes.status, [...OPEN_WISH_STATUSES])))
+      .groupBy(wishes.childId)
+      .all()
+      .map((r) => [r.childId, Number(r.count)]),
+  )
   return db
     .select({
       id: children.id,
@@ -47,13 +58,12 @@ export function listChildren(institutionId: number, filter: { archived?: boolean
       gender: children.gender,
       birthDate: children.birthDate,
       archivedAt: children.archivedAt,
-      openWishes,
     })
     .from(children)
     .where(and(eq(children.institutionId, institutionId), filter.archived ? isNotNull(children.archivedAt) : isNull(children.archivedAt)))
     .orderBy(filter.archived ? desc(children.archivedAt) : asc(children.pseudonym), asc(children.id))
     .all()
-    .map(({ birthDate, ...c }) => ({ ...c, ageBand: ageBand(birthDate, at) }))
+    .map(({ birthDate, ...c }) => ({ ...c, openWishes: open.get(c.id) ?? 0, ageBand: ageBand(birthDate, at) }))
 }
 
 export function getChild(institutionId: number, childId: number): Child | undefined {

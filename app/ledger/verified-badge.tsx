@@ -46,11 +46,16 @@ export function VerifiedBadge({ receiptNo, description }: { receiptNo: string; d
   }, [receiptNo, description])
 
   const proofUrl = `/api/ledger/proof/${receiptNo}`
+  // Plain words first for donors (issue 13 item 13); the technical detail for those who want to
+  // check it themselves sits behind a <details> disclosure, which opens without JavaScript.
   return (
     <section aria-labelledby="verify-heading" className="card space-y-2 text-sm">
       <h2 id="verify-heading" className="text-base font-semibold">
-        公开日志验证
+        公开核验
       </h2>
+      <p className="text-stone-900" data-testid="ledger-plain">
+        这笔记录已被公开登记，任何人都可核验，无法被悄悄修改。如有错误，只能以一条新的更正记录公开说明。
+      </p>
       <p aria-live="polite" data-testid="ledger-verification">
         {state.status === 'verified' ? (
           <span className="inline-flex items-center gap-1 rounded-full bg-emerald-100 px-3 py-1 font-semibold text-emerald-900">
@@ -66,17 +71,21 @@ export function VerifiedBadge({ receiptNo, description }: { receiptNo: string; d
           <span className="text-stone-700">开启 JavaScript 后，本页会在您的浏览器中自动验证这条记录。</span>
         )}
       </p>
-      <p className="text-stone-700">
-        本记录是公开日志（默克尔树，RFC 9162）中的一条，任何人都可以自行核验：下载{' '}
-        <a href={proofUrl} className="link">
-          包含证明（JSON）
-        </a>{' '}
-        与{' '}
-        <a href="/api/ledger/tree-head" className="link">
-          签名树头
-        </a>
-        ，或运行 <code>scripts/verify-ledger {'<网站地址>'} --receipt {receiptNo}</code>。
-      </p>
+      {state.status === 'verified' ? <p className="text-stone-700">本页显示的内容与公开登记的记录一致。</p> : null}
+      <details className="text-stone-700" data-testid="ledger-technical">
+        <summary className="cursor-pointer font-medium text-stone-900">技术细节</summary>
+        <p className="mt-2">
+          本记录是公开日志（默克尔树，RFC 9162）中的一条，任何人都可以自行核验：下载{' '}
+          <a href={proofUrl} className="link">
+            包含证明（JSON）
+          </a>{' '}
+          与{' '}
+          <a href="/api/ledger/tree-head" className="link">
+            签名树头
+          </a>
+          ，或运行 <code className="break-all">scripts/verify-ledger {'<网站地址>'} --receipt {receiptNo}</code>。
+        </p>
+      </details>
     </section>
   )
 }

@@ -19,7 +19,16 @@ export const pledgeStatusLabels: Record<PledgeStatus, string> = {
   cancelled: '已取消',
 }
 
-/** A pledge's status in words; a release by staff says why. */
-export function pledgeStatusWords(pledge: { status: PledgeStatus; releaseReason: string | null }): string {
-  return pledge.releaseReason ? `已由机构释放：${pledge.releaseReason}` : pledgeStatusLabels[pledge.status]
+/**
+ * A pledge's status in words; a release by staff says why. An active pledge of which part has
+ * arrived says 部分送达 with what arrived against what was promised (pass `received`, and the
+ * need's `unit` where the page does not show it next to the status).
+ */
+export function pledgeStatusWords(pledge: { status: PledgeStatus; releaseReason: string | null; quantity?: number; received?: number; unit?: string }): string {
+  if (pledge.releaseReason) return `已由机构释放：${pledge.releaseReason}`
+  const received = pledge.received ?? 0
+  if (pledge.status === 'active' && received > 0 && pledge.quantity !== undefined) {
+    return `部分送达：已到 ${received} / 认捐 ${pledge.quantity}${pledge.unit ? ` ${pledge.unit}` : ''}`
+  }
+  return pledgeStatusLabels[pledge.status]
 }

@@ -3,6 +3,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { data, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react'
 import { requireUser } from '~/auth/auth.server'
+import { formatMinutes } from '~/checkin/checkin.server'
 import { acceptOffer, cancelBooking, declineOffer, leaveWaitlist, listMyBookings, type MyBooking } from '~/bookings/bookings.server'
 import { myBookingActionSchema } from '~/bookings/validation'
 import { ConfirmStep } from '~/components/confirm-step'
@@ -17,7 +18,7 @@ export const meta: MetaFunction = () => pageMeta({ title: '我的预约', descri
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = requireUser(request)
-  return { bookings: listMyBookings(user.id) }
+  return { bookings: listMyBookings(user.id).map((b) => ({ ...b, servedText: b.servedMinutes === null ? null : formatMinutes(b.servedMinutes) })) }
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -86,7 +87,8 @@ export default function MyBookingsPage() {
   )
 }
 
-function statusLine(b: MyBooking): string {
+function statusLine(b: MyBooking & { servedText: string | null }): string {
+  if (b.status === 'confirmed' && b.checkedOutAt) return b.servedText ? `已签退 · 记录志愿时长 ${b.servedText}` : '已签退'
   if (b.status === 'waitlisted') return `候补第 ${b.position} 位`
   if (b.status === 'offered') return b.offerIsLive ? `有名额了！为您保留到 ${formatDateTime(b.offerExpiresAt!)}` : '候补名额保留时间已过'
   if (b.status === 'confirmed' && b.checkedInAt) return '已签到'
@@ -101,7 +103,7 @@ function statusLine(b: MyBooking): string {
   return bookingStatusLabels[b.status]
 }
 
-function BookingCard({ booking: b }: { booking: MyBooking }) {
+function BookingCard({ booking: b }: { booking: MyBooking & { servedText: string | null } }) {
   const actionData = useActionData<typeof action>()
   const navigation = useNavigation()
   const [searchParams] = useSearchParams()

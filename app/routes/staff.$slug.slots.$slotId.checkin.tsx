@@ -73,7 +73,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   }
 }
 
-type ActionData = { intent: string; bookingId: number | null; ok: boolean; message: string; result?: SubmissionResult<string[]> }
+type ActionData = { intent: string; bookingId: number | null; ok: boolean; message: string; result?: SubmissionResult<string[]>; confirmShort?: boolean }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const { user, institution } = requireStaff(request, params.slug)
@@ -103,8 +103,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (intent === 'checkout') {
     const submission = parseWithZod(formData, { schema: checkoutSchema })
     if (submission.status !== 'success') return reply(false, submission.error?.bookingId?.[0] ?? '没有找到这条预约', submission.reply(), 400)
-    const outcome = checkOut(actor, institution.id, submission.value.bookingId)
-    return outcome.ok ? reply(true, outcome.message) : reply(false, outcome.message)
+    const outcome = checkOut(actor, institution.id, submission.value.bookingId, { confirmShort: submission.value.confirmShort === 'on' })
+    if (outcome.ok) return reply(true, outcome.message)
+    return data<ActionData>({ intent, bookingId, ok: false, message: outcome.message, confirmShort: outcome.confirmShort }, { status: 409 })
   }
   return reply(false, '未知操作', undefined, 400)
 }
@@ -183,7 +184,18 @@ function BookingCard({ booking, highlighted = false }: { booking: BookingOnPage;
           </button>
         </Form>
       ) : null}
-      {canCheckOut ? (
+      {canCheckOut && mine?.intent === 'checkout' && mine.confirmShort ? (
+        <Form method="post" preventScrollReset className="flex flex-wrap gap-3">
+          <input type="hidden" name="bookingId" value={booking.id} />
+          <input type="hidden" name="confirmShort" value="on" />
+          <button type="submit" name="intent" value="checkout" className="btn-danger min-w-24" disabled={busy}>
+            确认签退<span className="sr-only">：{name}</span>
+          </button>
+          <Link to="." className="btn-secondary" preventScrollReset>
+            暂不签退
+          </Link>
+        </Form>
+      ) : canCheckOut ? (
         <Form method="post" preventScrollReset>
           <input type="hidden" name="bookingId" value={booking.id} />
           <button type="submit" name="intent" value="checkout" className="btn-secondary min-w-24" disabled={busy}>

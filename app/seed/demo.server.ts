@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm'
+import { and, eq, inArray, sql } from 'drizzle-orm'
 import type { DB } from '~db/client.server'
 import { families as familiesTable, programmes as programmesTable } from '~db/schema'
 import { campaignInstitutions, campaigns, children, institutions, memberships, needs, slotSeries, slots, users, wishes, type InstitutionKind, type MembershipRole } from '~db/schema'
@@ -142,8 +142,11 @@ export async function seedDemoData(db: DB): Promise<{ institutions: number; acco
 }
 
 // ---- 微心愿 demo: children, campaigns and wishes --------------------------------------------
-// Children's names are fictional and marked （演示）. Rows are matched by a stable key
-// (campaign slug; child by home + name; wish by child + title), so reruns add only what is missing.
+// Children's names are fictional but look like real names, so that a demo tester who types one
+// into a wish story sees the privacy check fire (docs/product.md rule 1; issue 13 item 11: names
+// marked （演示） never matched anything). Each record's private notes say the child is made up.
+// Rows are matched by a stable key (campaign slug; child by home + name; wish by child + title),
+// so reruns add only what is missing; a child seeded under the old （演示） name is renamed.
 
 type DemoChild = { home: string; realName: string; pseudonym: string; birthDate: string; gender: 'female' | 'male' }
 type DemoWish = {
@@ -163,33 +166,35 @@ export const demoCampaigns = [
   { slug: 'fenggan-weixinyuan', home: 'fenghua-baohu', name: '奉甘两地微心愿', description: '东西部协作结对活动：两地爱心人士共同认领困境儿童的微心愿。' },
 ]
 
+const DEMO_CHILD_NOTE = '演示数据：这个孩子是虚构的，姓名和生日都是编的。'
+
 export const demoChildren: DemoChild[] = [
-  { home: 'binzhou-fuliyuan', realName: '林小满（演示）', pseudonym: '小凤', birthDate: '2017-04-12', gender: 'female' },
-  { home: 'binzhou-fuliyuan', realName: '陈一禾（演示）', pseudonym: '小禾', birthDate: '2019-08-20', gender: 'male' },
-  { home: 'binzhou-fuliyuan', realName: '周雨桐（演示）', pseudonym: '小雨', birthDate: '2014-02-03', gender: 'female' },
-  { home: 'binzhou-fuliyuan', realName: '王晨阳（演示）', pseudonym: '小阳', birthDate: '2011-11-11', gender: 'male' },
-  { home: 'fenghua-baohu', realName: '张星辰（演示）', pseudonym: '小星', birthDate: '2016-06-01', gender: 'male' },
-  { home: 'fenghua-baohu', realName: '李月影（演示）', pseudonym: '小月', birthDate: '2018-10-10', gender: 'female' },
-  { home: 'fenghua-baohu', realName: '赵安然（演示）', pseudonym: '小安', birthDate: '2013-03-15', gender: 'male' },
-  { home: 'kaifeng-sos', realName: '刘苗苗（演示）', pseudonym: '小苗', birthDate: '2020-05-05', gender: 'female' },
-  { home: 'kaifeng-sos', realName: '孙乐天（演示）', pseudonym: '小乐', birthDate: '2015-07-07', gender: 'male' },
-  { home: 'liaocheng-jiayin', realName: '吴清溪（演示）', pseudonym: '小溪', birthDate: '2012-12-12', gender: 'female' },
+  { home: 'binzhou-fuliyuan', realName: '林小满', pseudonym: '小凤', birthDate: '2017-04-12', gender: 'female' },
+  { home: 'binzhou-fuliyuan', realName: '陈一禾', pseudonym: '小禾', birthDate: '2019-08-20', gender: 'male' },
+  { home: 'binzhou-fuliyuan', realName: '周雨桐', pseudonym: '小雨', birthDate: '2014-02-03', gender: 'female' },
+  { home: 'binzhou-fuliyuan', realName: '王晨阳', pseudonym: '小阳', birthDate: '2011-11-11', gender: 'male' },
+  { home: 'fenghua-baohu', realName: '张星辰', pseudonym: '小星', birthDate: '2016-06-01', gender: 'male' },
+  { home: 'fenghua-baohu', realName: '李月影', pseudonym: '小月', birthDate: '2018-10-10', gender: 'female' },
+  { home: 'fenghua-baohu', realName: '赵安然', pseudonym: '小安', birthDate: '2013-03-15', gender: 'male' },
+  { home: 'kaifeng-sos', realName: '刘苗苗', pseudonym: '小苗', birthDate: '2020-05-05', gender: 'female' },
+  { home: 'kaifeng-sos', realName: '孙乐天', pseudonym: '小乐', birthDate: '2015-07-07', gender: 'male' },
+  { home: 'liaocheng-jiayin', realName: '吴清溪', pseudonym: '小溪', birthDate: '2012-12-12', gender: 'female' },
 ]
 
 export const demoWishes: DemoWish[] = [
-  { child: '林小满（演示）', category: 'study', title: '一套《十万个为什么》', story: '小凤总爱问“为什么”，天上的星星为什么会眨眼、蚂蚁为什么会排队……她想自己在书里找到答案。', itemDetails: '少儿彩图注音版，全 8 册', valueFen: 12800, campaign: 'binzhou-liuyi-runxin' },
-  { child: '陈一禾（演示）', category: 'study', title: '学习书桌', story: '小禾今年上一年级了，现在趴在床边写作业。他想要一张属于自己的小书桌。', itemDetails: '儿童可升降学习桌，桌面宽 80 厘米左右，带小抽屉', valueFen: 39900, campaign: 'binzhou-liuyi-runxin' },
-  { child: '周雨桐（演示）', category: 'study', title: '文具用品一套', story: '新学期快到了，小雨想要一套新文具，和同学们一起认真学习。', itemDetails: '书包 1 个、文具盒 1 个、自动铅笔 2 支、橡皮和尺子若干', valueFen: 15000, campaign: 'binzhou-liuyi-runxin' },
-  { child: '王晨阳（演示）', category: 'physical', title: '一个篮球', story: '小阳每天放学都去球场看别人打球，他希望有一个自己的篮球，和伙伴们一起练习。', itemDetails: '7 号标准篮球，室内外通用', valueFen: 12000 },
-  { child: '陈一禾（演示）', category: 'growth', title: '绘本 5 本', story: '小禾最喜欢听老师讲故事，睡前总要抱着书。他想要几本新绘本。', itemDetails: '适合 6–8 岁的绘本，如《猜猜我有多爱你》《大卫，不可以》等，共 5 本', quantity: 5, valueFen: 18000, campaign: 'binzhou-liuyi-runxin' },
-  { child: '林小满（演示）', category: 'psychological', title: '心理陪伴：一起读书聊天', story: '小凤有些内向，社工希望有爱心志愿者每月来陪她读一次书、聊聊天。', itemDetails: '每月 1 次、共 3 次，每次约 1 小时，在福利院开放区域进行', draft: true },
-  { child: '张星辰（演示）', category: 'material', title: '冬季棉衣', story: '天气转冷，小星去年的棉衣已经短了一截，他想要一件暖和的新棉衣。', itemDetails: '身高 140 厘米，深蓝或黑色，中长款', valueFen: 20000, campaign: 'fenggan-weixinyuan' },
-  { child: '李月影（演示）', category: 'growth', title: '一套科普绘本', story: '小月对小动物特别好奇，想看看书里的动物们是怎么生活的。', itemDetails: '动物百科绘本一套（4–6 册）', valueFen: 16000, campaign: 'fenggan-weixinyuan' },
-  { child: '赵安然（演示）', category: 'material', title: '一双运动鞋', story: '小安参加了跑步兴趣班，他的旧鞋子已经磨破了。', itemDetails: '运动跑鞋，尺码 38', valueFen: 22000, campaign: 'fenggan-weixinyuan' },
-  { child: '赵安然（演示）', category: 'legal', title: '《未成年人保护法》漫画读本', story: '社工在给孩子们上自我保护课，小安想要一本看得懂的法律知识漫画书。', itemDetails: '未成年人保护法 漫画版或绘本版 1 本', valueFen: 4500, campaign: 'fenggan-weixinyuan' },
-  { child: '刘苗苗（演示）', category: 'material', title: '冬季棉被', story: '小苗睡觉怕冷，想要一床厚厚的新棉被。', itemDetails: '儿童单人棉被，150×200 厘米，冬季加厚', valueFen: 25000 },
-  { child: '孙乐天（演示）', category: 'study', title: '一本新华字典', story: '小乐读书时遇到不认识的字总要去问别人，他想要一本自己的字典。', itemDetails: '《新华字典》最新版，双色本', valueFen: 2900, draft: true },
-  { child: '吴清溪（演示）', category: 'psychological', title: '日记本和一套彩铅', story: '小溪喜欢把心事画下来，想要一本日记本和一套彩色铅笔。', itemDetails: '硬壳日记本 1 本，48 色彩铅 1 套', valueFen: 9000 },
+  { child: '林小满', category: 'study', title: '一套《十万个为什么》', story: '小凤总爱问“为什么”，天上的星星为什么会眨眼、蚂蚁为什么会排队……她想自己在书里找到答案。', itemDetails: '少儿彩图注音版，全 8 册', valueFen: 12800, campaign: 'binzhou-liuyi-runxin' },
+  { child: '陈一禾', category: 'study', title: '学习书桌', story: '小禾今年上一年级了，现在趴在床边写作业。他想要一张属于自己的小书桌。', itemDetails: '儿童可升降学习桌，桌面宽 80 厘米左右，带小抽屉', valueFen: 39900, campaign: 'binzhou-liuyi-runxin' },
+  { child: '周雨桐', category: 'study', title: '文具用品一套', story: '新学期快到了，小雨想要一套新文具，和同学们一起认真学习。', itemDetails: '书包 1 个、文具盒 1 个、自动铅笔 2 支、橡皮和尺子若干', valueFen: 15000, campaign: 'binzhou-liuyi-runxin' },
+  { child: '王晨阳', category: 'physical', title: '一个篮球', story: '小阳每天放学都去球场看别人打球，他希望有一个自己的篮球，和伙伴们一起练习。', itemDetails: '7 号标准篮球，室内外通用', valueFen: 12000 },
+  { child: '陈一禾', category: 'growth', title: '绘本 5 本', story: '小禾最喜欢听老师讲故事，睡前总要抱着书。他想要几本新绘本。', itemDetails: '适合 6–8 岁的绘本，如《猜猜我有多爱你》《大卫，不可以》等，共 5 本', quantity: 5, valueFen: 18000, campaign: 'binzhou-liuyi-runxin' },
+  { child: '林小满', category: 'psychological', title: '心理陪伴：一起读书聊天', story: '小凤有些内向，社工希望有爱心志愿者每月来陪她读一次书、聊聊天。', itemDetails: '每月 1 次、共 3 次，每次约 1 小时，在福利院开放区域进行', draft: true },
+  { child: '张星辰', category: 'material', title: '冬季棉衣', story: '天气转冷，小星去年的棉衣已经短了一截，他想要一件暖和的新棉衣。', itemDetails: '身高 140 厘米，深蓝或黑色，中长款', valueFen: 20000, campaign: 'fenggan-weixinyuan' },
+  { child: '李月影', category: 'growth', title: '一套科普绘本', story: '小月对小动物特别好奇，想看看书里的动物们是怎么生活的。', itemDetails: '动物百科绘本一套（4–6 册）', valueFen: 16000, campaign: 'fenggan-weixinyuan' },
+  { child: '赵安然', category: 'material', title: '一双运动鞋', story: '小安参加了跑步兴趣班，他的旧鞋子已经磨破了。', itemDetails: '运动跑鞋，尺码 38', valueFen: 22000, campaign: 'fenggan-weixinyuan' },
+  { child: '赵安然', category: 'legal', title: '《未成年人保护法》漫画读本', story: '社工在给孩子们上自我保护课，小安想要一本看得懂的法律知识漫画书。', itemDetails: '未成年人保护法 漫画版或绘本版 1 本', valueFen: 4500, campaign: 'fenggan-weixinyuan' },
+  { child: '刘苗苗', category: 'material', title: '冬季棉被', story: '小苗睡觉怕冷，想要一床厚厚的新棉被。', itemDetails: '儿童单人棉被，150×200 厘米，冬季加厚', valueFen: 25000 },
+  { child: '孙乐天', category: 'study', title: '一本新华字典', story: '小乐读书时遇到不认识的字总要去问别人，他想要一本自己的字典。', itemDetails: '《新华字典》最新版，双色本', valueFen: 2900, draft: true },
+  { child: '吴清溪', category: 'psychological', title: '日记本和一套彩铅', story: '小溪喜欢把心事画下来，想要一本日记本和一套彩色铅笔。', itemDetails: '硬壳日记本 1 本，48 色彩铅 1 套', valueFen: 9000 },
 ]
 
 function seedDemoWishes(db: DB): void {
@@ -210,8 +215,16 @@ function seedDemoWishes(db: DB): void {
   for (const c of demoChildren) {
     const institutionId = homeId(c.home)
     if (!institutionId) continue
-    const existing = db.select({ id: children.id }).from(children).where(and(eq(children.institutionId, institutionId), eq(children.realName, c.realName))).get()
-    const id = existing?.id ?? db.insert(children).values({ institutionId, realName: c.realName, pseudonym: c.pseudonym, birthDate: c.birthDate, gender: c.gender }).returning({ id: children.id }).get().id
+    const legacyName = `${c.realName}（演示）`
+    const existing = db
+      .select({ id: children.id, realName: children.realName })
+      .from(children)
+      .where(and(eq(children.institutionId, institutionId), inArray(children.realName, [c.realName, legacyName])))
+      .get()
+    if (existing && existing.realName === legacyName) db.update(children).set({ realName: c.realName, privateNotes: DEMO_CHILD_NOTE }).where(eq(children.id, existing.id)).run()
+    const id =
+      existing?.id ??
+      db.insert(children).values({ institutionId, realName: c.realName, pseudonym: c.pseudonym, birthDate: c.birthDate, gender: c.gender, privateNotes: DEMO_CHILD_NOTE }).returning({ id: children.id }).get().id
     childIds.set(c.realName, { id, institutionId })
   }
   demoWishes.forEach((w, index) => {
@@ -426,8 +439,8 @@ function seedDemoProgrammes(db: DB): void {
   }
   if (!jiayin) return
   const demoFamilies = [
-    { alias: '小雨家', householdDescription: '（演示）祖孙二人，孩子在读小学三年级。', address: '（演示）东昌府区', contacts: '（演示）' },
-    { alias: '小林家', householdDescription: '（演示）单亲家庭，两个孩子。', address: '（演示）东昌府区', contacts: '（演示）' },
+    { alias: '小雨家', householdDescription: '（演示）祖孙二人，孩子在读小学三年级。', address: '（演示）东昌府区', contacts: '' },
+    { alias: '小林家', householdDescription: '（演示）单亲家庭，两个孩子。', address: '（演示）东昌府区', contacts: '' },
   ]
   for (const family of demoFamilies) {
     if (db.select({ id: familiesTable.id }).from(familiesTable).where(and(eq(familiesTable.institutionId, jiayin), eq(familiesTable.alias, family.alias))).get()) continue

@@ -10,6 +10,7 @@ import { expectNoSeriousA11yViolations, signIn, waitForHydration } from './utils
 test.use({ viewport: { width: 390, height: 844 } })
 
 test('staff check a group in from its slip QR on a phone, check it out, and the volunteer sees the hours', async ({ page, insertHome, insertSlot, insertBooking, insertUser }, testInfo) => {
+  test.setTimeout(120_000)
   const home = await insertHome()
   const volunteer = await insertUser()
   const title = `社会开放日 ${Math.random().toString(36).slice(2, 7)}`
@@ -62,4 +63,31 @@ test('staff check a group in from its slip QR on a phone, check it out, and the 
   await expect(item).toContainText(seeded.home.name)
   await expect(page.getByTestId('hours-per-home')).toContainText(seeded.home.name)
   await expectNoSeriousA11yViolations(page, testInfo, 'volunteer profile')
+
+  // 我的预约: the visit is over once checked out (issue 13 item 5), even while the slot still runs.
+  await page.goto('/me/bookings')
+  const past = page.getByRole('region', { name: '已结束或已取消' })
+  await expect(past.getByTestId('booking-status')).toHaveText('已签退 · 记录志愿时长 1 小时 30 分钟')
+  await expect(page.getByRole('region', { name: '即将参加' }).getByTestId('booking-card')).toHaveCount(0)
+})
+
+test('签退 a minute after 签到 is not recorded silently: staff see the minutes and confirm', async ({ page, insertHome, insertSlot, insertBooking, insertUser }, testInfo) => {
+  test.setTimeout(90_000)
+  const home = await insertHome()
+  const yesterday = new Date(Date.now() - 86_400_000)
+  const slot = await insertSlot(home, { title: `社会开放日 ${Math.random().toString(36).slice(2, 7)}`, startsAt: new Date(Date.now() - 30 * 60_000), postedAt: yesterday })
+  const booking = await insertBooking(slot, await insertUser(), { contactName: '王短时', bookedAt: yesterday })
+  await signIn(page, home.staff.email, home.staff.password)
+  await page.goto(`/staff/${home.slug}/slots/${slot.id}/checkin`)
+  await waitForHydration(page)
+  const card = page.locator(`#booking-${booking.id}`)
+  await card.getByRole('button', { name: /^签到/ }).click()
+  await expect(card.getByRole('status')).toHaveText('已签到 1 人')
+  await card.getByRole('button', { name: /^签退/ }).click()
+  await expect(card.getByRole('alert').or(card.getByRole('status'))).toContainText(/签到后(不到 1 分钟|仅 \d+ 分钟)就签退/)
+  await expect(card.getByTestId('booking-state')).toHaveText('已签到')
+  await expectNoSeriousA11yViolations(page, testInfo, 'short check-out question')
+  await card.getByRole('button', { name: /^确认签退/ }).click()
+  await expect(card.getByRole('status')).toHaveText(/^已签退，记录志愿时长 \d+ 分钟$/)
+  await expect(card.getByTestId('booking-state')).toHaveText('已签退')
 })

@@ -13,6 +13,7 @@ const root = fileURLToPath(new URL('../..', import.meta.url))
 const run = promisify(execFile)
 
 test('a walk-in gift appears in the public log, verified in the browser and by scripts/verify-ledger', async ({ page, baseURL, insertHome }, testInfo) => {
+  test.setTimeout(90_000)
   const home = await insertHome()
   const receiptNo = await test.step('staff record a walk-in cash gift', async () => {
     await signIn(page, home.staff.email, home.staff.password)
@@ -31,8 +32,14 @@ test('a walk-in gift appears in the public log, verified in the browser and by s
   await test.step('the public entry page shows 已验证, checked in the browser', async () => {
     await page.goto(`/ledger/${receiptNo}`)
     await expect(page.getByTestId('ledger-verification')).toContainText(/已验证（第 \d+ 条，共 \d+ 条）/)
-    await expect(page.getByRole('link', { name: '包含证明（JSON）' })).toHaveAttribute('href', `/api/ledger/proof/${receiptNo}`)
+    // Plain words for donors first; the technical detail waits behind 技术细节 (issue 13 item 13).
+    await expect(page.getByTestId('ledger-plain')).toHaveText(/^这笔记录已被公开登记，任何人都可核验，无法被悄悄修改/)
+    await expect(page.getByText('默克尔树', { exact: false })).toBeHidden()
+    await expect(page.getByRole('link', { name: '包含证明（JSON）' })).toBeHidden()
     await expectNoSeriousA11yViolations(page, testInfo, 'verified entry')
+    await page.getByText('技术细节', { exact: true }).click()
+    await expect(page.getByText(/默克尔树，RFC 9162/)).toBeVisible()
+    await expect(page.getByRole('link', { name: '包含证明（JSON）' })).toHaveAttribute('href', `/api/ledger/proof/${receiptNo}`)
   })
 
   await test.step('the public key is served at /.well-known/weinuan-ledger-key', async () => {
@@ -59,6 +66,10 @@ test.describe('without JavaScript', () => {
     expect(href).toMatch(/^\/ledger\/WN-\d{4}-\d{6}$/)
     await page.goto(href!)
     await expect(page.getByTestId('ledger-verification')).toContainText('开启 JavaScript 后')
+    await expect(page.getByTestId('ledger-plain')).toBeVisible()
+    // The 技术细节 disclosure opens without JavaScript.
+    await page.getByText('技术细节', { exact: true }).click()
+    await expect(page.getByRole('link', { name: '包含证明（JSON）' })).toBeVisible()
     const proof = await page.request.get(`/api/ledger/proof/${href!.split('/').pop()}`)
     expect(proof.status()).toBe(200)
     expect(await proof.json()).toMatchObject({ receiptNo: href!.split('/').pop(), proof: expect.any(Array) })

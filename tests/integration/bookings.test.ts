@@ -533,6 +533,8 @@ describe('calendar and 来访接待单', () => {
     expect(ics).toContain('SUMMARY:社会开放日（滨州市儿童福利院）')
     expect(ics).toContain('LOCATION:福利院一楼活动室')
     expect(ics).toContain(`预约码：${code}`)
+    // Issue 13 item 8: calendar apps open no relative links.
+    expect(ics).toContain(`入场请出示来访接待单：${ORIGIN}/me/bookings/${id}/slip`)
 
     const stranger = await run(() => icsLoader({ request: getRequest(`/me/bookings/${id}.ics`, signedInCookie(other.id)), params: { id: String(id) }, context: context() }))
     expect(stranger.status).toBe(404)
