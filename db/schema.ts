@@ -983,3 +983,25 @@ export const rateLimits = sqliteTable(
   },
   (t) => [index('rate_limits_expires_idx').on(t.expiresAt)],
 )
+
+// One-time codes sent by SMS or e-mail (app/auth/verification-codes.server.ts): password reset
+// now, contact verification later. Only the SHA-256 of the code is stored; a code lives ten
+// minutes, is used at most once and allows a few wrong guesses. A row is written for every
+// request, whether or not an account exists (user_id then stays null), so the work and the answer
+// do not reveal which accounts exist.
+export const verificationCodes = sqliteTable(
+  'verification_codes',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    purpose: text('purpose', { enum: ['password_reset'] }).notNull(),
+    /** 'phone:13800138000' or 'email:a@b.example', normalised. */
+    identifier: text('identifier').notNull(),
+    userId: integer('user_id').references(() => users.id, { onDelete: 'cascade' }),
+    codeHash: text('code_hash').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    expiresAt: integer('expires_at', { mode: 'timestamp_ms' }).notNull(),
+    usedAt: integer('used_at', { mode: 'timestamp_ms' }),
+    createdAt: createdAt(),
+  },
+  (t) => [index('verification_codes_identifier_idx').on(t.purpose, t.identifier, t.id), index('verification_codes_expires_idx').on(t.expiresAt)],
+)

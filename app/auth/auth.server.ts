@@ -92,7 +92,7 @@ export function actorFrom(user: { id: number }, context: { ip: string | null } |
   return { userId: user.id, ip: context?.ip ?? null }
 }
 
-function findUserByIdentifier(identifier: Identifier) {
+export function findUserByIdentifier(identifier: Identifier) {
   return db
     .select()
     .from(users)

@@ -124,3 +124,37 @@ export function retryMinutes(retryAfterSeconds: number): number {
   return Math.max(1, Math.ceil(retryAfterSeconds / 60))
 }
 
+
+/**
+ * One-time codes (app/auth/password-reset.server.ts): codes sent per identifier and per address
+ * in a fixed window, and code checks per address. Wrong guesses at one code are limited by the
+ * code itself (CODE_LIMITS.attemptsPerCode in verification-codes.server.ts).
+ */
+export const CODE_LIMITS = {
+  sendsPerIdentifier: 5,
+  sendsPerIp: 20,
+  sendWindowSeconds: 3600,
+  checksPerIp: 30,
+  checkWindowSeconds: 15 * 60,
+}
+
+/** One code sent to this identifier from this address; refused when either is past its limit. */
+export async function spendCodeSend(identifierKey: string, ip: string): Promise<LimitResult & { scope?: 'identifier' | 'ip' }> {
+  const at = now()
+  return writeTransaction((tx) => {
+    pruneExpired(tx, at)
+    const byIdentifier = countInWindow(tx, `code-send:${identifierKey}`, 1, CODE_LIMITS.sendsPerIdentifier, CODE_LIMITS.sendWindowSeconds, at)
+    const byIp = countInWindow(tx, `code-send-ip:${ip}`, 1, CODE_LIMITS.sendsPerIp, CODE_LIMITS.sendWindowSeconds, at)
+    if (!byIdentifier.ok) return { ...byIdentifier, scope: 'identifier' as const }
+    return byIp.ok ? byIp : { ...byIp, scope: 'ip' as const }
+  })
+}
+
+/** One code check (right or wrong) from this address. */
+export async function spendCodeCheck(ip: string): Promise<LimitResult> {
+  const at = now()
+  return writeTransaction((tx) => {
+    pruneExpired(tx, at)
+    return countInWindow(tx, `code-check-ip:${ip}`, 1, CODE_LIMITS.checksPerIp, CODE_LIMITS.checkWindowSeconds, at)
+  })
+}

@@ -84,3 +84,34 @@ export const registerSchema = z
     path: ['confirmPassword'],
     message: '两次输入的密码不一致',
   })
+
+/** The six digits of a one-time code; spaces and full-width digits (１２３４５６) are accepted. */
+export const codeSchema = z
+  .string({ required_error: '请输入验证码' })
+  .transform((v) => v.replace(/[\uff10-\uff19]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0)).replace(/[\s-]/g, ''))
+  .pipe(z.string().regex(/^\d{6}$/, '请输入 6 位数字验证码'))
+
+export const forgotPasswordSchema = z.object({
+  intent: z.literal('send'),
+  identifier: identifierSchema,
+})
+
+export const resetPasswordSchema = z
+  .object({
+    intent: z.literal('reset'),
+    identifier: identifierSchema,
+    code: codeSchema,
+    password: passwordSchema,
+    confirmPassword: z.string({ required_error: '请再次输入新密码' }),
+  })
+  .refine((v) => v.password === v.confirmPassword, { path: ['confirmPassword'], message: '两次输入的密码不一致' })
+
+export const changePasswordSchema = z
+  .object({
+    intent: z.literal('change-password'),
+    currentPassword: z.string({ required_error: '请输入当前密码' }).min(1, '请输入当前密码'),
+    password: passwordSchema,
+    confirmPassword: z.string({ required_error: '请再次输入新密码' }),
+  })
+  .refine((v) => v.password === v.confirmPassword, { path: ['confirmPassword'], message: '两次输入的密码不一致' })
+  .refine((v) => v.password !== v.currentPassword, { path: ['password'], message: '新密码不能与当前密码相同' })

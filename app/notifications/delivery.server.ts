@@ -118,3 +118,14 @@ export async function deliverPendingNotifications(config: DeliveryConfig = deliv
   }
   return report
 }
+
+/**
+ * Deliver the outbox now, in the background, instead of at the next job run (up to a minute):
+ * for a one-time code someone is waiting on. A message that fails is marked failed and retried
+ * by the jobs like any other; an error before any message is taken leaves them all to the jobs.
+ */
+export function deliverSoon(): void {
+  setImmediate(() => {
+    deliverPendingNotifications().catch(() => undefined)
+  })
+}

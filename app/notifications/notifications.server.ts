@@ -34,3 +34,15 @@ export function enqueueNotification(tx: Tx, notice: Notice): void {
     .onConflictDoNothing({ target: notifications.dedupeKey })
     .run()
 }
+
+/**
+ * Queue a message to an address the person typed (a one-time code), not to the user's address
+ * on file: for a password reset it is the address the account signs in with; for a contact being
+ * verified there may be no user yet (userId null).
+ */
+export function enqueueMessageTo(
+  tx: Tx,
+  message: { userId: number | null; channel: 'sms' | 'email'; recipient: string; template: string; subject: string; body: string },
+): void {
+  tx.insert(notifications).values({ ...message, dedupeKey: null }).run()
+}

@@ -1,13 +1,19 @@
+import { getFormProps, getInputProps, useForm } from '@conform-to/react'
+import { parseWithZod } from '@conform-to/zod'
+import type { z } from 'zod'
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { data } from '@remix-run/node'
-import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
-import { requireUser } from '~/auth/auth.server'
+import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { getSession, requireUser } from '~/auth/auth.server'
+import { changePassword } from '~/auth/password-reset.server'
 import { invalidateUserSessions, serializeBlankSessionCookie } from '~/auth/session.server'
+import { changePasswordSchema } from '~/auth/validation'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
-import { FormMessage } from '~/components/forms'
+import { Field, FormMessage } from '~/components/forms'
 import { listMembershipsOf } from '~/institutions/institutions.server'
 import { roleLabels } from '~/institutions/labels'
 import { pageMeta } from '~/utils/meta'
+import { refusalReply } from '~/utils/submission.server'
 
 export const meta: MetaFunction = () => pageMeta({ title: '我的账号', description: '账号与登录设备' })
 
@@ -19,15 +25,63 @@ export async function loader({ request }: LoaderFunctionArgs) {
   }
 }
 
-export async function action({ request }: ActionFunctionArgs) {
+const hidePasswords = { hideFields: ['currentPassword', 'password', 'confirmPassword'] }
+
+export async function action({ request, context }: ActionFunctionArgs) {
   const user = requireUser(request)
   const form = await request.formData()
   if (form.get('intent') === 'sign-out-everywhere') {
     // Every session of this user ends, this device's included.
     invalidateUserSessions(user.id)
-    return data({ done: true }, { headers: { 'Set-Cookie': serializeBlankSessionCookie() } })
+    return data({ done: true, passwordChanged: false, result: undefined }, { headers: { 'Set-Cookie': serializeBlankSessionCookie() } })
   }
-  return data({ done: false }, { status: 400 })
+  if (form.get('intent') === 'change-password') {
+    const submission = parseWithZod(form, { schema: changePasswordSchema })
+    if (submission.status !== 'success') return data({ done: false, passwordChanged: false, result: submission.reply(hidePasswords) }, { status: 400 })
+    const { session } = getSession(request)
+    const outcome = await changePassword({
+      user,
+      currentPassword: submission.value.currentPassword,
+      newPassword: submission.value.password,
+      keepSessionId: session?.id ?? '',
+      ip: context.ip,
+    })
+    if (!outcome.ok) {
+      return data(
+        { done: false, passwordChanged: false, result: refusalReply(submission, outcome, hidePasswords) },
+        { status: outcome.status },
+      )
+    }
+    return { done: false, passwordChanged: true, result: submission.reply({ resetForm: true }) }
+  }
+  return data({ done: false, passwordChanged: false, result: undefined }, { status: 400 })
+}
+
+function ChangePasswordForm() {
+  const actionData = useActionData<typeof action>()
+  const navigation = useNavigation()
+  const [form, fields] = useForm<z.input<typeof changePasswordSchema>>({
+    id: 'change-password',
+    lastResult: actionData?.result,
+    shouldValidate: 'onSubmit',
+  })
+  return (
+    <Form method="post" className="space-y-4" {...getFormProps(form)}>
+      {actionData?.passwordChanged ? <FormMessage tone="success">密码已修改，其他设备上的登录已退出。</FormMessage> : null}
+      <FormMessage id={form.errorId}>{form.errors?.join('；')}</FormMessage>
+      <Field
+        label="当前密码"
+        {...getInputProps(fields.currentPassword, { type: 'password' })}
+        autoComplete="current-password"
+        errors={fields.currentPassword.errors}
+      />
+      <Field label="新密码" hint="至少 8 个字符" {...getInputProps(fields.password, { type: 'password' })} autoComplete="new-password" errors={fields.password.errors} />
+      <Field label="确认新密码" {...getInputProps(fields.confirmPassword, { type: 'password' })} autoComplete="new-password" errors={fields.confirmPassword.errors} />
+      <button type="submit" name="intent" value="change-password" className="btn-primary" disabled={navigation.state === 'submitting'}>
+        修改密码
+      </button>
+    </Form>
+  )
 }
 
 export default function AccountPage() {
@@ -88,6 +142,13 @@ export default function AccountPage() {
           </ul>
         </section>
       ) : null}
+      <section className="card space-y-3" aria-labelledby="password-title">
+        <h2 id="password-title" className="font-semibold">
+          修改密码
+        </h2>
+        <p className="text-sm text-stone-700">修改后，其他设备上的登录会退出，本设备保持登录。</p>
+        <ChangePasswordForm />
+      </section>
       <section className="card space-y-3" aria-labelledby="security-title">
         <h2 id="security-title" className="font-semibold">
           登录安全

@@ -67,6 +67,11 @@ export default function LoginPage() {
           errors={fields.identifier.errors}
         />
         <Field label="密码" {...getInputProps(fields.password, { type: 'password' })} autoComplete="current-password" errors={fields.password.errors} />
+        <p className="text-right text-sm">
+          <Link to="/forgot-password" className="link">
+            忘记密码？
+          </Link>
+        </p>
         <button type="submit" className="btn-primary w-full" disabled={navigation.state === 'submitting'}>
           {navigation.state === 'submitting' ? '正在登录…' : '登录'}
         </button>
