@@ -18,8 +18,9 @@ const arg = (name: string, fallback: string) => {
 }
 const N = Number(arg('n', '2000'))
 const sync = arg('sync', 'off')
-// domain: bookSlot, the session lookup, listMyBookings; post: the booking POST; get: /me/bookings
-const only = new Set(arg('only', 'domain,post,get').split(','))
+// domain: bookSlot, the session lookup, listMyBookings; post: the booking POST; get: /me/bookings;
+// anon: an anonymous GET of the home page (the Remix handler, not the page cache in server/)
+const only = new Set(arg('only', 'domain,post,get,anon').split(','))
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'weinuan-inproc-'))
 process.env.DATABASE_PATH = path.join(dir, 'bench.db')
@@ -174,6 +175,18 @@ async function main() {
             ctx,
           )
           if (res.status !== 200) throw new Error(`/me/bookings answered ${res.status}`)
+          await res.text()
+        }
+      }),
+      N,
+    )
+  if (only.has('anon'))
+    line(
+      'Remix handler: GET / (anonymous)',
+      await cpuMsAsync(async () => {
+        for (let i = 0; i < N; i++) {
+          const res = await handle(new Request('http://127.0.0.1:3999/', { headers: { Host: '127.0.0.1:3999' } }), ctx)
+          if (res.status !== 200) throw new Error(`/ answered ${res.status}`)
           await res.text()
         }
       }),
