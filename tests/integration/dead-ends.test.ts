@@ -1,8 +1,11 @@
 import { describe, expect, test } from 'vitest'
 import { db } from '~db/client.server'
-import { programmes, volunteerProfiles } from '~db/schema'
+import { campaigns, programmes, volunteerProfiles } from '~db/schema'
 import { eq } from 'drizzle-orm'
 import { applyToProgramme, reviewApplication } from '~/programmes/applications.server'
+import { loader as campaignsLoader } from '~/routes/campaigns._index'
+import { loader as homeLoader } from '~/routes/_index'
+import { loader as volunteerIndexLoader } from '~/routes/volunteer._index'
 import { loader as myClaimsLoader } from '~/routes/me.claims'
 import { loader as myVolunteerLoader } from '~/routes/me.volunteer'
 import { loader as programmeLoader } from '~/routes/programmes.$slug'
@@ -97,5 +100,26 @@ describe('an accepted 焕新乐园 applicant who never booked a slot (issue 13, 
       volunteerLoader({ request: getRequest(`/staff/${b.home.slug}/volunteers/${volunteer.id}`, b.cookie), params: { slug: b.home.slug, userId: String(volunteer.id) }, context: context() }),
     )
     expect(otherDetail.status).toBe(404)
+  })
+})
+
+describe('焕新乐园 and campaigns can be found (issue 13, item 2)', () => {
+  test('/campaigns lists current and recent campaigns, not long-ended ones; programmes are linked from / and /volunteer', async () => {
+    const home = createTestInstitution('活动索引福利院')
+    const day = 24 * 60 * 60 * 1000
+    const t = Date.now()
+    db.insert(campaigns).values({ slug: unique('now-'), name: '六一润心伴成长', ownerInstitutionId: home.id, startsAt: new Date(t - day), endsAt: new Date(t + 30 * day) }).run()
+    db.insert(campaigns).values({ slug: unique('old-'), name: '很久以前的活动', ownerInstitutionId: home.id, startsAt: new Date(t - 400 * day), endsAt: new Date(t - 300 * day) }).run()
+    const page = await run(() => campaignsLoader({ request: getRequest('/campaigns'), params: {}, context: context() }))
+    const names = (page.body as { page: { items: { name: string; current: boolean }[] } }).page.items.map((c) => c.name)
+    expect(names).toContain('六一润心伴成长')
+    expect(names).not.toContain('很久以前的活动')
+
+    const slug = unique('hx-')
+    db.insert(programmes).values({ institutionId: home.id, slug, name: '焕新乐园', kind: 'companionship' }).run()
+    const front = await run(() => homeLoader({ request: getRequest('/'), params: {}, context: context() } as never))
+    expect((front.body as { programmes: { slug: string }[] }).programmes.map((p) => p.slug)).toContain(slug)
+    const volunteer = await run(() => volunteerIndexLoader({ request: getRequest('/volunteer'), params: {}, context: context() }))
+    expect((volunteer.body as { programmes: { slug: string }[] }).programmes.map((p) => p.slug)).toContain(slug)
   })
 })
