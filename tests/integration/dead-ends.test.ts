@@ -117,7 +117,7 @@ describe('焕新乐园 and campaigns can be found (issue 13, item 2)', () => {
 
     const slug = unique('hx-')
     db.insert(programmes).values({ institutionId: home.id, slug, name: '焕新乐园', kind: 'companionship' }).run()
-    const front = await run(() => homeLoader({ request: getRequest('/'), params: {}, context: context() } as never))
+    const front = await run(() => homeLoader())
     expect((front.body as { programmes: { slug: string }[] }).programmes.map((p) => p.slug)).toContain(slug)
     const volunteer = await run(() => volunteerIndexLoader({ request: getRequest('/volunteer'), params: {}, context: context() }))
     expect((volunteer.body as { programmes: { slug: string }[] }).programmes.map((p) => p.slug)).toContain(slug)
