@@ -1,9 +1,12 @@
 import { randomBytes } from 'node:crypto'
 import { and, asc, desc, eq, inArray, ne, sql } from 'drizzle-orm'
+import { z } from 'zod'
 import { db, type Tx } from '~db/client.server'
 import { campaignInstitutions, campaigns, institutions, wishes } from '~db/schema'
 import { attemptAuditedWrite, refuseWrite, type Actor, type AuditEntry } from '~/audit/audit.server'
 import { publicTextProblem } from '~/privacy/public-text.server'
+import { now } from '~/utils/clock.server'
+import { decodeCursor, pageOf, PAGE_SIZE } from '~/utils/pagination'
 import { endOfShanghaiDay, startOfShanghaiDay } from '~/utils/shanghai-date'
 import { parseSlugList, type CampaignInput } from './validation'
 
@@ -175,4 +178,36 @@ export function updateCampaign(actor: Actor, institutionId: number, campaignId: 
 /** Other homes that could be invited as partners (for the form's hint list). */
 export function partnerCandidates(institutionId: number) {
   return db.select({ slug: institutions.slug, name: institutions.name }).from(institutions).where(ne(institutions.id, institutionId)).orderBy(asc(institutions.id)).all()
+}
+
+/** /campaigns takes no filters, only the keyset cursor (listQuery). */
+export const campaignIndexQuery = z.object({})
+
+/** How long an ended campaign stays on the public /campaigns index. */
+export const RECENT_CAMPAIGN_DAYS = 180
+
+/**
+ * The public /campaigns index: campaigns running now or ended within RECENT_CAMPAIGN_DAYS, the
+ * latest start first, keyset-paged on (startsAt, id). Public fields only.
+ */
+export function listPublicCampaigns(options: { cursor?: string | null; limit?: number } = {}) {
+  const limit = options.limit ?? PAGE_SIZE
+  const at = now()
+  const since = new Date(at.getTime() - RECENT_CAMPAIGN_DAYS * 24 * 60 * 60 * 1000)
+  const after = decodeCursor(options.cursor)
+  const rows = db
+    .select({ id: campaigns.id, slug: campaigns.slug, name: campaigns.name, description: campaigns.description, startsAt: campaigns.startsAt, endsAt: campaigns.endsAt, homeName: institutions.name, homeSlug: institutions.slug })
+    .from(campaigns)
+    .innerJoin(institutions, eq(institutions.id, campaigns.ownerInstitutionId))
+    .where(
+      and(
+        sql`${campaigns.endsAt} > ${since.getTime()}`,
+        after ? sql`(${campaigns.startsAt} < ${after.k} OR (${campaigns.startsAt} = ${after.k} AND ${campaigns.id} < ${after.id}))` : undefined,
+      ),
+    )
+    .orderBy(desc(campaigns.startsAt), desc(campaigns.id))
+    .limit(limit + 1)
+    .all()
+  const page = pageOf(rows, limit, (r) => ({ k: r.startsAt.getTime(), id: r.id }))
+  return { items: page.items.map(({ id: _id, ...r }) => ({ ...r, current: r.startsAt.getTime() <= at.getTime() && r.endsAt.getTime() > at.getTime(), upcoming: r.startsAt.getTime() > at.getTime() })), next: page.next }
 }

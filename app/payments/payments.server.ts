@@ -103,6 +103,51 @@ export function giftTargetFromQuery(params: URLSearchParams): GiftTarget | null 
   return null
 }
 
+/**
+ * A wish, need or campaign named in the /give query that exists in public but no longer takes
+ * gifts (a fulfilled wish, a fully received need, an ended campaign): what to tell the donor and
+ * which home they may give to instead. Null when the query names nothing public.
+ */
+export function closedGiftTargetFromQuery(params: URLSearchParams): { title: string; message: string; institutionName: string; institutionSlug: string } | null {
+  const home = (id: number) => db.select({ name: institutions.name, slug: institutions.slug }).from(institutions).where(eq(institutions.id, id)).get()
+  const campaign = params.get('campaign')
+  if (campaign !== null) {
+    const row = db.select().from(campaigns).where(eq(campaigns.slug, campaign)).get()
+    const h = row ? home(row.ownerInstitutionId) : undefined
+    return row && h ? { title: row.name, message: '这个活动已经结束，不再接受捐款。', institutionName: h.name, institutionSlug: h.slug } : null
+  }
+  const wishId = params.has('wish') ? parseId(params.get('wish')) : null
+  if (wishId !== null) {
+    const row = db.select({ title: wishes.title, status: wishes.status, institutionId: wishes.institutionId }).from(wishes).where(eq(wishes.id, wishId)).get()
+    // Drafts and withdrawn wishes are not public: nothing to say about them.
+    if (!row || row.status === 'draft' || row.status === 'withdrawn') return null
+    const message =
+      row.status === 'fulfilled'
+        ? '这个心愿已经实现，礼物已交到孩子手中，不再接受捐款。'
+        : row.status === 'received'
+          ? '机构已收到这个心愿的礼物，不再接受捐款。'
+          : row.status === 'claimed'
+            ? '这个心愿已有爱心人士认领，不再接受捐款。'
+            : '这个心愿所属的活动已经结束，不再接受捐款。'
+    const h = home(row.institutionId)
+    return h ? { title: row.title, message, institutionName: h.name, institutionSlug: h.slug } : null
+  }
+  const needId = params.has('need') ? parseId(params.get('need')) : null
+  if (needId !== null) {
+    const row = db.select({ title: needs.title, status: needs.status, institutionId: needs.institutionId }).from(needs).where(eq(needs.id, needId)).get()
+    if (!row || row.status === 'cancelled') return null
+    const h = home(row.institutionId)
+    const message = row.status === 'fully_received' ? '这项物资需求已全部收到，不再接受捐款。' : '这项物资需求已经结束，不再接受捐款。'
+    return h ? { title: row.title, message, institutionName: h.name, institutionSlug: h.slug } : null
+  }
+  return null
+}
+
+/** Whether the /give query names any target at all (home, campaign, wish or need). */
+export function namesGiftTarget(params: URLSearchParams): boolean {
+  return ['home', 'campaign', 'wish', 'need'].some((k) => params.has(k))
+}
+
 function giftDescription(t: Pick<GiftTarget, 'target' | 'title'>): string {
   switch (t.target) {
     case 'institution':

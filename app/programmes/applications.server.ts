@@ -1,9 +1,10 @@
 import { and, desc, eq, inArray } from 'drizzle-orm'
 import { db, writeTransaction } from '~db/client.server'
-import { programmeApplications, programmes, users, volunteerProfiles } from '~db/schema'
+import { institutions, programmeApplications, programmes, users, volunteerProfiles } from '~db/schema'
 import { attemptAuditedWrite, refuseWrite, type Actor } from '~/audit/audit.server'
 import { enqueueNotification } from '~/notifications/notifications.server'
 import { now } from '~/utils/clock.server'
+import { missingRequirements } from '~/volunteers/eligibility.server'
 import type { ApplicationInput } from './validation'
 
 // A signed-in volunteer applies to a programme; the running home's staff accept or decline,
@@ -96,4 +97,36 @@ export function reviewApplication(actor: Actor, institutionId: number, applicati
 /** Volunteers whose application to this programme was accepted: the pool for pairings. */
 export function acceptedApplicants(institutionId: number, programmeId: number) {
   return listApplications(institutionId, programmeId).filter((a) => a.status === 'accepted')
+}
+
+/**
+ * What an applicant still lacks before the home can pair them (docs/product.md rule 5): the
+ * real-name profile, a background check the home verifies, required qualifications — in a few
+ * words each, with the home that checks them. Empty when nothing is missing.
+ */
+export function applicationReadiness(userId: number, programme: { requiresBackgroundCheck: boolean; requiredQualifications: (typeof programmes.$inferSelect)['requiredQualifications'] }) {
+  return missingRequirements(userId, { startsAt: now(), minAge: null, requiresBackgroundCheck: programme.requiresBackgroundCheck, requiredQualifications: programme.requiredQualifications }).map(
+    (m) => ({ key: m.key, words: m.lapse }),
+  )
+}
+
+/** The volunteer's own applications (pending or accepted), each with what is still missing and who checks it. */
+export function myOpenApplications(userId: number) {
+  return db
+    .select({
+      id: programmeApplications.id,
+      status: programmeApplications.status,
+      programmeName: programmes.name,
+      programmeSlug: programmes.slug,
+      requiresBackgroundCheck: programmes.requiresBackgroundCheck,
+      requiredQualifications: programmes.requiredQualifications,
+      homeName: institutions.name,
+    })
+    .from(programmeApplications)
+    .innerJoin(programmes, eq(programmes.id, programmeApplications.programmeId))
+    .innerJoin(institutions, eq(institutions.id, programmes.institutionId))
+    .where(and(eq(programmeApplications.userId, userId), inArray(programmeApplications.status, ['pending', 'accepted'])))
+    .orderBy(desc(programmeApplications.id))
+    .all()
+    .map(({ requiresBackgroundCheck, requiredQualifications, ...a }) => ({ ...a, missing: applicationReadiness(userId, { requiresBackgroundCheck, requiredQualifications }) }))
 }

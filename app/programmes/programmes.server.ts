@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, isNotNull, sql } from 'drizzle-orm'
+import { and, asc, desc, eq, gte, isNotNull, sql } from 'drizzle-orm'
 import { db } from '~db/client.server'
 import { institutions, pairingMembers, pairings, programmes, visits } from '~db/schema'
 import { attemptAuditedWrite, type Actor } from '~/audit/audit.server'
@@ -116,4 +116,19 @@ export function getPublicProgramme(slug: string) {
     institution: { name: row.institutionName, slug: row.institutionSlug },
     aggregates: programmeAggregates(p.id),
   }
+}
+
+/**
+ * Programmes (焕新乐园, 学业辅导 …) for public pages: those recruiting first, newest first; one
+ * home's only when `institutionId` is given. Public fields only — never a family (rule 1).
+ */
+export function listPublicProgrammes(options: { institutionId?: number; limit?: number } = {}) {
+  return db
+    .select({ slug: programmes.slug, name: programmes.name, kind: programmes.kind, description: programmes.description, acceptingApplications: programmes.acceptingApplications, homeName: institutions.name, homeSlug: institutions.slug })
+    .from(programmes)
+    .innerJoin(institutions, eq(institutions.id, programmes.institutionId))
+    .where(options.institutionId === undefined ? undefined : eq(programmes.institutionId, options.institutionId))
+    .orderBy(desc(programmes.acceptingApplications), desc(programmes.id))
+    .limit(options.limit ?? 12)
+    .all()
 }

@@ -1,5 +1,7 @@
 import type { MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
+import { ProgrammeLinks } from '~/programmes/programme-links'
+import { listPublicProgrammes } from '~/programmes/programmes.server'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { InstitutionCard } from '~/components/institution-card'
 import { WishCardList } from '~/wishes/wish-card'
@@ -12,7 +14,7 @@ export const meta: MetaFunction = () =>
 
 export async function loader() {
   const homes = listInstitutions().map((i) => ({ ...i, kindLabel: institutionKindLabels[i.kind] }))
-  return { homes, totals: wishTotals(), openWishes: newestOpenWishes({ limit: 6 }) }
+  return { homes, totals: wishTotals(), openWishes: newestOpenWishes({ limit: 6 }), programmes: listPublicProgrammes({ limit: 4 }) }
 }
 
 const sections = [
@@ -20,10 +22,12 @@ const sections = [
   { to: '/volunteer', title: '志愿服务', body: '每月第二个周六社会开放日、学业辅导、焕新乐园家庭陪伴。' },
   { to: '/needs', title: '物资需求', body: '饮用水、四季衣物、被褥、米面油……按需捐赠，不多不少。' },
   { to: '/disclosures', title: '捐赠公示', body: '每一笔捐赠都在阳光下运行，公开记录，人人可查。' },
+  { to: '/campaigns', title: '活动', body: '六一、新年等微心愿活动，以及近期结束的活动。' },
+  { to: '/give', title: '捐款', body: '定向捐款给一家机构，每一笔都记入公开捐赠记录。' },
 ]
 
 export default function Index() {
-  const { homes, totals, openWishes } = useLoaderData<typeof loader>()
+  const { homes, totals, openWishes, programmes } = useLoaderData<typeof loader>()
   return (
     <div className="space-y-10">
       <section className="rounded-2xl bg-brand-50 px-5 py-8 sm:px-8" aria-labelledby="hero-title">
@@ -58,6 +62,16 @@ export default function Index() {
           ))}
         </ul>
       </section>
+
+      {programmes.length ? (
+        <section aria-labelledby="programmes-title" className="space-y-3">
+          <h2 id="programmes-title" className="text-xl font-semibold">
+            长期志愿项目
+          </h2>
+          <p className="text-stone-700">焕新乐园家庭陪伴（一年 12 次）、学业辅导等，需要实名资料和背景核验。</p>
+          <ProgrammeLinks programmes={programmes} />
+        </section>
+      ) : null}
 
       <section aria-labelledby="wish-totals-title" className="space-y-4">
         <h2 id="wish-totals-title" className="text-xl font-semibold">

@@ -23,7 +23,7 @@ import { publicDisplayLabels } from '~/wishes/labels'
 const targetLabels = { institution: '机构', campaign: '活动', wish: '微心愿', need: '物资需求' } as const
 
 export const meta: MetaFunction<typeof loader> = ({ data }) =>
-  pageMeta({ title: data ? `捐款给${data.target.institutionName}` : '捐款', description: '定向捐款给福利机构，每一笔都记入公开捐赠记录。' })
+  pageMeta({ title: data?.kind === 'give' ? `捐款给${data.target.institutionName}` : '捐款', description: '定向捐款给福利机构，每一笔都记入公开捐赠记录。' })
 
 async function loadTarget(request: Request) {
   const { giftTargetFromQuery } = await import('~/payments/payments.server')
@@ -32,10 +32,19 @@ async function loadTarget(request: Request) {
 }
 
 export async function loader({ request }: LoaderFunctionArgs) {
+  const params = new URL(request.url).searchParams
+  const { closedGiftTargetFromQuery, giftTargetFromQuery, namesGiftTarget } = await import('~/payments/payments.server')
+  // /give alone: choose the home to give to (public, no sign-in needed to look).
+  if (!namesGiftTarget(params)) {
+    const { listInstitutions } = await import('~/institutions/institutions.server')
+    return { kind: 'choose' as const, homes: listInstitutions().map((h) => ({ slug: h.slug, name: h.name, city: h.city })) }
+  }
+  const target = giftTargetFromQuery(params)
+  // A fulfilled wish, a received need or an ended campaign: say so, and offer its home instead.
+  if (!target) return data({ kind: 'closed' as const, closed: invariantFound(closedGiftTargetFromQuery(params), '没有找到这个捐款对象') }, { status: 410 })
   const user = requireUser(request)
-  const target = await loadTarget(request)
   const { onlineGiftsAvailable, ONLINE_GIFTS_UNAVAILABLE } = await import('~/payments/provider.server')
-  return { target, displayName: user.displayName, unavailable: onlineGiftsAvailable() ? null : ONLINE_GIFTS_UNAVAILABLE }
+  return { kind: 'give' as const, target, displayName: user.displayName, unavailable: onlineGiftsAvailable() ? null : ONLINE_GIFTS_UNAVAILABLE }
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -56,7 +65,72 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function GivePage() {
-  const { target, displayName, unavailable } = useLoaderData<typeof loader>()
+  const page = useLoaderData<typeof loader>()
+  if (page.kind === 'choose') return <ChooseHome homes={page.homes} />
+  if (page.kind === 'closed') return <NoLongerTakingGifts closed={page.closed} />
+  return <GiveForm target={page.target} displayName={page.displayName} unavailable={page.unavailable} />
+}
+
+function ChooseHome({ homes }: { homes: { slug: string; name: string; city: string }[] }) {
+  return (
+    <div className="mx-auto max-w-xl space-y-6">
+      <h1 className="text-2xl font-semibold">捐款</h1>
+      <p className="text-stone-800">
+        微暖只做定向捐赠：每一笔捐款都直接给一家机构（或它的一个心愿、物资需求、活动），支付服务商确认收款后记入公开捐赠记录。请选择您想支持的机构：
+      </p>
+      {homes.length === 0 ? (
+        <p className="text-stone-800">还没有机构接受捐款。</p>
+      ) : (
+        <ul className="space-y-2" data-testid="give-homes">
+          {homes.map((h) => (
+            <li key={h.slug} className="card flex flex-wrap items-center justify-between gap-2">
+              <span>
+                <span className="font-medium">{h.name}</span>
+                <span className="text-sm text-stone-700"> · {h.city}</span>
+              </span>
+              <Link to={`/give?home=${h.slug}`} className="btn-secondary">
+                捐款给这家机构
+                <span className="sr-only">：{h.name}</span>
+              </Link>
+            </li>
+          ))}
+        </ul>
+      )}
+      <p className="text-sm text-stone-700">
+        想指定到一个孩子的心愿？{' '}
+        <Link to="/wishes" className="link">
+          浏览微心愿
+        </Link>
+      </p>
+    </div>
+  )
+}
+
+function NoLongerTakingGifts({ closed }: { closed: { title: string; message: string; institutionName: string; institutionSlug: string } }) {
+  return (
+    <div className="mx-auto max-w-xl space-y-6">
+      <h1 className="text-2xl font-semibold">不再接受捐款</h1>
+      <section role="status" className="card space-y-2" aria-labelledby="closed-title">
+        <h2 id="closed-title" className="text-xl font-semibold">
+          {closed.title}
+        </h2>
+        <p className="text-stone-800">{closed.message}</p>
+      </section>
+      <p className="flex flex-wrap gap-4">
+        <Link to={`/give?home=${closed.institutionSlug}`} className="link">
+          改为捐款给{closed.institutionName}
+        </Link>
+        <Link to="/wishes" className="link">
+          看看其他等待认领的心愿
+        </Link>
+      </p>
+    </div>
+  )
+}
+
+type GiftTargetView = Extract<ReturnType<typeof useLoaderData<typeof loader>>, { kind: 'give' }>
+
+function GiveForm({ target, displayName, unavailable }: Pick<GiftTargetView, 'target' | 'displayName' | 'unavailable'>) {
   const actionData = useActionData<typeof action>()
   const navigation = useNavigation()
   const location = useLocation()

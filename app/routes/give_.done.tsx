@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { requireUser } from '~/auth/auth.server'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
+import { paymentPageHeading } from '~/payments/labels'
 import { formatFen } from '~/utils/format'
 import { pageMeta } from '~/utils/meta'
 import { invariantFound, notFound } from '~/utils/http.server'
@@ -10,7 +11,7 @@ import { parseId } from '~/utils/ids'
 // The browser's return from checkout (give_ : not nested in give.tsx, which has no Outlet). It only shows the payment's status: the donation is
 // recorded from the provider's webhook, never from this redirect.
 
-export const meta: MetaFunction = () => pageMeta({ title: '感谢您的捐款', description: '捐款状态' })
+export const meta: MetaFunction = () => pageMeta({ title: '捐款状态', description: '捐款状态' })
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = requireUser(request)
@@ -18,6 +19,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const id = parseId(url.searchParams.get('payment')) ?? notFound()
   const { getOwnPayment } = await import('~/payments/payments.server')
   const row = invariantFound(getOwnPayment(id, user.id))
+  const cancelled = url.searchParams.get('cancelled') === '1'
   return {
     paymentId: row.payment.id,
     status: row.payment.status,
@@ -25,7 +27,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
     homeName: row.homeName,
     homeSlug: row.homeSlug,
     receiptNo: row.receiptNo,
-    cancelled: url.searchParams.get('cancelled') === '1',
+    cancelled,
+    heading: paymentPageHeading(row.payment.status, cancelled),
   }
 }
 
@@ -33,7 +36,7 @@ export default function GiveDonePage() {
   const p = useLoaderData<typeof loader>()
   return (
     <div className="mx-auto max-w-xl space-y-6">
-      <h1 className="text-2xl font-semibold">{p.status === 'completed' ? '感谢您的捐款' : p.cancelled && p.status === 'open' ? '支付未完成' : '感谢您的捐款'}</h1>
+      <h1 className="text-2xl font-semibold">{p.heading}</h1>
       <section className="card space-y-3" aria-labelledby="status-title">
         <h2 id="status-title" className="text-lg font-semibold">
           给{p.homeName}的捐款 {formatFen(p.amountFen)}

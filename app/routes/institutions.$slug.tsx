@@ -1,5 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
+import { ProgrammeLinks } from '~/programmes/programme-links'
+import { listPublicProgrammes } from '~/programmes/programmes.server'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { WishCardList } from '~/wishes/wish-card'
 import { getInstitutionProfile, institutionKindLabels } from '~/institutions/institutions.server'
@@ -11,7 +13,7 @@ import { invariantFound } from '~/utils/http.server'
 
 export async function loader({ params }: LoaderFunctionArgs) {
   const profile = invariantFound(getInstitutionProfile(params.slug ?? ''))
-  return { ...profile, kindLabel: institutionKindLabels[profile.institution.kind], openWishes: newestOpenWishes({ homeSlug: profile.institution.slug, limit: 6 }), openNeeds: openNeedsOfHome(profile.institution.id, 6) }
+  return { ...profile, kindLabel: institutionKindLabels[profile.institution.kind], openWishes: newestOpenWishes({ homeSlug: profile.institution.slug, limit: 6 }), openNeeds: openNeedsOfHome(profile.institution.id, 6), programmes: listPublicProgrammes({ institutionId: profile.institution.id }) }
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) =>
@@ -20,7 +22,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) =>
     : pageMeta({ title: '机构不存在', description: '机构不存在' })
 
 export default function InstitutionPage() {
-  const { institution, parent, children, kindLabel, openWishes, openNeeds } = useLoaderData<typeof loader>()
+  const { institution, parent, children, kindLabel, openWishes, openNeeds, programmes } = useLoaderData<typeof loader>()
   return (
     <article className="space-y-6">
       <header>
@@ -41,6 +43,14 @@ export default function InstitutionPage() {
           支持这家机构（捐款）
         </Link>
       </p>
+      {programmes.length ? (
+        <section aria-labelledby="programmes-title" className="space-y-2">
+          <h2 id="programmes-title" className="text-lg font-semibold">
+            志愿项目
+          </h2>
+          <ProgrammeLinks programmes={programmes} showHome={false} />
+        </section>
+      ) : null}
       <dl className="card grid gap-2 sm:grid-cols-[8rem_1fr]">
         <dt className="font-medium text-stone-700">所在地区</dt>
         <dd>

@@ -22,7 +22,11 @@ export const meta: MetaFunction = () => pageMeta({ title: '我的认领', descri
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = requireUser(request)
-  return { claims: listMyClaims(user.id), waitlist: listMyWaitlist(user.id), displayName: user.displayName }
+  const claims = listMyClaims(user.id)
+  // After 确认认领 the claim page sends the donor here with ?claimed=<id>: confirm it, once, at the top.
+  const claimedId = parseId(new URL(request.url).searchParams.get('claimed'))
+  const justClaimed = claimedId === null ? null : (claims.find((c) => c.id === claimedId && c.status === 'active') ?? null)
+  return { claims, justClaimed, waitlist: listMyWaitlist(user.id), displayName: user.displayName }
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -62,10 +66,31 @@ function statusText(claim: MyClaim): string {
 }
 
 export default function MyClaimsPage() {
-  const { claims, waitlist, displayName } = useLoaderData<typeof loader>()
+  const { claims, justClaimed, waitlist, displayName } = useLoaderData<typeof loader>()
   return (
     <div className="mx-auto max-w-2xl space-y-8">
       <h1 className="text-2xl font-semibold">我的认领</h1>
+
+      {justClaimed ? (
+        <section role="status" aria-labelledby="claimed-title" className="space-y-2 rounded-lg border border-brand-200 bg-brand-50 p-4 text-stone-900" data-testid="claim-confirmation">
+          <h2 id="claimed-title" className="text-xl font-semibold">
+            认领成功
+          </h2>
+          <p>
+            您已认领 {justClaimed.pseudonym}（化名）的心愿“{justClaimed.title}”，认领编号 <strong className="font-mono">{justClaimed.referenceCode}</strong>。
+          </p>
+          <ol className="list-decimal space-y-1 pl-5">
+            <li>
+              请在 <strong>{formatDateTime(justClaimed.buyBy)}</strong> 前购买，并在下方点“已购买”；
+            </li>
+            <li>
+              请在 <strong>{formatDateTime(justClaimed.deliverBy)}</strong> 前寄出或送到{justClaimed.home}，把认领编号写在包裹上；
+            </li>
+            <li>机构签收后会记入公开捐赠记录。期限前两天我们会提醒您，逾期未完成的认领会自动释放。</li>
+          </ol>
+          <p className="text-sm text-stone-700">这份认领随时可以在“我的认领”（账户菜单）中找到，就在本页下方。</p>
+        </section>
+      ) : null}
 
       {waitlist.length ? (
         <section id="waitlist" aria-labelledby="waitlist-title" className="space-y-3">

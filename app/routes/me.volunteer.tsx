@@ -14,6 +14,9 @@ import { HoursTotals, hoursText } from '~/components/hours-totals'
 import { invariantResponse } from '~/utils/http.server'
 import { pageMeta } from '~/utils/meta'
 import { refusalReply } from '~/utils/submission.server'
+import { myOpenApplications } from '~/programmes/applications.server'
+import { applicationStatusLabels } from '~/programmes/labels'
+import { ReadinessNote } from '~/programmes/readiness-note'
 import { serviceSummary } from '~/volunteers/hours.server'
 import { qualificationLabels, verificationLabels } from '~/volunteers/labels'
 import { removeQualificationSchema } from '~/volunteers/profile-validation'
@@ -43,6 +46,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     background,
     qualifications,
     hours: serviceSummary(user.id),
+    applications: myOpenApplications(user.id),
   }
 }
 
@@ -102,7 +106,7 @@ function StateBadge({ state }: { state: VerificationStatus | 'expired' }) {
 }
 
 export default function VolunteerProfilePage() {
-  const { saved, profile, background, qualifications, hours } = useLoaderData<typeof loader>()
+  const { saved, profile, background, qualifications, hours, applications } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const navigation = useNavigation()
   const busy = navigation.state === 'submitting'
@@ -142,6 +146,30 @@ export default function VolunteerProfilePage() {
       </div>
 
       {saved && savedMessages[saved] ? <FormMessage tone="success">{savedMessages[saved]}</FormMessage> : null}
+
+      {applications.length ? (
+        <section id="applications" aria-labelledby="applications-title" className="card space-y-3">
+          <h2 id="applications-title" className="text-xl font-semibold">
+            我申请的项目
+          </h2>
+          <ul className="space-y-3">
+            {applications.map((a) => (
+              <li key={a.id} className="space-y-2">
+                <p>
+                  <Link to={`/programmes/${a.programmeSlug}`} className="link font-medium">
+                    {a.programmeName}
+                  </Link>
+                  <span className="text-stone-700">
+                    {' '}
+                    · {a.homeName} · {applicationStatusLabels[a.status]}
+                  </span>
+                </p>
+                <ReadinessNote missing={a.missing} homeName={a.homeName} status={a.status} />
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
 
       <section id="profile" aria-labelledby="profile-title" className="card space-y-4">
         <div>

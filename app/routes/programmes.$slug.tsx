@@ -6,8 +6,9 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-
 import { getUser, requireUser } from '~/auth/auth.server'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { FormMessage, TextareaField } from '~/components/forms'
-import { applyToProgramme, myApplication } from '~/programmes/applications.server'
+import { applicationReadiness, applyToProgramme, myApplication } from '~/programmes/applications.server'
 import { applicationStatusLabels, cadenceLabels, programmeKindLabels } from '~/programmes/labels'
+import { ReadinessNote } from '~/programmes/readiness-note'
 import { getPublicProgramme } from '~/programmes/programmes.server'
 import { applicationSchema, type ApplicationInput } from '~/programmes/validation'
 import { invariantFound } from '~/utils/http.server'
@@ -21,7 +22,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const programme = invariantFound(getPublicProgramme(params.slug ?? ''))
   const user = getUser(request)
   const application = user ? myApplication(user.id, programme.id) : undefined
-  return { programme, signedIn: Boolean(user), applicationStatus: application?.status ?? null }
+  return {
+    programme,
+    signedIn: Boolean(user),
+    applicationStatus: application?.status ?? null,
+    // What the applicant still lacks (profile, background check, qualifications) and who checks it.
+    missing: user && application ? applicationReadiness(user.id, programme) : [],
+  }
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -38,7 +45,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) =>
   data ? pageMeta({ title: data.programme.name, description: data.programme.description.slice(0, 120) || `${data.programme.name}：志愿者招募` }) : pageMeta({ title: '项目不存在', description: '项目不存在' })
 
 export default function ProgrammePage() {
-  const { programme: p, signedIn, applicationStatus } = useLoaderData<typeof loader>()
+  const { programme: p, signedIn, applicationStatus, missing } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const busy = useNavigation().state === 'submitting'
   const [form, fields] = useForm<ApplicationInput>({
@@ -108,7 +115,10 @@ export default function ProgrammePage() {
           申请加入
         </h2>
         {applicationStatus ? (
-          <FormMessage tone="success">您的申请状态：{applicationStatusLabels[applicationStatus]}</FormMessage>
+          <>
+            <FormMessage tone="success">您的申请状态：{applicationStatusLabels[applicationStatus]}</FormMessage>
+            <ReadinessNote missing={missing} homeName={p.institution.name} status={applicationStatus} />
+          </>
         ) : !p.acceptingApplications ? (
           <p className="text-stone-800">该项目暂不接受新的申请。</p>
         ) : !signedIn ? (

@@ -6,6 +6,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-
 import type { VerificationStatus } from '~db/enums'
 import { actorFrom, requireStaff } from '~/auth/auth.server'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
+import { applicationStatusLabels } from '~/programmes/labels'
 import { Field, FormMessage, TextareaField } from '~/components/forms'
 import { now } from '~/utils/clock.server'
 import { formatDate, formatDateTime } from '~/utils/format'
@@ -28,7 +29,7 @@ export const meta: MetaFunction = () => [...pageMeta({ title: '志愿者资料�
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { institution } = requireStaff(request, params.slug)
-  // A home sees only volunteers who booked with it (rule 7; the real name is private).
+  // A home sees only volunteers who booked with it or applied to its programmes (rule 7; the real name is private).
   const volunteer = invariantFound(getVolunteerForStaff(institution.id, requireIdParam(params, 'userId')))
   const today = shanghaiDateString(now())
   return {
@@ -106,7 +107,7 @@ export default function StaffVolunteerReview() {
   const actionData = useActionData<typeof action>()
   const navigation = useNavigation()
   const busy = navigation.state === 'submitting'
-  const { user, profile, background, qualifications, bookings } = volunteer
+  const { user, profile, background, qualifications, bookings, applications } = volunteer
   const forForm = (intent: string, targetId: number | null = null) => (actionData && actionData.intent === intent && actionData.targetId === targetId ? actionData : null)
   const bgVerify = forForm('verify-background')
   const bgReject = forForm('reject-background')
@@ -257,10 +258,31 @@ export default function StaffVolunteerReview() {
         </ul>
       </section>
 
+      {applications.length ? (
+        <section aria-labelledby="applications-title" className="card space-y-2">
+          <h3 id="applications-title" className="text-lg font-semibold">
+            报名本机构的项目
+          </h3>
+          <ul className="divide-y divide-stone-200 text-sm">
+            {applications.map((a) => (
+              <li key={a.id} className="flex flex-wrap justify-between gap-2 py-2">
+                <Link to={`../../programmes/${a.programmeId}`} relative="path" className="link">
+                  {a.programmeName}
+                </Link>
+                <span className="text-stone-700">
+                  {applicationStatusLabels[a.status]} · 报名于 {formatDate(a.createdAt)}
+                </span>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+
       <section aria-labelledby="bookings-title" className="card space-y-2">
         <h3 id="bookings-title" className="text-lg font-semibold">
           在本机构的预约
         </h3>
+        {bookings.length === 0 ? <p className="text-sm text-stone-700">没有预约过本机构的活动。</p> : null}
         <ul className="divide-y divide-stone-200 text-sm">
           {bookings.map((b) => (
             <li key={b.id} className="flex flex-wrap justify-between gap-2 py-2">

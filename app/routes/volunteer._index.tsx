@@ -5,6 +5,8 @@ import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { CityFilter, FilterForm, HomeFilter, withAll } from '~/components/filters'
 import { Field, SelectField } from '~/components/forms'
 import { Pager } from '~/components/pager'
+import { ProgrammeLinks } from '~/programmes/programme-links'
+import { listPublicProgrammes } from '~/programmes/programmes.server'
 import { formatSlotTime, remainingLabel, weekdayLabels } from '~/slots/labels'
 import { listUpcomingSlots, monthCalendar, parseMonth, slotFilterChoices, slotFilterSchema, type PublicSlotCard } from '~/slots/public.server'
 import { now } from '~/utils/clock.server'
@@ -34,10 +36,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
       calendar: { ...calendar, today: shanghaiDateString(now()), days: calendar.days.map((d) => ({ ...d, slots: d.slots.map(toView) })) },
       page: null,
       paged: false,
+      programmes: listPublicProgrammes(),
     }
   }
   const page = listUpcomingSlots({ filters, cursor })
-  return { view: 'list' as const, filters, choices, calendar: null, page: { items: page.items.map(toView), next: page.next }, paged }
+  return { view: 'list' as const, filters, choices, calendar: null, page: { items: page.items.map(toView), next: page.next }, paged, programmes: listPublicProgrammes() }
 }
 
 const kindOptions = withAll('全部类型', slotKinds.map((k) => ({ value: k, label: slotKindLabels[k] })))
@@ -103,6 +106,16 @@ export default function VolunteerPage() {
           社会开放日在每月第二个周六，个人和团体都可以来访，团体请提前预约。预约确认后您会收到来访接待单，凭单进入开放区域。与儿童密切接触的岗位须先通过机构的背景核验。
         </p>
       </header>
+
+      {data.programmes.length ? (
+        <section aria-labelledby="programmes-title" className="space-y-2">
+          <h2 id="programmes-title" className="text-xl font-semibold">
+            长期志愿项目
+          </h2>
+          <p className="text-stone-700">焕新乐园一年 12 次家庭陪伴、学业辅导等：申请后由机构审核，并核验您的实名资料和背景核验。</p>
+          <ProgrammeLinks programmes={data.programmes} />
+        </section>
+      ) : null}
 
       <FilterForm title="筛选活动" filtered={filtered} clearTo={view === 'calendar' ? '/volunteer?view=calendar' : '/volunteer'}>
         {view === 'calendar' ? (

@@ -195,6 +195,7 @@ function ClaimPanel({ wish }: { wish: { id: number; status: string; open: boolea
         <p className="font-semibold">已被认领</p>
         <p className="text-stone-800">这个心愿已有爱心人士认领。您可以加入候补：如果认领被释放，排在第一位的候补会获得 24 小时的优先认领机会。</p>
         <Form method="post" action={`/wishes/${wish.id}/waitlist`}>
+          <input type="hidden" name="intent" value="join" />
           <button type="submit" className="btn-secondary">
             加入候补
           </button>

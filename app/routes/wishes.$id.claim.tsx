@@ -52,7 +52,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     return data({ result: submission.reply(), reason: 'invalid' as const }, { status: 400 })
   }
   const outcome = claimWish({ userId: user.id, wishId, publicDisplay: submission.value.publicDisplay })
-  if (outcome.ok) return redirect(`/me/claims#claim-${outcome.claimId}`)
+  if (outcome.ok) return redirect(`/me/claims?claimed=${outcome.claimId}#claim-${outcome.claimId}`)
   if (outcome.reason === 'yours') return redirect(`/me/claims#claim-${outcome.claimId}`)
   if (outcome.reason === 'not_found') notFound()
   return data({ result: refusalReply(submission, { message: outcome.message }), reason: outcome.reason }, { status: 409 })

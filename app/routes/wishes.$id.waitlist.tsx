@@ -24,5 +24,5 @@ export async function action({ request, params }: ActionFunctionArgs) {
     leaveWaitlist({ userId: user.id, wishId })
     return redirect('/me/claims#waitlist')
   }
-  invariantResponse(false, 'Bad Request')
+  invariantResponse(false, '请求有误：未知的候补操作')
 }

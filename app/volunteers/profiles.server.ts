@@ -1,8 +1,8 @@
-import { and, desc, eq, inArray, max, sql } from 'drizzle-orm'
+import { and, desc, eq, inArray, sql } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/sqlite-core'
 import { z } from 'zod'
 import { db, writeTransaction, type Tx } from '~db/client.server'
-import { bookings, institutions, slots, users, volunteerProfiles, volunteerQualifications, qualificationKinds, type QualificationKind, type VerificationStatus } from '~db/schema'
+import { bookings, institutions, programmeApplications, programmes, slots, users, volunteerProfiles, volunteerQualifications, qualificationKinds, type QualificationKind, type VerificationStatus } from '~db/schema'
 import { auditedWrite, type Actor } from '~/audit/audit.server'
 import { MAINLAND_MOBILE, normalizePhone } from '~/auth/validation'
 import { enqueueNotification } from '~/notifications/notifications.server'
@@ -13,7 +13,7 @@ import { VOLUNTEER_PROFILE_PATH } from './eligibility.server'
 import { qualificationLabels } from './labels'
 
 // 志愿者资料 (志愿服务条例: volunteers register by real name). The real name, phone and birth
-// date are private: only staff of homes the volunteer booked with may read them (docs/product.md
+// date are private: only staff of homes the volunteer booked with or applied to may read them (docs/product.md
 // rules 5 and 7). Volunteers write their own profile; staff verify, always through auditedWrite.
 
 const DAY_MS = 24 * 60 * 60 * 1000
@@ -194,44 +194,50 @@ export function submitBackgroundCheck(userId: number, evidence: string): Profile
 
 // ---- Staff of a home ------------------------------------------------------------------------
 
-function hasBookedWith(tx: Tx | typeof db, institutionId: number, userId: number): boolean {
-  return Boolean(
-    tx
-      .select({ id: bookings.id })
-      .from(bookings)
-      .where(and(eq(bookings.institutionId, institutionId), eq(bookings.userId, userId)))
-      .limit(1)
-      .get(),
-  )
+/** SQL list of the people a home reviews: who booked one of its slots or applied to one of its programmes. */
+function reviewableIdsSql(institutionId: number) {
+  return sql`(
+    SELECT b.user_id FROM bookings b WHERE b.institution_id = ${institutionId}
+    UNION SELECT pa.user_id FROM programme_applications pa JOIN programmes pr ON pr.id = pa.programme_id WHERE pr.institution_id = ${institutionId}
+  )`
+}
+
+/**
+ * Whether this home may see and verify the volunteer: they booked with it or applied to one of
+ * its programmes (焕新乐园 etc.). Anyone else is another home's business (docs/product.md rule 7).
+ */
+function isReviewableBy(tx: Tx | typeof db, institutionId: number, userId: number): boolean {
+  return Boolean(tx.get<{ one: number } | undefined>(sql`SELECT 1 AS one WHERE ${userId} IN ${reviewableIdsSql(institutionId)}`))
 }
 
 export type VolunteerFilter = 'pending' | null
 
-/** Volunteers with at least one booking with this home, newest booking first. */
+/** Volunteers who booked with this home or applied to its programmes, most recent first. */
 export function listVolunteersOfHome(institutionId: number, options: { filter?: VolunteerFilter } = {}) {
-  const booked = db
-    .select({ userId: bookings.userId, lastBookingId: max(bookings.id).as('last_booking_id'), bookingCount: sql<number>`count(*)`.as('booking_count') })
-    .from(bookings)
-    .where(eq(bookings.institutionId, institutionId))
-    .groupBy(bookings.userId)
-    .as('booked')
-  const rows = db
-    .select({
-      userId: users.id,
-      displayName: users.displayName,
-      realName: volunteerProfiles.realName,
-      phone: volunteerProfiles.phone,
-      backgroundCheckStatus: volunteerProfiles.backgroundCheckStatus,
-      backgroundCheckExpiresAt: volunteerProfiles.backgroundCheckExpiresAt,
-      bookingCount: booked.bookingCount,
-      lastBookingId: booked.lastBookingId,
-    })
-    .from(booked)
-    .innerJoin(users, eq(users.id, booked.userId))
-    .leftJoin(volunteerProfiles, eq(volunteerProfiles.userId, booked.userId))
-    .orderBy(desc(booked.lastBookingId))
-    .all()
-  const ids = rows.map((r) => r.userId)
+  const known = db.all<{ user_id: number; last_at: number; booking_count: number; application_count: number }>(sql`
+    SELECT k.user_id, max(k.at) AS last_at, sum(k.booking) AS booking_count, sum(k.application) AS application_count FROM (
+      SELECT b.user_id, b.created_at AS at, 1 AS booking, 0 AS application FROM bookings b WHERE b.institution_id = ${institutionId}
+      UNION ALL
+      SELECT pa.user_id, pa.created_at AS at, 0 AS booking, 1 AS application
+        FROM programme_applications pa JOIN programmes pr ON pr.id = pa.programme_id WHERE pr.institution_id = ${institutionId}
+    ) k GROUP BY k.user_id ORDER BY last_at DESC, k.user_id DESC`)
+  const ids = known.map((k) => k.user_id)
+  const people = ids.length
+    ? db
+        .select({
+          userId: users.id,
+          displayName: users.displayName,
+          realName: volunteerProfiles.realName,
+          phone: volunteerProfiles.phone,
+          backgroundCheckStatus: volunteerProfiles.backgroundCheckStatus,
+          backgroundCheckExpiresAt: volunteerProfiles.backgroundCheckExpiresAt,
+        })
+        .from(users)
+        .leftJoin(volunteerProfiles, eq(volunteerProfiles.userId, users.id))
+        .where(inArray(users.id, ids))
+        .all()
+    : []
+  const byId = new Map(people.map((p) => [p.userId, p]))
   const quals = ids.length
     ? db
         .select({ userId: volunteerQualifications.userId, id: volunteerQualifications.id, kind: volunteerQualifications.kind, status: volunteerQualifications.status })
@@ -241,31 +247,36 @@ export function listVolunteersOfHome(institutionId: number, options: { filter?: 
         .all()
     : []
   const at = now()
-  const list = rows.map((r) => {
+  const list = known.flatMap((k) => {
+    const r = byId.get(k.user_id)
+    if (!r) return []
     const qualifications = quals.filter((q) => q.userId === r.userId).map((q) => ({ id: q.id, kind: q.kind, status: q.status }))
     const background = r.backgroundCheckStatus
       ? backgroundState({ backgroundCheckStatus: r.backgroundCheckStatus, backgroundCheckExpiresAt: r.backgroundCheckExpiresAt }, at)
       : 'none'
     const pending = background === 'pending' || qualifications.some((q) => q.status === 'pending')
-    return {
-      userId: r.userId,
-      displayName: r.displayName,
-      realName: r.realName,
-      phone: r.phone,
-      hasProfile: r.realName !== null,
-      background,
-      backgroundExpiresAt: r.backgroundCheckExpiresAt,
-      qualifications,
-      bookingCount: Number(r.bookingCount),
-      pending,
-    }
+    return [
+      {
+        userId: r.userId,
+        displayName: r.displayName,
+        realName: r.realName,
+        phone: r.phone,
+        hasProfile: r.realName !== null,
+        background,
+        backgroundExpiresAt: r.backgroundCheckExpiresAt,
+        qualifications,
+        bookingCount: Number(k.booking_count),
+        applicationCount: Number(k.application_count),
+        pending,
+      },
+    ]
   })
   return options.filter === 'pending' ? list.filter((v) => v.pending) : list
 }
 
-/** Everything a home may see of one volunteer; null (→ 404) if they never booked with it. */
+/** Everything a home may see of one volunteer; null (→ 404) if they neither booked with it nor applied to its programmes. */
 export function getVolunteerForStaff(institutionId: number, userId: number) {
-  if (!hasBookedWith(db, institutionId, userId)) return null
+  if (!isReviewableBy(db, institutionId, userId)) return null
   const user = db.select({ id: users.id, displayName: users.displayName }).from(users).where(eq(users.id, userId)).get()
   if (!user) return null
   const own = getProfile(userId)
@@ -290,6 +301,14 @@ export function getVolunteerForStaff(institutionId: number, userId: number) {
       .orderBy(desc(bookings.id))
       .limit(50)
       .all(),
+    // Only the applications to this home's programmes.
+    applications: db
+      .select({ id: programmeApplications.id, programmeId: programmes.id, programmeName: programmes.name, status: programmeApplications.status, createdAt: programmeApplications.createdAt })
+      .from(programmeApplications)
+      .innerJoin(programmes, eq(programmes.id, programmeApplications.programmeId))
+      .where(and(eq(programmes.institutionId, institutionId), eq(programmeApplications.userId, userId)))
+      .orderBy(desc(programmeApplications.id))
+      .all(),
   }
 }
 
@@ -300,7 +319,7 @@ function refused(institutionId: number, action: string, entityType: string, enti
 }
 
 function qualificationForReview(tx: Tx, institutionId: number, userId: number, qualificationId: number) {
-  if (!hasBookedWith(tx, institutionId, userId)) return null
+  if (!isReviewableBy(tx, institutionId, userId)) return null
   return tx
     .select()
     .from(volunteerQualifications)
@@ -348,7 +367,7 @@ export function rejectQualification(actor: Actor, institutionId: number, userId:
 }
 
 function profileForReview(tx: Tx, institutionId: number, userId: number) {
-  if (!hasBookedWith(tx, institutionId, userId)) return null
+  if (!isReviewableBy(tx, institutionId, userId)) return null
   return tx.select().from(volunteerProfiles).where(eq(volunteerProfiles.userId, userId)).get() ?? null
 }
 

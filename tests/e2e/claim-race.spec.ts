@@ -32,7 +32,7 @@ test(`of ${CLAIMERS} simultaneous claims on one wish exactly one succeeds`, asyn
 
   const winners = responses.flatMap((res, i) => (res.status() === 302 ? [{ donor: donors[i]!, location: res.headers()['location'] ?? '' }] : []))
   expect(winners).toHaveLength(1)
-  expect(winners[0]!.location).toMatch(/^\/me\/claims#claim-\d+$/)
+  expect(winners[0]!.location).toMatch(/^\/me\/claims\?claimed=\d+#claim-\d+$/)
   const losers = responses.filter((res) => res.status() !== 302)
   expect(losers).toHaveLength(CLAIMERS - 1)
   for (const res of losers) {

@@ -30,7 +30,12 @@ test('a donor claims a wish on a phone, marks it sent and sees it on 我的认�
   await waitForHydration(page)
   await page.getByLabel(/显示为“爱心人士”/).check()
   await page.getByRole('button', { name: '确认认领' }).click()
-  await expect(page).toHaveURL(/\/me\/claims#claim-\d+$/)
+  await expect(page).toHaveURL(/\/me\/claims\?claimed=\d+#claim-\d+$/)
+  const confirmation = page.getByTestId('claim-confirmation')
+  await expect(confirmation.getByRole('heading', { name: '认领成功' })).toBeVisible()
+  await expect(confirmation).toContainText(title)
+  await expect(confirmation).toContainText(/请在 .* 前购买/)
+  await expect(confirmation).toContainText('我的认领')
 
   const card = page.locator('article', { hasText: title })
   await expect(card.getByTestId('claim-status')).toHaveText('待购买')
@@ -69,7 +74,7 @@ test.describe('without JavaScript', () => {
 
     await page.goto(`/wishes/${wishId}/claim`)
     await page.getByRole('button', { name: '确认认领' }).click()
-    await expect(page).toHaveURL(/\/me\/claims#claim-\d+$/)
+    await expect(page).toHaveURL(/\/me\/claims\?claimed=\d+#claim-\d+$/)
     const card = page.locator('article', { hasText: title })
     await card.getByRole('button', { name: '已购买' }).click()
     await expect(page.locator('article', { hasText: title }).getByTestId('claim-status')).toHaveText('已购买，请在期限前寄出或送达')

@@ -45,7 +45,7 @@ describe('claiming a wish', () => {
 
     const [claim] = claimOf(wish.id)
     expect(res.status).toBe(302)
-    expect(res.headers.get('Location')).toBe(`/me/claims#claim-${claim!.id}`)
+    expect(res.headers.get('Location')).toBe(`/me/claims?claimed=${claim!.id}#claim-${claim!.id}`)
     expect(claim).toMatchObject({ userId: donor.id, status: 'active', publicDisplay: 'masked', institutionId: home.id })
     expect(claim!.buyBy.getTime()).toBe(T0.getTime() + 3 * DAY)
     expect(claim!.deliverBy.getTime()).toBe(T0.getTime() + 10 * DAY)
@@ -137,7 +137,10 @@ describe('claiming a wish', () => {
     const first = await postClaim(wish.id, donor.id)
     const again = await postClaim(wish.id, donor.id)
     expect(again.status).toBe(302)
-    expect(again.headers.get('Location')).toBe(first.headers.get('Location'))
+    // The same claim, without a second 认领成功: nothing new was claimed.
+    const [claim] = claimOf(wish.id)
+    expect(first.headers.get('Location')).toBe(`/me/claims?claimed=${claim!.id}#claim-${claim!.id}`)
+    expect(again.headers.get('Location')).toBe(`/me/claims#claim-${claim!.id}`)
     expect(claimOf(wish.id)).toHaveLength(1)
   })
 })

@@ -2,7 +2,7 @@ import { and, eq } from 'drizzle-orm'
 import Stripe from 'stripe'
 import { beforeEach, describe, expect, test } from 'vitest'
 import { db } from '~db/client.server'
-import { donations, needs, notifications, payments, processedEvents } from '~db/schema'
+import { donations, needs, notifications, payments, processedEvents, wishes } from '~db/schema'
 import { GIFT_AMOUNT } from '~/payments/amount'
 import { startGift } from '~/payments/payments.server'
 import { loader as doneLoader } from '~/routes/give_.done'
@@ -183,6 +183,37 @@ describe('starting a gift', () => {
     const donor = await createUser()
     const page = await run(() => giveLoader({ request: getRequest(`/give?wish=${wish.id}`, signedInCookie(donor.id)), params: {}, context: context() }))
     expect((page.body as { target: { defaultAmountFen: number; target: string } }).target).toMatchObject({ defaultAmountFen: 12_900, target: 'wish' })
+  })
+})
+
+describe('/give without a target, and for a wish that no longer takes gifts (issue 13, item 4)', () => {
+  test('/give alone lists the homes to choose from, without signing in', async () => {
+    const home = createTestInstitution('可选择的福利院')
+    const page = await run(() => giveLoader({ request: getRequest('/give'), params: {}, context: context() }))
+    expect(page.status).toBe(200)
+    expect(page.body).toMatchObject({ kind: 'choose' })
+    expect((page.body as { homes: { slug: string; name: string }[] }).homes).toContainEqual(expect.objectContaining({ slug: home.slug, name: '可选择的福利院' }))
+  })
+
+  test('a fulfilled wish says it no longer takes gifts and offers its home instead; an unknown one is 404', async () => {
+    const home = createTestInstitution('心愿已实现福利院')
+    const wish = createPublishedWish(home.id, { title: '一个篮球' })
+    db.update(wishes).set({ status: 'fulfilled' }).where(eq(wishes.id, wish.id)).run()
+    const donor = await createUser()
+    const page = await run(() => giveLoader({ request: getRequest(`/give?wish=${wish.id}`, signedInCookie(donor.id)), params: {}, context: context() }))
+    expect(page.status).toBe(410)
+    expect(page.body).toMatchObject({ kind: 'closed', closed: { title: '一个篮球', institutionSlug: home.slug } })
+    expect((page.body as { closed: { message: string } }).closed.message).toContain('不再接受捐款')
+
+    // Nor can the form be posted for it.
+    const posted = await run(() =>
+      giveAction({ request: formRequest(`/give?wish=${wish.id}`, { amount: '5000', publicDisplay: 'masked' }, { cookie: signedInCookie(donor.id) }), params: {}, context: context() }),
+    )
+    expect(posted.status).toBe(404)
+
+    db.update(wishes).set({ status: 'draft' }).where(eq(wishes.id, wish.id)).run()
+    expect((await run(() => giveLoader({ request: getRequest(`/give?wish=${wish.id}`), params: {}, context: context() }))).status).toBe(404)
+    expect((await run(() => giveLoader({ request: getRequest('/give?wish=999999'), params: {}, context: context() }))).status).toBe(404)
   })
 })
 
@@ -387,6 +418,24 @@ describe('the return page', () => {
     await deliver(sessionEvent('checkout.session.completed', payment))
     const after = await run(() => doneLoader({ request: getRequest(`/give/done?payment=${payment.id}`, signedInCookie(donor.id)), params: {}, context: context() }))
     expect(after.body).toMatchObject({ status: 'completed', receiptNo: entriesOf(donor.id)[0]!.receiptNo })
+  })
+
+  test('a failed, expired or cancelled payment is not headed 感谢您的捐款 (issue 13, item 4)', async () => {
+    const failed = await openGift()
+    await deliver(sessionEvent('checkout.session.async_payment_failed', failed.payment, { payment_status: 'unpaid' }))
+    const failedPage = await run(() => doneLoader({ request: getRequest(`/give/done?payment=${failed.payment.id}`, signedInCookie(failed.donor.id)), params: {}, context: context() }))
+    expect(failedPage.body).toMatchObject({ status: 'failed', heading: '支付未成功' })
+
+    const expired = await openGift()
+    await deliver(sessionEvent('checkout.session.expired', expired.payment, { payment_status: 'unpaid', status: 'expired' }))
+    const expiredPage = await run(() => doneLoader({ request: getRequest(`/give/done?payment=${expired.payment.id}`, signedInCookie(expired.donor.id)), params: {}, context: context() }))
+    expect(expiredPage.body).toMatchObject({ status: 'expired', heading: '支付已过期' })
+
+    const cancelled = await openGift()
+    const cancelledPage = await run(() =>
+      doneLoader({ request: getRequest(`/give/done?payment=${cancelled.payment.id}&cancelled=1`, signedInCookie(cancelled.donor.id)), params: {}, context: context() }),
+    )
+    expect((cancelledPage.body as { heading: string }).heading).toBe('支付未完成')
   })
 
   test('another user cannot see someone’s payment', async () => {
