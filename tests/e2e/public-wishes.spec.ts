@@ -1,5 +1,5 @@
 import { expect, test as base } from './fixtures'
-import { expectCleanHydration, expectNoSeriousA11yViolations } from './utils'
+import { expectCleanHydration, expectNoSeriousA11yViolations, signIn } from './utils'
 
 // A visitor on a phone browses the wishes, filters them, opens one and prints its poster.
 // Each test publishes its own wish (./fixtures.ts) in a campaign of a home with a public address,
@@ -105,4 +105,17 @@ test.describe('without JavaScript', () => {
     await expect(page.getByRole('heading', { level: 1, name: wish.title })).toBeVisible()
     await expect(page.getByRole('link', { name: '认领这个心愿' })).toBeVisible()
   })
+
+})
+
+test('加入候补 on the page of a claimed wish puts the member on the waitlist (it answered 400 before)', async ({ page, wish, insertUser, insertClaim }) => {
+  const claimer = await insertUser({ displayName: '认领人' })
+  await insertClaim(wish, claimer)
+  const member = await insertUser({ displayName: '候补人' })
+  await signIn(page, member.email, member.password)
+  await page.goto(`/wishes/${wish.id}`)
+  await expect(page.getByText('已被认领')).toBeVisible()
+  await page.getByRole('button', { name: '加入候补' }).click()
+  await expect(page).toHaveURL(new RegExp(`/wishes/${wish.id}/claim\\?notice=joined$`))
+  await expect(page.getByText('您已加入候补。')).toBeVisible()
 })
