@@ -18,7 +18,13 @@ export default defineConfig({
   build: { target: 'es2022', cssMinify: true },
   plugins: [tailwindcss(), isVitest ? null : remix(remixConfig), tsconfigPaths()],
   test: {
-    include: ['app/**/*.test.{ts,tsx}', 'db/**/*.test.ts', 'server/**/*.test.ts', 'tests/unit/**/*.test.ts', 'tests/integration/**/*.test.{ts,tsx}'],
+    include: [
+      'app/**/*.test.{ts,tsx}',
+      'db/**/*.test.ts',
+      'server/**/*.test.ts',
+      'tests/unit/**/*.test.ts',
+      'tests/integration/**/*.test.{ts,tsx}',
+    ],
     globalSetup: ['./tests/setup/global-setup.ts'],
     setupFiles: ['./tests/setup/setup-test-env.ts'],
     pool: 'forks',

@@ -49,7 +49,16 @@ export const bookingKinds = ['individual', 'group'] as const
 // confirmed (checked in / out are timestamps on it) | waitlisted → offered → confirmed | cancelled | no_show
 export const bookingStatuses = ['confirmed', 'waitlisted', 'offered', 'cancelled', 'no_show'] as const
 export type BookingStatus = (typeof bookingStatuses)[number]
-export const qualificationKinds = ['special_education', 'preschool_education', 'psychology', 'rehabilitation', 'teacher_certificate', 'medical', 'social_work', 'other'] as const
+export const qualificationKinds = [
+  'special_education',
+  'preschool_education',
+  'psychology',
+  'rehabilitation',
+  'teacher_certificate',
+  'medical',
+  'social_work',
+  'other',
+] as const
 export type QualificationKind = (typeof qualificationKinds)[number]
 export const verificationStatuses = ['none', 'pending', 'verified', 'rejected'] as const
 export type VerificationStatus = (typeof verificationStatuses)[number]

@@ -1,8 +1,93 @@
 import { sql } from 'drizzle-orm'
 import { blob, index, integer, primaryKey, sqliteTable, text, uniqueIndex, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core'
-import { institutionKinds, membershipRoles, genders, needCategories, wishStatuses, publicDisplays, claimStatuses, releaseReasons, waitlistStatuses, notificationChannels, notificationStatuses, donationKinds, designations, donationChannels, slotKinds, slotStatuses, bookingKinds, bookingStatuses, qualificationKinds, verificationStatuses, serviceSources, needUrgencies, needStatuses, pledgeStatuses, paymentStatuses, paymentTargets, ledgerLeafKinds, disclosurePeriods, disclosureStatuses, programmeKinds, cadences, applicationStatuses, pairingStatuses, pairingRoles, visitStatuses } from './enums'
-export { institutionKinds, membershipRoles, genders, needCategories, wishStatuses, publicDisplays, claimStatuses, releaseReasons, waitlistStatuses, notificationChannels, notificationStatuses, donationKinds, designations, donationChannels, slotKinds, slotStatuses, bookingKinds, bookingStatuses, qualificationKinds, verificationStatuses, serviceSources, needUrgencies, needStatuses, pledgeStatuses, paymentStatuses, paymentTargets, ledgerLeafKinds, disclosurePeriods, disclosureStatuses, programmeKinds, cadences, applicationStatuses, pairingStatuses, pairingRoles, visitStatuses } from './enums'
-export type { InstitutionKind, MembershipRole, NeedCategory, WishStatus, PublicDisplay, SlotKind, SlotStatus, BookingStatus, QualificationKind, VerificationStatus, NeedStatus, PledgeStatus } from './enums'
+import {
+  institutionKinds,
+  membershipRoles,
+  genders,
+  needCategories,
+  wishStatuses,
+  publicDisplays,
+  claimStatuses,
+  releaseReasons,
+  waitlistStatuses,
+  notificationChannels,
+  notificationStatuses,
+  donationKinds,
+  designations,
+  donationChannels,
+  slotKinds,
+  slotStatuses,
+  bookingKinds,
+  bookingStatuses,
+  qualificationKinds,
+  verificationStatuses,
+  serviceSources,
+  needUrgencies,
+  needStatuses,
+  pledgeStatuses,
+  paymentStatuses,
+  paymentTargets,
+  ledgerLeafKinds,
+  disclosurePeriods,
+  disclosureStatuses,
+  programmeKinds,
+  cadences,
+  applicationStatuses,
+  pairingStatuses,
+  pairingRoles,
+  visitStatuses,
+} from './enums'
+export {
+  institutionKinds,
+  membershipRoles,
+  genders,
+  needCategories,
+  wishStatuses,
+  publicDisplays,
+  claimStatuses,
+  releaseReasons,
+  waitlistStatuses,
+  notificationChannels,
+  notificationStatuses,
+  donationKinds,
+  designations,
+  donationChannels,
+  slotKinds,
+  slotStatuses,
+  bookingKinds,
+  bookingStatuses,
+  qualificationKinds,
+  verificationStatuses,
+  serviceSources,
+  needUrgencies,
+  needStatuses,
+  pledgeStatuses,
+  paymentStatuses,
+  paymentTargets,
+  ledgerLeafKinds,
+  disclosurePeriods,
+  disclosureStatuses,
+  programmeKinds,
+  cadences,
+  applicationStatuses,
+  pairingStatuses,
+  pairingRoles,
+  visitStatuses,
+} from './enums'
+export type {
+  InstitutionKind,
+  MembershipRole,
+  NeedCategory,
+  WishStatus,
+  PublicDisplay,
+  SlotKind,
+  SlotStatus,
+  BookingStatus,
+  QualificationKind,
+  VerificationStatus,
+  NeedStatus,
+  PledgeStatus,
+} from './enums'
 import type { QualificationKind, VisitActivity } from './enums'
 
 // All times are UTC instants stored as integer milliseconds; the UI shows them in Asia/Shanghai.
@@ -10,7 +95,6 @@ const createdAt = () =>
   integer('created_at', { mode: 'timestamp_ms' })
     .notNull()
     .default(sql`(cast(unixepoch('subsec') * 1000 as integer))`)
-
 
 export const institutions = sqliteTable(
   'institutions',
@@ -48,11 +132,14 @@ export const users = sqliteTable(
     createdAt: createdAt(),
   },
   (t) => [
-    uniqueIndex('users_phone_unique').on(t.phone).where(sql`phone IS NOT NULL`),
-    uniqueIndex('users_email_unique').on(t.email).where(sql`email IS NOT NULL`),
+    uniqueIndex('users_phone_unique')
+      .on(t.phone)
+      .where(sql`phone IS NOT NULL`),
+    uniqueIndex('users_email_unique')
+      .on(t.email)
+      .where(sql`email IS NOT NULL`),
   ],
 )
-
 
 export const memberships = sqliteTable(
   'memberships',
@@ -129,7 +216,6 @@ export const auditLog = sqliteTable(
 
 // ---- 微心愿 -------------------------------------------------------------------------------
 
-
 // Staff-only: the real identity never leaves the staff console (docs/product.md rule 1).
 export const children = sqliteTable(
   'children',
@@ -181,8 +267,6 @@ export const campaignInstitutions = sqliteTable(
   (t) => [primaryKey({ columns: [t.campaignId, t.institutionId] }), index('campaign_institutions_institution_idx').on(t.institutionId)],
 )
 
-
-
 export const wishes = sqliteTable(
   'wishes',
   {
@@ -221,8 +305,6 @@ export const wishes = sqliteTable(
   ],
 )
 
-
-
 export const claims = sqliteTable(
   'claims',
   {
@@ -253,14 +335,15 @@ export const claims = sqliteTable(
   },
   (t) => [
     // Rule 4: at most one active claim per wish, whatever the race.
-    uniqueIndex('claims_one_active_per_wish').on(t.wishId).where(sql`status = 'active'`),
+    uniqueIndex('claims_one_active_per_wish')
+      .on(t.wishId)
+      .where(sql`status = 'active'`),
     index('claims_user_idx').on(t.userId, t.id),
     index('claims_status_deadline_idx').on(t.status, t.buyBy, t.deliverBy),
     // The console's parcels to receive and claims near their deadline (app/institutions/console.server.ts).
     index('claims_home_status_idx').on(t.institutionId, t.status, t.deliverBy),
   ],
 )
-
 
 // 候补: donors queue for a claimed wish; on release the first gets a 24-hour exclusive offer.
 export const wishWaitlist = sqliteTable(
@@ -279,13 +362,14 @@ export const wishWaitlist = sqliteTable(
     createdAt: createdAt(),
   },
   (t) => [
-    uniqueIndex('wish_waitlist_one_open_entry').on(t.wishId, t.userId).where(sql`status IN ('waiting', 'offered')`),
+    uniqueIndex('wish_waitlist_one_open_entry')
+      .on(t.wishId, t.userId)
+      .where(sql`status IN ('waiting', 'offered')`),
     index('wish_waitlist_queue_idx').on(t.wishId, t.status, t.id),
   ],
 )
 
 // ---- Notifications -------------------------------------------------------------------------
-
 
 // Outbox: written in the same transaction as the change it announces, delivered by the jobs.
 export const notifications = sqliteTable(
@@ -309,7 +393,6 @@ export const notifications = sqliteTable(
 )
 
 // ---- The public donation log ---------------------------------------------------------------
-
 
 // Append-only (docs/product.md rule 3): triggers refuse UPDATE and DELETE; a mistake is fixed by a
 // new entry whose corrects_id points at the one it reverses, with a published reason.
@@ -453,30 +536,36 @@ export const bookings = sqliteTable(
   },
   (t) => [
     // One live booking per member per slot.
-    uniqueIndex('bookings_one_live_per_member').on(t.slotId, t.userId).where(sql`status IN ('confirmed', 'waitlisted', 'offered')`),
+    uniqueIndex('bookings_one_live_per_member')
+      .on(t.slotId, t.userId)
+      .where(sql`status IN ('confirmed', 'waitlisted', 'offered')`),
     index('bookings_slot_status_idx').on(t.slotId, t.status, t.id),
     index('bookings_user_idx').on(t.userId, t.id),
   ],
 )
 
 // 志愿者: real name and phone are private to staff of homes the volunteer booked with.
-export const volunteerProfiles = sqliteTable('volunteer_profiles', {
-  userId: integer('user_id')
-    .primaryKey()
-    .references(() => users.id),
-  realName: text('real_name').notNull(),
-  phone: text('phone').notNull(),
-  birthDate: text('birth_date'), // YYYY-MM-DD, for minimum-age slots
-  backgroundCheckStatus: text('background_check_status', { enum: verificationStatuses }).notNull().default('none'),
-  backgroundCheckEvidence: text('background_check_evidence').notNull().default(''),
-  backgroundCheckVerifiedBy: integer('background_check_verified_by').references(() => users.id),
-  backgroundCheckVerifiedAt: integer('background_check_verified_at', { mode: 'timestamp_ms' }),
-  backgroundCheckInstitutionId: integer('background_check_institution_id').references(() => institutions.id),
-  backgroundCheckExpiresAt: integer('background_check_expires_at', { mode: 'timestamp_ms' }),
-  backgroundCheckNote: text('background_check_note'),
-  createdAt: createdAt(),
-  updatedAt: integer('updated_at', { mode: 'timestamp_ms' }),
-}, (t) => [index('volunteer_profiles_background_idx').on(t.backgroundCheckStatus)])
+export const volunteerProfiles = sqliteTable(
+  'volunteer_profiles',
+  {
+    userId: integer('user_id')
+      .primaryKey()
+      .references(() => users.id),
+    realName: text('real_name').notNull(),
+    phone: text('phone').notNull(),
+    birthDate: text('birth_date'), // YYYY-MM-DD, for minimum-age slots
+    backgroundCheckStatus: text('background_check_status', { enum: verificationStatuses }).notNull().default('none'),
+    backgroundCheckEvidence: text('background_check_evidence').notNull().default(''),
+    backgroundCheckVerifiedBy: integer('background_check_verified_by').references(() => users.id),
+    backgroundCheckVerifiedAt: integer('background_check_verified_at', { mode: 'timestamp_ms' }),
+    backgroundCheckInstitutionId: integer('background_check_institution_id').references(() => institutions.id),
+    backgroundCheckExpiresAt: integer('background_check_expires_at', { mode: 'timestamp_ms' }),
+    backgroundCheckNote: text('background_check_note'),
+    createdAt: createdAt(),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }),
+  },
+  (t) => [index('volunteer_profiles_background_idx').on(t.backgroundCheckStatus)],
+)
 
 export const volunteerQualifications = sqliteTable(
   'volunteer_qualifications',
@@ -521,7 +610,10 @@ export const serviceRecords = sqliteTable(
     createdAt: createdAt(),
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' }),
   },
-  (t) => [uniqueIndex('service_records_source_unique').on(t.source, t.sourceId, t.userId), index('service_records_user_idx').on(t.userId, t.startedAt)],
+  (t) => [
+    uniqueIndex('service_records_source_unique').on(t.source, t.sourceId, t.userId),
+    index('service_records_user_idx').on(t.userId, t.startedAt),
+  ],
 )
 
 // ---- 物资需求 ------------------------------------------------------------------------------
@@ -579,7 +671,10 @@ export const pledges = sqliteTable(
     createdAt: createdAt(),
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' }),
   },
-  (t) => [index('pledges_need_idx').on(t.needId, t.status), index('pledges_user_idx').on(t.userId, t.id), index('pledges_status_expected_idx').on(t.status, t.expectedAt),
+  (t) => [
+    index('pledges_need_idx').on(t.needId, t.status),
+    index('pledges_user_idx').on(t.userId, t.id),
+    index('pledges_status_expected_idx').on(t.status, t.expectedAt),
     // The console's pledges arriving today and overdue, per home.
     index('pledges_home_status_expected_idx').on(t.institutionId, t.status, t.expectedAt),
   ],
@@ -676,7 +771,10 @@ export const allocations = sqliteTable(
     recordedBy: integer('recorded_by').references(() => users.id),
     createdAt: createdAt(),
   },
-  (t) => [index('allocations_institution_idx').on(t.institutionId, t.id), index('allocations_home_used_idx').on(t.institutionId, t.usedAt, t.id)],
+  (t) => [
+    index('allocations_institution_idx').on(t.institutionId, t.id),
+    index('allocations_home_used_idx').on(t.institutionId, t.usedAt, t.id),
+  ],
 )
 
 export const allocationSources = sqliteTable(
@@ -743,7 +841,10 @@ export const disclosures = sqliteTable(
     publishedBy: integer('published_by').references(() => users.id),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex('disclosures_period_unique').on(t.institutionId, t.period, t.periodStart), index('disclosures_public_idx').on(t.status, t.publishedAt)],
+  (t) => [
+    uniqueIndex('disclosures_period_unique').on(t.institutionId, t.period, t.periodStart),
+    index('disclosures_public_idx').on(t.status, t.publishedAt),
+  ],
 )
 
 // The list figures of each published disclosure, copied from its frozen summary by a trigger at
@@ -831,7 +932,9 @@ export const programmeApplications = sqliteTable(
     createdAt: createdAt(),
   },
   (t) => [
-    uniqueIndex('programme_applications_one_open').on(t.programmeId, t.userId).where(sql`status = 'pending'`),
+    uniqueIndex('programme_applications_one_open')
+      .on(t.programmeId, t.userId)
+      .where(sql`status = 'pending'`),
     index('programme_applications_programme_status_idx').on(t.programmeId, t.status),
   ],
 )
@@ -1003,5 +1106,8 @@ export const verificationCodes = sqliteTable(
     usedAt: integer('used_at', { mode: 'timestamp_ms' }),
     createdAt: createdAt(),
   },
-  (t) => [index('verification_codes_identifier_idx').on(t.purpose, t.identifier, t.id), index('verification_codes_expires_idx').on(t.expiresAt)],
+  (t) => [
+    index('verification_codes_identifier_idx').on(t.purpose, t.identifier, t.id),
+    index('verification_codes_expires_idx').on(t.expiresAt),
+  ],
 )

@@ -28,7 +28,9 @@ export function slotReports(db: Database, slotIds: number[]): SlotReport[] {
             coalesce(sum(b.status = 'waitlisted'), 0) AS waitlisted
        FROM slots s LEFT JOIN bookings b ON b.slot_id = s.id WHERE s.id = ? GROUP BY s.id`,
   )
-  const doubles = db.prepare(`SELECT count(*) AS n FROM (SELECT user_id FROM bookings WHERE slot_id = ? AND status IN ${LIVE} GROUP BY user_id HAVING count(*) > 1)`)
+  const doubles = db.prepare(
+    `SELECT count(*) AS n FROM (SELECT user_id FROM bookings WHERE slot_id = ? AND status IN ${LIVE} GROUP BY user_id HAVING count(*) > 1)`,
+  )
   return slotIds.map((slotId) => {
     const row = totals.get(slotId) as { capacity: number; confirmed: number; live: number; waitlisted: number } | undefined
     if (!row) throw new Error(`bench: slot ${slotId} is not in the database`)
@@ -43,7 +45,9 @@ export function missingAcknowledgedBookings(db: Database, ackIds: number[]): num
   const missing: number[] = []
   for (let i = 0; i < unique.length; i += 500) {
     const chunk = unique.slice(i, i + 500)
-    const rows = db.prepare(`SELECT id FROM bookings WHERE status IN ${LIVE} AND id IN (${chunk.map(() => '?').join(', ')})`).all(...chunk) as Array<{ id: number }>
+    const rows = db
+      .prepare(`SELECT id FROM bookings WHERE status IN ${LIVE} AND id IN (${chunk.map(() => '?').join(', ')})`)
+      .all(...chunk) as Array<{ id: number }>
     const present = new Set(rows.map((r) => r.id))
     for (const id of chunk) if (!present.has(id)) missing.push(id)
   }
@@ -64,19 +68,28 @@ export type BookingOutcome = {
  * when `exactlyFull` — a slot whose confirmed places are not min(capacity, live bookings), i.e.
  * places left empty while members waited.
  */
-export function bookingProblems(db: Database, slotIds: number[], outcome: BookingOutcome, options: { exactlyFull?: boolean } = {}): string[] {
+export function bookingProblems(
+  db: Database,
+  slotIds: number[],
+  outcome: BookingOutcome,
+  options: { exactlyFull?: boolean } = {},
+): string[] {
   const problems: string[] = []
   for (const r of slotReports(db, slotIds)) {
-    if (r.overbooked > 0) problems.push(`slot ${r.slotId}: ${r.confirmed} confirmed for ${r.capacity} places (overbooked by ${r.overbooked})`)
+    if (r.overbooked > 0)
+      problems.push(`slot ${r.slotId}: ${r.confirmed} confirmed for ${r.capacity} places (overbooked by ${r.overbooked})`)
     if (r.doubleBooked > 0) problems.push(`slot ${r.slotId}: ${r.doubleBooked} member(s) with two live bookings`)
     if (options.exactlyFull && r.overbooked === 0 && r.confirmed !== Math.min(r.capacity, r.live)) {
-      problems.push(`slot ${r.slotId}: ${r.confirmed} confirmed, expected exactly ${Math.min(r.capacity, r.live)} (${r.live} live bookings, ${r.capacity} places)`)
+      problems.push(
+        `slot ${r.slotId}: ${r.confirmed} confirmed, expected exactly ${Math.min(r.capacity, r.live)} (${r.live} live bookings, ${r.capacity} places)`,
+      )
     }
   }
   if (outcome.successesWithoutId > 0) problems.push(`${outcome.successesWithoutId} success response(s) named no booking`)
   const repeated = outcome.ackIds.length - new Set(outcome.ackIds).size
   if (repeated > 0) problems.push(`${repeated} booking id(s) acknowledged twice`)
   const missing = missingAcknowledgedBookings(db, outcome.ackIds)
-  if (missing.length > 0) problems.push(`${missing.length} acknowledged booking(s) missing from the database (e.g. ${missing.slice(0, 5).join(', ')})`)
+  if (missing.length > 0)
+    problems.push(`${missing.length} acknowledged booking(s) missing from the database (e.g. ${missing.slice(0, 5).join(', ')})`)
   return problems
 }

@@ -102,7 +102,27 @@ function parseOptions(argv: string[]): Options {
   for (const p of only) if (!phases.includes(p)) throw new Error(`--only: unknown phase ${p} (phases: ${phases.join(', ')})`)
   const loader = get('loader') ?? 'wrk'
   if (loader !== 'wrk' && loader !== 'autocannon') throw new Error('--loader is wrk or autocannon')
-  const known = new Set(['duration', 'connections', 'members', 'slots', 'rush-members', 'rush-capacity', 'rush-connections', 'log-db', 'log-connections', 'log-requests', 'log-duration', 'timeout', 'only', 'loader', 'log-level', 'cpu-prof', 'time-limit', 'keep', 'help'])
+  const known = new Set([
+    'duration',
+    'connections',
+    'members',
+    'slots',
+    'rush-members',
+    'rush-capacity',
+    'rush-connections',
+    'log-db',
+    'log-connections',
+    'log-requests',
+    'log-duration',
+    'timeout',
+    'only',
+    'loader',
+    'log-level',
+    'cpu-prof',
+    'time-limit',
+    'keep',
+    'help',
+  ])
   for (const a of argv) if (a.startsWith('--') && !known.has(a.slice(2))) throw new Error(`unknown option ${a} (see --help)`)
   const members = int('members', 20_000)
   const rushMembers = int('rush-members', 2000)
@@ -193,7 +213,10 @@ async function seedChild(file: string, outFile: string, members: number, slotCou
   applyMigrations(sqlite)
   await seedDemoData(db)
 
-  const homes = sqlite.prepare("SELECT id, slug FROM institutions WHERE kind = 'welfare_home' ORDER BY id").all() as Array<{ id: number; slug: string }>
+  const homes = sqlite.prepare("SELECT id, slug FROM institutions WHERE kind = 'welfare_home' ORDER BY id").all() as Array<{
+    id: number
+    slug: string
+  }>
   if (homes.length === 0) throw new Error('seed: the demo data has no welfare home')
   const goods = ['儿童羽绒服', '课外读物', '奶粉', '文具套装', '冬季棉被', '篮球', '绘本', '运动鞋']
   const names = ['张', '王', '李', '赵', '刘', '陈', '杨', '黄']
@@ -222,7 +245,9 @@ async function seedChild(file: string, outFile: string, members: number, slotCou
   backfillLedgerLeaves()
 
   const home = sqlite
-    .prepare("INSERT INTO institutions (slug, name, kind, province, city) VALUES ('bench-home', '压测福利院', 'welfare_home', '山东省', '滨州市') RETURNING id")
+    .prepare(
+      "INSERT INTO institutions (slug, name, kind, province, city) VALUES ('bench-home', '压测福利院', 'welfare_home', '山东省', '滨州市') RETURNING id",
+    )
     .get() as { id: number }
   const insertSlot = sqlite.prepare(
     "INSERT INTO slots (institution_id, kind, title, location, starts_at, ends_at, capacity, status, allow_groups) VALUES (?, 'camp', ?, '福利院活动室', ?, ?, ?, 'published', 1) RETURNING id",
@@ -252,7 +277,11 @@ async function seedChild(file: string, outFile: string, members: number, slotCou
   })()
   const demoEmails = demoAccounts.map((a) => a.email)
   const neutralised = neutraliseDemoAccounts(sqlite, demoEmails, hash)
-  const top = sqlite.prepare('SELECT i.slug AS slug FROM donations d JOIN institutions i ON i.id = d.institution_id GROUP BY i.id ORDER BY count(*) DESC LIMIT 1').get() as { slug: string }
+  const top = sqlite
+    .prepare(
+      'SELECT i.slug AS slug FROM donations d JOIN institutions i ON i.id = d.institution_id GROUP BY i.id ORDER BY count(*) DESC LIMIT 1',
+    )
+    .get() as { slug: string }
   sqlite.pragma('wal_checkpoint(TRUNCATE)')
   closeDatabase()
   const seeded: Seeded = { tokens, bookingSlots, rushSlot, homeSlug: top.slug, neutralised, demoEmails }
@@ -262,7 +291,9 @@ async function seedChild(file: string, outFile: string, members: number, slotCou
 /** Rename the demo sign-in accounts (their rows and everything they did stay) and give them an unknown password. */
 function neutraliseDemoAccounts(sqlite: Database.Database, emails: string[], passwordHash: string): number {
   return sqlite
-    .prepare(`UPDATE users SET email = 'bench-renamed-' || id || '@bench.invalid', password_hash = ? WHERE email IN (${emails.map(() => '?').join(', ')})`)
+    .prepare(
+      `UPDATE users SET email = 'bench-renamed-' || id || '@bench.invalid', password_hash = ? WHERE email IN (${emails.map(() => '?').join(', ')})`,
+    )
     .run(passwordHash, ...emails).changes
 }
 
@@ -271,18 +302,26 @@ function neutraliseDemoAccounts(sqlite: Database.Database, emails: string[], pas
 function serveBare(file: string, port: number) {
   const db = openDb(file)
   const homes = db.prepare('SELECT slug, name, city FROM institutions ORDER BY id LIMIT 10')
-  const entries = db.prepare('SELECT receipt_no AS receiptNo, description, amount_fen AS amountFen, donor_display AS donor FROM donations ORDER BY id DESC LIMIT 10')
-  const session = db.prepare('SELECT u.id AS userId, u.display_name AS name FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ? AND s.expires_at > ?')
+  const entries = db.prepare(
+    'SELECT receipt_no AS receiptNo, description, amount_fen AS amountFen, donor_display AS donor FROM donations ORDER BY id DESC LIMIT 10',
+  )
+  const session = db.prepare(
+    'SELECT u.id AS userId, u.display_name AS name FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ? AND s.expires_at > ?',
+  )
   const myBookings = db.prepare(
     'SELECT b.id, b.status, b.code, s.title, s.starts_at AS startsAt FROM bookings b JOIN slots s ON s.id = b.slot_id WHERE b.user_id = ? ORDER BY b.id DESC LIMIT 20',
   )
   const slot = db.prepare("SELECT id, institution_id AS institutionId, capacity FROM slots WHERE id = ? AND status = 'published'")
   const live = db.prepare("SELECT id FROM bookings WHERE slot_id = ? AND user_id = ? AND status IN ('confirmed', 'waitlisted', 'offered')")
-  const taken = db.prepare("SELECT coalesce(sum(party_size), 0) AS n FROM bookings WHERE slot_id = ? AND status IN ('confirmed', 'offered')")
+  const taken = db.prepare(
+    "SELECT coalesce(sum(party_size), 0) AS n FROM bookings WHERE slot_id = ? AND status IN ('confirmed', 'offered')",
+  )
   const insert = db.prepare(
     'INSERT INTO bookings (slot_id, institution_id, user_id, kind, party_size, contact_name, contact_phone, status, code, confirmed_at, created_at) VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?) RETURNING id',
   )
-  const notify = db.prepare("INSERT INTO notifications (user_id, channel, recipient, template, subject, body) VALUES (?, 'sms', ?, 'booking.confirmed', '预约成功', ?)")
+  const notify = db.prepare(
+    "INSERT INTO notifications (user_id, channel, recipient, template, subject, body) VALUES (?, 'sms', ?, 'booking.confirmed', '预约成功', ?)",
+  )
   // The same capacity-checked insert as the site, in one BEGIN IMMEDIATE transaction.
   const book = db.transaction((userId: number, slotId: number, form: URLSearchParams): { status: number; id?: number } => {
     const s = slot.get(slotId) as { id: number; institutionId: number; capacity: number } | undefined
@@ -292,16 +331,33 @@ function serveBare(file: string, port: number) {
     const code = crypto.randomBytes(6).toString('hex').toUpperCase()
     const now = Date.now()
     const phone = form.get('contactPhone') ?? ''
-    const row = insert.get(s.id, s.institutionId, userId, 'individual', form.get('contactName') ?? '', phone, fits ? 'confirmed' : 'waitlisted', code, fits ? now : null, now) as { id: number }
+    const row = insert.get(
+      s.id,
+      s.institutionId,
+      userId,
+      'individual',
+      form.get('contactName') ?? '',
+      phone,
+      fits ? 'confirmed' : 'waitlisted',
+      code,
+      fits ? now : null,
+      now,
+    ) as { id: number }
     notify.run(userId, phone, `booking ${row.id} ${code}`)
     return { status: 302, id: row.id }
   })
   const userOf = (req: http.IncomingMessage) => {
     const token = /(?:^|;\s*)weinuan_session=([a-z2-7]{32})/.exec(req.headers.cookie ?? '')?.[1]
-    return token ? (session.get(crypto.createHash('sha256').update(token).digest('hex'), Date.now()) as { userId: number; name: string } | undefined) : undefined
+    return token
+      ? (session.get(crypto.createHash('sha256').update(token).digest('hex'), Date.now()) as { userId: number; name: string } | undefined)
+      : undefined
   }
   const html = (res: http.ServerResponse, title: string, body: string) => {
-    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(`<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head><body><h1>${escapeHtml(title)}</h1>${body}</body></html>`)
+    res
+      .writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' })
+      .end(
+        `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head><body><h1>${escapeHtml(title)}</h1>${body}</body></html>`,
+      )
   }
   const server = http.createServer((req, res) => {
     const url = req.url ?? '/'
@@ -323,7 +379,11 @@ function serveBare(file: string, port: number) {
         return
       }
       const rows = myBookings.all(user.userId) as Array<{ id: number; status: string; code: string; title: string; startsAt: number }>
-      html(res, `${user.name}的预约`, `<ul>${rows.map((r) => `<li id="booking-${r.id}">${escapeHtml(r.title)} ${new Date(r.startsAt).toISOString()} ${r.status} ${r.code}</li>`).join('')}</ul>`)
+      html(
+        res,
+        `${user.name}的预约`,
+        `<ul>${rows.map((r) => `<li id="booking-${r.id}">${escapeHtml(r.title)} ${new Date(r.startsAt).toISOString()} ${r.status} ${r.code}</li>`).join('')}</ul>`,
+      )
     } else if (req.method === 'POST' && /^\/volunteer\/slots\/\d+\/book$/.test(url)) {
       const chunks: Buffer[] = []
       req.on('data', (c: Buffer) => chunks.push(c))
@@ -425,13 +485,44 @@ class Bench {
     const origin = load.base
     let child: ChildProcess
     if (this.options.loader === 'wrk' && this.wrkPath) {
-      child = spawn(this.wrkPath, ['-t1', `-c${load.connections}`, `-d${durationS}s`, `--timeout`, `${Math.ceil(load.timeoutS ?? this.options.timeoutS)}s`, '-s', path.join(ROOT, 'scripts/bench.lua'), `${load.base}/`], {
-        env: { ...process.env, BENCH_REQUESTS: requestsFile, BENCH_ONCE: load.once ? '1' : '0', BENCH_TALLY: load.tally ? '1' : '0', BENCH_ORIGIN: origin, BENCH_OUT: outFile },
-        stdio: ['ignore', fs.openSync(path.join(this.dir, `wrk-${id}.log`), 'w'), 'inherit'],
-      })
+      child = spawn(
+        this.wrkPath,
+        [
+          '-t1',
+          `-c${load.connections}`,
+          `-d${durationS}s`,
+          `--timeout`,
+          `${Math.ceil(load.timeoutS ?? this.options.timeoutS)}s`,
+          '-s',
+          path.join(ROOT, 'scripts/bench.lua'),
+          `${load.base}/`,
+        ],
+        {
+          env: {
+            ...process.env,
+            BENCH_REQUESTS: requestsFile,
+            BENCH_ONCE: load.once ? '1' : '0',
+            BENCH_TALLY: load.tally ? '1' : '0',
+            BENCH_ORIGIN: origin,
+            BENCH_OUT: outFile,
+          },
+          stdio: ['ignore', fs.openSync(path.join(this.dir, `wrk-${id}.log`), 'w'), 'inherit'],
+        },
+      )
     } else {
       const spec = path.join(this.dir, `spec-${id}.json`)
-      fs.writeFileSync(spec, JSON.stringify({ base: load.base, requestsFile, once: load.once, connections: load.connections, durationS, timeoutS: load.timeoutS ?? this.options.timeoutS, outFile }))
+      fs.writeFileSync(
+        spec,
+        JSON.stringify({
+          base: load.base,
+          requestsFile,
+          once: load.once,
+          connections: load.connections,
+          durationS,
+          timeoutS: load.timeoutS ?? this.options.timeoutS,
+          outFile,
+        }),
+      )
       child = spawn(process.execPath, ['--import', 'tsx', SELF, '--drive', spec], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] })
     }
     this.track(child)
@@ -509,7 +600,12 @@ class Bench {
   async startBare(dbFile: string): Promise<{ base: string; child: ChildProcess }> {
     const port = await this.freePort()
     const logFile = path.join(this.dir, 'bare.log')
-    const child = this.track(spawn(process.execPath, ['--import', 'tsx', SELF, '--serve-bare', dbFile, String(port)], { cwd: ROOT, stdio: ['ignore', fs.openSync(logFile, 'a'), fs.openSync(logFile, 'a')] }))
+    const child = this.track(
+      spawn(process.execPath, ['--import', 'tsx', SELF, '--serve-bare', dbFile, String(port)], {
+        cwd: ROOT,
+        stdio: ['ignore', fs.openSync(logFile, 'a'), fs.openSync(logFile, 'a')],
+      }),
+    )
     const base = `http://${HOST}:${port}`
     await this.waitForHealth(base, child, logFile)
     return { base, child }
@@ -522,7 +618,17 @@ class Bench {
     const logFile = path.join(this.dir, `${name}.log`)
     const env: NodeJS.ProcessEnv = { ...process.env }
     // Nothing from the caller's environment may send real messages or switch on demo/mock modes.
-    for (const k of ['DEMO_MODE', 'PAYMENTS_MOCK', 'STRIPE_SECRET_KEY', 'STRIPE_API_BASE', 'SMS_API_URL', 'SMS_API_KEY', 'SMTP_URL', 'TRUST_PROXY']) delete env[k]
+    for (const k of [
+      'DEMO_MODE',
+      'PAYMENTS_MOCK',
+      'STRIPE_SECRET_KEY',
+      'STRIPE_API_BASE',
+      'SMS_API_URL',
+      'SMS_API_KEY',
+      'SMTP_URL',
+      'TRUST_PROXY',
+    ])
+      delete env[k]
     Object.assign(env, {
       NODE_ENV: 'production',
       PORT: String(port),
@@ -537,7 +643,9 @@ class Bench {
     // Default file names (CPU.<date>.<pid>.<thread>.cpuprofile): tsx's loader thread writes its own profile.
     if (this.options.cpuProf) args.push('--cpu-prof', `--cpu-prof-dir=${this.options.cpuProf}`)
     args.push('server/index.ts')
-    const child = this.track(spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', fs.openSync(logFile, 'a'), fs.openSync(logFile, 'a')] }))
+    const child = this.track(
+      spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', fs.openSync(logFile, 'a'), fs.openSync(logFile, 'a')] }),
+    )
     await this.waitForHealth(base, child, logFile)
     return { base, child }
   }
@@ -599,12 +707,16 @@ function table(rows: Row[]): string {
       continue
     }
     if (r.requests === 0) {
-      out.push(`| ${row.phase} | ${row.server} ${row.what} | 0 | — | > ${fmt(r.durationS)} s | > ${fmt(r.durationS)} s | ${r.socketErrors ? fmt(r.socketErrors) : '0'} | — | ${row.goal ?? ''}${row.goal ? ' ✗' : ''} (no answer within the phase) |`)
+      out.push(
+        `| ${row.phase} | ${row.server} ${row.what} | 0 | — | > ${fmt(r.durationS)} s | > ${fmt(r.durationS)} s | ${r.socketErrors ? fmt(r.socketErrors) : '0'} | — | ${row.goal ?? ''}${row.goal ? ' ✗' : ''} (no answer within the phase) |`,
+      )
       continue
     }
     const errors = r.statusErrors + r.socketErrors
     const errorText = errors === 0 ? '0' : `${fmt(errors)}${r.socketErrors ? ` (${fmt(r.socketErrors)} socket)` : ''}`
-    out.push(`| ${row.phase} | ${row.server} ${row.what} | ${fmt(r.requests)} | ${fmt(r.rps)} | ${ms(r.p50Ms)} | ${ms(r.p99Ms)} | ${errorText} | ${ratio} | ${goal} |`)
+    out.push(
+      `| ${row.phase} | ${row.server} ${row.what} | ${fmt(r.requests)} | ${fmt(r.rps)} | ${ms(r.p50Ms)} | ${ms(r.p99Ms)} | ${errorText} | ${ratio} | ${goal} |`,
+    )
   }
   return out.join('\n')
 }
@@ -664,11 +776,32 @@ async function main(options: Options) {
     const seedOut = path.join(bench.dir, 'seed.json')
     const seeding = Date.now()
     const seedChildProcess = bench.track(
-      spawn(process.execPath, ['--import', 'tsx', SELF, '--seed', siteDb, seedOut, String(options.members), String(options.slots), String(options.rushMembers), String(options.rushCapacity)], {
-        cwd: ROOT,
-        env: { ...process.env, NODE_ENV: 'development', DATABASE_PATH: siteDb, DATA_DIR: path.join(bench.dir, 'seed-data'), LOG_LEVEL: 'warn' },
-        stdio: ['ignore', 'inherit', 'inherit'],
-      }),
+      spawn(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          SELF,
+          '--seed',
+          siteDb,
+          seedOut,
+          String(options.members),
+          String(options.slots),
+          String(options.rushMembers),
+          String(options.rushCapacity),
+        ],
+        {
+          cwd: ROOT,
+          env: {
+            ...process.env,
+            NODE_ENV: 'development',
+            DATABASE_PATH: siteDb,
+            DATA_DIR: path.join(bench.dir, 'seed-data'),
+            LOG_LEVEL: 'warn',
+          },
+          stdio: ['ignore', 'inherit', 'inherit'],
+        },
+      ),
     )
     const seedCode = await new Promise<number | null>((resolve) => seedChildProcess.once('exit', resolve))
     if (seedCode !== 0) throw new Error(`seeding failed (exit ${seedCode})`)
@@ -694,11 +827,32 @@ async function main(options: Options) {
         await precheck(`${site.base}${p}`, null, (s) => (s === 200 ? null : `status ${s}`))
         for (let i = 0; i < 3; i++) await fetch(`${site.base}${p}`).then((r) => r.arrayBuffer()) // warm up
       }
-      const bareRow: Row = { phase: 'anonymous page', server: 'bare', what: '`/page`', result: await bench.runLoad({ label: 'bare page', base: bare.base, lines: ['GET\t/page\t\t'], once: false, tally: false, connections: c, durationS: d }) }
+      const bareRow: Row = {
+        phase: 'anonymous page',
+        server: 'bare',
+        what: '`/page`',
+        result: await bench.runLoad({
+          label: 'bare page',
+          base: bare.base,
+          lines: ['GET\t/page\t\t'],
+          once: false,
+          tally: false,
+          connections: c,
+          durationS: d,
+        }),
+      }
       printRow(bareRow)
       rows.push(bareRow)
       for (const p of pages) {
-        const result = await bench.runLoad({ label: `site ${p}`, base: site.base, lines: [`GET\t${p}\t\t`], once: false, tally: false, connections: c, durationS: d })
+        const result = await bench.runLoad({
+          label: `site ${p}`,
+          base: site.base,
+          lines: [`GET\t${p}\t\t`],
+          once: false,
+          tally: false,
+          connections: c,
+          durationS: d,
+        })
         const row: Row = { phase: 'anonymous page', server: 'site', what: `\`${p}\``, result, bare: bareRow.result, goal: '≥ 10 % of bare' }
         row.met = result.rps / bareRow.result!.rps >= 0.1
         printRow(row)
@@ -714,14 +868,30 @@ async function main(options: Options) {
         Array.from({ length: options.members }, (_, i) => `POST\t/volunteer/slots/${slotOf(i)}/book\t${member(i)}\t${bookingForm(i)}`)
       const bookingLines = lines((i) => seeded.bookingSlots[i % seeded.bookingSlots.length]!)
       // Warm the booking route up without booking: its form, for a few members.
-      for (let i = 0; i < 5; i++) await fetch(`${site.base}/volunteer/slots/${seeded.bookingSlots[0]}/book`, { headers: { cookie: member(i) } }).then((r) => r.arrayBuffer())
+      for (let i = 0; i < 5; i++)
+        await fetch(`${site.base}/volunteer/slots/${seeded.bookingSlots[0]}/book`, { headers: { cookie: member(i) } }).then((r) =>
+          r.arrayBuffer(),
+        )
       const phase = async (server: 'bare' | 'site', base: string, dbFile: string, bareResult?: LoadResult | null) => {
-        const result = await bench.runLoad({ label: `${server} bookings`, base, lines: bookingLines, once: true, tally: true, connections: c, durationS: d })
+        const result = await bench.runLoad({
+          label: `${server} bookings`,
+          base,
+          lines: bookingLines,
+          once: true,
+          tally: true,
+          connections: c,
+          durationS: d,
+        })
         const db = openDb(dbFile)
         try {
-          const problems = bookingProblems(db, seeded.bookingSlots, { ackIds: result.ackIds, successesWithoutId: result.successesWithoutId })
+          const problems = bookingProblems(db, seeded.bookingSlots, {
+            ackIds: result.ackIds,
+            successesWithoutId: result.successesWithoutId,
+          })
           for (const p of problems) failures.push(`${server} booking phase: ${p}`)
-          console.log(`  ${server}: ${fmt(result.ackIds.length)} bookings acknowledged, all present in the database: ${problems.some((p) => p.includes('missing')) ? 'NO' : 'yes'}; correctness: ${problems.length ? problems.join('; ') : 'ok'}`)
+          console.log(
+            `  ${server}: ${fmt(result.ackIds.length)} bookings acknowledged, all present in the database: ${problems.some((p) => p.includes('missing')) ? 'NO' : 'yes'}; correctness: ${problems.length ? problems.join('; ') : 'ok'}`,
+          )
         } finally {
           db.close()
         }
@@ -743,14 +913,47 @@ async function main(options: Options) {
     if (options.only.has('signed-in')) {
       const n = Math.min(1000, options.members)
       console.log(`\n## Signed-in page: ${fmt(n)} members' sessions in turn${booked ? ' (each holds a booking)' : ''}`)
-      await precheck(`${bare.base}/me/page`, member(0), (s, t) => (s === 200 && t.includes('压测志愿者0') ? null : `status ${s}, not the member's page`))
-      await precheck(`${site.base}/me/bookings`, member(0), (s, t) => (s === 200 && t.includes('压测志愿者0') ? null : `status ${s}, not the member's page`))
+      await precheck(`${bare.base}/me/page`, member(0), (s, t) =>
+        s === 200 && t.includes('压测志愿者0') ? null : `status ${s}, not the member's page`,
+      )
+      await precheck(`${site.base}/me/bookings`, member(0), (s, t) =>
+        s === 200 && t.includes('压测志愿者0') ? null : `status ${s}, not the member's page`,
+      )
       const sessionLines = (p: string) => Array.from({ length: n }, (_, i) => `GET\t${p}\t${member(i)}\t`)
-      const bareRow: Row = { phase: 'signed-in page', server: 'bare', what: '`/me/page`', result: await bench.runLoad({ label: 'bare signed-in', base: bare.base, lines: sessionLines('/me/page'), once: false, tally: false, connections: c, durationS: d }) }
+      const bareRow: Row = {
+        phase: 'signed-in page',
+        server: 'bare',
+        what: '`/me/page`',
+        result: await bench.runLoad({
+          label: 'bare signed-in',
+          base: bare.base,
+          lines: sessionLines('/me/page'),
+          once: false,
+          tally: false,
+          connections: c,
+          durationS: d,
+        }),
+      }
       printRow(bareRow)
       rows.push(bareRow)
-      const result = await bench.runLoad({ label: 'site signed-in', base: site.base, lines: sessionLines('/me/bookings'), once: false, tally: false, connections: c, durationS: d })
-      const row: Row = { phase: 'signed-in page', server: 'site', what: '`/me/bookings`', result, bare: bareRow.result, goal: '≥ 3 % of bare', met: result.rps / bareRow.result!.rps >= 0.03 }
+      const result = await bench.runLoad({
+        label: 'site signed-in',
+        base: site.base,
+        lines: sessionLines('/me/bookings'),
+        once: false,
+        tally: false,
+        connections: c,
+        durationS: d,
+      })
+      const row: Row = {
+        phase: 'signed-in page',
+        server: 'site',
+        what: '`/me/bookings`',
+        result,
+        bare: bareRow.result,
+        goal: '≥ 3 % of bare',
+        met: result.rps / bareRow.result!.rps >= 0.03,
+      }
       printRow(row)
       rows.push(row)
     }
@@ -768,16 +971,37 @@ async function main(options: Options) {
         ['bare', bare.base, bareDb],
         ['site', site.base, siteDb],
       ] as const) {
-        const result = await bench.runLoad({ label: `${server} rush`, base, lines: rushLines, once: true, tally: true, connections: rc, durationS: Math.max(d, 60) })
+        const result = await bench.runLoad({
+          label: `${server} rush`,
+          base,
+          lines: rushLines,
+          once: true,
+          tally: true,
+          connections: rc,
+          durationS: Math.max(d, 60),
+        })
         const db = openDb(dbFile)
         let summary = ''
         try {
-          const problems = bookingProblems(db, [seeded.rushSlot], { ackIds: result.ackIds, successesWithoutId: result.successesWithoutId }, { exactlyFull: true })
+          const problems = bookingProblems(
+            db,
+            [seeded.rushSlot],
+            { ackIds: result.ackIds, successesWithoutId: result.successesWithoutId },
+            { exactlyFull: true },
+          )
           for (const p of problems) failures.push(`${server} rush: ${p}`)
           const [r] = slotReports(db, [seeded.rushSlot])
           summary = `${r!.confirmed} confirmed of ${r!.capacity}, ${r!.waitlisted} waitlisted, ${r!.overbooked} overbooked, ${r!.doubleBooked} double-booked`
-          console.log(`  ${server}: ${summary}; ${fmt(result.ackIds.length)} acknowledged, all present: ${problems.some((p) => p.includes('missing')) ? 'NO' : 'yes'}; correctness: ${problems.length ? problems.join('; ') : 'ok'}`)
-          const row: Row = { phase: `rush (${options.rushCapacity} places, ${fmt(options.rushMembers)} members, ${rc} conn.)`, server, what: '`/volunteer/slots/:id/book`', result, bare: server === 'site' ? bareResult : undefined }
+          console.log(
+            `  ${server}: ${summary}; ${fmt(result.ackIds.length)} acknowledged, all present: ${problems.some((p) => p.includes('missing')) ? 'NO' : 'yes'}; correctness: ${problems.length ? problems.join('; ') : 'ok'}`,
+          )
+          const row: Row = {
+            phase: `rush (${options.rushCapacity} places, ${fmt(options.rushMembers)} members, ${rc} conn.)`,
+            server,
+            what: '`/volunteer/slots/:id/book`',
+            result,
+            bare: server === 'site' ? bareResult : undefined,
+          }
           row.goal = `${summary}`
           row.met = problems.length === 0
           printRow(row)
@@ -794,7 +1018,9 @@ async function main(options: Options) {
     // ---- the public log at scale
     if (options.only.has('log')) {
       if (!options.logDb) {
-        console.log('\n## Public log with a large database: skipped (no --log-db PATH; build one with `DATABASE_PATH=/tmp/big.db scripts/seed --volume 1000000`)')
+        console.log(
+          '\n## Public log with a large database: skipped (no --log-db PATH; build one with `DATABASE_PATH=/tmp/big.db scripts/seed --volume 1000000`)',
+        )
         rows.push({ phase: 'log requests', server: 'site', what: '(skipped)', result: null, note: 'skipped: no `--log-db`' })
       } else {
         rows.push(...(await logPhase(bench, options, seeded.demoEmails)))
@@ -815,13 +1041,16 @@ async function main(options: Options) {
     `\n${cpus.length} CPU(s), node ${process.version}, loopback, ${options.loader === 'wrk' ? `wrk -t1 -c${options.connections} (rush -c${options.rushConnections}, log -c${options.logConnections}, ≤ ${options.logRequests} requests or ${options.logDurationS} s per URL)` : 'autocannon'}, ${options.durationS} s phases; load average at the start ${load.map((l) => l.toFixed(1)).join(' ')}, at the end ${os
       .loadavg()
       .map((l) => l.toFixed(1))
-      .join(' ')}. ` + 'Errors: non-2xx/3xx answers plus socket errors (connect, read, write, answers slower than --timeout). Goals: issue 12; a missed speed goal does not fail the run.',
+      .join(' ')}. ` +
+      'Errors: non-2xx/3xx answers plus socket errors (connect, read, write, answers slower than --timeout). Goals: issue 12; a missed speed goal does not fail the run.',
   )
   if (failures.length) {
     console.error(`\nbench: CORRECTNESS FAILURE\n${failures.map((f) => `  - ${f}`).join('\n')}`)
     process.exitCode = 1
   } else {
-    console.log('\nCorrectness: ok (no overbooking, no member booked twice, every acknowledged booking in the database, rush slots filled exactly).')
+    console.log(
+      '\nCorrectness: ok (no overbooking, no member booked twice, every acknowledged booking in the database, rush slots filled exactly).',
+    )
   }
 }
 
@@ -847,9 +1076,15 @@ async function logPhase(bench: Bench, options: Options, demoEmails: string[]): P
   try {
     neutralised = neutraliseDemoAccounts(db, demoEmails, 'bench-no-password')
     size = (db.prepare('SELECT count(*) AS n FROM ledger_leaves').get() as { n: number }).n
-    const mid = db.prepare("SELECT d.receipt_no AS receipt FROM ledger_leaves l JOIN donations d ON d.id = l.ref_id WHERE l.kind = 'donation' AND l.leaf_index >= ? ORDER BY l.leaf_index LIMIT 1").get(Math.floor(size / 2)) as { receipt: string } | undefined
+    const mid = db
+      .prepare(
+        "SELECT d.receipt_no AS receipt FROM ledger_leaves l JOIN donations d ON d.id = l.ref_id WHERE l.kind = 'donation' AND l.leaf_index >= ? ORDER BY l.leaf_index LIMIT 1",
+      )
+      .get(Math.floor(size / 2)) as { receipt: string } | undefined
     receipt = mid?.receipt ?? ''
-    const top = db.prepare('SELECT i.slug AS slug FROM institutions i WHERE i.id = (SELECT institution_id FROM donations ORDER BY id DESC LIMIT 1)').get() as { slug: string } | undefined
+    const top = db
+      .prepare('SELECT i.slug AS slug FROM institutions i WHERE i.id = (SELECT institution_id FROM donations ORDER BY id DESC LIMIT 1)')
+      .get() as { slug: string } | undefined
     homeSlug = top?.slug ?? ''
     db.pragma('wal_checkpoint(TRUNCATE)')
   } finally {
@@ -885,7 +1120,14 @@ async function logPhase(bench: Bench, options: Options, demoEmails: string[]): P
         durationS: options.logDurationS,
         timeoutS: Math.max(options.timeoutS, options.logDurationS),
       })
-      const row: Row = { phase: `log, ${fmt(size)} entries`, server: 'site', what: `\`${u}\``, result, goal: 'p99 < 20 ms', met: result.requests > 0 && result.p99Ms < 20 }
+      const row: Row = {
+        phase: `log, ${fmt(size)} entries`,
+        server: 'site',
+        what: `\`${u}\``,
+        result,
+        goal: 'p99 < 20 ms',
+        met: result.requests > 0 && result.p99Ms < 20,
+      }
       printRow(row)
       rows.push(row)
     }
@@ -897,11 +1139,25 @@ async function logPhase(bench: Bench, options: Options, demoEmails: string[]): P
 
 // ---- autocannon fallback driver (its own process, same contract as scripts/bench.lua) -------
 
-type AutocannonResult = { requests: { total: number }; latency: { p50: number; p99: number }; errors: number; timeouts: number; duration: number }
+type AutocannonResult = {
+  requests: { total: number }
+  latency: { p50: number; p99: number }
+  errors: number
+  timeouts: number
+  duration: number
+}
 type Autocannon = (options: Record<string, unknown>, done: (error: Error | null, result: AutocannonResult) => void) => { stop: () => void }
 
 async function drive(specFile: string) {
-  const spec = JSON.parse(fs.readFileSync(specFile, 'utf8')) as { base: string; requestsFile: string; once: boolean; connections: number; durationS: number; timeoutS: number; outFile: string }
+  const spec = JSON.parse(fs.readFileSync(specFile, 'utf8')) as {
+    base: string
+    requestsFile: string
+    once: boolean
+    connections: number
+    durationS: number
+    timeoutS: number
+    outFile: string
+  }
   const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon
   const lines = fs
     .readFileSync(spec.requestsFile, 'utf8')
@@ -937,7 +1193,8 @@ async function drive(specFile: string) {
               if (status >= 200 && status < 400) {
                 let location = ''
                 if (Array.isArray(headers)) {
-                  for (let i = 0; i < headers.length; i += 2) if (String(headers[i]).toLowerCase() === 'location') location = String(headers[i + 1])
+                  for (let i = 0; i < headers.length; i += 2)
+                    if (String(headers[i]).toLowerCase() === 'location') location = String(headers[i + 1])
                 } else if (headers) location = headers.location ?? headers.Location ?? ''
                 const id = /#booking-(\d+)/.exec(location)?.[1]
                 if (id) acks.push(Number(id))

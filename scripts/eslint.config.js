@@ -15,13 +15,25 @@ export default tseslint.config(
     plugins: { 'react-hooks': reactHooks },
     rules: {
       ...reactHooks.configs.recommended.rules,
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/no-non-null-assertion': 'off',
       'no-restricted-syntax': [
         'error',
-        { selector: "CallExpression[callee.object.name='test'][callee.property.name=/^(only|skip|todo)$/]", message: 'No focused or skipped tests.' },
-        { selector: "CallExpression[callee.object.name='it'][callee.property.name=/^(only|skip|todo)$/]", message: 'No focused or skipped tests.' },
-        { selector: "CallExpression[callee.object.name='describe'][callee.property.name=/^(only|skip|todo)$/]", message: 'No focused or skipped tests.' },
+        {
+          selector: "CallExpression[callee.object.name='test'][callee.property.name=/^(only|skip|todo)$/]",
+          message: 'No focused or skipped tests.',
+        },
+        {
+          selector: "CallExpression[callee.object.name='it'][callee.property.name=/^(only|skip|todo)$/]",
+          message: 'No focused or skipped tests.',
+        },
+        {
+          selector: "CallExpression[callee.object.name='describe'][callee.property.name=/^(only|skip|todo)$/]",
+          message: 'No focused or skipped tests.',
+        },
       ],
     },
   },

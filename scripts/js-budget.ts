@@ -16,7 +16,10 @@ if (!manifestFile) {
 type Entry = { module: string; imports?: string[] }
 type Route = Entry & { id: string; parentId?: string; path?: string; index?: boolean }
 const manifest = JSON.parse(
-  fs.readFileSync(path.join(assetsDir, manifestFile), 'utf8').replace(/^window\.__remixManifest=/, '').replace(/;\s*$/, ''),
+  fs
+    .readFileSync(path.join(assetsDir, manifestFile), 'utf8')
+    .replace(/^window\.__remixManifest=/, '')
+    .replace(/;\s*$/, ''),
 ) as { entry: Entry; routes: Record<string, Route> }
 
 const gzipSize = new Map<string, number>()

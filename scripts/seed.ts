@@ -26,7 +26,9 @@ const leaves = backfillLedgerLeaves()
 if (leaves > 0) console.log(`ledger: ${leaves} Merkle leaves appended`)
 if (volume !== null) {
   const added = seedVolume(volume, (message) => console.log(message))
-  console.log(`volume: ${added.donations} donations (${added.corrections} corrections), ${added.allocations} allocations, ${added.leaves} leaves, ${added.disclosures} disclosures`)
+  console.log(
+    `volume: ${added.donations} donations (${added.corrections} corrections), ${added.allocations} allocations, ${added.leaves} leaves, ${added.disclosures} disclosures`,
+  )
 }
 if (process.argv.includes('--print-accounts')) {
   console.log(`\n演示账号（密码均为 ${DEMO_PASSWORD}）:`)

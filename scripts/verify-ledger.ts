@@ -25,7 +25,9 @@ async function main() {
     for (const c of report.checks) console.log(`ok    ${c}`)
     for (const w of report.warnings) console.log(`warn  ${w}`)
     for (const e of report.errors) console.log(`FAIL  ${e}`)
-    console.log(report.ok ? '\n账本验证通过 / ledger verified' : `\n账本验证失败 / ledger verification FAILED (${report.errors.length} problems)`)
+    console.log(
+      report.ok ? '\n账本验证通过 / ledger verified' : `\n账本验证失败 / ledger verification FAILED (${report.errors.length} problems)`,
+    )
     process.exit(report.ok ? 0 : 1)
   } catch (error) {
     console.error(`FAIL  ${(error as Error).message}`)

@@ -67,9 +67,7 @@ export function createApp(options: Options) {
     publicPageCache({ dev: Boolean(vite), appOrigin: options.appOrigin }),
     limitRequestBody(),
     remixHandler({
-      build: vite
-        ? () => vite.ssrLoadModule('virtual:remix/server-build') as Promise<ServerBuild>
-        : (options.build as ServerBuild),
+      build: vite ? () => vite.ssrLoadModule('virtual:remix/server-build') as Promise<ServerBuild> : (options.build as ServerBuild),
       appOrigin: options.appOrigin,
       getLoadContext: (req, res) => ({ ip: req.ip ?? null, cspNonce: res.locals.cspNonce as string }),
     }),

@@ -33,7 +33,8 @@ function sizeText(bytes: number): string {
   return bytes >= 1024 * KB ? `${Math.round(bytes / (1024 * KB))} MB` : `${Math.round(bytes / KB)} KB`
 }
 
-const tooLargeMessage = (limit: number) => `提交的内容过大（上限 ${sizeText(limit)}），请删减后再试；图片请压缩到 ${sizeText(MAX_IMAGE_BYTES)} 以内`
+const tooLargeMessage = (limit: number) =>
+  `提交的内容过大（上限 ${sizeText(limit)}），请删减后再试；图片请压缩到 ${sizeText(MAX_IMAGE_BYTES)} 以内`
 
 function tooLargePage(limit: number): string {
   return `<!doctype html>

@@ -29,7 +29,8 @@ type Started = { worker: Worker; startedAt: number }
 function forkWorker(): Promise<Started> {
   return new Promise((resolve, reject) => {
     const worker = cluster.fork()
-    const onExit = (code: number | null, signal: string | null) => reject(new Error(`worker ${worker.process.pid} exited before listening (${signal ?? `code ${code}`})`))
+    const onExit = (code: number | null, signal: string | null) =>
+      reject(new Error(`worker ${worker.process.pid} exited before listening (${signal ?? `code ${code}`})`))
     worker.once('exit', onExit)
     worker.once('listening', () => {
       worker.off('exit', onExit)

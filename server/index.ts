@@ -62,7 +62,14 @@ async function serve() {
   let app
   if (builtApp) {
     const build = (await import(pathToFileURL(serverBuild).href)) as ServerBuild
-    app = createApp({ logger, build, clientDir: path.join(buildDir, 'client'), appOrigin: env.APP_ORIGIN, trustProxy: env.TRUST_PROXY, healthCheck })
+    app = createApp({
+      logger,
+      build,
+      clientDir: path.join(buildDir, 'client'),
+      appOrigin: env.APP_ORIGIN,
+      trustProxy: env.TRUST_PROXY,
+      healthCheck,
+    })
   } else {
     const { createServer } = await import('vite')
     const vite = await createServer({ server: { middlewareMode: true } })
@@ -70,8 +77,11 @@ async function serve() {
   }
 
   const server = app.listen(env.PORT, () => {
-    logger.info(`微暖 listening on http://localhost:${env.PORT} (${env.NODE_ENV}${demo ? ', demo mode' : ''}${cluster.isWorker ? `, worker ${cluster.worker?.id}` : ''})`)
-    if (demo && !cluster.isWorker) logger.warn('demo mode: demo accounts with a public password and a mock checkout; never expose this server to the internet')
+    logger.info(
+      `微暖 listening on http://localhost:${env.PORT} (${env.NODE_ENV}${demo ? ', demo mode' : ''}${cluster.isWorker ? `, worker ${cluster.worker?.id}` : ''})`,
+    )
+    if (demo && !cluster.isWorker)
+      logger.warn('demo mode: demo accounts with a public password and a mock checkout; never expose this server to the internet')
   })
 
   // Background jobs (claim deadlines, reminders, 候补 offers, notification delivery) every
@@ -113,7 +123,8 @@ async function serve() {
 const workers = workerCount(env.WEB_CONCURRENCY, builtApp)
 if (cluster.isPrimary) {
   await prepare()
-  if (!builtApp && env.WEB_CONCURRENCY && env.WEB_CONCURRENCY > 1) logger.warn('WEB_CONCURRENCY is ignored in development: the Vite dev server runs in one process')
+  if (!builtApp && env.WEB_CONCURRENCY && env.WEB_CONCURRENCY > 1)
+    logger.warn('WEB_CONCURRENCY is ignored in development: the Vite dev server runs in one process')
 }
 
 if (cluster.isPrimary && builtApp) {

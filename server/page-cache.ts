@@ -156,7 +156,11 @@ export class PageCache {
     }
     const collect = (chunk: unknown, encoding?: unknown) => {
       if (chunk === undefined || chunk === null || typeof chunk === 'function') return
-      chunks.push(typeof chunk === 'string' ? Buffer.from(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8') : Buffer.from(chunk as Uint8Array))
+      chunks.push(
+        typeof chunk === 'string'
+          ? Buffer.from(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8')
+          : Buffer.from(chunk as Uint8Array),
+      )
     }
     const callbackOf = (args: unknown[]) => args.find((a): a is () => void => typeof a === 'function')
 
@@ -166,7 +170,8 @@ export class PageCache {
       // Holding: a status and headers passed here still count (Node's implicit header passes
       // this.statusCode only).
       if (typeof args[0] === 'number') this.statusCode = args[0]
-      const headers = args.find((a) => typeof a === 'object' && a !== null && !Array.isArray(a)) as Record<string, string | number | string[]> | undefined
+      const headers = args.find((a) => typeof a === 'object' && a !== null && !Array.isArray(a)) as
+        Record<string, string | number | string[]> | undefined
       if (headers) for (const [name, value] of Object.entries(headers)) this.setHeader(name, value)
       return this
     } as Response['writeHead']

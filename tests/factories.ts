@@ -23,7 +23,12 @@ export async function createUser(options: { displayName?: string; isPlatformAdmi
   const email = `${unique()}@test.example`
   const row = db
     .insert(users)
-    .values({ email, displayName: options.displayName ?? '测试用户', passwordHash: await passwordHash, isPlatformAdmin: options.isPlatformAdmin ?? false })
+    .values({
+      email,
+      displayName: options.displayName ?? '测试用户',
+      passwordHash: await passwordHash,
+      isPlatformAdmin: options.isPlatformAdmin ?? false,
+    })
     .returning()
     .get()
   return row
@@ -75,7 +80,10 @@ export function findUserByEmail(email: string) {
 }
 
 /** A published wish of a new child of this home, written straight into the tables (claims tests). */
-export function createPublishedWish(institutionId: number, fields: { title?: string; category?: NeedCategory; campaignId?: number; pseudonym?: string } = {}) {
+export function createPublishedWish(
+  institutionId: number,
+  fields: { title?: string; category?: NeedCategory; campaignId?: number; pseudonym?: string } = {},
+) {
   const child = db
     .insert(children)
     .values({ institutionId, realName: '测试儿童', birthDate: '2016-03-01', gender: 'male', pseudonym: fields.pseudonym ?? '小明' })
@@ -130,10 +138,19 @@ let bookingCodeCounter = 0
 export function insertTestBooking(
   slot: { id: number; institutionId: number },
   userId: number,
-  fields: { partySize?: number; contactName?: string; contactPhone?: string; organisation?: string; status?: 'confirmed' | 'waitlisted' | 'cancelled'; code?: string } = {},
+  fields: {
+    partySize?: number
+    contactName?: string
+    contactPhone?: string
+    organisation?: string
+    status?: 'confirmed' | 'waitlisted' | 'cancelled'
+    code?: string
+  } = {},
 ) {
   bookingCodeCounter += 1
-  const code = fields.code ?? `T${process.pid.toString(36).toUpperCase()}${bookingCodeCounter.toString(36).toUpperCase()}${Math.random().toString(36).slice(2, 5).toUpperCase()}`
+  const code =
+    fields.code ??
+    `T${process.pid.toString(36).toUpperCase()}${bookingCodeCounter.toString(36).toUpperCase()}${Math.random().toString(36).slice(2, 5).toUpperCase()}`
   return db
     .insert(bookings)
     .values({

@@ -59,18 +59,33 @@ export function sourceBalances(tx: Tx | typeof db, donationIds: number[]): Map<n
   const map = new Map<number, SourceBalance>()
   if (!donationIds.length) return map
   const rows = tx
-    .select({ id: donations.id, receiptNo: donations.receiptNo, kind: donations.kind, receivedAt: donations.receivedAt, amountFen: donations.amountFen, quantity: donations.quantity })
+    .select({
+      id: donations.id,
+      receiptNo: donations.receiptNo,
+      kind: donations.kind,
+      receivedAt: donations.receivedAt,
+      amountFen: donations.amountFen,
+      quantity: donations.quantity,
+    })
     .from(donations)
     .where(inArray(donations.id, donationIds))
     .all()
   const corrections = tx
-    .select({ correctsId: donations.correctsId, amount: sql<number>`coalesce(sum(${donations.amountFen}), 0)`, quantity: sql<number>`coalesce(sum(${donations.quantity}), 0)`, n: sql<number>`count(*)` })
+    .select({
+      correctsId: donations.correctsId,
+      amount: sql<number>`coalesce(sum(${donations.amountFen}), 0)`,
+      quantity: sql<number>`coalesce(sum(${donations.quantity}), 0)`,
+      n: sql<number>`count(*)`,
+    })
     .from(donations)
     .where(inArray(donations.correctsId, donationIds))
     .groupBy(donations.correctsId)
     .all()
   const drawn = tx
-    .select({ donationId: allocationSources.donationId, drawn: sql<number>`coalesce(sum(coalesce(${allocationSources.drawnFen}, ${allocations.amountFen}, 0)), 0)` })
+    .select({
+      donationId: allocationSources.donationId,
+      drawn: sql<number>`coalesce(sum(coalesce(${allocationSources.drawnFen}, ${allocations.amountFen}, 0)), 0)`,
+    })
     .from(allocationSources)
     .innerJoin(allocations, eq(allocations.id, allocationSources.allocationId))
     .where(inArray(allocationSources.donationId, donationIds))
@@ -82,8 +97,18 @@ export function sourceBalances(tx: Tx | typeof db, donationIds: number[]): Map<n
     const c = correctionsOf.get(r.id)
     const d = drawnOf.get(r.id) ?? 0
     const netFen = r.kind === 'money' ? (r.amountFen ?? 0) + (c?.amount ?? 0) : 0
-    const reversed = r.kind === 'money' ? Boolean(c) && netFen <= 0 : Boolean(c) && (r.quantity === null || (r.quantity ?? 0) + (c?.quantity ?? 0) <= 0)
-    map.set(r.id, { id: r.id, receiptNo: r.receiptNo, kind: r.kind, receivedAt: r.receivedAt, netFen, drawnFen: d, availableFen: Math.max(0, netFen - d), reversed })
+    const reversed =
+      r.kind === 'money' ? Boolean(c) && netFen <= 0 : Boolean(c) && (r.quantity === null || (r.quantity ?? 0) + (c?.quantity ?? 0) <= 0)
+    map.set(r.id, {
+      id: r.id,
+      receiptNo: r.receiptNo,
+      kind: r.kind,
+      receivedAt: r.receivedAt,
+      netFen,
+      drawnFen: d,
+      availableFen: Math.max(0, netFen - d),
+      reversed,
+    })
   }
   return map
 }
@@ -97,7 +122,8 @@ export function recordAllocation(actor: Actor, institutionId: number, input: All
   if (Number.isNaN(input.usedAt.getTime())) return { ok: false, field: 'usedAt', message: '请填写使用日期' }
   const usedDay = shanghaiDateString(input.usedAt)
   if (usedDay > shanghaiDateString(now())) return { ok: false, field: 'usedAt', message: '使用日期不能晚于今天' }
-  if (input.amountFen != null && (!Number.isSafeInteger(input.amountFen) || input.amountFen < 1)) return { ok: false, field: 'amountFen', message: '金额须大于 0' }
+  if (input.amountFen != null && (!Number.isSafeInteger(input.amountFen) || input.amountFen < 1))
+    return { ok: false, field: 'amountFen', message: '金额须大于 0' }
   if (input.amountFen == null && !items) return { ok: false, field: 'items', message: '请填写使用的金额或物品' }
   if (!beneficiary) return { ok: false, field: 'beneficiaryDescription', message: '请填写受益对象的匿名描述' }
   const receipts = [...new Set(input.sourceReceipts.map((r) => r.trim().toUpperCase()).filter(Boolean))]
@@ -113,7 +139,12 @@ export function recordAllocation(actor: Actor, institutionId: number, input: All
     ] as const)
     if (problem) refuseField(problem.field, problem.message)
     const sources = tx
-      .select({ id: donations.id, receiptNo: donations.receiptNo, institutionId: donations.institutionId, correctsId: donations.correctsId })
+      .select({
+        id: donations.id,
+        receiptNo: donations.receiptNo,
+        institutionId: donations.institutionId,
+        correctsId: donations.correctsId,
+      })
       .from(donations)
       .where(inArray(donations.receiptNo, receipts))
       .orderBy(donations.id)
@@ -121,7 +152,12 @@ export function recordAllocation(actor: Actor, institutionId: number, input: All
     const ours = sources.filter((s) => s.institutionId === institutionId)
     if (ours.length !== receipts.length) refuseField('sourceReceipts', '来源捐赠必须是本机构的捐赠记录')
     if (ours.some((s) => s.correctsId !== null)) refuseField('sourceReceipts', '更正记录不能作为来源捐赠')
-    const balances = [...sourceBalances(tx, ours.map((s) => s.id)).values()].sort((a, b) => a.id - b.id)
+    const balances = [
+      ...sourceBalances(
+        tx,
+        ours.map((s) => s.id),
+      ).values(),
+    ].sort((a, b) => a.id - b.id)
     const reversed = balances.find((b) => b.reversed)
     if (reversed) refuseField('sourceReceipts', `已被更正的捐赠记录不能作为来源（${reversed.receiptNo}）`)
     const latest = balances.reduce((a, b) => (b.receivedAt > a.receivedAt ? b : a))
@@ -133,7 +169,12 @@ export function recordAllocation(actor: Actor, institutionId: number, input: All
     if (amountFen !== null) {
       const available = balances.reduce((sum, b) => sum + b.availableFen, 0)
       if (amountFen > available) {
-        refuseField('amountFen', available > 0 ? `金额超出所选来源尚未使用的善款（还剩 ${formatFen(available)}）` : '所选来源已没有尚未使用的善款，请选择其他来源捐赠')
+        refuseField(
+          'amountFen',
+          available > 0
+            ? `金额超出所选来源尚未使用的善款（还剩 ${formatFen(available)}）`
+            : '所选来源已没有尚未使用的善款，请选择其他来源捐赠',
+        )
       }
       let rest = amountFen
       for (const b of balances) {
@@ -162,7 +203,13 @@ export function recordAllocation(actor: Actor, institutionId: number, input: All
     const { leafIndex } = appendLedgerLeaf(tx, 'allocation', row.id)
     return {
       result: { ok: true as const, allocationId: row.id },
-      audit: { institutionId, action: 'allocation.record', entityType: 'allocation', entityId: row.id, summary: { purpose, amountFen, sources: receipts, drawn: Object.fromEntries(drawn), leafIndex } },
+      audit: {
+        institutionId,
+        action: 'allocation.record',
+        entityType: 'allocation',
+        entityId: row.id,
+        summary: { purpose, amountFen, sources: receipts, drawn: Object.fromEntries(drawn), leafIndex },
+      },
     }
   })
 }
@@ -236,7 +283,12 @@ export function usesOfDonations(donationIds: number[], tx: Tx | typeof db = db):
   const map = new Map<number, DonationUse[]>()
   if (!donationIds.length) return map
   const rows = tx
-    .select({ donationId: allocationSources.donationId, allocationId: allocations.id, purpose: allocations.purpose, usedAt: allocations.usedAt })
+    .select({
+      donationId: allocationSources.donationId,
+      allocationId: allocations.id,
+      purpose: allocations.purpose,
+      usedAt: allocations.usedAt,
+    })
     .from(allocationSources)
     .innerJoin(allocations, eq(allocations.id, allocationSources.allocationId))
     .where(inArray(allocationSources.donationId, donationIds))
@@ -262,7 +314,16 @@ export function usesText(uses: DonationUse[]): string | null {
 /** This home's entries that can be named as sources (not corrections, not reversed), newest first, with their unspent money. */
 export function sourceCandidates(institutionId: number, limit = 100) {
   const rows = db
-    .select({ id: donations.id, receiptNo: donations.receiptNo, description: donations.description, kind: donations.kind, amountFen: donations.amountFen, quantity: donations.quantity, unit: donations.unit, receivedAt: donations.receivedAt })
+    .select({
+      id: donations.id,
+      receiptNo: donations.receiptNo,
+      description: donations.description,
+      kind: donations.kind,
+      amountFen: donations.amountFen,
+      quantity: donations.quantity,
+      unit: donations.unit,
+      receivedAt: donations.receivedAt,
+    })
     .from(donations)
     .where(and(eq(donations.institutionId, institutionId), isNull(donations.correctsId)))
     .orderBy(desc(donations.id))

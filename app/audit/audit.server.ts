@@ -43,7 +43,14 @@ export function auditedWrite<T>(actor: Actor, fn: (tx: Tx) => { result: T; audit
 
 export function listAuditEntries(institutionId: number, limit = 20) {
   return db
-    .select({ id: auditLog.id, action: auditLog.action, entityType: auditLog.entityType, entityId: auditLog.entityId, at: auditLog.at, actor: users.displayName })
+    .select({
+      id: auditLog.id,
+      action: auditLog.action,
+      entityType: auditLog.entityType,
+      entityId: auditLog.entityId,
+      at: auditLog.at,
+      actor: users.displayName,
+    })
     .from(auditLog)
     .leftJoin(users, eq(users.id, auditLog.actorId))
     .where(eq(auditLog.institutionId, institutionId))

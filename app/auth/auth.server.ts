@@ -69,11 +69,7 @@ export type StaffContext = {
  * The signed-in user must be a member of the institution with this slug (and a manager when
  * asked). Anyone else gets 404, so staff cannot even learn which consoles exist.
  */
-export function requireStaff(
-  request: Request,
-  institutionSlug: string | undefined,
-  options: { role?: MembershipRole } = {},
-): StaffContext {
+export function requireStaff(request: Request, institutionSlug: string | undefined, options: { role?: MembershipRole } = {}): StaffContext {
   const user = requireUser(request)
   if (!institutionSlug) notFound()
   const row = invariantFound(
@@ -101,9 +97,7 @@ export function findUserByIdentifier(identifier: Identifier) {
 }
 
 export type SignInResult =
-  | { ok: true; userId: number }
-  | { ok: false; reason: 'invalid' }
-  | { ok: false; reason: 'rate_limited'; message: string }
+  { ok: true; userId: number } | { ok: false; reason: 'invalid' } | { ok: false; reason: 'rate_limited'; message: string }
 
 export async function verifySignIn(input: { identifier: string; password: string; ip: string | null }): Promise<SignInResult> {
   const identifier = parseIdentifier(input.identifier)
@@ -112,7 +106,10 @@ export async function verifySignIn(input: { identifier: string; password: string
   const allowed = await spendSignInAttempt(accountKey, ip)
   if (!allowed.ok) {
     const minutes = retryMinutes(allowed.retryAfterSeconds)
-    const message = allowed.scope === 'account' ? `登录尝试次数过多，为保护账号已暂停登录，请 ${minutes} 分钟后再试` : `登录尝试次数过多，请 ${minutes} 分钟后再试`
+    const message =
+      allowed.scope === 'account'
+        ? `登录尝试次数过多，为保护账号已暂停登录，请 ${minutes} 分钟后再试`
+        : `登录尝试次数过多，请 ${minutes} 分钟后再试`
     return { ok: false, reason: 'rate_limited', message }
   }
 
@@ -142,10 +139,16 @@ export async function registerUser(input: {
   const identifier = parseIdentifier(input.identifier)
   if (!identifier) return { ok: false, field: 'identifier', message: '请输入有效的中国大陆手机号（11 位）或邮箱地址', status: 400 }
   const allowed = await spendRegistrationAttempt(input.ip ?? 'unknown')
-  if (!allowed.ok) return { ok: false, field: '', message: `注册尝试次数过多，请 ${retryMinutes(allowed.retryAfterSeconds)} 分钟后再试`, status: 429 }
+  if (!allowed.ok)
+    return { ok: false, field: '', message: `注册尝试次数过多，请 ${retryMinutes(allowed.retryAfterSeconds)} 分钟后再试`, status: 429 }
   // The unique indexes are the authority; the lookup gives the nicer message and saves the hash.
   if (findUserByIdentifier(identifier)) {
-    return { ok: false, field: 'identifier', message: identifier.kind === 'phone' ? '该手机号已注册，请直接登录' : '该邮箱已注册，请直接登录', status: 400 }
+    return {
+      ok: false,
+      field: 'identifier',
+      message: identifier.kind === 'phone' ? '该手机号已注册，请直接登录' : '该邮箱已注册，请直接登录',
+      status: 400,
+    }
   }
   const passwordHash = await hashPassword(input.password)
   try {

@@ -31,7 +31,8 @@ export async function requestPasswordReset(input: { identifier: string; ip: stri
   if (!identifier) return { ok: false, field: 'identifier', message: '请输入有效的中国大陆手机号（11 位）或邮箱地址', status: 400 }
   const identifierKey = keyOf(identifier)
   const allowed = await spendCodeSend(identifierKey, input.ip ?? 'unknown')
-  if (!allowed.ok) return { ok: false, field: '', message: `获取验证码过于频繁，请 ${retryMinutes(allowed.retryAfterSeconds)} 分钟后再试`, status: 429 }
+  if (!allowed.ok)
+    return { ok: false, field: '', message: `获取验证码过于频繁，请 ${retryMinutes(allowed.retryAfterSeconds)} 分钟后再试`, status: 429 }
   const user = findUserByIdentifier(identifier)
   writeTransaction((tx) => {
     const code = issueCode(tx, { purpose: 'password_reset', identifierKey, userId: user?.id ?? null })
@@ -48,18 +49,25 @@ export async function requestPasswordReset(input: { identifier: string; ip: stri
   return { ok: true, masked: maskIdentifier(identifier) }
 }
 
-export type ResetResult = { ok: true; userId: number } | { ok: false; field: 'code' | 'identifier' | ''; message: string; status: 400 | 429 }
+export type ResetResult =
+  { ok: true; userId: number } | { ok: false; field: 'code' | 'identifier' | ''; message: string; status: 400 | 429 }
 
 /**
  * Set a new password with the code that was sent. Every session of the account ends (the route
  * then signs the person in on this device), and failed sign-ins counted against it are forgiven.
  */
-export async function resetPassword(input: { identifier: string; code: string; password: string; ip: string | null }): Promise<ResetResult> {
+export async function resetPassword(input: {
+  identifier: string
+  code: string
+  password: string
+  ip: string | null
+}): Promise<ResetResult> {
   const identifier = parseIdentifier(input.identifier)
   if (!identifier) return { ok: false, field: 'identifier', message: '请输入有效的中国大陆手机号（11 位）或邮箱地址', status: 400 }
   const ip = input.ip ?? 'unknown'
   const allowed = await spendCodeCheck(ip)
-  if (!allowed.ok) return { ok: false, field: '', message: `尝试次数过多，请 ${retryMinutes(allowed.retryAfterSeconds)} 分钟后再试`, status: 429 }
+  if (!allowed.ok)
+    return { ok: false, field: '', message: `尝试次数过多，请 ${retryMinutes(allowed.retryAfterSeconds)} 分钟后再试`, status: 429 }
   const identifierKey = keyOf(identifier)
   const check = writeTransaction((tx) => consumeCode(tx, { purpose: 'password_reset', identifierKey, code: input.code }))
   if (!check.ok) return { ok: false, field: 'code', message: codeRefusalMessage(check), status: 400 }
@@ -88,8 +96,11 @@ export async function changePassword(input: {
   const accountKey = input.user.phone ? `phone:${input.user.phone}` : `email:${input.user.email}`
   const ip = input.ip ?? 'unknown'
   const allowed = await spendSignInAttempt(accountKey, ip)
-  if (!allowed.ok) return { ok: false, field: '', message: `密码尝试次数过多，请 ${retryMinutes(allowed.retryAfterSeconds)} 分钟后再试`, status: 429 }
-  const row = findUserByIdentifier(input.user.phone ? { kind: 'phone', value: input.user.phone } : { kind: 'email', value: input.user.email ?? '' })
+  if (!allowed.ok)
+    return { ok: false, field: '', message: `密码尝试次数过多，请 ${retryMinutes(allowed.retryAfterSeconds)} 分钟后再试`, status: 429 }
+  const row = findUserByIdentifier(
+    input.user.phone ? { kind: 'phone', value: input.user.phone } : { kind: 'email', value: input.user.email ?? '' },
+  )
   if (!row || row.id !== input.user.id || !(await verifyPassword(row.passwordHash, input.currentPassword))) {
     return { ok: false, field: 'currentPassword', message: '当前密码不正确', status: 400 }
   }

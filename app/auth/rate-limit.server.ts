@@ -105,7 +105,9 @@ export async function spendSignInAttempt(accountKey: string, ip: string): Promis
 export async function signInSucceeded(accountKey: string, ip: string): Promise<void> {
   const at = now()
   writeTransaction((tx) => {
-    tx.delete(rateLimits).where(eq(rateLimits.key, accountKeyOf(accountKey))).run()
+    tx.delete(rateLimits)
+      .where(eq(rateLimits.key, accountKeyOf(accountKey)))
+      .run()
     countInWindow(tx, `signin-ip:${ip}`, -1, SIGN_IN_LIMITS.perIp, SIGN_IN_LIMITS.windowSeconds, at)
   })
 }
@@ -123,7 +125,6 @@ export async function spendRegistrationAttempt(ip: string): Promise<LimitResult>
 export function retryMinutes(retryAfterSeconds: number): number {
   return Math.max(1, Math.ceil(retryAfterSeconds / 60))
 }
-
 
 /**
  * One-time codes (app/auth/password-reset.server.ts): codes sent per identifier and per address
@@ -143,7 +144,14 @@ export async function spendCodeSend(identifierKey: string, ip: string): Promise<
   const at = now()
   return writeTransaction((tx) => {
     pruneExpired(tx, at)
-    const byIdentifier = countInWindow(tx, `code-send:${identifierKey}`, 1, CODE_LIMITS.sendsPerIdentifier, CODE_LIMITS.sendWindowSeconds, at)
+    const byIdentifier = countInWindow(
+      tx,
+      `code-send:${identifierKey}`,
+      1,
+      CODE_LIMITS.sendsPerIdentifier,
+      CODE_LIMITS.sendWindowSeconds,
+      at,
+    )
     const byIp = countInWindow(tx, `code-send-ip:${ip}`, 1, CODE_LIMITS.sendsPerIp, CODE_LIMITS.sendWindowSeconds, at)
     if (!byIdentifier.ok) return { ...byIdentifier, scope: 'identifier' as const }
     return byIp.ok ? byIp : { ...byIp, scope: 'ip' as const }

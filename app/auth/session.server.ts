@@ -12,10 +12,7 @@ const DAY = 24 * 60 * 60 * 1000
 export const SESSION_TTL_MS = 30 * DAY
 const RENEW_WITHIN_MS = 15 * DAY
 
-export type SessionUser = Pick<
-  typeof users.$inferSelect,
-  'id' | 'displayName' | 'email' | 'phone' | 'isPlatformAdmin'
->
+export type SessionUser = Pick<typeof users.$inferSelect, 'id' | 'displayName' | 'email' | 'phone' | 'isPlatformAdmin'>
 export type Session = { id: string; userId: number; expiresAt: Date }
 
 export function generateSessionToken(): string {
@@ -57,9 +54,7 @@ const sessionQuery = preparedOnce(() =>
     .prepare(),
 )
 
-export function validateSessionToken(
-  token: string,
-): { session: Session; user: SessionUser } | { session: null; user: null } {
+export function validateSessionToken(token: string): { session: Session; user: SessionUser } | { session: null; user: null } {
   const sessionId = sessionIdFromToken(token)
   const row = sessionQuery().get({ sessionId })
   if (!row) return { session: null, user: null }
@@ -93,13 +88,7 @@ export function sessionCookieName(): string {
 }
 
 export function serializeSessionCookie(token: string, expiresAt: Date): string {
-  const parts = [
-    `${sessionCookieName()}=${token}`,
-    'Path=/',
-    'HttpOnly',
-    'SameSite=Lax',
-    `Expires=${expiresAt.toUTCString()}`,
-  ]
+  const parts = [`${sessionCookieName()}=${token}`, 'Path=/', 'HttpOnly', 'SameSite=Lax', `Expires=${expiresAt.toUTCString()}`]
   if (cookiesAreSecure()) parts.push('Secure')
   return parts.join('; ')
 }

@@ -24,10 +24,7 @@ export function parseIdentifier(input: string): Identifier | null {
   return MAINLAND_MOBILE.test(phone) ? { kind: 'phone', value: phone } : null
 }
 
-export const passwordSchema = z
-  .string({ required_error: '请输入密码' })
-  .min(8, '密码至少需要 8 个字符')
-  .max(128, '密码不能超过 128 个字符')
+export const passwordSchema = z.string({ required_error: '请输入密码' }).min(8, '密码至少需要 8 个字符').max(128, '密码不能超过 128 个字符')
 
 export const identifierSchema = z
   .string({ required_error: '请输入手机号或邮箱' })
@@ -35,11 +32,7 @@ export const identifierSchema = z
   .min(1, '请输入手机号或邮箱')
   .refine((v) => parseIdentifier(v) !== null, '请输入有效的中国大陆手机号（11 位）或邮箱地址')
 
-export const displayNameSchema = z
-  .string({ required_error: '请输入称呼' })
-  .trim()
-  .min(1, '请输入称呼')
-  .max(30, '称呼不能超过 30 个字符')
+export const displayNameSchema = z.string({ required_error: '请输入称呼' }).trim().min(1, '请输入称呼').max(30, '称呼不能超过 30 个字符')
 
 // Any C0 or C1 control character (TAB, CR, LF among them) or a backslash: browsers drop or
 // reinterpret these while resolving a URL ("/\t/evil.example" becomes "//evil.example"), and

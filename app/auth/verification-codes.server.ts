@@ -43,7 +43,14 @@ export function issueCode(tx: Tx, input: { purpose: CodePurpose; identifierKey: 
   // The older live codes of this identifier end now.
   tx.update(verificationCodes)
     .set({ expiresAt: at })
-    .where(and(eq(verificationCodes.purpose, input.purpose), eq(verificationCodes.identifier, input.identifierKey), isNull(verificationCodes.usedAt), gt(verificationCodes.expiresAt, at)))
+    .where(
+      and(
+        eq(verificationCodes.purpose, input.purpose),
+        eq(verificationCodes.identifier, input.identifierKey),
+        isNull(verificationCodes.usedAt),
+        gt(verificationCodes.expiresAt, at),
+      ),
+    )
     .run()
   const code = generateCode()
   tx.insert(verificationCodes)
@@ -59,9 +66,7 @@ export function issueCode(tx: Tx, input: { purpose: CodePurpose; identifierKey: 
 }
 
 export type CodeCheck =
-  | { ok: true; userId: number }
-  | { ok: false; reason: 'expired' | 'too_many' }
-  | { ok: false; reason: 'wrong'; attemptsLeft: number }
+  { ok: true; userId: number } | { ok: false; reason: 'expired' | 'too_many' } | { ok: false; reason: 'wrong'; attemptsLeft: number }
 
 /**
  * Check (and on success use up) the live code of this identifier, inside the caller's
@@ -73,7 +78,14 @@ export function consumeCode(tx: Tx, input: { purpose: CodePurpose; identifierKey
   const row = tx
     .select()
     .from(verificationCodes)
-    .where(and(eq(verificationCodes.purpose, input.purpose), eq(verificationCodes.identifier, input.identifierKey), isNull(verificationCodes.usedAt), gt(verificationCodes.expiresAt, at)))
+    .where(
+      and(
+        eq(verificationCodes.purpose, input.purpose),
+        eq(verificationCodes.identifier, input.identifierKey),
+        isNull(verificationCodes.usedAt),
+        gt(verificationCodes.expiresAt, at),
+      ),
+    )
     .orderBy(desc(verificationCodes.id))
     .limit(1)
     .get()

@@ -1,7 +1,18 @@
 import { and, asc, desc, eq, gt, inArray, lte, sql } from 'drizzle-orm'
 import { createEvent } from 'ics'
 import { db, preparedOnce, writeTransaction, type Tx } from '~db/client.server'
-import { bookings, institutions, notifications, serviceRecords, slots, users, volunteerProfiles, type BookingStatus, type QualificationKind, type SlotKind } from '~db/schema'
+import {
+  bookings,
+  institutions,
+  notifications,
+  serviceRecords,
+  slots,
+  users,
+  volunteerProfiles,
+  type BookingStatus,
+  type QualificationKind,
+  type SlotKind,
+} from '~db/schema'
 import { enqueueNotification } from '~/notifications/notifications.server'
 import { now } from '~/utils/clock.server'
 import { isTriggerRefusal, isUniqueViolation, TRIGGER_REFUSALS } from '~/utils/db-errors.server'
@@ -65,7 +76,13 @@ const waitlistPositionQuery = preparedOnce(() =>
   db
     .select({ n: sql<number>`count(*)` })
     .from(bookings)
-    .where(and(eq(bookings.slotId, sql.placeholder('slotId')), eq(bookings.status, 'waitlisted'), lte(bookings.id, sql.placeholder('bookingId'))))
+    .where(
+      and(
+        eq(bookings.slotId, sql.placeholder('slotId')),
+        eq(bookings.status, 'waitlisted'),
+        lte(bookings.id, sql.placeholder('bookingId')),
+      ),
+    )
     .prepare(),
 )
 
@@ -97,7 +114,13 @@ const liveBookingQuery = preparedOnce(() =>
   db
     .select({ id: bookings.id, status: bookings.status })
     .from(bookings)
-    .where(and(eq(bookings.slotId, sql.placeholder('slotId')), eq(bookings.userId, sql.placeholder('userId')), inArray(bookings.status, [...LIVE])))
+    .where(
+      and(
+        eq(bookings.slotId, sql.placeholder('slotId')),
+        eq(bookings.userId, sql.placeholder('userId')),
+        inArray(bookings.status, [...LIVE]),
+      ),
+    )
     .prepare(),
 )
 
@@ -173,19 +196,30 @@ function bookingRefusal(
   if (s.status === 'draft') return { ok: false, reason: 'not_found', message: '没有找到这个活动' }
   if (s.status === 'cancelled') return { ok: false, reason: 'cancelled', message: '这个活动已取消' }
   if (s.startsAt.getTime() <= at.getTime()) return { ok: false, reason: 'started', message: '活动已开始，不能再预约' }
-  if (s.opensAt && at.getTime() < s.opensAt.getTime()) return { ok: false, reason: 'not_open', message: `预约将于 ${formatDateTime(s.opensAt)} 开放` }
-  if (s.closesAt && at.getTime() >= s.closesAt.getTime()) return { ok: false, reason: 'closed', message: `预约已于 ${formatDateTime(s.closesAt)} 截止` }
+  if (s.opensAt && at.getTime() < s.opensAt.getTime())
+    return { ok: false, reason: 'not_open', message: `预约将于 ${formatDateTime(s.opensAt)} 开放` }
+  if (s.closesAt && at.getTime() >= s.closesAt.getTime())
+    return { ok: false, reason: 'closed', message: `预约已于 ${formatDateTime(s.closesAt)} 截止` }
   if (input.kind === 'group') {
-    if (s.allowGroups && !acceptsGroups(s)) return { ok: false, reason: 'group_rules', field: 'kind', message: GROUPS_REFUSED_FOR_REQUIREMENTS }
+    if (s.allowGroups && !acceptsGroups(s))
+      return { ok: false, reason: 'group_rules', field: 'kind', message: GROUPS_REFUSED_FOR_REQUIREMENTS }
     if (!s.allowGroups) return { ok: false, reason: 'group_rules', field: 'kind', message: '这个活动不接受团体预约，请以个人身份预约' }
     const latest = new Date(s.startsAt.getTime() - s.groupMinDaysAhead * DAY_MS)
     if (s.groupMinDaysAhead > 0 && at.getTime() > latest.getTime()) {
-      return { ok: false, reason: 'group_rules', field: 'kind', message: `团体须至少提前 ${s.groupMinDaysAhead} 天预约（最晚 ${formatDateTime(latest)}）` }
+      return {
+        ok: false,
+        reason: 'group_rules',
+        field: 'kind',
+        message: `团体须至少提前 ${s.groupMinDaysAhead} 天预约（最晚 ${formatDateTime(latest)}）`,
+      }
     }
-    if (input.partySize > s.groupMaxSize) return { ok: false, reason: 'group_rules', field: 'partySize', message: `团体人数不能超过 ${s.groupMaxSize} 人` }
-    if (input.partySize < 2) return { ok: false, reason: 'group_rules', field: 'partySize', message: '团体预约至少 2 人；1 人请选择个人预约' }
+    if (input.partySize > s.groupMaxSize)
+      return { ok: false, reason: 'group_rules', field: 'partySize', message: `团体人数不能超过 ${s.groupMaxSize} 人` }
+    if (input.partySize < 2)
+      return { ok: false, reason: 'group_rules', field: 'partySize', message: '团体预约至少 2 人；1 人请选择个人预约' }
   }
-  if (input.partySize > s.capacity) return { ok: false, reason: 'group_rules', field: 'partySize', message: `人数超过活动的总名额（${s.capacity} 人）` }
+  if (input.partySize > s.capacity)
+    return { ok: false, reason: 'group_rules', field: 'partySize', message: `人数超过活动的总名额（${s.capacity} 人）` }
   return null
 }
 
@@ -230,7 +264,13 @@ export function bookSlot(input: BookSlotInput): BookSlotResult {
     for (let attempt = 0; !inserted; attempt++) {
       const code = newDoorCode(BOOKING_CODE)
       const insert = (status: 'confirmed' | 'waitlisted') =>
-        insertBookingQuery().get({ ...values, code, status, createdAt: at.getTime(), confirmedAt: status === 'confirmed' ? at.getTime() : null })
+        insertBookingQuery().get({
+          ...values,
+          code,
+          status,
+          createdAt: at.getTime(),
+          confirmedAt: status === 'confirmed' ? at.getTime() : null,
+        })
       try {
         try {
           inserted = insert(fits ? 'confirmed' : 'waitlisted')
@@ -314,7 +354,8 @@ function offerPlaces(
   const waiting = waitingQuery().all({ slotId })
   // Rule 5 on the queue too: a group, or someone who no longer meets the slot's requirements,
   // could not accept the place, so it goes to the next entry instead of being held for nothing.
-  const eligible = (entry: { userId: number; kind: string }) => !hasRequirements(s) || (entry.kind === 'individual' && missingRequirements(entry.userId, s, tx).length === 0)
+  const eligible = (entry: { userId: number; kind: string }) =>
+    !hasRequirements(s) || (entry.kind === 'individual' && missingRequirements(entry.userId, s, tx).length === 0)
   const offerExpiresAt = new Date(Math.min(at.getTime() + s.offerHoldHours * HOUR_MS, s.startsAt.getTime()))
   const offered: Array<{ bookingId: number; userId: number; offerExpiresAt: Date }> = []
   for (const entry of waiting) {
@@ -335,12 +376,17 @@ function offerPlaces(
 }
 
 export type BookingActionResult =
-  | { ok: true }
-  | { ok: false; reason: 'not_found' | 'not_live' | 'cutoff' | 'lapsed' | 'full' | 'requirements'; message: string }
+  { ok: true } | { ok: false; reason: 'not_found' | 'not_live' | 'cutoff' | 'lapsed' | 'full' | 'requirements'; message: string }
 
 function ownBooking(tx: Tx, userId: number, bookingId: number) {
   return tx
-    .select({ booking: bookings, slot: slots, home: institutions.name, homePhone: institutions.publicPhone, homeAddress: institutions.publicAddress })
+    .select({
+      booking: bookings,
+      slot: slots,
+      home: institutions.name,
+      homePhone: institutions.publicPhone,
+      homeAddress: institutions.publicAddress,
+    })
     .from(bookings)
     .innerJoin(slots, eq(slots.id, bookings.slotId))
     .innerJoin(institutions, eq(institutions.id, bookings.institutionId))
@@ -420,7 +466,8 @@ export function acceptOffer({ userId, bookingId }: { userId: number; bookingId: 
         return { ok: false, reason: 'requirements', message: GROUPS_REFUSED_FOR_REQUIREMENTS }
       }
       const missing = missingRequirements(userId, slot, tx)
-      if (missing.length) return { ok: false, reason: 'requirements', message: `您还不满足这个活动的参加要求：${requirementWords(missing)}` }
+      if (missing.length)
+        return { ok: false, reason: 'requirements', message: `您还不满足这个活动的参加要求：${requirementWords(missing)}` }
     }
     const { confirmed } = slotOccupancy(tx, slot.id)
     if (confirmed + booking.partySize > slot.capacity) return { ok: false, reason: 'full', message: '名额已满，无法确认' }
@@ -508,13 +555,24 @@ export function sendBookingReminders(): { sent: number } {
     .from(bookings)
     .innerJoin(slots, eq(slots.id, bookings.slotId))
     .innerJoin(institutions, eq(institutions.id, bookings.institutionId))
-    .where(and(eq(bookings.status, 'confirmed'), eq(slots.status, 'published'), gt(slots.startsAt, at), lte(slots.startsAt, new Date(at.getTime() + REMINDER_LEAD_MS))))
+    .where(
+      and(
+        eq(bookings.status, 'confirmed'),
+        eq(slots.status, 'published'),
+        gt(slots.startsAt, at),
+        lte(slots.startsAt, new Date(at.getTime() + REMINDER_LEAD_MS)),
+      ),
+    )
     .all()
   let sent = 0
   for (const b of due) {
     const key = `reminder:booking:${b.id}`
     writeTransaction((tx) => {
-      const live = tx.select({ id: bookings.id }).from(bookings).where(and(eq(bookings.id, b.id), eq(bookings.status, 'confirmed'))).get()
+      const live = tx
+        .select({ id: bookings.id })
+        .from(bookings)
+        .where(and(eq(bookings.id, b.id), eq(bookings.status, 'confirmed')))
+        .get()
       const already = tx.select({ id: notifications.id }).from(notifications).where(eq(notifications.dedupeKey, key)).get()
       if (!live || already) return
       enqueueNotification(tx, {
@@ -567,7 +625,10 @@ const myBookingsQuery = preparedOnce(() =>
     .from(bookings)
     .innerJoin(slots, eq(slots.id, bookings.slotId))
     .innerJoin(institutions, eq(institutions.id, bookings.institutionId))
-    .leftJoin(serviceRecords, and(eq(serviceRecords.source, 'slot_booking'), eq(serviceRecords.sourceId, bookings.id), eq(serviceRecords.userId, bookings.userId)))
+    .leftJoin(
+      serviceRecords,
+      and(eq(serviceRecords.source, 'slot_booking'), eq(serviceRecords.sourceId, bookings.id), eq(serviceRecords.userId, bookings.userId)),
+    )
     .where(eq(bookings.userId, sql.placeholder('userId')))
     .orderBy(asc(slots.startsAt), desc(bookings.id))
     .prepare(),
@@ -679,12 +740,30 @@ export function checkinPath(slip: { homeSlug: string; slotId: number; code: stri
   return `/staff/${slip.homeSlug}/slots/${slip.slotId}/checkin?code=${encodeURIComponent(slip.code)}`
 }
 
-type IcsBooking = { id: number; code: string; partySize: number; title: string; slotKind: SlotKind; startsAt: Date; endsAt: Date; location: string; home: string; homeAddress: string; status: BookingStatus }
+type IcsBooking = {
+  id: number
+  code: string
+  partySize: number
+  title: string
+  slotKind: SlotKind
+  startsAt: Date
+  endsAt: Date
+  location: string
+  home: string
+  homeAddress: string
+  status: BookingStatus
+}
 
 /** An .ics calendar entry for a booking (times in UTC; calendars show them locally). */
 /** The booking as an .ics file; `origin` makes the slip link absolute (calendar apps open no relative links). */
 export function bookingIcs(booking: IcsBooking, origin: string): string {
-  const utc = (d: Date): [number, number, number, number, number] => [d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate(), d.getUTCHours(), d.getUTCMinutes()]
+  const utc = (d: Date): [number, number, number, number, number] => [
+    d.getUTCFullYear(),
+    d.getUTCMonth() + 1,
+    d.getUTCDate(),
+    d.getUTCHours(),
+    d.getUTCMinutes(),
+  ]
   const { error, value } = createEvent({
     uid: `booking-${booking.id}@weinuan`,
     productId: 'weinuan/bookings',

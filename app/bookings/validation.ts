@@ -25,7 +25,11 @@ export const bookingFormSchema = z
       z.object({ kind: z.literal('individual'), ...common }),
       z.object({
         kind: z.literal('group'),
-        organisation: z.string({ required_error: '团体预约请填写单位或团体名称' }).trim().min(1, '团体预约请填写单位或团体名称').max(60, '单位名称不能超过 60 个字'),
+        organisation: z
+          .string({ required_error: '团体预约请填写单位或团体名称' })
+          .trim()
+          .min(1, '团体预约请填写单位或团体名称')
+          .max(60, '单位名称不能超过 60 个字'),
         partySize: z.coerce
           .number({ required_error: '团体预约请填写人数', invalid_type_error: '团体预约请填写人数' })
           .int('人数须为整数')
@@ -39,5 +43,6 @@ export const bookingFormSchema = z
   .superRefine((v, ctx) => {
     if (v.kind !== 'group') return
     const names = (v.attendeeNames ?? '').split('\n').filter((l) => l.trim()).length
-    if (names > v.partySize) ctx.addIssue({ code: 'custom', path: ['attendeeNames'], message: `名单有 ${names} 人，多于填写的人数（${v.partySize} 人）` })
+    if (names > v.partySize)
+      ctx.addIssue({ code: 'custom', path: ['attendeeNames'], message: `名单有 ${names} 人，多于填写的人数（${v.partySize} 人）` })
   })

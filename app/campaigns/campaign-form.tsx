@@ -33,10 +33,26 @@ export function CampaignForm({
       <div className="sm:col-span-2">
         <FormMessage id={form.errorId}>{form.errors?.join('；')}</FormMessage>
       </div>
-      <Field className="sm:col-span-2" label="活动名称" hint="例如：六一「润心伴成长」" {...getInputProps(fields.name, { type: 'text' })} errors={fields.name.errors} />
+      <Field
+        className="sm:col-span-2"
+        label="活动名称"
+        hint="例如：六一「润心伴成长」"
+        {...getInputProps(fields.name, { type: 'text' })}
+        errors={fields.name.errors}
+      />
       <Field label="开始日期" {...getInputProps(fields.startsOn, { type: 'date' })} errors={fields.startsOn.errors} />
-      <Field label="结束日期" hint="活动结束后，未认领的心愿将到期" {...getInputProps(fields.endsOn, { type: 'date' })} errors={fields.endsOn.errors} />
-      <TextareaField className="sm:col-span-2" label="活动介绍（可选）" {...getTextareaProps(fields.description)} errors={fields.description.errors} />
+      <Field
+        label="结束日期"
+        hint="活动结束后，未认领的心愿将到期"
+        {...getInputProps(fields.endsOn, { type: 'date' })}
+        errors={fields.endsOn.errors}
+      />
+      <TextareaField
+        className="sm:col-span-2"
+        label="活动介绍（可选）"
+        {...getTextareaProps(fields.description)}
+        errors={fields.description.errors}
+      />
       <Field
         className="sm:col-span-2"
         label="合作机构（可选）"

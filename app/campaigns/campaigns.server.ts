@@ -35,7 +35,10 @@ export function listCampaignsForHome(institutionId: number) {
       ownWishes: sql<number>`(select count(*) from ${wishes} where ${wishes.campaignId} = ${campaigns.id} and ${wishes.institutionId} = ${institutionId})`,
     })
     .from(campaigns)
-    .innerJoin(campaignInstitutions, and(eq(campaignInstitutions.campaignId, campaigns.id), eq(campaignInstitutions.institutionId, institutionId)))
+    .innerJoin(
+      campaignInstitutions,
+      and(eq(campaignInstitutions.campaignId, campaigns.id), eq(campaignInstitutions.institutionId, institutionId)),
+    )
     .orderBy(desc(campaigns.startsAt), desc(campaigns.id))
     .all()
   const homes = participantsOf(rows.map((r) => r.id))
@@ -61,22 +64,38 @@ export function getCampaignForHome(institutionId: number, campaignId: number) {
   const campaign = db
     .select({ campaign: campaigns })
     .from(campaigns)
-    .innerJoin(campaignInstitutions, and(eq(campaignInstitutions.campaignId, campaigns.id), eq(campaignInstitutions.institutionId, institutionId)))
+    .innerJoin(
+      campaignInstitutions,
+      and(eq(campaignInstitutions.campaignId, campaigns.id), eq(campaignInstitutions.institutionId, institutionId)),
+    )
     .where(eq(campaigns.id, campaignId))
     .get()?.campaign
   if (!campaign) return null
   const homes = participantsOf([campaign.id]).get(campaign.id) ?? []
-  return { campaign, homes, isOwner: campaign.ownerInstitutionId === institutionId, partners: homes.filter((h) => h.slug !== ownSlug(campaign.ownerInstitutionId)) }
+  return {
+    campaign,
+    homes,
+    isOwner: campaign.ownerInstitutionId === institutionId,
+    partners: homes.filter((h) => h.slug !== ownSlug(campaign.ownerInstitutionId)),
+  }
 }
 
 function ownSlug(institutionId: number): string | undefined {
   return db.select({ slug: institutions.slug }).from(institutions).where(eq(institutions.id, institutionId)).get()?.slug
 }
 
-function resolvePartners(tx: Tx, institutionId: number, text: string | undefined): { ok: true; ids: number[] } | { ok: false; message: string } {
+function resolvePartners(
+  tx: Tx,
+  institutionId: number,
+  text: string | undefined,
+): { ok: true; ids: number[] } | { ok: false; message: string } {
   const slugs = parseSlugList(text)
   if (!slugs.length) return { ok: true, ids: [] }
-  const found = tx.select({ id: institutions.id, slug: institutions.slug }).from(institutions).where(inArray(institutions.slug, slugs)).all()
+  const found = tx
+    .select({ id: institutions.id, slug: institutions.slug })
+    .from(institutions)
+    .where(inArray(institutions.slug, slugs))
+    .all()
   const missing = slugs.filter((s) => !found.some((f) => f.slug === s))
   if (missing.length) return { ok: false, message: `找不到这些机构标识：${missing.join('、')}` }
   return { ok: true, ids: found.map((f) => f.id).filter((id) => id !== institutionId) }
@@ -89,7 +108,8 @@ function dates(input: CampaignInput) {
 
 type CampaignRefusal = Extract<CampaignResult, { ok: false }>
 
-const attempt = (actor: Actor, fn: (tx: Tx) => { result: CampaignResult; audit: AuditEntry }) => attemptAuditedWrite<CampaignResult, CampaignRefusal>(actor, fn)
+const attempt = (actor: Actor, fn: (tx: Tx) => { result: CampaignResult; audit: AuditEntry }) =>
+  attemptAuditedWrite<CampaignResult, CampaignRefusal>(actor, fn)
 
 function refuse(refusal: { field?: keyof CampaignInput; message: string }): never {
   refuseWrite({ ok: false, ...refusal })
@@ -111,7 +131,13 @@ export function createCampaign(actor: Actor, institutionId: number, input: Campa
     refuseIdentifyingText(tx, [institutionId, ...partners.ids], input)
     const campaign = tx
       .insert(campaigns)
-      .values({ slug: `c-${randomBytes(5).toString('hex')}`, name: input.name, description: input.description ?? '', ownerInstitutionId: institutionId, ...dates(input) })
+      .values({
+        slug: `c-${randomBytes(5).toString('hex')}`,
+        name: input.name,
+        description: input.description ?? '',
+        ownerInstitutionId: institutionId,
+        ...dates(input),
+      })
       .returning()
       .get()
     tx.insert(campaignInstitutions)
@@ -119,7 +145,13 @@ export function createCampaign(actor: Actor, institutionId: number, input: Campa
       .run()
     return {
       result: { ok: true, campaign },
-      audit: { institutionId, action: 'campaign.create', entityType: 'campaign', entityId: campaign.id, summary: { name: campaign.name, partners: partners.ids } },
+      audit: {
+        institutionId,
+        action: 'campaign.create',
+        entityType: 'campaign',
+        entityId: campaign.id,
+        summary: { name: campaign.name, partners: partners.ids },
+      },
     }
   })
 }
@@ -177,7 +209,12 @@ export function updateCampaign(actor: Actor, institutionId: number, campaignId: 
 
 /** Other homes that could be invited as partners (for the form's hint list). */
 export function partnerCandidates(institutionId: number) {
-  return db.select({ slug: institutions.slug, name: institutions.name }).from(institutions).where(ne(institutions.id, institutionId)).orderBy(asc(institutions.id)).all()
+  return db
+    .select({ slug: institutions.slug, name: institutions.name })
+    .from(institutions)
+    .where(ne(institutions.id, institutionId))
+    .orderBy(asc(institutions.id))
+    .all()
 }
 
 /** /campaigns takes no filters, only the keyset cursor (listQuery). */
@@ -196,18 +233,36 @@ export function listPublicCampaigns(options: { cursor?: string | null; limit?: n
   const since = new Date(at.getTime() - RECENT_CAMPAIGN_DAYS * 24 * 60 * 60 * 1000)
   const after = decodeCursor(options.cursor)
   const rows = db
-    .select({ id: campaigns.id, slug: campaigns.slug, name: campaigns.name, description: campaigns.description, startsAt: campaigns.startsAt, endsAt: campaigns.endsAt, homeName: institutions.name, homeSlug: institutions.slug })
+    .select({
+      id: campaigns.id,
+      slug: campaigns.slug,
+      name: campaigns.name,
+      description: campaigns.description,
+      startsAt: campaigns.startsAt,
+      endsAt: campaigns.endsAt,
+      homeName: institutions.name,
+      homeSlug: institutions.slug,
+    })
     .from(campaigns)
     .innerJoin(institutions, eq(institutions.id, campaigns.ownerInstitutionId))
     .where(
       and(
         sql`${campaigns.endsAt} > ${since.getTime()}`,
-        after ? sql`(${campaigns.startsAt} < ${after.k} OR (${campaigns.startsAt} = ${after.k} AND ${campaigns.id} < ${after.id}))` : undefined,
+        after
+          ? sql`(${campaigns.startsAt} < ${after.k} OR (${campaigns.startsAt} = ${after.k} AND ${campaigns.id} < ${after.id}))`
+          : undefined,
       ),
     )
     .orderBy(desc(campaigns.startsAt), desc(campaigns.id))
     .limit(limit + 1)
     .all()
   const page = pageOf(rows, limit, (r) => ({ k: r.startsAt.getTime(), id: r.id }))
-  return { items: page.items.map(({ id: _id, ...r }) => ({ ...r, current: r.startsAt.getTime() <= at.getTime() && r.endsAt.getTime() > at.getTime(), upcoming: r.startsAt.getTime() > at.getTime() })), next: page.next }
+  return {
+    items: page.items.map(({ id: _id, ...r }) => ({
+      ...r,
+      current: r.startsAt.getTime() <= at.getTime() && r.endsAt.getTime() > at.getTime(),
+      upcoming: r.startsAt.getTime() > at.getTime(),
+    })),
+    next: page.next,
+  }
 }

@@ -92,7 +92,11 @@ export function listSlotBookingsForCheckin(institutionId: number, slotId: number
   if (!slot) return null
   const q = search?.trim() ?? ''
   const phoneDigits = q.replace(/[\s-]/g, '')
-  const conditions = [eq(bookings.slotId, slot.id), eq(bookings.institutionId, institutionId), inArray(bookings.status, ['confirmed', 'no_show'])]
+  const conditions = [
+    eq(bookings.slotId, slot.id),
+    eq(bookings.institutionId, institutionId),
+    inArray(bookings.status, ['confirmed', 'no_show']),
+  ]
   if (q) {
     const pattern = likePattern(q)
     const code = normaliseCode(q, BOOKING_CODE)
@@ -122,7 +126,15 @@ export function listSlotBookingsForCheckin(institutionId: number, slotId: number
     .from(bookings)
     .where(and(eq(bookings.slotId, slot.id), eq(bookings.status, 'confirmed')))
     .get()
-  return { slot, bookings: rows, totals: { confirmedPeople: Number(confirmed?.people ?? 0), presentPeople: Number(confirmed?.present ?? 0), awaitingBookings: Number(confirmed?.awaiting ?? 0) } }
+  return {
+    slot,
+    bookings: rows,
+    totals: {
+      confirmedPeople: Number(confirmed?.people ?? 0),
+      presentPeople: Number(confirmed?.present ?? 0),
+      awaitingBookings: Number(confirmed?.awaiting ?? 0),
+    },
+  }
 }
 
 /** The booking with this slip code at this home (any slot), for a scanned QR. */
@@ -153,11 +165,26 @@ function minutesBetween(start: Date, end: Date): number {
 }
 
 /** Write (or correct) the service record of a served booking. */
-function recordServiceHours(tx: Tx, booking: { id: number; userId: number; institutionId: number }, slotTitle: string, startedAt: Date, endedAt: Date): number {
+function recordServiceHours(
+  tx: Tx,
+  booking: { id: number; userId: number; institutionId: number },
+  slotTitle: string,
+  startedAt: Date,
+  endedAt: Date,
+): number {
   const minutes = minutesBetween(startedAt, endedAt)
   const at = now()
   tx.insert(serviceRecords)
-    .values({ userId: booking.userId, institutionId: booking.institutionId, source: 'slot_booking', sourceId: booking.id, description: slotTitle, startedAt, endedAt, minutes })
+    .values({
+      userId: booking.userId,
+      institutionId: booking.institutionId,
+      source: 'slot_booking',
+      sourceId: booking.id,
+      description: slotTitle,
+      startedAt,
+      endedAt,
+      minutes,
+    })
     .onConflictDoUpdate({
       target: [serviceRecords.source, serviceRecords.sourceId, serviceRecords.userId],
       set: { startedAt, endedAt, minutes, description: slotTitle, updatedAt: at },
@@ -170,7 +197,12 @@ function recordServiceHours(tx: Tx, booking: { id: number; userId: number; insti
  * 签到: a confirmed booking, with how many of the party came (1..party size). Checking in a
  * booking that is already checked in changes nothing and says so.
  */
-export function checkIn(actor: Actor, institutionId: number, bookingId: number, presentCount: number): CheckinResult<{ already: boolean; message: string }> {
+export function checkIn(
+  actor: Actor,
+  institutionId: number,
+  bookingId: number,
+  presentCount: number,
+): CheckinResult<{ already: boolean; message: string }> {
   return auditedWrite<CheckinResult<{ already: boolean; message: string }>>(actor, (tx) => {
     const row = bookingInHome(tx, institutionId, bookingId)
     const refuse = (message: string, summary: Record<string, unknown> = {}, field?: 'presentCount') => ({
@@ -182,10 +214,17 @@ export function checkIn(actor: Actor, institutionId: number, bookingId: number, 
     if (booking.checkedInAt) {
       return {
         result: { ok: true, already: true, message: `已签到（${booking.checkedInCount ?? booking.partySize} 人），无需重复签到` },
-        audit: { institutionId, action: 'booking.checkin_repeat', entityType: 'booking', entityId: booking.id, summary: { code: booking.code } },
+        audit: {
+          institutionId,
+          action: 'booking.checkin_repeat',
+          entityType: 'booking',
+          entityId: booking.id,
+          summary: { code: booking.code },
+        },
       }
     }
-    if (booking.status !== 'confirmed') return refuse(booking.status === 'no_show' ? '这条预约已标记为未到场' : '只有已确认的预约可以签到', { status: booking.status })
+    if (booking.status !== 'confirmed')
+      return refuse(booking.status === 'no_show' ? '这条预约已标记为未到场' : '只有已确认的预约可以签到', { status: booking.status })
     if (!Number.isInteger(presentCount) || presentCount < 1 || presentCount > booking.partySize) {
       return refuse(`到场人数须在 1 到 ${booking.partySize} 之间`, { presentCount }, 'presentCount')
     }
@@ -194,8 +233,13 @@ export function checkIn(actor: Actor, institutionId: number, bookingId: number, 
     if (hasRequirements(slot)) {
       // Rule 5 again at the door: a group's other members were never checked (booked before
       // groups were refused on such slots, or before the slot asked anything).
-      if (booking.kind === 'group') return refuse('这个活动对参加者有资格要求，团体预约不能签到：请每位参加者用自己的账号预约并通过核验', { kind: 'group' })
-      const missing = missingRequirements(booking.userId, { ...slot, startsAt: new Date(Math.max(slot.startsAt.getTime(), at.getTime())) }, tx)
+      if (booking.kind === 'group')
+        return refuse('这个活动对参加者有资格要求，团体预约不能签到：请每位参加者用自己的账号预约并通过核验', { kind: 'group' })
+      const missing = missingRequirements(
+        booking.userId,
+        { ...slot, startsAt: new Date(Math.max(slot.startsAt.getTime(), at.getTime())) },
+        tx,
+      )
       if (missing.length) {
         const person = tx
           .select({ displayName: users.displayName, realName: volunteerProfiles.realName })
@@ -210,13 +254,21 @@ export function checkIn(actor: Actor, institutionId: number, bookingId: number, 
           missing,
           where: `活动「${slot.title}」`,
         })
-        return refuse(`志愿者资格已失效，不能签到：${lapseWords(missing)}。志愿者本人和本机构工作人员已收到通知。`, { lapsed: missing.map((m) => m.key) })
+        return refuse(`志愿者资格已失效，不能签到：${lapseWords(missing)}。志愿者本人和本机构工作人员已收到通知。`, {
+          lapsed: missing.map((m) => m.key),
+        })
       }
     }
     tx.update(bookings).set({ checkedInAt: at, checkedInCount: presentCount }).where(eq(bookings.id, booking.id)).run()
     return {
       result: { ok: true, already: false, message: `已签到 ${presentCount} 人` },
-      audit: { institutionId, action: 'booking.checkin', entityType: 'booking', entityId: booking.id, summary: { code: booking.code, slotId: slot.id, presentCount, partySize: booking.partySize } },
+      audit: {
+        institutionId,
+        action: 'booking.checkin',
+        entityType: 'booking',
+        entityId: booking.id,
+        summary: { code: booking.code, slotId: slot.id, presentCount, partySize: booking.partySize },
+      },
     }
   })
 }
@@ -241,7 +293,13 @@ export function checkOut(
       const minutes = minutesBetween(booking.checkedInAt, booking.checkedOutAt)
       return {
         result: { ok: true, already: true, minutes, message: '已签退，无需重复操作' },
-        audit: { institutionId, action: 'booking.checkout_repeat', entityType: 'booking', entityId: booking.id, summary: { code: booking.code } },
+        audit: {
+          institutionId,
+          action: 'booking.checkout_repeat',
+          entityType: 'booking',
+          entityId: booking.id,
+          summary: { code: booking.code },
+        },
       }
     }
     const at = now()
@@ -254,14 +312,26 @@ export function checkOut(
           confirmShort: true,
           message: `签到后${howLong}就签退，志愿时长将只记为 ${formatMinutes(served)}。如果志愿者确实已离开，请确认签退；如果按错了，不用操作，等志愿者离开时再签退。`,
         },
-        audit: { institutionId, action: 'booking.checkout_short_asked', entityType: 'booking', entityId: booking.id, summary: { code: booking.code, minutes: served } },
+        audit: {
+          institutionId,
+          action: 'booking.checkout_short_asked',
+          entityType: 'booking',
+          entityId: booking.id,
+          summary: { code: booking.code, minutes: served },
+        },
       }
     }
     tx.update(bookings).set({ checkedOutAt: at }).where(eq(bookings.id, booking.id)).run()
     const minutes = recordServiceHours(tx, booking, slot.title, booking.checkedInAt, at)
     return {
       result: { ok: true, already: false, minutes, message: `已签退，记录志愿时长 ${formatMinutes(minutes)}` },
-      audit: { institutionId, action: 'booking.checkout', entityType: 'booking', entityId: booking.id, summary: { code: booking.code, slotId: slot.id, minutes } },
+      audit: {
+        institutionId,
+        action: 'booking.checkout',
+        entityType: 'booking',
+        entityId: booking.id,
+        summary: { code: booking.code, slotId: slot.id, minutes },
+      },
     }
   })
 }
@@ -271,10 +341,16 @@ export function markNoShows(actor: Actor, institutionId: number, slotId: number)
   return auditedWrite<CheckinResult<{ count: number }>>(actor, (tx) => {
     const slot = slotInHome(institutionId, slotId, tx)
     if (!slot) {
-      return { result: { ok: false, message: '没有找到这个活动' }, audit: { institutionId, action: 'slot.no_shows_refused', entityType: 'slot', entityId: slotId, summary: {} } }
+      return {
+        result: { ok: false, message: '没有找到这个活动' },
+        audit: { institutionId, action: 'slot.no_shows_refused', entityType: 'slot', entityId: slotId, summary: {} },
+      }
     }
     if (now().getTime() < slot.endsAt.getTime()) {
-      return { result: { ok: false, message: '活动结束后才能标记未到场' }, audit: { institutionId, action: 'slot.no_shows_refused', entityType: 'slot', entityId: slot.id, summary: {} } }
+      return {
+        result: { ok: false, message: '活动结束后才能标记未到场' },
+        audit: { institutionId, action: 'slot.no_shows_refused', entityType: 'slot', entityId: slot.id, summary: {} },
+      }
     }
     const marked = tx
       .update(bookings)
@@ -284,7 +360,13 @@ export function markNoShows(actor: Actor, institutionId: number, slotId: number)
       .all()
     return {
       result: { ok: true, count: marked.length },
-      audit: { institutionId, action: 'slot.no_shows', entityType: 'slot', entityId: slot.id, summary: { count: marked.length, bookingIds: marked.map((b) => b.id) } },
+      audit: {
+        institutionId,
+        action: 'slot.no_shows',
+        entityType: 'slot',
+        entityId: slot.id,
+        summary: { count: marked.length, bookingIds: marked.map((b) => b.id) },
+      },
     }
   })
 }
@@ -300,7 +382,9 @@ export function closeSlotHours(slotId: number): { recorded: number } {
     const open = tx
       .select({ id: bookings.id, userId: bookings.userId, institutionId: bookings.institutionId })
       .from(bookings)
-      .where(and(eq(bookings.slotId, slot.id), eq(bookings.status, 'confirmed'), isNotNull(bookings.checkedInAt), isNull(bookings.checkedOutAt)))
+      .where(
+        and(eq(bookings.slotId, slot.id), eq(bookings.status, 'confirmed'), isNotNull(bookings.checkedInAt), isNull(bookings.checkedOutAt)),
+      )
       .all()
     let recorded = 0
     for (const booking of open) {
@@ -330,8 +414,19 @@ export function closeEndedSlotsHours(): { slots: number; recorded: number } {
     .selectDistinct({ slotId: bookings.slotId })
     .from(bookings)
     .innerJoin(slots, eq(slots.id, bookings.slotId))
-    .leftJoin(serviceRecords, and(eq(serviceRecords.source, 'slot_booking'), eq(serviceRecords.sourceId, bookings.id), eq(serviceRecords.userId, bookings.userId)))
-    .where(and(lte(slots.endsAt, cutoff), eq(bookings.status, 'confirmed'), isNotNull(bookings.checkedInAt), isNull(bookings.checkedOutAt), isNull(serviceRecords.id)))
+    .leftJoin(
+      serviceRecords,
+      and(eq(serviceRecords.source, 'slot_booking'), eq(serviceRecords.sourceId, bookings.id), eq(serviceRecords.userId, bookings.userId)),
+    )
+    .where(
+      and(
+        lte(slots.endsAt, cutoff),
+        eq(bookings.status, 'confirmed'),
+        isNotNull(bookings.checkedInAt),
+        isNull(bookings.checkedOutAt),
+        isNull(serviceRecords.id),
+      ),
+    )
     .all()
   let recorded = 0
   for (const { slotId } of due) recorded += closeSlotHours(slotId).recorded

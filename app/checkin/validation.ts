@@ -10,7 +10,11 @@ const PRESENT_COUNT = '请填写到场人数（至少 1 人）'
 export const checkinSchema = z.object({
   intent: z.literal('checkin'),
   bookingId: idField(BOOKING_MISSING),
-  presentCount: z.number({ required_error: PRESENT_COUNT, invalid_type_error: PRESENT_COUNT }).int(PRESENT_COUNT).min(1, PRESENT_COUNT).max(9999, PRESENT_COUNT),
+  presentCount: z
+    .number({ required_error: PRESENT_COUNT, invalid_type_error: PRESENT_COUNT })
+    .int(PRESENT_COUNT)
+    .min(1, PRESENT_COUNT)
+    .max(9999, PRESENT_COUNT),
 })
 
 export const checkoutSchema = z.object({

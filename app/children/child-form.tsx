@@ -37,12 +37,26 @@ export function ChildForm({
       <p className="rounded-lg border border-amber-300 bg-amber-50 p-3 text-sm text-amber-950 sm:col-span-2">
         真实姓名、出生日期和备注只有本机构工作人员可见；公众只会看到化名和年龄段。
       </p>
-      <Field label="真实姓名（仅工作人员可见）" {...getInputProps(fields.realName, { type: 'text' })} autoComplete="off" errors={fields.realName.errors} />
-      <Field label="出生日期（仅工作人员可见）" hint="公开页面只显示年龄段，例如 6–8岁" {...getInputProps(fields.birthDate, { type: 'date' })} errors={fields.birthDate.errors} />
+      <Field
+        label="真实姓名（仅工作人员可见）"
+        {...getInputProps(fields.realName, { type: 'text' })}
+        autoComplete="off"
+        errors={fields.realName.errors}
+      />
+      <Field
+        label="出生日期（仅工作人员可见）"
+        hint="公开页面只显示年龄段，例如 6–8岁"
+        {...getInputProps(fields.birthDate, { type: 'date' })}
+        errors={fields.birthDate.errors}
+      />
       <SelectField label="性别" {...getSelectProps(fields.gender)} options={genderOptions} errors={fields.gender.errors} />
       <Field
         label="化名（公开显示）"
-        hint={suggestedPseudonym ? `建议化名：${suggestedPseudonym}。可直接使用，也可以换一个；请勿使用真实姓名中的字。` : '请勿使用真实姓名中的字。'}
+        hint={
+          suggestedPseudonym
+            ? `建议化名：${suggestedPseudonym}。可直接使用，也可以换一个；请勿使用真实姓名中的字。`
+            : '请勿使用真实姓名中的字。'
+        }
         {...getInputProps(fields.pseudonym, { type: 'text' })}
         autoComplete="off"
         errors={fields.pseudonym.errors}

@@ -102,7 +102,10 @@ export function createChild(actor: Actor, institutionId: number, input: ChildInp
       .returning()
       .get()
     // The audit summary names the child by pseudonym only.
-    return { result: row, audit: { institutionId, action: 'child.create', entityType: 'child', entityId: row.id, summary: { pseudonym: row.pseudonym } } }
+    return {
+      result: row,
+      audit: { institutionId, action: 'child.create', entityType: 'child', entityId: row.id, summary: { pseudonym: row.pseudonym } },
+    }
   })
   return { ok: true, child }
 }
@@ -116,7 +119,16 @@ export function updateChild(actor: Actor, institutionId: number, childId: number
       .where(and(eq(children.id, childId), eq(children.institutionId, institutionId)))
       .returning()
       .get()
-    return { result: row, audit: { institutionId, action: 'child.update', entityType: 'child', entityId: childId, summary: { pseudonym: row?.pseudonym ?? null } } }
+    return {
+      result: row,
+      audit: {
+        institutionId,
+        action: 'child.update',
+        entityType: 'child',
+        entityId: childId,
+        summary: { pseudonym: row?.pseudonym ?? null },
+      },
+    }
   })
   return child ? { ok: true, child } : { ok: false, message: '找不到该儿童档案' }
 }
@@ -137,7 +149,8 @@ export function archiveChild(actor: Actor, institutionId: number, childId: numbe
       .returning()
       .get()
     const audit = { institutionId, action: 'child.archive', entityType: 'child', entityId: childId }
-    if (!child) return { result: { ok: false, message: '找不到该儿童档案，或已归档' }, audit: { ...audit, action: 'child.archive_refused' } }
+    if (!child)
+      return { result: { ok: false, message: '找不到该儿童档案，或已归档' }, audit: { ...audit, action: 'child.archive_refused' } }
     const open = tx
       .select()
       .from(wishes)

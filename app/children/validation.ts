@@ -14,11 +14,7 @@ export const childSchema = z
       .refine(parseShanghaiDate, '请输入有效的出生日期，例如 2016-05-01')
       .refine((v) => v >= '1990-01-01', '出生日期过早，请检查'),
     gender: z.enum(genders, { errorMap: () => ({ message: '请选择性别' }) }),
-    pseudonym: z
-      .string({ required_error: '请输入化名' })
-      .trim()
-      .min(1, '请输入化名')
-      .max(10, '化名不能超过 10 个字'),
+    pseudonym: z.string({ required_error: '请输入化名' }).trim().min(1, '请输入化名').max(10, '化名不能超过 10 个字'),
     privateNotes: z.string().trim().max(1000, '备注不能超过 1000 个字').optional(),
   })
   .superRefine((value, ctx) => {

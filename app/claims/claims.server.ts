@@ -1,6 +1,16 @@
 import { and, asc, desc, eq, inArray, isNull } from 'drizzle-orm'
 import { db, writeTransaction, type Tx } from '~db/client.server'
-import { campaigns, children, claims, donations, institutions, wishWaitlist, wishes, type NeedCategory, type PublicDisplay } from '~db/schema'
+import {
+  campaigns,
+  children,
+  claims,
+  donations,
+  institutions,
+  wishWaitlist,
+  wishes,
+  type NeedCategory,
+  type PublicDisplay,
+} from '~db/schema'
 import { enqueueNotification } from '~/notifications/notifications.server'
 import { now } from '~/utils/clock.server'
 import { isUniqueViolation } from '~/utils/db-errors.server'
@@ -32,7 +42,15 @@ export function claimDeadlines(home: { claimBuyDays: number; claimDeliverDays: n
  * Claim a published wish for a signed-in donor, in one BEGIN IMMEDIATE transaction. The
  * partial unique index claims_one_active_per_wish is the final guard against a double claim.
  */
-export function claimWish({ userId, wishId, publicDisplay }: { userId: number; wishId: number; publicDisplay: PublicDisplay }): ClaimWishResult {
+export function claimWish({
+  userId,
+  wishId,
+  publicDisplay,
+}: {
+  userId: number
+  wishId: number
+  publicDisplay: PublicDisplay
+}): ClaimWishResult {
   return writeTransaction((tx): ClaimWishResult => {
     const wish = tx
       .select({
@@ -56,7 +74,11 @@ export function claimWish({ userId, wishId, publicDisplay }: { userId: number; w
     if (!wish || wish.status === 'draft') return { ok: false, reason: 'not_found', message: '没有找到这个心愿' }
     if (wish.status === 'claimed') {
       // A second press of the donor's own button is not "taken by someone else".
-      const active = tx.select({ id: claims.id, userId: claims.userId }).from(claims).where(and(eq(claims.wishId, wishId), eq(claims.status, 'active'))).get()
+      const active = tx
+        .select({ id: claims.id, userId: claims.userId })
+        .from(claims)
+        .where(and(eq(claims.wishId, wishId), eq(claims.status, 'active')))
+        .get()
       if (active?.userId === userId) return { ok: false, reason: 'yours', message: '您已认领了这个心愿', claimId: active.id }
       return { ok: false, reason: 'taken', message: TAKEN_MESSAGE }
     }
@@ -66,7 +88,12 @@ export function claimWish({ userId, wishId, publicDisplay }: { userId: number; w
     }
     const offer = liveOffer(tx, wishId)
     if (offer && offer.userId !== userId) {
-      return { ok: false, reason: 'reserved', message: '这个心愿正为候补中的爱心人士保留，您可以加入候补', offerExpiresAt: offer.offerExpiresAt }
+      return {
+        ok: false,
+        reason: 'reserved',
+        message: '这个心愿正为候补中的爱心人士保留，您可以加入候补',
+        offerExpiresAt: offer.offerExpiresAt,
+      }
     }
 
     const { buyBy, deliverBy } = claimDeadlines(wish, at)
@@ -78,7 +105,17 @@ export function claimWish({ userId, wishId, publicDisplay }: { userId: number; w
     try {
       claimId = tx
         .insert(claims)
-        .values({ wishId, institutionId: wish.institutionId, userId, status: 'active', publicDisplay, referenceCode, buyBy, deliverBy, createdAt: at })
+        .values({
+          wishId,
+          institutionId: wish.institutionId,
+          userId,
+          status: 'active',
+          publicDisplay,
+          referenceCode,
+          buyBy,
+          deliverBy,
+          createdAt: at,
+        })
         .returning({ id: claims.id })
         .get().id
     } catch (error) {
@@ -105,7 +142,11 @@ export type ClaimActionResult = { ok: true } | { ok: false; reason: 'not_found' 
 
 /** The donor's own active claim, or a typed refusal; another user's claim reads as not found. */
 function ownActiveClaim(tx: Tx, userId: number, claimId: number) {
-  const claim = tx.select().from(claims).where(and(eq(claims.id, claimId), eq(claims.userId, userId))).get()
+  const claim = tx
+    .select()
+    .from(claims)
+    .where(and(eq(claims.id, claimId), eq(claims.userId, userId)))
+    .get()
   if (!claim) return { ok: false as const, reason: 'not_found' as const, message: '没有找到这条认领' }
   if (claim.status !== 'active') return { ok: false as const, reason: 'not_active' as const, message: '这条认领已结束，无法再修改' }
   return { ok: true as const, claim }
@@ -122,7 +163,15 @@ export function markPurchased({ userId, claimId }: { userId: number; claimId: nu
 }
 
 /** 已寄出, with an optional courier tracking number; shipping implies it was bought. */
-export function markShipped({ userId, claimId, trackingNumber }: { userId: number; claimId: number; trackingNumber?: string | null }): ClaimActionResult {
+export function markShipped({
+  userId,
+  claimId,
+  trackingNumber,
+}: {
+  userId: number
+  claimId: number
+  trackingNumber?: string | null
+}): ClaimActionResult {
   return writeTransaction((tx): ClaimActionResult => {
     const found = ownActiveClaim(tx, userId, claimId)
     if (!found.ok) return found

@@ -14,8 +14,7 @@ const OFFER_MS = OFFER_HOURS * 60 * 60 * 1000
 const OPEN = ['waiting', 'offered'] as const
 
 export type WaitlistResult =
-  | { ok: true; position: number }
-  | { ok: false; reason: 'not_found' | 'not_claimed' | 'own_claim'; message: string }
+  { ok: true; position: number } | { ok: false; reason: 'not_found' | 'not_claimed' | 'own_claim'; message: string }
 
 /** The offer on this wish that is still within its 24 hours, if any. */
 export function liveOffer(tx: Tx, wishId: number) {
@@ -38,10 +37,19 @@ function positionOf(tx: Tx, entryId: number, wishId: number): number {
 /** Join the queue of a wish that someone else has claimed. Joining twice keeps one place. */
 export function joinWaitlist({ userId, wishId }: { userId: number; wishId: number }): WaitlistResult {
   return writeTransaction((tx): WaitlistResult => {
-    const wish = tx.select({ status: wishes.status, campaignEndsAt: campaigns.endsAt }).from(wishes).leftJoin(campaigns, eq(campaigns.id, wishes.campaignId)).where(eq(wishes.id, wishId)).get()
+    const wish = tx
+      .select({ status: wishes.status, campaignEndsAt: campaigns.endsAt })
+      .from(wishes)
+      .leftJoin(campaigns, eq(campaigns.id, wishes.campaignId))
+      .where(eq(wishes.id, wishId))
+      .get()
     if (!wish || wish.status === 'draft') return { ok: false, reason: 'not_found', message: '没有找到这个心愿' }
     if (wish.status !== 'claimed') {
-      return { ok: false, reason: 'not_claimed', message: isOpenToClaim(wish, now()) ? '这个心愿现在可以直接认领，无需候补' : '这个心愿已不再接受候补' }
+      return {
+        ok: false,
+        reason: 'not_claimed',
+        message: isOpenToClaim(wish, now()) ? '这个心愿现在可以直接认领，无需候补' : '这个心愿已不再接受候补',
+      }
     }
     const own = tx
       .select({ id: claims.id })
@@ -54,7 +62,8 @@ export function joinWaitlist({ userId, wishId }: { userId: number; wishId: numbe
       .from(wishWaitlist)
       .where(and(eq(wishWaitlist.wishId, wishId), eq(wishWaitlist.userId, userId), inArray(wishWaitlist.status, [...OPEN])))
       .get()
-    const entryId = existing?.id ?? tx.insert(wishWaitlist).values({ wishId, userId, status: 'waiting' }).returning({ id: wishWaitlist.id }).get().id
+    const entryId =
+      existing?.id ?? tx.insert(wishWaitlist).values({ wishId, userId, status: 'waiting' }).returning({ id: wishWaitlist.id }).get().id
     return { ok: true, position: positionOf(tx, entryId, wishId) }
   })
 }
@@ -80,7 +89,13 @@ export function leaveWaitlist({ userId, wishId }: { userId: number; wishId: numb
  */
 export function offerNextInLine(tx: Tx, wishId: number): { userId: number; offerExpiresAt: Date } | null {
   const wish = tx
-    .select({ status: wishes.status, title: wishes.title, pseudonym: children.pseudonym, home: institutions.name, campaignEndsAt: campaigns.endsAt })
+    .select({
+      status: wishes.status,
+      title: wishes.title,
+      pseudonym: children.pseudonym,
+      home: institutions.name,
+      campaignEndsAt: campaigns.endsAt,
+    })
     .from(wishes)
     .innerJoin(children, eq(children.id, wishes.childId))
     .innerJoin(institutions, eq(institutions.id, wishes.institutionId))

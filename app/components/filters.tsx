@@ -16,7 +16,19 @@ const spanClasses = { 3: 'sm:col-span-3', 4: 'sm:col-span-4' } as const
  * The filter card of a public list: a GET form (so it works without JS and the URL can be
  * shared), a 筛选 button and, once something is filtered, a link back to the whole list.
  */
-export function FilterForm({ title, filtered, clearTo, columns = 3, children }: { title: string; filtered: boolean; clearTo: string; columns?: 3 | 4; children: ReactNode }) {
+export function FilterForm({
+  title,
+  filtered,
+  clearTo,
+  columns = 3,
+  children,
+}: {
+  title: string
+  filtered: boolean
+  clearTo: string
+  columns?: 3 | 4
+  children: ReactNode
+}) {
   const location = useLocation()
   return (
     <section aria-labelledby="filters-title" className="card">
@@ -41,9 +53,29 @@ export function FilterForm({ title, filtered, clearTo, columns = 3, children }: 
 }
 
 export function HomeFilter({ homes, value }: { homes: ReadonlyArray<{ slug: string; name: string }>; value: string | null | undefined }) {
-  return <SelectField label="机构" name="home" defaultValue={value ?? ''} options={withAll('全部机构', homes.map((h) => ({ value: h.slug, label: h.name })))} />
+  return (
+    <SelectField
+      label="机构"
+      name="home"
+      defaultValue={value ?? ''}
+      options={withAll(
+        '全部机构',
+        homes.map((h) => ({ value: h.slug, label: h.name })),
+      )}
+    />
+  )
 }
 
 export function CityFilter({ cities, value }: { cities: ReadonlyArray<string>; value: string | null | undefined }) {
-  return <SelectField label="城市" name="city" defaultValue={value ?? ''} options={withAll('全部城市', cities.map((c) => ({ value: c, label: c })))} />
+  return (
+    <SelectField
+      label="城市"
+      name="city"
+      defaultValue={value ?? ''}
+      options={withAll(
+        '全部城市',
+        cities.map((c) => ({ value: c, label: c })),
+      )}
+    />
+  )
 }

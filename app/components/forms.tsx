@@ -24,7 +24,14 @@ type FieldProps = {
 type ControlProps = { id: string; 'aria-invalid': true | undefined; 'aria-describedby': string | undefined }
 
 /** Label, hint and errors around one control, wired up with aria-invalid/aria-describedby. */
-function FieldShell({ id: givenId, label, hint, errors, className, children }: FieldProps & { id?: string; children: (control: ControlProps) => ReactNode }) {
+function FieldShell({
+  id: givenId,
+  label,
+  hint,
+  errors,
+  className,
+  children,
+}: FieldProps & { id?: string; children: (control: ControlProps) => ReactNode }) {
   const fallbackId = useId()
   const id = givenId ?? fallbackId
   const errorId = `${id}-error`

@@ -8,7 +8,14 @@ import { Field, FormMessage, SelectField } from './forms'
 import { roleLabels } from '~/institutions/labels'
 
 type Props = {
-  members: Array<{ membershipId: number; displayName: string; phone: string | null; email: string | null; role: 'manager' | 'staff'; since: string }>
+  members: Array<{
+    membershipId: number
+    displayName: string
+    phone: string | null
+    email: string | null
+    role: 'manager' | 'staff'
+    since: string
+  }>
   invitations: Array<{ id: number; role: 'manager' | 'staff'; note: string; expiresAt: string }>
   actionData?: { intent: unknown; ok: boolean; result: SubmissionResult<string[]> | null; inviteUrl: string | null; message: string | null }
 }
@@ -39,7 +46,13 @@ export function MembersPanel({ members, invitations, actionData }: Props) {
               </span>
               <Form method="post">
                 <input type="hidden" name="membershipId" value={m.membershipId} />
-                <button type="submit" name="intent" value="remove" className="btn-danger min-h-9 py-1 text-sm" aria-label={`移除 ${m.displayName}`}>
+                <button
+                  type="submit"
+                  name="intent"
+                  value="remove"
+                  className="btn-danger min-h-9 py-1 text-sm"
+                  aria-label={`移除 ${m.displayName}`}
+                >
                   移除
                 </button>
               </Form>
@@ -73,7 +86,13 @@ export function MembersPanel({ members, invitations, actionData }: Props) {
               { value: 'manager', label: '管理员' },
             ]}
           />
-          <Field label="备注（可选）" name={fields.note.name} id={fields.note.id} placeholder="例如：社工 李老师" errors={fields.note.errors} />
+          <Field
+            label="备注（可选）"
+            name={fields.note.name}
+            id={fields.note.id}
+            placeholder="例如：社工 李老师"
+            errors={fields.note.errors}
+          />
           <button type="submit" name="intent" value="invite" className="btn-primary sm:col-span-2">
             生成邀请链接
           </button>

@@ -69,11 +69,19 @@ export function SiteHeader({ user, hasStaffConsole }: { user: HeaderUser | null;
     }
   }, [])
 
-  const staffLinks = [...(hasStaffConsole ? [{ to: '/staff', label: '机构后台' }] : []), ...(user?.isPlatformAdmin ? [{ to: '/admin', label: '平台管理' }] : [])]
+  const staffLinks = [
+    ...(hasStaffConsole ? [{ to: '/staff', label: '机构后台' }] : []),
+    ...(user?.isPlatformAdmin ? [{ to: '/admin', label: '平台管理' }] : []),
+  ]
   return (
     <header className="border-b border-stone-200 bg-white">
       {/* Keyed by the path: after a client-side navigation the menu starts closed again. */}
-      <div key={pathname} ref={row} className="relative mx-auto flex max-w-5xl items-center gap-x-3 px-4 py-3" data-testid="site-header-row">
+      <div
+        key={pathname}
+        ref={row}
+        className="relative mx-auto flex max-w-5xl items-center gap-x-3 px-4 py-3"
+        data-testid="site-header-row"
+      >
         <Link to="/" className="shrink-0 text-xl font-bold text-brand-700" aria-label="微暖 首页">
           微暖
         </Link>
@@ -83,7 +91,9 @@ export function SiteHeader({ user, hasStaffConsole }: { user: HeaderUser | null;
               <li key={item.to}>
                 <NavLink
                   to={item.to}
-                  className={({ isActive }) => `inline-block rounded-md px-2.5 py-2 ${isActive ? 'bg-brand-50 font-semibold text-brand-800' : 'text-stone-800 hover:bg-stone-100'}`}
+                  className={({ isActive }) =>
+                    `inline-block rounded-md px-2.5 py-2 ${isActive ? 'bg-brand-50 font-semibold text-brand-800' : 'text-stone-800 hover:bg-stone-100'}`
+                  }
                 >
                   {item.label}
                 </NavLink>
@@ -101,7 +111,10 @@ export function SiteHeader({ user, hasStaffConsole }: { user: HeaderUser | null;
               </span>
             </summary>
             {/* Positioned against the whole row, so it never runs off a phone's edge. */}
-            <nav aria-label="网站菜单" className="absolute inset-x-4 top-full z-30 mt-1 rounded-xl border border-stone-200 bg-white p-2 shadow-lg md:left-auto md:w-80">
+            <nav
+              aria-label="网站菜单"
+              className="absolute inset-x-4 top-full z-30 mt-1 rounded-xl border border-stone-200 bg-white p-2 shadow-lg md:left-auto md:w-80"
+            >
               <ul className="space-y-2">
                 <MenuList items={sections} label="浏览" className="md:hidden" />
                 {user ? <MenuList items={memberPages} label="我的" /> : null}

@@ -1,6 +1,18 @@
 import { and, asc, eq, gte, lt, sql } from 'drizzle-orm'
 import { db } from '~db/client.server'
-import { bookings, claims, disclosures, donations, pairings, pledges, programmeApplications, programmes, slots, visits, wishes } from '~db/schema'
+import {
+  bookings,
+  claims,
+  disclosures,
+  donations,
+  pairings,
+  pledges,
+  programmeApplications,
+  programmes,
+  slots,
+  visits,
+  wishes,
+} from '~db/schema'
 import { periodContaining, REMINDER_GRACE_MS, type PeriodRange } from '~/disclosures/disclosures.server'
 import { now } from '~/utils/clock.server'
 import { addShanghaiDays, shanghaiDateString, startOfShanghaiDay } from '~/utils/shanghai-date'
@@ -87,8 +99,20 @@ function pledgeCounts(institutionId: number, today: string) {
   const start = startOfShanghaiDay(today)
   const end = startOfShanghaiDay(addShanghaiDays(today, 1))
   const active = and(eq(pledges.institutionId, institutionId), eq(pledges.status, 'active'))
-  const dueToday = count(db.select({ n: sql<number>`count(*)` }).from(pledges).where(and(active, gte(pledges.expectedAt, start), lt(pledges.expectedAt, end))).get())
-  const overdue = count(db.select({ n: sql<number>`count(*)` }).from(pledges).where(and(active, lt(pledges.expectedAt, start))).get())
+  const dueToday = count(
+    db
+      .select({ n: sql<number>`count(*)` })
+      .from(pledges)
+      .where(and(active, gte(pledges.expectedAt, start), lt(pledges.expectedAt, end)))
+      .get(),
+  )
+  const overdue = count(
+    db
+      .select({ n: sql<number>`count(*)` })
+      .from(pledges)
+      .where(and(active, lt(pledges.expectedAt, start)))
+      .get(),
+  )
   return { today: dueToday, overdue }
 }
 
@@ -113,7 +137,13 @@ function slotsToday(institutionId: number, today: string): TodaySlot[] {
     .groupBy(slots.id)
     .orderBy(asc(slots.startsAt), asc(slots.id))
     .all()
-  return rows.map((r) => ({ ...r, bookings: Number(r.bookings), people: Number(r.people), checkedIn: Number(r.checkedIn), present: Number(r.present) }))
+  return rows.map((r) => ({
+    ...r,
+    bookings: Number(r.bookings),
+    people: Number(r.people),
+    checkedIn: Number(r.checkedIn),
+    present: Number(r.present),
+  }))
 }
 
 /**
@@ -134,7 +164,11 @@ function checkCounts(institutionId: number) {
     here AS (SELECT * FROM pending p WHERE ${bookedHere(sql`p.user_id`)})
     SELECT count(DISTINCT user_id) AS volunteers, coalesce(sum(background), 0) AS backgroundChecks, coalesce(sum(qualification), 0) AS qualifications FROM here
   `)
-  return { volunteers: Number(row?.volunteers ?? 0), backgroundChecks: Number(row?.backgroundChecks ?? 0), qualifications: Number(row?.qualifications ?? 0) }
+  return {
+    volunteers: Number(row?.volunteers ?? 0),
+    backgroundChecks: Number(row?.backgroundChecks ?? 0),
+    qualifications: Number(row?.qualifications ?? 0),
+  }
 }
 
 /** programmes_institution_idx, then programme_applications_programme_status_idx per programme. */
@@ -142,7 +176,10 @@ function applicationCounts(institutionId: number): ProgrammeApplications[] {
   return db
     .select({ programmeId: programmes.id, name: programmes.name, pending: sql<number>`count(*)` })
     .from(programmes)
-    .innerJoin(programmeApplications, and(eq(programmeApplications.programmeId, programmes.id), eq(programmeApplications.status, 'pending')))
+    .innerJoin(
+      programmeApplications,
+      and(eq(programmeApplications.programmeId, programmes.id), eq(programmeApplications.status, 'pending')),
+    )
     .where(eq(programmes.institutionId, institutionId))
     .groupBy(programmes.id)
     .orderBy(asc(programmes.id))
@@ -188,12 +225,24 @@ function disclosureDue(institutionId: number, at: Date): DisclosureDue | null {
     db
       .select({ n: sql<number>`count(DISTINCT ${disclosures.periodStart})` })
       .from(disclosures)
-      .where(and(published, eq(disclosures.period, 'month'), gte(disclosures.periodStart, quarter.start), lt(disclosures.periodStart, quarter.end)))
+      .where(
+        and(
+          published,
+          eq(disclosures.period, 'month'),
+          gte(disclosures.periodStart, quarter.start),
+          lt(disclosures.periodStart, quarter.end),
+        ),
+      )
       .get(),
   )
   if (months >= 3) return null
   const dueAt = new Date(quarter.end.getTime() + REMINDER_GRACE_MS)
-  return { key: quarter.key, label: quarter.label, dueBy: shanghaiDateString(new Date(dueAt.getTime() - 1)), overdue: at.getTime() >= dueAt.getTime() }
+  return {
+    key: quarter.key,
+    label: quarter.label,
+    dueBy: shanghaiDateString(new Date(dueAt.getTime() - 1)),
+    overdue: at.getTime() >= dueAt.getTime(),
+  }
 }
 
 /** Everything the console home shows, for one home, as of now. */

@@ -37,7 +37,13 @@ export function periodContaining(period: DisclosurePeriod, at: Date): PeriodRang
     return { period, start, end: startOfShanghaiMonth(year, month + 1), key: monthKeyOf(start), label: `${year}年${month}月` }
   }
   const q = Math.floor((month - 1) / 3)
-  return { period, start: startOfShanghaiMonth(year, q * 3 + 1), end: startOfShanghaiMonth(year, q * 3 + 4), key: `${year}-Q${q + 1}`, label: `${year}年第${q + 1}季度` }
+  return {
+    period,
+    start: startOfShanghaiMonth(year, q * 3 + 1),
+    end: startOfShanghaiMonth(year, q * 3 + 4),
+    key: `${year}-Q${q + 1}`,
+    label: `${year}年第${q + 1}季度`,
+  }
 }
 
 /** '2026-11' (month) or '2026-Q4' (quarter) → its range, or null when malformed. */
@@ -103,13 +109,29 @@ export type DisclosureSummary = {
   entries: DisclosureEntry[]
   corrections: DisclosureCorrection[]
   allocations: DisclosureAllocation[]
-  balance: { openingFen: number; moneyReceivedFen: number; moneyAllocatedFen: number; closingFen: number; previousDisclosure: { id: number; label: string } | null }
+  balance: {
+    openingFen: number
+    moneyReceivedFen: number
+    moneyAllocatedFen: number
+    closingFen: number
+    previousDisclosure: { id: number; label: string } | null
+  }
   generatedAt: string
 }
 
 const emptyTotals = (): Totals => ({ moneyFen: 0, goodsEntries: 0, goodsValueFen: 0, goodsQuantities: {} })
 
-function addTo(totals: Totals, e: { kind: string; amountFen: number | null; estimatedValueFen: number | null; quantity: number | null; unit: string | null; correctsId: number | null }) {
+function addTo(
+  totals: Totals,
+  e: {
+    kind: string
+    amountFen: number | null
+    estimatedValueFen: number | null
+    quantity: number | null
+    unit: string | null
+    correctsId: number | null
+  },
+) {
   if (e.kind === 'money') {
     totals.moneyFen += e.amountFen ?? 0
     return
@@ -128,7 +150,14 @@ function publishedCovering(tx: Tx | typeof db, institutionId: number, at: Date):
     tx
       .select({ id: disclosures.id, label: disclosures.label })
       .from(disclosures)
-      .where(and(eq(disclosures.institutionId, institutionId), eq(disclosures.status, 'published'), lte(disclosures.periodStart, at), sql`${disclosures.periodEnd} > ${at.getTime()}`))
+      .where(
+        and(
+          eq(disclosures.institutionId, institutionId),
+          eq(disclosures.status, 'published'),
+          lte(disclosures.periodStart, at),
+          sql`${disclosures.periodEnd} > ${at.getTime()}`,
+        ),
+      )
       .orderBy(desc(disclosures.id))
       .get() ?? null
   )
@@ -140,7 +169,11 @@ export type DraftResult = { ok: true; range: PeriodRange; summary: DisclosureSum
 export function draftDisclosure(institutionId: number, period: DisclosurePeriod, periodStart: Date, tx: Tx | typeof db = db): DraftResult {
   const range = periodContaining(period, periodStart)
   if (range.start > now()) return { ok: false, message: '不能为尚未开始的期间编制公示' }
-  const home = tx.select({ slug: institutions.slug, name: institutions.name }).from(institutions).where(eq(institutions.id, institutionId)).get()
+  const home = tx
+    .select({ slug: institutions.slug, name: institutions.name })
+    .from(institutions)
+    .where(eq(institutions.id, institutionId))
+    .get()
   if (!home) return { ok: false, message: '找不到该机构' }
 
   const rows = tx
@@ -167,9 +200,29 @@ export function draftDisclosure(institutionId: number, period: DisclosurePeriod,
     .all()
 
   const wishIds = [...new Set(rows.map((r) => r.wishId).filter((id): id is number => id !== null))]
-  const needIds = [...new Set(rows.filter((r) => r.designation === 'need' && r.designationRef !== null).map((r) => r.designationRef as number))]
-  const wishCategory = new Map(wishIds.length ? tx.select({ id: wishes.id, category: wishes.category }).from(wishes).where(inArray(wishes.id, wishIds)).all().map((w) => [w.id, w.category]) : [])
-  const needCategory = new Map(needIds.length ? tx.select({ id: needs.id, category: needs.category }).from(needs).where(inArray(needs.id, needIds)).all().map((n) => [n.id, n.category]) : [])
+  const needIds = [
+    ...new Set(rows.filter((r) => r.designation === 'need' && r.designationRef !== null).map((r) => r.designationRef as number)),
+  ]
+  const wishCategory = new Map(
+    wishIds.length
+      ? tx
+          .select({ id: wishes.id, category: wishes.category })
+          .from(wishes)
+          .where(inArray(wishes.id, wishIds))
+          .all()
+          .map((w) => [w.id, w.category])
+      : [],
+  )
+  const needCategory = new Map(
+    needIds.length
+      ? tx
+          .select({ id: needs.id, category: needs.category })
+          .from(needs)
+          .where(inArray(needs.id, needIds))
+          .all()
+          .map((n) => [n.id, n.category])
+      : [],
+  )
   const originalIds = rows.map((r) => r.correctsId).filter((id): id is number => id !== null)
   const originals = new Map(
     originalIds.length
@@ -190,7 +243,7 @@ export function draftDisclosure(institutionId: number, period: DisclosurePeriod,
   const byDesignation: Record<string, Totals> = {}
   const byCategory: Record<string, Totals> = {}
   const byMonth = new Map<string, { month: string; moneyFen: number; goodsValueFen: number }>()
-  for (let m = range.start; m < range.end; ) {
+  for (let m = range.start; m < range.end;) {
     const { year, month } = shanghaiParts(m)
     const key = monthKeyOf(m)
     byMonth.set(key, { month: key, moneyFen: 0, goodsValueFen: 0 })
@@ -199,7 +252,12 @@ export function draftDisclosure(institutionId: number, period: DisclosurePeriod,
   const entries: DisclosureEntry[] = []
   const corrections: DisclosureCorrection[] = []
   for (const r of rows) {
-    const category = r.wishId !== null ? (wishCategory.get(r.wishId) ?? null) : r.designation === 'need' && r.designationRef !== null ? (needCategory.get(r.designationRef) ?? null) : null
+    const category =
+      r.wishId !== null
+        ? (wishCategory.get(r.wishId) ?? null)
+        : r.designation === 'need' && r.designationRef !== null
+          ? (needCategory.get(r.designationRef) ?? null)
+          : null
     addTo(totals, r)
     addTo((byDesignation[r.designation] ??= emptyTotals()), r)
     addTo((byCategory[category ?? 'none'] ??= emptyTotals()), r)
@@ -247,7 +305,11 @@ export function draftDisclosure(institutionId: number, period: DisclosurePeriod,
   }))
   // Only the previous period's closing balance, read inside SQLite: its summary can be megabytes.
   const previous = tx
-    .select({ id: disclosures.id, label: disclosures.label, closingFen: sql<number | null>`json_extract(${disclosures.summary}, '$.balance.closingFen')` })
+    .select({
+      id: disclosures.id,
+      label: disclosures.label,
+      closingFen: sql<number | null>`json_extract(${disclosures.summary}, '$.balance.closingFen')`,
+    })
     .from(disclosures)
     .where(and(eq(disclosures.institutionId, institutionId), eq(disclosures.status, 'published'), lte(disclosures.periodEnd, range.start)))
     .orderBy(desc(disclosures.periodEnd), desc(disclosures.id))
@@ -306,9 +368,16 @@ export function saveDraftDisclosure(actor: Actor, institutionId: number, period:
       tx.update(disclosures).set({ summary }).where(eq(disclosures.id, existing.id)).run()
       id = existing.id
     } else {
-      id = tx.insert(disclosures).values({ institutionId, period, periodStart: range.start, periodEnd: range.end, label: range.label, status: 'draft', summary }).returning({ id: disclosures.id }).get().id
+      id = tx
+        .insert(disclosures)
+        .values({ institutionId, period, periodStart: range.start, periodEnd: range.end, label: range.label, status: 'draft', summary })
+        .returning({ id: disclosures.id })
+        .get().id
     }
-    return { result: { ok: true as const, disclosureId: id }, audit: { institutionId, action: 'disclosure.draft', entityType: 'disclosure', entityId: id, summary: { period: range.key } } }
+    return {
+      result: { ok: true as const, disclosureId: id },
+      audit: { institutionId, action: 'disclosure.draft', entityType: 'disclosure', entityId: id, summary: { period: range.key } },
+    }
   })
 }
 
@@ -348,12 +417,26 @@ export function publishDisclosure(actor: Actor, institutionId: number, disclosur
     const head = signedTreeHead(undefined, tx)
     const at = now()
     tx.update(disclosures)
-      .set({ status: 'published', summary: draft.summary, treeSize: head.size, rootHash: head.rootHash, signature: head.signature, publishedAt: at, publishedBy: actor.userId })
+      .set({
+        status: 'published',
+        summary: draft.summary,
+        treeSize: head.size,
+        rootHash: head.rootHash,
+        signature: head.signature,
+        publishedAt: at,
+        publishedBy: actor.userId,
+      })
       .where(and(eq(disclosures.id, row.id), eq(disclosures.status, 'draft')))
       .run()
     return {
       result: { ok: true as const, disclosureId: row.id },
-      audit: { institutionId, action: 'disclosure.publish', entityType: 'disclosure', entityId: row.id, summary: { period: draft.range.key, treeSize: head.size, rootHash: head.rootHash } },
+      audit: {
+        institutionId,
+        action: 'disclosure.publish',
+        entityType: 'disclosure',
+        entityId: row.id,
+        summary: { period: draft.range.key, treeSize: head.size, rootHash: head.rootHash },
+      },
     }
   })
 }
@@ -375,14 +458,22 @@ const listColumns = {
   institutionName: institutions.name,
 }
 
-export type PublishedDisclosureListItem = Omit<Awaited<ReturnType<typeof publishedQuery>>[number], 'moneyFen' | 'goodsValueFen' | 'entryCount'> & { moneyFen: number; goodsValueFen: number; entryCount: number }
+export type PublishedDisclosureListItem = Omit<
+  Awaited<ReturnType<typeof publishedQuery>>[number],
+  'moneyFen' | 'goodsValueFen' | 'entryCount'
+> & { moneyFen: number; goodsValueFen: number; entryCount: number }
 
 // The list shows each disclosure's figures from disclosure_totals (copied from the frozen summary
 // by a trigger at publication), never the summaries themselves: a busy month's is megabytes.
 function publishedQuery(conditions: ReturnType<typeof eq>[], limit: number) {
   const { summary: _summary, ...columns } = listColumns
   return db
-    .select({ ...columns, moneyFen: disclosureTotals.moneyFen, goodsValueFen: disclosureTotals.goodsValueFen, entryCount: disclosureTotals.entryCount })
+    .select({
+      ...columns,
+      moneyFen: disclosureTotals.moneyFen,
+      goodsValueFen: disclosureTotals.goodsValueFen,
+      entryCount: disclosureTotals.entryCount,
+    })
     .from(disclosures)
     .innerJoin(institutions, eq(institutions.id, disclosures.institutionId))
     .leftJoin(disclosureTotals, eq(disclosureTotals.disclosureId, disclosures.id))
@@ -393,13 +484,19 @@ function publishedQuery(conditions: ReturnType<typeof eq>[], limit: number) {
 }
 
 /** Published disclosures of all homes (or one), newest first, keyset-paginated. */
-export function listPublishedDisclosures(filters: { institutionSlug?: string | null; cursor?: string | null; limit?: number } = {}): { items: PublishedDisclosureListItem[]; next: string | null } {
+export function listPublishedDisclosures(filters: { institutionSlug?: string | null; cursor?: string | null; limit?: number } = {}): {
+  items: PublishedDisclosureListItem[]
+  next: string | null
+} {
   const limit = filters.limit ?? PAGE_SIZE
   const conditions: ReturnType<typeof eq>[] = []
   if (filters.institutionSlug) conditions.push(eq(institutions.slug, filters.institutionSlug))
   const cursor = decodeCursor(filters.cursor)
   if (cursor) {
-    const after = or(lt(disclosures.publishedAt, new Date(cursor.k)), and(eq(disclosures.publishedAt, new Date(cursor.k)), lt(disclosures.id, cursor.id)))
+    const after = or(
+      lt(disclosures.publishedAt, new Date(cursor.k)),
+      and(eq(disclosures.publishedAt, new Date(cursor.k)), lt(disclosures.id, cursor.id)),
+    )
     if (after) conditions.push(after as ReturnType<typeof eq>)
   }
   const rows = publishedQuery(conditions, limit + 1)
@@ -443,7 +540,13 @@ export function disclosureDetail(id: number): DisclosureDetail | null {
     .orderBy(disclosures.id)
     .all()
   const correctedIn = later
-    .map((d) => ({ id: d.id, label: d.label, receipts: ((d.summary as DisclosureSummary | null)?.corrections ?? []).filter((c) => c.originalDisclosure?.id === row.id).map((c) => c.receiptNo) }))
+    .map((d) => ({
+      id: d.id,
+      label: d.label,
+      receipts: ((d.summary as DisclosureSummary | null)?.corrections ?? [])
+        .filter((c) => c.originalDisclosure?.id === row.id)
+        .map((c) => c.receiptNo),
+    }))
     .filter((d) => d.id !== row.id && d.receipts.length)
   return {
     id: row.id,
@@ -464,7 +567,15 @@ export function disclosureDetail(id: number): DisclosureDetail | null {
 /** Every disclosure row of a home (drafts and published), newest period first — staff only. */
 export function listDisclosuresOfHome(institutionId: number) {
   return db
-    .select({ id: disclosures.id, period: disclosures.period, label: disclosures.label, status: disclosures.status, periodStart: disclosures.periodStart, publishedAt: disclosures.publishedAt, treeSize: disclosures.treeSize })
+    .select({
+      id: disclosures.id,
+      period: disclosures.period,
+      label: disclosures.label,
+      status: disclosures.status,
+      periodStart: disclosures.periodStart,
+      publishedAt: disclosures.publishedAt,
+      treeSize: disclosures.treeSize,
+    })
     .from(disclosures)
     .where(eq(disclosures.institutionId, institutionId))
     .orderBy(desc(disclosures.periodStart), desc(disclosures.id))
@@ -508,7 +619,11 @@ export function disclosureCsv(detail: { summary: DisclosureSummary }): string {
   return toCsv(EXPORT_HEADERS, exportRows(detail.summary))
 }
 
-export async function disclosureXlsx(detail: { label: string; institution: { name: string }; summary: DisclosureSummary }): Promise<Buffer> {
+export async function disclosureXlsx(detail: {
+  label: string
+  institution: { name: string }
+  summary: DisclosureSummary
+}): Promise<Buffer> {
   const book = new ExcelJS.Workbook()
   book.creator = '微暖'
   const sheet = book.addWorksheet('捐赠明细')
@@ -527,7 +642,14 @@ export async function disclosureXlsx(detail: { label: string; institution: { nam
   uses.addRow(['日期', '用途', '金额(元)', '物品', '受益对象', '来源收据'])
   uses.getRow(1).font = { bold: true }
   for (const a of detail.summary.allocations) {
-    uses.addRow([shanghaiDateString(a.usedAt), spreadsheetText(a.purpose), a.amountFen === null ? '' : Number(yuanCell(a.amountFen)), spreadsheetText(a.items), spreadsheetText(a.beneficiaryDescription), a.sourceReceipts.join('、')])
+    uses.addRow([
+      shanghaiDateString(a.usedAt),
+      spreadsheetText(a.purpose),
+      a.amountFen === null ? '' : Number(yuanCell(a.amountFen)),
+      spreadsheetText(a.items),
+      spreadsheetText(a.beneficiaryDescription),
+      a.sourceReceipts.join('、'),
+    ])
   }
   return Buffer.from(await book.xlsx.writeBuffer())
 }
@@ -539,7 +661,14 @@ function quarterCovered(institutionId: number, quarter: PeriodRange): boolean {
   const rows = db
     .select({ period: disclosures.period, periodStart: disclosures.periodStart })
     .from(disclosures)
-    .where(and(eq(disclosures.institutionId, institutionId), eq(disclosures.status, 'published'), gte(disclosures.periodStart, quarter.start), lt(disclosures.periodStart, quarter.end)))
+    .where(
+      and(
+        eq(disclosures.institutionId, institutionId),
+        eq(disclosures.status, 'published'),
+        gte(disclosures.periodStart, quarter.start),
+        lt(disclosures.periodStart, quarter.end),
+      ),
+    )
     .all()
   if (rows.some((r) => r.period === 'quarter')) return true
   return new Set(rows.filter((r) => r.period === 'month').map((r) => r.periodStart.getTime())).size >= 3
@@ -553,12 +682,22 @@ function quarterCovered(institutionId: number, quarter: PeriodRange): boolean {
 export function remindMissingDisclosures(): { sent: number } {
   const at = now()
   const lastEnded = periodContaining('quarter', new Date(periodContaining('quarter', at).start.getTime() - 1))
-  const quarter = lastEnded.end.getTime() + REMINDER_GRACE_MS <= at.getTime() ? lastEnded : periodContaining('quarter', new Date(lastEnded.start.getTime() - 1))
+  const quarter =
+    lastEnded.end.getTime() + REMINDER_GRACE_MS <= at.getTime()
+      ? lastEnded
+      : periodContaining('quarter', new Date(lastEnded.start.getTime() - 1))
   // EXISTS stops at each home's first entry; a join would read the whole log every run (issue 12).
   const homes = db
     .select({ id: institutions.id, name: institutions.name, slug: institutions.slug })
     .from(institutions)
-    .where(exists(db.select({ one: sql`1` }).from(donations).where(and(eq(donations.institutionId, institutions.id), lt(donations.receivedAt, quarter.end)))))
+    .where(
+      exists(
+        db
+          .select({ one: sql`1` })
+          .from(donations)
+          .where(and(eq(donations.institutionId, institutions.id), lt(donations.receivedAt, quarter.end))),
+      ),
+    )
     .orderBy(institutions.id)
     .all()
   let sent = 0

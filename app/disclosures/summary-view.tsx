@@ -32,7 +32,13 @@ export function BarChart({ title, bars }: { title: string; bars: Bar[] }) {
   return (
     <figure className="space-y-1">
       <figcaption className="text-sm font-medium text-stone-800">{title}</figcaption>
-      <svg viewBox={`0 0 ${width} ${height}`} width="100%" role="img" aria-label={`${title}：${description || '无数据'}`} className="max-w-md">
+      <svg
+        viewBox={`0 0 ${width} ${height}`}
+        width="100%"
+        role="img"
+        aria-label={`${title}：${description || '无数据'}`}
+        className="max-w-md"
+      >
         {bars.map((b, i) => {
           const y = i * rowHeight
           const moneyWidth = (Math.max(0, b.moneyFen) / max) * barMax
@@ -62,7 +68,15 @@ export function BarChart({ title, bars }: { title: string; bars: Bar[] }) {
   )
 }
 
-export function DisclosureSummaryView({ summary, headingLevel = 2, linkEntries = true }: { summary: DisclosureSummary; headingLevel?: 2 | 3 | 4; linkEntries?: boolean }) {
+export function DisclosureSummaryView({
+  summary,
+  headingLevel = 2,
+  linkEntries = true,
+}: {
+  summary: DisclosureSummary
+  headingLevel?: 2 | 3 | 4
+  linkEntries?: boolean
+}) {
   const H = `h${headingLevel}` as 'h2' | 'h3' | 'h4'
   const t = summary.totals
   const b = summary.balance
@@ -109,8 +123,18 @@ export function DisclosureSummaryView({ summary, headingLevel = 2, linkEntries =
       <section className="space-y-3">
         <H className="text-lg font-semibold">按月份与类别</H>
         <div className="grid gap-4 sm:grid-cols-2">
-          <BarChart title="按月份" bars={summary.byMonth.map((m) => ({ label: m.month, moneyFen: m.moneyFen, goodsValueFen: m.goodsValueFen }))} />
-          <BarChart title="按类别" bars={Object.entries(summary.byCategory).map(([k, v]) => ({ label: categoryLabel(k), moneyFen: v.moneyFen, goodsValueFen: v.goodsValueFen }))} />
+          <BarChart
+            title="按月份"
+            bars={summary.byMonth.map((m) => ({ label: m.month, moneyFen: m.moneyFen, goodsValueFen: m.goodsValueFen }))}
+          />
+          <BarChart
+            title="按类别"
+            bars={Object.entries(summary.byCategory).map(([k, v]) => ({
+              label: categoryLabel(k),
+              moneyFen: v.moneyFen,
+              goodsValueFen: v.goodsValueFen,
+            }))}
+          />
         </div>
         <div className="overflow-x-auto">
           <table className="w-full text-left text-sm">
@@ -181,7 +205,8 @@ export function DisclosureSummaryView({ summary, headingLevel = 2, linkEntries =
                   {formatDate(a.usedAt)} {a.purpose}
                 </p>
                 <p className="text-stone-700">
-                  {[a.amountFen === null ? null : formatFen(a.amountFen), a.items || null].filter(Boolean).join(' · ')} · 受益对象：{a.beneficiaryDescription}
+                  {[a.amountFen === null ? null : formatFen(a.amountFen), a.items || null].filter(Boolean).join(' · ')} · 受益对象：
+                  {a.beneficiaryDescription}
                 </p>
                 <p className="text-stone-700">
                   来源：

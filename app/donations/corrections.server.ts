@@ -20,7 +20,13 @@ export const MIN_REASON_LENGTH = 4
  */
 export type AfterCorrection = (tx: Tx, corrected: { originalId: number; entry: typeof donations.$inferSelect }) => void
 
-export function correctLedgerEntry(actor: Actor, institutionId: number, receiptNo: string, reason: string, afterCorrection: AfterCorrection): CorrectResult {
+export function correctLedgerEntry(
+  actor: Actor,
+  institutionId: number,
+  receiptNo: string,
+  reason: string,
+  afterCorrection: AfterCorrection,
+): CorrectResult {
   const text = reason.trim()
   if (Array.from(text).length < MIN_REASON_LENGTH) return { ok: false, message: `请填写更正说明（至少 ${MIN_REASON_LENGTH} 个字）` }
   const receipt = receiptNo.trim().toUpperCase()
@@ -38,7 +44,13 @@ export function correctLedgerEntry(actor: Actor, institutionId: number, receiptN
     if (!outcome.ok) {
       return {
         result: outcome,
-        audit: { institutionId, action: 'donation.correct_refused', entityType: 'donation', entityId: original.id, summary: { receiptNo: receipt, message: outcome.message } },
+        audit: {
+          institutionId,
+          action: 'donation.correct_refused',
+          entityType: 'donation',
+          entityId: original.id,
+          summary: { receiptNo: receipt, message: outcome.message },
+        },
       }
     }
     const entry = outcome.entry
@@ -83,7 +95,10 @@ export type StaffLedgerEntry = {
 }
 
 /** This home's entries, newest first; `before` is an id for the next page. */
-export function listHomeLedger(institutionId: number, options: { before?: number | null; limit?: number } = {}): { items: StaffLedgerEntry[]; nextBefore: number | null } {
+export function listHomeLedger(
+  institutionId: number,
+  options: { before?: number | null; limit?: number } = {},
+): { items: StaffLedgerEntry[]; nextBefore: number | null } {
   const limit = options.limit ?? 30
   const rows = db
     .select({

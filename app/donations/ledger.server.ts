@@ -83,7 +83,10 @@ export function recordDonation(tx: Tx, input: NewDonation): Donation {
 }
 
 function nextDonationId(tx: Tx): number {
-  const row = tx.select({ max: sql<number | null>`max(${donations.id})` }).from(donations).get()
+  const row = tx
+    .select({ max: sql<number | null>`max(${donations.id})` })
+    .from(donations)
+    .get()
   return (row?.max ?? 0) + 1
 }
 
@@ -96,7 +99,10 @@ export type CorrectionResult = { ok: true; entry: Donation } | { ok: false; mess
  * `amountFen` whatever is left is reversed. A correction itself is not reversed (record a
  * fresh entry instead).
  */
-export function recordCorrection(tx: Tx, input: { originalReceipt: string; reason: string; recordedBy: number | null; amountFen?: number }): CorrectionResult {
+export function recordCorrection(
+  tx: Tx,
+  input: { originalReceipt: string; reason: string; recordedBy: number | null; amountFen?: number },
+): CorrectionResult {
   const reason = input.reason.trim()
   if (!reason) return { ok: false, message: '请填写更正说明' }
   const original = tx.select().from(donations).where(eq(donations.receiptNo, input.originalReceipt.trim().toUpperCase())).get()
@@ -109,12 +115,17 @@ export function recordCorrection(tx: Tx, input: { originalReceipt: string; reaso
     const left = original.amountFen - earlier.amountFen
     if (left <= 0) return { ok: false, message: `该记录已由 ${earlier.lastReceiptNo} 更正` }
     const amount = input.amountFen ?? left
-    if (!Number.isSafeInteger(amount) || amount < 1 || amount > left) return { ok: false, message: `更正金额须在 ¥0.01 至 ${formatFen(left)} 之间` }
+    if (!Number.isSafeInteger(amount) || amount < 1 || amount > left)
+      return { ok: false, message: `更正金额须在 ¥0.01 至 ${formatFen(left)} 之间` }
     reversal = { quantity: null, estimatedValueFen: null, amountFen: -amount }
   } else {
     if (earlier.lastReceiptNo) return { ok: false, message: `该记录已由 ${earlier.lastReceiptNo} 更正` }
     if (input.amountFen !== undefined) return { ok: false, message: '只有善款记录可以部分更正' }
-    reversal = { quantity: negate(original.quantity), estimatedValueFen: negate(original.estimatedValueFen), amountFen: negate(original.amountFen) }
+    reversal = {
+      quantity: negate(original.quantity),
+      estimatedValueFen: negate(original.estimatedValueFen),
+      amountFen: negate(original.amountFen),
+    }
   }
   const id = nextDonationId(tx)
   const receivedAt = now()
@@ -148,7 +159,12 @@ export function recordCorrection(tx: Tx, input: { originalReceipt: string; reaso
 
 /** How much of an entry earlier corrections reversed (money, as a positive amount) and the latest one's receipt. */
 export function correctedSoFar(tx: Tx | typeof db, donationId: number): { amountFen: number; lastReceiptNo: string | null } {
-  const rows = tx.select({ receiptNo: donations.receiptNo, amountFen: donations.amountFen }).from(donations).where(eq(donations.correctsId, donationId)).orderBy(donations.id).all()
+  const rows = tx
+    .select({ receiptNo: donations.receiptNo, amountFen: donations.amountFen })
+    .from(donations)
+    .where(eq(donations.correctsId, donationId))
+    .orderBy(donations.id)
+    .all()
   return { amountFen: -rows.reduce((sum, r) => sum + (r.amountFen ?? 0), 0), lastReceiptNo: rows.at(-1)?.receiptNo ?? null }
 }
 

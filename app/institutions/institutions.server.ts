@@ -38,9 +38,14 @@ export function getInstitutionProfile(slug: string) {
   const institution = getInstitutionBySlug(slug)
   if (!institution) return null
   const parent = institution.parentId
-    ? db.select(publicColumns).from(institutions).where(eq(institutions.id, institution.parentId)).get() ?? null
+    ? (db.select(publicColumns).from(institutions).where(eq(institutions.id, institution.parentId)).get() ?? null)
     : null
-  const children = db.select(publicColumns).from(institutions).where(eq(institutions.parentId, institution.id)).orderBy(asc(institutions.id)).all()
+  const children = db
+    .select(publicColumns)
+    .from(institutions)
+    .where(eq(institutions.parentId, institution.id))
+    .orderBy(asc(institutions.id))
+    .all()
   return { institution, parent, children }
 }
 
@@ -96,7 +101,13 @@ export function createInstitution(actor: Actor, input: NewInstitution): CreateIn
       .get()
     return {
       result: row,
-      audit: { institutionId: row.id, action: 'institution.create', entityType: 'institution', entityId: row.id, summary: { slug: row.slug, name: row.name } },
+      audit: {
+        institutionId: row.id,
+        action: 'institution.create',
+        entityType: 'institution',
+        entityId: row.id,
+        summary: { slug: row.slug, name: row.name },
+      },
     }
   })
   return { ok: true, institution }
@@ -119,12 +130,25 @@ export function createInvitation(actor: Actor, input: { institutionId: number; r
   const invitation = auditedWrite(actor, (tx) => {
     const row = tx
       .insert(invitations)
-      .values({ tokenHash: hashToken(token), institutionId: input.institutionId, role: input.role, note: input.note ?? '', invitedBy: actor.userId, expiresAt })
+      .values({
+        tokenHash: hashToken(token),
+        institutionId: input.institutionId,
+        role: input.role,
+        note: input.note ?? '',
+        invitedBy: actor.userId,
+        expiresAt,
+      })
       .returning()
       .get()
     return {
       result: row,
-      audit: { institutionId: input.institutionId, action: 'invitation.create', entityType: 'invitation', entityId: row.id, summary: { role: input.role, note: input.note ?? '' } },
+      audit: {
+        institutionId: input.institutionId,
+        action: 'invitation.create',
+        entityType: 'invitation',
+        entityId: row.id,
+        summary: { role: input.role, note: input.note ?? '' },
+      },
     }
   })
   return { token, invitation }
@@ -135,7 +159,14 @@ export function findUsableInvitation(token: string) {
     .select({ invitation: invitations, institution: { name: institutions.name, slug: institutions.slug } })
     .from(invitations)
     .innerJoin(institutions, eq(institutions.id, invitations.institutionId))
-    .where(and(eq(invitations.tokenHash, hashToken(token)), isNull(invitations.acceptedAt), isNull(invitations.revokedAt), gt(invitations.expiresAt, now())))
+    .where(
+      and(
+        eq(invitations.tokenHash, hashToken(token)),
+        isNull(invitations.acceptedAt),
+        isNull(invitations.revokedAt),
+        gt(invitations.expiresAt, now()),
+      ),
+    )
     .get()
 }
 
@@ -154,7 +185,15 @@ export function acceptInvitation(actor: Actor, token: string): AcceptInvitationR
       .returning({ id: invitations.id })
       .get()
     if (!claimed) {
-      return { result: { ok: false, message: '该邀请已被使用' } as const, audit: { institutionId: invitation.institutionId, action: 'invitation.accept_refused', entityType: 'invitation', entityId: invitation.id } }
+      return {
+        result: { ok: false, message: '该邀请已被使用' } as const,
+        audit: {
+          institutionId: invitation.institutionId,
+          action: 'invitation.accept_refused',
+          entityType: 'invitation',
+          entityId: invitation.id,
+        },
+      }
     }
     const existing = tx
       .select()
@@ -170,14 +209,28 @@ export function acceptInvitation(actor: Actor, token: string): AcceptInvitationR
     }
     return {
       result: { ok: true, institutionSlug: institution.slug } as const,
-      audit: { institutionId: invitation.institutionId, action: 'invitation.accept', entityType: 'invitation', entityId: invitation.id, summary: { role: invitation.role } },
+      audit: {
+        institutionId: invitation.institutionId,
+        action: 'invitation.accept',
+        entityType: 'invitation',
+        entityId: invitation.id,
+        summary: { role: invitation.role },
+      },
     }
   })
 }
 
 export function listMembers(institutionId: number) {
   return db
-    .select({ membershipId: memberships.id, userId: users.id, displayName: users.displayName, phone: users.phone, email: users.email, role: memberships.role, since: memberships.createdAt })
+    .select({
+      membershipId: memberships.id,
+      userId: users.id,
+      displayName: users.displayName,
+      phone: users.phone,
+      email: users.email,
+      role: memberships.role,
+      since: memberships.createdAt,
+    })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
     .where(eq(memberships.institutionId, institutionId))
@@ -187,9 +240,22 @@ export function listMembers(institutionId: number) {
 
 export function listOpenInvitations(institutionId: number) {
   return db
-    .select({ id: invitations.id, role: invitations.role, note: invitations.note, expiresAt: invitations.expiresAt, createdAt: invitations.createdAt })
+    .select({
+      id: invitations.id,
+      role: invitations.role,
+      note: invitations.note,
+      expiresAt: invitations.expiresAt,
+      createdAt: invitations.createdAt,
+    })
     .from(invitations)
-    .where(and(eq(invitations.institutionId, institutionId), isNull(invitations.acceptedAt), isNull(invitations.revokedAt), gt(invitations.expiresAt, now())))
+    .where(
+      and(
+        eq(invitations.institutionId, institutionId),
+        isNull(invitations.acceptedAt),
+        isNull(invitations.revokedAt),
+        gt(invitations.expiresAt, now()),
+      ),
+    )
     .orderBy(asc(invitations.id))
     .all()
 }
@@ -199,7 +265,14 @@ export function revokeInvitation(actor: Actor, institutionId: number, invitation
     const row = tx
       .update(invitations)
       .set({ revokedAt: now() })
-      .where(and(eq(invitations.id, invitationId), eq(invitations.institutionId, institutionId), isNull(invitations.acceptedAt), isNull(invitations.revokedAt)))
+      .where(
+        and(
+          eq(invitations.id, invitationId),
+          eq(invitations.institutionId, institutionId),
+          isNull(invitations.acceptedAt),
+          isNull(invitations.revokedAt),
+        ),
+      )
       .returning({ id: invitations.id })
       .get()
     return { result: Boolean(row), audit: { institutionId, action: 'invitation.revoke', entityType: 'invitation', entityId: invitationId } }
@@ -211,13 +284,25 @@ export type RemoveMemberResult = { ok: true } | { ok: false; message: string }
 /** Remove a member from a home. A home always keeps at least one manager. */
 export function removeMember(actor: Actor, institutionId: number, membershipId: number): RemoveMemberResult {
   return auditedWrite<RemoveMemberResult>(actor, (tx) => {
-    const target = tx.select().from(memberships).where(and(eq(memberships.id, membershipId), eq(memberships.institutionId, institutionId))).get()
+    const target = tx
+      .select()
+      .from(memberships)
+      .where(and(eq(memberships.id, membershipId), eq(memberships.institutionId, institutionId)))
+      .get()
     const audit = { institutionId, action: 'membership.remove', entityType: 'membership', entityId: membershipId }
-    if (!target) return { result: { ok: false, message: '找不到该成员' } as const, audit: { ...audit, action: 'membership.remove_refused' } }
+    if (!target)
+      return { result: { ok: false, message: '找不到该成员' } as const, audit: { ...audit, action: 'membership.remove_refused' } }
     if (target.role === 'manager') {
-      const managers = tx.select({ id: memberships.id }).from(memberships).where(and(eq(memberships.institutionId, institutionId), eq(memberships.role, 'manager'))).all()
+      const managers = tx
+        .select({ id: memberships.id })
+        .from(memberships)
+        .where(and(eq(memberships.institutionId, institutionId), eq(memberships.role, 'manager')))
+        .all()
       if (managers.length <= 1) {
-        return { result: { ok: false, message: '机构至少需要保留一名管理员' } as const, audit: { ...audit, action: 'membership.remove_refused' } }
+        return {
+          result: { ok: false, message: '机构至少需要保留一名管理员' } as const,
+          audit: { ...audit, action: 'membership.remove_refused' },
+        }
       }
     }
     tx.delete(memberships).where(eq(memberships.id, membershipId)).run()

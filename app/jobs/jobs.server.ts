@@ -84,7 +84,10 @@ export function sendClaimReminders(): { sent: number } {
       and(
         eq(claims.status, 'active'),
         isNull(claims.receivedAt),
-        or(and(isNull(claims.purchasedAt), lte(claims.buyBy, soon), gt(claims.buyBy, at)), and(lte(claims.deliverBy, soon), gt(claims.deliverBy, at))),
+        or(
+          and(isNull(claims.purchasedAt), lte(claims.buyBy, soon), gt(claims.buyBy, at)),
+          and(lte(claims.deliverBy, soon), gt(claims.deliverBy, at)),
+        ),
       ),
     )
     .all()
@@ -109,10 +112,20 @@ export function sendClaimReminders(): { sent: number } {
     }
     for (const reminder of reminders) {
       writeTransaction((tx) => {
-        const live = tx.select({ id: claims.id }).from(claims).where(and(eq(claims.id, claim.id), eq(claims.status, 'active'))).get()
+        const live = tx
+          .select({ id: claims.id })
+          .from(claims)
+          .where(and(eq(claims.id, claim.id), eq(claims.status, 'active')))
+          .get()
         const already = tx.select({ id: notifications.id }).from(notifications).where(eq(notifications.dedupeKey, reminder.key)).get()
         if (!live || already) return
-        enqueueNotification(tx, { userId: claim.userId, template: reminder.template, subject: reminder.subject, body: reminder.body, dedupeKey: reminder.key })
+        enqueueNotification(tx, {
+          userId: claim.userId,
+          template: reminder.template,
+          subject: reminder.subject,
+          body: reminder.body,
+          dedupeKey: reminder.key,
+        })
         sent++
       })
     }

@@ -64,7 +64,12 @@ export function leaseHolder(name: string): string | null {
  * One tick of the job schedule for `holder`: renew (or take) the jobs lease and, only when it
  * is held, run `work`. Resolves with whether this process ran the jobs.
  */
-export async function runIfLeaseHeld<T>(holder: string, work: () => Promise<T>, name = JOBS_LEASE, ttlMs = JOBS_LEASE_MS): Promise<{ ran: false } | { ran: true; result: T }> {
+export async function runIfLeaseHeld<T>(
+  holder: string,
+  work: () => Promise<T>,
+  name = JOBS_LEASE,
+  ttlMs = JOBS_LEASE_MS,
+): Promise<{ ran: false } | { ran: true; result: T }> {
   if (!takeLease(name, holder, ttlMs)) return { ran: false }
   return { ran: true, result: await work() }
 }

@@ -62,7 +62,21 @@ export function donationCanonical(tx: Db, donationId: number): string {
 
 type DonationPublicFields = Pick<
   typeof donations.$inferSelect,
-  'receiptNo' | 'kind' | 'description' | 'quantity' | 'unit' | 'estimatedValueFen' | 'amountFen' | 'donorDisplay' | 'designation' | 'wishId' | 'campaignId' | 'designationRef' | 'channel' | 'receivedAt' | 'correctionReason'
+  | 'receiptNo'
+  | 'kind'
+  | 'description'
+  | 'quantity'
+  | 'unit'
+  | 'estimatedValueFen'
+  | 'amountFen'
+  | 'donorDisplay'
+  | 'designation'
+  | 'wishId'
+  | 'campaignId'
+  | 'designationRef'
+  | 'channel'
+  | 'receivedAt'
+  | 'correctionReason'
 >
 
 /** The canonical bytes of a donation entry from its public fields (bulk writers use it directly). */
@@ -121,7 +135,10 @@ export function allocationCanonical(tx: Db, allocationId: number): string {
   return canonical
 }
 
-type AllocationPublicFields = Pick<typeof allocations.$inferSelect, 'id' | 'usedAt' | 'purpose' | 'amountFen' | 'items' | 'beneficiaryDescription'>
+type AllocationPublicFields = Pick<
+  typeof allocations.$inferSelect,
+  'id' | 'usedAt' | 'purpose' | 'amountFen' | 'items' | 'beneficiaryDescription'
+>
 
 /** The canonical bytes of an allocation from its public fields and sorted source receipts. */
 export function allocationEntryCanonical(a: AllocationPublicFields, institutionSlug: string, sortedSourceReceipts: string[]): string {
@@ -238,7 +255,7 @@ export function backfillLedgerNodes(): number {
   let stored = 0
   for (let level = 1; 2 ** level <= size; level++) {
     const want = Math.floor(size / 2 ** level)
-    for (let idx = s.nodesAtLevel.get(level)?.n ?? 0; idx < want; ) {
+    for (let idx = s.nodesAtLevel.get(level)?.n ?? 0; idx < want;) {
       const end = Math.min(want, idx + BACKFILL_CHUNK)
       const children =
         level === 1
@@ -272,10 +289,16 @@ export function backfillLedgerLeaves(): number {
       { table: 'allocations', kind: 'allocation' },
     ] as const satisfies ReadonlyArray<{ table: string; kind: LedgerLeafKind }>
     for (const { table, kind } of sources) {
-      const missing = (sqlite.prepare(`SELECT (SELECT count(*) FROM ${table}) - (SELECT count(*) FROM ledger_leaves WHERE kind = ?) AS n`).get(kind) as { n: number }).n
+      const missing = (
+        sqlite.prepare(`SELECT (SELECT count(*) FROM ${table}) - (SELECT count(*) FROM ledger_leaves WHERE kind = ?) AS n`).get(kind) as {
+          n: number
+        }
+      ).n
       if (missing === 0) continue
       const ids = sqlite
-        .prepare(`SELECT id FROM ${table} t WHERE NOT EXISTS (SELECT 1 FROM ledger_leaves l WHERE l.kind = ? AND l.ref_id = t.id) ORDER BY id`)
+        .prepare(
+          `SELECT id FROM ${table} t WHERE NOT EXISTS (SELECT 1 FROM ledger_leaves l WHERE l.kind = ? AND l.ref_id = t.id) ORDER BY id`,
+        )
         .pluck()
         .all(kind) as number[]
       for (const id of ids) {
@@ -336,9 +359,17 @@ export function signedTreeHead(size?: number, tx: Db = db): SignedTreeHead {
   return signTreeHead(treeHead(size, tx))
 }
 
-export function verifyTreeHeadSignature(head: { size: number; rootHash: string; signature: string }, publicKeyPem: string = ledgerPublicKeyPem()): boolean {
+export function verifyTreeHeadSignature(
+  head: { size: number; rootHash: string; signature: string },
+  publicKeyPem: string = ledgerPublicKeyPem(),
+): boolean {
   try {
-    return crypto.verify(null, Buffer.from(treeHeadMessage(head.size, head.rootHash), 'utf8'), publicKeyPem, Buffer.from(head.signature, 'base64'))
+    return crypto.verify(
+      null,
+      Buffer.from(treeHeadMessage(head.size, head.rootHash), 'utf8'),
+      publicKeyPem,
+      Buffer.from(head.signature, 'base64'),
+    )
   } catch {
     return false
   }
@@ -356,7 +387,12 @@ export type InclusionProofResult = {
 
 export function leafForReceipt(receiptNo: string, tx: Db = db) {
   return tx
-    .select({ leafIndex: ledgerLeaves.leafIndex, refId: ledgerLeaves.refId, leafHash: ledgerLeaves.leafHash, receiptNo: donations.receiptNo })
+    .select({
+      leafIndex: ledgerLeaves.leafIndex,
+      refId: ledgerLeaves.refId,
+      leafHash: ledgerLeaves.leafHash,
+      receiptNo: donations.receiptNo,
+    })
     .from(ledgerLeaves)
     .innerJoin(donations, sql`${ledgerLeaves.kind} = 'donation' AND ${ledgerLeaves.refId} = ${donations.id}`)
     .where(eq(donations.receiptNo, receiptNo.trim().toUpperCase()))
@@ -385,7 +421,11 @@ export function proofForReceipt(receiptNo: string, size?: number, tx: Db = db): 
   }
 }
 
-export function consistencyBetween(from: number, to: number, tx: Db = db): { from: number; to: number; proof: string[]; fromRoot: string; toRoot: string } | null {
+export function consistencyBetween(
+  from: number,
+  to: number,
+  tx: Db = db,
+): { from: number; to: number; proof: string[]; fromRoot: string; toRoot: string } | null {
   const total = ledgerSize(tx)
   if (!Number.isInteger(from) || !Number.isInteger(to) || from < 0 || from > to || to > total) return null
   const tree = storedTree()

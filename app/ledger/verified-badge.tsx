@@ -6,7 +6,11 @@ import { fromHex, leafHash, utf8Bytes, verifyInclusion, bytesEqual } from './mer
 // bytes and check the proof against the head's root (RFC 9162). Without JavaScript the badge
 // explains how to check the JSON proof independently.
 
-type State = { status: 'idle' } | { status: 'checking' } | { status: 'verified'; position: number; size: number } | { status: 'failed'; reason: string }
+type State =
+  | { status: 'idle' }
+  | { status: 'checking' }
+  | { status: 'verified'; position: number; size: number }
+  | { status: 'failed'; reason: string }
 
 type Head = { size: number; rootHash: string }
 type Proof = { leafIndex: number; treeSize: number; canonical: string; leafHash: string; proof: string[]; rootHash: string }
@@ -15,7 +19,9 @@ export async function verifyReceiptInBrowser(receiptNo: string, description: str
   const headRes = await fetcher('/api/ledger/tree-head', { headers: { Accept: 'application/json' } })
   if (!headRes.ok) return { status: 'failed', reason: '无法获取日志树头' }
   const head = (await headRes.json()) as Head
-  const proofRes = await fetcher(`/api/ledger/proof/${encodeURIComponent(receiptNo)}?size=${head.size}`, { headers: { Accept: 'application/json' } })
+  const proofRes = await fetcher(`/api/ledger/proof/${encodeURIComponent(receiptNo)}?size=${head.size}`, {
+    headers: { Accept: 'application/json' },
+  })
   if (!proofRes.ok) return { status: 'failed', reason: '无法获取包含证明' }
   const p = (await proofRes.json()) as Proof
   let entry: { receiptNo?: unknown; description?: unknown }
@@ -24,11 +30,13 @@ export async function verifyReceiptInBrowser(receiptNo: string, description: str
   } catch {
     return { status: 'failed', reason: '记录数据无法解析' }
   }
-  if (entry.receiptNo !== receiptNo || entry.description !== description) return { status: 'failed', reason: '日志中的记录与本页内容不一致' }
+  if (entry.receiptNo !== receiptNo || entry.description !== description)
+    return { status: 'failed', reason: '日志中的记录与本页内容不一致' }
   const leaf = leafHash(utf8Bytes(p.canonical))
   if (!bytesEqual(leaf, fromHex(p.leafHash))) return { status: 'failed', reason: '记录内容与日志中的哈希不一致' }
   if (p.treeSize !== head.size || p.rootHash !== head.rootHash) return { status: 'failed', reason: '证明与当前树头不一致' }
-  if (!verifyInclusion(leaf, p.leafIndex, p.treeSize, p.proof.map(fromHex), fromHex(head.rootHash))) return { status: 'failed', reason: '包含证明无效' }
+  if (!verifyInclusion(leaf, p.leafIndex, p.treeSize, p.proof.map(fromHex), fromHex(head.rootHash)))
+    return { status: 'failed', reason: '包含证明无效' }
   return { status: 'verified', position: p.leafIndex + 1, size: head.size }
 }
 
@@ -83,7 +91,11 @@ export function VerifiedBadge({ receiptNo, description }: { receiptNo: string; d
           <a href="/api/ledger/tree-head" className="link">
             签名树头
           </a>
-          ，或运行 <code className="break-all">scripts/verify-ledger {'<网站地址>'} --receipt {receiptNo}</code>。
+          ，或运行{' '}
+          <code className="break-all">
+            scripts/verify-ledger {'<网站地址>'} --receipt {receiptNo}
+          </code>
+          。
         </p>
       </details>
     </section>

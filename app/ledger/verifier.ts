@@ -18,9 +18,24 @@ import {
 
 export type VerifierEntry = { leafIndex: number; kind: string; canonical: string | null; leafHash: string }
 export type VerifierHead = { size: number; rootHash: string; signature: string; keyId?: string }
-export type VerifierDisclosure = { id: number | string; institution?: string; label?: string; treeSize: number | null; rootHash: string | null; signature: string | null }
+export type VerifierDisclosure = {
+  id: number | string
+  institution?: string
+  label?: string
+  treeSize: number | null
+  rootHash: string | null
+  signature: string | null
+}
 export type VerifierConsistency = { from: number; to: number; proof: string[] }
-export type VerifierProof = { receiptNo?: string; leafIndex: number; treeSize: number; canonical: string; leafHash: string; proof: string[]; rootHash: string }
+export type VerifierProof = {
+  receiptNo?: string
+  leafIndex: number
+  treeSize: number
+  canonical: string
+  leafHash: string
+  proof: string[]
+  rootHash: string
+}
 
 export type VerifyInput = {
   entries: VerifierEntry[]
@@ -97,7 +112,10 @@ export async function verifyLedgerData(input: VerifyInput): Promise<VerifyReport
     warnings.push('no /api/disclosures on this site: disclosures not checked')
   } else {
     const signed = input.disclosures
-      .filter((d): d is VerifierDisclosure & { treeSize: number; rootHash: string; signature: string } => d.treeSize !== null && d.rootHash !== null && d.signature !== null)
+      .filter(
+        (d): d is VerifierDisclosure & { treeSize: number; rootHash: string; signature: string } =>
+          d.treeSize !== null && d.rootHash !== null && d.signature !== null,
+      )
       .sort((a, b) => a.treeSize - b.treeSize)
     for (const d of signed) {
       const name = `disclosure ${d.id}${d.institution ? ` (${d.institution} ${d.label ?? ''})` : ''}`
@@ -144,9 +162,12 @@ export async function verifyLedgerData(input: VerifyInput): Promise<VerifyReport
         names = false
       }
       if (!names) errors.push(`${receiptNo}: proof is for another entry`)
-      else if (!bytesEqual(leaf, fromHex(proof.leafHash)) || proof.leafHash !== entries[proof.leafIndex]?.leafHash) errors.push(`${receiptNo}: entry does not match leaf ${proof.leafIndex}`)
-      else if (!verifyInclusion(leaf, proof.leafIndex, proof.treeSize, proof.proof.map(fromHex), fromHex(proof.rootHash))) errors.push(`${receiptNo}: inclusion proof INVALID`)
-      else if (proof.treeSize <= entries.length && rootAt(proof.treeSize) !== proof.rootHash) errors.push(`${receiptNo}: proof root differs from the recomputed root`)
+      else if (!bytesEqual(leaf, fromHex(proof.leafHash)) || proof.leafHash !== entries[proof.leafIndex]?.leafHash)
+        errors.push(`${receiptNo}: entry does not match leaf ${proof.leafIndex}`)
+      else if (!verifyInclusion(leaf, proof.leafIndex, proof.treeSize, proof.proof.map(fromHex), fromHex(proof.rootHash)))
+        errors.push(`${receiptNo}: inclusion proof INVALID`)
+      else if (proof.treeSize <= entries.length && rootAt(proof.treeSize) !== proof.rootHash)
+        errors.push(`${receiptNo}: proof root differs from the recomputed root`)
       else checks.push(`${receiptNo}: included as leaf ${proof.leafIndex} of ${proof.treeSize}`)
     }
   }
@@ -167,7 +188,9 @@ export async function verifyLedger(baseUrl: string, options: { receipt?: string 
   const entries: VerifierEntry[] = []
   let after: number | null = -1
   while (after !== null) {
-    const page: { entries: VerifierEntry[]; next: number | null } = await getJson(`${base}/api/ledger?${after < 0 ? '' : `after=${after}&`}limit=500`)
+    const page: { entries: VerifierEntry[]; next: number | null } = await getJson(
+      `${base}/api/ledger?${after < 0 ? '' : `after=${after}&`}limit=500`,
+    )
     entries.push(...page.entries)
     after = page.next
   }
@@ -179,7 +202,9 @@ export async function verifyLedger(baseUrl: string, options: { receipt?: string 
   let disclosures: VerifierDisclosure[] | null = null
   let cursor: string | null = ''
   while (cursor !== null) {
-    const dRes = await fetch(`${base}/api/disclosures?limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { headers: { Accept: 'application/json' } })
+    const dRes = await fetch(`${base}/api/disclosures?limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, {
+      headers: { Accept: 'application/json' },
+    })
     if (!dRes.ok || !(dRes.headers.get('content-type') ?? '').includes('json')) {
       if (disclosures !== null) throw new Error(`GET /api/disclosures: HTTP ${dRes.status}`)
       break

@@ -69,14 +69,26 @@ export type PledgeForIntake = Omit<PledgeRow, 'donorName' | 'userId'> & {
 function toIntakeView(tx: Tx | typeof db, row: PledgeRow): PledgeForIntake {
   const received = receivedForPledge(tx, row.id)
   const arrivals = tx
-    .select({ id: pledgeArrivals.id, quantity: pledgeArrivals.quantity, conditionNote: pledgeArrivals.conditionNote, receivedAt: pledgeArrivals.receivedAt, receiptNo: donations.receiptNo })
+    .select({
+      id: pledgeArrivals.id,
+      quantity: pledgeArrivals.quantity,
+      conditionNote: pledgeArrivals.conditionNote,
+      receivedAt: pledgeArrivals.receivedAt,
+      receiptNo: donations.receiptNo,
+    })
     .from(pledgeArrivals)
     .innerJoin(donations, eq(donations.id, pledgeArrivals.donationId))
     .where(eq(pledgeArrivals.pledgeId, row.id))
     .orderBy(pledgeArrivals.id)
     .all()
   const { donorName, userId: _userId, ...rest } = row
-  return { ...rest, donorDisplay: donorPublicName(donorName, row.publicDisplay), received, remaining: Math.max(0, row.quantity - received), arrivals }
+  return {
+    ...rest,
+    donorDisplay: donorPublicName(donorName, row.publicDisplay),
+    received,
+    remaining: Math.max(0, row.quantity - received),
+    arrivals,
+  }
 }
 
 /** The pledge with this code at this home, or null (another home's pledge is not found). */
@@ -126,10 +138,20 @@ export function recordArrival(
     const remaining = pledge.quantity - receivedBefore
     const refuse = (message: string) => ({
       result: { ok: false as const, message },
-      audit: { institutionId, action: 'need.arrival_refused', entityType: 'pledge', entityId: pledge.id, summary: { quantity, status: pledge.status, remaining } },
+      audit: {
+        institutionId,
+        action: 'need.arrival_refused',
+        entityType: 'pledge',
+        entityId: pledge.id,
+        summary: { quantity, status: pledge.status, remaining },
+      },
     })
     if (pledge.status !== 'active') {
-      return refuse(pledge.status === 'fulfilled' ? '该认捐已全部到达，无需再登记；多出的物资请按“登记捐赠”记录为现场捐赠' : '该认捐已释放或已取消，不能登记到达；如确实收到物资，请按“登记捐赠”记录为现场捐赠')
+      return refuse(
+        pledge.status === 'fulfilled'
+          ? '该认捐已全部到达，无需再登记；多出的物资请按“登记捐赠”记录为现场捐赠'
+          : '该认捐已释放或已取消，不能登记到达；如确实收到物资，请按“登记捐赠”记录为现场捐赠',
+      )
     }
     if (quantity > remaining) {
       return refuse(`超出认捐数量：该认捐还差 ${remaining} ${pledge.unit}。多出的部分请按“登记捐赠”记录为现场捐赠。`)
@@ -148,7 +170,9 @@ export function recordArrival(
       receivedAt: at,
       recordedBy: actor.userId,
     })
-    tx.insert(pledgeArrivals).values({ pledgeId: pledge.id, donationId: entry.id, quantity, conditionNote, receivedBy: actor.userId, receivedAt: at }).run()
+    tx.insert(pledgeArrivals)
+      .values({ pledgeId: pledge.id, donationId: entry.id, quantity, conditionNote, receivedBy: actor.userId, receivedAt: at })
+      .run()
     const received = receivedBefore + quantity
     const fulfilled = received >= pledge.quantity
     if (fulfilled) tx.update(pledges).set({ status: 'fulfilled', updatedAt: at }).where(eq(pledges.id, pledge.id)).run()
@@ -163,7 +187,13 @@ export function recordArrival(
     })
     return {
       result: { ok: true, receiptNo: entry.receiptNo, received, remaining: pledge.quantity - received, fulfilled },
-      audit: { institutionId, action: 'need.arrival', entityType: 'pledge', entityId: pledge.id, summary: { needId: pledge.needId, quantity, receiptNo: entry.receiptNo, fulfilled } },
+      audit: {
+        institutionId,
+        action: 'need.arrival',
+        entityType: 'pledge',
+        entityId: pledge.id,
+        summary: { needId: pledge.needId, quantity, receiptNo: entry.receiptNo, fulfilled },
+      },
     }
   })
 }

@@ -24,7 +24,13 @@ export const pledgeStatusLabels: Record<PledgeStatus, string> = {
  * arrived says 部分送达 with what arrived against what was promised (pass `received`, and the
  * need's `unit` where the page does not show it next to the status).
  */
-export function pledgeStatusWords(pledge: { status: PledgeStatus; releaseReason: string | null; quantity?: number; received?: number; unit?: string }): string {
+export function pledgeStatusWords(pledge: {
+  status: PledgeStatus
+  releaseReason: string | null
+  quantity?: number
+  received?: number
+  unit?: string
+}): string {
   if (pledge.releaseReason) return `已由机构释放：${pledge.releaseReason}`
   const received = pledge.received ?? 0
   if (pledge.status === 'active' && received > 0 && pledge.quantity !== undefined) {

@@ -27,7 +27,9 @@ export function NeedCard({ need, headingLevel = 3 }: { need: CardNeed; headingLe
       <div className="flex flex-wrap items-center gap-2">
         {need.urgency === 'urgent' ? <span className="rounded bg-red-700 px-2 py-0.5 text-xs font-semibold text-white">紧急</span> : null}
         <span className="rounded bg-stone-100 px-2 py-0.5 text-xs text-stone-800">{categoryLabels[need.category]}</span>
-        {need.status !== 'open' ? <span className="rounded bg-amber-100 px-2 py-0.5 text-xs text-amber-900">{needStatusLabels[need.status]}</span> : null}
+        {need.status !== 'open' ? (
+          <span className="rounded bg-amber-100 px-2 py-0.5 text-xs text-amber-900">{needStatusLabels[need.status]}</span>
+        ) : null}
       </div>
       <Heading className="text-lg font-semibold">
         <Link to={`/needs/${need.id}`} className="link">

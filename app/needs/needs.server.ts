@@ -65,7 +65,13 @@ export function createNeed(actor: Actor, institutionId: number, input: NeedInput
       .get()
     return {
       result: { ok: true as const, need },
-      audit: { institutionId, action: 'need.create', entityType: 'need', entityId: need.id, summary: { title: need.title, quantityNeeded: need.quantityNeeded, unit: need.unit } },
+      audit: {
+        institutionId,
+        action: 'need.create',
+        entityType: 'need',
+        entityId: need.id,
+        summary: { title: need.title, quantityNeeded: need.quantityNeeded, unit: need.unit },
+      },
     }
   })
 }
@@ -100,12 +106,20 @@ export function closeNeed(actor: Actor, institutionId: number, needId: number): 
     if (need.status === 'closed' || need.status === 'cancelled') refuse(`这项需求${needStatusLabels[need.status]}`)
     const at = now()
     tx.update(needs).set({ status: 'closed', closedAt: at, updatedAt: at }).where(eq(needs.id, needId)).run()
-    return { result: { ok: true as const }, audit: { institutionId, action: 'need.close', entityType: 'need', entityId: needId, summary: { title: need.title } } }
+    return {
+      result: { ok: true as const },
+      audit: { institutionId, action: 'need.close', entityType: 'need', entityId: needId, summary: { title: need.title } },
+    }
   })
 }
 
 /** 取消: the need is withdrawn; active pledges are cancelled and each pledger is told. */
-export function cancelNeed(actor: Actor, institutionId: number, needId: number, reason = ''): { ok: true; cancelledPledges: number } | Refusal {
+export function cancelNeed(
+  actor: Actor,
+  institutionId: number,
+  needId: number,
+  reason = '',
+): { ok: true; cancelledPledges: number } | Refusal {
   return attempt(actor, (tx) => {
     const need = ownNeed(tx, institutionId, needId)
     if (need.status === 'closed' || need.status === 'cancelled') refuse(`这项需求${needStatusLabels[need.status]}`)
@@ -119,11 +133,19 @@ export function cancelNeed(actor: Actor, institutionId: number, needId: number, 
       .all()
     for (const pledge of active) {
       const received = Number(
-        tx.select({ n: sql<number>`coalesce(sum(${pledgeArrivals.quantity}), 0)` }).from(pledgeArrivals).where(eq(pledgeArrivals.pledgeId, pledge.id)).get()?.n ?? 0,
+        tx
+          .select({ n: sql<number>`coalesce(sum(${pledgeArrivals.quantity}), 0)` })
+          .from(pledgeArrivals)
+          .where(eq(pledgeArrivals.pledgeId, pledge.id))
+          .get()?.n ?? 0,
       )
       // What already arrived stays a completed gift; the rest of the promise is lifted.
       tx.update(pledges)
-        .set(received > 0 ? { status: 'fulfilled', quantity: received, updatedAt: at } : { status: 'cancelled', cancelledAt: at, updatedAt: at })
+        .set(
+          received > 0
+            ? { status: 'fulfilled', quantity: received, updatedAt: at }
+            : { status: 'cancelled', cancelledAt: at, updatedAt: at },
+        )
         .where(eq(pledges.id, pledge.id))
         .run()
       enqueueNotification(tx, {
@@ -136,7 +158,13 @@ export function cancelNeed(actor: Actor, institutionId: number, needId: number, 
     }
     return {
       result: { ok: true as const, cancelledPledges: active.length },
-      audit: { institutionId, action: 'need.cancel', entityType: 'need', entityId: needId, summary: { title: need.title, cancelledPledges: active.length, reason: reason.trim() } },
+      audit: {
+        institutionId,
+        action: 'need.cancel',
+        entityType: 'need',
+        entityId: needId,
+        summary: { title: need.title, cancelledPledges: active.length, reason: reason.trim() },
+      },
     }
   })
 }
@@ -276,7 +304,9 @@ export function openNeedsOfHome(institutionId: number, limit = 20) {
     .from(needs)
     .innerJoin(institutions, eq(institutions.id, needs.institutionId))
     .leftJoin(parent, eq(parent.id, institutions.parentId))
-    .where(and(inArray(needs.status, PUBLIC_NEED_STATUSES), or(eq(institutions.id, institutionId), eq(institutions.parentId, institutionId))))
+    .where(
+      and(inArray(needs.status, PUBLIC_NEED_STATUSES), or(eq(institutions.id, institutionId), eq(institutions.parentId, institutionId))),
+    )
     .orderBy(desc(urgencyRank), desc(needs.id))
     .limit(limit)
     .all()

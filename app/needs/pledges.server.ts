@@ -28,7 +28,12 @@ export function latestExpectedDay(need: { deadline: Date | null }, at: Date = no
   return shanghaiDateString(need.deadline ?? new Date(at.getTime() + PLEDGE_MAX_DAYS_AHEAD * DAY_MS))
 }
 
-export type PledgeRefusal = { ok: false; reason: 'not_found' | 'unavailable' | 'too_many' | 'invalid' | 'already_pledged'; message: string; field?: 'quantity' | 'expectedAt' }
+export type PledgeRefusal = {
+  ok: false
+  reason: 'not_found' | 'unavailable' | 'too_many' | 'invalid' | 'already_pledged'
+  message: string
+  field?: 'quantity' | 'expectedAt'
+}
 
 export function alreadyPledgedMessage(code: string): string {
   return `您已认捐这项需求（认捐编号 ${code}）。每人每项需求同时只能有一份进行中的认捐：送达后可以再次认捐，或在“我的捐赠”中修改或取消这一份。`
@@ -36,7 +41,13 @@ export function alreadyPledgedMessage(code: string): string {
 
 export type PledgeResult = { ok: true; pledgeId: number; code: string } | PledgeRefusal
 
-export function pledgeToNeed(input: { userId: number; needId: number; quantity: number; expectedAt: Date; publicDisplay: PublicDisplay }): PledgeResult {
+export function pledgeToNeed(input: {
+  userId: number
+  needId: number
+  quantity: number
+  expectedAt: Date
+  publicDisplay: PublicDisplay
+}): PledgeResult {
   return writeTransaction((tx): PledgeResult => {
     const need = tx
       .select({
@@ -61,7 +72,8 @@ export function pledgeToNeed(input: { userId: number; needId: number; quantity: 
     if (need.status === 'fully_pledged') return { ok: false, reason: 'unavailable', message: '这项需求已经认捐满了，感谢您的爱心' }
     if (need.status !== 'open') return { ok: false, reason: 'unavailable', message: '这项需求已不再接受认捐' }
     const at = now()
-    if (need.deadline && need.deadline.getTime() < at.getTime()) return { ok: false, reason: 'unavailable', message: '这项需求已过截止日期' }
+    if (need.deadline && need.deadline.getTime() < at.getTime())
+      return { ok: false, reason: 'unavailable', message: '这项需求已过截止日期' }
     // One active pledge per member per need: a member holds at most one share (and one date) of it.
     const mine = tx
       .select({ code: pledges.code })
@@ -69,17 +81,22 @@ export function pledgeToNeed(input: { userId: number; needId: number; quantity: 
       .where(and(eq(pledges.needId, need.id), eq(pledges.userId, input.userId), eq(pledges.status, 'active')))
       .get()
     if (mine) return { ok: false, reason: 'already_pledged', message: alreadyPledgedMessage(mine.code) }
-    if (!Number.isInteger(input.quantity) || input.quantity < 1) return { ok: false, reason: 'invalid', message: '认捐数量至少为 1', field: 'quantity' }
+    if (!Number.isInteger(input.quantity) || input.quantity < 1)
+      return { ok: false, reason: 'invalid', message: '认捐数量至少为 1', field: 'quantity' }
     if (need.perPledgeMax !== null && input.quantity > need.perPledgeMax) {
       return { ok: false, reason: 'too_many', message: `每份认捐最多 ${need.perPledgeMax} ${need.unit}`, field: 'quantity' }
     }
     const { stillNeeded } = needProgress(tx, need)
     if (stillNeeded < 1) return { ok: false, reason: 'unavailable', message: '这项需求已经认捐满了，感谢您的爱心' }
-    if (input.quantity > stillNeeded) return { ok: false, reason: 'too_many', message: `目前还需 ${stillNeeded} ${need.unit}，请减少认捐数量`, field: 'quantity' }
-    if (input.expectedAt.getTime() < at.getTime()) return { ok: false, reason: 'invalid', message: '预计送达日期不能早于今天', field: 'expectedAt' }
+    if (input.quantity > stillNeeded)
+      return { ok: false, reason: 'too_many', message: `目前还需 ${stillNeeded} ${need.unit}，请减少认捐数量`, field: 'quantity' }
+    if (input.expectedAt.getTime() < at.getTime())
+      return { ok: false, reason: 'invalid', message: '预计送达日期不能早于今天', field: 'expectedAt' }
     const latest = latestExpectedDay(need, at)
     if (shanghaiDateString(input.expectedAt) > latest) {
-      const message = need.deadline ? `预计送达日期不能晚于需求截止日期（${latest}）` : `预计送达日期须在 ${PLEDGE_MAX_DAYS_AHEAD} 天以内（最晚 ${latest}）`
+      const message = need.deadline
+        ? `预计送达日期不能晚于需求截止日期（${latest}）`
+        : `预计送达日期须在 ${PLEDGE_MAX_DAYS_AHEAD} 天以内（最晚 ${latest}）`
       return { ok: false, reason: 'invalid', message, field: 'expectedAt' }
     }
 
@@ -133,9 +150,12 @@ export function reducePledge(input: { userId: number; pledgeId: number; quantity
     if (!found.ok) return found
     const { pledge } = found
     const received = receivedForPledge(tx, pledge.id)
-    if (!Number.isInteger(input.quantity) || input.quantity < 1) return { ok: false, reason: 'invalid', message: '认捐数量至少为 1', field: 'quantity' }
-    if (input.quantity >= pledge.quantity) return { ok: false, reason: 'invalid', message: `新的数量须少于原认捐的 ${pledge.quantity}`, field: 'quantity' }
-    if (input.quantity < received) return { ok: false, reason: 'invalid', message: `已收到 ${received}，数量不能少于已收到的`, field: 'quantity' }
+    if (!Number.isInteger(input.quantity) || input.quantity < 1)
+      return { ok: false, reason: 'invalid', message: '认捐数量至少为 1', field: 'quantity' }
+    if (input.quantity >= pledge.quantity)
+      return { ok: false, reason: 'invalid', message: `新的数量须少于原认捐的 ${pledge.quantity}`, field: 'quantity' }
+    if (input.quantity < received)
+      return { ok: false, reason: 'invalid', message: `已收到 ${received}，数量不能少于已收到的`, field: 'quantity' }
     const status = input.quantity === received ? 'fulfilled' : 'active'
     tx.update(pledges).set({ quantity: input.quantity, status, updatedAt: now() }).where(eq(pledges.id, pledge.id)).run()
     refreshNeedStatus(tx, pledge.needId)
@@ -184,7 +204,14 @@ export function pledgeForRelease(institutionId: number, needId: number, pledgeId
     .from(pledges)
     .innerJoin(needs, eq(needs.id, pledges.needId))
     .innerJoin(users, eq(users.id, pledges.userId))
-    .where(and(eq(pledges.id, pledgeId), eq(pledges.needId, needId), eq(pledges.institutionId, institutionId), eq(needs.institutionId, institutionId)))
+    .where(
+      and(
+        eq(pledges.id, pledgeId),
+        eq(pledges.needId, needId),
+        eq(pledges.institutionId, institutionId),
+        eq(needs.institutionId, institutionId),
+      ),
+    )
     .get()
   return row ? { ...row, received: receivedForPledge(db, row.id) } : null
 }
@@ -208,12 +235,20 @@ export function releasePledge(actor: Actor, institutionId: number, pledgeId: num
       .get()
     if (!pledge) refuseWrite<PledgeReleaseRefusal>({ ok: false, reason: 'not_found', message: '没有找到这条认捐' })
     const p = pledge.pledge
-    if (p.status !== 'active') refuseWrite<PledgeReleaseRefusal>({ ok: false, reason: 'unavailable', message: '这条认捐已结束，不能再释放' })
+    if (p.status !== 'active')
+      refuseWrite<PledgeReleaseRefusal>({ ok: false, reason: 'unavailable', message: '这条认捐已结束，不能再释放' })
     const received = receivedForPledge(tx, p.id)
     const at = now()
     const status = received > 0 ? ('fulfilled' as const) : ('released' as const)
     tx.update(pledges)
-      .set({ status, quantity: received > 0 ? received : p.quantity, releasedAt: at, releasedBy: actor.userId, releaseReason: reason, updatedAt: at })
+      .set({
+        status,
+        quantity: received > 0 ? received : p.quantity,
+        releasedAt: at,
+        releasedBy: actor.userId,
+        releaseReason: reason,
+        updatedAt: at,
+      })
       .where(eq(pledges.id, p.id))
       .run()
     refreshNeedStatus(tx, p.needId)
@@ -230,7 +265,13 @@ export function releasePledge(actor: Actor, institutionId: number, pledgeId: num
     })
     return {
       result: { ok: true as const, status, quantityReleased },
-      audit: { institutionId, action: 'pledge.release', entityType: 'pledge', entityId: p.id, summary: { needId: p.needId, code: p.code, quantityReleased, received, reason } },
+      audit: {
+        institutionId,
+        action: 'pledge.release',
+        entityType: 'pledge',
+        entityId: p.id,
+        summary: { needId: p.needId, code: p.code, quantityReleased, received, reason },
+      },
     }
   })
 }
@@ -274,7 +315,12 @@ export function listMyPledges(userId: number) {
   const ids = rows.map((r) => r.id)
   const arrivals = ids.length
     ? db
-        .select({ pledgeId: pledgeArrivals.pledgeId, quantity: pledgeArrivals.quantity, receivedAt: pledgeArrivals.receivedAt, receiptNo: donations.receiptNo })
+        .select({
+          pledgeId: pledgeArrivals.pledgeId,
+          quantity: pledgeArrivals.quantity,
+          receivedAt: pledgeArrivals.receivedAt,
+          receiptNo: donations.receiptNo,
+        })
         .from(pledgeArrivals)
         .innerJoin(donations, eq(donations.id, pledgeArrivals.donationId))
         .where(inArray(pledgeArrivals.pledgeId, ids))
@@ -343,7 +389,11 @@ export function sendPledgeReminders(): { sent: number } {
   for (const pledge of due) {
     const key = `reminder:pledge:${pledge.id}`
     writeTransaction((tx) => {
-      const live = tx.select({ id: pledges.id }).from(pledges).where(and(eq(pledges.id, pledge.id), eq(pledges.status, 'active'))).get()
+      const live = tx
+        .select({ id: pledges.id })
+        .from(pledges)
+        .where(and(eq(pledges.id, pledge.id), eq(pledges.status, 'active')))
+        .get()
       const already = tx.select({ id: notifications.id }).from(notifications).where(eq(notifications.dedupeKey, key)).get()
       if (!live || already) return
       const received = receivedForPledge(tx, pledge.id)
@@ -374,7 +424,11 @@ export function releaseOverduePledges(): { released: number; closedAtReceived: n
   let closedAtReceived = 0
   for (const pledge of candidates) {
     writeTransaction((tx) => {
-      const live = tx.select({ id: pledges.id }).from(pledges).where(and(eq(pledges.id, pledge.id), eq(pledges.status, 'active'))).get()
+      const live = tx
+        .select({ id: pledges.id })
+        .from(pledges)
+        .where(and(eq(pledges.id, pledge.id), eq(pledges.status, 'active')))
+        .get()
       if (!live) return
       const received = receivedForPledge(tx, pledge.id)
       if (received >= pledge.quantity) {
@@ -383,7 +437,10 @@ export function releaseOverduePledges(): { released: number; closedAtReceived: n
         return
       }
       if (received > 0) {
-        tx.update(pledges).set({ status: 'fulfilled', quantity: received, releasedAt: at, updatedAt: at }).where(eq(pledges.id, pledge.id)).run()
+        tx.update(pledges)
+          .set({ status: 'fulfilled', quantity: received, releasedAt: at, updatedAt: at })
+          .where(eq(pledges.id, pledge.id))
+          .run()
         closedAtReceived++
       } else {
         tx.update(pledges).set({ status: 'released', releasedAt: at, updatedAt: at }).where(eq(pledges.id, pledge.id)).run()

@@ -48,9 +48,17 @@ export function receivedForPledge(tx: Tx | typeof db, pledgeId: number): number 
  * it promised is active again (staff can record the real arrival); call in the same transaction.
  */
 export function reopenPledgeIfShort(tx: Tx, donationId: number): void {
-  const arrival = tx.select({ pledgeId: pledgeArrivals.pledgeId }).from(pledgeArrivals).where(eq(pledgeArrivals.donationId, donationId)).get()
+  const arrival = tx
+    .select({ pledgeId: pledgeArrivals.pledgeId })
+    .from(pledgeArrivals)
+    .where(eq(pledgeArrivals.donationId, donationId))
+    .get()
   if (!arrival) return
-  const pledge = tx.select({ id: pledges.id, quantity: pledges.quantity, status: pledges.status }).from(pledges).where(eq(pledges.id, arrival.pledgeId)).get()
+  const pledge = tx
+    .select({ id: pledges.id, quantity: pledges.quantity, status: pledges.status })
+    .from(pledges)
+    .where(eq(pledges.id, arrival.pledgeId))
+    .get()
   if (pledge?.status === 'fulfilled' && receivedForPledge(tx, pledge.id) < pledge.quantity) {
     tx.update(pledges).set({ status: 'active', updatedAt: now() }).where(eq(pledges.id, pledge.id)).run()
   }
@@ -61,7 +69,11 @@ export function reopenPledgeIfShort(tx: Tx, donationId: number): void {
  * pledges or arrivals (call inside the same transaction). Closed and cancelled needs stay put.
  */
 export function refreshNeedStatus(tx: Tx, needId: number): NeedStatus | null {
-  const need = tx.select({ id: needs.id, quantityNeeded: needs.quantityNeeded, status: needs.status }).from(needs).where(eq(needs.id, needId)).get()
+  const need = tx
+    .select({ id: needs.id, quantityNeeded: needs.quantityNeeded, status: needs.status })
+    .from(needs)
+    .where(eq(needs.id, needId))
+    .get()
   if (!need) return null
   if (need.status === 'closed' || need.status === 'cancelled') return need.status
   const p = needProgress(tx, need)

@@ -100,10 +100,7 @@ export function walkInTarget(target: string | undefined): { needId: number | nul
 
 export const arrivalSchema = z.object({
   pledgeId: idField('请先按认捐编号找到认捐'),
-  quantity: z
-    .number({ required_error: '请填写本次到达数量', invalid_type_error: '请填写数字' })
-    .int('数量须为整数')
-    .min(1, '数量至少为 1'),
+  quantity: z.number({ required_error: '请填写本次到达数量', invalid_type_error: '请填写数字' }).int('数量须为整数').min(1, '数量至少为 1'),
   conditionNote: z.string().trim().max(200, '物资状况最多 200 字').default(''),
 })
 

@@ -13,7 +13,9 @@ import { walkInTarget, type WalkInGiftForm } from './validation'
 // pledge. The donor's real name and contact stay private in walk_in_donors; the public log
 // gets only the name as they chose to be shown (donorPublicName of the name staff typed).
 
-export type WalkInResult = { ok: true; receiptNo: string; donationId: number } | { ok: false; message: string; field?: 'items' | 'needId' | 'wishId' | 'amountFen' | 'quantity' }
+export type WalkInResult =
+  | { ok: true; receiptNo: string; donationId: number }
+  | { ok: false; message: string; field?: 'items' | 'needId' | 'wishId' | 'amountFen' | 'quantity' }
 
 export type WalkInInput = {
   kind: 'goods' | 'money'
@@ -90,11 +92,13 @@ export function recordWalkInGift(actor: Actor, institutionId: number, input: Wal
   if (!items) return { ok: false, message: '请填写捐赠内容' }
   if (!donorName) return { ok: false, message: '请填写捐赠人姓名' }
   if (input.kind === 'money') {
-    if (!Number.isSafeInteger(input.amountFen) || (input.amountFen ?? 0) < 1) return { ok: false, message: '请填写金额（至少 0.01 元）', field: 'amountFen' }
+    if (!Number.isSafeInteger(input.amountFen) || (input.amountFen ?? 0) < 1)
+      return { ok: false, message: '请填写金额（至少 0.01 元）', field: 'amountFen' }
   } else if (input.quantity != null && (!Number.isInteger(input.quantity) || input.quantity < 1)) {
     return { ok: false, message: '数量须为正整数', field: 'quantity' }
   }
-  if (input.kind === 'goods' && input.needId && !input.quantity) return { ok: false, message: '计入物资需求时请填写数量', field: 'quantity' }
+  if (input.kind === 'goods' && input.needId && !input.quantity)
+    return { ok: false, message: '计入物资需求时请填写数量', field: 'quantity' }
   if (input.needId && input.wishId) return { ok: false, message: '只能选择一个用途', field: 'needId' }
   // The description goes into the public log: no child of the home may be identifiable.
   const problem = publicTextProblem(db, [institutionId], [['items', items]] as const)
@@ -102,13 +106,29 @@ export function recordWalkInGift(actor: Actor, institutionId: number, input: Wal
 
   return auditedWrite<WalkInResult>(actor, (tx) => {
     const need = input.needId
-      ? tx.select({ id: needs.id, unit: needs.unit, status: needs.status }).from(needs).where(and(eq(needs.id, input.needId), eq(needs.institutionId, institutionId))).get()
+      ? tx
+          .select({ id: needs.id, unit: needs.unit, status: needs.status })
+          .from(needs)
+          .where(and(eq(needs.id, input.needId), eq(needs.institutionId, institutionId)))
+          .get()
       : null
-    const wish = input.wishId ? tx.select({ id: wishes.id, campaignId: wishes.campaignId }).from(wishes).where(and(eq(wishes.id, input.wishId), eq(wishes.institutionId, institutionId))).get() : null
+    const wish = input.wishId
+      ? tx
+          .select({ id: wishes.id, campaignId: wishes.campaignId })
+          .from(wishes)
+          .where(and(eq(wishes.id, input.wishId), eq(wishes.institutionId, institutionId)))
+          .get()
+      : null
     if ((input.needId && !need) || (input.wishId && !wish)) {
       return {
         result: { ok: false, message: '找不到所选用途（只能选择本机构的需求或心愿）', field: input.needId ? 'needId' : 'wishId' },
-        audit: { institutionId, action: 'gift.walk_in_refused', entityType: input.needId ? 'need' : 'wish', entityId: input.needId ?? input.wishId ?? null, summary: {} },
+        audit: {
+          institutionId,
+          action: 'gift.walk_in_refused',
+          entityType: input.needId ? 'need' : 'wish',
+          entityId: input.needId ?? input.wishId ?? null,
+          summary: {},
+        },
       }
     }
     const money = input.kind === 'money'
@@ -131,7 +151,9 @@ export function recordWalkInGift(actor: Actor, institutionId: number, input: Wal
       recordedBy: actor.userId,
       paymentReference: input.paymentReference?.trim() || null,
     })
-    tx.insert(walkInDonors).values({ donationId: entry.id, name: donorName, contact: input.donorContact?.trim() ?? '' }).run()
+    tx.insert(walkInDonors)
+      .values({ donationId: entry.id, name: donorName, contact: input.donorContact?.trim() ?? '' })
+      .run()
     if (need) refreshNeedStatus(tx, need.id)
     return {
       result: { ok: true, receiptNo: entry.receiptNo, donationId: entry.id },
@@ -140,7 +162,13 @@ export function recordWalkInGift(actor: Actor, institutionId: number, input: Wal
         action: 'gift.walk_in',
         entityType: 'donation',
         entityId: entry.id,
-        summary: { receiptNo: entry.receiptNo, kind: input.kind, channel: input.channel, needId: need?.id ?? null, wishId: wish?.id ?? null },
+        summary: {
+          receiptNo: entry.receiptNo,
+          kind: input.kind,
+          channel: input.channel,
+          needId: need?.id ?? null,
+          wishId: wish?.id ?? null,
+        },
       },
     }
   })

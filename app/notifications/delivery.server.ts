@@ -66,7 +66,14 @@ async function sendEmail(smtpUrl: string, from: string, message: Message): Promi
 async function writeToOutbox(dir: string, message: Message): Promise<void> {
   await fs.mkdir(dir, { recursive: true })
   const file = path.join(dir, `${message.id}-${message.template.replace(/[^\w.-]/g, '_')}.txt`)
-  const text = [`To: ${message.recipient} (${message.channel})`, `Subject: ${message.subject}`, `Template: ${message.template}`, '', message.body, ''].join('\n')
+  const text = [
+    `To: ${message.recipient} (${message.channel})`,
+    `Subject: ${message.subject}`,
+    `Template: ${message.template}`,
+    '',
+    message.body,
+    '',
+  ].join('\n')
   await fs.writeFile(file, text, 'utf8')
 }
 
@@ -112,7 +119,10 @@ export async function deliverPendingNotifications(config: DeliveryConfig = deliv
       else report.sent++
     } catch (error) {
       const lastError = error instanceof Error ? error.message : String(error)
-      db.update(notifications).set({ status: 'failed', lastError: lastError.slice(0, 500) }).where(eq(notifications.id, message.id)).run()
+      db.update(notifications)
+        .set({ status: 'failed', lastError: lastError.slice(0, 500) })
+        .where(eq(notifications.id, message.id))
+        .run()
       report.failed++
     }
   }

@@ -44,5 +44,7 @@ export function enqueueMessageTo(
   tx: Tx,
   message: { userId: number | null; channel: 'sms' | 'email'; recipient: string; template: string; subject: string; body: string },
 ): void {
-  tx.insert(notifications).values({ ...message, dedupeKey: null }).run()
+  tx.insert(notifications)
+    .values({ ...message, dedupeKey: null })
+    .run()
 }

@@ -11,5 +11,9 @@ export const PRESET_AMOUNTS_FEN = [5_000, 10_000, 20_000, 50_000] as const
 export const GIFT_AMOUNT: YuanRule = {
   min: MIN_GIFT_FEN,
   max: MAX_GIFT_FEN,
-  messages: { empty: '请输入捐款金额', below_min: `每笔捐款至少 ${formatFen(MIN_GIFT_FEN)}`, over_max: `每笔捐款最多 ${formatFen(MAX_GIFT_FEN)}` },
+  messages: {
+    empty: '请输入捐款金额',
+    below_min: `每笔捐款至少 ${formatFen(MIN_GIFT_FEN)}`,
+    over_max: `每笔捐款最多 ${formatFen(MAX_GIFT_FEN)}`,
+  },
 }

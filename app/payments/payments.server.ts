@@ -55,7 +55,14 @@ export function resolveGiftTarget(target: PaymentTarget, targetId: number, tx: T
       .where(eq(campaigns.id, targetId))
       .get()
     if (!row || row.campaign.endsAt.getTime() <= now().getTime()) return null
-    return { ...base, institutionId: row.home.id, institutionName: row.home.name, institutionSlug: row.home.slug, title: row.campaign.name, campaignId: row.campaign.id }
+    return {
+      ...base,
+      institutionId: row.home.id,
+      institutionName: row.home.name,
+      institutionSlug: row.home.slug,
+      title: row.campaign.name,
+      campaignId: row.campaign.id,
+    }
   }
   if (target === 'wish') {
     const row = tx
@@ -77,9 +84,21 @@ export function resolveGiftTarget(target: PaymentTarget, targetId: number, tx: T
       defaultAmountFen: row.wish.estimatedValueFen,
     }
   }
-  const row = tx.select({ need: needs, home: institutions }).from(needs).innerJoin(institutions, eq(institutions.id, needs.institutionId)).where(eq(needs.id, targetId)).get()
+  const row = tx
+    .select({ need: needs, home: institutions })
+    .from(needs)
+    .innerJoin(institutions, eq(institutions.id, needs.institutionId))
+    .where(eq(needs.id, targetId))
+    .get()
   if (!row || !(NEED_OPEN as readonly string[]).includes(row.need.status)) return null
-  return { ...base, institutionId: row.home.id, institutionName: row.home.name, institutionSlug: row.home.slug, title: row.need.title, needId: row.need.id }
+  return {
+    ...base,
+    institutionId: row.home.id,
+    institutionName: row.home.name,
+    institutionSlug: row.home.slug,
+    title: row.need.title,
+    needId: row.need.id,
+  }
 }
 
 /** Target from the /give query string, looking homes and campaigns up by slug. */
@@ -108,17 +127,26 @@ export function giftTargetFromQuery(params: URLSearchParams): GiftTarget | null 
  * gifts (a fulfilled wish, a fully received need, an ended campaign): what to tell the donor and
  * which home they may give to instead. Null when the query names nothing public.
  */
-export function closedGiftTargetFromQuery(params: URLSearchParams): { title: string; message: string; institutionName: string; institutionSlug: string } | null {
-  const home = (id: number) => db.select({ name: institutions.name, slug: institutions.slug }).from(institutions).where(eq(institutions.id, id)).get()
+export function closedGiftTargetFromQuery(
+  params: URLSearchParams,
+): { title: string; message: string; institutionName: string; institutionSlug: string } | null {
+  const home = (id: number) =>
+    db.select({ name: institutions.name, slug: institutions.slug }).from(institutions).where(eq(institutions.id, id)).get()
   const campaign = params.get('campaign')
   if (campaign !== null) {
     const row = db.select().from(campaigns).where(eq(campaigns.slug, campaign)).get()
     const h = row ? home(row.ownerInstitutionId) : undefined
-    return row && h ? { title: row.name, message: '这个活动已经结束，不再接受捐款。', institutionName: h.name, institutionSlug: h.slug } : null
+    return row && h
+      ? { title: row.name, message: '这个活动已经结束，不再接受捐款。', institutionName: h.name, institutionSlug: h.slug }
+      : null
   }
   const wishId = params.has('wish') ? parseId(params.get('wish')) : null
   if (wishId !== null) {
-    const row = db.select({ title: wishes.title, status: wishes.status, institutionId: wishes.institutionId }).from(wishes).where(eq(wishes.id, wishId)).get()
+    const row = db
+      .select({ title: wishes.title, status: wishes.status, institutionId: wishes.institutionId })
+      .from(wishes)
+      .where(eq(wishes.id, wishId))
+      .get()
     // Drafts and withdrawn wishes are not public: nothing to say about them.
     if (!row || row.status === 'draft' || row.status === 'withdrawn') return null
     const message =
@@ -134,7 +162,11 @@ export function closedGiftTargetFromQuery(params: URLSearchParams): { title: str
   }
   const needId = params.has('need') ? parseId(params.get('need')) : null
   if (needId !== null) {
-    const row = db.select({ title: needs.title, status: needs.status, institutionId: needs.institutionId }).from(needs).where(eq(needs.id, needId)).get()
+    const row = db
+      .select({ title: needs.title, status: needs.status, institutionId: needs.institutionId })
+      .from(needs)
+      .where(eq(needs.id, needId))
+      .get()
     if (!row || row.status === 'cancelled') return null
     const h = home(row.institutionId)
     const message = row.status === 'fully_received' ? '这项物资需求已全部收到，不再接受捐款。' : '这项物资需求已经结束，不再接受捐款。'
@@ -221,7 +253,10 @@ export async function startGift(input: {
   } catch (error) {
     console.error('payments: checkout session could not be created', error)
     writeTransaction((tx) => {
-      tx.update(payments).set({ status: 'failed', updatedAt: now() }).where(and(eq(payments.id, payment.id), eq(payments.status, 'open'))).run()
+      tx.update(payments)
+        .set({ status: 'failed', updatedAt: now() })
+        .where(and(eq(payments.id, payment.id), eq(payments.status, 'open')))
+        .run()
     })
     return { ok: false, message: '支付服务暂时不可用，请稍后再试' }
   }
@@ -293,10 +328,12 @@ function paymentForSession(tx: Tx, session: Stripe.Checkout.Session): Payment | 
 function sessionMismatch(payment: Payment, session: Stripe.Checkout.Session, checkAmount: boolean): string | null {
   // Found through metadata before startGift stored the session id: let the provider retry.
   if (payment.checkoutSessionId === null) throw new RetryLater(`payment ${payment.id} has no checkout session id yet`)
-  if (payment.checkoutSessionId !== session.id) return `session id ${session.id} is not payment ${payment.id}'s session ${payment.checkoutSessionId}`
+  if (payment.checkoutSessionId !== session.id)
+    return `session id ${session.id} is not payment ${payment.id}'s session ${payment.checkoutSessionId}`
   if (!checkAmount) return null
   if ((session.currency ?? '').toLowerCase() !== GIFT_CURRENCY) return `currency ${session.currency} is not ${GIFT_CURRENCY}`
-  if (session.amount_total !== payment.amountFen) return `amount_total ${session.amount_total} is not the payment's ${payment.amountFen} fen`
+  if (session.amount_total !== payment.amountFen)
+    return `amount_total ${session.amount_total} is not the payment's ${payment.amountFen} fen`
   return null
 }
 
@@ -320,8 +357,18 @@ function completedPaymentForIntent(tx: Tx, intent: string | null, what: string):
  * correction entry with a published reason, and tell the donor. Returns false when nothing is
  * left to reverse.
  */
-function correctGift(tx: Tx, payment: Payment & { donationId: number }, amountFen: number, reason: (part: { amountFen: number; wholeRest: boolean; partial: boolean }) => string, notice: string): boolean {
-  const original = tx.select({ receiptNo: donations.receiptNo, amountFen: donations.amountFen }).from(donations).where(eq(donations.id, payment.donationId)).get()
+function correctGift(
+  tx: Tx,
+  payment: Payment & { donationId: number },
+  amountFen: number,
+  reason: (part: { amountFen: number; wholeRest: boolean; partial: boolean }) => string,
+  notice: string,
+): boolean {
+  const original = tx
+    .select({ receiptNo: donations.receiptNo, amountFen: donations.amountFen })
+    .from(donations)
+    .where(eq(donations.id, payment.donationId))
+    .get()
   if (!original || original.amountFen === null) return false
   const left = original.amountFen - correctedSoFar(tx, payment.donationId).amountFen
   const part = Math.min(amountFen, left)
@@ -398,7 +445,11 @@ function resolveGiftTargetAnyStatus(tx: Tx, payment: Payment): string {
 }
 
 function handleInTx(tx: Tx, event: Stripe.Event): HandleEventResult {
-  const inserted = tx.insert(processedEvents).values({ eventId: event.id, type: event.type, processedAt: now() }).onConflictDoNothing().run()
+  const inserted = tx
+    .insert(processedEvents)
+    .values({ eventId: event.id, type: event.type, processedAt: now() })
+    .onConflictDoNothing()
+    .run()
   if (inserted.changes === 0) return { ok: true, outcome: 'duplicate' }
 
   switch (event.type) {
@@ -413,7 +464,8 @@ function handleInTx(tx: Tx, event: Stripe.Event): HandleEventResult {
       const intent = idOf(session.payment_intent)
       if (event.type === 'checkout.session.completed' && session.payment_status !== 'paid') {
         // Async methods: paid later (async_payment_succeeded) or not at all.
-        if (intent && !payment.paymentIntentId) tx.update(payments).set({ paymentIntentId: intent, updatedAt: now() }).where(eq(payments.id, payment.id)).run()
+        if (intent && !payment.paymentIntentId)
+          tx.update(payments).set({ paymentIntentId: intent, updatedAt: now() }).where(eq(payments.id, payment.id)).run()
         return { ok: true, outcome: 'pending' }
       }
       return { ok: true, outcome: completePayment(tx, payment, intent) }
@@ -434,7 +486,8 @@ function handleInTx(tx: Tx, event: Stripe.Event): HandleEventResult {
       // and out-of-order events never count a refund twice.
       const charge = event.data.object
       const payment = completedPaymentForIntent(tx, idOf(charge.payment_intent), 'refund')
-      if ((charge.currency ?? GIFT_CURRENCY).toLowerCase() !== GIFT_CURRENCY) return rejectEvent(tx, event, `refund currency ${charge.currency} is not ${GIFT_CURRENCY}`)
+      if ((charge.currency ?? GIFT_CURRENCY).toLowerCase() !== GIFT_CURRENCY)
+        return rejectEvent(tx, event, `refund currency ${charge.currency} is not ${GIFT_CURRENCY}`)
       const refundedTotal = charge.refunded ? payment.amountFen : Math.min(charge.amount_refunded ?? 0, payment.amountFen)
       const newly = refundedTotal - payment.refundedFen
       if (newly <= 0) return { ok: true, outcome: 'ignored' }
@@ -443,7 +496,8 @@ function handleInTx(tx: Tx, event: Stripe.Event): HandleEventResult {
         tx,
         payment,
         newly,
-        (part) => (!part.partial ? '退款' : part.wholeRest ? `退款（余下 ${formatFen(part.amountFen)}）` : `部分退款 ${formatFen(part.amountFen)}`),
+        (part) =>
+          !part.partial ? '退款' : part.wholeRest ? `退款（余下 ${formatFen(part.amountFen)}）` : `部分退款 ${formatFen(part.amountFen)}`,
         '已退款',
       )
       return { ok: true, outcome: corrected ? 'refunded' : 'ignored' }
@@ -454,7 +508,8 @@ function handleInTx(tx: Tx, event: Stripe.Event): HandleEventResult {
       const dispute = event.data.object
       if (dispute.status !== 'lost') return { ok: true, outcome: 'ignored' }
       const payment = completedPaymentForIntent(tx, idOf(dispute.payment_intent), 'dispute')
-      if ((dispute.currency ?? '').toLowerCase() !== GIFT_CURRENCY) return rejectEvent(tx, event, `dispute currency ${dispute.currency} is not ${GIFT_CURRENCY}`)
+      if ((dispute.currency ?? '').toLowerCase() !== GIFT_CURRENCY)
+        return rejectEvent(tx, event, `dispute currency ${dispute.currency} is not ${GIFT_CURRENCY}`)
       const disputedTotal = Math.min(dispute.amount, payment.amountFen)
       const newly = disputedTotal - payment.disputedFen
       if (newly <= 0) return { ok: true, outcome: 'ignored' }
@@ -463,7 +518,12 @@ function handleInTx(tx: Tx, event: Stripe.Event): HandleEventResult {
         tx,
         payment,
         newly,
-        (part) => (!part.partial ? '争议败诉' : part.wholeRest ? `争议败诉（余下 ${formatFen(part.amountFen)}）` : `争议败诉 ${formatFen(part.amountFen)}`),
+        (part) =>
+          !part.partial
+            ? '争议败诉'
+            : part.wholeRest
+              ? `争议败诉（余下 ${formatFen(part.amountFen)}）`
+              : `争议败诉 ${formatFen(part.amountFen)}`,
         '因支付争议被退回',
       )
       return { ok: true, outcome: corrected ? 'disputed' : 'ignored' }

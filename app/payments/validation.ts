@@ -21,7 +21,8 @@ export function giftSchema(presetsFen: readonly number[]) {
     })
     .transform(({ amount, customAmount, publicDisplay }, ctx) => {
       // A preset is checked against the same bounds as a typed amount (a wish's reference value may be below ¥1).
-      const [field, text] = amount === 'custom' ? (['customAmount', customAmount] as const) : (['amount', fenToYuan(Number(amount))] as const)
+      const [field, text] =
+        amount === 'custom' ? (['customAmount', customAmount] as const) : (['amount', fenToYuan(Number(amount))] as const)
       const parsed = customAmountField.safeParse(text)
       if (!parsed.success) {
         for (const issue of parsed.error.issues) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [field], message: issue.message })

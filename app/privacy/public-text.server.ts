@@ -34,7 +34,28 @@ const SCHOOL_SUFFIX = /(?:小学|中学|学校|幼儿园|初中|高中)$/
 // A school's name starts after the last verb or particle ("她在育才小学" → 育才小学), and generic
 // words ("购买学校用品", "走进乡村学校") name no school.
 const BEFORE_SCHOOL_NAME = /^.*[的在于自至所为给和与及或到去进往买是了们读上向从对把被让送]/
-const GENERIC_SCHOOL_WORDS = new Set(['乡村', '农村', '城市', '城区', '特殊教育', '特教', '普通', '寄宿', '寄宿制', '附近', '当地', '本地', '周边', '各个', '多所', '学前', '本院', '公办', '民办', '义务教育'])
+const GENERIC_SCHOOL_WORDS = new Set([
+  '乡村',
+  '农村',
+  '城市',
+  '城区',
+  '特殊教育',
+  '特教',
+  '普通',
+  '寄宿',
+  '寄宿制',
+  '附近',
+  '当地',
+  '本地',
+  '周边',
+  '各个',
+  '多所',
+  '学前',
+  '本院',
+  '公办',
+  '民办',
+  '义务教育',
+])
 // Digits possibly broken up by spaces or dashes (138 1234 5678, 138-1234-5678); X ends an ID number.
 const DIGIT_RUN_PATTERN = /[0-9](?:[0-9\s-]*[0-9Xx])?/g
 

@@ -22,7 +22,13 @@ export function applyToProgramme(userId: number, programmeId: number, input: App
     const existing = tx
       .select({ status: programmeApplications.status })
       .from(programmeApplications)
-      .where(and(eq(programmeApplications.programmeId, programmeId), eq(programmeApplications.userId, userId), inArray(programmeApplications.status, ['pending', 'accepted'])))
+      .where(
+        and(
+          eq(programmeApplications.programmeId, programmeId),
+          eq(programmeApplications.userId, userId),
+          inArray(programmeApplications.status, ['pending', 'accepted']),
+        ),
+      )
       .get()
     if (existing) return { ok: false as const, message: existing.status === 'pending' ? '您已提交申请，请等待机构审核' : '您已加入该项目' }
     const row = tx
@@ -66,7 +72,12 @@ export function listApplications(institutionId: number, programmeId: number) {
 
 export type ReviewResult = { ok: true } | { ok: false; message: string }
 
-export function reviewApplication(actor: Actor, institutionId: number, applicationId: number, decision: 'accepted' | 'declined'): ReviewResult {
+export function reviewApplication(
+  actor: Actor,
+  institutionId: number,
+  applicationId: number,
+  decision: 'accepted' | 'declined',
+): ReviewResult {
   return attemptAuditedWrite(actor, (tx) => {
     const row = tx
       .select({ app: programmeApplications, programmeName: programmes.name })
@@ -76,7 +87,10 @@ export function reviewApplication(actor: Actor, institutionId: number, applicati
       .get()
     if (!row) refuseWrite({ ok: false, message: '找不到该申请' })
     if (row.app.status !== 'pending') refuseWrite({ ok: false, message: '该申请已处理' })
-    tx.update(programmeApplications).set({ status: decision, reviewedBy: actor.userId, reviewedAt: now() }).where(eq(programmeApplications.id, applicationId)).run()
+    tx.update(programmeApplications)
+      .set({ status: decision, reviewedBy: actor.userId, reviewedAt: now() })
+      .where(eq(programmeApplications.id, applicationId))
+      .run()
     enqueueNotification(tx, {
       userId: row.app.userId,
       template: `programme.application.${decision}`,
@@ -89,7 +103,13 @@ export function reviewApplication(actor: Actor, institutionId: number, applicati
     })
     return {
       result: { ok: true as const },
-      audit: { institutionId, action: `programme_application.${decision === 'accepted' ? 'accept' : 'decline'}`, entityType: 'programme_application', entityId: applicationId, summary: { programme: row.programmeName } },
+      audit: {
+        institutionId,
+        action: `programme_application.${decision === 'accepted' ? 'accept' : 'decline'}`,
+        entityType: 'programme_application',
+        entityId: applicationId,
+        summary: { programme: row.programmeName },
+      },
     }
   })
 }
@@ -104,10 +124,16 @@ export function acceptedApplicants(institutionId: number, programmeId: number) {
  * real-name profile, a background check the home verifies, required qualifications — in a few
  * words each, with the home that checks them. Empty when nothing is missing.
  */
-export function applicationReadiness(userId: number, programme: { requiresBackgroundCheck: boolean; requiredQualifications: (typeof programmes.$inferSelect)['requiredQualifications'] }) {
-  return missingRequirements(userId, { startsAt: now(), minAge: null, requiresBackgroundCheck: programme.requiresBackgroundCheck, requiredQualifications: programme.requiredQualifications }).map(
-    (m) => ({ key: m.key, words: m.lapse }),
-  )
+export function applicationReadiness(
+  userId: number,
+  programme: { requiresBackgroundCheck: boolean; requiredQualifications: (typeof programmes.$inferSelect)['requiredQualifications'] },
+) {
+  return missingRequirements(userId, {
+    startsAt: now(),
+    minAge: null,
+    requiresBackgroundCheck: programme.requiresBackgroundCheck,
+    requiredQualifications: programme.requiredQualifications,
+  }).map((m) => ({ key: m.key, words: m.lapse }))
 }
 
 /** The volunteer's own applications (pending or accepted), each with what is still missing and who checks it. */
@@ -128,5 +154,8 @@ export function myOpenApplications(userId: number) {
     .where(and(eq(programmeApplications.userId, userId), inArray(programmeApplications.status, ['pending', 'accepted'])))
     .orderBy(desc(programmeApplications.id))
     .all()
-    .map(({ requiresBackgroundCheck, requiredQualifications, ...a }) => ({ ...a, missing: applicationReadiness(userId, { requiresBackgroundCheck, requiredQualifications }) }))
+    .map(({ requiresBackgroundCheck, requiredQualifications, ...a }) => ({
+      ...a,
+      missing: applicationReadiness(userId, { requiresBackgroundCheck, requiredQualifications }),
+    }))
 }

@@ -4,7 +4,13 @@ import { Form } from '@remix-run/react'
 import { ErrorList, Field, FormMessage, TextareaField } from '~/components/forms'
 import { familySchema } from './validation'
 
-export type FamilyFormDefaults = { alias?: string; householdDescription?: string | null; address?: string | null; contacts?: string | null; childIds?: number[] }
+export type FamilyFormDefaults = {
+  alias?: string
+  householdDescription?: string | null
+  address?: string | null
+  contacts?: string | null
+  childIds?: number[]
+}
 
 /** Create / edit a family (staff only; everything but the alias is private). */
 export function FamilyForm({
@@ -33,8 +39,17 @@ export function FamilyForm({
     <Form method="post" className="space-y-3" {...getFormProps(form)}>
       <input type="hidden" name="intent" value="save" />
       <FormMessage id={form.errorId}>{form.errors?.join('；')}</FormMessage>
-      <Field label="家庭化名（可公开）" hint="例如：小雨家；不要使用真实姓氏" {...getInputProps(fields.alias, { type: 'text' })} errors={fields.alias.errors} />
-      <TextareaField label="家庭情况（仅工作人员可见）" {...getTextareaProps(fields.householdDescription)} errors={fields.householdDescription.errors} />
+      <Field
+        label="家庭化名（可公开）"
+        hint="例如：小雨家；不要使用真实姓氏"
+        {...getInputProps(fields.alias, { type: 'text' })}
+        errors={fields.alias.errors}
+      />
+      <TextareaField
+        label="家庭情况（仅工作人员可见）"
+        {...getTextareaProps(fields.householdDescription)}
+        errors={fields.householdDescription.errors}
+      />
       <Field label="地址（仅工作人员可见）" {...getInputProps(fields.address, { type: 'text' })} errors={fields.address.errors} />
       <Field label="联系方式（仅工作人员可见）" {...getInputProps(fields.contacts, { type: 'text' })} errors={fields.contacts.errors} />
       <fieldset className="space-y-1">

@@ -13,7 +13,12 @@ import type { StudyNeedInput, TutoringOfferInput } from './validation'
 
 export type { StudyNeedInput, TutoringOfferInput }
 
-export function saveStudyNeed(actor: Actor, institutionId: number, childId: number, input: StudyNeedInput): { ok: true } | { ok: false; message: string } {
+export function saveStudyNeed(
+  actor: Actor,
+  institutionId: number,
+  childId: number,
+  input: StudyNeedInput,
+): { ok: true } | { ok: false; message: string } {
   return attemptAuditedWrite(actor, (tx) => {
     const child = tx
       .select({ id: children.id })
@@ -26,7 +31,16 @@ export function saveStudyNeed(actor: Actor, institutionId: number, childId: numb
       .values({ childId, ...values })
       .onConflictDoUpdate({ target: studyNeeds.childId, set: values })
       .run()
-    return { result: { ok: true as const }, audit: { institutionId, action: 'study_need.save', entityType: 'child', entityId: childId, summary: { subjects: input.subjects, grade: input.grade } } }
+    return {
+      result: { ok: true as const },
+      audit: {
+        institutionId,
+        action: 'study_need.save',
+        entityType: 'child',
+        entityId: childId,
+        summary: { subjects: input.subjects, grade: input.grade },
+      },
+    }
   })
 }
 
@@ -48,7 +62,14 @@ export function getTutoringOffer(userId: number) {
 
 export function listStudyNeeds(institutionId: number) {
   return db
-    .select({ childId: studyNeeds.childId, pseudonym: children.pseudonym, realName: children.realName, subjects: studyNeeds.subjects, grade: studyNeeds.grade, availability: studyNeeds.availability })
+    .select({
+      childId: studyNeeds.childId,
+      pseudonym: children.pseudonym,
+      realName: children.realName,
+      subjects: studyNeeds.subjects,
+      grade: studyNeeds.grade,
+      availability: studyNeeds.availability,
+    })
     .from(studyNeeds)
     .innerJoin(children, eq(children.id, studyNeeds.childId))
     .where(eq(children.institutionId, institutionId))

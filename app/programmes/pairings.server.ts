@@ -1,7 +1,18 @@
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm'
 import { db, type Tx } from '~db/client.server'
 import type { PairingStatus } from '~db/enums'
-import { children, families, needs, pairingMembers, pairingNeeds, pairings, programmeApplications, programmes, users, volunteerProfiles } from '~db/schema'
+import {
+  children,
+  families,
+  needs,
+  pairingMembers,
+  pairingNeeds,
+  pairings,
+  programmeApplications,
+  programmes,
+  users,
+  volunteerProfiles,
+} from '~db/schema'
 import { attemptAuditedWrite, refuseWrite, type Actor } from '~/audit/audit.server'
 import { needProgress } from '~/needs/progress.server'
 import { now } from '~/utils/clock.server'
@@ -54,7 +65,13 @@ function acceptedAmong(tx: Tx, programmeId: number, userIds: number[]): Set<numb
   const rows = tx
     .select({ userId: programmeApplications.userId })
     .from(programmeApplications)
-    .where(and(eq(programmeApplications.programmeId, programmeId), eq(programmeApplications.status, 'accepted'), inArray(programmeApplications.userId, userIds)))
+    .where(
+      and(
+        eq(programmeApplications.programmeId, programmeId),
+        eq(programmeApplications.status, 'accepted'),
+        inArray(programmeApplications.userId, userIds),
+      ),
+    )
     .all()
   return new Set(rows.map((r) => r.userId))
 }
@@ -112,7 +129,13 @@ export function createPairing(actor: Actor, institutionId: number, input: Pairin
     for (const userId of members) tx.insert(pairingMembers).values({ pairingId: pairing.id, userId, role: 'member' }).run()
     return {
       result: { ok: true as const, pairing },
-      audit: { institutionId, action: 'pairing.create', entityType: 'pairing', entityId: pairing.id, summary: { programme: programme.name, team: team.length } },
+      audit: {
+        institutionId,
+        action: 'pairing.create',
+        entityType: 'pairing',
+        entityId: pairing.id,
+        summary: { programme: programme.name, team: team.length },
+      },
     }
   })
 }
@@ -127,7 +150,13 @@ function ownPairing(tx: Tx, institutionId: number, pairingId: number): Pairing {
   return pairing
 }
 
-export function setRenovationStep(actor: Actor, institutionId: number, pairingId: number, step: string, doneOn: string | null): PairingResult {
+export function setRenovationStep(
+  actor: Actor,
+  institutionId: number,
+  pairingId: number,
+  step: string,
+  doneOn: string | null,
+): PairingResult {
   return attemptAuditedWrite(actor, (tx) => {
     const current = ownPairing(tx, institutionId, pairingId)
     if (!current.renovation.some((s) => s.step === step)) refuseWrite({ ok: false, message: '没有这个改造步骤' })
@@ -153,7 +182,13 @@ export function linkNeed(actor: Actor, institutionId: number, pairingId: number,
     tx.insert(pairingNeeds).values({ pairingId, needId }).onConflictDoNothing().run()
     return {
       result: { ok: true as const, pairing },
-      audit: { institutionId, action: 'pairing.link_need', entityType: 'pairing', entityId: pairingId, summary: { needId, title: need.title } },
+      audit: {
+        institutionId,
+        action: 'pairing.link_need',
+        entityType: 'pairing',
+        entityId: pairingId,
+        summary: { needId, title: need.title },
+      },
     }
   })
 }
@@ -161,7 +196,9 @@ export function linkNeed(actor: Actor, institutionId: number, pairingId: number,
 export function unlinkNeed(actor: Actor, institutionId: number, pairingId: number, needId: number): PairingResult {
   return attemptAuditedWrite(actor, (tx) => {
     const pairing = ownPairing(tx, institutionId, pairingId)
-    tx.delete(pairingNeeds).where(and(eq(pairingNeeds.pairingId, pairingId), eq(pairingNeeds.needId, needId))).run()
+    tx.delete(pairingNeeds)
+      .where(and(eq(pairingNeeds.pairingId, pairingId), eq(pairingNeeds.needId, needId)))
+      .run()
     return {
       result: { ok: true as const, pairing },
       audit: { institutionId, action: 'pairing.unlink_need', entityType: 'pairing', entityId: pairingId, summary: { needId } },
@@ -183,14 +220,25 @@ export function changeStatus(actor: Actor, institutionId: number, pairingId: num
       .get()
     return {
       result: { ok: true as const, pairing },
-      audit: { institutionId, action: 'pairing.status', entityType: 'pairing', entityId: pairingId, summary: { from: current.status, to: status, reason: reason.trim() || undefined } },
+      audit: {
+        institutionId,
+        action: 'pairing.status',
+        entityType: 'pairing',
+        entityId: pairingId,
+        summary: { from: current.status, to: status, reason: reason.trim() || undefined },
+      },
     }
   })
 }
 
 function teamOf(pairingId: number) {
   return db
-    .select({ userId: pairingMembers.userId, role: pairingMembers.role, displayName: users.displayName, realName: volunteerProfiles.realName })
+    .select({
+      userId: pairingMembers.userId,
+      role: pairingMembers.role,
+      displayName: users.displayName,
+      realName: volunteerProfiles.realName,
+    })
     .from(pairingMembers)
     .innerJoin(users, eq(users.id, pairingMembers.userId))
     .leftJoin(volunteerProfiles, eq(volunteerProfiles.userId, pairingMembers.userId))
@@ -220,7 +268,13 @@ export function listPairings(institutionId: number) {
     .all()
   return rows.map((r) => {
     const progress = pairingProgress(r.id)
-    return { ...r, confirmedVisits: progress.confirmed, nextDueOn: progress.nextDueOn, overdueDays: progress.overdueDays, team: teamOf(r.id) }
+    return {
+      ...r,
+      confirmedVisits: progress.confirmed,
+      nextDueOn: progress.nextDueOn,
+      overdueDays: progress.overdueDays,
+      team: teamOf(r.id),
+    }
   })
 }
 
@@ -244,7 +298,14 @@ export function getPairing(institutionId: number, pairingId: number) {
   const progress = pairingProgress(pairingId)
   const team = teamOf(pairingId)
   // Rule 5 re-checked today: a lapsed check or qualification shows beside the person.
-  const lapses = new Map(teamProblems(db, row.programme, team.map((m) => m.userId), now()).map((p) => [p.userId, lapseWords(p.missing)]))
+  const lapses = new Map(
+    teamProblems(
+      db,
+      row.programme,
+      team.map((m) => m.userId),
+      now(),
+    ).map((p) => [p.userId, lapseWords(p.missing)]),
+  )
   return {
     ...row,
     team: team.map((m) => ({ ...m, lapse: lapses.get(m.userId) ?? null })),
@@ -256,5 +317,11 @@ export function getPairing(institutionId: number, pairingId: number) {
 
 /** Needs of this home that could be linked to a renovation. */
 export function linkableNeeds(institutionId: number) {
-  return db.select({ id: needs.id, title: needs.title }).from(needs).where(eq(needs.institutionId, institutionId)).orderBy(desc(needs.id)).limit(100).all()
+  return db
+    .select({ id: needs.id, title: needs.title })
+    .from(needs)
+    .where(eq(needs.institutionId, institutionId))
+    .orderBy(desc(needs.id))
+    .limit(100)
+    .all()
 }

@@ -1,4 +1,12 @@
-import { getCollectionProps, getFormProps, getInputProps, getSelectProps, getTextareaProps, useForm, type SubmissionResult } from '@conform-to/react'
+import {
+  getCollectionProps,
+  getFormProps,
+  getInputProps,
+  getSelectProps,
+  getTextareaProps,
+  useForm,
+  type SubmissionResult,
+} from '@conform-to/react'
 import { getZodConstraint, parseWithZod } from '@conform-to/zod'
 import { Form } from '@remix-run/react'
 import { cadences, programmeKinds, qualificationKinds } from '~db/enums'
@@ -24,7 +32,17 @@ export type ProgrammeFormDefaults = {
 const qualificationOptions = qualificationKinds.map((q) => q as string)
 
 /** Create / edit a programme (staff): zod runs in the browser and again on the server. */
-export function ProgrammeForm({ id, lastResult, defaultValue, submitLabel }: { id: string; lastResult?: SubmissionResult<string[]> | null; defaultValue: ProgrammeFormDefaults; submitLabel: string }) {
+export function ProgrammeForm({
+  id,
+  lastResult,
+  defaultValue,
+  submitLabel,
+}: {
+  id: string
+  lastResult?: SubmissionResult<string[]> | null
+  defaultValue: ProgrammeFormDefaults
+  submitLabel: string
+}) {
   const [form, fields] = useForm({
     id,
     lastResult,
@@ -38,14 +56,43 @@ export function ProgrammeForm({ id, lastResult, defaultValue, submitLabel }: { i
       <input type="hidden" name="intent" value="save" />
       <FormMessage id={form.errorId}>{form.errors?.join('；')}</FormMessage>
       <Field label="项目名称" {...getInputProps(fields.name, { type: 'text' })} errors={fields.name.errors} />
-      <Field label="网址标识" hint="用于公开页面地址，例如 huanxin-leyuan" {...getInputProps(fields.slug, { type: 'text' })} errors={fields.slug.errors} />
-      <SelectField label="项目类型" {...getSelectProps(fields.kind)} errors={fields.kind.errors} options={programmeKinds.map((k) => ({ value: k, label: programmeKindLabels[k] }))} />
+      <Field
+        label="网址标识"
+        hint="用于公开页面地址，例如 huanxin-leyuan"
+        {...getInputProps(fields.slug, { type: 'text' })}
+        errors={fields.slug.errors}
+      />
+      <SelectField
+        label="项目类型"
+        {...getSelectProps(fields.kind)}
+        errors={fields.kind.errors}
+        options={programmeKinds.map((k) => ({ value: k, label: programmeKindLabels[k] }))}
+      />
       <TextareaField label="项目介绍（公开）" {...getTextareaProps(fields.description)} errors={fields.description.errors} />
-      <TextareaField label="对志愿者的要求（公开）" {...getTextareaProps(fields.asksOfVolunteers)} errors={fields.asksOfVolunteers.errors} />
+      <TextareaField
+        label="对志愿者的要求（公开）"
+        {...getTextareaProps(fields.asksOfVolunteers)}
+        errors={fields.asksOfVolunteers.errors}
+      />
       <div className="grid gap-3 sm:grid-cols-3">
-        <Field label="计划次数" {...getInputProps(fields.plannedVisits, { type: 'number' })} inputMode="numeric" errors={fields.plannedVisits.errors} />
-        <SelectField label="频率" {...getSelectProps(fields.cadence)} errors={fields.cadence.errors} options={cadences.map((c) => ({ value: c, label: cadenceLabels[c] }))} />
-        <Field label="周期（月）" {...getInputProps(fields.durationMonths, { type: 'number' })} inputMode="numeric" errors={fields.durationMonths.errors} />
+        <Field
+          label="计划次数"
+          {...getInputProps(fields.plannedVisits, { type: 'number' })}
+          inputMode="numeric"
+          errors={fields.plannedVisits.errors}
+        />
+        <SelectField
+          label="频率"
+          {...getSelectProps(fields.cadence)}
+          errors={fields.cadence.errors}
+          options={cadences.map((c) => ({ value: c, label: cadenceLabels[c] }))}
+        />
+        <Field
+          label="周期（月）"
+          {...getInputProps(fields.durationMonths, { type: 'number' })}
+          inputMode="numeric"
+          errors={fields.durationMonths.errors}
+        />
       </div>
       <fieldset className="space-y-1">
         <legend className="text-sm font-medium text-stone-800">须具备的已核验资质</legend>

@@ -41,12 +41,23 @@ export function createProgramme(actor: Actor, institutionId: number, input: Prog
       .get()
     return {
       result: { ok: true as const, programme },
-      audit: { institutionId, action: 'programme.create', entityType: 'programme', entityId: programme.id, summary: { name: programme.name } },
+      audit: {
+        institutionId,
+        action: 'programme.create',
+        entityType: 'programme',
+        entityId: programme.id,
+        summary: { name: programme.name },
+      },
     }
   })
 }
 
-export function updateProgramme(actor: Actor, institutionId: number, programmeId: number, input: ProgrammeInput): Result<{ programme: Programme }> {
+export function updateProgramme(
+  actor: Actor,
+  institutionId: number,
+  programmeId: number,
+  input: ProgrammeInput,
+): Result<{ programme: Programme }> {
   if (!getProgramme(institutionId, programmeId)) return { ok: false, message: '找不到该项目' }
   if (slugTaken(input.slug, programmeId)) return { ok: false, field: 'slug', message: '该网址标识已被使用，请换一个' }
   return attemptAuditedWrite(actor, (tx) => {
@@ -58,7 +69,13 @@ export function updateProgramme(actor: Actor, institutionId: number, programmeId
       .get()
     return {
       result: { ok: true as const, programme },
-      audit: { institutionId, action: 'programme.update', entityType: 'programme', entityId: programmeId, summary: { name: programme.name } },
+      audit: {
+        institutionId,
+        action: 'programme.update',
+        entityType: 'programme',
+        entityId: programmeId,
+        summary: { name: programme.name },
+      },
     }
   })
 }
@@ -78,7 +95,14 @@ export function programmeAggregates(programmeId: number): ProgrammeAggregates {
       .select({ n: sql<number>`count(*)` })
       .from(visits)
       .innerJoin(pairings, eq(pairings.id, visits.pairingId))
-      .where(and(eq(pairings.programmeId, programmeId), eq(visits.status, 'confirmed'), gte(visits.visitedOn, `${year}-01-01`), sql`${visits.visitedOn} <= ${`${year}-12-31`}`))
+      .where(
+        and(
+          eq(pairings.programmeId, programmeId),
+          eq(visits.status, 'confirmed'),
+          gte(visits.visitedOn, `${year}-01-01`),
+          sql`${visits.visitedOn} <= ${`${year}-12-31`}`,
+        ),
+      )
       .get()?.n ?? 0
   const volunteers =
     db
@@ -124,7 +148,15 @@ export function getPublicProgramme(slug: string) {
  */
 export function listPublicProgrammes(options: { institutionId?: number; limit?: number } = {}) {
   return db
-    .select({ slug: programmes.slug, name: programmes.name, kind: programmes.kind, description: programmes.description, acceptingApplications: programmes.acceptingApplications, homeName: institutions.name, homeSlug: institutions.slug })
+    .select({
+      slug: programmes.slug,
+      name: programmes.name,
+      kind: programmes.kind,
+      description: programmes.description,
+      acceptingApplications: programmes.acceptingApplications,
+      homeName: institutions.name,
+      homeSlug: institutions.slug,
+    })
     .from(programmes)
     .innerJoin(institutions, eq(institutions.id, programmes.institutionId))
     .where(options.institutionId === undefined ? undefined : eq(programmes.institutionId, options.institutionId))

@@ -2,7 +2,19 @@ import { availabilityLabel, availabilitySlots, subjectOptions } from './labels'
 import { ErrorList } from '~/components/forms'
 
 /** Checkbox groups for subjects, grades and weekly availability (tutoring forms). */
-export function CheckboxGroup({ legend, name, options, chosen, errors }: { legend: string; name: string; options: ReadonlyArray<{ value: string; label: string }>; chosen: string[]; errors?: string[] }) {
+export function CheckboxGroup({
+  legend,
+  name,
+  options,
+  chosen,
+  errors,
+}: {
+  legend: string
+  name: string
+  options: ReadonlyArray<{ value: string; label: string }>
+  chosen: string[]
+  errors?: string[]
+}) {
   return (
     <fieldset className="space-y-1">
       <legend className="text-sm font-medium text-stone-800">{legend}</legend>

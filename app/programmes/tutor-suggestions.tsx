@@ -16,7 +16,8 @@ export function TutorSuggestionList({ suggestions }: { suggestions: Suggestions 
         <ol className="list-decimal space-y-1 pl-5">
           {tutors.map((s) => (
             <li key={s.userId}>
-              {s.name}：科目 {s.subjectOverlap.join('、')} · {s.gradeFit ? '年级匹配' : '年级不匹配'} · 共同时间 {s.availabilityOverlap.map(availabilityLabel).join('、') || '无'}
+              {s.name}：科目 {s.subjectOverlap.join('、')} · {s.gradeFit ? '年级匹配' : '年级不匹配'} · 共同时间{' '}
+              {s.availabilityOverlap.map(availabilityLabel).join('、') || '无'}
             </li>
           ))}
         </ol>

@@ -10,7 +10,10 @@ import { availabilitySlots } from './labels'
 
 /** An id picked in an optional select: empty means "none", anything else must be an id. */
 function optionalIdField(message: string) {
-  return z.preprocess((v) => (v === '' || v === undefined || v === null ? undefined : (parseId(v) ?? Number.NaN)), z.number({ invalid_type_error: message }).optional())
+  return z.preprocess(
+    (v) => (v === '' || v === undefined || v === null ? undefined : (parseId(v) ?? Number.NaN)),
+    z.number({ invalid_type_error: message }).optional(),
+  )
 }
 
 const dateText = (required: string) =>
@@ -29,9 +32,17 @@ export const programmeSchema = z.object({
   kind: z.enum(programmeKinds, { errorMap: () => ({ message: '请选择项目类型' }) }),
   description: z.string().trim().max(2000, '介绍不能超过 2000 个字').default(''),
   asksOfVolunteers: z.string().trim().max(1000, '对志愿者的要求不能超过 1000 个字').default(''),
-  plannedVisits: z.number({ required_error: '请输入计划次数', invalid_type_error: '计划次数须为整数' }).int('计划次数须为整数').min(1, '计划次数为 1–200').max(200, '计划次数为 1–200'),
+  plannedVisits: z
+    .number({ required_error: '请输入计划次数', invalid_type_error: '计划次数须为整数' })
+    .int('计划次数须为整数')
+    .min(1, '计划次数为 1–200')
+    .max(200, '计划次数为 1–200'),
   cadence: z.enum(cadences, { errorMap: () => ({ message: '请选择频率' }) }),
-  durationMonths: z.number({ required_error: '请输入周期', invalid_type_error: '周期须为整数' }).int('周期须为整数').min(1, '周期为 1–36 个月').max(36, '周期为 1–36 个月'),
+  durationMonths: z
+    .number({ required_error: '请输入周期', invalid_type_error: '周期须为整数' })
+    .int('周期须为整数')
+    .min(1, '周期为 1–36 个月')
+    .max(36, '周期为 1–36 个月'),
   requiredQualifications: z.array(z.enum(qualificationKinds, { errorMap: () => ({ message: '请选择有效的资质' }) })).default([]),
   requiresBackgroundCheck: z.boolean().default(false),
   acceptingApplications: z.boolean().default(false),
@@ -64,7 +75,12 @@ export const pairingSchema = z.object({
   familyId: optionalIdField('请选择家庭'),
   childId: optionalIdField('请选择儿童'),
   startDate: dateText('请输入开始日期'),
-  plannedVisits: z.number({ invalid_type_error: '计划次数须为整数' }).int('计划次数须为整数').min(1, '计划次数为 1–200').max(200, '计划次数为 1–200').optional(),
+  plannedVisits: z
+    .number({ invalid_type_error: '计划次数须为整数' })
+    .int('计划次数须为整数')
+    .min(1, '计划次数为 1–200')
+    .max(200, '计划次数为 1–200')
+    .optional(),
   leadUserId: idField('请选择带队志愿者'),
   memberUserIds: z.array(idField('请选择队员')).default([]),
 })
@@ -94,7 +110,11 @@ export const pairingNeedSchema = z.object({
 
 const subjects = z.array(z.string().trim().min(1, '科目无效').max(20, '科目无效')).min(1, '请至少选择一个科目')
 const availability = z.array(z.string().refine((s) => availabilitySlots.includes(s), '时间段无效')).min(1, '请至少选择一个时间段')
-const grade = z.number({ required_error: '请选择年级', invalid_type_error: '年级为 1–12' }).int('年级为 1–12').min(1, '年级为 1–12').max(12, '年级为 1–12')
+const grade = z
+  .number({ required_error: '请选择年级', invalid_type_error: '年级为 1–12' })
+  .int('年级为 1–12')
+  .min(1, '年级为 1–12')
+  .max(12, '年级为 1–12')
 
 export const studyNeedSchema = z.object({ subjects, grade, availability })
 export type StudyNeedInput = z.infer<typeof studyNeedSchema>

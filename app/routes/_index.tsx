@@ -35,7 +35,8 @@ export default function Index() {
           慈善之光，虽微而暖
         </h1>
         <p className="mt-3 max-w-2xl text-lg text-stone-800">
-          微暖帮助儿童福利院、SOS 儿童村、救助管理站和社区临时救助点向社会敞开大门：机构发布孩子们的心愿与需要，爱心人士认领、捐赠、陪伴，每一份心意都公开可查。
+          微暖帮助儿童福利院、SOS
+          儿童村、救助管理站和社区临时救助点向社会敞开大门：机构发布孩子们的心愿与需要，爱心人士认领、捐赠、陪伴，每一份心意都公开可查。
         </p>
         <p className="mt-5 flex flex-wrap gap-3">
           <Link to="/wishes" className="btn-primary">
@@ -95,10 +96,7 @@ export default function Index() {
         <h2 id="open-wishes-title" className="text-xl font-semibold">
           等待认领的心愿
         </h2>
-        <WishCardList
-          wishes={openWishes}
-          empty={<p>目前所有公开的心愿都已被认领，谢谢每一位爱心人士！新的心愿发布后会出现在这里。</p>}
-        />
+        <WishCardList wishes={openWishes} empty={<p>目前所有公开的心愿都已被认领，谢谢每一位爱心人士！新的心愿发布后会出现在这里。</p>} />
         <p>
           <Link to="/wishes" className="link">
             查看全部心愿

@@ -37,7 +37,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
   if (form.get('intent') === 'change-password') {
     const submission = parseWithZod(form, { schema: changePasswordSchema })
-    if (submission.status !== 'success') return data({ done: false, passwordChanged: false, result: submission.reply(hidePasswords) }, { status: 400 })
+    if (submission.status !== 'success')
+      return data({ done: false, passwordChanged: false, result: submission.reply(hidePasswords) }, { status: 400 })
     const { session } = getSession(request)
     const outcome = await changePassword({
       user,
@@ -75,8 +76,19 @@ function ChangePasswordForm() {
         autoComplete="current-password"
         errors={fields.currentPassword.errors}
       />
-      <Field label="新密码" hint="至少 8 个字符" {...getInputProps(fields.password, { type: 'password' })} autoComplete="new-password" errors={fields.password.errors} />
-      <Field label="确认新密码" {...getInputProps(fields.confirmPassword, { type: 'password' })} autoComplete="new-password" errors={fields.confirmPassword.errors} />
+      <Field
+        label="新密码"
+        hint="至少 8 个字符"
+        {...getInputProps(fields.password, { type: 'password' })}
+        autoComplete="new-password"
+        errors={fields.password.errors}
+      />
+      <Field
+        label="确认新密码"
+        {...getInputProps(fields.confirmPassword, { type: 'password' })}
+        autoComplete="new-password"
+        errors={fields.confirmPassword.errors}
+      />
       <button type="submit" name="intent" value="change-password" className="btn-primary" disabled={navigation.state === 'submitting'}>
         修改密码
       </button>

@@ -17,7 +17,9 @@ export const meta: MetaFunction = () => pageMeta({ title: '平台管理', descri
 
 export async function loader({ request }: LoaderFunctionArgs) {
   requirePlatformAdmin(request)
-  return { institutions: listInstitutions().map((i) => ({ slug: i.slug, name: i.name, city: i.city, kindLabel: institutionKindLabels[i.kind] })) }
+  return {
+    institutions: listInstitutions().map((i) => ({ slug: i.slug, name: i.name, city: i.city, kindLabel: institutionKindLabels[i.kind] })),
+  }
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -67,8 +69,18 @@ export default function AdminPage() {
         </h2>
         <Form method="post" className="mt-3 grid gap-4 sm:grid-cols-2" {...getFormProps(form)}>
           <Field label="机构名称" {...getInputProps(fields.name, { type: 'text' })} errors={fields.name.errors} />
-          <Field label="网址标识" hint="用于网址，例如 binzhou-fuliyuan" {...getInputProps(fields.slug, { type: 'text' })} errors={fields.slug.errors} />
-          <SelectField label="机构类型" {...getSelectProps(fields.kind)} options={[{ value: '', label: '请选择' }, ...kindOptions]} errors={fields.kind.errors} />
+          <Field
+            label="网址标识"
+            hint="用于网址，例如 binzhou-fuliyuan"
+            {...getInputProps(fields.slug, { type: 'text' })}
+            errors={fields.slug.errors}
+          />
+          <SelectField
+            label="机构类型"
+            {...getSelectProps(fields.kind)}
+            options={[{ value: '', label: '请选择' }, ...kindOptions]}
+            errors={fields.kind.errors}
+          />
           <SelectField
             label="上级机构（可选）"
             {...getSelectProps(fields.parentSlug)}
@@ -79,8 +91,18 @@ export default function AdminPage() {
           <Field label="城市" {...getInputProps(fields.city, { type: 'text' })} errors={fields.city.errors} />
           <Field label="区县（可选）" {...getInputProps(fields.district, { type: 'text' })} errors={fields.district.errors} />
           <Field label="公开联系电话（可选）" {...getInputProps(fields.publicPhone, { type: 'tel' })} errors={fields.publicPhone.errors} />
-          <Field className="sm:col-span-2" label="公开地址（可选）" {...getInputProps(fields.publicAddress, { type: 'text' })} errors={fields.publicAddress.errors} />
-          <TextareaField className="sm:col-span-2" label="简介（可选）" {...getTextareaProps(fields.description)} errors={fields.description.errors} />
+          <Field
+            className="sm:col-span-2"
+            label="公开地址（可选）"
+            {...getInputProps(fields.publicAddress, { type: 'text' })}
+            errors={fields.publicAddress.errors}
+          />
+          <TextareaField
+            className="sm:col-span-2"
+            label="简介（可选）"
+            {...getTextareaProps(fields.description)}
+            errors={fields.description.errors}
+          />
           <button type="submit" className="btn-primary sm:col-span-2">
             添加机构
           </button>

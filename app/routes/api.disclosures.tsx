@@ -6,7 +6,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const url = new URL(request.url)
   const limitRaw = Number(url.searchParams.get('limit') ?? 100)
   const limit = Number.isInteger(limitRaw) && limitRaw >= 1 && limitRaw <= 500 ? limitRaw : 100
-  const page = listPublishedDisclosures({ institutionSlug: url.searchParams.get('home') || null, cursor: url.searchParams.get('cursor') || null, limit })
+  const page = listPublishedDisclosures({
+    institutionSlug: url.searchParams.get('home') || null,
+    cursor: url.searchParams.get('cursor') || null,
+    limit,
+  })
   const body = {
     disclosures: page.items.map((d) => ({
       id: d.id,
@@ -22,5 +26,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
     })),
     next: page.next,
   }
-  return new Response(JSON.stringify(body), { headers: { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'public, max-age=60', 'Access-Control-Allow-Origin': '*' } })
+  return new Response(JSON.stringify(body), {
+    headers: {
+      'Content-Type': 'application/json; charset=utf-8',
+      'Cache-Control': 'public, max-age=60',
+      'Access-Control-Allow-Origin': '*',
+    },
+  })
 }

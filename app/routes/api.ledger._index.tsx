@@ -9,7 +9,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const after = intParam(url, 'after')
   const limit = intParam(url, 'limit') ?? 100
   if (Number.isNaN(after) || Number.isNaN(limit) || limit < 1 || limit > 500) {
-    return jsonError(400, 'after 须为非负整数，limit 须在 1 到 500 之间', 'after must be a non-negative integer and limit between 1 and 500')
+    return jsonError(
+      400,
+      'after 须为非负整数，limit 须在 1 到 500 之间',
+      'after must be a non-negative integer and limit between 1 and 500',
+    )
   }
   return jsonResponse(listLeaves(after ?? -1, limit))
 }

@@ -20,7 +20,10 @@ export const meta: MetaFunction<typeof loader> = ({ data }) =>
   data
     ? pageMeta({
         title: data.campaign.name,
-        description: (data.campaign.description || `${data.campaign.name}：共 ${data.campaign.progress.total} 个微心愿，已认领 ${data.campaign.progress.claimed} 个。`).slice(0, 120),
+        description: (
+          data.campaign.description ||
+          `${data.campaign.name}：共 ${data.campaign.progress.total} 个微心愿，已认领 ${data.campaign.progress.claimed} 个。`
+        ).slice(0, 120),
       })
     : pageMeta({ title: '活动不存在', description: '这个活动不存在。' })
 

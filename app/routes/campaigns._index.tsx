@@ -39,7 +39,8 @@ export default function CampaignsIndex() {
                 </Link>
               </h2>
               <p className="text-sm text-stone-700">
-                {c.current ? '进行中' : c.upcoming ? '即将开始' : '已结束'} · {formatDate(c.startsAt)} 至 {formatDate(c.endsAt)} · {c.homeName}
+                {c.current ? '进行中' : c.upcoming ? '即将开始' : '已结束'} · {formatDate(c.startsAt)} 至 {formatDate(c.endsAt)} ·{' '}
+                {c.homeName}
               </p>
               {c.description ? <p className="line-clamp-2 text-stone-800">{c.description}</p> : null}
             </li>

@@ -8,7 +8,12 @@ import { pageMeta } from '~/utils/meta'
 import { invariantFound, requireIdParam } from '~/utils/http.server'
 
 export const meta: MetaFunction<typeof loader> = ({ data }) =>
-  data ? pageMeta({ title: `${data.institution.name} ${data.label}捐赠公示`, description: `${data.institution.name}${data.label}收到的捐赠、使用情况与结余。` }) : pageMeta({ title: '捐赠公示', description: '微暖捐赠公示' })
+  data
+    ? pageMeta({
+        title: `${data.institution.name} ${data.label}捐赠公示`,
+        description: `${data.institution.name}${data.label}收到的捐赠、使用情况与结余。`,
+      })
+    : pageMeta({ title: '捐赠公示', description: '微暖捐赠公示' })
 
 export async function loader({ params }: LoaderFunctionArgs) {
   const d = invariantFound(disclosureDetail(requireIdParam(params, 'id')))
@@ -38,9 +43,7 @@ export default function DisclosurePage() {
         <h1 className="text-2xl font-semibold">
           {d.institution.name} · {d.label}捐赠公示
         </h1>
-        <p className="mt-1 text-stone-700">
-          发布于 {d.publishedAt}。本公示已冻结，不可修改；之后的更正以“更正说明”发布在下一期公示中。
-        </p>
+        <p className="mt-1 text-stone-700">发布于 {d.publishedAt}。本公示已冻结，不可修改；之后的更正以“更正说明”发布在下一期公示中。</p>
         <p className="mt-2 flex flex-wrap gap-3 text-sm">
           <a href={`/disclosures/${d.id}.csv`} className="btn-secondary" download>
             下载 CSV
@@ -75,7 +78,8 @@ export default function DisclosurePage() {
       <section className="space-y-2">
         <h2 className="text-lg font-semibold">可验证的记录</h2>
         <p className="text-sm text-stone-700">
-          发布时，全站捐赠记录的默克尔树（RFC 9162）状态被记录并由本站密钥签名。任何人都可以用 <code>scripts/verify-ledger</code> 或公开接口 <code>/api/ledger</code> 核验：本期明细没有被悄悄修改或删除。
+          发布时，全站捐赠记录的默克尔树（RFC 9162）状态被记录并由本站密钥签名。任何人都可以用 <code>scripts/verify-ledger</code> 或公开接口{' '}
+          <code>/api/ledger</code> 核验：本期明细没有被悄悄修改或删除。
         </p>
         <dl className="card grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
           <dt className="text-stone-700">记录数（树大小）</dt>

@@ -8,7 +8,8 @@ import { listInstitutions } from '~/institutions/institutions.server'
 import { formatDate, formatFen } from '~/utils/format'
 import { pageMeta } from '~/utils/meta'
 
-export const meta: MetaFunction = () => pageMeta({ title: '捐赠公示', description: '各机构定期公示收到的捐赠与使用情况，每一笔捐赠都在阳光下运行。' })
+export const meta: MetaFunction = () =>
+  pageMeta({ title: '捐赠公示', description: '各机构定期公示收到的捐赠与使用情况，每一笔捐赠都在阳光下运行。' })
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const url = new URL(request.url)

@@ -13,7 +13,15 @@ export const meta: MetaFunction<typeof loader> = ({ data }) =>
 
 export async function loader({ params }: LoaderFunctionArgs) {
   const d = invariantFound(disclosureDetail(requireIdParam(params, 'id')))
-  return { id: d.id, label: d.label, institution: d.institution, publishedAt: d.publishedAt ? formatDateTime(d.publishedAt) : '', treeSize: d.treeSize, rootHash: d.rootHash, summary: d.summary }
+  return {
+    id: d.id,
+    label: d.label,
+    institution: d.institution,
+    publishedAt: d.publishedAt ? formatDateTime(d.publishedAt) : '',
+    treeSize: d.treeSize,
+    rootHash: d.rootHash,
+    summary: d.summary,
+  }
 }
 
 export default function PrintDisclosurePage() {
@@ -21,14 +29,14 @@ export default function PrintDisclosurePage() {
   return (
     <PrintLayout back={{ to: `/disclosures/${d.id}`, label: '返回公示' }}>
       <article className="mx-auto max-w-3xl space-y-4 bg-white text-black print:max-w-none">
-      <h1 className="text-2xl font-semibold">
-        {d.institution.name} {d.label}捐赠公示
-      </h1>
-      <p className="text-sm text-stone-700">
-        发布于 {d.publishedAt} · 记录数 {d.treeSize} · 根哈希 <span className="break-all font-mono">{d.rootHash}</span>
-      </p>
-      <DisclosureSummaryView summary={d.summary} linkEntries={false} />
-      <p className="text-sm text-stone-700">核验：/disclosures/{d.id} · /api/ledger · scripts/verify-ledger</p>
+        <h1 className="text-2xl font-semibold">
+          {d.institution.name} {d.label}捐赠公示
+        </h1>
+        <p className="text-sm text-stone-700">
+          发布于 {d.publishedAt} · 记录数 {d.treeSize} · 根哈希 <span className="break-all font-mono">{d.rootHash}</span>
+        </p>
+        <DisclosureSummaryView summary={d.summary} linkEntries={false} />
+        <p className="text-sm text-stone-700">核验：/disclosures/{d.id} · /api/ledger · scripts/verify-ledger</p>
       </article>
     </PrintLayout>
   )

@@ -31,11 +31,22 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const identifier = String(formData.get('identifier') ?? '')
     const masked = String(formData.get('masked') ?? '')
     if (submission.status !== 'success') {
-      return data({ step: 'reset' as const, identifier, masked, result: submission.reply({ hideFields: ['password', 'confirmPassword'] }) }, { status: 400 })
+      return data(
+        { step: 'reset' as const, identifier, masked, result: submission.reply({ hideFields: ['password', 'confirmPassword'] }) },
+        { status: 400 },
+      )
     }
     const outcome = await resetPassword({ ...submission.value, ip: context.ip })
     if (!outcome.ok) {
-      return data({ step: 'reset' as const, identifier, masked, result: refusalReply(submission, outcome, { hideFields: ['password', 'confirmPassword'] }) }, { status: outcome.status })
+      return data(
+        {
+          step: 'reset' as const,
+          identifier,
+          masked,
+          result: refusalReply(submission, outcome, { hideFields: ['password', 'confirmPassword'] }),
+        },
+        { status: outcome.status },
+      )
     }
     return startSessionAndRedirect(request, outcome.userId, undefined)
   }
@@ -138,7 +149,12 @@ export default function ForgotPasswordPage() {
         </Link>
       </p>
       {actionData?.step === 'reset' ? (
-        <ResetStep key={`${actionData.identifier}`} identifier={actionData.identifier} masked={actionData.masked} result={actionData.result} />
+        <ResetStep
+          key={`${actionData.identifier}`}
+          identifier={actionData.identifier}
+          masked={actionData.masked}
+          result={actionData.result}
+        />
       ) : (
         <SendStep result={actionData?.result} />
       )}

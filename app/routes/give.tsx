@@ -23,7 +23,10 @@ import { publicDisplayLabels } from '~/wishes/labels'
 const targetLabels = { institution: '机构', campaign: '活动', wish: '微心愿', need: '物资需求' } as const
 
 export const meta: MetaFunction<typeof loader> = ({ data }) =>
-  pageMeta({ title: data?.kind === 'give' ? `捐款给${data.target.institutionName}` : '捐款', description: '定向捐款给福利机构，每一笔都记入公开捐赠记录。' })
+  pageMeta({
+    title: data?.kind === 'give' ? `捐款给${data.target.institutionName}` : '捐款',
+    description: '定向捐款给福利机构，每一笔都记入公开捐赠记录。',
+  })
 
 async function loadTarget(request: Request) {
   const { giftTargetFromQuery } = await import('~/payments/payments.server')
@@ -41,10 +44,19 @@ export async function loader({ request }: LoaderFunctionArgs) {
   }
   const target = giftTargetFromQuery(params)
   // A fulfilled wish, a received need or an ended campaign: say so, and offer its home instead.
-  if (!target) return data({ kind: 'closed' as const, closed: invariantFound(closedGiftTargetFromQuery(params), '没有找到这个捐款对象') }, { status: 410 })
+  if (!target)
+    return data(
+      { kind: 'closed' as const, closed: invariantFound(closedGiftTargetFromQuery(params), '没有找到这个捐款对象') },
+      { status: 410 },
+    )
   const user = requireUser(request)
   const { onlineGiftsAvailable, ONLINE_GIFTS_UNAVAILABLE } = await import('~/payments/provider.server')
-  return { kind: 'give' as const, target, displayName: user.displayName, unavailable: onlineGiftsAvailable() ? null : ONLINE_GIFTS_UNAVAILABLE }
+  return {
+    kind: 'give' as const,
+    target,
+    displayName: user.displayName,
+    unavailable: onlineGiftsAvailable() ? null : ONLINE_GIFTS_UNAVAILABLE,
+  }
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -136,9 +148,15 @@ function GiveForm({ target, displayName, unavailable }: Pick<GiftTargetView, 'ta
   const location = useLocation()
   // Validated on the server only: no zod nor Conform client in this public page's JavaScript.
   const reply = serverReply<{ amount: string; customAmount: string; publicDisplay: string }>(actionData?.result)
-  const errors = { form: reply.formErrors, amount: reply.errors('amount'), customAmount: reply.errors('customAmount'), publicDisplay: reply.errors('publicDisplay') }
+  const errors = {
+    form: reply.formErrors,
+    amount: reply.errors('amount'),
+    customAmount: reply.errors('customAmount'),
+    publicDisplay: reply.errors('publicDisplay'),
+  }
   const presets: number[] = [...PRESET_AMOUNTS_FEN]
-  if (target.defaultAmountFen !== null && target.defaultAmountFen >= 100 && !presets.includes(target.defaultAmountFen)) presets.unshift(target.defaultAmountFen)
+  if (target.defaultAmountFen !== null && target.defaultAmountFen >= 100 && !presets.includes(target.defaultAmountFen))
+    presets.unshift(target.defaultAmountFen)
   const chosenAmount = reply.values.amount ?? String(target.defaultAmountFen ?? PRESET_AMOUNTS_FEN[1])
   const chosenDisplay = reply.values.publicDisplay ?? 'masked'
   const submitting = navigation.state === 'submitting'
@@ -159,9 +177,12 @@ function GiveForm({ target, displayName, unavailable }: Pick<GiftTargetView, 'ta
         </h2>
         {target.target !== 'institution' ? <p className="text-stone-800">受捐机构：{target.institutionName}</p> : null}
         <p className="text-stone-800">
-          这是一笔给 <strong>{target.institutionName}</strong> 的定向捐赠：款项只用于这家机构{target.target === 'institution' ? '' : `的这个${targetLabels[target.target]}`}，使用情况会在机构的公示中说明。
+          这是一笔给 <strong>{target.institutionName}</strong> 的定向捐赠：款项只用于这家机构
+          {target.target === 'institution' ? '' : `的这个${targetLabels[target.target]}`}，使用情况会在机构的公示中说明。
         </p>
-        <p className="text-stone-800">付款在支付服务商（Stripe）的页面完成。支付服务商确认收款后，这笔捐款才会记入公开捐赠记录，并发给您收据编号。</p>
+        <p className="text-stone-800">
+          付款在支付服务商（Stripe）的页面完成。支付服务商确认收款后，这笔捐款才会记入公开捐赠记录，并发给您收据编号。
+        </p>
       </section>
 
       <Form method="post" action={`/give${location.search}`} className="space-y-5" noValidate key={reply.key}>

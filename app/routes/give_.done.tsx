@@ -55,7 +55,11 @@ export default function GiveDonePage() {
           </div>
         ) : p.status === 'open' ? (
           <div role="status" className="space-y-2">
-            {p.cancelled ? <p>您取消了支付，这笔捐款没有发生。可以返回重新捐款。</p> : <p>支付确认正在路上：支付服务商确认收款后，这笔捐款会记入公开捐赠记录，我们也会通知您收据编号。</p>}
+            {p.cancelled ? (
+              <p>您取消了支付，这笔捐款没有发生。可以返回重新捐款。</p>
+            ) : (
+              <p>支付确认正在路上：支付服务商确认收款后，这笔捐款会记入公开捐赠记录，我们也会通知您收据编号。</p>
+            )}
             <p>
               <Link to={`/give/done?payment=${p.paymentId}`} className="link" reloadDocument>
                 刷新状态

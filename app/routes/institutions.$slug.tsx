@@ -13,12 +13,21 @@ import { invariantFound } from '~/utils/http.server'
 
 export async function loader({ params }: LoaderFunctionArgs) {
   const profile = invariantFound(getInstitutionProfile(params.slug ?? ''))
-  return { ...profile, kindLabel: institutionKindLabels[profile.institution.kind], openWishes: newestOpenWishes({ homeSlug: profile.institution.slug, limit: 6 }), openNeeds: openNeedsOfHome(profile.institution.id, 6), programmes: listPublicProgrammes({ institutionId: profile.institution.id }) }
+  return {
+    ...profile,
+    kindLabel: institutionKindLabels[profile.institution.kind],
+    openWishes: newestOpenWishes({ homeSlug: profile.institution.slug, limit: 6 }),
+    openNeeds: openNeedsOfHome(profile.institution.id, 6),
+    programmes: listPublicProgrammes({ institutionId: profile.institution.id }),
+  }
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) =>
   data
-    ? pageMeta({ title: data.institution.name, description: data.institution.description.slice(0, 120) || `${data.institution.name}在微暖的公开主页` })
+    ? pageMeta({
+        title: data.institution.name,
+        description: data.institution.description.slice(0, 120) || `${data.institution.name}在微暖的公开主页`,
+      })
     : pageMeta({ title: '机构不存在', description: '机构不存在' })
 
 export default function InstitutionPage() {

@@ -16,7 +16,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const page = listPublishedDisclosures({ institutionSlug: institution.slug, cursor })
   return {
     institution: { slug: institution.slug, name: institution.name },
-    items: page.items.map((d) => ({ id: d.id, label: d.label, publishedAt: d.publishedAt ? formatDate(d.publishedAt) : '', money: formatFen(d.moneyFen), goodsValue: formatFen(d.goodsValueFen), entryCount: d.entryCount })),
+    items: page.items.map((d) => ({
+      id: d.id,
+      label: d.label,
+      publishedAt: d.publishedAt ? formatDate(d.publishedAt) : '',
+      money: formatFen(d.moneyFen),
+      goodsValue: formatFen(d.goodsValueFen),
+      entryCount: d.entryCount,
+    })),
     next: page.next,
   }
 }

@@ -8,7 +8,10 @@ import { acceptInvitation, findUsableInvitation } from '~/institutions/instituti
 import { roleLabels } from '~/institutions/labels'
 import { pageMeta } from '~/utils/meta'
 
-export const meta: MetaFunction = () => [...pageMeta({ title: '加入机构', description: '接受机构成员邀请' }), { name: 'robots', content: 'noindex' }]
+export const meta: MetaFunction = () => [
+  ...pageMeta({ title: '加入机构', description: '接受机构成员邀请' }),
+  { name: 'robots', content: 'noindex' },
+]
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const found = findUsableInvitation(params.token ?? '')

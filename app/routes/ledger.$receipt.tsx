@@ -11,7 +11,10 @@ import { invariantFound } from '~/utils/http.server'
 
 export const meta: MetaFunction<typeof loader> = ({ data }) =>
   data
-    ? pageMeta({ title: `捐赠记录 ${data.entry.receiptNo}`, description: `${data.entry.institutionName} 收到：${data.entry.description}（${data.entry.donorDisplay}）` })
+    ? pageMeta({
+        title: `捐赠记录 ${data.entry.receiptNo}`,
+        description: `${data.entry.institutionName} 收到：${data.entry.description}（${data.entry.donorDisplay}）`,
+      })
     : pageMeta({ title: '捐赠记录', description: '微暖公开捐赠记录' })
 
 export async function loader({ params }: LoaderFunctionArgs) {

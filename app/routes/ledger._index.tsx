@@ -65,9 +65,20 @@ export default function LedgerPage() {
           name="month"
           defaultValue={filters.month}
           errors={monthError ? [monthError] : undefined}
-          options={withAll('全部月份', monthOptions.map((m) => ({ value: m, label: m.replace('-', '年') + '月' })))}
+          options={withAll(
+            '全部月份',
+            monthOptions.map((m) => ({ value: m, label: m.replace('-', '年') + '月' })),
+          )}
         />
-        <SelectField label="类型" name="kind" defaultValue={filters.kind} options={withAll('全部类型', donationKinds.map((k) => ({ value: k, label: donationKindLabels[k] })))} />
+        <SelectField
+          label="类型"
+          name="kind"
+          defaultValue={filters.kind}
+          options={withAll(
+            '全部类型',
+            donationKinds.map((k) => ({ value: k, label: donationKindLabels[k] })),
+          )}
+        />
       </FilterForm>
 
       <section aria-labelledby="ledger-entries">
@@ -89,10 +100,14 @@ export default function LedgerPage() {
                 <p className="font-medium text-stone-900">
                   {e.description}
                   {e.correctsReceipt ? (
-                    <span className="ml-2 inline-block rounded bg-amber-100 px-1.5 py-0.5 text-xs font-semibold text-amber-900">更正 {e.correctsReceipt}</span>
+                    <span className="ml-2 inline-block rounded bg-amber-100 px-1.5 py-0.5 text-xs font-semibold text-amber-900">
+                      更正 {e.correctsReceipt}
+                    </span>
                   ) : null}
                   {e.correctedBy.length ? (
-                    <span className="ml-2 inline-block rounded bg-stone-200 px-1.5 py-0.5 text-xs font-semibold text-stone-800">已被 {e.correctedBy.join('、')} 更正</span>
+                    <span className="ml-2 inline-block rounded bg-stone-200 px-1.5 py-0.5 text-xs font-semibold text-stone-800">
+                      已被 {e.correctedBy.join('、')} 更正
+                    </span>
                   ) : null}
                 </p>
                 <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-sm">

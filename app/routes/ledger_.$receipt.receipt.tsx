@@ -46,16 +46,24 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export const meta: MetaFunction<typeof loader> = ({ data }) =>
   data
-    ? [...pageMeta({ title: `捐赠回执 ${data.receipt.receiptNo}`, description: `${data.receipt.institutionName} 捐赠回执` }), { name: 'robots', content: 'noindex' }]
+    ? [
+        ...pageMeta({ title: `捐赠回执 ${data.receipt.receiptNo}`, description: `${data.receipt.institutionName} 捐赠回执` }),
+        { name: 'robots', content: 'noindex' },
+      ]
     : pageMeta({ title: '捐赠回执', description: '找不到这条捐赠记录' })
 
 export default function ReceiptPage() {
   const { receipt, disclaimer, url, qrSvg } = useLoaderData<typeof loader>()
   const isCorrection = Boolean(receipt.correctsReceipt)
   return (
-    <PrintLayout back={{ to: `/ledger/${receipt.receiptNo}`, label: '查看公开记录' }} hint="也可以使用浏览器菜单中的“打印”，选择 A4 纸张或“另存为 PDF”。">
-
-      <article className="mx-auto max-w-[210mm] space-y-5 rounded-xl border border-stone-300 bg-white p-6 print:border-black print:shadow-none" data-testid="receipt">
+    <PrintLayout
+      back={{ to: `/ledger/${receipt.receiptNo}`, label: '查看公开记录' }}
+      hint="也可以使用浏览器菜单中的“打印”，选择 A4 纸张或“另存为 PDF”。"
+    >
+      <article
+        className="mx-auto max-w-[210mm] space-y-5 rounded-xl border border-stone-300 bg-white p-6 print:border-black print:shadow-none"
+        data-testid="receipt"
+      >
         <header className="space-y-1 text-center">
           <p className="text-sm font-semibold tracking-widest text-brand-700">微暖 · 公开捐赠记录</p>
           <h1 className="text-2xl font-bold text-stone-900">{isCorrection ? '捐赠回执（更正）' : '捐赠回执'}</h1>
@@ -115,7 +123,10 @@ export default function ReceiptPage() {
           </figcaption>
         </figure>
 
-        <p className="rounded-lg border border-stone-300 bg-stone-50 p-3 text-sm font-medium text-stone-900" data-testid="receipt-disclaimer">
+        <p
+          className="rounded-lg border border-stone-300 bg-stone-50 p-3 text-sm font-medium text-stone-900"
+          data-testid="receipt-disclaimer"
+        >
           {disclaimer}
         </p>
       </article>

@@ -66,7 +66,12 @@ export default function LoginPage() {
           inputMode="email"
           errors={fields.identifier.errors}
         />
-        <Field label="密码" {...getInputProps(fields.password, { type: 'password' })} autoComplete="current-password" errors={fields.password.errors} />
+        <Field
+          label="密码"
+          {...getInputProps(fields.password, { type: 'password' })}
+          autoComplete="current-password"
+          errors={fields.password.errors}
+        />
         <p className="text-right text-sm">
           <Link to="/forgot-password" className="link">
             忘记密码？

@@ -18,18 +18,27 @@ export const meta: MetaFunction = () => pageMeta({ title: '我的预约', descri
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = requireUser(request)
-  return { bookings: listMyBookings(user.id).map((b) => ({ ...b, servedText: b.servedMinutes === null ? null : formatMinutes(b.servedMinutes) })) }
+  return {
+    bookings: listMyBookings(user.id).map((b) => ({ ...b, servedText: b.servedMinutes === null ? null : formatMinutes(b.servedMinutes) })),
+  }
 }
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = requireUser(request)
   const formData = await request.formData()
   const submission = parseWithZod(formData, { schema: myBookingActionSchema })
-  if (submission.status !== 'success') return data({ bookingId: null as number | null, message: '请求无效，请刷新页面后重试' }, { status: 400 })
+  if (submission.status !== 'success')
+    return data({ bookingId: null as number | null, message: '请求无效，请刷新页面后重试' }, { status: 400 })
   const { intent, bookingId } = submission.value
   const args = { userId: user.id, bookingId }
   const outcome =
-    intent === 'cancel' ? cancelBooking(args) : intent === 'accept' ? acceptOffer(args) : intent === 'decline' ? declineOffer(args) : leaveWaitlist(args)
+    intent === 'cancel'
+      ? cancelBooking(args)
+      : intent === 'accept'
+        ? acceptOffer(args)
+        : intent === 'decline'
+          ? declineOffer(args)
+          : leaveWaitlist(args)
   if (!outcome.ok) {
     if (outcome.reason === 'not_found') notFound()
     return data({ bookingId: bookingId as number | null, message: outcome.message }, { status: 409 })
@@ -213,7 +222,9 @@ function BookingCard({ booking: b }: { booking: MyBooking & { servedText: string
                 </p>
               )
             ) : (
-              <p className="text-sm text-stone-800">已过取消截止时间，如需取消请直接联系机构{b.homePhone ? `：${b.homePhone}` : `：${b.home}`}</p>
+              <p className="text-sm text-stone-800">
+                已过取消截止时间，如需取消请直接联系机构{b.homePhone ? `：${b.homePhone}` : `：${b.home}`}
+              </p>
             )
           ) : null}
         </div>

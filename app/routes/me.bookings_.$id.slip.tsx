@@ -20,7 +20,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return { slip, qrSvg: qr.svg }
 }
 
-export const meta: MetaFunction = () => [...pageMeta({ title: '来访接待单', description: '入场时出示给机构工作人员' }), { name: 'robots', content: 'noindex' }]
+export const meta: MetaFunction = () => [
+  ...pageMeta({ title: '来访接待单', description: '入场时出示给机构工作人员' }),
+  { name: 'robots', content: 'noindex' },
+]
 
 export default function ReceptionSlipPage() {
   const { slip, qrSvg } = useLoaderData<typeof loader>()
@@ -31,7 +34,10 @@ export default function ReceptionSlipPage() {
       back={{ to: `/me/bookings#booking-${slip.id}`, label: '返回我的预约' }}
       hint="入场时请向工作人员出示本页（手机出示或打印均可）。"
     >
-      <article aria-labelledby="slip-title" className="mx-auto max-w-md space-y-4 rounded-xl border-2 border-stone-800 bg-white p-5 print:shadow-none">
+      <article
+        aria-labelledby="slip-title"
+        className="mx-auto max-w-md space-y-4 rounded-xl border-2 border-stone-800 bg-white p-5 print:shadow-none"
+      >
         <div>
           <p className="text-sm font-semibold text-stone-700">微暖 · {slotKindLabels[slip.slotKind]}</p>
           <h1 id="slip-title" className="text-2xl font-bold">

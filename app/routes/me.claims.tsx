@@ -47,7 +47,10 @@ export async function action({ request }: ActionFunctionArgs) {
         : cancelClaim({ userId: user.id, claimId: input.claimId })
   if (!outcome.ok) {
     if (outcome.reason === 'not_found') notFound()
-    return data({ claimId: input.claimId, intent: postedIntent, result: refusalReply(submission, { message: outcome.message }) }, { status: 409 })
+    return data(
+      { claimId: input.claimId, intent: postedIntent, result: refusalReply(submission, { message: outcome.message }) },
+      { status: 409 },
+    )
   }
   return redirect(`/me/claims#claim-${input.claimId}`)
 }
@@ -72,12 +75,18 @@ export default function MyClaimsPage() {
       <h1 className="text-2xl font-semibold">我的认领</h1>
 
       {justClaimed ? (
-        <section role="status" aria-labelledby="claimed-title" className="space-y-2 rounded-lg border border-brand-200 bg-brand-50 p-4 text-stone-900" data-testid="claim-confirmation">
+        <section
+          role="status"
+          aria-labelledby="claimed-title"
+          className="space-y-2 rounded-lg border border-brand-200 bg-brand-50 p-4 text-stone-900"
+          data-testid="claim-confirmation"
+        >
           <h2 id="claimed-title" className="text-xl font-semibold">
             认领成功
           </h2>
           <p>
-            您已认领 {justClaimed.pseudonym}（化名）的心愿“{justClaimed.title}”，认领编号 <strong className="font-mono">{justClaimed.referenceCode}</strong>。
+            您已认领 {justClaimed.pseudonym}（化名）的心愿“{justClaimed.title}”，认领编号{' '}
+            <strong className="font-mono">{justClaimed.referenceCode}</strong>。
           </p>
           <ol className="list-decimal space-y-1 pl-5">
             <li>

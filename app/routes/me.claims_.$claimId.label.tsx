@@ -18,7 +18,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return { label, qrSvg: qr.svg }
 }
 
-export const meta: MetaFunction = () => [...pageMeta({ title: '包裹标签', description: '打印后贴在包裹上' }), { name: 'robots', content: 'noindex' }]
+export const meta: MetaFunction = () => [
+  ...pageMeta({ title: '包裹标签', description: '打印后贴在包裹上' }),
+  { name: 'robots', content: 'noindex' },
+]
 
 export default function ParcelLabelPage() {
   const { label, qrSvg } = useLoaderData<typeof loader>()

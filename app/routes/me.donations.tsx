@@ -35,9 +35,13 @@ export async function action({ request }: ActionFunctionArgs) {
   const user = requireUser(request)
   const formData = await request.formData()
   const submission = parseWithZod(formData, { schema: myPledgeActionSchema })
-  if (submission.status !== 'success') return data({ pledgeId: parseId(formData.get('pledgeId')), result: submission.reply() }, { status: 400 })
+  if (submission.status !== 'success')
+    return data({ pledgeId: parseId(formData.get('pledgeId')), result: submission.reply() }, { status: 400 })
   const input = submission.value
-  const outcome = input.intent === 'reduce' ? reducePledge({ userId: user.id, pledgeId: input.pledgeId, quantity: input.quantity }) : cancelPledge({ userId: user.id, pledgeId: input.pledgeId })
+  const outcome =
+    input.intent === 'reduce'
+      ? reducePledge({ userId: user.id, pledgeId: input.pledgeId, quantity: input.quantity })
+      : cancelPledge({ userId: user.id, pledgeId: input.pledgeId })
   if (!outcome.ok) {
     if (outcome.reason === 'not_found') notFound()
     return data({ pledgeId: input.pledgeId as number | null, result: refusalReply(submission, outcome) }, { status: 409 })
@@ -53,7 +57,9 @@ export default function MyDonationsPage() {
   return (
     <div className="mx-auto max-w-2xl space-y-8">
       <h1 className="text-2xl font-semibold">我的捐赠</h1>
-      {searchParams.get('pledged') ? <FormMessage tone="success">认捐成功！请在预计日期前送达，并出示下面的认捐编号或二维码。</FormMessage> : null}
+      {searchParams.get('pledged') ? (
+        <FormMessage tone="success">认捐成功！请在预计日期前送达，并出示下面的认捐编号或二维码。</FormMessage>
+      ) : null}
 
       <section aria-labelledby="pledges-title" className="space-y-4">
         <h2 id="pledges-title" className="text-xl font-semibold">
@@ -89,7 +95,8 @@ export default function MyDonationsPage() {
               <li key={d.receiptNo} className="card space-y-1">
                 <p className="font-medium">{d.description}</p>
                 <p className="text-sm text-stone-700">
-                  {d.home} · {formatDateTime(d.receivedAt)} · {d.kind === 'money' ? (d.amountFen === null ? '' : formatFen(d.amountFen)) : `${d.quantity ?? ''} ${d.unit ?? ''}`}
+                  {d.home} · {formatDateTime(d.receivedAt)} ·{' '}
+                  {d.kind === 'money' ? (d.amountFen === null ? '' : formatFen(d.amountFen)) : `${d.quantity ?? ''} ${d.unit ?? ''}`}
                 </p>
                 {d.correctionReason ? <p className="text-sm text-stone-800">更正说明：{d.correctionReason}</p> : null}
                 <ReceiptLinks receiptNo={d.receiptNo} />

@@ -8,13 +8,13 @@ import { cadenceLabels } from '~/programmes/labels'
 import { visitActivityLabels, visitStatusLabels } from '~/visits/labels'
 import { listMyPairings, type MyPairing } from '~/visits/visits.server'
 
-export const meta: MetaFunction = () => pageMeta({ title: '我的结对', description: '您参加的家庭陪伴和学业辅导结对、走访进度和下一次走访时间。' })
+export const meta: MetaFunction = () =>
+  pageMeta({ title: '我的结对', description: '您参加的家庭陪伴和学业辅导结对、走访进度和下一次走访时间。' })
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = requireUser(request)
   return { pairings: listMyPairings(user.id) }
 }
-
 
 export default function MyPairingsPage() {
   const { pairings } = useLoaderData<typeof loader>()

@@ -105,7 +105,11 @@ export default function LogVisitPage() {
         <fieldset aria-describedby={fields.attendeeIds.errors ? fields.attendeeIds.errorId : undefined}>
           <legend className="mb-1 text-sm font-medium text-stone-800">参加的志愿者</legend>
           <div className="space-y-1">
-            {getCollectionProps(fields.attendeeIds, { type: 'checkbox', options: people.map((p) => String(p.userId)), ariaAttributes: false }).map(({ key, ...props }, i) => (
+            {getCollectionProps(fields.attendeeIds, {
+              type: 'checkbox',
+              options: people.map((p) => String(p.userId)),
+              ariaAttributes: false,
+            }).map(({ key, ...props }, i) => (
               <label key={key} className="flex min-h-11 items-center gap-3">
                 <input {...props} className="size-5" />
                 <span>
@@ -120,12 +124,14 @@ export default function LogVisitPage() {
         <fieldset aria-describedby={fields.activities.errors ? fields.activities.errorId : undefined}>
           <legend className="mb-1 text-sm font-medium text-stone-800">活动内容</legend>
           <div className="grid grid-cols-2 gap-1">
-            {getCollectionProps(fields.activities, { type: 'checkbox', options: [...visitActivities], ariaAttributes: false }).map(({ key, ...props }) => (
-              <label key={key} className="flex min-h-11 items-center gap-3">
-                <input {...props} className="size-5" />
-                <span>{visitActivityLabels[props.value as VisitActivity]}</span>
-              </label>
-            ))}
+            {getCollectionProps(fields.activities, { type: 'checkbox', options: [...visitActivities], ariaAttributes: false }).map(
+              ({ key, ...props }) => (
+                <label key={key} className="flex min-h-11 items-center gap-3">
+                  <input {...props} className="size-5" />
+                  <span>{visitActivityLabels[props.value as VisitActivity]}</span>
+                </label>
+              ),
+            )}
           </div>
           <ErrorList id={fields.activities.errorId} errors={fields.activities.errors} />
         </fieldset>

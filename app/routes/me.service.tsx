@@ -12,7 +12,13 @@ import { HoursTotals, hoursText } from '~/components/hours-totals'
 import { pageMeta } from '~/utils/meta'
 import { refusalReply } from '~/utils/submission.server'
 import { shanghaiParts } from '~/utils/shanghai-date'
-import { certificateSchema, issueCertificate, listCertificates, parseCertificateCode, serviceRecordOf } from '~/volunteers/service-record.server'
+import {
+  certificateSchema,
+  issueCertificate,
+  listCertificates,
+  parseCertificateCode,
+  serviceRecordOf,
+} from '~/volunteers/service-record.server'
 
 export const meta: MetaFunction = () => [
   ...pageMeta({ title: '志愿服务记录', description: '我的全部志愿服务、时长统计和志愿服务记录证明。' }),
@@ -31,7 +37,8 @@ export async function action({ request }: ActionFunctionArgs) {
   const submission = parseWithZod(formData, { schema: certificateSchema })
   if (submission.status !== 'success') return data({ result: submission.reply(), needsProfile: false }, { status: 400 })
   const outcome = issueCertificate(user.id, submission.value)
-  if (!outcome.ok) return data({ result: refusalReply(submission, outcome), needsProfile: outcome.reason === 'no_real_name' }, { status: 409 })
+  if (!outcome.ok)
+    return data({ result: refusalReply(submission, outcome), needsProfile: outcome.reason === 'no_real_name' }, { status: 409 })
   return redirect(`/me/service?issued=${outcome.code}#certificates`)
 }
 
@@ -98,7 +105,9 @@ export default function ServiceRecordPage() {
         <h2 id="certificates-title" className="text-xl font-semibold">
           志愿服务记录证明
         </h2>
-        <p className="text-stone-800">选择日期范围，生成一份写明您的实名、服务机构、服务内容和时长的证明。任何人都可以用证明上的验证码或二维码核实。</p>
+        <p className="text-stone-800">
+          选择日期范围，生成一份写明您的实名、服务机构、服务内容和时长的证明。任何人都可以用证明上的验证码或二维码核实。
+        </p>
         {issued ? (
           <FormMessage tone="success">
             证明已生成，验证码 {issued}。{' '}
@@ -121,8 +130,24 @@ export default function ServiceRecordPage() {
           </FormMessage>
         ) : null}
         <Form method="post" noValidate className="grid gap-4 sm:grid-cols-2" key={reply.key}>
-          <Field id="fromDate" name="fromDate" type="date" label="开始日期" defaultValue={values.fromDate ?? ''} errors={reply.errors('fromDate')} required />
-          <Field id="toDate" name="toDate" type="date" label="结束日期" defaultValue={values.toDate ?? ''} errors={reply.errors('toDate')} required />
+          <Field
+            id="fromDate"
+            name="fromDate"
+            type="date"
+            label="开始日期"
+            defaultValue={values.fromDate ?? ''}
+            errors={reply.errors('fromDate')}
+            required
+          />
+          <Field
+            id="toDate"
+            name="toDate"
+            type="date"
+            label="结束日期"
+            defaultValue={values.toDate ?? ''}
+            errors={reply.errors('toDate')}
+            required
+          />
           <div className="sm:col-span-2">
             <button type="submit" className="btn-primary" disabled={busy}>
               生成证明

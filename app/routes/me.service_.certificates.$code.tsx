@@ -28,12 +28,13 @@ export default function ServiceCertificatePage() {
   const { certificate, url, qrSvg } = useLoaderData<typeof loader>()
   return (
     <PrintLayout back={{ to: '/me/service#certificates', label: '返回志愿服务记录' }} hint="也可以使用浏览器菜单中的“打印”，选择 A4 纸张。">
-
       <article className="mx-auto max-w-[210mm] space-y-5 rounded-2xl border-2 border-stone-300 bg-white px-5 py-8 text-stone-900 print:border-0 print:shadow-none">
         <h1 className="text-center text-2xl font-bold tracking-widest sm:text-3xl">志愿服务记录证明</h1>
         <p className="leading-relaxed">
-          兹证明 <strong data-testid="certificate-name">{certificate.realName}</strong> 于 {certificate.fromDate} 至 {certificate.toDate} 期间，在
-          {certificate.homes.join('、')}参加志愿服务，累计服务时长 <strong data-testid="certificate-hours">{certificate.totalHours} 小时</strong>。
+          兹证明 <strong data-testid="certificate-name">{certificate.realName}</strong> 于 {certificate.fromDate} 至 {certificate.toDate}{' '}
+          期间，在
+          {certificate.homes.join('、')}参加志愿服务，累计服务时长{' '}
+          <strong data-testid="certificate-hours">{certificate.totalHours} 小时</strong>。
         </p>
         <div className="overflow-x-auto">
           <table className="w-full border-collapse text-sm">
@@ -78,7 +79,10 @@ export default function ServiceCertificatePage() {
           <div className="space-y-1 text-sm">
             <p>开具日期：{formatDate(certificate.issuedAt)}</p>
             <p>
-              验证码：<span className="font-mono font-semibold" data-testid="certificate-code">{certificate.code}</span>
+              验证码：
+              <span className="font-mono font-semibold" data-testid="certificate-code">
+                {certificate.code}
+              </span>
             </p>
             <p className="break-all text-stone-700">核验网址：{url}</p>
             <p>开具平台：微暖</p>

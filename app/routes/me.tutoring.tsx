@@ -48,9 +48,21 @@ export default function MyTutoring() {
       {search.get('saved') ? <FormMessage tone="success">已保存。</FormMessage> : null}
       <Form method="post" className="space-y-3" {...getFormProps(form)}>
         <FormMessage id={form.errorId}>{form.errors?.join('；')}</FormMessage>
-        <CheckboxGroup legend="可辅导的科目" name="subjects" options={subjectChoices} chosen={pick('subjects')} errors={fields.subjects.errors} />
+        <CheckboxGroup
+          legend="可辅导的科目"
+          name="subjects"
+          options={subjectChoices}
+          chosen={pick('subjects')}
+          errors={fields.subjects.errors}
+        />
         <CheckboxGroup legend="可辅导的年级" name="grades" options={gradeChoices} chosen={pick('grades')} errors={fields.grades.errors} />
-        <CheckboxGroup legend="每周方便的时间" name="availability" options={slotChoices} chosen={pick('availability')} errors={fields.availability.errors} />
+        <CheckboxGroup
+          legend="每周方便的时间"
+          name="availability"
+          options={slotChoices}
+          chosen={pick('availability')}
+          errors={fields.availability.errors}
+        />
         <button type="submit" className="btn-primary w-full sm:w-auto">
           保存辅导意向
         </button>

@@ -190,7 +190,9 @@ export default function VolunteerProfilePage() {
           </h2>
           <p className="mt-1 text-sm text-stone-700">需要专业背景的活动（如特殊教育、康复）只接受资质已被机构核验的志愿者。</p>
         </div>
-        <FormMessage>{removeResult?.error ? Object.values(removeResult.error).flat().filter(Boolean).join('；') || '没有找到这项资质' : null}</FormMessage>
+        <FormMessage>
+          {removeResult?.error ? Object.values(removeResult.error).flat().filter(Boolean).join('；') || '没有找到这项资质' : null}
+        </FormMessage>
         {qualifications.length ? (
           <ul className="divide-y divide-stone-200" data-testid="qualifications">
             {qualifications.map((q) => (
@@ -223,7 +225,11 @@ export default function VolunteerProfilePage() {
         ) : (
           <p className="text-stone-800">还没有添加资质。</p>
         )}
-        <QualificationForm key={qualResult ? 'q-retry' : `q-${qualifications.map((q) => `${q.id}:${q.evidence}`).join('|')}`} lastResult={qualResult} busy={busy} />
+        <QualificationForm
+          key={qualResult ? 'q-retry' : `q-${qualifications.map((q) => `${q.id}:${q.evidence}`).join('|')}`}
+          lastResult={qualResult}
+          busy={busy}
+        />
       </section>
 
       <section id="background" aria-labelledby="background-title" className="card space-y-4">
@@ -246,7 +252,8 @@ export default function VolunteerProfilePage() {
               <dd>{background.evidence}</dd>
             </>
           ) : null}
-          {background.verifiedAt && (background.state === 'verified' || background.state === 'expired' || background.state === 'rejected') ? (
+          {background.verifiedAt &&
+          (background.state === 'verified' || background.state === 'expired' || background.state === 'rejected') ? (
             <>
               <dt className="text-stone-700">{background.state === 'rejected' ? '审核机构' : '核验机构'}</dt>
               <dd>
@@ -268,7 +275,12 @@ export default function VolunteerProfilePage() {
           ) : null}
         </dl>
         {profile ? (
-          <BackgroundForm key={bgResult ? 'b-retry' : `b-${background.evidence}`} lastResult={bgResult} firstTime={background.state === 'none'} busy={busy} />
+          <BackgroundForm
+            key={bgResult ? 'b-retry' : `b-${background.evidence}`}
+            lastResult={bgResult}
+            firstTime={background.state === 'none'}
+            busy={busy}
+          />
         ) : (
           <p className="text-stone-800">请先填写并保存上方的实名资料，再提交背景核验材料。</p>
         )}
@@ -311,14 +323,26 @@ type FormProps = { lastResult: SubmissionResult<string[]> | undefined; busy: boo
 // Each form is validated on the server only (no zod nor Conform client in this page's
 // JavaScript); what was typed comes back from the reply. A new key after saving starts afresh.
 
-function ProfileForm({ lastResult, profile, busy }: FormProps & { profile: { realName: string; phone: string; birthDate: string } | null }) {
+function ProfileForm({
+  lastResult,
+  profile,
+  busy,
+}: FormProps & { profile: { realName: string; phone: string; birthDate: string } | null }) {
   const reply = serverReply<z.input<typeof profileSchema>>(lastResult)
   const v = lastResult ? reply.values : (profile ?? {})
   return (
     <Form method="post" className="space-y-4" noValidate>
       <input type="hidden" name="intent" value="profile" />
       <FormMessage>{reply.formErrors?.join('；')}</FormMessage>
-      <Field label="真实姓名" id="realName" name="realName" type="text" autoComplete="name" defaultValue={v.realName ?? ''} errors={reply.errors('realName')} />
+      <Field
+        label="真实姓名"
+        id="realName"
+        name="realName"
+        type="text"
+        autoComplete="name"
+        defaultValue={v.realName ?? ''}
+        errors={reply.errors('realName')}
+      />
       <Field
         label="手机号"
         id="phone"

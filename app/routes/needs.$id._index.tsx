@@ -32,7 +32,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     myPledges: user ? myActivePledgesFor(user.id, need.id) : [],
     today: shanghaiDateString(now()),
     latest: latestExpectedDay(need),
-    latestHint: need.deadline ? `最晚为需求截止日期 ${latestExpectedDay(need)}` : `请在 ${PLEDGE_MAX_DAYS_AHEAD} 天内送达（最晚 ${latestExpectedDay(need)}）`,
+    latestHint: need.deadline
+      ? `最晚为需求截止日期 ${latestExpectedDay(need)}`
+      : `请在 ${PLEDGE_MAX_DAYS_AHEAD} 天内送达（最晚 ${latestExpectedDay(need)}）`,
   }
 }
 
@@ -66,7 +68,11 @@ export default function NeedPage() {
   const maxNow = need.perPledgeMax ? Math.min(need.perPledgeMax, progress.stillNeeded) : progress.stillNeeded
   // Validated on the server only: no zod nor Conform client in this public page's JavaScript.
   const reply = serverReply<z.input<typeof pledgeSchema>>(actionData?.result)
-  const errors = { quantity: reply.errors('quantity'), expectedAt: reply.errors('expectedAt'), publicDisplay: reply.errors('publicDisplay') }
+  const errors = {
+    quantity: reply.errors('quantity'),
+    expectedAt: reply.errors('expectedAt'),
+    publicDisplay: reply.errors('publicDisplay'),
+  }
   const values = reply.values
   const chosen = values.publicDisplay || 'masked'
   const open = need.status === 'open' && progress.stillNeeded > 0
@@ -171,7 +177,11 @@ export default function NeedPage() {
           </p>
         ) : null}
         {!open ? (
-          <p className="text-stone-800">{need.status === 'fully_pledged' || progress.stillNeeded === 0 ? '这项需求已经认捐满了，感谢大家的爱心！' : '这项需求已不再接受认捐。'}</p>
+          <p className="text-stone-800">
+            {need.status === 'fully_pledged' || progress.stillNeeded === 0
+              ? '这项需求已经认捐满了，感谢大家的爱心！'
+              : '这项需求已不再接受认捐。'}
+          </p>
         ) : !user ? (
           <p className="text-stone-800">
             请先{' '}

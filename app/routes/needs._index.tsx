@@ -11,7 +11,10 @@ import { listQuery } from '~/utils/pagination'
 import { categoryOptions } from '~/wishes/labels'
 
 export const meta: MetaFunction = () =>
-  pageMeta({ title: '物资需求', description: '福利院和社区临时救助点所需的饮用水、衣物、被褥等物资，按数量发布，您可以认捐其中一部分，到达后记入公开的捐赠记录。' })
+  pageMeta({
+    title: '物资需求',
+    description: '福利院和社区临时救助点所需的饮用水、衣物、被褥等物资，按数量发布，您可以认捐其中一部分，到达后记入公开的捐赠记录。',
+  })
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { filters, cursor, paged } = listQuery(request, needFilterSchema)

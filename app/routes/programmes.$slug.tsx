@@ -42,7 +42,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) =>
-  data ? pageMeta({ title: data.programme.name, description: data.programme.description.slice(0, 120) || `${data.programme.name}：志愿者招募` }) : pageMeta({ title: '项目不存在', description: '项目不存在' })
+  data
+    ? pageMeta({
+        title: data.programme.name,
+        description: data.programme.description.slice(0, 120) || `${data.programme.name}：志愿者招募`,
+      })
+    : pageMeta({ title: '项目不存在', description: '项目不存在' })
 
 export default function ProgrammePage() {
   const { programme: p, signedIn, applicationStatus, missing } = useLoaderData<typeof loader>()
@@ -130,8 +135,21 @@ export default function ProgrammePage() {
         ) : (
           <Form method="post" className="space-y-3" {...getFormProps(form)}>
             <FormMessage id={form.errorId}>{form.errors?.join('；')}</FormMessage>
-            <TextareaField label="为什么想参加" {...getTextareaProps(fields.motivation)} errors={fields.motivation.errors} required maxLength={500} />
-            <TextareaField label="您方便的时间" hint="例如：每月第二个周六下午" {...getTextareaProps(fields.availability)} errors={fields.availability.errors} required maxLength={200} />
+            <TextareaField
+              label="为什么想参加"
+              {...getTextareaProps(fields.motivation)}
+              errors={fields.motivation.errors}
+              required
+              maxLength={500}
+            />
+            <TextareaField
+              label="您方便的时间"
+              hint="例如：每月第二个周六下午"
+              {...getTextareaProps(fields.availability)}
+              errors={fields.availability.errors}
+              required
+              maxLength={200}
+            />
             <button type="submit" className="btn-primary w-full sm:w-auto" disabled={busy}>
               申请加入
             </button>

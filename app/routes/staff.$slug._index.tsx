@@ -30,7 +30,21 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   }
 }
 
-function Todo({ id, title, count, unit, children, action }: { id: string; title: string; count: number; unit: string; children?: ReactNode; action: ReactNode }) {
+function Todo({
+  id,
+  title,
+  count,
+  unit,
+  children,
+  action,
+}: {
+  id: string
+  title: string
+  count: number
+  unit: string
+  children?: ReactNode
+  action: ReactNode
+}) {
   const headingId = `todo-${id}-title`
   return (
     <li className="card flex flex-col gap-2" data-testid={`todo-${id}`} aria-labelledby={headingId}>
@@ -100,7 +114,13 @@ export default function StaffDashboard() {
               '今天没有志愿活动。'
             )}
           </Todo>
-          <Todo id="checks" title="待审核的志愿者" count={checks.volunteers} unit="人" action={<Go to={`${base}/volunteers?filter=pending`}>去审核</Go>}>
+          <Todo
+            id="checks"
+            title="待审核的志愿者"
+            count={checks.volunteers}
+            unit="人"
+            action={<Go to={`${base}/volunteers?filter=pending`}>去审核</Go>}
+          >
             无犯罪记录等背景审查 {checks.backgroundChecks} 份，资质证明 {checks.qualifications} 份。
           </Todo>
           <Todo
@@ -141,7 +161,13 @@ export default function StaffDashboard() {
           >
             已过期限仍未送达：认领 {parcels.overdue} 件，认捐 {pledges.overdue} 份。认领逾期会自动释放，认捐超过宽限期后自动释放。
           </Todo>
-          <Todo id="disclosures" title="待发布的公示" count={disclosureDue ? 1 : 0} unit="期" action={<Go to={`${base}/disclosures`}>去公示</Go>}>
+          <Todo
+            id="disclosures"
+            title="待发布的公示"
+            count={disclosureDue ? 1 : 0}
+            unit="期"
+            action={<Go to={`${base}/disclosures`}>去公示</Go>}
+          >
             {disclosureDue
               ? `${disclosureDue.label}的捐赠公示${disclosureDue.overdue ? `已逾期（应于 ${disclosureDue.dueBy} 前发布）` : `请于 ${disclosureDue.dueBy} 前发布`}。`
               : '上一季度已公示，或没有需要公示的捐赠。'}

@@ -25,7 +25,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     candidates: sourceCandidates(institution.id).map((c) => ({
       receiptNo: c.receiptNo,
       description: c.description,
-      amount: c.kind === 'money' ? (c.amountFen === null ? '' : formatFen(c.amountFen)) : c.quantity === null ? '' : `${c.quantity} ${c.unit ?? ''}`,
+      amount:
+        c.kind === 'money'
+          ? c.amountFen === null
+            ? ''
+            : formatFen(c.amountFen)
+          : c.quantity === null
+            ? ''
+            : `${c.quantity} ${c.unit ?? ''}`,
       available: c.availableFen === null ? null : `未使用 ${formatFen(c.availableFen)}`,
       date: formatDate(c.receivedAt),
     })),
@@ -67,7 +74,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   })
   if (!outcome.ok) {
     await Promise.all(keys.map((k) => deleteWishImage(k)))
-    return data({ result: refusalReply(submission, { message: outcome.message, field: allocationFormField(outcome.field) }) }, { status: 409 })
+    return data(
+      { result: refusalReply(submission, { message: outcome.message, field: allocationFormField(outcome.field) }) },
+      { status: 409 },
+    )
   }
   return redirect(`/staff/${institution.slug}/allocations?saved=${outcome.allocationId}`)
 }
@@ -82,18 +92,24 @@ export default function AllocationsPage() {
     <div className="space-y-6">
       <div>
         <h2 className="text-xl font-semibold">用途</h2>
-        <p className="mt-1 text-sm text-stone-700">登记收到的善款和物资用在了哪里。登记后公开显示在对应的捐赠记录上（如“已使用：购买冬季棉衣 12 件”），不可修改。</p>
+        <p className="mt-1 text-sm text-stone-700">
+          登记收到的善款和物资用在了哪里。登记后公开显示在对应的捐赠记录上（如“已使用：购买冬季棉衣 12 件”），不可修改。
+        </p>
       </div>
       {saved ? <FormMessage tone="success">已登记用途，相关捐赠记录已显示使用情况。</FormMessage> : null}
 
       <section aria-labelledby="new-allocation" className="card space-y-4">
-        <h3 id="new-allocation" className="text-lg font-semibold">登记用途</h3>
+        <h3 id="new-allocation" className="text-lg font-semibold">
+          登记用途
+        </h3>
         {/* A fresh form after each saved use. */}
         <NewAllocationForm key={saved ?? 'form'} lastResult={actionData?.result} today={today} candidates={candidates} busy={busy} />
       </section>
 
       <section aria-labelledby="allocation-list" className="space-y-2">
-        <h3 id="allocation-list" className="text-lg font-semibold">已登记的用途</h3>
+        <h3 id="allocation-list" className="text-lg font-semibold">
+          已登记的用途
+        </h3>
         {allocations.length ? (
           <ul className="space-y-2">
             {allocations.map((a) => (
@@ -119,7 +135,17 @@ export default function AllocationsPage() {
 
 type Candidate = { receiptNo: string; description: string; amount: string; available: string | null; date: string }
 
-function NewAllocationForm({ lastResult, today, candidates, busy }: { lastResult?: SubmissionResult<string[]>; today: string; candidates: Candidate[]; busy: boolean }) {
+function NewAllocationForm({
+  lastResult,
+  today,
+  candidates,
+  busy,
+}: {
+  lastResult?: SubmissionResult<string[]>
+  today: string
+  candidates: Candidate[]
+  busy: boolean
+}) {
   const defaultValue: Partial<Record<keyof AllocationForm, string>> = { usedAt: today }
   const [form, fields] = useForm({
     id: 'new-allocation',
@@ -133,11 +159,33 @@ function NewAllocationForm({ lastResult, today, candidates, busy }: { lastResult
   return (
     <Form method="post" encType="multipart/form-data" className="space-y-4" {...getFormProps(form)}>
       <FormMessage id={form.errorId}>{form.errors?.join('；')}</FormMessage>
-      <Field label="使用日期" {...getInputProps(fields.usedAt, { type: 'date' })} max={today} hint="不能晚于今天，也不能早于来源捐赠的日期。" errors={fields.usedAt.errors} />
-      <Field label="用途" {...getInputProps(fields.purpose, { type: 'text' })} hint="将公开显示，例如“购买冬季棉衣 12 件”。" errors={fields.purpose.errors} />
+      <Field
+        label="使用日期"
+        {...getInputProps(fields.usedAt, { type: 'date' })}
+        max={today}
+        hint="不能晚于今天，也不能早于来源捐赠的日期。"
+        errors={fields.usedAt.errors}
+      />
+      <Field
+        label="用途"
+        {...getInputProps(fields.purpose, { type: 'text' })}
+        hint="将公开显示，例如“购买冬季棉衣 12 件”。"
+        errors={fields.purpose.errors}
+      />
       <div className="grid grid-cols-2 gap-3">
-        <Field label="使用金额（元，可选）" {...getInputProps(fields.amount, { type: 'text' })} inputMode="decimal" hint="不能超过所选来源尚未使用的善款。" errors={fields.amount.errors} />
-        <Field label="使用物品（可选）" {...getInputProps(fields.items, { type: 'text' })} hint="例如“大米 5 袋”。" errors={fields.items.errors} />
+        <Field
+          label="使用金额（元，可选）"
+          {...getInputProps(fields.amount, { type: 'text' })}
+          inputMode="decimal"
+          hint="不能超过所选来源尚未使用的善款。"
+          errors={fields.amount.errors}
+        />
+        <Field
+          label="使用物品（可选）"
+          {...getInputProps(fields.items, { type: 'text' })}
+          hint="例如“大米 5 袋”。"
+          errors={fields.items.errors}
+        />
       </div>
       <TextareaField
         label="受益对象（匿名描述）"
@@ -152,7 +200,13 @@ function NewAllocationForm({ lastResult, today, candidates, busy }: { lastResult
             {candidates.map((c) => (
               <li key={c.receiptNo}>
                 <label className="flex items-start gap-2 text-sm">
-                  <input type="checkbox" name={fields.source.name} value={c.receiptNo} defaultChecked={chosen.has(c.receiptNo)} className="mt-1" />
+                  <input
+                    type="checkbox"
+                    name={fields.source.name}
+                    value={c.receiptNo}
+                    defaultChecked={chosen.has(c.receiptNo)}
+                    className="mt-1"
+                  />
                   <span>
                     <span className="font-mono">{c.receiptNo}</span> {c.date} {c.description} {c.amount}
                     {c.available ? <span className="text-stone-700">（{c.available}）</span> : null}
@@ -174,7 +228,9 @@ function NewAllocationForm({ lastResult, today, candidates, busy }: { lastResult
           {...getInputProps(fields.evidence, { type: 'file' })}
           multiple
           accept="image/jpeg,image/png,image/webp"
-          aria-describedby={[fields.evidence.errors ? fields.evidence.errorId : null, `${fields.evidence.id}-hint`].filter(Boolean).join(' ')}
+          aria-describedby={[fields.evidence.errors ? fields.evidence.errorId : null, `${fields.evidence.id}-hint`]
+            .filter(Boolean)
+            .join(' ')}
           className="block w-full text-sm"
         />
         <p id={`${fields.evidence.id}-hint`} className="mt-1 text-sm text-stone-700">

@@ -21,7 +21,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const found = invariantFound(getCampaignForHome(institution.id, requireIdParam(params, 'campaignId')))
   const { campaign, homes, isOwner, partners } = found
   return {
-    campaign: { id: campaign.id, slug: campaign.slug, name: campaign.name, description: campaign.description, startsAt: campaign.startsAt.toISOString(), endsAt: campaign.endsAt.toISOString() },
+    campaign: {
+      id: campaign.id,
+      slug: campaign.slug,
+      name: campaign.name,
+      description: campaign.description,
+      startsAt: campaign.startsAt.toISOString(),
+      endsAt: campaign.endsAt.toISOString(),
+    },
     homes,
     isOwner,
     defaults: {
@@ -86,7 +93,13 @@ export default function CampaignPage() {
           <h3 id="edit-campaign-heading" className="font-semibold">
             编辑活动
           </h3>
-          <CampaignForm id={`campaign-${campaign.id}`} lastResult={actionData?.result} defaultValue={defaults} partnerCandidates={partnerCandidates} submitLabel="保存活动" />
+          <CampaignForm
+            id={`campaign-${campaign.id}`}
+            lastResult={actionData?.result}
+            defaultValue={defaults}
+            partnerCandidates={partnerCandidates}
+            submitLabel="保存活动"
+          />
         </section>
       ) : (
         <p className="card text-stone-700">本机构是该活动的合作机构；活动信息由发起机构维护。</p>

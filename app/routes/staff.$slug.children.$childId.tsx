@@ -49,7 +49,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     return data({ intent: 'archive' as const, result: null, message: n ? `档案已归档，${n} 个进行中的心愿已撤回` : '档案已归档', ok: true })
   }
   const submission = parseWithZod(formData, { schema: childSchema })
-  if (submission.status !== 'success') return data({ intent: 'save' as const, result: submission.reply(), message: null, ok: false }, { status: 400 })
+  if (submission.status !== 'success')
+    return data({ intent: 'save' as const, result: submission.reply(), message: null, ok: false }, { status: 400 })
   const outcome = updateChild(actor, institution.id, childId, submission.value)
   if (!outcome.ok) {
     return data({ intent: 'save' as const, result: refusalReply(submission, outcome), message: null, ok: false }, { status: 400 })
@@ -73,7 +74,9 @@ export default function ChildPage() {
         </Link>
       </div>
       {notice ? <FormMessage tone={actionData && !actionData.ok ? 'error' : 'success'}>{notice}</FormMessage> : null}
-      {child.archivedAt ? <p className="card text-stone-800">该档案已于 {formatDate(child.archivedAt)} 归档，不能再为其发布心愿。</p> : null}
+      {child.archivedAt ? (
+        <p className="card text-stone-800">该档案已于 {formatDate(child.archivedAt)} 归档，不能再为其发布心愿。</p>
+      ) : null}
 
       <section className="card space-y-3" aria-labelledby="child-wishes-heading">
         <div className="flex flex-wrap items-center justify-between gap-2">
@@ -111,7 +114,13 @@ export default function ChildPage() {
         <ChildForm
           id={`child-${child.id}`}
           lastResult={actionData?.intent === 'save' ? actionData.result : null}
-          defaultValue={{ realName: child.realName, birthDate: child.birthDate, gender: child.gender, pseudonym: child.pseudonym, privateNotes: child.privateNotes }}
+          defaultValue={{
+            realName: child.realName,
+            birthDate: child.birthDate,
+            gender: child.gender,
+            pseudonym: child.pseudonym,
+            privateNotes: child.privateNotes,
+          }}
           submitLabel="保存修改"
         />
       </section>
@@ -121,7 +130,9 @@ export default function ChildPage() {
           <h3 id="archive-heading" className="font-semibold">
             孩子已离院
           </h3>
-          <p className="text-sm text-stone-700">归档后档案保留但不再显示在在院列表中；TA 所有未送达的心愿将被撤回，已认领的爱心人士会收到通知。</p>
+          <p className="text-sm text-stone-700">
+            归档后档案保留但不再显示在在院列表中；TA 所有未送达的心愿将被撤回，已认领的爱心人士会收到通知。
+          </p>
           <Form method="post">
             <button type="submit" name="intent" value="archive" className="btn-danger">
               归档档案

@@ -41,7 +41,13 @@ export default function NewChild() {
           返回档案列表
         </Link>
       </div>
-      <ChildForm id="new-child" lastResult={actionData?.result} defaultValue={{ pseudonym: suggestedPseudonym }} suggestedPseudonym={suggestedPseudonym} submitLabel="保存档案" />
+      <ChildForm
+        id="new-child"
+        lastResult={actionData?.result}
+        defaultValue={{ pseudonym: suggestedPseudonym }}
+        suggestedPseudonym={suggestedPseudonym}
+        submitLabel="保存档案"
+      />
     </section>
   )
 }

@@ -6,7 +6,16 @@ import { actorFrom, requireStaff } from '~/auth/auth.server'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { ErrorList, FormMessage, SelectField } from '~/components/forms'
 import { DisclosureSummaryView } from '~/disclosures/summary-view'
-import { draftDisclosure, draftRowOfHome, listDisclosuresOfHome, parsePeriodKey, periodContaining, publishBlockedReason, publishDisclosure, saveDraftDisclosure } from '~/disclosures/disclosures.server'
+import {
+  draftDisclosure,
+  draftRowOfHome,
+  listDisclosuresOfHome,
+  parsePeriodKey,
+  periodContaining,
+  publishBlockedReason,
+  publishDisclosure,
+  saveDraftDisclosure,
+} from '~/disclosures/disclosures.server'
 import { draftDisclosureSchema, publishDisclosureSchema } from '~/disclosures/validation'
 import { now } from '~/utils/clock.server'
 import { formatDateTime } from '~/utils/format'
@@ -41,7 +50,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   let preview = null
   if (row && row.status === 'draft') {
     const draft = draftDisclosure(institution.id, row.period, row.periodStart)
-    preview = draft.ok ? { id: row.id, label: row.label, summary: draft.summary, publishBlocked: publishBlockedReason(draft.summary) } : null
+    preview = draft.ok
+      ? { id: row.id, label: row.label, summary: draft.summary, publishBlocked: publishBlockedReason(draft.summary) }
+      : null
   }
   return {
     slug: institution.slug,
@@ -49,7 +60,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     choices: periodChoices(),
     preview,
     publishedId: row && row.status === 'published' ? row.id : null,
-    rows: listDisclosuresOfHome(institution.id).map((r) => ({ id: r.id, label: r.label, status: r.status, publishedAt: r.publishedAt ? formatDateTime(r.publishedAt) : null })),
+    rows: listDisclosuresOfHome(institution.id).map((r) => ({
+      id: r.id,
+      label: r.label,
+      status: r.status,
+      publishedAt: r.publishedAt ? formatDateTime(r.publishedAt) : null,
+    })),
   }
 }
 
@@ -89,7 +105,9 @@ export default function StaffDisclosuresPage() {
     <div className="space-y-6">
       <div>
         <h2 className="text-xl font-semibold">公示</h2>
-        <p className="mt-1 text-sm text-stone-700">按月或按季度，根据公开捐赠记录自动生成公示草稿；管理员核对后发布。发布后公示冻结，不可修改，之后的更正会作为“更正说明”出现在下一期公示中。</p>
+        <p className="mt-1 text-sm text-stone-700">
+          按月或按季度，根据公开捐赠记录自动生成公示草稿；管理员核对后发布。发布后公示冻结，不可修改，之后的更正会作为“更正说明”出现在下一期公示中。
+        </p>
       </div>
       <FormMessage>{formError}</FormMessage>
       {publishedId ? (
@@ -102,10 +120,20 @@ export default function StaffDisclosuresPage() {
       ) : null}
 
       <section aria-labelledby="new-draft" className="card space-y-3">
-        <h3 id="new-draft" className="text-lg font-semibold">生成草稿</h3>
+        <h3 id="new-draft" className="text-lg font-semibold">
+          生成草稿
+        </h3>
         <Form method="post" className="flex flex-wrap items-end gap-3">
           <input type="hidden" name="intent" value="draft" />
-          <SelectField label="公示期间" name="period" options={choices} defaultValue={String(actionData?.intent === 'draft' ? (actionData.result?.initialValue?.period ?? choices[0]?.value) : choices[0]?.value)} errors={draftErrors} />
+          <SelectField
+            label="公示期间"
+            name="period"
+            options={choices}
+            defaultValue={String(
+              actionData?.intent === 'draft' ? (actionData.result?.initialValue?.period ?? choices[0]?.value) : choices[0]?.value,
+            )}
+            errors={draftErrors}
+          />
           <button type="submit" className="btn-secondary" disabled={busy}>
             生成草稿并预览
           </button>
@@ -114,7 +142,9 @@ export default function StaffDisclosuresPage() {
 
       {preview ? (
         <section aria-labelledby="preview" className="space-y-4">
-          <h3 id="preview" className="text-lg font-semibold">草稿预览：{preview.label}</h3>
+          <h3 id="preview" className="text-lg font-semibold">
+            草稿预览：{preview.label}
+          </h3>
           <DisclosureSummaryView summary={preview.summary} headingLevel={4} />
           {preview.publishBlocked ? (
             <p role="alert" data-testid="publish-blocked" className="rounded-lg border border-red-300 bg-red-50 p-3 text-sm text-red-900">
@@ -125,7 +155,15 @@ export default function StaffDisclosuresPage() {
               <input type="hidden" name="intent" value="publish" />
               <input type="hidden" name="disclosureId" value={preview.id} />
               <label className="flex items-start gap-2">
-                <input type="checkbox" name="confirm" value="yes" required className="mt-1" aria-invalid={publishErrors.length ? true : undefined} aria-describedby={publishErrors.length ? 'confirm-error' : undefined} />
+                <input
+                  type="checkbox"
+                  name="confirm"
+                  value="yes"
+                  required
+                  className="mt-1"
+                  aria-invalid={publishErrors.length ? true : undefined}
+                  aria-describedby={publishErrors.length ? 'confirm-error' : undefined}
+                />
                 <span>我已核对以上内容。发布后公示冻结，不能修改或删除。</span>
               </label>
               <ErrorList id="confirm-error" errors={publishErrors} />
@@ -140,7 +178,9 @@ export default function StaffDisclosuresPage() {
       ) : null}
 
       <section aria-labelledby="all-disclosures" className="space-y-2">
-        <h3 id="all-disclosures" className="text-lg font-semibold">本机构的公示</h3>
+        <h3 id="all-disclosures" className="text-lg font-semibold">
+          本机构的公示
+        </h3>
         {rows.length ? (
           <ul className="divide-y divide-stone-200 rounded border border-stone-200">
             {rows.map((r) => (

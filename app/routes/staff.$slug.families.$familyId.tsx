@@ -57,7 +57,13 @@ export default function FamilyDetail() {
           返回家庭列表
         </Link>
       </div>
-      <FamilyForm id="edit-family" lastResult={actionData?.intent === 'save' ? actionData.result : undefined} defaultValue={{ ...family, childIds: family.children.map((c) => c.id) }} childOptions={childOptions} submitLabel="保存修改" />
+      <FamilyForm
+        id="edit-family"
+        lastResult={actionData?.intent === 'save' ? actionData.result : undefined}
+        defaultValue={{ ...family, childIds: family.children.map((c) => c.id) }}
+        childOptions={childOptions}
+        submitLabel="保存修改"
+      />
       {family.archivedAt ? null : (
         <Form method="post" className="space-y-2">
           <FormMessage>{actionData?.intent === 'archive' ? actionData.result.error?.['']?.join('；') : null}</FormMessage>

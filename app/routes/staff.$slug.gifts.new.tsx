@@ -29,11 +29,17 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const submission = parseWithZod(await request.formData(), { schema: walkInGiftSchema })
   if (submission.status !== 'success') return data({ result: submission.reply() }, { status: 400 })
   const outcome = recordWalkInGift(actorFrom(user, context), institution.id, walkInInputFrom(submission.value))
-  if (!outcome.ok) return data({ result: refusalReply(submission, { message: outcome.message, field: walkInFormField(outcome.field) }) }, { status: 409 })
+  if (!outcome.ok)
+    return data({ result: refusalReply(submission, { message: outcome.message, field: walkInFormField(outcome.field) }) }, { status: 409 })
   return redirect(`/staff/${institution.slug}/gifts/new?receipt=${encodeURIComponent(outcome.receiptNo)}`)
 }
 
-const emptyValues: Partial<Record<keyof WalkInGiftForm, string>> = { kind: 'goods', channel: 'desk', publicDisplay: 'anonymous', target: '' }
+const emptyValues: Partial<Record<keyof WalkInGiftForm, string>> = {
+  kind: 'goods',
+  channel: 'desk',
+  publicDisplay: 'anonymous',
+  target: '',
+}
 
 export default function NewGiftPage() {
   const { saved, targets } = useLoaderData<typeof loader>()
@@ -43,12 +49,17 @@ export default function NewGiftPage() {
     <div className="space-y-6">
       <div>
         <h2 className="text-xl font-semibold">登记捐赠</h2>
-        <p className="mt-1 text-sm text-stone-700">登记没有认捐、直接送到门口的物资，或现场交来的现金、银行转账。保存后写入公开捐赠记录，不可修改，如有错误请在“捐赠记录”中更正。</p>
+        <p className="mt-1 text-sm text-stone-700">
+          登记没有认捐、直接送到门口的物资，或现场交来的现金、银行转账。保存后写入公开捐赠记录，不可修改，如有错误请在“捐赠记录”中更正。
+        </p>
       </div>
 
       {saved ? (
         <FormMessage tone="success">
-          已登记：{saved.description}。收据编号 <span className="font-mono" data-testid="saved-receipt">{saved.receiptNo}</span>{' '}
+          已登记：{saved.description}。收据编号{' '}
+          <span className="font-mono" data-testid="saved-receipt">
+            {saved.receiptNo}
+          </span>{' '}
           <Link to={`/ledger/${saved.receiptNo}/receipt`} className="link">
             打印捐赠回执
           </Link>{' '}
@@ -63,7 +74,15 @@ export default function NewGiftPage() {
   )
 }
 
-function GiftForm({ lastResult, targets, busy }: { lastResult?: SubmissionResult<string[]>; targets: Array<{ value: string; label: string }>; busy: boolean }) {
+function GiftForm({
+  lastResult,
+  targets,
+  busy,
+}: {
+  lastResult?: SubmissionResult<string[]>
+  targets: Array<{ value: string; label: string }>
+  busy: boolean
+}) {
   const [form, fields] = useForm({
     id: 'walk-in-gift',
     lastResult,
@@ -87,13 +106,39 @@ function GiftForm({ lastResult, targets, busy }: { lastResult?: SubmissionResult
         </div>
         <ErrorList id={fields.kind.errorId} errors={fields.kind.errors} />
       </fieldset>
-      <Field label="捐赠内容" {...getInputProps(fields.items, { type: 'text' })} hint="将公开显示，例如“大米 10 袋”“现金捐款”。" errors={fields.items.errors} />
+      <Field
+        label="捐赠内容"
+        {...getInputProps(fields.items, { type: 'text' })}
+        hint="将公开显示，例如“大米 10 袋”“现金捐款”。"
+        errors={fields.items.errors}
+      />
       <div className="grid grid-cols-2 gap-3">
-        <Field label="数量（物资）" {...getInputProps(fields.quantity, { type: 'text' })} inputMode="numeric" errors={fields.quantity.errors} />
-        <Field label="单位（物资）" {...getInputProps(fields.unit, { type: 'text' })} hint="袋、件、箱、套…；计入物资需求时按需求的单位记录。" errors={fields.unit.errors} />
+        <Field
+          label="数量（物资）"
+          {...getInputProps(fields.quantity, { type: 'text' })}
+          inputMode="numeric"
+          errors={fields.quantity.errors}
+        />
+        <Field
+          label="单位（物资）"
+          {...getInputProps(fields.unit, { type: 'text' })}
+          hint="袋、件、箱、套…；计入物资需求时按需求的单位记录。"
+          errors={fields.unit.errors}
+        />
       </div>
-      <Field label="估值（元，物资，可选）" {...getInputProps(fields.estimatedValue, { type: 'text' })} inputMode="decimal" errors={fields.estimatedValue.errors} />
-      <Field label="金额（元，善款）" {...getInputProps(fields.amount, { type: 'text' })} inputMode="decimal" hint="最多两位小数，例如 200 或 12.50。" errors={fields.amount.errors} />
+      <Field
+        label="估值（元，物资，可选）"
+        {...getInputProps(fields.estimatedValue, { type: 'text' })}
+        inputMode="decimal"
+        errors={fields.estimatedValue.errors}
+      />
+      <Field
+        label="金额（元，善款）"
+        {...getInputProps(fields.amount, { type: 'text' })}
+        inputMode="decimal"
+        hint="最多两位小数，例如 200 或 12.50。"
+        errors={fields.amount.errors}
+      />
       <SelectField
         label="收款方式"
         {...getSelectProps(fields.channel)}
@@ -103,10 +148,24 @@ function GiftForm({ lastResult, targets, busy }: { lastResult?: SubmissionResult
         ]}
         errors={fields.channel.errors}
       />
-      <Field label="转账流水号（可选，仅工作人员可见）" {...getInputProps(fields.paymentReference, { type: 'text' })} errors={fields.paymentReference.errors} />
-      <SelectField label="用途" {...getSelectProps(fields.target)} options={[{ value: '', label: '非定向捐赠' }, ...targets]} hint="计入本机构的某项物资需求或某个微心愿；不选则为非定向捐赠。" errors={fields.target.errors} />
+      <Field
+        label="转账流水号（可选，仅工作人员可见）"
+        {...getInputProps(fields.paymentReference, { type: 'text' })}
+        errors={fields.paymentReference.errors}
+      />
+      <SelectField
+        label="用途"
+        {...getSelectProps(fields.target)}
+        options={[{ value: '', label: '非定向捐赠' }, ...targets]}
+        hint="计入本机构的某项物资需求或某个微心愿；不选则为非定向捐赠。"
+        errors={fields.target.errors}
+      />
       <Field label="捐赠人姓名（仅工作人员可见）" {...getInputProps(fields.donorName, { type: 'text' })} errors={fields.donorName.errors} />
-      <Field label="联系方式（可选，仅工作人员可见）" {...getInputProps(fields.donorContact, { type: 'text' })} errors={fields.donorContact.errors} />
+      <Field
+        label="联系方式（可选，仅工作人员可见）"
+        {...getInputProps(fields.donorContact, { type: 'text' })}
+        errors={fields.donorContact.errors}
+      />
       <SelectField
         label="公开显示为"
         {...getSelectProps(fields.publicDisplay)}

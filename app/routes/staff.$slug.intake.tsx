@@ -31,7 +31,13 @@ function forPage(p: PledgeForIntake) {
     received: p.received,
     remaining: p.remaining,
     expectedAt: formatDate(p.expectedAt),
-    arrivals: p.arrivals.map((a) => ({ id: a.id, quantity: a.quantity, conditionNote: a.conditionNote, receivedAt: formatDateTime(a.receivedAt), receiptNo: a.receiptNo })),
+    arrivals: p.arrivals.map((a) => ({
+      id: a.id,
+      quantity: a.quantity,
+      conditionNote: a.conditionNote,
+      receivedAt: formatDateTime(a.receivedAt),
+      receiptNo: a.receiptNo,
+    })),
   }
 }
 
@@ -45,11 +51,23 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const { user, institution } = requireStaff(request, params.slug)
   const submission = parseWithZod(await request.formData(), { schema: arrivalSchema })
-  if (submission.status !== 'success') return data({ ok: false, message: null, receiptNo: null, result: submission.reply() }, { status: 400 })
+  if (submission.status !== 'success')
+    return data({ ok: false, message: null, receiptNo: null, result: submission.reply() }, { status: 400 })
   const { pledgeId, quantity, conditionNote } = submission.value
   const outcome = recordArrival(actorFrom(user, context), institution.id, pledgeId, { quantity, conditionNote })
-  if (!outcome.ok) return data({ ok: false, message: outcome.message, receiptNo: null, result: refusalReply(submission, { message: outcome.message, field: 'quantity' }) }, { status: 409 })
-  const message = outcome.fulfilled ? `已登记到达，认捐已全部送达。收据编号 ${outcome.receiptNo}` : `已登记到达，还差 ${outcome.remaining}。收据编号 ${outcome.receiptNo}`
+  if (!outcome.ok)
+    return data(
+      {
+        ok: false,
+        message: outcome.message,
+        receiptNo: null,
+        result: refusalReply(submission, { message: outcome.message, field: 'quantity' }),
+      },
+      { status: 409 },
+    )
+  const message = outcome.fulfilled
+    ? `已登记到达，认捐已全部送达。收据编号 ${outcome.receiptNo}`
+    : `已登记到达，还差 ${outcome.remaining}。收据编号 ${outcome.receiptNo}`
   return data({ ok: true, message, receiptNo: outcome.receiptNo, result: submission.reply({ resetForm: true }) })
 }
 
@@ -123,7 +141,9 @@ function MatchedPledge({ pledge }: { pledge: PledgeOnPage }) {
           </button>
         </Form>
       ) : (
-        <p className="text-sm text-stone-700">该认捐{pledge.statusLabel}，不能再登记到达。如另有物资送到，请在“登记捐赠”中记录为现场捐赠。</p>
+        <p className="text-sm text-stone-700">
+          该认捐{pledge.statusLabel}，不能再登记到达。如另有物资送到，请在“登记捐赠”中记录为现场捐赠。
+        </p>
       )}
 
       <div className="space-y-2 border-t border-stone-200 pt-4">
@@ -165,7 +185,14 @@ export default function IntakePage() {
           门口登记
         </h2>
         <Form method="get" className="space-y-2">
-          <Field label="认捐编号" name="code" defaultValue={code} autoComplete="off" autoCapitalize="characters" hint="捐赠人“我的捐赠”页面上的编号；也可用手机扫描其中的二维码直接打开。" />
+          <Field
+            label="认捐编号"
+            name="code"
+            defaultValue={code}
+            autoComplete="off"
+            autoCapitalize="characters"
+            hint="捐赠人“我的捐赠”页面上的编号；也可用手机扫描其中的二维码直接打开。"
+          />
           <button type="submit" className="btn-primary">
             查找
           </button>

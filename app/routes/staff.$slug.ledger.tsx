@@ -43,19 +43,36 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const url = new URL(request.url)
   const before = parseId(url.searchParams.get('before'))
   const page = listHomeLedger(institution.id, { before })
-  return { items: page.items.map(forPage), nextBefore: page.nextBefore, correct: (url.searchParams.get('correct') ?? '').trim().toUpperCase() }
+  return {
+    items: page.items.map(forPage),
+    nextBefore: page.nextBefore,
+    correct: (url.searchParams.get('correct') ?? '').trim().toUpperCase(),
+  }
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const { user, institution } = requireStaff(request, params.slug)
   const formData = await request.formData()
-  const receiptNo = String(formData.get('receiptNo') ?? '').trim().toUpperCase()
+  const receiptNo = String(formData.get('receiptNo') ?? '')
+    .trim()
+    .toUpperCase()
   const submission = parseWithZod(formData, { schema: correctionSchema })
-  if (submission.status !== 'success') return data({ step: 'error' as const, receiptNo, reason: '', message: null, result: submission.reply() }, { status: 400 })
+  if (submission.status !== 'success')
+    return data({ step: 'error' as const, receiptNo, reason: '', message: null, result: submission.reply() }, { status: 400 })
   const { intent, reason } = submission.value
   if (intent === 'preview') return data({ step: 'preview' as const, receiptNo, reason, message: null, result: null })
   const outcome = correctEntry(actorFrom(user, context), institution.id, receiptNo, reason)
-  if (!outcome.ok) return data({ step: 'error' as const, receiptNo, reason, message: outcome.message, result: refusalReply(submission, { message: outcome.message, field: 'reason' }) }, { status: 409 })
+  if (!outcome.ok)
+    return data(
+      {
+        step: 'error' as const,
+        receiptNo,
+        reason,
+        message: outcome.message,
+        result: refusalReply(submission, { message: outcome.message, field: 'reason' }),
+      },
+      { status: 409 },
+    )
   return data({ step: 'done' as const, receiptNo, reason, message: `已更正 ${receiptNo}，更正记录编号 ${outcome.receiptNo}`, result: null })
 }
 
@@ -95,7 +112,9 @@ function ReasonForm({ entry, lastResult, busy }: { entry: EntryOnPage; lastResul
     <Form method="post" className="space-y-2" {...getFormProps(form)}>
       <input type="hidden" name="intent" value="preview" />
       <input type="hidden" name="receiptNo" value={entry.receiptNo} />
-      <FormMessage id={form.errorId}>{[...(form.errors ?? []), ...(fields.intent.errors ?? []), ...(fields.receiptNo.errors ?? [])].join('；')}</FormMessage>
+      <FormMessage id={form.errorId}>
+        {[...(form.errors ?? []), ...(fields.intent.errors ?? []), ...(fields.receiptNo.errors ?? [])].join('；')}
+      </FormMessage>
       <TextareaField
         label={`更正说明（${entry.receiptNo}）`}
         {...getTextareaProps(fields.reason)}
@@ -117,7 +136,9 @@ export default function StaffLedgerPage() {
     <div className="space-y-4">
       <div>
         <h2 className="text-xl font-semibold">捐赠记录</h2>
-        <p className="mt-1 text-sm text-stone-700">本机构收到的全部捐赠，最新在前。记录不可修改或删除；登记有误时请填写更正说明，系统会生成一条冲正记录。捐赠人姓名和联系方式仅工作人员可见。</p>
+        <p className="mt-1 text-sm text-stone-700">
+          本机构收到的全部捐赠，最新在前。记录不可修改或删除；登记有误时请填写更正说明，系统会生成一条冲正记录。捐赠人姓名和联系方式仅工作人员可见。
+        </p>
       </div>
       {actionData?.step === 'done' ? <FormMessage tone="success">{actionData.message}</FormMessage> : null}
       {items.length === 0 ? (
@@ -134,8 +155,12 @@ export default function StaffLedgerPage() {
               </div>
               <p className="flex flex-wrap items-center gap-2 font-medium text-stone-900">
                 {e.description}
-                {e.correctedBy ? <span className="rounded bg-stone-200 px-2 py-0.5 text-xs font-semibold text-stone-900">已更正</span> : null}
-                {e.correctsReceipt ? <span className="rounded bg-amber-100 px-2 py-0.5 text-xs font-semibold text-amber-950">更正记录</span> : null}
+                {e.correctedBy ? (
+                  <span className="rounded bg-stone-200 px-2 py-0.5 text-xs font-semibold text-stone-900">已更正</span>
+                ) : null}
+                {e.correctsReceipt ? (
+                  <span className="rounded bg-amber-100 px-2 py-0.5 text-xs font-semibold text-amber-950">更正记录</span>
+                ) : null}
               </p>
               <p className="text-stone-700">
                 {e.kind} · {e.amount || '—'} · {e.designation} · {e.channel}

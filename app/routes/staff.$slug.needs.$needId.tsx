@@ -78,7 +78,17 @@ export default function StaffNeed() {
     deliveryAddress: need.deliveryAddress,
     deliveryHours: need.deliveryHours,
   }
-  const notice = searchParams.get('created') ? '物资需求已发布。' : searchParams.get('saved') ? '修改已保存。' : searchParams.get('closed') ? '需求已结束。' : searchParams.get('cancelled') ? '需求已取消，认捐人已收到通知。' : searchParams.get('released') ? '认捐已释放，认捐人已收到通知。' : null
+  const notice = searchParams.get('created')
+    ? '物资需求已发布。'
+    : searchParams.get('saved')
+      ? '修改已保存。'
+      : searchParams.get('closed')
+        ? '需求已结束。'
+        : searchParams.get('cancelled')
+          ? '需求已取消，认捐人已收到通知。'
+          : searchParams.get('released')
+            ? '认捐已释放，认捐人已收到通知。'
+            : null
 
   return (
     <div className="space-y-6">
@@ -147,9 +157,7 @@ export default function StaffNeed() {
                       {p.quantity} / {p.received} {need.unit}
                     </td>
                     <td className="py-2 pr-3">{formatDate(p.expectedAt)}</td>
-                    <td className="py-2 pr-3">
-                      {pledgeStatusWords(p)}
-                    </td>
+                    <td className="py-2 pr-3">{pledgeStatusWords(p)}</td>
                     <td className="py-2">
                       {p.status === 'active' ? (
                         <Link to={`pledges/${p.id}/release`} className="link" aria-label={`释放认捐 ${p.code}`}>
@@ -178,7 +186,9 @@ export default function StaffNeed() {
             <h2 id="end-heading" className="text-xl font-semibold">
               结束或取消
             </h2>
-            <p className="text-sm text-stone-700">结束：不再接受新的认捐，已认捐的物资仍可送达。取消：需求作废，未送达的认捐一并取消并通知认捐人。</p>
+            <p className="text-sm text-stone-700">
+              结束：不再接受新的认捐，已认捐的物资仍可送达。取消：需求作废，未送达的认捐一并取消并通知认捐人。
+            </p>
             <Form method="post">
               <input type="hidden" name="intent" value="close" />
               <button type="submit" className="btn-secondary">
@@ -192,7 +202,13 @@ export default function StaffNeed() {
                 cancelTo="."
                 intent="cancel"
               >
-                <Field label="取消原因（会告知认捐人）" name="reason" maxLength={200} defaultValue={String(cancelResult?.initialValue?.reason ?? '')} errors={cancelResult?.error?.reason} />
+                <Field
+                  label="取消原因（会告知认捐人）"
+                  name="reason"
+                  maxLength={200}
+                  defaultValue={String(cancelResult?.initialValue?.reason ?? '')}
+                  errors={cancelResult?.error?.reason}
+                />
               </ConfirmStep>
             ) : (
               <Link to="?confirm=cancel" className="btn-danger inline-block">

@@ -39,7 +39,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (!outcome.ok) {
     if (outcome.reason === 'not_found') notFound()
     const invalid = outcome.reason === 'invalid'
-    return data({ result: refusalReply(submission, { message: outcome.message, field: invalid ? 'reason' : undefined }) }, { status: invalid ? 400 : 409 })
+    return data(
+      { result: refusalReply(submission, { message: outcome.message, field: invalid ? 'reason' : undefined }) },
+      { status: invalid ? 400 : 409 },
+    )
   }
   return redirect(`/staff/${institution.slug}/needs/${needId}?released=1`)
 }

@@ -40,7 +40,9 @@ export default function StaffNeeds() {
                   </Link>
                 </h3>
                 <span className="rounded bg-stone-100 px-2 py-0.5 text-xs text-stone-800">{needStatusLabels[need.status]}</span>
-                {need.urgency === 'urgent' ? <span className="rounded bg-red-700 px-2 py-0.5 text-xs font-semibold text-white">紧急</span> : null}
+                {need.urgency === 'urgent' ? (
+                  <span className="rounded bg-red-700 px-2 py-0.5 text-xs font-semibold text-white">紧急</span>
+                ) : null}
               </div>
               {need.deadline ? <p className="text-sm text-stone-700">截止日期：{formatDate(need.deadline)}</p> : null}
               <NeedProgressBar progress={need.progress} unit={need.unit} label={`${need.title}进度`} />

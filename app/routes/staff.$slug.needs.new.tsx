@@ -38,7 +38,12 @@ export default function NewNeed() {
           返回需求列表
         </Link>
       </div>
-      <NeedForm id="new-need" lastResult={actionData?.result} defaultValue={{ category: 'material', urgency: 'normal' }} submitLabel="发布" />
+      <NeedForm
+        id="new-need"
+        lastResult={actionData?.result}
+        defaultValue={{ category: 'material', urgency: 'normal' }}
+        submitLabel="发布"
+      />
     </section>
   )
 }

@@ -29,7 +29,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { institution, detail } = load(request, params)
   const { programme, pairing } = detail
   return {
-    pairing: { id: pairing.id, startDate: pairing.startDate, plannedVisits: pairing.plannedVisits, status: pairing.status, endReason: pairing.endReason, renovation: pairing.renovation },
+    pairing: {
+      id: pairing.id,
+      startDate: pairing.startDate,
+      plannedVisits: pairing.plannedVisits,
+      status: pairing.status,
+      endReason: pairing.endReason,
+      renovation: pairing.renovation,
+    },
     programme: { id: programme.id, name: programme.name, kind: programme.kind },
     subject: detail.familyAlias ?? detail.childPseudonym ?? '',
     team: detail.team,
@@ -38,7 +45,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     overdueDays: detail.progress.overdueDays,
     linkedNeeds: detail.linkedNeeds,
     needOptions: programme.kind === 'companionship' ? linkableNeeds(institution.id) : [],
-    suggestions: pairing.childId ? suggestTutors(institution.id, pairing.childId, programme.kind === 'tutoring' ? programme.id : undefined) : null,
+    suggestions: pairing.childId
+      ? suggestTutors(institution.id, pairing.childId, programme.kind === 'tutoring' ? programme.id : undefined)
+      : null,
   }
 }
 
@@ -75,7 +84,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 export default function PairingDetail() {
   const d = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
-  const errorsFor = (target: string) => (actionData?.target === target ? Object.values(actionData.result.error ?? {}).flatMap((e) => e ?? []) : [])
+  const errorsFor = (target: string) =>
+    actionData?.target === target ? Object.values(actionData.result.error ?? {}).flatMap((e) => e ?? []) : []
   const [statusForm, statusFields] = useForm({
     id: 'pairing-status',
     lastResult: actionData?.target === 'status' ? actionData.result : undefined,
@@ -99,7 +109,8 @@ export default function PairingDetail() {
         <p className="text-lg font-semibold">{progressLabel(d.confirmedVisits, d.pairing.plannedVisits)}</p>
         {d.nextDueOn ? (
           <p className="text-stone-800">
-            下次陪伴应在 {d.nextDueOn} 前{d.overdueDays > 0 ? <strong className="text-red-800">（已逾期 {d.overdueDays} 天）</strong> : null}
+            下次陪伴应在 {d.nextDueOn} 前
+            {d.overdueDays > 0 ? <strong className="text-red-800">（已逾期 {d.overdueDays} 天）</strong> : null}
           </p>
         ) : null}
         <p className="text-stone-800">
@@ -112,7 +123,9 @@ export default function PairingDetail() {
             <li key={m.userId}>
               {m.realName ?? m.displayName}
               {m.role === 'lead' ? '（带队）' : ''}
-              {m.lapse ? <strong className="block text-red-800">资格已失效：{m.lapse}。在更新并重新核验之前，不能记录走访或签到。</strong> : null}
+              {m.lapse ? (
+                <strong className="block text-red-800">资格已失效：{m.lapse}。在更新并重新核验之前，不能记录走访或签到。</strong>
+              ) : null}
             </li>
           ))}
         </ul>
@@ -121,8 +134,17 @@ export default function PairingDetail() {
             <FormMessage id={statusForm.errorId}>{statusForm.errors?.join('；')}</FormMessage>
             <input type="hidden" name="intent" value="status" />
             <div className="flex flex-wrap items-end gap-2">
-              <SelectField label="更改状态" {...getSelectProps(statusFields.status)} errors={statusFields.status.errors} options={pairingStatuses.map((s) => ({ value: s, label: pairingStatusLabels[s] }))} />
-              <Field label="原因（提前结束时必填）" {...getInputProps(statusFields.reason, { type: 'text' })} errors={statusFields.reason.errors} />
+              <SelectField
+                label="更改状态"
+                {...getSelectProps(statusFields.status)}
+                errors={statusFields.status.errors}
+                options={pairingStatuses.map((s) => ({ value: s, label: pairingStatusLabels[s] }))}
+              />
+              <Field
+                label="原因（提前结束时必填）"
+                {...getInputProps(statusFields.reason, { type: 'text' })}
+                errors={statusFields.reason.errors}
+              />
               <button type="submit" className="btn-secondary">
                 保存状态
               </button>
@@ -141,7 +163,13 @@ export default function PairingDetail() {
                 <Form method="post" className="flex flex-wrap items-end gap-2">
                   <input type="hidden" name="intent" value="renovation" />
                   <input type="hidden" name="step" value={s.step} />
-                  <Field label={`${s.step}${s.doneOn ? `（已完成 ${s.doneOn}）` : '（未完成）'}`} name="doneOn" type="date" defaultValue={s.doneOn ?? ''} errors={errorsFor(`renovation:${s.step}`)} />
+                  <Field
+                    label={`${s.step}${s.doneOn ? `（已完成 ${s.doneOn}）` : '（未完成）'}`}
+                    name="doneOn"
+                    type="date"
+                    defaultValue={s.doneOn ?? ''}
+                    errors={errorsFor(`renovation:${s.step}`)}
+                  />
                   <button type="submit" className="btn-secondary">
                     保存「{s.step}」
                   </button>
@@ -180,7 +208,11 @@ export default function PairingDetail() {
           {d.needOptions.length ? (
             <Form method="post" className="flex flex-wrap items-end gap-2">
               <input type="hidden" name="intent" value="link-need" />
-              <SelectField label="关联物资需求" name="needId" options={d.needOptions.map((n) => ({ value: String(n.id), label: n.title }))} />
+              <SelectField
+                label="关联物资需求"
+                name="needId"
+                options={d.needOptions.map((n) => ({ value: String(n.id), label: n.title }))}
+              />
               <button type="submit" className="btn-secondary">
                 关联
               </button>

@@ -53,7 +53,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const outcome = createPairing(actorFrom(user, context), institution.id, submission.value)
   if (!outcome.ok) {
     const lines = (outcome.problems ?? []).map((p) => `${p.name}：${requirementWords(p.missing)}`)
-    return data({ result: refusalReply(submission, { message: lines.length ? `${outcome.message}：${lines.join('\n')}` : outcome.message }) }, { status: 400 })
+    return data(
+      { result: refusalReply(submission, { message: lines.length ? `${outcome.message}：${lines.join('\n')}` : outcome.message }) },
+      { status: 400 },
+    )
   }
   return redirect(`/staff/${institution.slug}/pairings/${outcome.pairing.id}?created=1`)
 }
@@ -70,7 +73,10 @@ export default function NewPairing() {
     onValidate: ({ formData }) => parseWithZod(formData, { schema: pairingSchema }),
   })
   const memberList = ([] as unknown[]).concat(fields.memberUserIds.initialValue ?? []).map(String)
-  const options = (empty: string, rows: Array<{ id: number; label: string }>) => [{ value: '', label: empty }, ...rows.map((r) => ({ value: String(r.id), label: r.label }))]
+  const options = (empty: string, rows: Array<{ id: number; label: string }>) => [
+    { value: '', label: empty },
+    ...rows.map((r) => ({ value: String(r.id), label: r.label })),
+  ]
   return (
     <section className="card space-y-4" aria-labelledby="new-pairing-heading">
       <div className="flex flex-wrap items-center justify-between gap-2">
@@ -82,33 +88,69 @@ export default function NewPairing() {
         </Link>
       </div>
       <Form method="get" className="flex flex-wrap items-end gap-2">
-        <SelectField label="项目" name="programme" defaultValue={String(d.programmeId ?? '')} options={d.programmes.map((p) => ({ value: String(p.id), label: p.name }))} />
+        <SelectField
+          label="项目"
+          name="programme"
+          defaultValue={String(d.programmeId ?? '')}
+          options={d.programmes.map((p) => ({ value: String(p.id), label: p.name }))}
+        />
         <button type="submit" className="btn-secondary">
           切换项目
         </button>
       </Form>
       {d.programmeId ? (
         <Form method="post" className="space-y-3" {...getFormProps(form)}>
-          <FormMessage id={form.errorId}>{form.errors?.length ? <span className="whitespace-pre-line">{form.errors.join('；')}</span> : null}</FormMessage>
+          <FormMessage id={form.errorId}>
+            {form.errors?.length ? <span className="whitespace-pre-line">{form.errors.join('；')}</span> : null}
+          </FormMessage>
           <input type="hidden" name={fields.programmeId.name} value={d.programmeId} />
           <ErrorList errors={fields.programmeId.errors} />
-          <SelectField label="结对家庭" {...getSelectProps(fields.familyId)} errors={fields.familyId.errors} options={options('（不选家庭）', d.families.map((f) => ({ id: f.id, label: f.alias })))} />
-          <SelectField label="或结对儿童（学业辅导）" {...getSelectProps(fields.childId)} errors={fields.childId.errors} options={options('（不选儿童）', d.children)} />
+          <SelectField
+            label="结对家庭"
+            {...getSelectProps(fields.familyId)}
+            errors={fields.familyId.errors}
+            options={options(
+              '（不选家庭）',
+              d.families.map((f) => ({ id: f.id, label: f.alias })),
+            )}
+          />
+          <SelectField
+            label="或结对儿童（学业辅导）"
+            {...getSelectProps(fields.childId)}
+            errors={fields.childId.errors}
+            options={options('（不选儿童）', d.children)}
+          />
           <Field label="开始日期" {...getInputProps(fields.startDate, { type: 'date' })} errors={fields.startDate.errors} />
-          <Field label="计划次数" {...getInputProps(fields.plannedVisits, { type: 'number' })} inputMode="numeric" errors={fields.plannedVisits.errors} />
+          <Field
+            label="计划次数"
+            {...getInputProps(fields.plannedVisits, { type: 'number' })}
+            inputMode="numeric"
+            errors={fields.plannedVisits.errors}
+          />
           {d.volunteers.length ? (
             <>
               <SelectField
                 label="带队志愿者"
                 {...getSelectProps(fields.leadUserId)}
                 errors={fields.leadUserId.errors}
-                options={[{ value: '', label: '请选择' }, ...d.volunteers.map((u) => ({ value: String(u.userId), label: u.problems.length ? `${u.name}（尚不符合要求）` : u.name }))]}
+                options={[
+                  { value: '', label: '请选择' },
+                  ...d.volunteers.map((u) => ({
+                    value: String(u.userId),
+                    label: u.problems.length ? `${u.name}（尚不符合要求）` : u.name,
+                  })),
+                ]}
               />
               <fieldset className="space-y-1">
                 <legend className="text-sm font-medium text-stone-800">其他队员（最多 2 人）</legend>
                 {d.volunteers.map((u) => (
                   <label key={u.userId} className="flex items-center gap-2">
-                    <input type="checkbox" name={fields.memberUserIds.name} value={u.userId} defaultChecked={memberList.includes(String(u.userId))} />
+                    <input
+                      type="checkbox"
+                      name={fields.memberUserIds.name}
+                      value={u.userId}
+                      defaultChecked={memberList.includes(String(u.userId))}
+                    />
                     {u.name}
                   </label>
                 ))}
@@ -121,7 +163,12 @@ export default function NewPairing() {
                 <ul className="space-y-1 text-sm">
                   {d.volunteers.map((u) => (
                     <li key={u.userId}>
-                      {u.name}：{u.problems.length ? <span className="text-red-800">{u.problems.join('；')}</span> : <span className="text-green-800">符合要求</span>}
+                      {u.name}：
+                      {u.problems.length ? (
+                        <span className="text-red-800">{u.problems.join('；')}</span>
+                      ) : (
+                        <span className="text-green-800">符合要求</span>
+                      )}
                     </li>
                   ))}
                 </ul>

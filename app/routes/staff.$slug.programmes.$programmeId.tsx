@@ -36,7 +36,12 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     const submission = parseWithZod(formData, { schema: reviewSchema })
     if (submission.status !== 'success') return data({ intent: 'review' as const, result: submission.reply() }, { status: 400 })
     const { applicationId } = submission.value
-    const outcome = reviewApplication(actorFrom(user, context), institution.id, applicationId, submission.value.intent === 'accept' ? 'accepted' : 'declined')
+    const outcome = reviewApplication(
+      actorFrom(user, context),
+      institution.id,
+      applicationId,
+      submission.value.intent === 'accept' ? 'accepted' : 'declined',
+    )
     if (!outcome.ok) return data({ intent: 'review' as const, result: refusalReply(submission, outcome) }, { status: 400 })
     return redirect(`/staff/${institution.slug}/programmes/${programme.id}?reviewed=1`)
   }
@@ -62,7 +67,12 @@ export default function ProgrammeDetail() {
             查看公开页面
           </Link>
         </div>
-        <ProgrammeForm id="edit-programme" lastResult={actionData?.intent === 'save' ? actionData.result : undefined} defaultValue={programme} submitLabel="保存修改" />
+        <ProgrammeForm
+          id="edit-programme"
+          lastResult={actionData?.intent === 'save' ? actionData.result : undefined}
+          defaultValue={programme}
+          submitLabel="保存修改"
+        />
       </section>
       <section className="card space-y-3" aria-labelledby="applications-heading">
         <h2 id="applications-heading" className="text-xl font-semibold">

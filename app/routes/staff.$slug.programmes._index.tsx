@@ -10,7 +10,16 @@ export const meta: MetaFunction = () => pageMeta({ title: '项目', description:
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { institution } = requireStaff(request, params.slug)
-  return { programmes: listProgrammes(institution.id).map((p) => ({ id: p.id, slug: p.slug, name: p.name, kind: p.kind, cadence: p.cadence, plannedVisits: p.plannedVisits })) }
+  return {
+    programmes: listProgrammes(institution.id).map((p) => ({
+      id: p.id,
+      slug: p.slug,
+      name: p.name,
+      kind: p.kind,
+      cadence: p.cadence,
+      plannedVisits: p.plannedVisits,
+    })),
+  }
 }
 
 export default function ProgrammesIndex() {

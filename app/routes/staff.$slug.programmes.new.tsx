@@ -38,7 +38,12 @@ export default function NewProgramme() {
           返回项目列表
         </Link>
       </div>
-      <ProgrammeForm id="new-programme" lastResult={actionData?.result} defaultValue={{ requiresBackgroundCheck: true, acceptingApplications: true }} submitLabel="保存项目" />
+      <ProgrammeForm
+        id="new-programme"
+        lastResult={actionData?.result}
+        defaultValue={{ requiresBackgroundCheck: true, acceptingApplications: true }}
+        submitLabel="保存项目"
+      />
     </section>
   )
 }

@@ -26,8 +26,6 @@ import {
 
 export const meta: MetaFunction = () => pageMeta({ title: '签收', description: '按认领编号签收心愿礼物' })
 
-
-
 function dt(value: Date | null): string | null {
   return value ? formatDateTime(value) : null
 }
@@ -78,7 +76,16 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const formData = await request.formData()
   const submission = parseWithZod(formData, { schema: deliverySchema })
   if (submission.status !== 'success') {
-    return data({ intent: String(formData.get('intent') ?? ''), result: submission.reply(), ok: false, message: null, receiptNo: null as string | null }, { status: 400 })
+    return data(
+      {
+        intent: String(formData.get('intent') ?? ''),
+        result: submission.reply(),
+        ok: false,
+        message: null,
+        receiptNo: null as string | null,
+      },
+      { status: 400 },
+    )
   }
   const actor = actorFrom(user, context)
   const input = submission.value
@@ -91,12 +98,24 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (input.intent === 'receive') {
     const outcome = markWishReceived(actor, institution.id, input.claimId)
     return outcome.ok
-      ? data({ intent: input.intent, result: submission.reply({ resetForm: true }), ok: true, message: `已确认收到，并已记入公开捐赠记录（收据编号 ${outcome.receiptNo}）`, receiptNo: outcome.receiptNo })
+      ? data({
+          intent: input.intent,
+          result: submission.reply({ resetForm: true }),
+          ok: true,
+          message: `已确认收到，并已记入公开捐赠记录（收据编号 ${outcome.receiptNo}）`,
+          receiptNo: outcome.receiptNo,
+        })
       : data({ intent: input.intent, result: submission.reply(), ok: false, message: outcome.message, receiptNo: null }, { status: 409 })
   }
   const outcome = markWishFulfilled(actor, institution.id, input.wishId, { thankYou: input.thankYou })
   return outcome.ok
-    ? data({ intent: input.intent, result: submission.reply({ resetForm: true }), ok: true, message: '已标记为“已交给孩子”，并已通知捐赠人', receiptNo: null })
+    ? data({
+        intent: input.intent,
+        result: submission.reply({ resetForm: true }),
+        ok: true,
+        message: '已标记为“已交给孩子”，并已通知捐赠人',
+        receiptNo: null,
+      })
     : data({ intent: input.intent, result: submission.reply(), ok: false, message: outcome.message, receiptNo: null }, { status: 409 })
 }
 
@@ -162,7 +181,9 @@ function MatchedClaim({ claim }: { claim: ClaimOnPage }) {
         {claim.thankYouMessage ? <Detail label="感谢留言">{claim.thankYouMessage}</Detail> : null}
       </dl>
 
-      {claim.status === 'released' ? <p className="text-sm text-stone-700">该认领已释放，心愿已重新开放认领；此包裹无需签收。如仍收到实物，请联系捐赠人。</p> : null}
+      {claim.status === 'released' ? (
+        <p className="text-sm text-stone-700">该认领已释放，心愿已重新开放认领；此包裹无需签收。如仍收到实物，请联系捐赠人。</p>
+      ) : null}
 
       {canReceive ? (
         <div className="space-y-4 border-t border-stone-200 pt-4">
@@ -210,7 +231,19 @@ function MatchedClaim({ claim }: { claim: ClaimOnPage }) {
   )
 }
 
-function ClaimList({ title, id, claims, empty, when }: { title: string; id: string; claims: ClaimOnPage[]; empty: string; when: (c: ClaimOnPage) => string }) {
+function ClaimList({
+  title,
+  id,
+  claims,
+  empty,
+  when,
+}: {
+  title: string
+  id: string
+  claims: ClaimOnPage[]
+  empty: string
+  when: (c: ClaimOnPage) => string
+}) {
   return (
     <section aria-labelledby={id} className="space-y-2">
       <h2 id={id} className="text-lg font-semibold">
@@ -223,7 +256,11 @@ function ClaimList({ title, id, claims, empty, when }: { title: string; id: stri
           {claims.map((c) => (
             <li key={c.claimId} className="card text-sm">
               <div className="flex flex-wrap items-center justify-between gap-2">
-                <Link to={`?code=${encodeURIComponent(c.referenceCode)}`} className="link font-mono" aria-label={`查看认领编号 ${c.referenceCode}`}>
+                <Link
+                  to={`?code=${encodeURIComponent(c.referenceCode)}`}
+                  className="link font-mono"
+                  aria-label={`查看认领编号 ${c.referenceCode}`}
+                >
                   {c.referenceCode}
                 </Link>
                 <span className="text-stone-700">{when(c)}</span>
@@ -290,7 +327,13 @@ export default function ReceivePage() {
       {match ? <MatchedClaim key={match.claimId} claim={match} /> : null}
 
       <ClaimList title="在途认领" id="active-claims" claims={active} empty="目前没有在途的认领。" when={(c) => `送达期限 ${c.deliverBy}`} />
-      <ClaimList title="已收到、待交给孩子" id="awaiting-fulfilment" claims={awaiting} empty="没有待交给孩子的礼物。" when={(c) => `收到于 ${c.receivedAt}`} />
+      <ClaimList
+        title="已收到、待交给孩子"
+        id="awaiting-fulfilment"
+        claims={awaiting}
+        empty="没有待交给孩子的礼物。"
+        when={(c) => `收到于 ${c.receivedAt}`}
+      />
     </div>
   )
 }

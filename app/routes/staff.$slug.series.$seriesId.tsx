@@ -51,7 +51,11 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const intent = formData.get('intent')
   if (intent === 'publish-all') {
     const outcome = publishSeries(actor, institution.id, seriesId)
-    return reply({ intent: 'publish', ok: outcome.ok, message: outcome.ok ? `已发布 ${outcome.published} 场，以后新生成的场次也会自动发布` : outcome.message })
+    return reply({
+      intent: 'publish',
+      ok: outcome.ok,
+      message: outcome.ok ? `已发布 ${outcome.published} 场，以后新生成的场次也会自动发布` : outcome.message,
+    })
   }
   if (intent !== 'save') return reply({ intent: null, ok: false, message: '未知操作' })
   const submission = parseWithZod(formData, { schema: seriesSchema })
@@ -74,14 +78,19 @@ export default function SeriesPage() {
   const created = searchParams.get('created')
   const notice =
     actionData?.message ??
-    (created ? `重复活动已创建，已生成未来 6 个月的 ${created} 场${series.status === 'published' ? '并发布' : '（草稿，确认无误后点击「全部发布」）'}。` : null)
+    (created
+      ? `重复活动已创建，已生成未来 6 个月的 ${created} 场${series.status === 'published' ? '并发布' : '（草稿，确认无误后点击「全部发布」）'}。`
+      : null)
   const drafts = upcoming.filter((s) => s.status === 'draft').length
   return (
     <div className="space-y-4">
       <div className="flex flex-wrap items-center justify-between gap-2">
         <h2 className="text-xl font-semibold">
           {series.title}
-          <span className="ml-2 rounded-full bg-stone-100 px-2 py-0.5 align-middle text-sm font-normal text-stone-800" data-testid="series-status">
+          <span
+            className="ml-2 rounded-full bg-stone-100 px-2 py-0.5 align-middle text-sm font-normal text-stone-800"
+            data-testid="series-status"
+          >
             {series.status === 'published' ? '已发布' : '草稿'}
           </span>
         </h2>

@@ -26,7 +26,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   }
 }
 
-export const meta: MetaFunction = () => [...pageMeta({ title: '志愿时长', description: '本机构志愿者的服务时长统计与导出。' }), { name: 'robots', content: 'noindex' }]
+export const meta: MetaFunction = () => [
+  ...pageMeta({ title: '志愿时长', description: '本机构志愿者的服务时长统计与导出。' }),
+  { name: 'robots', content: 'noindex' },
+]
 
 export default function StaffServiceHoursPage() {
   const { home, filters, invalid, table, csvHref } = useLoaderData<typeof loader>()
@@ -34,7 +37,9 @@ export default function StaffServiceHoursPage() {
     <div className="space-y-6">
       <div>
         <h2 className="text-xl font-semibold">志愿时长</h2>
-        <p className="mt-1 text-stone-700">{home}的志愿者服务时长，来自签到签退和已确认的探访记录。导出的表格含实名和手机号，仅供向全国志愿服务信息系统报送使用。</p>
+        <p className="mt-1 text-stone-700">
+          {home}的志愿者服务时长，来自签到签退和已确认的探访记录。导出的表格含实名和手机号，仅供向全国志愿服务信息系统报送使用。
+        </p>
       </div>
       <Form method="get" className="card grid gap-4 sm:grid-cols-3 sm:items-end">
         <Field id="from" name="from" type="date" label="开始日期" defaultValue={filters.from} />
@@ -48,7 +53,8 @@ export default function StaffServiceHoursPage() {
       {invalid ? <FormMessage>日期格式不正确，已忽略无效的日期。</FormMessage> : null}
       <section aria-labelledby="hours-table-title" className="card space-y-3">
         <h3 id="hours-table-title" className="text-lg font-semibold">
-          共 {table.volunteers.length} 位志愿者 · {table.records} 条记录 · <span data-testid="home-total-hours">{table.totalHours} 小时</span>
+          共 {table.volunteers.length} 位志愿者 · {table.records} 条记录 ·{' '}
+          <span data-testid="home-total-hours">{table.totalHours} 小时</span>
         </h3>
         {table.volunteers.length === 0 ? (
           <p className="text-stone-800">这段时间没有服务记录。</p>

@@ -46,7 +46,13 @@ export default function SettingsPage() {
       </p>
       {actionData?.saved ? <FormMessage tone="success">设置已保存</FormMessage> : null}
       <Form method="post" className="grid gap-4 sm:grid-cols-2" {...getFormProps(form)}>
-        <Field label="购买期限（天）" hint="1–60 天，默认 7 天" {...getInputProps(fields.claimBuyDays, { type: 'number' })} inputMode="numeric" errors={fields.claimBuyDays.errors} />
+        <Field
+          label="购买期限（天）"
+          hint="1–60 天，默认 7 天"
+          {...getInputProps(fields.claimBuyDays, { type: 'number' })}
+          inputMode="numeric"
+          errors={fields.claimBuyDays.errors}
+        />
         <Field
           label="送达期限（天）"
           hint="1–60 天，默认 14 天，从认领时算起"

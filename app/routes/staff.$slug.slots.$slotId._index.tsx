@@ -46,7 +46,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   }
 }
 
-type ActionResult = { intent: 'save' | 'publish' | 'cancel' | null; ok: boolean; message: string | null; result?: SubmissionResult<string[]> }
+type ActionResult = {
+  intent: 'save' | 'publish' | 'cancel' | null
+  ok: boolean
+  message: string | null
+  result?: SubmissionResult<string[]>
+}
 
 function reply(body: ActionResult, status = body.ok ? 200 : 400) {
   return data(body, { status })
@@ -65,10 +70,22 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   }
   if (intent === 'cancel') {
     const cancel = parseWithZod(formData, { schema: slotCancelSchema })
-    if (cancel.status !== 'success') return reply({ intent, ok: false, message: Object.values(cancel.error ?? {}).flat().join('；') || '提交无效' })
+    if (cancel.status !== 'success')
+      return reply({
+        intent,
+        ok: false,
+        message:
+          Object.values(cancel.error ?? {})
+            .flat()
+            .join('；') || '提交无效',
+      })
     const outcome = cancelSlot(actor, institution.id, slotId, cancel.value.reason)
     if (!outcome.ok) return reply({ intent, ok: false, message: outcome.message })
-    return reply({ intent, ok: true, message: outcome.cancelledBookings ? `活动已取消，${outcome.cancelledBookings} 个预约已取消并通知预约者` : '活动已取消' })
+    return reply({
+      intent,
+      ok: true,
+      message: outcome.cancelledBookings ? `活动已取消，${outcome.cancelledBookings} 个预约已取消并通知预约者` : '活动已取消',
+    })
   }
   if (intent !== 'save') return reply({ intent: null, ok: false, message: '未知操作' })
   const submission = parseWithZod(formData, { schema: slotSchema })
@@ -86,14 +103,20 @@ export default function StaffSlotPage() {
   const actionData = useActionData<typeof action>()
   const [searchParams] = useSearchParams()
   const { pathname } = useLocation()
-  const notice = actionData?.message ?? (searchParams.get('created') ? (slot.status === 'published' ? '活动已创建并发布' : '活动已保存为草稿，确认无误后点击「发布」') : null)
-  const confirmingCancel = searchParams.get('cancel') === '1' && slot.status !== 'cancelled' && !ended && !(actionData?.intent === 'cancel' && actionData.ok)
+  const notice =
+    actionData?.message ??
+    (searchParams.get('created') ? (slot.status === 'published' ? '活动已创建并发布' : '活动已保存为草稿，确认无误后点击「发布」') : null)
+  const confirmingCancel =
+    searchParams.get('cancel') === '1' && slot.status !== 'cancelled' && !ended && !(actionData?.intent === 'cancel' && actionData.ok)
   return (
     <div className="space-y-4">
       <div className="flex flex-wrap items-center justify-between gap-2">
         <h2 className="text-xl font-semibold">
           {slot.title}
-          <span className="ml-2 rounded-full bg-stone-100 px-2 py-0.5 align-middle text-sm font-normal text-stone-800" data-testid="slot-status">
+          <span
+            className="ml-2 rounded-full bg-stone-100 px-2 py-0.5 align-middle text-sm font-normal text-stone-800"
+            data-testid="slot-status"
+          >
             {ended && slot.status !== 'cancelled' ? '已结束' : slotStatusLabels[slot.status]}
           </span>
         </h2>
@@ -142,7 +165,9 @@ export default function StaffSlotPage() {
           <h3 id="edit-slot-heading" className="font-semibold">
             编辑活动
           </h3>
-          {slot.seriesId ? <p className="text-sm text-stone-700">这是重复活动中的一场；之后修改重复规则时，已有人预约的场次不会被改动。</p> : null}
+          {slot.seriesId ? (
+            <p className="text-sm text-stone-700">这是重复活动中的一场；之后修改重复规则时，已有人预约的场次不会被改动。</p>
+          ) : null}
           <SlotForm
             id={`slot-${slot.id}`}
             lastResult={actionData?.intent === 'save' ? actionData.result : null}
@@ -164,7 +189,9 @@ export default function StaffSlotPage() {
           {confirmingCancel ? (
             <ConfirmStep title={`确认取消「${slot.title}」？`} confirmLabel="确认取消活动" cancelTo={pathname} intent="cancel">
               <p className="text-sm text-red-900">
-                {confirmedBookings + waitlist > 0 ? `${confirmedBookings} 个已确认预约和 ${waitlist} 个候补将被取消，系统会通知每位预约者。` : '目前没有人预约。'}
+                {confirmedBookings + waitlist > 0
+                  ? `${confirmedBookings} 个已确认预约和 ${waitlist} 个候补将被取消，系统会通知每位预约者。`
+                  : '目前没有人预约。'}
                 此操作不能撤销。
               </p>
               <TextareaField id="cancel-reason" name="reason" label="取消原因（可选，会告知预约者）" maxLength={200} />

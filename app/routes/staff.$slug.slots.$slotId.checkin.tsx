@@ -4,7 +4,16 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { data, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { actorFrom, requireStaff } from '~/auth/auth.server'
-import { checkIn, checkOut, findBookingByCode, formatMinutes, listSlotBookingsForCheckin, markNoShows, slotInHome, type CheckinBooking } from '~/checkin/checkin.server'
+import {
+  checkIn,
+  checkOut,
+  findBookingByCode,
+  formatMinutes,
+  listSlotBookingsForCheckin,
+  markNoShows,
+  slotInHome,
+  type CheckinBooking,
+} from '~/checkin/checkin.server'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { Field, FormMessage } from '~/components/forms'
 import { now } from '~/utils/clock.server'
@@ -17,7 +26,10 @@ import { pageMeta } from '~/utils/meta'
 import { refusalReply } from '~/utils/submission.server'
 import { bookingStatusLabels, slotKindLabels } from '~/volunteers/labels'
 
-export const meta: MetaFunction = () => [...pageMeta({ title: '签到', description: '机构工作人员：来访接待单签到与签退' }), { name: 'robots', content: 'noindex' }]
+export const meta: MetaFunction = () => [
+  ...pageMeta({ title: '签到', description: '机构工作人员：来访接待单签到与签退' }),
+  { name: 'robots', content: 'noindex' },
+]
 
 function forPage(b: CheckinBooking) {
   return {
@@ -34,7 +46,10 @@ function forPage(b: CheckinBooking) {
     checkedInAt: b.checkedInAt ? formatDateTime(b.checkedInAt) : null,
     checkedInCount: b.checkedInCount,
     checkedOutAt: b.checkedOutAt ? formatDateTime(b.checkedOutAt) : null,
-    served: b.checkedInAt && b.checkedOutAt ? formatMinutes(Math.min(12 * 60, Math.round((b.checkedOutAt.getTime() - b.checkedInAt.getTime()) / 60_000))) : null,
+    served:
+      b.checkedInAt && b.checkedOutAt
+        ? formatMinutes(Math.min(12 * 60, Math.round((b.checkedOutAt.getTime() - b.checkedInAt.getTime()) / 60_000)))
+        : null,
   }
 }
 
@@ -73,7 +88,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   }
 }
 
-type ActionData = { intent: string; bookingId: number | null; ok: boolean; message: string; result?: SubmissionResult<string[]>; confirmShort?: boolean }
+type ActionData = {
+  intent: string
+  bookingId: number | null
+  ok: boolean
+  message: string
+  result?: SubmissionResult<string[]>
+  confirmShort?: boolean
+}
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const { user, institution } = requireStaff(request, params.slug)
@@ -83,12 +105,15 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const intent = String(formData.get('intent') ?? '')
   // Only says which card the reply belongs to; the id the write uses is parsed by the schema.
   const bookingId = parseId(formData.get('bookingId'))
-  const reply = (ok: boolean, message: string, result?: SubmissionResult<string[]>, status = ok ? 200 : 409) => data<ActionData>({ intent, bookingId, ok, message, result }, { status })
+  const reply = (ok: boolean, message: string, result?: SubmissionResult<string[]>, status = ok ? 200 : 409) =>
+    data<ActionData>({ intent, bookingId, ok, message, result }, { status })
   const actor = actorFrom(user, context)
 
   if (intent === 'no-shows') {
     const outcome = markNoShows(actor, institution.id, slotId)
-    return outcome.ok ? reply(true, outcome.count ? `已将 ${outcome.count} 条未签到的预约标记为未到场` : '没有需要标记的预约') : reply(false, outcome.message)
+    return outcome.ok
+      ? reply(true, outcome.count ? `已将 ${outcome.count} 条未签到的预约标记为未到场` : '没有需要标记的预约')
+      : reply(false, outcome.message)
   }
   if (intent === 'checkin') {
     const submission = parseWithZod(formData, { schema: checkinSchema })
@@ -102,7 +127,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   }
   if (intent === 'checkout') {
     const submission = parseWithZod(formData, { schema: checkoutSchema })
-    if (submission.status !== 'success') return reply(false, submission.error?.bookingId?.[0] ?? '没有找到这条预约', submission.reply(), 400)
+    if (submission.status !== 'success')
+      return reply(false, submission.error?.bookingId?.[0] ?? '没有找到这条预约', submission.reply(), 400)
     const outcome = checkOut(actor, institution.id, submission.value.bookingId, { confirmShort: submission.value.confirmShort === 'on' })
     if (outcome.ok) return reply(true, outcome.message)
     return data<ActionData>({ intent, bookingId, ok: false, message: outcome.message, confirmShort: outcome.confirmShort }, { status: 409 })
@@ -141,7 +167,9 @@ function BookingCard({ booking, highlighted = false }: { booking: BookingOnPage;
           <h3 id={`booking-${booking.id}-name`} className="text-lg font-semibold">
             {name}
           </h3>
-          {booking.realName && booking.realName !== booking.contactName ? <p className="text-sm text-stone-700">实名：{booking.realName}</p> : null}
+          {booking.realName && booking.realName !== booking.contactName ? (
+            <p className="text-sm text-stone-700">实名：{booking.realName}</p>
+          ) : null}
           <p className="text-sm text-stone-800">
             {booking.kind === 'group' ? '团体' : '个人'} · {booking.partySize} 人 ·{' '}
             <a href={`tel:${booking.contactPhone}`} className="link">
@@ -229,7 +257,15 @@ export default function SlotCheckin() {
       </div>
 
       <Form method="get" className="flex items-end gap-2" role="search">
-        <Field label="搜索：接待单编号、姓名或手机号" id="checkin-q" name="q" type="search" defaultValue={q} className="flex-1" autoComplete="off" />
+        <Field
+          label="搜索：接待单编号、姓名或手机号"
+          id="checkin-q"
+          name="q"
+          type="search"
+          defaultValue={q}
+          className="flex-1"
+          autoComplete="off"
+        />
         <button type="submit" className="btn-secondary">
           搜索
         </button>
@@ -246,7 +282,9 @@ export default function SlotCheckin() {
       {code ? (
         highlighted ? (
           <section aria-label="扫码找到的预约" className="space-y-2">
-            {highlighted.status !== 'confirmed' ? <FormMessage>这张接待单的预约状态是“{bookingStatusLabels[highlighted.status]}”，不能签到。</FormMessage> : null}
+            {highlighted.status !== 'confirmed' ? (
+              <FormMessage>这张接待单的预约状态是“{bookingStatusLabels[highlighted.status]}”，不能签到。</FormMessage>
+            ) : null}
             <BookingCard booking={highlighted} highlighted />
           </section>
         ) : (

@@ -31,7 +31,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   }
 }
 
-const statusTone = { draft: 'bg-amber-100 text-amber-950', published: 'bg-green-100 text-green-900', cancelled: 'bg-stone-200 text-stone-800' } as const
+const statusTone = {
+  draft: 'bg-amber-100 text-amber-950',
+  published: 'bg-green-100 text-green-900',
+  cancelled: 'bg-stone-200 text-stone-800',
+} as const
 
 export default function StaffSlots() {
   const { when, slots, series } = useLoaderData<typeof loader>()
@@ -45,10 +49,18 @@ export default function StaffSlots() {
       </div>
 
       <nav aria-label="活动时间" className="flex gap-2">
-        <Link to="?when=upcoming" className={when === 'upcoming' ? 'btn-primary' : 'btn-secondary'} aria-current={when === 'upcoming' ? 'page' : undefined}>
+        <Link
+          to="?when=upcoming"
+          className={when === 'upcoming' ? 'btn-primary' : 'btn-secondary'}
+          aria-current={when === 'upcoming' ? 'page' : undefined}
+        >
           即将开始
         </Link>
-        <Link to="?when=past" className={when === 'past' ? 'btn-primary' : 'btn-secondary'} aria-current={when === 'past' ? 'page' : undefined}>
+        <Link
+          to="?when=past"
+          className={when === 'past' ? 'btn-primary' : 'btn-secondary'}
+          aria-current={when === 'past' ? 'page' : undefined}
+        >
           已结束
         </Link>
       </nav>
@@ -86,7 +98,9 @@ export default function StaffSlots() {
             ))}
           </ul>
         ) : (
-          <p className="card text-stone-800">{when === 'past' ? '还没有已结束的活动。' : '还没有即将开始的活动。点击「新建活动」发布社会开放日或志愿活动。'}</p>
+          <p className="card text-stone-800">
+            {when === 'past' ? '还没有已结束的活动。' : '还没有即将开始的活动。点击「新建活动」发布社会开放日或志愿活动。'}
+          </p>
         )}
       </section>
 

@@ -106,10 +106,18 @@ export default function NewSlot() {
         </Link>
       </div>
       <nav aria-label="活动方式" className="flex flex-wrap gap-2">
-        <Link to="?type=once" className={type === 'once' ? 'btn-primary' : 'btn-secondary'} aria-current={type === 'once' ? 'page' : undefined}>
+        <Link
+          to="?type=once"
+          className={type === 'once' ? 'btn-primary' : 'btn-secondary'}
+          aria-current={type === 'once' ? 'page' : undefined}
+        >
           单次活动
         </Link>
-        <Link to="?type=series" className={type === 'series' ? 'btn-primary' : 'btn-secondary'} aria-current={type === 'series' ? 'page' : undefined}>
+        <Link
+          to="?type=series"
+          className={type === 'series' ? 'btn-primary' : 'btn-secondary'}
+          aria-current={type === 'series' ? 'page' : undefined}
+        >
           重复活动
         </Link>
       </nav>
@@ -124,10 +132,21 @@ export default function NewSlot() {
               {preset ? <span className="ml-2 text-sm text-stone-700">（已按预设填写，可再修改）</span> : null}
             </p>
           </div>
-          <SeriesForm key={preset ? 'preset' : 'blank'} id="new-series" lastResult={actionData?.type === 'series' ? actionData.result : null} defaultValue={seriesDefaults} submit={<SubmitButtons type="series" />} />
+          <SeriesForm
+            key={preset ? 'preset' : 'blank'}
+            id="new-series"
+            lastResult={actionData?.type === 'series' ? actionData.result : null}
+            defaultValue={seriesDefaults}
+            submit={<SubmitButtons type="series" />}
+          />
         </>
       ) : (
-        <SlotForm id="new-slot" lastResult={actionData?.type === 'once' ? actionData.result : null} defaultValue={slotDefaults} submit={<SubmitButtons type="once" />} />
+        <SlotForm
+          id="new-slot"
+          lastResult={actionData?.type === 'once' ? actionData.result : null}
+          defaultValue={slotDefaults}
+          submit={<SubmitButtons type="once" />}
+        />
       )}
     </section>
   )

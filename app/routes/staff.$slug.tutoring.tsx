@@ -53,10 +53,27 @@ export default function Tutoring() {
         </h2>
         <Form method="post" className="space-y-3" {...getFormProps(form)}>
           <FormMessage id={form.errorId}>{form.errors?.join('；')}</FormMessage>
-          <SelectField label="儿童" {...getSelectProps(fields.childId)} errors={fields.childId.errors} options={children.map((c) => ({ value: String(c.id), label: c.label }))} />
-          <CheckboxGroup legend="科目" name={fields.subjects.name} options={subjectChoices} chosen={asList(fields.subjects.initialValue as string[] | string | undefined)} errors={fields.subjects.errors} />
+          <SelectField
+            label="儿童"
+            {...getSelectProps(fields.childId)}
+            errors={fields.childId.errors}
+            options={children.map((c) => ({ value: String(c.id), label: c.label }))}
+          />
+          <CheckboxGroup
+            legend="科目"
+            name={fields.subjects.name}
+            options={subjectChoices}
+            chosen={asList(fields.subjects.initialValue as string[] | string | undefined)}
+            errors={fields.subjects.errors}
+          />
           <SelectField label="年级" {...getSelectProps(fields.grade)} errors={fields.grade.errors} options={gradeChoices} />
-          <CheckboxGroup legend="方便的时间" name={fields.availability.name} options={slotChoices} chosen={asList(fields.availability.initialValue as string[] | string | undefined)} errors={fields.availability.errors} />
+          <CheckboxGroup
+            legend="方便的时间"
+            name={fields.availability.name}
+            options={slotChoices}
+            chosen={asList(fields.availability.initialValue as string[] | string | undefined)}
+            errors={fields.availability.errors}
+          />
           <button type="submit" className="btn-primary w-full sm:w-auto">
             保存学业需求
           </button>

@@ -38,7 +38,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         : assignSubstitute(actor, institution.id, input.pairingId, input.userId)
   if (!outcome.ok) {
     if (outcome.reason === 'not_found') notFound()
-    return data({ target, message: outcome.message, queryNote: input.intent === 'query' ? input.queryNote : '' }, { status: outcome.reason === 'invalid' ? 400 : 409 })
+    return data(
+      { target, message: outcome.message, queryNote: input.intent === 'query' ? input.queryNote : '' },
+      { status: outcome.reason === 'invalid' ? 400 : 409 },
+    )
   }
   return redirect(`/staff/${institution.slug}/visits`)
 }
@@ -66,12 +69,15 @@ export default function StaffVisitsPage() {
                 {v.pairingTitle} · {v.visitedOn}
               </h3>
               <p className="text-sm text-stone-800">
-                {v.durationMinutes} 分钟 · {v.activities.map((a) => visitActivityLabels[a]).join('、')} · 参加：{v.attendees.join('、')} · 记录人：{v.loggedBy ?? '—'}
+                {v.durationMinutes} 分钟 · {v.activities.map((a) => visitActivityLabels[a]).join('、')} · 参加：{v.attendees.join('、')} ·
+                记录人：{v.loggedBy ?? '—'}
               </p>
               <p className="text-sm font-medium">{visitStatusLabels[v.status]}</p>
               {v.note ? <p className="whitespace-pre-line text-sm text-stone-900">记录：{v.note}</p> : null}
               {v.followUp ? (
-                <p className="whitespace-pre-line rounded-lg border border-amber-300 bg-amber-50 p-2 text-sm text-amber-900">需跟进（仅工作人员可见）：{v.followUp}</p>
+                <p className="whitespace-pre-line rounded-lg border border-amber-300 bg-amber-50 p-2 text-sm text-amber-900">
+                  需跟进（仅工作人员可见）：{v.followUp}
+                </p>
               ) : null}
               {v.status === 'queried' ? <p className="text-sm text-stone-800">已提出疑问：{v.queryNote}，等待志愿者补充。</p> : null}
               <FormMessage>{messageFor(`confirm:${v.id}`) ?? messageFor(`query:${v.id}`)}</FormMessage>
@@ -147,7 +153,10 @@ export default function StaffVisitsPage() {
                     label="安排替班志愿者（仅下一次走访）"
                     id={`substitute-${p.id}`}
                     name="userId"
-                    options={[{ value: '', label: '请选择' }, ...candidates.map((c) => ({ value: String(c.userId), label: `${c.realName}（${c.displayName}）` }))]}
+                    options={[
+                      { value: '', label: '请选择' },
+                      ...candidates.map((c) => ({ value: String(c.userId), label: `${c.realName}（${c.displayName}）` })),
+                    ]}
                   />
                   <button type="submit" name="intent" value="substitute" className="btn-secondary" disabled={busy}>
                     安排替班

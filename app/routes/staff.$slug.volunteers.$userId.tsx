@@ -15,7 +15,12 @@ import { parseId } from '~/utils/ids'
 import { pageMeta } from '~/utils/meta'
 import { addShanghaiDays, shanghaiDateString } from '~/utils/shanghai-date'
 import { bookingStatusLabels, qualificationLabels, verificationLabels } from '~/volunteers/labels'
-import { rejectBackgroundSchema, rejectQualificationSchema, verifyBackgroundSchema, verifyQualificationSchema } from '~/volunteers/review-validation'
+import {
+  rejectBackgroundSchema,
+  rejectQualificationSchema,
+  verifyBackgroundSchema,
+  verifyQualificationSchema,
+} from '~/volunteers/review-validation'
 import {
   BACKGROUND_CHECK_VALID_DAYS,
   getVolunteerForStaff,
@@ -25,7 +30,10 @@ import {
   verifyQualification,
 } from '~/volunteers/profiles.server'
 
-export const meta: MetaFunction = () => [...pageMeta({ title: '志愿者资料审核', description: '机构工作人员：核验志愿者' }), { name: 'robots', content: 'noindex' }]
+export const meta: MetaFunction = () => [
+  ...pageMeta({ title: '志愿者资料审核', description: '机构工作人员：核验志愿者' }),
+  { name: 'robots', content: 'noindex' },
+]
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { institution } = requireStaff(request, params.slug)
@@ -49,7 +57,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const intent = String(formData.get('intent') ?? '')
   // Only says which form the reply belongs to; the id the write uses is parsed by the schema.
   const targetId = parseId(formData.get('qualificationId'))
-  const reply = (ok: boolean, message: string | null, result?: SubmissionResult<string[]>, status = ok ? 200 : 400) => data<ActionData>({ intent, targetId, ok, message, result }, { status })
+  const reply = (ok: boolean, message: string | null, result?: SubmissionResult<string[]>, status = ok ? 200 : 400) =>
+    data<ActionData>({ intent, targetId, ok, message, result }, { status })
   const invalid = (submission: { reply: () => SubmissionResult<string[]>; error?: Record<string, string[] | null> | null }) => {
     const result = submission.reply()
     // A missing or foreign id has no field to show it beside: say it above the forms.
@@ -99,7 +108,11 @@ const badgeClasses: Record<VerificationStatus | 'expired', string> = {
 }
 
 function Badge({ state }: { state: VerificationStatus | 'expired' }) {
-  return <span className={`inline-block rounded-full px-2 py-0.5 text-sm font-medium ${badgeClasses[state]}`}>{state === 'expired' ? '已过期' : verificationLabels[state]}</span>
+  return (
+    <span className={`inline-block rounded-full px-2 py-0.5 text-sm font-medium ${badgeClasses[state]}`}>
+      {state === 'expired' ? '已过期' : verificationLabels[state]}
+    </span>
+  )
 }
 
 export default function StaffVolunteerReview() {
@@ -108,7 +121,8 @@ export default function StaffVolunteerReview() {
   const navigation = useNavigation()
   const busy = navigation.state === 'submitting'
   const { user, profile, background, qualifications, bookings, applications } = volunteer
-  const forForm = (intent: string, targetId: number | null = null) => (actionData && actionData.intent === intent && actionData.targetId === targetId ? actionData : null)
+  const forForm = (intent: string, targetId: number | null = null) =>
+    actionData && actionData.intent === intent && actionData.targetId === targetId ? actionData : null
   const bgVerify = forForm('verify-background')
   const bgReject = forForm('reject-background')
   const topMessage = actionData?.message ? actionData : null
@@ -203,7 +217,14 @@ export default function StaffVolunteerReview() {
             </Form>
             <Form method="post" className="space-y-3" noValidate>
               <input type="hidden" name="intent" value="reject-background" />
-              <TextareaField label="未通过原因" id="bg-note" name="note" defaultValue={replyField(bgReject, 'note').value ?? ''} errors={replyField(bgReject, 'note').errors} hint="志愿者会收到这段说明" />
+              <TextareaField
+                label="未通过原因"
+                id="bg-note"
+                name="note"
+                defaultValue={replyField(bgReject, 'note').value ?? ''}
+                errors={replyField(bgReject, 'note').errors}
+                hint="志愿者会收到这段说明"
+              />
               <button type="submit" className="btn-danger w-full" disabled={busy}>
                 不通过
               </button>
@@ -245,7 +266,13 @@ export default function StaffVolunteerReview() {
                     <Form method="post" className="space-y-2" noValidate>
                       <input type="hidden" name="intent" value="reject-qualification" />
                       <input type="hidden" name="qualificationId" value={q.id} />
-                      <TextareaField label={`「${qualificationLabels[q.kind]}」未通过原因`} id={`q-${q.id}-note`} name="note" defaultValue={replyField(reject, 'note').value ?? ''} errors={replyField(reject, 'note').errors} />
+                      <TextareaField
+                        label={`「${qualificationLabels[q.kind]}」未通过原因`}
+                        id={`q-${q.id}-note`}
+                        name="note"
+                        defaultValue={replyField(reject, 'note').value ?? ''}
+                        errors={replyField(reject, 'note').errors}
+                      />
                       <button type="submit" className="btn-danger w-full" disabled={busy}>
                         不通过<span className="sr-only">：{qualificationLabels[q.kind]}</span>
                       </button>

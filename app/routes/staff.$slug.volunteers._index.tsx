@@ -8,7 +8,8 @@ import { pageMeta } from '~/utils/meta'
 import { qualificationLabels, verificationLabels } from '~/volunteers/labels'
 import { listVolunteersOfHome } from '~/volunteers/profiles.server'
 
-export const meta: MetaFunction = () => pageMeta({ title: '志愿者', description: '机构工作人员：预约过本机构活动或报名本机构项目的志愿者与核验' })
+export const meta: MetaFunction = () =>
+  pageMeta({ title: '志愿者', description: '机构工作人员：预约过本机构活动或报名本机构项目的志愿者与核验' })
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { institution } = requireStaff(request, params.slug)
@@ -41,7 +42,9 @@ export default function StaffVolunteers() {
         <h2 id="volunteers-heading" className="text-xl font-semibold">
           志愿者
         </h2>
-        <p className="text-sm text-stone-700">只列出预约过本机构活动或报名本机构项目（如焕新乐园）的志愿者。实名资料仅供核验和联系使用，请勿外传。</p>
+        <p className="text-sm text-stone-700">
+          只列出预约过本机构活动或报名本机构项目（如焕新乐园）的志愿者。实名资料仅供核验和联系使用，请勿外传。
+        </p>
       </div>
       <nav aria-label="按审核状态筛选">
         <ul className="flex flex-wrap gap-1 text-sm">
@@ -59,7 +62,9 @@ export default function StaffVolunteers() {
         </ul>
       </nav>
       {volunteers.length === 0 ? (
-        <p className="text-stone-800">{filter === 'pending' ? '没有待审核的志愿者。' : '还没有志愿者预约过本机构的活动或报名本机构的项目。'}</p>
+        <p className="text-stone-800">
+          {filter === 'pending' ? '没有待审核的志愿者。' : '还没有志愿者预约过本机构的活动或报名本机构的项目。'}
+        </p>
       ) : (
         <ul className="space-y-3" data-testid="volunteer-list">
           {volunteers.map((v) => (
@@ -71,14 +76,17 @@ export default function StaffVolunteers() {
                   </Link>
                 </h3>
                 <span className="text-sm text-stone-700">
-                  {v.realName ? `称呼：${v.displayName} · ` : '未填写实名资料 · '}预约 {v.bookingCount} 次{v.applicationCount ? ` · 项目报名 ${v.applicationCount} 个` : ''}
+                  {v.realName ? `称呼：${v.displayName} · ` : '未填写实名资料 · '}预约 {v.bookingCount} 次
+                  {v.applicationCount ? ` · 项目报名 ${v.applicationCount} 个` : ''}
                 </span>
               </div>
               {v.phone ? <p className="text-sm text-stone-800">手机 {v.phone}</p> : null}
               <p className="flex flex-wrap items-center gap-1.5 text-sm">
                 <span className="text-stone-700">背景核验</span>
                 <Badge state={v.background}>{v.background === 'expired' ? '已过期' : verificationLabels[v.background]}</Badge>
-                {v.background === 'verified' && v.backgroundExpiresAt ? <span className="text-stone-700">至 {formatDate(v.backgroundExpiresAt)}</span> : null}
+                {v.background === 'verified' && v.backgroundExpiresAt ? (
+                  <span className="text-stone-700">至 {formatDate(v.backgroundExpiresAt)}</span>
+                ) : null}
               </p>
               {v.qualifications.length ? (
                 <p className="flex flex-wrap items-center gap-1.5 text-sm">

@@ -34,7 +34,9 @@ export const meta: MetaFunction = () => pageMeta({ title: '编辑微心愿', des
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { institution } = requireStaff(request, params.slug)
-  const { wish, child, campaignName, activeClaim, flags, editable } = invariantFound(getStaffWish(institution.id, requireIdParam(params, 'wishId')))
+  const { wish, child, campaignName, activeClaim, flags, editable } = invariantFound(
+    getStaffWish(institution.id, requireIdParam(params, 'wishId')),
+  )
   return {
     wish: {
       id: wish.id,
@@ -139,7 +141,13 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const refused = outcome.refused[0]
   if (refused) {
     const flags = checkWishPrivacy(saved.wish, found.child)
-    return reply({ intent, ok: false, message: `已保存，但未发布：${refused.message}`, result: submission.reply(), flags: flagViews(flags, saved.wish.privacyConfirmedFlags) })
+    return reply({
+      intent,
+      ok: false,
+      message: `已保存，但未发布：${refused.message}`,
+      result: submission.reply(),
+      flags: flagViews(flags, saved.wish.privacyConfirmedFlags),
+    })
   }
   return reply({ intent, ok: true, message: '心愿已发布，爱心人士现在可以看到并认领', result: submission.reply() })
 }
@@ -161,7 +169,10 @@ export default function WishPage() {
       <div className="flex flex-wrap items-center justify-between gap-2">
         <h2 className="text-xl font-semibold">
           {wish.title}
-          <span className="ml-2 rounded-full bg-stone-100 px-2 py-0.5 align-middle text-sm font-normal text-stone-800" data-testid="wish-status">
+          <span
+            className="ml-2 rounded-full bg-stone-100 px-2 py-0.5 align-middle text-sm font-normal text-stone-800"
+            data-testid="wish-status"
+          >
             {wishStatusLabels[wish.status]}
           </span>
         </h2>
@@ -254,7 +265,13 @@ export default function WishPage() {
           <p role="note" className="rounded-lg border border-red-300 bg-red-50 p-3 text-sm font-medium text-red-900">
             请勿上传儿童正脸照片。只上传物品图片，例如想要的书或文具。
           </p>
-          {wish.imageKey ? <img src={wishImageUrl(wish.imageKey)} alt={`心愿物品图片：${wish.title}`} className="max-h-64 rounded-lg border border-stone-200" /> : null}
+          {wish.imageKey ? (
+            <img
+              src={wishImageUrl(wish.imageKey)}
+              alt={`心愿物品图片：${wish.title}`}
+              className="max-h-64 rounded-lg border border-stone-200"
+            />
+          ) : null}
           {actionData?.intent === 'image' || actionData?.intent === 'remove-image' ? (
             <FormMessage tone={actionData.ok ? 'success' : 'error'}>{actionData.message}</FormMessage>
           ) : null}
@@ -287,7 +304,9 @@ export default function WishPage() {
             撤回心愿
           </h3>
           <p className="text-sm text-stone-700">
-            {wish.status === 'claimed' ? '该心愿已被认领：撤回后认领将被取消，系统会通知爱心人士无需再购买或寄送。' : '撤回后心愿不再公开展示。'}
+            {wish.status === 'claimed'
+              ? '该心愿已被认领：撤回后认领将被取消，系统会通知爱心人士无需再购买或寄送。'
+              : '撤回后心愿不再公开展示。'}
           </p>
           <Form method="post">
             <button type="submit" name="intent" value="withdraw" className="btn-danger">

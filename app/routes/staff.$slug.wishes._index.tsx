@@ -53,7 +53,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   return data({ ok: withdrawn === ids.length, messages }, { status: withdrawn ? 200 : 400 })
 }
 
-const filters: Array<{ value: WishStatus | null; label: string }> = [{ value: null, label: '全部' }, ...wishStatuses.map((s) => ({ value: s, label: wishStatusLabels[s] }))]
+const filters: Array<{ value: WishStatus | null; label: string }> = [
+  { value: null, label: '全部' },
+  ...wishStatuses.map((s) => ({ value: s, label: wishStatusLabels[s] })),
+]
 
 export default function StaffWishes() {
   const { status, wishes } = useLoaderData<typeof loader>()
@@ -116,7 +119,9 @@ export default function StaffWishes() {
                     {w.pseudonym}（化名）· {w.ageBand} · {categoryLabels[w.category]}
                     {w.campaignName ? ` · ${w.campaignName}` : ''}
                   </p>
-                  {w.pendingPrivacyFlags ? <p className="text-sm font-medium text-amber-900">隐私提示 {w.pendingPrivacyFlags} 条待处理</p> : null}
+                  {w.pendingPrivacyFlags ? (
+                    <p className="text-sm font-medium text-amber-900">隐私提示 {w.pendingPrivacyFlags} 条待处理</p>
+                  ) : null}
                   {w.status === 'claimed' && w.deliverBy ? (
                     <p className="text-sm text-stone-700">
                       包裹编号 <span className="font-mono">{w.referenceCode}</span> · 送达期限 {formatDateTime(w.deliverBy)}

@@ -51,7 +51,14 @@ export default function NewWish() {
       {children.length ? (
         <>
           <p className="text-sm text-stone-700">心愿先保存为草稿；保存后系统会进行隐私检查，处理完提示即可发布。</p>
-          <WishForm id="new-wish" mode="new" lastResult={actionData?.result} defaultValue={{ childId, campaignId, quantity: '1' }} childOptions={children} campaignOptions={campaigns} />
+          <WishForm
+            id="new-wish"
+            mode="new"
+            lastResult={actionData?.result}
+            defaultValue={{ childId, campaignId, quantity: '1' }}
+            childOptions={children}
+            campaignOptions={campaigns}
+          />
         </>
       ) : (
         <p className="text-stone-800">

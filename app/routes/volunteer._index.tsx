@@ -8,7 +8,14 @@ import { Pager } from '~/components/pager'
 import { ProgrammeLinks } from '~/programmes/programme-links'
 import { listPublicProgrammes } from '~/programmes/programmes.server'
 import { formatSlotTime, remainingLabel, weekdayLabels } from '~/slots/labels'
-import { listUpcomingSlots, monthCalendar, parseMonth, slotFilterChoices, slotFilterSchema, type PublicSlotCard } from '~/slots/public.server'
+import {
+  listUpcomingSlots,
+  monthCalendar,
+  parseMonth,
+  slotFilterChoices,
+  slotFilterSchema,
+  type PublicSlotCard,
+} from '~/slots/public.server'
 import { now } from '~/utils/clock.server'
 import { pageMeta } from '~/utils/meta'
 import { listQuery } from '~/utils/pagination'
@@ -40,16 +47,29 @@ export async function loader({ request }: LoaderFunctionArgs) {
     }
   }
   const page = listUpcomingSlots({ filters, cursor })
-  return { view: 'list' as const, filters, choices, calendar: null, page: { items: page.items.map(toView), next: page.next }, paged, programmes: listPublicProgrammes() }
+  return {
+    view: 'list' as const,
+    filters,
+    choices,
+    calendar: null,
+    page: { items: page.items.map(toView), next: page.next },
+    paged,
+    programmes: listPublicProgrammes(),
+  }
 }
 
-const kindOptions = withAll('全部类型', slotKinds.map((k) => ({ value: k, label: slotKindLabels[k] })))
+const kindOptions = withAll(
+  '全部类型',
+  slotKinds.map((k) => ({ value: k, label: slotKindLabels[k] })),
+)
 
 function Badges({ slot }: { slot: CardView }) {
   return (
     <>
       <span className="rounded-full bg-brand-50 px-2 py-0.5 text-sm text-brand-800">{slotKindLabels[slot.kind]}</span>
-      {slot.requiresBackgroundCheck ? <span className="rounded-full bg-stone-100 px-2 py-0.5 text-sm text-stone-800">需背景核验</span> : null}
+      {slot.requiresBackgroundCheck ? (
+        <span className="rounded-full bg-stone-100 px-2 py-0.5 text-sm text-stone-800">需背景核验</span>
+      ) : null}
       {slot.allowGroups ? <span className="rounded-full bg-stone-100 px-2 py-0.5 text-sm text-stone-800">可团体预约</span> : null}
     </>
   )
@@ -136,10 +156,18 @@ export default function VolunteerPage() {
       </FilterForm>
 
       <nav aria-label="显示方式" className="flex gap-2">
-        <Link to={withParams({ view: null, month: null, cursor: null })} className={view === 'list' ? 'btn-primary' : 'btn-secondary'} aria-current={view === 'list' ? 'page' : undefined}>
+        <Link
+          to={withParams({ view: null, month: null, cursor: null })}
+          className={view === 'list' ? 'btn-primary' : 'btn-secondary'}
+          aria-current={view === 'list' ? 'page' : undefined}
+        >
           列表
         </Link>
-        <Link to={withParams({ view: 'calendar', cursor: null, from: null, to: null })} className={view === 'calendar' ? 'btn-primary' : 'btn-secondary'} aria-current={view === 'calendar' ? 'page' : undefined}>
+        <Link
+          to={withParams({ view: 'calendar', cursor: null, from: null, to: null })}
+          className={view === 'calendar' ? 'btn-primary' : 'btn-secondary'}
+          aria-current={view === 'calendar' ? 'page' : undefined}
+        >
           月历
         </Link>
       </nav>

@@ -87,7 +87,9 @@ export default function SlotPage() {
         {slot.booking !== 'cancelled' ? (
           <p className={`text-xl font-semibold ${full ? 'text-red-800' : 'text-green-800'}`} data-testid="slot-remaining">
             {remainingLabel(slot.remaining, slot.capacity)}
-            {full && slot.waitlist > 0 ? <span className="ml-2 text-base font-normal text-stone-700">（{slot.waitlist} 组在候补）</span> : null}
+            {full && slot.waitlist > 0 ? (
+              <span className="ml-2 text-base font-normal text-stone-700">（{slot.waitlist} 组在候补）</span>
+            ) : null}
           </p>
         ) : null}
         {slot.booking === 'open' ? (
@@ -99,7 +101,9 @@ export default function SlotPage() {
             {slot.closesAt ? <p className="text-sm text-stone-700">预约截止：{formatDateTime(slot.closesAt)}</p> : null}
           </div>
         ) : null}
-        {slot.booking === 'not_open' && slot.opensAt ? <p className="text-stone-800">预约将于 {formatDateTime(slot.opensAt)} 开放，请届时再来。</p> : null}
+        {slot.booking === 'not_open' && slot.opensAt ? (
+          <p className="text-stone-800">预约将于 {formatDateTime(slot.opensAt)} 开放，请届时再来。</p>
+        ) : null}
         {slot.booking === 'closed' ? <p className="text-stone-800">预约已截止。如有疑问请联系机构。</p> : null}
         {slot.booking === 'ended' ? <p className="text-stone-800">本场活动已结束。</p> : null}
       </section>
@@ -112,7 +116,9 @@ export default function SlotPage() {
           <Row label="时间">{formatSlotTime(slot.startsAt, slot.endsAt)}（北京时间）</Row>
           <Row label="地点">
             {slot.location || slot.home.publicAddress || address}
-            {slot.location && slot.home.publicAddress ? <span className="block text-sm text-stone-700">机构地址：{slot.home.publicAddress}</span> : null}
+            {slot.location && slot.home.publicAddress ? (
+              <span className="block text-sm text-stone-700">机构地址：{slot.home.publicAddress}</span>
+            ) : null}
           </Row>
           <Row label="名额">{slot.capacity} 人</Row>
           <Row label="团体">{slot.groupRules}</Row>

@@ -18,7 +18,10 @@ import { qualificationLabels, slotKindLabels } from '~/volunteers/labels'
 // page ships no zod and works without JavaScript.
 
 export const meta: MetaFunction<typeof loader> = ({ data }) =>
-  pageMeta({ title: data ? `预约：${data.slot.title}` : '预约志愿服务', description: '预约社会开放日、学业辅导等志愿服务；团体请提前预约。' })
+  pageMeta({
+    title: data ? `预约：${data.slot.title}` : '预约志愿服务',
+    description: '预约社会开放日、学业辅导等志愿服务；团体请提前预约。',
+  })
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const slotId = requireIdParam(params, 'id')
@@ -116,7 +119,9 @@ export default function BookSlotPage() {
           )}
           <li>活动开始前 {slot.cancelCutoffHours} 小时内不能在线取消，请直接联系机构</li>
           {slot.requiresBackgroundCheck ? <li>需与儿童密切接触：须通过机构核验的背景核验</li> : null}
-          {slot.requiredQualifications.length ? <li>需要已核验的资质：{slot.requiredQualifications.map((q) => qualificationLabels[q]).join('、')}</li> : null}
+          {slot.requiredQualifications.length ? (
+            <li>需要已核验的资质：{slot.requiredQualifications.map((q) => qualificationLabels[q]).join('、')}</li>
+          ) : null}
           {slot.minAge !== null ? <li>活动当天须年满 {slot.minAge} 岁</li> : null}
         </ul>
       </section>
@@ -133,7 +138,11 @@ export default function BookSlotPage() {
           {closedMessage}
         </div>
       ) : missing.length ? (
-        <section aria-labelledby="missing-title" role="alert" className="space-y-2 rounded-lg border border-amber-300 bg-amber-50 p-4 text-stone-900">
+        <section
+          aria-labelledby="missing-title"
+          role="alert"
+          className="space-y-2 rounded-lg border border-amber-300 bg-amber-50 p-4 text-stone-900"
+        >
           <h2 id="missing-title" className="text-lg font-semibold">
             预约前还需要完成
           </h2>
@@ -162,7 +171,14 @@ export default function BookSlotPage() {
   )
 }
 
-type FormValues = { kind?: string; partySize?: string; organisation?: string; contactName?: string; contactPhone?: string; attendeeNames?: string }
+type FormValues = {
+  kind?: string
+  partySize?: string
+  organisation?: string
+  contactName?: string
+  contactPhone?: string
+  attendeeNames?: string
+}
 
 function BookingForm({
   remaining,
@@ -243,7 +259,14 @@ function BookingForm({
       {allowGroups ? (
         <fieldset className="space-y-4 rounded-lg border border-stone-300 p-3">
           <legend className="px-1 text-sm font-medium text-stone-800">团体信息（团体预约时填写）</legend>
-          <Field label="单位或团体名称" id="organisation" name="organisation" type="text" defaultValue={typed.organisation ?? ''} errors={errors.organisation} />
+          <Field
+            label="单位或团体名称"
+            id="organisation"
+            name="organisation"
+            type="text"
+            defaultValue={typed.organisation ?? ''}
+            errors={errors.organisation}
+          />
           <Field
             label="人数（含联系人）"
             hint={`每团最多 ${groupMaxSize} 人，人数计入名额`}

@@ -66,7 +66,12 @@ export default function WishPage() {
       </header>
 
       {wish.imageKey ? (
-        <img src={`/images/${encodeURIComponent(wish.imageKey)}`} alt={`心愿物品图片：${wish.title}`} className="max-h-80 w-full rounded-xl object-contain" loading="lazy" />
+        <img
+          src={`/images/${encodeURIComponent(wish.imageKey)}`}
+          alt={`心愿物品图片：${wish.title}`}
+          className="max-h-80 w-full rounded-xl object-contain"
+          loading="lazy"
+        />
       ) : null}
 
       <ClaimPanel wish={wish} />
@@ -114,7 +119,8 @@ export default function WishPage() {
             认领后 <strong>{home.claimBuyDays} 天内</strong>购买，并在“我的认领”中标记“已购买”。
           </li>
           <li>
-            认领后 <strong>{home.claimDeliverDays} 天内</strong>寄送或送到机构，请在包裹上写明“我的认领”中的<strong>认领编号</strong>，方便机构核对。
+            认领后 <strong>{home.claimDeliverDays} 天内</strong>寄送或送到机构，请在包裹上写明“我的认领”中的<strong>认领编号</strong>
+            ，方便机构核对。
           </li>
           <li>机构收到后登记入账，在捐赠公示中生成一条记录，再把礼物交给孩子。</li>
         </ol>
@@ -193,7 +199,9 @@ function ClaimPanel({ wish }: { wish: { id: number; status: string; open: boolea
     return (
       <div className="card space-y-2">
         <p className="font-semibold">已被认领</p>
-        <p className="text-stone-800">这个心愿已有爱心人士认领。您可以加入候补：如果认领被释放，排在第一位的候补会获得 24 小时的优先认领机会。</p>
+        <p className="text-stone-800">
+          这个心愿已有爱心人士认领。您可以加入候补：如果认领被释放，排在第一位的候补会获得 24 小时的优先认领机会。
+        </p>
         <Form method="post" action={`/wishes/${wish.id}/waitlist`}>
           <input type="hidden" name="intent" value="join" />
           <button type="submit" className="btn-secondary">

@@ -28,7 +28,10 @@ const notices: Record<string, string> = {
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) =>
-  pageMeta({ title: data ? `认领微心愿：${data.wish.title}` : '认领微心愿', description: '认领一个孩子的微心愿，在期限内购买并寄到福利机构。' })
+  pageMeta({
+    title: data ? `认领微心愿：${data.wish.title}` : '认领微心愿',
+    description: '认领一个孩子的微心愿，在期限内购买并寄到福利机构。',
+  })
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const wishId = requireIdParam(params, 'id')
@@ -124,7 +127,8 @@ export default function ClaimWishPage() {
             </h2>
             <ul className="list-disc space-y-1 pl-5 text-stone-800">
               <li>
-                请在 <strong>{formatDateTime(wish.deadlines.buyBy)}</strong> 前购买（{wish.claimBuyDays} 天内），并在“我的认领”中点“已购买”；
+                请在 <strong>{formatDateTime(wish.deadlines.buyBy)}</strong> 前购买（{wish.claimBuyDays}{' '}
+                天内），并在“我的认领”中点“已购买”；
               </li>
               <li>
                 请在 <strong>{formatDateTime(wish.deadlines.deliverBy)}</strong> 前送达（{wish.claimDeliverDays} 天内）；

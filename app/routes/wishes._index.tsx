@@ -18,8 +18,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return { filters, page: listPublicWishes({ filters, cursor }), choices: wishFilterChoices(), paged }
 }
 
-const ageOptions = withAll('全部年龄', AGE_BANDS.map((b) => ({ value: `${b.min}-${b.max}`, label: b.label })))
-const statusOptions = withAll('全部状态', (['published', 'claimed', 'received', 'fulfilled'] as const).map((s) => ({ value: s, label: wishStatusLabels[s] })))
+const ageOptions = withAll(
+  '全部年龄',
+  AGE_BANDS.map((b) => ({ value: `${b.min}-${b.max}`, label: b.label })),
+)
+const statusOptions = withAll(
+  '全部状态',
+  (['published', 'claimed', 'received', 'fulfilled'] as const).map((s) => ({ value: s, label: wishStatusLabels[s] })),
+)
 
 export default function WishesPage() {
   const { filters, page, choices, paged } = useLoaderData<typeof loader>()
@@ -44,7 +50,15 @@ export default function WishesPage() {
         <SelectField label="状态" name="status" defaultValue={filters.status ?? ''} options={statusOptions} />
         <CityFilter cities={choices.cities} value={filters.city} />
         <HomeFilter homes={choices.homes} value={filters.home} />
-        <SelectField label="活动" name="campaign" defaultValue={filters.campaign ?? ''} options={withAll('全部活动', choices.campaigns.map((c) => ({ value: c.slug, label: c.name })))} />
+        <SelectField
+          label="活动"
+          name="campaign"
+          defaultValue={filters.campaign ?? ''}
+          options={withAll(
+            '全部活动',
+            choices.campaigns.map((c) => ({ value: c.slug, label: c.name })),
+          )}
+        />
       </FilterForm>
 
       <section aria-labelledby="list-title">

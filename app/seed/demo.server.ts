@@ -1,7 +1,20 @@
 import { and, eq, inArray, sql } from 'drizzle-orm'
 import type { DB } from '~db/client.server'
 import { families as familiesTable, programmes as programmesTable } from '~db/schema'
-import { campaignInstitutions, campaigns, children, institutions, memberships, needs, slotSeries, slots, users, wishes, type InstitutionKind, type MembershipRole } from '~db/schema'
+import {
+  campaignInstitutions,
+  campaigns,
+  children,
+  institutions,
+  memberships,
+  needs,
+  slotSeries,
+  slots,
+  users,
+  wishes,
+  type InstitutionKind,
+  type MembershipRole,
+} from '~db/schema'
 import { hashPassword } from '~/auth/password.server'
 import { buildRrule, generateSeriesSlots, type SeriesTemplate } from '~/slots/series.server'
 import { shanghaiInstant, shanghaiParts } from '~/utils/shanghai-date'
@@ -33,7 +46,8 @@ export const demoInstitutions: DemoInstitution[] = [
     city: '滨州市',
     district: '滨城区',
     publicAddress: '山东省滨州市滨城区（演示地址）',
-    description: '滨州市福利院坚持开门办院，每月第二个周六为社会开放日，欢迎爱心人士和志愿者走进福利院。团体来访请提前预约，来访者登记后凭来访接待单进入开放区域。',
+    description:
+      '滨州市福利院坚持开门办院，每月第二个周六为社会开放日，欢迎爱心人士和志愿者走进福利院。团体来访请提前预约，来访者登记后凭来访接待单进入开放区域。',
   },
   {
     slug: 'kaifeng-sos',
@@ -44,7 +58,8 @@ export const demoInstitutions: DemoInstitution[] = [
     city: '开封市',
     district: '',
     publicAddress: '河南省开封市（演示地址）',
-    description: '以家庭式养育照料孩子们的成长。相关捐赠情况会在公众号定期公示，每一笔捐赠都在阳光下运行，每一笔爱心款物都会用在服务对象身上。',
+    description:
+      '以家庭式养育照料孩子们的成长。相关捐赠情况会在公众号定期公示，每一笔捐赠都在阳光下运行，每一笔爱心款物都会用在服务对象身上。',
   },
   {
     slug: 'kaifeng-jiuzhu',
@@ -93,13 +108,29 @@ export const demoInstitutions: DemoInstitution[] = [
   },
 ]
 
-export type DemoAccount = { email: string; displayName: string; role: string; isPlatformAdmin?: boolean; membership?: { slug: string; role: MembershipRole } }
+export type DemoAccount = {
+  email: string
+  displayName: string
+  role: string
+  isPlatformAdmin?: boolean
+  membership?: { slug: string; role: MembershipRole }
+}
 
 export const demoAccounts: DemoAccount[] = [
   { email: 'admin@weinuan.example', displayName: '平台管理员', role: '平台管理员', isPlatformAdmin: true },
   ...demoInstitutions.flatMap((inst, index): DemoAccount[] => [
-    { email: `manager${index + 1}@weinuan.example`, displayName: `${inst.short}管理员`, role: `${inst.name} 管理员`, membership: { slug: inst.slug, role: 'manager' } },
-    { email: `staff${index + 1}@weinuan.example`, displayName: `${inst.short}社工`, role: `${inst.name} 工作人员`, membership: { slug: inst.slug, role: 'staff' } },
+    {
+      email: `manager${index + 1}@weinuan.example`,
+      displayName: `${inst.short}管理员`,
+      role: `${inst.name} 管理员`,
+      membership: { slug: inst.slug, role: 'manager' },
+    },
+    {
+      email: `staff${index + 1}@weinuan.example`,
+      displayName: `${inst.short}社工`,
+      role: `${inst.name} 工作人员`,
+      membership: { slug: inst.slug, role: 'staff' },
+    },
   ]),
   { email: 'donor@weinuan.example', displayName: '王爱心', role: '爱心人士（捐赠者）' },
   { email: 'volunteer@weinuan.example', displayName: '李志愿', role: '志愿者' },
@@ -111,9 +142,13 @@ export async function seedDemoData(db: DB): Promise<{ institutions: number; acco
   let createdAccounts = 0
   for (const inst of demoInstitutions) {
     if (db.select({ id: institutions.id }).from(institutions).where(eq(institutions.slug, inst.slug)).get()) continue
-    const parentId = inst.parent ? db.select({ id: institutions.id }).from(institutions).where(eq(institutions.slug, inst.parent)).get()?.id : undefined
+    const parentId = inst.parent
+      ? db.select({ id: institutions.id }).from(institutions).where(eq(institutions.slug, inst.parent)).get()?.id
+      : undefined
     const { short: _short, parent: _parent, ...values } = inst
-    db.insert(institutions).values({ ...values, parentId: parentId ?? null }).run()
+    db.insert(institutions)
+      .values({ ...values, parentId: parentId ?? null })
+      .run()
     createdInstitutions++
   }
   const passwordHash = await hashPassword(DEMO_PASSWORD)
@@ -130,7 +165,10 @@ export async function seedDemoData(db: DB): Promise<{ institutions: number; acco
     if (account.membership) {
       const inst = db.select({ id: institutions.id }).from(institutions).where(eq(institutions.slug, account.membership.slug)).get()
       if (inst) {
-        db.insert(memberships).values({ userId: user.id, institutionId: inst.id, role: account.membership.role }).onConflictDoNothing().run()
+        db.insert(memberships)
+          .values({ userId: user.id, institutionId: inst.id, role: account.membership.role })
+          .onConflictDoNothing()
+          .run()
       }
     }
   }
@@ -162,8 +200,18 @@ type DemoWish = {
 }
 
 export const demoCampaigns = [
-  { slug: 'binzhou-liuyi-runxin', home: 'binzhou-fuliyuan', name: '六一「润心伴成长」', description: '六一儿童节微心愿活动：为福利院的孩子们实现一份小小的节日心愿。' },
-  { slug: 'fenggan-weixinyuan', home: 'fenghua-baohu', name: '奉甘两地微心愿', description: '东西部协作结对活动：两地爱心人士共同认领困境儿童的微心愿。' },
+  {
+    slug: 'binzhou-liuyi-runxin',
+    home: 'binzhou-fuliyuan',
+    name: '六一「润心伴成长」',
+    description: '六一儿童节微心愿活动：为福利院的孩子们实现一份小小的节日心愿。',
+  },
+  {
+    slug: 'fenggan-weixinyuan',
+    home: 'fenghua-baohu',
+    name: '奉甘两地微心愿',
+    description: '东西部协作结对活动：两地爱心人士共同认领困境儿童的微心愿。',
+  },
 ]
 
 const DEMO_CHILD_NOTE = '演示数据：这个孩子是虚构的，姓名和生日都是编的。'
@@ -182,19 +230,120 @@ export const demoChildren: DemoChild[] = [
 ]
 
 export const demoWishes: DemoWish[] = [
-  { child: '林小满', category: 'study', title: '一套《十万个为什么》', story: '小凤总爱问“为什么”，天上的星星为什么会眨眼、蚂蚁为什么会排队……她想自己在书里找到答案。', itemDetails: '少儿彩图注音版，全 8 册', valueFen: 12800, campaign: 'binzhou-liuyi-runxin' },
-  { child: '陈一禾', category: 'study', title: '学习书桌', story: '小禾今年上一年级了，现在趴在床边写作业。他想要一张属于自己的小书桌。', itemDetails: '儿童可升降学习桌，桌面宽 80 厘米左右，带小抽屉', valueFen: 39900, campaign: 'binzhou-liuyi-runxin' },
-  { child: '周雨桐', category: 'study', title: '文具用品一套', story: '新学期快到了，小雨想要一套新文具，和同学们一起认真学习。', itemDetails: '书包 1 个、文具盒 1 个、自动铅笔 2 支、橡皮和尺子若干', valueFen: 15000, campaign: 'binzhou-liuyi-runxin' },
-  { child: '王晨阳', category: 'physical', title: '一个篮球', story: '小阳每天放学都去球场看别人打球，他希望有一个自己的篮球，和伙伴们一起练习。', itemDetails: '7 号标准篮球，室内外通用', valueFen: 12000 },
-  { child: '陈一禾', category: 'growth', title: '绘本 5 本', story: '小禾最喜欢听老师讲故事，睡前总要抱着书。他想要几本新绘本。', itemDetails: '适合 6–8 岁的绘本，如《猜猜我有多爱你》《大卫，不可以》等，共 5 本', quantity: 5, valueFen: 18000, campaign: 'binzhou-liuyi-runxin' },
-  { child: '林小满', category: 'psychological', title: '心理陪伴：一起读书聊天', story: '小凤有些内向，社工希望有爱心志愿者每月来陪她读一次书、聊聊天。', itemDetails: '每月 1 次、共 3 次，每次约 1 小时，在福利院开放区域进行', draft: true },
-  { child: '张星辰', category: 'material', title: '冬季棉衣', story: '天气转冷，小星去年的棉衣已经短了一截，他想要一件暖和的新棉衣。', itemDetails: '身高 140 厘米，深蓝或黑色，中长款', valueFen: 20000, campaign: 'fenggan-weixinyuan' },
-  { child: '李月影', category: 'growth', title: '一套科普绘本', story: '小月对小动物特别好奇，想看看书里的动物们是怎么生活的。', itemDetails: '动物百科绘本一套（4–6 册）', valueFen: 16000, campaign: 'fenggan-weixinyuan' },
-  { child: '赵安然', category: 'material', title: '一双运动鞋', story: '小安参加了跑步兴趣班，他的旧鞋子已经磨破了。', itemDetails: '运动跑鞋，尺码 38', valueFen: 22000, campaign: 'fenggan-weixinyuan' },
-  { child: '赵安然', category: 'legal', title: '《未成年人保护法》漫画读本', story: '社工在给孩子们上自我保护课，小安想要一本看得懂的法律知识漫画书。', itemDetails: '未成年人保护法 漫画版或绘本版 1 本', valueFen: 4500, campaign: 'fenggan-weixinyuan' },
-  { child: '刘苗苗', category: 'material', title: '冬季棉被', story: '小苗睡觉怕冷，想要一床厚厚的新棉被。', itemDetails: '儿童单人棉被，150×200 厘米，冬季加厚', valueFen: 25000 },
-  { child: '孙乐天', category: 'study', title: '一本新华字典', story: '小乐读书时遇到不认识的字总要去问别人，他想要一本自己的字典。', itemDetails: '《新华字典》最新版，双色本', valueFen: 2900, draft: true },
-  { child: '吴清溪', category: 'psychological', title: '日记本和一套彩铅', story: '小溪喜欢把心事画下来，想要一本日记本和一套彩色铅笔。', itemDetails: '硬壳日记本 1 本，48 色彩铅 1 套', valueFen: 9000 },
+  {
+    child: '林小满',
+    category: 'study',
+    title: '一套《十万个为什么》',
+    story: '小凤总爱问“为什么”，天上的星星为什么会眨眼、蚂蚁为什么会排队……她想自己在书里找到答案。',
+    itemDetails: '少儿彩图注音版，全 8 册',
+    valueFen: 12800,
+    campaign: 'binzhou-liuyi-runxin',
+  },
+  {
+    child: '陈一禾',
+    category: 'study',
+    title: '学习书桌',
+    story: '小禾今年上一年级了，现在趴在床边写作业。他想要一张属于自己的小书桌。',
+    itemDetails: '儿童可升降学习桌，桌面宽 80 厘米左右，带小抽屉',
+    valueFen: 39900,
+    campaign: 'binzhou-liuyi-runxin',
+  },
+  {
+    child: '周雨桐',
+    category: 'study',
+    title: '文具用品一套',
+    story: '新学期快到了，小雨想要一套新文具，和同学们一起认真学习。',
+    itemDetails: '书包 1 个、文具盒 1 个、自动铅笔 2 支、橡皮和尺子若干',
+    valueFen: 15000,
+    campaign: 'binzhou-liuyi-runxin',
+  },
+  {
+    child: '王晨阳',
+    category: 'physical',
+    title: '一个篮球',
+    story: '小阳每天放学都去球场看别人打球，他希望有一个自己的篮球，和伙伴们一起练习。',
+    itemDetails: '7 号标准篮球，室内外通用',
+    valueFen: 12000,
+  },
+  {
+    child: '陈一禾',
+    category: 'growth',
+    title: '绘本 5 本',
+    story: '小禾最喜欢听老师讲故事，睡前总要抱着书。他想要几本新绘本。',
+    itemDetails: '适合 6–8 岁的绘本，如《猜猜我有多爱你》《大卫，不可以》等，共 5 本',
+    quantity: 5,
+    valueFen: 18000,
+    campaign: 'binzhou-liuyi-runxin',
+  },
+  {
+    child: '林小满',
+    category: 'psychological',
+    title: '心理陪伴：一起读书聊天',
+    story: '小凤有些内向，社工希望有爱心志愿者每月来陪她读一次书、聊聊天。',
+    itemDetails: '每月 1 次、共 3 次，每次约 1 小时，在福利院开放区域进行',
+    draft: true,
+  },
+  {
+    child: '张星辰',
+    category: 'material',
+    title: '冬季棉衣',
+    story: '天气转冷，小星去年的棉衣已经短了一截，他想要一件暖和的新棉衣。',
+    itemDetails: '身高 140 厘米，深蓝或黑色，中长款',
+    valueFen: 20000,
+    campaign: 'fenggan-weixinyuan',
+  },
+  {
+    child: '李月影',
+    category: 'growth',
+    title: '一套科普绘本',
+    story: '小月对小动物特别好奇，想看看书里的动物们是怎么生活的。',
+    itemDetails: '动物百科绘本一套（4–6 册）',
+    valueFen: 16000,
+    campaign: 'fenggan-weixinyuan',
+  },
+  {
+    child: '赵安然',
+    category: 'material',
+    title: '一双运动鞋',
+    story: '小安参加了跑步兴趣班，他的旧鞋子已经磨破了。',
+    itemDetails: '运动跑鞋，尺码 38',
+    valueFen: 22000,
+    campaign: 'fenggan-weixinyuan',
+  },
+  {
+    child: '赵安然',
+    category: 'legal',
+    title: '《未成年人保护法》漫画读本',
+    story: '社工在给孩子们上自我保护课，小安想要一本看得懂的法律知识漫画书。',
+    itemDetails: '未成年人保护法 漫画版或绘本版 1 本',
+    valueFen: 4500,
+    campaign: 'fenggan-weixinyuan',
+  },
+  {
+    child: '刘苗苗',
+    category: 'material',
+    title: '冬季棉被',
+    story: '小苗睡觉怕冷，想要一床厚厚的新棉被。',
+    itemDetails: '儿童单人棉被，150×200 厘米，冬季加厚',
+    valueFen: 25000,
+  },
+  {
+    child: '孙乐天',
+    category: 'study',
+    title: '一本新华字典',
+    story: '小乐读书时遇到不认识的字总要去问别人，他想要一本自己的字典。',
+    itemDetails: '《新华字典》最新版，双色本',
+    valueFen: 2900,
+    draft: true,
+  },
+  {
+    child: '吴清溪',
+    category: 'psychological',
+    title: '日记本和一套彩铅',
+    story: '小溪喜欢把心事画下来，想要一本日记本和一套彩色铅笔。',
+    itemDetails: '硬壳日记本 1 本，48 色彩铅 1 套',
+    valueFen: 9000,
+  },
 ]
 
 function seedDemoWishes(db: DB): void {
@@ -206,7 +355,14 @@ function seedDemoWishes(db: DB): void {
     if (!owner || db.select({ id: campaigns.id }).from(campaigns).where(eq(campaigns.slug, c.slug)).get()) continue
     const row = db
       .insert(campaigns)
-      .values({ slug: c.slug, name: c.name, description: c.description, ownerInstitutionId: owner, startsAt: new Date(at.getTime() - 14 * 86_400_000), endsAt: new Date(at.getTime() + 120 * 86_400_000) })
+      .values({
+        slug: c.slug,
+        name: c.name,
+        description: c.description,
+        ownerInstitutionId: owner,
+        startsAt: new Date(at.getTime() - 14 * 86_400_000),
+        endsAt: new Date(at.getTime() + 120 * 86_400_000),
+      })
       .returning({ id: campaigns.id })
       .get()
     db.insert(campaignInstitutions).values({ campaignId: row.id, institutionId: owner }).onConflictDoNothing().run()
@@ -221,17 +377,38 @@ function seedDemoWishes(db: DB): void {
       .from(children)
       .where(and(eq(children.institutionId, institutionId), inArray(children.realName, [c.realName, legacyName])))
       .get()
-    if (existing && existing.realName === legacyName) db.update(children).set({ realName: c.realName, privateNotes: DEMO_CHILD_NOTE }).where(eq(children.id, existing.id)).run()
+    if (existing && existing.realName === legacyName)
+      db.update(children).set({ realName: c.realName, privateNotes: DEMO_CHILD_NOTE }).where(eq(children.id, existing.id)).run()
     const id =
       existing?.id ??
-      db.insert(children).values({ institutionId, realName: c.realName, pseudonym: c.pseudonym, birthDate: c.birthDate, gender: c.gender, privateNotes: DEMO_CHILD_NOTE }).returning({ id: children.id }).get().id
+      db
+        .insert(children)
+        .values({
+          institutionId,
+          realName: c.realName,
+          pseudonym: c.pseudonym,
+          birthDate: c.birthDate,
+          gender: c.gender,
+          privateNotes: DEMO_CHILD_NOTE,
+        })
+        .returning({ id: children.id })
+        .get().id
     childIds.set(c.realName, { id, institutionId })
   }
   demoWishes.forEach((w, index) => {
     const child = childIds.get(w.child)
     if (!child) return
-    if (db.select({ id: wishes.id }).from(wishes).where(and(eq(wishes.childId, child.id), eq(wishes.title, w.title))).get()) return
-    const campaignId = w.campaign ? db.select({ id: campaigns.id }).from(campaigns).where(eq(campaigns.slug, w.campaign)).get()?.id ?? null : null
+    if (
+      db
+        .select({ id: wishes.id })
+        .from(wishes)
+        .where(and(eq(wishes.childId, child.id), eq(wishes.title, w.title)))
+        .get()
+    )
+      return
+    const campaignId = w.campaign
+      ? (db.select({ id: campaigns.id }).from(campaigns).where(eq(campaigns.slug, w.campaign)).get()?.id ?? null)
+      : null
     db.insert(wishes)
       .values({
         institutionId: child.institutionId,
@@ -260,7 +437,8 @@ const demoSeries: Array<{ home: string; template: Omit<SeriesTemplate, 'firstDat
     template: {
       kind: 'open_day',
       title: '社会开放日',
-      description: '每月第二个周六为社会开放日，欢迎爱心人士和志愿者走进福利院，参观开放区域、陪孩子们做游戏。团体来访请至少提前 3 天预约；来访者凭来访接待单进入开放区域。',
+      description:
+        '每月第二个周六为社会开放日，欢迎爱心人士和志愿者走进福利院，参观开放区域、陪孩子们做游戏。团体来访请至少提前 3 天预约；来访者凭来访接待单进入开放区域。',
       location: '滨州市福利院一楼开放区域',
       capacity: 40,
       allowGroups: true,
@@ -318,7 +496,9 @@ function seedDemoSlots(db: DB): void {
       let series = tx
         .select()
         .from(slotSeries)
-        .where(and(eq(slotSeries.institutionId, institutionId), sql`json_extract(${slotSeries.template}, '$.title') = ${demo.template.title}`))
+        .where(
+          and(eq(slotSeries.institutionId, institutionId), sql`json_extract(${slotSeries.template}, '$.title') = ${demo.template.title}`),
+        )
         .get()
       if (!series) {
         const template: SeriesTemplate = { ...demo.template, firstDate: today.date, untilDate: null }
@@ -336,14 +516,22 @@ function seedDemoSlots(db: DB): void {
   // 普特融合夏令营 next July: a camp whose places went in under half a day.
   const camp = homeId('liaocheng-jiayin')
   const title = '普特融合夏令营'
-  if (camp && !db.select({ id: slots.id }).from(slots).where(and(eq(slots.institutionId, camp), eq(slots.title, title))).get()) {
+  if (
+    camp &&
+    !db
+      .select({ id: slots.id })
+      .from(slots)
+      .where(and(eq(slots.institutionId, camp), eq(slots.title, title)))
+      .get()
+  ) {
     const year = today.month >= 7 ? today.year + 1 : today.year
     db.insert(slots)
       .values({
         institutionId: camp,
         kind: 'camp',
         title,
-        description: '普通儿童与特殊需要儿童一起参加的五天融合夏令营：手工、音乐、户外游戏和分享会。去年的名额不到半天就约满了，请尽早预约；满员后可加入候补。',
+        description:
+          '普通儿童与特殊需要儿童一起参加的五天融合夏令营：手工、音乐、户外游戏和分享会。去年的名额不到半天就约满了，请尽早预约；满员后可加入候补。',
         location: '聊城市东昌府区（演示地址）',
         startsAt: shanghaiInstant(`${year}-07-12`, '09:00'),
         endsAt: shanghaiInstant(`${year}-07-16`, '16:00'),
@@ -360,25 +548,120 @@ function seedDemoSlots(db: DB): void {
 
 // ---- 物资需求 demo: needs at the 临时救助点, its 救助站 and a 福利院 ---------------------------------
 // Matched by home + title, so reruns add only what is missing.
-type DemoNeed = { home: string; title: string; unit: string; quantity: number; perPledgeMax?: number; urgent?: boolean; itemDescription: string; specification?: string; deliveryHours: string }
+type DemoNeed = {
+  home: string
+  title: string
+  unit: string
+  quantity: number
+  perPledgeMax?: number
+  urgent?: boolean
+  itemDescription: string
+  specification?: string
+  deliveryHours: string
+}
 
 export const demoNeeds: DemoNeed[] = [
-  { home: 'kaifeng-youfang', title: '饮用水', unit: '箱', quantity: 200, urgent: true, itemDescription: '瓶装饮用水，供临时救助点的儿童和受助人员饮用。', specification: '550ml × 24 瓶/箱，保质期 6 个月以上', deliveryHours: '每天 8:00–20:00' },
-  { home: 'kaifeng-youfang', title: '方便面', unit: '箱', quantity: 100, itemDescription: '方便食品，应急时使用。', specification: '24 包/箱，保质期 3 个月以上', deliveryHours: '每天 8:00–20:00' },
-  { home: 'kaifeng-youfang', title: '四季衣物', unit: '件', quantity: 80, itemDescription: '儿童和成人的四季衣物，新衣或九成新以上、已清洗。', specification: '儿童 110–160 码，成人 M–XXL', deliveryHours: '每天 8:00–20:00' },
-  { home: 'kaifeng-youfang', title: '被褥', unit: '套', quantity: 50, itemDescription: '被褥套装（被子、褥子、枕头）。', specification: '1.5 米床，全新', deliveryHours: '每天 8:00–20:00' },
-  { home: 'kaifeng-youfang', title: '棉被', unit: '条', quantity: 40, itemDescription: '冬季保暖棉被。', specification: '200 × 230 cm，3 kg 以上，全新', deliveryHours: '每天 8:00–20:00' },
-  { home: 'kaifeng-jiuzhu', title: '大米', unit: '袋', quantity: 60, itemDescription: '食堂用大米。', specification: '10 kg/袋', deliveryHours: '周一至周五 9:00–17:00' },
-  { home: 'kaifeng-jiuzhu', title: '面粉', unit: '袋', quantity: 40, itemDescription: '食堂用面粉。', specification: '10 kg/袋，中筋', deliveryHours: '周一至周五 9:00–17:00' },
-  { home: 'kaifeng-jiuzhu', title: '食用油', unit: '桶', quantity: 30, itemDescription: '食堂用食用油。', specification: '5 L/桶', deliveryHours: '周一至周五 9:00–17:00' },
-  { home: 'binzhou-fuliyuan', title: '冬季棉衣', unit: '件', quantity: 30, perPledgeMax: 10, itemDescription: '孩子们过冬的棉衣，全新。', specification: '儿童 110–170 码，颜色不限', deliveryHours: '周一至周六 9:00–16:00' },
+  {
+    home: 'kaifeng-youfang',
+    title: '饮用水',
+    unit: '箱',
+    quantity: 200,
+    urgent: true,
+    itemDescription: '瓶装饮用水，供临时救助点的儿童和受助人员饮用。',
+    specification: '550ml × 24 瓶/箱，保质期 6 个月以上',
+    deliveryHours: '每天 8:00–20:00',
+  },
+  {
+    home: 'kaifeng-youfang',
+    title: '方便面',
+    unit: '箱',
+    quantity: 100,
+    itemDescription: '方便食品，应急时使用。',
+    specification: '24 包/箱，保质期 3 个月以上',
+    deliveryHours: '每天 8:00–20:00',
+  },
+  {
+    home: 'kaifeng-youfang',
+    title: '四季衣物',
+    unit: '件',
+    quantity: 80,
+    itemDescription: '儿童和成人的四季衣物，新衣或九成新以上、已清洗。',
+    specification: '儿童 110–160 码，成人 M–XXL',
+    deliveryHours: '每天 8:00–20:00',
+  },
+  {
+    home: 'kaifeng-youfang',
+    title: '被褥',
+    unit: '套',
+    quantity: 50,
+    itemDescription: '被褥套装（被子、褥子、枕头）。',
+    specification: '1.5 米床，全新',
+    deliveryHours: '每天 8:00–20:00',
+  },
+  {
+    home: 'kaifeng-youfang',
+    title: '棉被',
+    unit: '条',
+    quantity: 40,
+    itemDescription: '冬季保暖棉被。',
+    specification: '200 × 230 cm，3 kg 以上，全新',
+    deliveryHours: '每天 8:00–20:00',
+  },
+  {
+    home: 'kaifeng-jiuzhu',
+    title: '大米',
+    unit: '袋',
+    quantity: 60,
+    itemDescription: '食堂用大米。',
+    specification: '10 kg/袋',
+    deliveryHours: '周一至周五 9:00–17:00',
+  },
+  {
+    home: 'kaifeng-jiuzhu',
+    title: '面粉',
+    unit: '袋',
+    quantity: 40,
+    itemDescription: '食堂用面粉。',
+    specification: '10 kg/袋，中筋',
+    deliveryHours: '周一至周五 9:00–17:00',
+  },
+  {
+    home: 'kaifeng-jiuzhu',
+    title: '食用油',
+    unit: '桶',
+    quantity: 30,
+    itemDescription: '食堂用食用油。',
+    specification: '5 L/桶',
+    deliveryHours: '周一至周五 9:00–17:00',
+  },
+  {
+    home: 'binzhou-fuliyuan',
+    title: '冬季棉衣',
+    unit: '件',
+    quantity: 30,
+    perPledgeMax: 10,
+    itemDescription: '孩子们过冬的棉衣，全新。',
+    specification: '儿童 110–170 码，颜色不限',
+    deliveryHours: '周一至周六 9:00–16:00',
+  },
 ]
 
 function seedDemoNeeds(db: DB): void {
   for (const demo of demoNeeds) {
-    const home = db.select({ id: institutions.id, address: institutions.publicAddress }).from(institutions).where(eq(institutions.slug, demo.home)).get()
+    const home = db
+      .select({ id: institutions.id, address: institutions.publicAddress })
+      .from(institutions)
+      .where(eq(institutions.slug, demo.home))
+      .get()
     if (!home) continue
-    if (db.select({ id: needs.id }).from(needs).where(and(eq(needs.institutionId, home.id), eq(needs.title, demo.title))).get()) continue
+    if (
+      db
+        .select({ id: needs.id })
+        .from(needs)
+        .where(and(eq(needs.institutionId, home.id), eq(needs.title, demo.title)))
+        .get()
+    )
+      continue
     db.insert(needs)
       .values({
         institutionId: home.id,
@@ -410,7 +693,8 @@ function seedDemoProgrammes(db: DB): void {
       slug: 'huanxin-leyuan',
       name: '焕新乐园',
       kind: 'companionship' as const,
-      description: '由聊城佳音社会工作服务中心联合东昌府区儿童福利机构开展：为困境儿童家庭进行居住空间改造，并由志愿者团队开展一年 12 次家庭陪伴。',
+      description:
+        '由聊城佳音社会工作服务中心联合东昌府区儿童福利机构开展：为困境儿童家庭进行居住空间改造，并由志愿者团队开展一年 12 次家庭陪伴。',
       asksOfVolunteers: '组成 1–3 人的志愿者小组，每月到结对家庭陪伴一次（辅导作业、共读、游戏、倾听），坚持一年；每次陪伴后用手机记录。',
       plannedVisits: 12,
       cadence: 'monthly' as const,
@@ -443,7 +727,16 @@ function seedDemoProgrammes(db: DB): void {
     { alias: '小林家', householdDescription: '（演示）单亲家庭，两个孩子。', address: '（演示）东昌府区', contacts: '' },
   ]
   for (const family of demoFamilies) {
-    if (db.select({ id: familiesTable.id }).from(familiesTable).where(and(eq(familiesTable.institutionId, jiayin), eq(familiesTable.alias, family.alias))).get()) continue
-    db.insert(familiesTable).values({ ...family, institutionId: jiayin }).run()
+    if (
+      db
+        .select({ id: familiesTable.id })
+        .from(familiesTable)
+        .where(and(eq(familiesTable.institutionId, jiayin), eq(familiesTable.alias, family.alias)))
+        .get()
+    )
+      continue
+    db.insert(familiesTable)
+      .values({ ...family, institutionId: jiayin })
+      .run()
   }
 }

@@ -35,7 +35,14 @@ const GIVEN = ['善心', '爱心', '暖阳', '志远', '若水', '明德', '思�
 const PURPOSES = ['购买冬季棉衣', '购买学习用品', '儿童营养餐补助', '康复训练器材', '图书角添置新书', '生活用品采购']
 const CORRECTION_REASONS = ['金额登记错误，已重新登记', '物资数量登记有误', '重复登记']
 
-export type VolumeResult = { donations: number; corrections: number; allocations: number; leaves: number; nodes: number; disclosures: number }
+export type VolumeResult = {
+  donations: number
+  corrections: number
+  allocations: number
+  leaves: number
+  nodes: number
+  disclosures: number
+}
 
 /** A small deterministic PRNG: the same N gives the same log. */
 function prng(seed: number) {
@@ -131,9 +138,21 @@ export function seedVolume(target: number, log: (message: string) => void = () =
           items: '',
           beneficiaryDescription: '本院儿童',
         }
-        insertAllocation.run(allocation.id, institutionId, allocation.usedAt.getTime(), allocation.purpose, allocation.amountFen, allocation.items, allocation.beneficiaryDescription)
+        insertAllocation.run(
+          allocation.id,
+          institutionId,
+          allocation.usedAt.getTime(),
+          allocation.purpose,
+          allocation.amountFen,
+          allocation.items,
+          allocation.beneficiaryDescription,
+        )
         for (const s of sources) insertSource.run(allocation.id, s.id)
-        appendLeaf('allocation', allocation.id, allocationEntryCanonical(allocation, slugOf.get(institutionId)!, sources.map((s) => s.receiptNo).sort()))
+        appendLeaf(
+          'allocation',
+          allocation.id,
+          allocationEntryCanonical(allocation, slugOf.get(institutionId)!, sources.map((s) => s.receiptNo).sort()),
+        )
         result.allocations++
       }
     }
@@ -186,7 +205,8 @@ export function seedVolume(target: number, log: (message: string) => void = () =
       unit: goods ? goods.unit : null,
       estimatedValueFen: goods ? goods.fen * quantity! : null,
       amountFen: goods ? null : pick(MONEY_FEN),
-      donorDisplay: choice < 0.3 ? ANONYMOUS_DONOR : donorPublicName(`${pick([...SURNAMES])}${pick(GIVEN)}`, choice < 0.8 ? 'masked' : 'name'),
+      donorDisplay:
+        choice < 0.3 ? ANONYMOUS_DONOR : donorPublicName(`${pick([...SURNAMES])}${pick(GIVEN)}`, choice < 0.8 ? 'masked' : 'name'),
       designation: 'general',
       wishId: null,
       campaignId: null,
@@ -205,7 +225,7 @@ export function seedVolume(target: number, log: (message: string) => void = () =
   }
 
   const began = Date.now()
-  for (let done = 0; done < toAdd; ) {
+  for (let done = 0; done < toAdd;) {
     const upto = Math.min(toAdd, done + CHUNK)
     writeTransaction(() => {
       for (let i = done; i < upto; i++) addOne(i)
@@ -223,7 +243,9 @@ export function seedVolume(target: number, log: (message: string) => void = () =
 
 /** Each home's last two full months, drafted and published by its demo manager. */
 function publishRecentDisclosures(homes: Array<{ id: number }>): number {
-  const manager = sqlite.prepare("SELECT user_id AS userId FROM memberships WHERE institution_id = ? AND role = 'manager' ORDER BY id LIMIT 1")
+  const manager = sqlite.prepare(
+    "SELECT user_id AS userId FROM memberships WHERE institution_id = ? AND role = 'manager' ORDER BY id LIMIT 1",
+  )
   const current = periodContaining('month', now())
   const months = [1, 2].map((back) => periodContaining('month', new Date(current.start.getTime() - 1 - (back - 1) * 31 * 24 * 3600_000)))
   let published = 0

@@ -3,7 +3,15 @@ import { z } from 'zod'
 import { db } from '~db/client.server'
 import { institutions, slotKinds, slots, type QualificationKind, type SlotKind } from '~db/schema'
 import { now } from '~/utils/clock.server'
-import { addShanghaiDays, parseShanghaiDate, parseShanghaiMonth, shanghaiDateString, shanghaiParts, startOfShanghaiDay, startOfShanghaiMonth } from '~/utils/shanghai-date'
+import {
+  addShanghaiDays,
+  parseShanghaiDate,
+  parseShanghaiMonth,
+  shanghaiDateString,
+  shanghaiParts,
+  startOfShanghaiDay,
+  startOfShanghaiMonth,
+} from '~/utils/shanghai-date'
 import { decodeCursor, PAGE_SIZE, pageOf } from '~/utils/pagination'
 import { cancelCutoffWords, groupRuleWords, requirementWords } from './labels'
 import { takenPeopleSql } from './slots.server'
@@ -110,7 +118,11 @@ function cardQuery(where: SQL | undefined) {
  * Upcoming published slots, soonest first, one keyset page at a time: the next page starts
  * strictly after the last (starts_at, id) seen.
  */
-export function listUpcomingSlots({ filters = {}, cursor, limit = PAGE_SIZE }: { filters?: SlotFilters; cursor?: string | null; limit?: number } = {}): {
+export function listUpcomingSlots({
+  filters = {},
+  cursor,
+  limit = PAGE_SIZE,
+}: { filters?: SlotFilters; cursor?: string | null; limit?: number } = {}): {
   items: PublicSlotCard[]
   next: string | null
 } {
@@ -219,6 +231,14 @@ export function getPublicSlot(id: number) {
     requirements: requirementWords(row),
     groupRules: groupRuleWords(row),
     cancelCutoff: cancelCutoffWords(row.cancelCutoffHours),
-    home: { name: row.homeName, slug: row.homeSlug, province: row.province, city: row.city, district: row.district, publicAddress: row.publicAddress, publicPhone: row.publicPhone },
+    home: {
+      name: row.homeName,
+      slug: row.homeSlug,
+      province: row.province,
+      city: row.city,
+      district: row.district,
+      publicAddress: row.publicAddress,
+      publicPhone: row.publicPhone,
+    },
   }
 }

@@ -64,7 +64,12 @@ export function buildRrule(input: Pick<SeriesInput, 'recurrence' | 'weekday' | '
       : input.recurrence === 'biweekly'
         ? `FREQ=WEEKLY;INTERVAL=2;BYDAY=${day}`
         : `FREQ=WEEKLY;BYDAY=${day}`
-  const until = input.untilDate ? `;UNTIL=${endOfShanghaiDay(input.untilDate).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '')}` : ''
+  const until = input.untilDate
+    ? `;UNTIL=${endOfShanghaiDay(input.untilDate)
+        .toISOString()
+        .replace(/[-:]/g, '')
+        .replace(/\.\d{3}/, '')}`
+    : ''
   return `DTSTART;TZID=Asia/Shanghai:${compact(input.firstDate, input.startTime)}\nRRULE:${rule}${until}`
 }
 
@@ -76,7 +81,11 @@ export function occurrencesBetween(rruleText: string, from: Date, to: Date): Dat
   const [, y, mo, d, h, mi] = dtstart.map(Number) as [number, number, number, number, number, number]
   const options = RRule.parseString(ruleLine[1])
   // Floating frame: a Date whose UTC fields are the Shanghai wall-clock fields.
-  const rule = new RRule({ ...options, dtstart: new Date(Date.UTC(y, mo - 1, d, h, mi)), until: options.until ? shanghaiWallClock(options.until) : null })
+  const rule = new RRule({
+    ...options,
+    dtstart: new Date(Date.UTC(y, mo - 1, d, h, mi)),
+    until: options.until ? shanghaiWallClock(options.until) : null,
+  })
   return rule.between(shanghaiWallClock(from), shanghaiWallClock(to), false).map(fromShanghaiWallClock)
 }
 
@@ -113,7 +122,8 @@ function occurrenceValues(template: SeriesTemplate, startsAt: Date, durationMinu
 /** The upcoming occurrences of a series within the generation window, keyed by Shanghai date. */
 function upcomingOccurrences(series: Pick<Series, 'rrule'>, at: Date): Map<string, Date> {
   const byDate = new Map<string, Date>()
-  for (const startsAt of occurrencesBetween(series.rrule, at, addMonths(at, GENERATE_MONTHS))) byDate.set(shanghaiDateString(startsAt), startsAt)
+  for (const startsAt of occurrencesBetween(series.rrule, at, addMonths(at, GENERATE_MONTHS)))
+    byDate.set(shanghaiDateString(startsAt), startsAt)
   return byDate
 }
 
@@ -136,7 +146,12 @@ export function generateSeriesSlots(tx: Tx, series: Series, at = now()): number 
   for (const [date, startsAt] of upcomingOccurrences(series, at)) {
     if (taken.has(date)) continue
     tx.insert(slots)
-      .values({ ...occurrenceValues(template, startsAt, series.durationMinutes), institutionId: series.institutionId, seriesId: series.id, status: template.status })
+      .values({
+        ...occurrenceValues(template, startsAt, series.durationMinutes),
+        institutionId: series.institutionId,
+        seriesId: series.id,
+        status: template.status,
+      })
       .run()
     added++
   }
@@ -166,7 +181,12 @@ function checkSeries(input: SeriesInput) {
   if (durationOf(input) <= 0) refuse('结束时间须晚于开始时间', 'endTime')
 }
 
-export function createSeries(actor: Actor, institutionId: number, input: SeriesInput, { publish = false } = {}): { ok: true; series: Series; generated: number } | Refusal {
+export function createSeries(
+  actor: Actor,
+  institutionId: number,
+  input: SeriesInput,
+  { publish = false } = {},
+): { ok: true; series: Series; generated: number } | Refusal {
   return attempt(actor, (tx) => {
     checkSeries(input)
     const template: SeriesTemplate = { ...input, status: publish ? 'published' : 'draft' }
@@ -179,7 +199,13 @@ export function createSeries(actor: Actor, institutionId: number, input: SeriesI
     if (generated === 0) refuse('按此规则，未来 6 个月内没有活动日期，请检查开始和结束日期', 'firstDate')
     return {
       result: { ok: true as const, series, generated },
-      audit: { institutionId, action: 'series.create', entityType: 'slot_series', entityId: series.id, summary: { title: input.title, rrule: series.rrule, generated, status: template.status } },
+      audit: {
+        institutionId,
+        action: 'series.create',
+        entityType: 'slot_series',
+        entityId: series.id,
+        summary: { title: input.title, rrule: series.rrule, generated, status: template.status },
+      },
     }
   })
 }
@@ -191,7 +217,13 @@ export type SeriesUpdateOutcome = { ok: true; updated: number; kept: number; add
  * (moved, changed, or removed when their date is no longer an occurrence); occurrences someone
  * has booked are left untouched and counted as kept. New dates are generated.
  */
-export function updateSeries(actor: Actor, institutionId: number, seriesId: number, input: SeriesInput, { publish }: { publish?: boolean } = {}): SeriesUpdateOutcome | Refusal {
+export function updateSeries(
+  actor: Actor,
+  institutionId: number,
+  seriesId: number,
+  input: SeriesInput,
+  { publish }: { publish?: boolean } = {},
+): SeriesUpdateOutcome | Refusal {
   return attempt(actor, (tx) => {
     const series = tx
       .select()
@@ -278,7 +310,13 @@ export function publishSeries(actor: Actor, institutionId: number, seriesId: num
       .all().length
     return {
       result: { ok: true as const, published },
-      audit: { institutionId, action: 'series.publish', entityType: 'slot_series', entityId: seriesId, summary: { title: template.title, published } },
+      audit: {
+        institutionId,
+        action: 'series.publish',
+        entityType: 'slot_series',
+        entityId: seriesId,
+        summary: { title: template.title, published },
+      },
     }
   })
 }

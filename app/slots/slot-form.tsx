@@ -1,4 +1,13 @@
-import { getCollectionProps, getFormProps, getInputProps, getSelectProps, getTextareaProps, useForm, type FieldMetadata, type SubmissionResult } from '@conform-to/react'
+import {
+  getCollectionProps,
+  getFormProps,
+  getInputProps,
+  getSelectProps,
+  getTextareaProps,
+  useForm,
+  type FieldMetadata,
+  type SubmissionResult,
+} from '@conform-to/react'
 import { getZodConstraint, parseWithZod } from '@conform-to/zod'
 import { Form } from '@remix-run/react'
 import type { ReactNode } from 'react'
@@ -44,7 +53,15 @@ function Section({ title, children }: { title: string; children: ReactNode }) {
   )
 }
 
-function Checkbox({ meta, label, hint }: { meta: FieldMetadata<boolean | undefined, Record<string, unknown>, string[]>; label: string; hint?: string }) {
+function Checkbox({
+  meta,
+  label,
+  hint,
+}: {
+  meta: FieldMetadata<boolean | undefined, Record<string, unknown>, string[]>
+  label: string
+  hint?: string
+}) {
   const props = getInputProps(meta, { type: 'checkbox' })
   return (
     <div className="sm:col-span-2">
@@ -66,7 +83,13 @@ function AboutFields<F extends Record<string, unknown>>({ fields }: { fields: Sh
   return (
     <Section title="基本信息">
       <SelectField label="活动类型" {...getSelectProps(fields.kind)} options={kindOptions} errors={fields.kind.errors} />
-      <Field label="活动名称" hint="例如：社会开放日、周六学业辅导" {...getInputProps(fields.title, { type: 'text' })} autoComplete="off" errors={fields.title.errors} />
+      <Field
+        label="活动名称"
+        hint="例如：社会开放日、周六学业辅导"
+        {...getInputProps(fields.title, { type: 'text' })}
+        autoComplete="off"
+        errors={fields.title.errors}
+      />
       <TextareaField
         className="sm:col-span-2"
         label="活动说明（可选）"
@@ -74,7 +97,13 @@ function AboutFields<F extends Record<string, unknown>>({ fields }: { fields: Sh
         {...getTextareaProps(fields.description)}
         errors={fields.description.errors}
       />
-      <Field className="sm:col-span-2" label="地点（可选）" hint="例如：福利院一楼开放区域" {...getInputProps(fields.location, { type: 'text' })} errors={fields.location.errors} />
+      <Field
+        className="sm:col-span-2"
+        label="地点（可选）"
+        hint="例如：福利院一楼开放区域"
+        {...getInputProps(fields.location, { type: 'text' })}
+        errors={fields.location.errors}
+      />
     </Section>
   )
 }
@@ -83,7 +112,12 @@ function RuleFields<F extends Record<string, unknown>>({ fields, window }: { fie
   return (
     <>
       <Section title="名额与预约">
-        <Field label="名额（人数）" {...getInputProps(fields.capacity, { type: 'number' })} inputMode="numeric" errors={fields.capacity.errors} />
+        <Field
+          label="名额（人数）"
+          {...getInputProps(fields.capacity, { type: 'number' })}
+          inputMode="numeric"
+          errors={fields.capacity.errors}
+        />
         <Field
           label="取消截止（活动开始前几小时）"
           hint="此后志愿者不能自行取消，需联系机构"
@@ -112,10 +146,20 @@ function RuleFields<F extends Record<string, unknown>>({ fields, window }: { fie
           inputMode="numeric"
           errors={fields.groupMinDaysAhead.errors}
         />
-        <Field label="每个团体最多人数" {...getInputProps(fields.groupMaxSize, { type: 'number' })} inputMode="numeric" errors={fields.groupMaxSize.errors} />
+        <Field
+          label="每个团体最多人数"
+          {...getInputProps(fields.groupMaxSize, { type: 'number' })}
+          inputMode="numeric"
+          errors={fields.groupMaxSize.errors}
+        />
       </Section>
       <Section title="志愿者要求">
-        <Field label="最低年龄（可选）" {...getInputProps(fields.minAge, { type: 'number' })} inputMode="numeric" errors={fields.minAge.errors} />
+        <Field
+          label="最低年龄（可选）"
+          {...getInputProps(fields.minAge, { type: 'number' })}
+          inputMode="numeric"
+          errors={fields.minAge.errors}
+        />
         <Checkbox
           meta={fields.requiresBackgroundCheck as FieldMetadata<boolean | undefined, Record<string, unknown>, string[]>}
           label="需与儿童密切接触：要求通过背景核验"
@@ -173,8 +217,18 @@ export function SlotForm({
         fields={fields}
         window={
           <>
-            <Field label="预约开放时间（可选）" hint="留空则发布后即可预约" {...getInputProps(fields.opensAt, { type: 'datetime-local' })} errors={fields.opensAt.errors} />
-            <Field label="预约截止时间（可选）" hint="留空则截止到活动开始" {...getInputProps(fields.closesAt, { type: 'datetime-local' })} errors={fields.closesAt.errors} />
+            <Field
+              label="预约开放时间（可选）"
+              hint="留空则发布后即可预约"
+              {...getInputProps(fields.opensAt, { type: 'datetime-local' })}
+              errors={fields.opensAt.errors}
+            />
+            <Field
+              label="预约截止时间（可选）"
+              hint="留空则截止到活动开始"
+              {...getInputProps(fields.closesAt, { type: 'datetime-local' })}
+              errors={fields.closesAt.errors}
+            />
           </>
         }
       />
@@ -224,7 +278,12 @@ export function SeriesForm({
         <Field label="开始时间" {...getInputProps(fields.startTime, { type: 'time' })} errors={fields.startTime.errors} />
         <Field label="结束时间" {...getInputProps(fields.endTime, { type: 'time' })} errors={fields.endTime.errors} />
         <Field label="从哪天起" {...getInputProps(fields.firstDate, { type: 'date' })} errors={fields.firstDate.errors} />
-        <Field label="到哪天止（可选）" hint="留空则一直重复；系统提前生成未来 6 个月的场次" {...getInputProps(fields.untilDate, { type: 'date' })} errors={fields.untilDate.errors} />
+        <Field
+          label="到哪天止（可选）"
+          hint="留空则一直重复；系统提前生成未来 6 个月的场次"
+          {...getInputProps(fields.untilDate, { type: 'date' })}
+          errors={fields.untilDate.errors}
+        />
       </Section>
       <RuleFields
         fields={fields}

@@ -40,7 +40,9 @@ export type { Refusal }
 export function attempt<T>(actor: Actor, fn: (tx: Tx) => { result: T; audit: AuditEntry }): T | Refusal {
   return attemptAuditedWrite<T, Refusal>(actor, fn, (error) =>
     // The trigger slots_capacity_not_below_confirmed (migration 0005) refused the update.
-    isTriggerRefusal(error, TRIGGER_REFUSALS.slotCapacityBelowConfirmed) ? { ok: false, message: '名额不能少于已确认的人数', field: 'capacity' } : null,
+    isTriggerRefusal(error, TRIGGER_REFUSALS.slotCapacityBelowConfirmed)
+      ? { ok: false, message: '名额不能少于已确认的人数', field: 'capacity' }
+      : null,
   )
 }
 
@@ -88,7 +90,10 @@ const staffColumns = {
 }
 
 /** A home's slots: upcoming (not yet ended, soonest first) or past (most recent first). */
-export function listStaffSlots(institutionId: number, { when = 'upcoming', limit = 100 }: { when?: 'upcoming' | 'past'; limit?: number } = {}) {
+export function listStaffSlots(
+  institutionId: number,
+  { when = 'upcoming', limit = 100 }: { when?: 'upcoming' | 'past'; limit?: number } = {},
+) {
   const at = now()
   return db
     .select(staffColumns)
@@ -101,7 +106,13 @@ export function listStaffSlots(institutionId: number, { when = 'upcoming', limit
 
 export function getStaffSlot(institutionId: number, slotId: number) {
   const row = db
-    .select({ slot: slots, confirmedPeople: confirmedPeopleSql, confirmedBookings: confirmedBookingsSql, waitlist: waitlistSql, waitlistPeople: waitlistPeopleSql })
+    .select({
+      slot: slots,
+      confirmedPeople: confirmedPeopleSql,
+      confirmedBookings: confirmedBookingsSql,
+      waitlist: waitlistSql,
+      waitlistPeople: waitlistPeopleSql,
+    })
     .from(slots)
     .where(and(eq(slots.id, slotId), eq(slots.institutionId, institutionId)))
     .get()
@@ -140,7 +151,12 @@ function checkTimes(input: SlotInput) {
 }
 
 /** A one-off slot; a draft unless `publish` (staff may publish straight from the form). */
-export function createSlot(actor: Actor, institutionId: number, input: SlotInput, { publish = false } = {}): { ok: true; slot: Slot } | Refusal {
+export function createSlot(
+  actor: Actor,
+  institutionId: number,
+  input: SlotInput,
+  { publish = false } = {},
+): { ok: true; slot: Slot } | Refusal {
   return attempt(actor, (tx) => {
     checkTimes(input)
     const slot = tx
@@ -150,7 +166,13 @@ export function createSlot(actor: Actor, institutionId: number, input: SlotInput
       .get()
     return {
       result: { ok: true as const, slot },
-      audit: { institutionId, action: 'slot.create', entityType: 'slot', entityId: slot.id, summary: { title: slot.title, startsAt: slot.startsAt.toISOString(), capacity: slot.capacity, status: slot.status } },
+      audit: {
+        institutionId,
+        action: 'slot.create',
+        entityType: 'slot',
+        entityId: slot.id,
+        summary: { title: slot.title, startsAt: slot.startsAt.toISOString(), capacity: slot.capacity, status: slot.status },
+      },
     }
   })
 }
@@ -199,7 +221,10 @@ export function updateSlot(
     // More places: the 候补 queue gets them before any newcomer.
     const offered = slot.status === 'published' && slot.capacity > before.capacity ? offerFreedPlaces(tx, slotId).length : 0
     let notified = 0
-    const moved = before.startsAt.getTime() !== slot.startsAt.getTime() || before.endsAt.getTime() !== slot.endsAt.getTime() || before.location !== slot.location
+    const moved =
+      before.startsAt.getTime() !== slot.startsAt.getTime() ||
+      before.endsAt.getTime() !== slot.endsAt.getTime() ||
+      before.location !== slot.location
     if (moved && slot.status === 'published') {
       const home = homeName(tx, institutionId)
       const live = tx
@@ -224,7 +249,13 @@ export function updateSlot(
         action: 'slot.update',
         entityType: 'slot',
         entityId: slotId,
-        summary: { title: slot.title, capacity: { before: before.capacity, after: slot.capacity }, startsAt: slot.startsAt.toISOString(), notified, offered },
+        summary: {
+          title: slot.title,
+          capacity: { before: before.capacity, after: slot.capacity },
+          startsAt: slot.startsAt.toISOString(),
+          notified,
+          offered,
+        },
       },
     }
   })
@@ -271,7 +302,12 @@ export function cancelSlotInTx(tx: Tx, slot: Slot, reason: string): number[] {
   return cancelled.map((b) => b.id)
 }
 
-export function cancelSlot(actor: Actor, institutionId: number, slotId: number, reason = ''): { ok: true; cancelledBookings: number } | Refusal {
+export function cancelSlot(
+  actor: Actor,
+  institutionId: number,
+  slotId: number,
+  reason = '',
+): { ok: true; cancelledBookings: number } | Refusal {
   return attempt(actor, (tx) => {
     const slot = ownSlot(tx, institutionId, slotId)
     if (slot.status === 'cancelled') refuse('该活动已经取消')
@@ -279,7 +315,13 @@ export function cancelSlot(actor: Actor, institutionId: number, slotId: number, 
     const ids = cancelSlotInTx(tx, slot, reason)
     return {
       result: { ok: true as const, cancelledBookings: ids.length },
-      audit: { institutionId, action: 'slot.cancel', entityType: 'slot', entityId: slotId, summary: { title: slot.title, cancelledBookingIds: ids, reason: reason.trim() } },
+      audit: {
+        institutionId,
+        action: 'slot.cancel',
+        entityType: 'slot',
+        entityId: slotId,
+        summary: { title: slot.title, cancelledBookingIds: ids, reason: reason.trim() },
+      },
     }
   })
 }

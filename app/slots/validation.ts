@@ -12,7 +12,8 @@ const isDateTimeLocal = (v: string) => {
   return rest.length === 0 && parseShanghaiDate(date) !== null && TIME.test(time)
 }
 
-const date = (message: string, example = '2026-12-12') => z.string({ required_error: message }).trim().refine(parseShanghaiDate, `请输入日期，例如 ${example}`)
+const date = (message: string, example = '2026-12-12') =>
+  z.string({ required_error: message }).trim().refine(parseShanghaiDate, `请输入日期，例如 ${example}`)
 const dateTimeLocal = z.string().trim().refine(isDateTimeLocal, '请选择日期和时间')
 const time = (message: string) => z.string({ required_error: message }).trim().regex(TIME, '请输入时间，例如 09:30')
 const whole = (message: string, min: number, max: number) =>
@@ -59,8 +60,10 @@ export const slotSchema = z
     const start = `${v.date}T${v.startTime}`
     const end = `${v.endDate ?? v.date}T${v.endTime}`
     if (end <= start) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['endTime'], message: '结束时间须晚于开始时间' })
-    if (v.opensAt && v.closesAt && v.closesAt <= v.opensAt) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['closesAt'], message: '截止时间须晚于开放时间' })
-    if (v.closesAt && v.closesAt > end) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['closesAt'], message: '预约截止时间不能晚于活动结束' })
+    if (v.opensAt && v.closesAt && v.closesAt <= v.opensAt)
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['closesAt'], message: '截止时间须晚于开放时间' })
+    if (v.closesAt && v.closesAt > end)
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['closesAt'], message: '预约截止时间不能晚于活动结束' })
     if (v.opensAt && v.opensAt >= start) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['opensAt'], message: '预约须在活动开始前开放' })
     groupRule(v, ctx)
   })
@@ -79,7 +82,8 @@ export const seriesSchema = z
   })
   .superRefine((v, ctx) => {
     if (v.endTime <= v.startTime) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['endTime'], message: '结束时间须晚于开始时间' })
-    if (v.untilDate && v.untilDate < v.firstDate) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['untilDate'], message: '结束日期不能早于开始日期' })
+    if (v.untilDate && v.untilDate < v.firstDate)
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['untilDate'], message: '结束日期不能早于开始日期' })
     groupRule(v, ctx)
   })
 

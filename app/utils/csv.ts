@@ -22,4 +22,3 @@ export function csvField(value: string): string {
 export function toCsv(headers: readonly string[], rows: readonly (readonly string[])[]): string {
   return `\uFEFF${[headers, ...rows].map((row) => row.map(csvField).join(',')).join('\r\n')}\r\n`
 }
-

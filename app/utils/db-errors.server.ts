@@ -6,7 +6,11 @@ type ErrorLike = { code?: unknown; message?: unknown }
 
 function errorChain(error: unknown): ErrorLike[] {
   const chain: ErrorLike[] = []
-  for (let e: unknown = error; e && typeof e === 'object' && chain.length < 5 && !chain.includes(e as ErrorLike); e = (e as { cause?: unknown }).cause) {
+  for (
+    let e: unknown = error;
+    e && typeof e === 'object' && chain.length < 5 && !chain.includes(e as ErrorLike);
+    e = (e as { cause?: unknown }).cause
+  ) {
     chain.push(e as ErrorLike)
   }
   return chain

@@ -17,7 +17,8 @@ sqlite.exec(`
   CREATE TRIGGER things_size BEFORE INSERT ON things WHEN NEW.size > 9 BEGIN SELECT RAISE(ABORT, '${TRIGGER_REFUSALS.slotCapacityExceeded}'); END;
   INSERT INTO things (code, name, size) VALUES ('A', 'a', 1);
 `)
-const insert = (code: string, name: string, size = 1) => thrownBy(() => sqlite.prepare('INSERT INTO things (code, name, size) VALUES (?, ?, ?)').run(code, name, size))
+const insert = (code: string, name: string, size = 1) =>
+  thrownBy(() => sqlite.prepare('INSERT INTO things (code, name, size) VALUES (?, ?, ?)').run(code, name, size))
 
 describe('database errors', () => {
   test('a UNIQUE index refusal, on any column or the one asked about', () => {

@@ -43,7 +43,11 @@ export const PARCEL_CODE: DoorCode = { param: 'code', shape: { prefix: 'WX', gro
  * A 志愿服务记录证明: WN-XXXXX-XXXXX, in the QR as /verify/service/WN-…. No L either, and 10
  * characters from 31 symbols ≈ 49 bits: unguessable.
  */
-export const CERTIFICATE_CODE: DoorCode = { pathPrefix: '/verify/service/', shape: { prefix: 'WN', groups: [5, 5] }, alphabet: '23456789ABCDEFGHJKMNPQRSTUVWXYZ' }
+export const CERTIFICATE_CODE: DoorCode = {
+  pathPrefix: '/verify/service/',
+  shape: { prefix: 'WN', groups: [5, 5] },
+  alphabet: '23456789ABCDEFGHJKMNPQRSTUVWXYZ',
+}
 
 /** A new random code of this kind, in its written form. */
 export function newDoorCode(kind: DoorCode): string {

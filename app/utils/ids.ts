@@ -14,5 +14,8 @@ export function parseId(value: unknown): number | null {
 
 /** zod field for an id chosen in a form (a select or a hidden input); `message` is shown next to it. */
 export function idField(message: string) {
-  return z.preprocess((v) => (v === '' || v === undefined || v === null ? undefined : (parseId(v) ?? Number.NaN)), z.number({ required_error: message, invalid_type_error: message }))
+  return z.preprocess(
+    (v) => (v === '' || v === undefined || v === null ? undefined : (parseId(v) ?? Number.NaN)),
+    z.number({ required_error: message, invalid_type_error: message }),
+  )
 }

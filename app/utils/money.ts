@@ -46,7 +46,11 @@ const AMOUNT = /^(-?)¥?\s*(-?)(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?$/
 /** '100', '¥1,000.5', '１００' → fen; otherwise which rule the text breaks, in Chinese. */
 export function parseYuan(input: string, rule: YuanRule): ParsedYuan {
   const min = rule.min ?? 1
-  const fail = (problem: YuanProblem): ParsedYuan => ({ ok: false, problem, message: rule.messages?.[problem] ?? defaultMessage(problem, rule.label ?? '金额', min, rule.max) })
+  const fail = (problem: YuanProblem): ParsedYuan => ({
+    ok: false,
+    problem,
+    message: rule.messages?.[problem] ?? defaultMessage(problem, rule.label ?? '金额', min, rule.max),
+  })
   const text = input.normalize('NFKC').trim()
   if (!text) return fail('empty')
   const match = AMOUNT.exec(text)

@@ -34,7 +34,10 @@ export function pageOf<T>(rows: T[], limit: number, keyOf: (row: T) => Cursor): 
  * A public list's query string: its filters (the schema's keys, trimmed, empty meaning "all";
  * the schema decides what a bad value reads as) and the keyset cursor of the page asked for.
  */
-export function listQuery<S extends z.AnyZodObject>(request: Request, schema: S): { filters: z.infer<S>; cursor: string | null; paged: boolean } {
+export function listQuery<S extends z.AnyZodObject>(
+  request: Request,
+  schema: S,
+): { filters: z.infer<S>; cursor: string | null; paged: boolean } {
   const params = new URL(request.url).searchParams
   const raw: Record<string, string> = {}
   for (const key of Object.keys(schema.shape)) {

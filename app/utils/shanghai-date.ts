@@ -60,7 +60,14 @@ export function shanghaiParts(at: Date | string | number): CalendarDate & { date
   const year = local.getUTCFullYear()
   const month = local.getUTCMonth() + 1
   const day = local.getUTCDate()
-  return { date: dateKey(year, month, day), time: `${pad(local.getUTCHours())}:${pad(local.getUTCMinutes())}`, year, month, day, weekday: local.getUTCDay() }
+  return {
+    date: dateKey(year, month, day),
+    time: `${pad(local.getUTCHours())}:${pad(local.getUTCMinutes())}`,
+    year,
+    month,
+    day,
+    weekday: local.getUTCDay(),
+  }
 }
 
 /** 'YYYY-MM-DD' of an instant in Shanghai: the value of a date input, "today" with now(). */

@@ -7,6 +7,12 @@ type ReplyOptions = { hideFields?: string[]; resetForm?: boolean }
  * (so the user sees it where they typed), or above the form when it names none. The submitted
  * values come back, so nothing typed is lost.
  */
-export function refusalReply<Output>(submission: Submission<Output>, refusal: { message: string; field?: string | null }, options: ReplyOptions = {}) {
-  return submission.reply(refusal.field ? { ...options, fieldErrors: { [refusal.field]: [refusal.message] } } : { ...options, formErrors: [refusal.message] })
+export function refusalReply<Output>(
+  submission: Submission<Output>,
+  refusal: { message: string; field?: string | null },
+  options: ReplyOptions = {},
+) {
+  return submission.reply(
+    refusal.field ? { ...options, fieldErrors: { [refusal.field]: [refusal.message] } } : { ...options, formErrors: [refusal.message] },
+  )
 }

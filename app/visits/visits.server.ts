@@ -18,7 +18,13 @@ import { attemptAuditedWrite, refuseWrite, type Actor } from '~/audit/audit.serv
 import { enqueueNotification } from '~/notifications/notifications.server'
 import { now } from '~/utils/clock.server'
 import { addShanghaiDays, addShanghaiMonths, shanghaiDateString, shanghaiDaysBetween, shanghaiInstant } from '~/utils/shanghai-date'
-import { lapseWords, missingRequirements, notifyEligibilityLapse, requirementWords, VOLUNTEER_PROFILE_PATH } from '~/volunteers/eligibility.server'
+import {
+  lapseWords,
+  missingRequirements,
+  notifyEligibilityLapse,
+  requirementWords,
+  VOLUNTEER_PROFILE_PATH,
+} from '~/volunteers/eligibility.server'
 import { homeVolunteerIdsSql, isVolunteerOfHome, volunteerNames } from '~/volunteers/home-volunteers.server'
 import { progressLabel } from './labels'
 import { visitInputSchema } from './validation'
@@ -128,7 +134,14 @@ export function pairingProgress(pairingId: number, tx: Db = db): PairingProgress
   const finished = pairing.status !== 'active' || confirmed >= pairing.plannedVisits
   const nextDueOn = finished ? null : nextDueAfter(last ?? pairing.startDate, programme.cadence)
   const overdueDays = nextDueOn ? Math.max(0, shanghaiDaysBetween(nextDueOn, shanghaiDateString(now()))) : 0
-  return { confirmed, planned: pairing.plannedVisits, label: progressLabel(confirmed, pairing.plannedVisits), lastVisitOn: last, nextDueOn, overdueDays }
+  return {
+    confirmed,
+    planned: pairing.plannedVisits,
+    label: progressLabel(confirmed, pairing.plannedVisits),
+    lastVisitOn: last,
+    nextDueOn,
+    overdueDays,
+  }
 }
 
 // ---- logging ----------------------------------------------------------------------------------
@@ -154,7 +167,8 @@ function checkInput(pairing: PairingRow, input: VisitInput, allowed: Set<number>
   }
   if (input.visitedOn > shanghaiDateString(now())) return refuse('invalid', '走访日期不能晚于今天', 'visitedOn')
   if (input.visitedOn < pairing.startDate) return refuse('invalid', `走访日期不能早于结对开始日期（${pairing.startDate}）`, 'visitedOn')
-  if (input.attendeeIds.some((id) => !allowed.has(id))) return refuse('invalid', '参加人员只能是本结对的志愿者团队成员或本次替班志愿者', 'attendeeIds')
+  if (input.attendeeIds.some((id) => !allowed.has(id)))
+    return refuse('invalid', '参加人员只能是本结对的志愿者团队成员或本次替班志愿者', 'attendeeIds')
   return null
 }
 
@@ -171,7 +185,12 @@ function namesOf(tx: Db, userId: number) {
  */
 function lapsedVisitors(tx: Tx, pairing: PairingRow, loggerId: number, input: VisitInput): Refusal | null {
   const on = visitStartedAt(input.visitedOn)
-  const requirements = { startsAt: on, minAge: null, requiredQualifications: pairing.requiredQualifications, requiresBackgroundCheck: pairing.requiresBackgroundCheck }
+  const requirements = {
+    startsAt: on,
+    minAge: null,
+    requiredQualifications: pairing.requiredQualifications,
+    requiresBackgroundCheck: pairing.requiresBackgroundCheck,
+  }
   const people = [...new Set([loggerId, ...input.attendeeIds])]
   const lapsed = people.flatMap((userId) => {
     const missing = missingRequirements(userId, requirements, tx)
@@ -179,14 +198,27 @@ function lapsedVisitors(tx: Tx, pairing: PairingRow, loggerId: number, input: Vi
   })
   if (!lapsed.length) return null
   for (const person of lapsed) {
-    notifyEligibilityLapse(tx, { institutionId: pairing.institutionId, userId: person.userId, volunteerName: person.staffName, missing: person.missing, where: `结对「${pairingTitle(pairing)}」` })
+    notifyEligibilityLapse(tx, {
+      institutionId: pairing.institutionId,
+      userId: person.userId,
+      volunteerName: person.staffName,
+      missing: person.missing,
+      where: `结对「${pairingTitle(pairing)}」`,
+    })
   }
   const self = lapsed.find((p) => p.userId === loggerId)
   if (self) {
-    return refuse('conflict', `您的志愿者资格已失效，暂不能记录走访：${lapseWords(self.missing)}。请在志愿者资料（${VOLUNTEER_PROFILE_PATH}）中更新，机构已收到通知。`)
+    return refuse(
+      'conflict',
+      `您的志愿者资格已失效，暂不能记录走访：${lapseWords(self.missing)}。请在志愿者资料（${VOLUNTEER_PROFILE_PATH}）中更新，机构已收到通知。`,
+    )
   }
   // Another person's check status is theirs and the home's: the team hears only that it needs renewing.
-  return refuse('invalid', `${lapsed.map((p) => p.displayName).join('、')} 的志愿者资格需要更新，暂不能作为参加人员记录；本人和机构已收到通知。`, 'attendeeIds')
+  return refuse(
+    'invalid',
+    `${lapsed.map((p) => p.displayName).join('、')} 的志愿者资格需要更新，暂不能作为参加人员记录；本人和机构已收到通知。`,
+    'attendeeIds',
+  )
 }
 
 /** The lead (or the substitute assigned for the next visit) logs a visit of an active pairing. */
@@ -282,7 +314,8 @@ export function confirmVisit(actor: Actor, institutionId: number, visitId: numbe
   return attemptAuditedWrite(actor, (tx) => {
     const visit = visitOfHome(tx, institutionId, visitId)
     if (!visit) refuseWrite(refuse('not_found', '走访记录不存在'))
-    if (visit.status !== 'logged') refuseWrite(refuse('conflict', visit.status === 'confirmed' ? '这次走访已经确认过了' : '这次走访正等待志愿者补充，补充后才能确认'))
+    if (visit.status !== 'logged')
+      refuseWrite(refuse('conflict', visit.status === 'confirmed' ? '这次走访已经确认过了' : '这次走访正等待志愿者补充，补充后才能确认'))
     const pairing = loadPairing(tx, visit.pairingId)!
     const ordinal =
       tx
@@ -291,13 +324,25 @@ export function confirmVisit(actor: Actor, institutionId: number, visitId: numbe
         .where(and(eq(visits.pairingId, visit.pairingId), eq(visits.status, 'confirmed')))
         .get()!.n + 1
     const at = now()
-    tx.update(visits).set({ status: 'confirmed', confirmedBy: actor.userId, confirmedAt: at, updatedAt: at }).where(eq(visits.id, visitId)).run()
+    tx.update(visits)
+      .set({ status: 'confirmed', confirmedBy: actor.userId, confirmedAt: at, updatedAt: at })
+      .where(eq(visits.id, visitId))
+      .run()
     const description = pairing.programmeKind === 'tutoring' ? '学业辅导' : `${pairing.programmeName}家庭陪伴（第 ${ordinal} 次）`
     const startedAt = visitStartedAt(visit.visitedOn)
     const endedAt = new Date(startedAt.getTime() + visit.durationMinutes * 60_000)
     for (const userId of visit.attendeeIds) {
       tx.insert(serviceRecords)
-        .values({ userId, institutionId: pairing.institutionId, source: 'visit', sourceId: visit.id, description, startedAt, endedAt, minutes: visit.durationMinutes })
+        .values({
+          userId,
+          institutionId: pairing.institutionId,
+          source: 'visit',
+          sourceId: visit.id,
+          description,
+          startedAt,
+          endedAt,
+          minutes: visit.durationMinutes,
+        })
         .onConflictDoNothing()
         .run()
     }
@@ -312,7 +357,13 @@ export function confirmVisit(actor: Actor, institutionId: number, visitId: numbe
     }
     return {
       result: { ok: true as const, ordinal },
-      audit: { institutionId, action: 'visit.confirm', entityType: 'visit', entityId: visit.id, summary: { pairingId: visit.pairingId, attendees: visit.attendeeIds.length, minutes: visit.durationMinutes } },
+      audit: {
+        institutionId,
+        action: 'visit.confirm',
+        entityType: 'visit',
+        entityId: visit.id,
+        summary: { pairingId: visit.pairingId, attendees: visit.attendeeIds.length, minutes: visit.durationMinutes },
+      },
     }
   }) as { ok: true; ordinal: number } | Refusal
 }
@@ -337,7 +388,10 @@ export function queryVisit(actor: Actor, institutionId: number, visitId: number,
         body: `机构对${pairingTitle(pairing)} ${visit.visitedOn} 的走访记录有疑问：${text}。请在“我的结对”中修改后重新提交。`,
       })
     }
-    return { result: { ok: true as const }, audit: { institutionId, action: 'visit.query', entityType: 'visit', entityId: visit.id, summary: { pairingId: visit.pairingId } } }
+    return {
+      result: { ok: true as const },
+      audit: { institutionId, action: 'visit.query', entityType: 'visit', entityId: visit.id, summary: { pairingId: visit.pairingId } },
+    }
   }) as { ok: true } | Refusal
 }
 
@@ -357,7 +411,12 @@ export function assignSubstitute(actor: Actor, institutionId: number, pairingId:
     if (teamOf(tx, pairingId).some((m) => m.userId === userId)) refuseWrite(refuse('invalid', '这位志愿者已是结对团队成员，无需替班'))
     const missing = missingRequirements(
       userId,
-      { startsAt: now(), minAge: null, requiredQualifications: pairing.requiredQualifications, requiresBackgroundCheck: pairing.requiresBackgroundCheck },
+      {
+        startsAt: now(),
+        minAge: null,
+        requiredQualifications: pairing.requiredQualifications,
+        requiresBackgroundCheck: pairing.requiresBackgroundCheck,
+      },
       tx,
     )
     if (missing.length) refuseWrite(refuse('invalid', `这位志愿者尚不符合项目要求：${requirementWords(missing)}`))
@@ -370,7 +429,13 @@ export function assignSubstitute(actor: Actor, institutionId: number, pairingId:
     })
     return {
       result: { ok: true as const },
-      audit: { institutionId, action: 'visit.substitute_assigned', entityType: 'pairing', entityId: pairingId, summary: { substituteUserId: userId } },
+      audit: {
+        institutionId,
+        action: 'visit.substitute_assigned',
+        entityType: 'pairing',
+        entityId: pairingId,
+        summary: { substituteUserId: userId },
+      },
     }
   }) as { ok: true } | Refusal
 }
@@ -407,7 +472,11 @@ export function checkOverdueVisits(): { leadAlerts: number; staffAlerts: number 
         return
       }
       if (progress.overdueDays <= 2 * OVERDUE_GRACE_DAYS) return
-      const staff = tx.select({ userId: memberships.userId }).from(memberships).where(eq(memberships.institutionId, pairing.institutionId)).all()
+      const staff = tx
+        .select({ userId: memberships.userId })
+        .from(memberships)
+        .where(eq(memberships.institutionId, pairing.institutionId))
+        .all()
       for (const member of staff) {
         const key = `visit.overdue.staff:${id}:${progress.nextDueOn}:${member.userId}`
         const already = tx.select({ id: notifications.id }).from(notifications).where(eq(notifications.dedupeKey, key)).get()
@@ -430,7 +499,11 @@ export function checkOverdueVisits(): { leadAlerts: number; staffAlerts: number 
 
 /** The volunteer's pairings (as team member or pending substitute) with progress and their visits. */
 export function listMyPairings(userId: number) {
-  const memberOf = db.select({ pairingId: pairingMembers.pairingId, role: pairingMembers.role }).from(pairingMembers).where(eq(pairingMembers.userId, userId)).all()
+  const memberOf = db
+    .select({ pairingId: pairingMembers.pairingId, role: pairingMembers.role })
+    .from(pairingMembers)
+    .where(eq(pairingMembers.userId, userId))
+    .all()
   const substituteFor = db.select({ pairingId: pairings.id }).from(pairings).where(eq(pairings.substituteUserId, userId)).all()
   const ids = new Map<number, 'lead' | 'member' | 'substitute'>(memberOf.map((m) => [m.pairingId, m.role]))
   for (const s of substituteFor) if (!ids.has(s.pairingId)) ids.set(s.pairingId, 'substitute')
@@ -439,7 +512,14 @@ export function listMyPairings(userId: number) {
       const pairing = loadPairing(db, pairingId)!
       const team = teamOf(db, pairingId)
       const myVisits = db
-        .select({ id: visits.id, visitedOn: visits.visitedOn, durationMinutes: visits.durationMinutes, status: visits.status, queryNote: visits.queryNote, activities: visits.activities })
+        .select({
+          id: visits.id,
+          visitedOn: visits.visitedOn,
+          durationMinutes: visits.durationMinutes,
+          status: visits.status,
+          queryNote: visits.queryNote,
+          activities: visits.activities,
+        })
         .from(visits)
         .where(eq(visits.pairingId, pairingId))
         .orderBy(desc(visits.visitedOn), desc(visits.id))
@@ -468,22 +548,40 @@ export function visitFormFor(userId: number, pairingId: number, visitId: number 
   const pairing = loadPairing(db, pairingId)
   if (!pairing) return null
   const rights = loggingRights(db, pairing, userId)
-  const people = rights.team.map((m) => ({ userId: m.userId, displayName: m.displayName, role: m.role as 'lead' | 'member' | 'substitute' }))
+  const people = rights.team.map((m) => ({
+    userId: m.userId,
+    displayName: m.displayName,
+    role: m.role as 'lead' | 'member' | 'substitute',
+  }))
   if (visitId !== null) {
-    const visit = db.select().from(visits).where(and(eq(visits.id, visitId), eq(visits.pairingId, pairingId))).get()
+    const visit = db
+      .select()
+      .from(visits)
+      .where(and(eq(visits.id, visitId), eq(visits.pairingId, pairingId)))
+      .get()
     if (!visit || (!rights.isLead && visit.loggedBy !== userId) || visit.status === 'confirmed') return null
     if (visit.substituteUserId) {
       const sub = db.select({ displayName: users.displayName }).from(users).where(eq(users.id, visit.substituteUserId)).get()
       if (sub) people.push({ userId: visit.substituteUserId, displayName: sub.displayName, role: 'substitute' })
     }
-    return { pairing: { id: pairing.id, title: pairingTitle(pairing), startDate: pairing.startDate }, people, visit, progress: pairingProgress(pairingId) }
+    return {
+      pairing: { id: pairing.id, title: pairingTitle(pairing), startDate: pairing.startDate },
+      people,
+      visit,
+      progress: pairingProgress(pairingId),
+    }
   }
   if (!rights.canLog || pairing.status !== 'active') return null
   if (rights.substitute) {
     const sub = db.select({ displayName: users.displayName }).from(users).where(eq(users.id, rights.substitute)).get()
     if (sub) people.push({ userId: rights.substitute, displayName: sub.displayName, role: 'substitute' })
   }
-  return { pairing: { id: pairing.id, title: pairingTitle(pairing), startDate: pairing.startDate }, people, visit: null, progress: pairingProgress(pairingId) }
+  return {
+    pairing: { id: pairing.id, title: pairingTitle(pairing), startDate: pairing.startDate },
+    people,
+    visit: null,
+    progress: pairingProgress(pairingId),
+  }
 }
 
 /** Staff dashboard: visits to confirm, every pairing's progress (overdue first), substitutes. */
@@ -498,8 +596,17 @@ export function staffVisitsDashboard(institutionId: number) {
     const pairing = loadPairing(db, id)!
     const team = teamOf(db, id)
     const substituteId = pendingSubstitute(db, pairing)
-    const substitute = substituteId ? db.select({ displayName: users.displayName }).from(users).where(eq(users.id, substituteId)).get() : null
-    return { id, title: pairingTitle(pairing), status: pairing.status, team, substitute: substitute?.displayName ?? null, progress: pairingProgress(id) }
+    const substitute = substituteId
+      ? db.select({ displayName: users.displayName }).from(users).where(eq(users.id, substituteId)).get()
+      : null
+    return {
+      id,
+      title: pairingTitle(pairing),
+      status: pairing.status,
+      team,
+      substitute: substitute?.displayName ?? null,
+      progress: pairingProgress(id),
+    }
   })
   const pending = db
     .select({
@@ -523,7 +630,9 @@ export function staffVisitsDashboard(institutionId: number) {
     .all()
   const names = new Map<number, string>()
   const allIds = [...new Set(pending.flatMap((v) => v.attendeeIds))]
-  if (allIds.length) for (const u of db.select({ id: users.id, displayName: users.displayName }).from(users).where(inArray(users.id, allIds)).all()) names.set(u.id, u.displayName)
+  if (allIds.length)
+    for (const u of db.select({ id: users.id, displayName: users.displayName }).from(users).where(inArray(users.id, allIds)).all())
+      names.set(u.id, u.displayName)
   const titles = new Map(rows.map((r) => [r.id, r.title]))
   // Substitute candidates: this home's own volunteers with a background check valid today.
   const candidates = db
@@ -540,7 +649,11 @@ export function staffVisitsDashboard(institutionId: number) {
     .orderBy(asc(volunteerProfiles.realName))
     .all()
   return {
-    pending: pending.map((v) => ({ ...v, pairingTitle: titles.get(v.pairingId) ?? `结对 #${v.pairingId}`, attendees: v.attendeeIds.map((id) => names.get(id) ?? `#${id}`) })),
+    pending: pending.map((v) => ({
+      ...v,
+      pairingTitle: titles.get(v.pairingId) ?? `结对 #${v.pairingId}`,
+      attendees: v.attendeeIds.map((id) => names.get(id) ?? `#${id}`),
+    })),
     pairings: rows.sort((a, b) => b.progress.overdueDays - a.progress.overdueDays || a.id - b.id),
     candidates,
   }

@@ -33,8 +33,14 @@ export function missingRequirements(userId: number, slot: SlotRequirements, tx: 
   }
   const missing: MissingRequirement[] = []
   if (slot.minAge !== null) {
-    if (!profile.birthDate) missing.push({ key: 'birth_date', message: `此活动要求年满 ${slot.minAge} 岁：请在志愿者资料中填写出生日期`, lapse: '未填写出生日期' })
-    else if (ageOn(profile.birthDate, slot.startsAt) < slot.minAge) missing.push({ key: 'min_age', message: `此活动要求活动当天年满 ${slot.minAge} 岁`, lapse: `未满 ${slot.minAge} 岁` })
+    if (!profile.birthDate)
+      missing.push({
+        key: 'birth_date',
+        message: `此活动要求年满 ${slot.minAge} 岁：请在志愿者资料中填写出生日期`,
+        lapse: '未填写出生日期',
+      })
+    else if (ageOn(profile.birthDate, slot.startsAt) < slot.minAge)
+      missing.push({ key: 'min_age', message: `此活动要求活动当天年满 ${slot.minAge} 岁`, lapse: `未满 ${slot.minAge} 岁` })
   }
   if (slot.requiresBackgroundCheck) {
     const valid =
@@ -68,7 +74,12 @@ export function missingRequirements(userId: number, slot: SlotRequirements, tx: 
       .where(and(eq(volunteerQualifications.userId, userId), eq(volunteerQualifications.kind, kind)))
       .get()
     if (q?.status !== 'verified') {
-      const state = q?.status === 'pending' ? '（已提交，等待机构核验）' : q?.status === 'rejected' ? '（未通过核验）' : '：请在志愿者资料中添加并提交证明'
+      const state =
+        q?.status === 'pending'
+          ? '（已提交，等待机构核验）'
+          : q?.status === 'rejected'
+            ? '（未通过核验）'
+            : '：请在志愿者资料中添加并提交证明'
       const lapse = `「${qualificationLabels[kind]}」资质${q?.status === 'pending' ? '等待核验' : q?.status === 'rejected' ? '未通过核验' : '未核验'}`
       missing.push({ key: `qualification:${kind}`, message: `此活动需要已核验的「${qualificationLabels[kind]}」资质${state}`, lapse })
     }
@@ -107,7 +118,10 @@ export function notifyEligibilityLapse(
     .from(volunteerProfiles)
     .where(eq(volunteerProfiles.userId, lapse.userId))
     .get()
-  const episode = `${lapse.missing.map((m) => m.key).sort().join(',')}@${profile?.reviewedAt?.getTime() ?? 0}-${profile?.expiresAt?.getTime() ?? 0}`
+  const episode = `${lapse.missing
+    .map((m) => m.key)
+    .sort()
+    .join(',')}@${profile?.reviewedAt?.getTime() ?? 0}-${profile?.expiresAt?.getTime() ?? 0}`
   const key = (recipientId: number) => `eligibility.lapse:${lapse.institutionId}:${lapse.userId}:${episode}:${recipientId}`
   const words = lapseWords(lapse.missing)
   enqueueNotification(tx, {

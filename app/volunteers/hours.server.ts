@@ -51,6 +51,8 @@ export function serviceSummary(userId: number, range: ServiceRange = {}) {
     totalMinutes,
     totalHours: hoursOf(totalMinutes),
     perYear: [...perYear.entries()].sort(([a], [b]) => b - a).map(([year, minutes]) => ({ year, minutes, hours: hoursOf(minutes) })),
-    perHome: [...perHome.values()].sort((a, b) => b.minutes - a.minutes || a.institutionId - b.institutionId).map((h) => ({ ...h, hours: hoursOf(h.minutes) })),
+    perHome: [...perHome.values()]
+      .sort((a, b) => b.minutes - a.minutes || a.institutionId - b.institutionId)
+      .map((h) => ({ ...h, hours: hoursOf(h.minutes) })),
   }
 }

@@ -2,7 +2,19 @@ import { and, desc, eq, inArray, sql } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/sqlite-core'
 import { z } from 'zod'
 import { db, writeTransaction, type Tx } from '~db/client.server'
-import { bookings, institutions, programmeApplications, programmes, slots, users, volunteerProfiles, volunteerQualifications, qualificationKinds, type QualificationKind, type VerificationStatus } from '~db/schema'
+import {
+  bookings,
+  institutions,
+  programmeApplications,
+  programmes,
+  slots,
+  users,
+  volunteerProfiles,
+  volunteerQualifications,
+  qualificationKinds,
+  type QualificationKind,
+  type VerificationStatus,
+} from '~db/schema'
 import { auditedWrite, type Actor } from '~/audit/audit.server'
 import { MAINLAND_MOBILE, normalizePhone } from '~/auth/validation'
 import { enqueueNotification } from '~/notifications/notifications.server'
@@ -65,9 +77,17 @@ export const backgroundCheckSchema = z.object({
 /** What the background check looks like today: a verified check past its expiry is 'expired'. */
 export type BackgroundState = VerificationStatus | 'expired'
 
-export function backgroundState(profile: { backgroundCheckStatus: VerificationStatus; backgroundCheckExpiresAt: Date | null } | undefined, at = now()): BackgroundState {
+export function backgroundState(
+  profile: { backgroundCheckStatus: VerificationStatus; backgroundCheckExpiresAt: Date | null } | undefined,
+  at = now(),
+): BackgroundState {
   if (!profile) return 'none'
-  if (profile.backgroundCheckStatus === 'verified' && profile.backgroundCheckExpiresAt && profile.backgroundCheckExpiresAt.getTime() <= at.getTime()) return 'expired'
+  if (
+    profile.backgroundCheckStatus === 'verified' &&
+    profile.backgroundCheckExpiresAt &&
+    profile.backgroundCheckExpiresAt.getTime() <= at.getTime()
+  )
+    return 'expired'
   return profile.backgroundCheckStatus
 }
 
@@ -126,7 +146,9 @@ export function saveProfile(userId: number, input: ProfileInput): ProfileResult 
     const at = now()
     const existing = tx.select().from(volunteerProfiles).where(eq(volunteerProfiles.userId, userId)).get()
     if (!existing) {
-      tx.insert(volunteerProfiles).values({ userId, realName: input.realName, phone: input.phone, birthDate: input.birthDate, updatedAt: at }).run()
+      tx.insert(volunteerProfiles)
+        .values({ userId, realName: input.realName, phone: input.phone, birthDate: input.birthDate, updatedAt: at })
+        .run()
       return { ok: true }
     }
     const identityChanged = existing.realName !== input.realName || existing.birthDate !== input.birthDate
@@ -138,7 +160,14 @@ export function saveProfile(userId: number, input: ProfileInput): ProfileResult 
         birthDate: input.birthDate,
         updatedAt: at,
         ...(recheck
-          ? { backgroundCheckStatus: 'pending', backgroundCheckVerifiedBy: null, backgroundCheckVerifiedAt: null, backgroundCheckInstitutionId: null, backgroundCheckExpiresAt: null, backgroundCheckNote: null }
+          ? {
+              backgroundCheckStatus: 'pending',
+              backgroundCheckVerifiedBy: null,
+              backgroundCheckVerifiedAt: null,
+              backgroundCheckInstitutionId: null,
+              backgroundCheckExpiresAt: null,
+              backgroundCheckNote: null,
+            }
           : {}),
       })
       .where(eq(volunteerProfiles.userId, userId))
@@ -240,7 +269,12 @@ export function listVolunteersOfHome(institutionId: number, options: { filter?: 
   const byId = new Map(people.map((p) => [p.userId, p]))
   const quals = ids.length
     ? db
-        .select({ userId: volunteerQualifications.userId, id: volunteerQualifications.id, kind: volunteerQualifications.kind, status: volunteerQualifications.status })
+        .select({
+          userId: volunteerQualifications.userId,
+          id: volunteerQualifications.id,
+          kind: volunteerQualifications.kind,
+          status: volunteerQualifications.status,
+        })
         .from(volunteerQualifications)
         .where(inArray(volunteerQualifications.userId, ids))
         .orderBy(volunteerQualifications.id)
@@ -303,7 +337,13 @@ export function getVolunteerForStaff(institutionId: number, userId: number) {
       .all(),
     // Only the applications to this home's programmes.
     applications: db
-      .select({ id: programmeApplications.id, programmeId: programmes.id, programmeName: programmes.name, status: programmeApplications.status, createdAt: programmeApplications.createdAt })
+      .select({
+        id: programmeApplications.id,
+        programmeId: programmes.id,
+        programmeName: programmes.name,
+        status: programmeApplications.status,
+        createdAt: programmeApplications.createdAt,
+      })
       .from(programmeApplications)
       .innerJoin(programmes, eq(programmes.id, programmeApplications.programmeId))
       .where(and(eq(programmes.institutionId, institutionId), eq(programmeApplications.userId, userId)))
@@ -314,7 +354,14 @@ export function getVolunteerForStaff(institutionId: number, userId: number) {
 
 type StaffOutcome = ProfileResult
 
-function refused(institutionId: number, action: string, entityType: string, entityId: number, message: string, summary: Record<string, unknown> = {}) {
+function refused(
+  institutionId: number,
+  action: string,
+  entityType: string,
+  entityId: number,
+  message: string,
+  summary: Record<string, unknown> = {},
+) {
   return { result: { ok: false as const, message }, audit: { institutionId, action, entityType, entityId, summary } }
 }
 
@@ -334,10 +381,23 @@ function homeName(tx: Tx, institutionId: number): string {
 export function verifyQualification(actor: Actor, institutionId: number, userId: number, qualificationId: number): StaffOutcome {
   return auditedWrite<StaffOutcome>(actor, (tx) => {
     const q = qualificationForReview(tx, institutionId, userId, qualificationId)
-    if (!q) return refused(institutionId, 'volunteer.qualification_review_refused', 'volunteer_qualification', qualificationId, '没有找到这项资质')
-    if (q.status !== 'pending') return refused(institutionId, 'volunteer.qualification_review_refused', 'volunteer_qualification', q.id, '这项资质不在待审核状态', { status: q.status })
+    if (!q)
+      return refused(
+        institutionId,
+        'volunteer.qualification_review_refused',
+        'volunteer_qualification',
+        qualificationId,
+        '没有找到这项资质',
+      )
+    if (q.status !== 'pending')
+      return refused(institutionId, 'volunteer.qualification_review_refused', 'volunteer_qualification', q.id, '这项资质不在待审核状态', {
+        status: q.status,
+      })
     const at = now()
-    tx.update(volunteerQualifications).set({ status: 'verified', verifiedBy: actor.userId, verifiedAt: at, institutionId, note: null }).where(eq(volunteerQualifications.id, q.id)).run()
+    tx.update(volunteerQualifications)
+      .set({ status: 'verified', verifiedBy: actor.userId, verifiedAt: at, institutionId, note: null })
+      .where(eq(volunteerQualifications.id, q.id))
+      .run()
     const home = homeName(tx, institutionId)
     enqueueNotification(tx, {
       userId,
@@ -345,16 +405,44 @@ export function verifyQualification(actor: Actor, institutionId: number, userId:
       subject: '您的志愿者资质已核验',
       body: `${home}已核验您的「${qualificationLabels[q.kind]}」资质。需要该资质的志愿活动现在可以预约了。`,
     })
-    return { result: { ok: true }, audit: { institutionId, action: 'volunteer.qualification_verify', entityType: 'volunteer_qualification', entityId: q.id, summary: { userId, kind: q.kind } } }
+    return {
+      result: { ok: true },
+      audit: {
+        institutionId,
+        action: 'volunteer.qualification_verify',
+        entityType: 'volunteer_qualification',
+        entityId: q.id,
+        summary: { userId, kind: q.kind },
+      },
+    }
   })
 }
 
-export function rejectQualification(actor: Actor, institutionId: number, userId: number, qualificationId: number, note: string): StaffOutcome {
+export function rejectQualification(
+  actor: Actor,
+  institutionId: number,
+  userId: number,
+  qualificationId: number,
+  note: string,
+): StaffOutcome {
   return auditedWrite<StaffOutcome>(actor, (tx) => {
     const q = qualificationForReview(tx, institutionId, userId, qualificationId)
-    if (!q) return refused(institutionId, 'volunteer.qualification_review_refused', 'volunteer_qualification', qualificationId, '没有找到这项资质')
-    if (q.status !== 'pending') return refused(institutionId, 'volunteer.qualification_review_refused', 'volunteer_qualification', q.id, '这项资质不在待审核状态', { status: q.status })
-    tx.update(volunteerQualifications).set({ status: 'rejected', verifiedBy: actor.userId, verifiedAt: now(), institutionId, note }).where(eq(volunteerQualifications.id, q.id)).run()
+    if (!q)
+      return refused(
+        institutionId,
+        'volunteer.qualification_review_refused',
+        'volunteer_qualification',
+        qualificationId,
+        '没有找到这项资质',
+      )
+    if (q.status !== 'pending')
+      return refused(institutionId, 'volunteer.qualification_review_refused', 'volunteer_qualification', q.id, '这项资质不在待审核状态', {
+        status: q.status,
+      })
+    tx.update(volunteerQualifications)
+      .set({ status: 'rejected', verifiedBy: actor.userId, verifiedAt: now(), institutionId, note })
+      .where(eq(volunteerQualifications.id, q.id))
+      .run()
     const home = homeName(tx, institutionId)
     enqueueNotification(tx, {
       userId,
@@ -362,7 +450,16 @@ export function rejectQualification(actor: Actor, institutionId: number, userId:
       subject: '您的志愿者资质未通过核验',
       body: `${home}未能核验您的「${qualificationLabels[q.kind]}」资质：${note}。您可以在志愿者资料（${VOLUNTEER_PROFILE_PATH}）中补充证明后重新提交。`,
     })
-    return { result: { ok: true }, audit: { institutionId, action: 'volunteer.qualification_reject', entityType: 'volunteer_qualification', entityId: q.id, summary: { userId, kind: q.kind, note } } }
+    return {
+      result: { ok: true },
+      audit: {
+        institutionId,
+        action: 'volunteer.qualification_reject',
+        entityType: 'volunteer_qualification',
+        entityId: q.id,
+        summary: { userId, kind: q.kind, note },
+      },
+    }
   })
 }
 
@@ -375,15 +472,27 @@ function profileForReview(tx: Tx, institutionId: number, userId: number) {
 export function verifyBackgroundCheck(actor: Actor, institutionId: number, userId: number, expiresOn?: string): StaffOutcome {
   return auditedWrite<StaffOutcome>(actor, (tx) => {
     const profile = profileForReview(tx, institutionId, userId)
-    if (!profile) return refused(institutionId, 'volunteer.background_review_refused', 'volunteer_profile', userId, '没有找到这位志愿者的实名资料')
+    if (!profile)
+      return refused(institutionId, 'volunteer.background_review_refused', 'volunteer_profile', userId, '没有找到这位志愿者的实名资料')
     if (profile.backgroundCheckStatus !== 'pending') {
-      return refused(institutionId, 'volunteer.background_review_refused', 'volunteer_profile', userId, '没有待审核的背景核验材料', { status: profile.backgroundCheckStatus })
+      return refused(institutionId, 'volunteer.background_review_refused', 'volunteer_profile', userId, '没有待审核的背景核验材料', {
+        status: profile.backgroundCheckStatus,
+      })
     }
     const at = now()
     const expiresAt = expiresOn ? endOfShanghaiDay(expiresOn) : new Date(at.getTime() + BACKGROUND_CHECK_VALID_DAYS * DAY_MS)
-    if (expiresAt.getTime() <= at.getTime()) return refused(institutionId, 'volunteer.background_review_refused', 'volunteer_profile', userId, '有效期须晚于今天')
+    if (expiresAt.getTime() <= at.getTime())
+      return refused(institutionId, 'volunteer.background_review_refused', 'volunteer_profile', userId, '有效期须晚于今天')
     tx.update(volunteerProfiles)
-      .set({ backgroundCheckStatus: 'verified', backgroundCheckVerifiedBy: actor.userId, backgroundCheckVerifiedAt: at, backgroundCheckInstitutionId: institutionId, backgroundCheckExpiresAt: expiresAt, backgroundCheckNote: null, updatedAt: at })
+      .set({
+        backgroundCheckStatus: 'verified',
+        backgroundCheckVerifiedBy: actor.userId,
+        backgroundCheckVerifiedAt: at,
+        backgroundCheckInstitutionId: institutionId,
+        backgroundCheckExpiresAt: expiresAt,
+        backgroundCheckNote: null,
+        updatedAt: at,
+      })
       .where(eq(volunteerProfiles.userId, userId))
       .run()
     const home = homeName(tx, institutionId)
@@ -393,20 +502,40 @@ export function verifyBackgroundCheck(actor: Actor, institutionId: number, userI
       subject: '您的背景核验已通过',
       body: `${home}已核验您的背景核验材料，有效期至 ${formatDate(expiresAt)}。需要与儿童密切接触的志愿活动现在可以预约了。`,
     })
-    return { result: { ok: true }, audit: { institutionId, action: 'volunteer.background_verify', entityType: 'volunteer_profile', entityId: userId, summary: { expiresAt: expiresAt.toISOString() } } }
+    return {
+      result: { ok: true },
+      audit: {
+        institutionId,
+        action: 'volunteer.background_verify',
+        entityType: 'volunteer_profile',
+        entityId: userId,
+        summary: { expiresAt: expiresAt.toISOString() },
+      },
+    }
   })
 }
 
 export function rejectBackgroundCheck(actor: Actor, institutionId: number, userId: number, note: string): StaffOutcome {
   return auditedWrite<StaffOutcome>(actor, (tx) => {
     const profile = profileForReview(tx, institutionId, userId)
-    if (!profile) return refused(institutionId, 'volunteer.background_review_refused', 'volunteer_profile', userId, '没有找到这位志愿者的实名资料')
+    if (!profile)
+      return refused(institutionId, 'volunteer.background_review_refused', 'volunteer_profile', userId, '没有找到这位志愿者的实名资料')
     if (profile.backgroundCheckStatus !== 'pending') {
-      return refused(institutionId, 'volunteer.background_review_refused', 'volunteer_profile', userId, '没有待审核的背景核验材料', { status: profile.backgroundCheckStatus })
+      return refused(institutionId, 'volunteer.background_review_refused', 'volunteer_profile', userId, '没有待审核的背景核验材料', {
+        status: profile.backgroundCheckStatus,
+      })
     }
     const at = now()
     tx.update(volunteerProfiles)
-      .set({ backgroundCheckStatus: 'rejected', backgroundCheckVerifiedBy: actor.userId, backgroundCheckVerifiedAt: at, backgroundCheckInstitutionId: institutionId, backgroundCheckExpiresAt: null, backgroundCheckNote: note, updatedAt: at })
+      .set({
+        backgroundCheckStatus: 'rejected',
+        backgroundCheckVerifiedBy: actor.userId,
+        backgroundCheckVerifiedAt: at,
+        backgroundCheckInstitutionId: institutionId,
+        backgroundCheckExpiresAt: null,
+        backgroundCheckNote: note,
+        updatedAt: at,
+      })
       .where(eq(volunteerProfiles.userId, userId))
       .run()
     const home = homeName(tx, institutionId)
@@ -416,6 +545,9 @@ export function rejectBackgroundCheck(actor: Actor, institutionId: number, userI
       subject: '您的背景核验未通过',
       body: `${home}未能通过您的背景核验：${note}。如有疑问请联系${home}，补充材料后可在志愿者资料（${VOLUNTEER_PROFILE_PATH}）中重新提交。`,
     })
-    return { result: { ok: true }, audit: { institutionId, action: 'volunteer.background_reject', entityType: 'volunteer_profile', entityId: userId, summary: { note } } }
+    return {
+      result: { ok: true },
+      audit: { institutionId, action: 'volunteer.background_reject', entityType: 'volunteer_profile', entityId: userId, summary: { note } },
+    }
   })
 }

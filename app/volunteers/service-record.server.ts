@@ -78,16 +78,18 @@ export type CertificateSnapshot = {
   totalMinutes: number
 }
 
-export type IssueResult =
-  | { ok: true; code: string }
-  | { ok: false; reason: 'no_real_name' | 'no_records'; message: string }
+export type IssueResult = { ok: true; code: string } | { ok: false; reason: 'no_real_name' | 'no_records'; message: string }
 
 /**
  * Issue a 志愿服务记录证明 for a date range: a snapshot of the volunteer's real name and the
  * service in that range, under a fresh verification code. Needs the real name from /me/volunteer.
  */
 export function issueCertificate(userId: number, input: { fromDate: string; toDate: string }): IssueResult {
-  const profile = db.select({ realName: volunteerProfiles.realName }).from(volunteerProfiles).where(eq(volunteerProfiles.userId, userId)).get()
+  const profile = db
+    .select({ realName: volunteerProfiles.realName })
+    .from(volunteerProfiles)
+    .where(eq(volunteerProfiles.userId, userId))
+    .get()
   const realName = profile?.realName.trim() ?? ''
   if (!realName) return { ok: false, reason: 'no_real_name', message: '证明需要写明您的真实姓名，请先在志愿者资料中填写实名信息。' }
 
@@ -95,7 +97,9 @@ export function issueCertificate(userId: number, input: { fromDate: string; toDa
   if (record.items.length === 0) return { ok: false, reason: 'no_records', message: '这段时间内没有服务记录，请调整日期范围。' }
 
   // Oldest first on paper.
-  const items = [...record.items].reverse().map((i) => ({ date: i.date, home: i.home, description: i.description, hours: i.hours, minutes: i.minutes }))
+  const items = [...record.items]
+    .reverse()
+    .map((i) => ({ date: i.date, home: i.home, description: i.description, hours: i.hours, minutes: i.minutes }))
   const homes = [...new Set(items.map((i) => i.home))]
   const snapshot: CertificateSnapshot = { realName, homes, items, totalMinutes: record.totalMinutes }
 
@@ -104,7 +108,15 @@ export function issueCertificate(userId: number, input: { fromDate: string; toDa
     const code = newDoorCode(CERTIFICATE_CODE)
     try {
       db.insert(serviceCertificates)
-        .values({ code, userId, fromDate: input.fromDate, toDate: input.toDate, totalMinutes: record.totalMinutes, snapshot, issuedAt: now() })
+        .values({
+          code,
+          userId,
+          fromDate: input.fromDate,
+          toDate: input.toDate,
+          totalMinutes: record.totalMinutes,
+          snapshot,
+          issuedAt: now(),
+        })
         .run()
       return { ok: true, code }
     } catch (error) {
@@ -241,7 +253,9 @@ export function homeHoursTable(institutionId: number, range: { from?: string; to
     perVolunteer.set(r.userId, v)
   }
   return {
-    volunteers: [...perVolunteer.values()].sort((a, b) => b.minutes - a.minutes || a.userId - b.userId).map((v) => ({ ...v, hours: hoursOf(v.minutes) })),
+    volunteers: [...perVolunteer.values()]
+      .sort((a, b) => b.minutes - a.minutes || a.userId - b.userId)
+      .map((v) => ({ ...v, hours: hoursOf(v.minutes) })),
     records: rows.length,
     totalMinutes,
     totalHours: hoursOf(totalMinutes),

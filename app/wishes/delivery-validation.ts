@@ -7,7 +7,11 @@ import { idField } from '~/utils/ids'
 export const partialSchema = z.object({
   intent: z.literal('partial'),
   claimId: idField('请先按认领编号找到认领'),
-  note: z.string({ required_error: '请填写到达情况，例如“到了 2 本，还差 1 本”' }).trim().min(1, '请填写到达情况').max(200, '到达情况最多 200 字'),
+  note: z
+    .string({ required_error: '请填写到达情况，例如“到了 2 本，还差 1 本”' })
+    .trim()
+    .min(1, '请填写到达情况')
+    .max(200, '到达情况最多 200 字'),
 })
 export const receiveSchema = z.object({ intent: z.literal('receive'), claimId: idField('请先按认领编号找到认领') })
 export const fulfilSchema = z.object({

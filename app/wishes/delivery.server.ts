@@ -120,7 +120,13 @@ export function recordPartialArrival(actor: Actor, institutionId: number, claimI
     if (!claim || claim.status !== 'active') {
       return {
         result: { ok: false, message: '该认领已不在进行中，无法登记部分到达' },
-        audit: { institutionId, action: 'claim.partial_arrival_refused', entityType: 'claim', entityId: claimId, summary: { status: claim?.status ?? null } },
+        audit: {
+          institutionId,
+          action: 'claim.partial_arrival_refused',
+          entityType: 'claim',
+          entityId: claimId,
+          summary: { status: claim?.status ?? null },
+        },
       }
     }
     const at = now()
@@ -131,7 +137,13 @@ export function recordPartialArrival(actor: Actor, institutionId: number, claimI
       .run()
     return {
       result: { ok: true },
-      audit: { institutionId, action: 'claim.partial_arrival', entityType: 'claim', entityId: claim.id, summary: { wishId: claim.wishId, note: text } },
+      audit: {
+        institutionId,
+        action: 'claim.partial_arrival',
+        entityType: 'claim',
+        entityId: claim.id,
+        summary: { wishId: claim.wishId, note: text },
+      },
     }
   })
 }
@@ -145,16 +157,31 @@ function ledgerUrl(receiptNo: string): string {
  * received, the public log gains its entry, the donor is told the receipt number, and the
  * audit row is written. A second submit finds the claim no longer active and writes nothing.
  */
-export function markWishReceived(actor: Actor, institutionId: number, claimId: number, options: { note?: string } = {}): DeliveryResult<{ receiptNo: string; wishId: number }> {
+export function markWishReceived(
+  actor: Actor,
+  institutionId: number,
+  claimId: number,
+  options: { note?: string } = {},
+): DeliveryResult<{ receiptNo: string; wishId: number }> {
   if (!claimInHome(db, institutionId, claimId)) return { ok: false, message: NOT_FOUND }
   return auditedWrite<DeliveryResult<{ receiptNo: string; wishId: number }>>(actor, (tx) => {
     const claim = claimInHome(tx, institutionId, claimId)!
-    const wish = tx.select().from(wishes).where(and(eq(wishes.id, claim.wishId), eq(wishes.institutionId, institutionId))).get()
+    const wish = tx
+      .select()
+      .from(wishes)
+      .where(and(eq(wishes.id, claim.wishId), eq(wishes.institutionId, institutionId)))
+      .get()
     if (claim.status !== 'active' || !wish || wish.status !== 'claimed') {
       const message = claim.status === 'delivered' ? '该包裹已确认收到，无需重复签收' : '该认领已释放或心愿状态已变化，无法签收'
       return {
         result: { ok: false, message },
-        audit: { institutionId, action: 'wish.receive_refused', entityType: 'claim', entityId: claim.id, summary: { claimStatus: claim.status, wishStatus: wish?.status ?? null } },
+        audit: {
+          institutionId,
+          action: 'wish.receive_refused',
+          entityType: 'claim',
+          entityId: claim.id,
+          summary: { claimStatus: claim.status, wishStatus: wish?.status ?? null },
+        },
       }
     }
     const at = now()
@@ -201,8 +228,17 @@ export function markWishReceived(actor: Actor, institutionId: number, claimId: n
  * Staff confirm the gift was given to the child, optionally with a thank-you. The thank-you is
  * stored on the wish and sent to the donor only; the public sees just 已实现.
  */
-export function markWishFulfilled(actor: Actor, institutionId: number, wishId: number, options: { thankYou?: string } = {}): DeliveryResult<{ wishId: number }> {
-  const exists = db.select({ id: wishes.id }).from(wishes).where(and(eq(wishes.id, wishId), eq(wishes.institutionId, institutionId))).get()
+export function markWishFulfilled(
+  actor: Actor,
+  institutionId: number,
+  wishId: number,
+  options: { thankYou?: string } = {},
+): DeliveryResult<{ wishId: number }> {
+  const exists = db
+    .select({ id: wishes.id })
+    .from(wishes)
+    .where(and(eq(wishes.id, wishId), eq(wishes.institutionId, institutionId)))
+    .get()
   if (!exists) return { ok: false, message: '找不到该心愿（只能处理本机构的心愿）' }
   const thankYou = options.thankYou?.trim() || null
   return auditedWrite<DeliveryResult<{ wishId: number }>>(actor, (tx) => {
@@ -225,7 +261,8 @@ export function markWishFulfilled(actor: Actor, institutionId: number, wishId: n
       .where(and(eq(claims.wishId, wish.id), eq(claims.status, 'delivered')))
       .orderBy(desc(claims.id))
       .get()
-    const pseudonym = tx.select({ pseudonym: children.pseudonym }).from(children).where(eq(children.id, wish.childId)).get()?.pseudonym ?? '孩子'
+    const pseudonym =
+      tx.select({ pseudonym: children.pseudonym }).from(children).where(eq(children.id, wish.childId)).get()?.pseudonym ?? '孩子'
     if (claim) {
       enqueueNotification(tx, {
         userId: claim.userId,
@@ -239,7 +276,13 @@ export function markWishFulfilled(actor: Actor, institutionId: number, wishId: n
     }
     return {
       result: { ok: true, wishId: wish.id },
-      audit: { institutionId, action: 'wish.fulfil', entityType: 'wish', entityId: wish.id, summary: { thankYou: Boolean(thankYou), claimId: claim?.id ?? null } },
+      audit: {
+        institutionId,
+        action: 'wish.fulfil',
+        entityType: 'wish',
+        entityId: wish.id,
+        summary: { thankYou: Boolean(thankYou), claimId: claim?.id ?? null },
+      },
     }
   })
 }

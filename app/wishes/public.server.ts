@@ -2,7 +2,17 @@ import { and, asc, count, desc, eq, inArray, isNull, ne, or, sql, type SQL } fro
 import { alias } from 'drizzle-orm/sqlite-core'
 import { z } from 'zod'
 import { db } from '~db/client.server'
-import { campaignInstitutions, campaigns, children, donations, institutions, needCategories, wishes, type NeedCategory, type WishStatus } from '~db/schema'
+import {
+  campaignInstitutions,
+  campaigns,
+  children,
+  donations,
+  institutions,
+  needCategories,
+  wishes,
+  type NeedCategory,
+  type WishStatus,
+} from '~db/schema'
 import { now } from '~/utils/clock.server'
 import { decodeCursor, PAGE_SIZE, pageOf } from '~/utils/pagination'
 import { shanghaiParts } from '~/utils/shanghai-date'
@@ -54,7 +64,16 @@ export type PublicWish = PublicWishCard & {
   estimatedValueFen: number | null
   imageKey: string | null
   publishedAt: Date | null
-  home: { name: string; slug: string; province: string; city: string; district: string; publicAddress: string; claimBuyDays: number; claimDeliverDays: number }
+  home: {
+    name: string
+    slug: string
+    province: string
+    city: string
+    district: string
+    publicAddress: string
+    claimBuyDays: number
+    claimDeliverDays: number
+  }
   campaign: { name: string; slug: string } | null
   /** Open to claim now (claimable.server.ts): a published wish whose campaign has ended is not. */
   open: boolean
@@ -89,7 +108,10 @@ function ageBandCondition(value: string, on: Date): SQL | undefined {
   const band = AGE_BANDS.find((b) => `${b.min}-${b.max}` === value)
   if (!band) return undefined
   // age >= min  ⇔ born on or before today−min years; age <= max ⇔ born after today−(max+1) years.
-  return and(sql`${children.birthDate} <= ${shanghaiDateYearsAgo(band.min, on)}`, sql`${children.birthDate} > ${shanghaiDateYearsAgo(band.max + 1, on)}`)
+  return and(
+    sql`${children.birthDate} <= ${shanghaiDateYearsAgo(band.min, on)}`,
+    sql`${children.birthDate} > ${shanghaiDateYearsAgo(band.max + 1, on)}`,
+  )
 }
 
 // Drafts never have published_at; a public row missing it still sorts by creation time.
@@ -107,7 +129,17 @@ const cardColumns = {
   city: institutions.city,
   sortKey: publishedKey,
 }
-type CardSource = { id: number; pseudonym: string; birthDate: string; category: NeedCategory; title: string; status: WishStatus; homeName: string; homeSlug: string; city: string }
+type CardSource = {
+  id: number
+  pseudonym: string
+  birthDate: string
+  category: NeedCategory
+  title: string
+  status: WishStatus
+  homeName: string
+  homeSlug: string
+  city: string
+}
 
 function toCard(row: CardSource, on: Date): PublicWishCard {
   return {
@@ -140,7 +172,11 @@ function cardQuery(where: SQL | undefined) {
  * strictly after the last (published_at, id) seen, so wishes published meanwhile (which sort
  * first) never shift, repeat or hide what the reader pages through.
  */
-export function listPublicWishes({ filters = {}, cursor, limit = PAGE_SIZE }: { filters?: WishFilters; cursor?: string | null; limit?: number } = {}): {
+export function listPublicWishes({
+  filters = {},
+  cursor,
+  limit = PAGE_SIZE,
+}: { filters?: WishFilters; cursor?: string | null; limit?: number } = {}): {
   items: PublicWishCard[]
   next: string | null
 } {
@@ -176,7 +212,12 @@ export function similarOpenWishes(wishId: number, limit = 4): PublicWishCard[] {
     and(openToClaimSql(on), ne(wishes.id, wishId), or(eq(wishes.category, wish.category), eq(wishes.institutionId, wish.institutionId))),
   )
     // Same kind of need first, then the same home, then the newest.
-    .orderBy(desc(sql`${wishes.category} = ${wish.category}`), desc(sql`${wishes.institutionId} = ${wish.institutionId}`), desc(publishedKey), desc(wishes.id))
+    .orderBy(
+      desc(sql`${wishes.category} = ${wish.category}`),
+      desc(sql`${wishes.institutionId} = ${wish.institutionId}`),
+      desc(publishedKey),
+      desc(wishes.id),
+    )
     .limit(limit)
     .all()
   return rows.map((r) => toCard(r, on))
@@ -301,7 +342,15 @@ export type PublicCampaign = {
 /** A campaign's public page data: dates, participating homes and progress (claimed / fulfilled of total). */
 export function getPublicCampaign(slug: string): PublicCampaign | null {
   const campaign = db
-    .select({ id: campaigns.id, slug: campaigns.slug, name: campaigns.name, description: campaigns.description, startsAt: campaigns.startsAt, endsAt: campaigns.endsAt, ownerInstitutionId: campaigns.ownerInstitutionId })
+    .select({
+      id: campaigns.id,
+      slug: campaigns.slug,
+      name: campaigns.name,
+      description: campaigns.description,
+      startsAt: campaigns.startsAt,
+      endsAt: campaigns.endsAt,
+      ownerInstitutionId: campaigns.ownerInstitutionId,
+    })
     .from(campaigns)
     .where(eq(campaigns.slug, slug))
     .get()
@@ -313,8 +362,16 @@ export function getPublicCampaign(slug: string): PublicCampaign | null {
     .where(eq(campaignInstitutions.campaignId, campaign.id))
     .orderBy(asc(institutions.id))
     .all()
-  const owner = db.select({ id: institutions.id, name: institutions.name, slug: institutions.slug, city: institutions.city }).from(institutions).where(eq(institutions.id, campaign.ownerInstitutionId)).get()
-  const homes = [...(owner ? [owner] : []), ...partners.filter((p) => p.id !== owner?.id)].map(({ name, slug: s, city }) => ({ name, slug: s, city }))
+  const owner = db
+    .select({ id: institutions.id, name: institutions.name, slug: institutions.slug, city: institutions.city })
+    .from(institutions)
+    .where(eq(institutions.id, campaign.ownerInstitutionId))
+    .get()
+  const homes = [...(owner ? [owner] : []), ...partners.filter((p) => p.id !== owner?.id)].map(({ name, slug: s, city }) => ({
+    name,
+    slug: s,
+    city,
+  }))
   return {
     slug: campaign.slug,
     name: campaign.name,
@@ -350,5 +407,9 @@ export function wishFilterChoices() {
     .where(visible)
     .orderBy(desc(campaigns.startsAt))
     .all()
-  return { homes: homes.map(({ slug, name }) => ({ slug, name })), cities, campaigns: campaignList.map(({ slug, name }) => ({ slug, name })) }
+  return {
+    homes: homes.map(({ slug, name }) => ({ slug, name })),
+    cities,
+    campaigns: campaignList.map(({ slug, name }) => ({ slug, name })),
+  }
 }

@@ -23,7 +23,9 @@ const statusStyles: Partial<Record<WishStatus, string>> = {
 
 export function WishStatusBadge({ status }: { status: WishStatus }) {
   return (
-    <span className={`inline-block rounded-full px-2.5 py-0.5 text-sm font-medium ${statusStyles[status] ?? 'bg-stone-200 text-stone-900'}`}>
+    <span
+      className={`inline-block rounded-full px-2.5 py-0.5 text-sm font-medium ${statusStyles[status] ?? 'bg-stone-200 text-stone-900'}`}
+    >
       {wishStatusLabels[status]}
     </span>
   )

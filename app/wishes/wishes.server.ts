@@ -1,6 +1,16 @@
 import { and, asc, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm'
 import { db, type Tx } from '~db/client.server'
-import { campaignInstitutions, campaigns, children, claims, institutions, wishes, wishWaitlist, type NeedCategory, type WishStatus } from '~db/schema'
+import {
+  campaignInstitutions,
+  campaigns,
+  children,
+  claims,
+  institutions,
+  wishes,
+  wishWaitlist,
+  type NeedCategory,
+  type WishStatus,
+} from '~db/schema'
 import { attemptAuditedWrite, auditedWrite, refuseWrite, type Actor, type AuditEntry } from '~/audit/audit.server'
 import { enqueueNotification } from '~/notifications/notifications.server'
 import { now } from '~/utils/clock.server'
@@ -73,7 +83,10 @@ export function listStaffWishes(institutionId: number, filter: { status?: WishSt
     .orderBy(desc(wishes.id))
     .all()
   return rows.map(({ realName, birthDate, story, itemDetails, privacyConfirmedFlags, ...row }) => {
-    const pending = row.status === 'draft' ? unconfirmedFlags(checkWishPrivacy({ title: row.title, story, itemDetails }, { realName }), privacyConfirmedFlags).length : 0
+    const pending =
+      row.status === 'draft'
+        ? unconfirmedFlags(checkWishPrivacy({ title: row.title, story, itemDetails }, { realName }), privacyConfirmedFlags).length
+        : 0
     return { ...row, ageBand: ageBand(birthDate, at), pendingPrivacyFlags: pending }
   })
 }
@@ -128,7 +141,10 @@ export function campaignOptions(institutionId: number, includeId?: number | null
   return db
     .select({ id: campaigns.id, name: campaigns.name })
     .from(campaigns)
-    .innerJoin(campaignInstitutions, and(eq(campaignInstitutions.campaignId, campaigns.id), eq(campaignInstitutions.institutionId, institutionId)))
+    .innerJoin(
+      campaignInstitutions,
+      and(eq(campaignInstitutions.campaignId, campaigns.id), eq(campaignInstitutions.institutionId, institutionId)),
+    )
     .where(or(sql`${campaigns.endsAt} > ${now().getTime()}`, includeId ? eq(campaigns.id, includeId) : undefined))
     .orderBy(desc(campaigns.startsAt), desc(campaigns.id))
     .all()
@@ -148,7 +164,10 @@ function checkChildAndCampaign(tx: Tx, institutionId: number, input: WishInput, 
     const campaign = tx
       .select({ id: campaigns.id, endsAt: campaigns.endsAt })
       .from(campaigns)
-      .innerJoin(campaignInstitutions, and(eq(campaignInstitutions.campaignId, campaigns.id), eq(campaignInstitutions.institutionId, institutionId)))
+      .innerJoin(
+        campaignInstitutions,
+        and(eq(campaignInstitutions.campaignId, campaigns.id), eq(campaignInstitutions.institutionId, institutionId)),
+      )
       .where(eq(campaigns.id, input.campaignId))
       .get()
     if (!campaign) refuse('请选择本机构参与的活动', { field: 'campaignId' })
@@ -176,19 +195,36 @@ function stillValid(flags: PrivacyFlag[], confirmed: Iterable<string>): string[]
   return [...new Set(confirmed)].filter((k) => keys.has(k))
 }
 
-export function createWish(actor: Actor, institutionId: number, input: WishInput, confirmedFlags: string[] = []): { ok: true; wish: Wish } | Refusal {
+export function createWish(
+  actor: Actor,
+  institutionId: number,
+  input: WishInput,
+  confirmedFlags: string[] = [],
+): { ok: true; wish: Wish } | Refusal {
   return attempt(actor, (tx) => {
     const child = checkChildAndCampaign(tx, institutionId, input)
     const values = wishValues(input)
     const flags = checkWishPrivacy(values, child)
     const wish = tx
       .insert(wishes)
-      .values({ ...values, institutionId, status: 'draft', privacyConfirmedFlags: stillValid(flags, confirmedFlags), createdBy: actor.userId })
+      .values({
+        ...values,
+        institutionId,
+        status: 'draft',
+        privacyConfirmedFlags: stillValid(flags, confirmedFlags),
+        createdBy: actor.userId,
+      })
       .returning()
       .get()
     return {
       result: { ok: true as const, wish },
-      audit: { institutionId, action: 'wish.create', entityType: 'wish', entityId: wish.id, summary: { title: wish.title, category: wish.category } },
+      audit: {
+        institutionId,
+        action: 'wish.create',
+        entityType: 'wish',
+        entityId: wish.id,
+        summary: { title: wish.title, category: wish.category },
+      },
     }
   })
 }
@@ -215,7 +251,13 @@ function editableWish(tx: Tx, institutionId: number, wishId: number, closedMessa
  * stays public, so new text must pass the privacy check (fixed or confirmed) to be saved.
  * `confirmedFlags` is the full set of confirmations; omitted, the stored ones are kept.
  */
-export function updateWish(actor: Actor, institutionId: number, wishId: number, input: WishInput, confirmedFlags?: string[]): { ok: true; wish: Wish } | Refusal {
+export function updateWish(
+  actor: Actor,
+  institutionId: number,
+  wishId: number,
+  input: WishInput,
+  confirmedFlags?: string[],
+): { ok: true; wish: Wish } | Refusal {
   return attempt(actor, (tx) => {
     const current = editableWish(tx, institutionId, wishId, '该心愿已被认领或已结束，不能再修改')
     const child = checkChildAndCampaign(tx, institutionId, input, current.campaignId)
@@ -235,7 +277,13 @@ export function updateWish(actor: Actor, institutionId: number, wishId: number, 
       .get()
     return {
       result: { ok: true as const, wish },
-      audit: { institutionId, action: 'wish.update', entityType: 'wish', entityId: wishId, summary: { title: wish.title, status: wish.status } },
+      audit: {
+        institutionId,
+        action: 'wish.update',
+        entityType: 'wish',
+        entityId: wishId,
+        summary: { title: wish.title, status: wish.status },
+      },
     }
   })
 }
@@ -333,19 +381,36 @@ export function withdrawWish(actor: Actor, institutionId: number, wishId: number
     const { releasedClaimIds } = withdrawWishInTx(tx, wish)
     return {
       result: { ok: true as const, releasedClaimIds },
-      audit: { institutionId, action: 'wish.withdraw', entityType: 'wish', entityId: wishId, summary: { title: wish.title, from: wish.status, releasedClaimIds } },
+      audit: {
+        institutionId,
+        action: 'wish.withdraw',
+        entityType: 'wish',
+        entityId: wishId,
+        summary: { title: wish.title, from: wish.status, releasedClaimIds },
+      },
     }
   })
 }
 
 /** Attach (or replace) a wish's image; the caller deletes the previous file after commit. */
-export function setWishImage(actor: Actor, institutionId: number, wishId: number, imageKey: string | null): { ok: true; previousKey: string | null } | Refusal {
+export function setWishImage(
+  actor: Actor,
+  institutionId: number,
+  wishId: number,
+  imageKey: string | null,
+): { ok: true; previousKey: string | null } | Refusal {
   return attempt(actor, (tx) => {
     const wish = editableWish(tx, institutionId, wishId, '该心愿已被认领或已结束，不能再更换图片')
     tx.update(wishes).set({ imageKey, updatedAt: now() }).where(eq(wishes.id, wishId)).run()
     return {
       result: { ok: true as const, previousKey: wish.imageKey },
-      audit: { institutionId, action: imageKey ? 'wish.image' : 'wish.image_remove', entityType: 'wish', entityId: wishId, summary: { imageKey } },
+      audit: {
+        institutionId,
+        action: imageKey ? 'wish.image' : 'wish.image_remove',
+        entityType: 'wish',
+        entityId: wishId,
+        summary: { imageKey },
+      },
     }
   })
 }
@@ -361,7 +426,13 @@ export function updateClaimDeadlines(actor: Actor, institutionId: number, values
     tx.update(institutions).set(values).where(eq(institutions.id, institutionId)).run()
     return {
       result: { ok: true as const },
-      audit: { institutionId, action: 'institution.claim_deadlines', entityType: 'institution', entityId: institutionId, summary: { before, after: values } },
+      audit: {
+        institutionId,
+        action: 'institution.claim_deadlines',
+        entityType: 'institution',
+        entityId: institutionId,
+        summary: { before, after: values },
+      },
     }
   })
 }

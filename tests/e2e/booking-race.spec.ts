@@ -10,10 +10,22 @@ const MEMBERS = 120
 const CAPACITY = 20
 const DAY = 24 * 60 * 60 * 1000
 
-test(`of ${MEMBERS} simultaneous bookings on a ${CAPACITY}-place slot exactly ${CAPACITY} are confirmed and the rest waitlisted`, async ({ playwright, baseURL, insertHome, insertSlot }) => {
+test(`of ${MEMBERS} simultaneous bookings on a ${CAPACITY}-place slot exactly ${CAPACITY} are confirmed and the rest waitlisted`, async ({
+  playwright,
+  baseURL,
+  insertHome,
+  insertSlot,
+}) => {
   test.setTimeout(240_000)
   const title = `夏令营报名 ${Math.random().toString(36).slice(2, 7)}`
-  const { id: slotId } = await insertSlot(await insertHome(), { title, kind: 'activity', location: '福利院操场', startsAt: new Date(Date.now() + 14 * DAY), minutes: 180, capacity: CAPACITY })
+  const { id: slotId } = await insertSlot(await insertHome(), {
+    title,
+    kind: 'activity',
+    location: '福利院操场',
+    startsAt: new Date(Date.now() + 14 * DAY),
+    minutes: 180,
+    capacity: CAPACITY,
+  })
 
   // Each member has a cookie jar of their own; Origin satisfies the server's CSRF check.
   // Connection: close gives every request a fresh socket, like separate phones: a kept-alive
@@ -22,9 +34,18 @@ test(`of ${MEMBERS} simultaneous bookings on a ${CAPACITY}-place slot exactly ${
   // believes from loopback): 120 registrations from one address would rightly hit its limit.
   const members: APIRequestContext[] = []
   for (let i = 0; i < MEMBERS; i++) {
-    const member = await playwright.request.newContext({ baseURL, extraHTTPHeaders: { Origin: baseURL!, Connection: 'close', 'X-Forwarded-For': `10.20.${Math.floor(i / 250)}.${(i % 250) + 1}` } })
+    const member = await playwright.request.newContext({
+      baseURL,
+      extraHTTPHeaders: { Origin: baseURL!, Connection: 'close', 'X-Forwarded-For': `10.20.${Math.floor(i / 250)}.${(i % 250) + 1}` },
+    })
     const registered = await member.post('/register', {
-      form: { identifier: uniquePhone(), displayName: `抢位${i}`, password: 'warm-hearts-2026', confirmPassword: 'warm-hearts-2026', redirectTo: '/' },
+      form: {
+        identifier: uniquePhone(),
+        displayName: `抢位${i}`,
+        password: 'warm-hearts-2026',
+        confirmPassword: 'warm-hearts-2026',
+        redirectTo: '/',
+      },
       maxRedirects: 0,
     })
     expect(registered.status(), await registered.text()).toBe(302)

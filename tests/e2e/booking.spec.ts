@@ -17,7 +17,12 @@ function openDay(title: string) {
 
 test.use({ viewport: { width: 390, height: 844 } })
 
-test('a volunteer books an open day on a phone, sees it on 我的预约 and opens the 来访接待单 with its QR code', async ({ page, insertHome, insertSlot, insertUser }, testInfo) => {
+test('a volunteer books an open day on a phone, sees it on 我的预约 and opens the 来访接待单 with its QR code', async ({
+  page,
+  insertHome,
+  insertSlot,
+  insertUser,
+}, testInfo) => {
   const title = `社会开放日 ${Math.random().toString(36).slice(2, 7)}`
   const home = await insertHome()
   const slot = await insertSlot(home, openDay(title))
@@ -73,7 +78,13 @@ test('a volunteer books an open day on a phone, sees it on 我的预约 and open
   expect(await ics.text()).toContain(code)
 })
 
-test('the booking form works without JavaScript, and a second booking points back to the first', async ({ browser, baseURL, insertHome, insertSlot, insertUser }) => {
+test('the booking form works without JavaScript, and a second booking points back to the first', async ({
+  browser,
+  baseURL,
+  insertHome,
+  insertSlot,
+  insertUser,
+}) => {
   const title = `社会开放日 ${Math.random().toString(36).slice(2, 7)}`
   const slot = await insertSlot(await insertHome(), openDay(title))
   const volunteer = await insertUser()
@@ -102,7 +113,12 @@ test('the booking form works without JavaScript, and a second booking points bac
   await context.close()
 })
 
-test("the whole open day: a new volunteer books today's open day, and staff check them in from the slip's QR address", async ({ browser, baseURL, insertHome, insertSlot }) => {
+test("the whole open day: a new volunteer books today's open day, and staff check them in from the slip's QR address", async ({
+  browser,
+  baseURL,
+  insertHome,
+  insertSlot,
+}) => {
   // Today's open day starts in an hour, so the check-in desk is open.
   const title = `社会开放日 ${Math.random().toString(36).slice(2, 7)}`
   const home = await insertHome()
@@ -131,7 +147,9 @@ test("the whole open day: a new volunteer books today's open day, and staff chec
   // The QR encodes this address; a staff member's phone opens it.
   const staff = await browser.newContext({ baseURL, viewport: { width: 390, height: 844 } })
   const sPage = await staff.newPage()
-  await signIn(sPage, home.staff.email, home.staff.password, { path: `/login?redirectTo=${encodeURIComponent(`/staff/${home.slug}/slots/${slotId}/checkin?code=${code}`)}` })
+  await signIn(sPage, home.staff.email, home.staff.password, {
+    path: `/login?redirectTo=${encodeURIComponent(`/staff/${home.slug}/slots/${slotId}/checkin?code=${code}`)}`,
+  })
   await expect(sPage).toHaveURL(new RegExp(`/staff/${home.slug}/slots/${slotId}/checkin\\?code=${code}$`))
   const booking = sPage.locator('[id^="booking-"]').filter({ hasText: code }).first()
   await expect(booking).toContainText('周小周')

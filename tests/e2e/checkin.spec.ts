@@ -9,14 +9,31 @@ import { expectNoSeriousA11yViolations, signIn, waitForHydration } from './utils
 
 test.use({ viewport: { width: 390, height: 844 } })
 
-test('staff check a group in from its slip QR on a phone, check it out, and the volunteer sees the hours', async ({ page, insertHome, insertSlot, insertBooking, insertUser }, testInfo) => {
+test('staff check a group in from its slip QR on a phone, check it out, and the volunteer sees the hours', async ({
+  page,
+  insertHome,
+  insertSlot,
+  insertBooking,
+  insertUser,
+}, testInfo) => {
   test.setTimeout(120_000)
   const home = await insertHome()
   const volunteer = await insertUser()
   const title = `社会开放日 ${Math.random().toString(36).slice(2, 7)}`
   const yesterday = new Date(Date.now() - 86_400_000)
-  const slot = await insertSlot(home, { title, location: '福利院一楼接待室', startsAt: new Date(Date.now() - 30 * 60_000), postedAt: yesterday })
-  const booking = await insertBooking(slot, volunteer, { organisation: '滨州学院青年志愿者协会', partySize: 3, contactName: '李志愿', contactPhone: '13912345678', bookedAt: yesterday })
+  const slot = await insertSlot(home, {
+    title,
+    location: '福利院一楼接待室',
+    startsAt: new Date(Date.now() - 30 * 60_000),
+    postedAt: yesterday,
+  })
+  const booking = await insertBooking(slot, volunteer, {
+    organisation: '滨州学院青年志愿者协会',
+    partySize: 3,
+    contactName: '李志愿',
+    contactPhone: '13912345678',
+    bookedAt: yesterday,
+  })
   const seeded = { home, slotId: slot.id, bookingId: booking.id, code: booking.code, title }
   await signIn(page, home.staff.email, home.staff.password)
 
@@ -71,11 +88,21 @@ test('staff check a group in from its slip QR on a phone, check it out, and the 
   await expect(page.getByRole('region', { name: '即将参加' }).getByTestId('booking-card')).toHaveCount(0)
 })
 
-test('签退 a minute after 签到 is not recorded silently: staff see the minutes and confirm', async ({ page, insertHome, insertSlot, insertBooking, insertUser }, testInfo) => {
+test('签退 a minute after 签到 is not recorded silently: staff see the minutes and confirm', async ({
+  page,
+  insertHome,
+  insertSlot,
+  insertBooking,
+  insertUser,
+}, testInfo) => {
   test.setTimeout(90_000)
   const home = await insertHome()
   const yesterday = new Date(Date.now() - 86_400_000)
-  const slot = await insertSlot(home, { title: `社会开放日 ${Math.random().toString(36).slice(2, 7)}`, startsAt: new Date(Date.now() - 30 * 60_000), postedAt: yesterday })
+  const slot = await insertSlot(home, {
+    title: `社会开放日 ${Math.random().toString(36).slice(2, 7)}`,
+    startsAt: new Date(Date.now() - 30 * 60_000),
+    postedAt: yesterday,
+  })
   const booking = await insertBooking(slot, await insertUser(), { contactName: '王短时', bookedAt: yesterday })
   await signIn(page, home.staff.email, home.staff.password)
   await page.goto(`/staff/${home.slug}/slots/${slot.id}/checkin`)

@@ -19,18 +19,31 @@ test(`of ${CLAIMERS} simultaneous claims on one wish exactly one succeeds`, asyn
     // Connection: close gives every request a fresh socket, like separate phones; reused idle
     // keep-alive sockets were reset mid-burst on a loaded machine.
     // Its own address too (X-Forwarded-For, believed from loopback): one address may only register so often.
-    const donor = await playwright.request.newContext({ baseURL, extraHTTPHeaders: { Origin: baseURL!, Connection: 'close', 'X-Forwarded-For': `10.21.${Math.floor(i / 250)}.${(i % 250) + 1}` } })
+    const donor = await playwright.request.newContext({
+      baseURL,
+      extraHTTPHeaders: { Origin: baseURL!, Connection: 'close', 'X-Forwarded-For': `10.21.${Math.floor(i / 250)}.${(i % 250) + 1}` },
+    })
     const registered = await donor.post('/register', {
-      form: { identifier: uniquePhone(), displayName: `抢先${i}`, password: 'warm-hearts-2026', confirmPassword: 'warm-hearts-2026', redirectTo: '/' },
+      form: {
+        identifier: uniquePhone(),
+        displayName: `抢先${i}`,
+        password: 'warm-hearts-2026',
+        confirmPassword: 'warm-hearts-2026',
+        redirectTo: '/',
+      },
       maxRedirects: 0,
     })
     expect(registered.status(), await registered.text()).toBe(302)
     donors.push(donor)
   }
 
-  const responses = await Promise.all(donors.map((donor) => donor.post(`/wishes/${wishId}/claim`, { form: { publicDisplay: 'anonymous' }, maxRedirects: 0 })))
+  const responses = await Promise.all(
+    donors.map((donor) => donor.post(`/wishes/${wishId}/claim`, { form: { publicDisplay: 'anonymous' }, maxRedirects: 0 })),
+  )
 
-  const winners = responses.flatMap((res, i) => (res.status() === 302 ? [{ donor: donors[i]!, location: res.headers()['location'] ?? '' }] : []))
+  const winners = responses.flatMap((res, i) =>
+    res.status() === 302 ? [{ donor: donors[i]!, location: res.headers()['location'] ?? '' }] : [],
+  )
   expect(winners).toHaveLength(1)
   expect(winners[0]!.location).toMatch(/^\/me\/claims\?claimed=\d+#claim-\d+$/)
   const losers = responses.filter((res) => res.status() !== 302)

@@ -8,11 +8,20 @@ import { expectNoSeriousA11yViolations, signIn, waitForHydration } from './utils
 const REAL_NAME = '欧阳认领真名'
 const PUBLIC_ADDRESS = '山东省滨州市滨城区（测试地址）'
 
-const wishFields = (title: string) => ({ title, itemDetails: '适合 8 岁阅读的注音版', child: { realName: REAL_NAME, pseudonym: '小凤', birthDate: '2017-02-03' } })
+const wishFields = (title: string) => ({
+  title,
+  itemDetails: '适合 8 岁阅读的注音版',
+  child: { realName: REAL_NAME, pseudonym: '小凤', birthDate: '2017-02-03' },
+})
 
 test.use({ viewport: { width: 390, height: 844 } })
 
-test('a donor claims a wish on a phone, marks it sent and sees it on 我的认领', async ({ page, insertHome, insertUser, insertWish }, testInfo) => {
+test('a donor claims a wish on a phone, marks it sent and sees it on 我的认领', async ({
+  page,
+  insertHome,
+  insertUser,
+  insertWish,
+}, testInfo) => {
   const title = `一套《十万个为什么》 ${Math.random().toString(36).slice(2, 7)}`
   const home = await insertHome({ publicAddress: PUBLIC_ADDRESS })
   const wish = await insertWish(home, wishFields(title))
@@ -61,7 +70,12 @@ test('a donor claims a wish on a phone, marks it sent and sees it on 我的认�
 test.describe('without JavaScript', () => {
   test.use({ javaScriptEnabled: false })
 
-  test('a donor claims, then cancels through the confirm step, and the wish is open again', async ({ page, insertHome, insertUser, insertWish }) => {
+  test('a donor claims, then cancels through the confirm step, and the wish is open again', async ({
+    page,
+    insertHome,
+    insertUser,
+    insertWish,
+  }) => {
     const title = `一个新书包 ${Math.random().toString(36).slice(2, 7)}`
     const home = await insertHome()
     const { id: wishId } = await insertWish(home, wishFields(title))

@@ -8,7 +8,11 @@ import { expectNoSeriousA11yViolations, signIn, waitForHydration } from './utils
 // A month can be published only once per home, so each run (and each browser project) gets its
 // own home with its own staff member and manager (./fixtures.ts).
 
-test('a home records a gift and its use, publishes the month, and a visitor reads and downloads the disclosure', async ({ page, browser, insertHome }, testInfo) => {
+test('a home records a gift and its use, publishes the month, and a visitor reads and downloads the disclosure', async ({
+  page,
+  browser,
+  insertHome,
+}, testInfo) => {
   test.setTimeout(120_000)
   const home = await insertHome({ name: `公示测试福利院${Math.random().toString(36).slice(2, 7)}` })
   const purpose = `购买冬季棉衣 12 件 ${Math.random().toString(36).slice(2, 6)}`

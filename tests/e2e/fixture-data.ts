@@ -103,7 +103,16 @@ export type WishFields = {
 /** A published wish of a new child of the home; withdrawn after the test if still open. */
 export function insertWish(cleanup: Cleanup, home: E2eHome, fields: WishFields) {
   const { child: c } = fields
-  const child = ok(createChild(home.actor, home.id, { realName: c.realName, pseudonym: c.pseudonym, birthDate: c.birthDate ?? '2016-09-01', gender: c.gender ?? 'female', privateNotes: c.privateNotes }), 'child').child
+  const child = ok(
+    createChild(home.actor, home.id, {
+      realName: c.realName,
+      pseudonym: c.pseudonym,
+      birthDate: c.birthDate ?? '2016-09-01',
+      gender: c.gender ?? 'female',
+      privateNotes: c.privateNotes,
+    }),
+    'child',
+  ).child
   const wish = ok(
     createWish(home.actor, home.id, {
       childId: child.id,
@@ -125,7 +134,10 @@ export function insertWish(cleanup: Cleanup, home: E2eHome, fields: WishFields) 
 
 export function insertCampaign(home: E2eHome, fields: { name: string; description?: string }) {
   const day = (offset: number) => addShanghaiDays(shanghaiDateString(new Date()), offset)
-  return ok(createCampaign(home.actor, home.id, { name: fields.name, description: fields.description, startsOn: day(-1), endsOn: day(30) }), 'campaign').campaign
+  return ok(
+    createCampaign(home.actor, home.id, { name: fields.name, description: fields.description, startsOn: day(-1), endsOn: day(30) }),
+    'campaign',
+  ).campaign
 }
 
 export function insertClaim(wish: { id: number }, user: E2eUser, publicDisplay: PublicDisplay = 'masked') {
@@ -136,7 +148,11 @@ export function insertClaim(wish: { id: number }, user: E2eUser, publicDisplay: 
 // ---- Needs and pledges -------------------------------------------------------------------------
 
 /** An open need of the home; cancelled after the test (with any pledge still open). */
-export function insertNeed(cleanup: Cleanup, home: E2eHome, fields: { title: string; unit: string; quantityNeeded: number; urgency?: 'normal' | 'urgent' }) {
+export function insertNeed(
+  cleanup: Cleanup,
+  home: E2eHome,
+  fields: { title: string; unit: string; quantityNeeded: number; urgency?: 'normal' | 'urgent' },
+) {
   const need = ok(
     createNeed(home.actor, home.id, {
       title: fields.title,
@@ -159,7 +175,10 @@ export function insertNeed(cleanup: Cleanup, home: E2eHome, fields: { title: str
 
 /** The user's pledge, due in three days. */
 export function insertPledge(need: { id: number }, user: E2eUser, quantity: number, publicDisplay: PublicDisplay = 'masked') {
-  const pledge = ok(pledgeToNeed({ userId: user.id, needId: need.id, quantity, expectedAt: new Date(Date.now() + 3 * DAY), publicDisplay }), 'pledge')
+  const pledge = ok(
+    pledgeToNeed({ userId: user.id, needId: need.id, quantity, expectedAt: new Date(Date.now() + 3 * DAY), publicDisplay }),
+    'pledge',
+  )
   return { id: pledge.pledgeId, code: pledge.code }
 }
 
@@ -200,7 +219,10 @@ export function insertSlot(cleanup: Cleanup, home: E2eHome, fields: SlotFields) 
     requiredQualifications: [],
     requiresBackgroundCheck: false,
   }
-  const slot = ok(asOf(fields.postedAt, () => createSlot(home.actor, home.id, input, { publish: true })), 'slot').slot
+  const slot = ok(
+    asOf(fields.postedAt, () => createSlot(home.actor, home.id, input, { publish: true })),
+    'slot',
+  ).slot
   cleanup.push(() => cancelSlot(home.actor, home.id, slot.id))
   return slot
 }
@@ -229,11 +251,22 @@ export function insertBooking(
 }
 
 /** Hours served in the past: a slot of the home the volunteer booked, was checked in at and out of. */
-export function insertServiceHours(cleanup: Cleanup, home: E2eHome, user: E2eUser, fields: { title: string; startsAt: Date; minutes: number }) {
+export function insertServiceHours(
+  cleanup: Cleanup,
+  home: E2eHome,
+  user: E2eUser,
+  fields: { title: string; startsAt: Date; minutes: number },
+) {
   const slot = insertSlot(cleanup, home, { ...fields, postedAt: new Date(fields.startsAt.getTime() - 7 * DAY) })
   const booking = insertBooking(slot, user, { bookedAt: new Date(fields.startsAt.getTime() - 7 * DAY) })
-  ok(asOf(fields.startsAt, () => checkIn(home.actor, home.id, booking.id, 1)), 'check-in')
-  return ok(asOf(new Date(fields.startsAt.getTime() + fields.minutes * 60_000), () => checkOut(home.actor, home.id, booking.id)), 'check-out').minutes
+  ok(
+    asOf(fields.startsAt, () => checkIn(home.actor, home.id, booking.id, 1)),
+    'check-in',
+  )
+  return ok(
+    asOf(new Date(fields.startsAt.getTime() + fields.minutes * 60_000), () => checkOut(home.actor, home.id, booking.id)),
+    'check-out',
+  ).minutes
 }
 
 /** The checked-in group stayed longer: the server's clock cannot be moved from a test. */
@@ -267,17 +300,41 @@ export function insertProgramme(home: E2eHome, fields: { name: string }) {
 }
 
 export function insertFamily(home: E2eHome, fields: { alias: string }) {
-  return ok(createFamily(home.actor, home.id, { alias: fields.alias, householdDescription: '', address: '东昌府区测试路 1 号', contacts: '测试联系人', childIds: [] }), 'family').family
+  return ok(
+    createFamily(home.actor, home.id, {
+      alias: fields.alias,
+      householdDescription: '',
+      address: '东昌府区测试路 1 号',
+      contacts: '测试联系人',
+      childIds: [],
+    }),
+    'family',
+  ).family
 }
 
 /** A new programme of the home, with `lead` (verified, applied, accepted) leading the pairing of a new family. */
-export async function insertPairing(cleanup: Cleanup, home: E2eHome, lead: E2eUser, fields: { programmeName: string; alias: string; startDate: string; realName: string }) {
+export async function insertPairing(
+  cleanup: Cleanup,
+  home: E2eHome,
+  lead: E2eUser,
+  fields: { programmeName: string; alias: string; startDate: string; realName: string },
+) {
   await verifyVolunteer(cleanup, lead, { realName: fields.realName })
   const programme = insertProgramme(home, { name: fields.programmeName })
   const family = insertFamily(home, { alias: fields.alias })
   const application = ok(applyToProgramme(lead.id, programme.id, { motivation: '想每月陪孩子读书', availability: '周末' }), 'application')
   ok(reviewApplication(home.actor, home.id, application.applicationId, 'accepted'), 'application review')
-  const pairing = ok(createPairing(home.actor, home.id, { programmeId: programme.id, familyId: family.id, startDate: fields.startDate, plannedVisits: 12, leadUserId: lead.id, memberUserIds: [] }), 'pairing').pairing
+  const pairing = ok(
+    createPairing(home.actor, home.id, {
+      programmeId: programme.id,
+      familyId: family.id,
+      startDate: fields.startDate,
+      plannedVisits: 12,
+      leadUserId: lead.id,
+      memberUserIds: [],
+    }),
+    'pairing',
+  ).pairing
   return { id: pairing.id, programme }
 }
 
@@ -285,7 +342,13 @@ export async function insertPairing(cleanup: Cleanup, home: E2eHome, lead: E2eUs
 
 export function bookingsOfSlot(slotId: number) {
   return db
-    .select({ id: bookings.id, userId: bookings.userId, status: bookings.status, partySize: bookings.partySize, contactName: bookings.contactName })
+    .select({
+      id: bookings.id,
+      userId: bookings.userId,
+      status: bookings.status,
+      partySize: bookings.partySize,
+      contactName: bookings.contactName,
+    })
     .from(bookings)
     .where(eq(bookings.slotId, slotId))
     .orderBy(asc(bookings.id))
@@ -301,7 +364,11 @@ export function activeClaimsOfWish(wishId: number) {
 }
 
 export function pledgesOfNeed(needId: number) {
-  const rows = db.select({ userId: pledges.userId, quantity: pledges.quantity, status: pledges.status }).from(pledges).where(eq(pledges.needId, needId)).all()
+  const rows = db
+    .select({ userId: pledges.userId, quantity: pledges.quantity, status: pledges.status })
+    .from(pledges)
+    .where(eq(pledges.needId, needId))
+    .all()
   const need = db.select({ status: needs.status }).from(needs).where(eq(needs.id, needId)).get()!
   return { rows, needStatus: need.status }
 }

@@ -68,7 +68,8 @@ export const test = base.extend<{
   insertSlot: async ({ cleanup }, provide) => provide(async (...args) => (await fixtureData()).insertSlot(cleanup, ...args)),
   // eslint-disable-next-line no-empty-pattern
   insertBooking: async ({}, provide) => provide(async (...args) => (await fixtureData()).insertBooking(...args)),
-  insertServiceHours: async ({ cleanup }, provide) => provide(async (...args) => (await fixtureData()).insertServiceHours(cleanup, ...args)),
+  insertServiceHours: async ({ cleanup }, provide) =>
+    provide(async (...args) => (await fixtureData()).insertServiceHours(cleanup, ...args)),
   // eslint-disable-next-line no-empty-pattern
   insertProgramme: async ({}, provide) => provide(async (...args) => (await fixtureData()).insertProgramme(...args)),
   // eslint-disable-next-line no-empty-pattern

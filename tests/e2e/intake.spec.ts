@@ -9,7 +9,13 @@ import { expectCleanHydration, expectNoSeriousA11yViolations, signIn, waitForHyd
 // The home, the need and the donor's pledge are the test's own (./fixtures.ts), so each browser
 // project has its own pledge.
 
-test('staff receive a pledge in two parts, record a walk-in cash gift and correct an entry', async ({ page, insertHome, insertNeed, insertPledge, insertUser }, testInfo) => {
+test('staff receive a pledge in two parts, record a walk-in cash gift and correct an entry', async ({
+  page,
+  insertHome,
+  insertNeed,
+  insertPledge,
+  insertUser,
+}, testInfo) => {
   test.setTimeout(90_000)
   const title = `矿泉水 ${Math.random().toString(36).slice(2, 7)}`
   const home = await insertHome()
@@ -111,7 +117,13 @@ test('staff receive a pledge in two parts, record a walk-in cash gift and correc
 test.describe('without JavaScript', () => {
   test.use({ javaScriptEnabled: false })
 
-  test('staff record an arrival and correct it with plain form posts', async ({ page, insertHome, insertNeed, insertPledge, insertUser }) => {
+  test('staff record an arrival and correct it with plain form posts', async ({
+    page,
+    insertHome,
+    insertNeed,
+    insertPledge,
+    insertUser,
+  }) => {
     const home = await insertHome()
     const need = await insertNeed(home, { title: `棉被 ${Math.random().toString(36).slice(2, 7)}`, unit: '箱', quantityNeeded: 10 })
     const { code } = await insertPledge(need, await insertUser({ displayName: '王爱心' }), 5)
@@ -126,7 +138,9 @@ test.describe('without JavaScript', () => {
     await match.getByLabel('本次到达数量（箱）').fill('1')
     await match.getByRole('button', { name: '登记到达' }).click()
     await expect(page.getByRole('status')).toContainText('已登记到达，还差 4')
-    const receiptNo = ((await page.getByTestId('matched-pledge').getByTestId('arrivals').getByRole('link', { name: /^WN-/ }).first().textContent()) ?? '').trim()
+    const receiptNo = (
+      (await page.getByTestId('matched-pledge').getByTestId('arrivals').getByRole('link', { name: /^WN-/ }).first().textContent()) ?? ''
+    ).trim()
 
     await page.goto(`/staff/${home.slug}/ledger?correct=${receiptNo}`)
     const entry = page.getByTestId(`entry-${receiptNo}`)

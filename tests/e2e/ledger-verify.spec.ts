@@ -12,7 +12,11 @@ import { expectNoSeriousA11yViolations, signIn, waitForHydration } from './utils
 const root = fileURLToPath(new URL('../..', import.meta.url))
 const run = promisify(execFile)
 
-test('a walk-in gift appears in the public log, verified in the browser and by scripts/verify-ledger', async ({ page, baseURL, insertHome }, testInfo) => {
+test('a walk-in gift appears in the public log, verified in the browser and by scripts/verify-ledger', async ({
+  page,
+  baseURL,
+  insertHome,
+}, testInfo) => {
   test.setTimeout(90_000)
   const home = await insertHome()
   const receiptNo = await test.step('staff record a walk-in cash gift', async () => {
@@ -50,7 +54,10 @@ test('a walk-in gift appears in the public log, verified in the browser and by s
   })
 
   await test.step('the independent verifier passes against the live site', async () => {
-    const { stdout } = await run(path.join(root, 'scripts/verify-ledger'), [baseURL!, '--receipt', receiptNo], { cwd: root, timeout: 60_000 })
+    const { stdout } = await run(path.join(root, 'scripts/verify-ledger'), [baseURL!, '--receipt', receiptNo], {
+      cwd: root,
+      timeout: 60_000,
+    })
     expect(stdout).toContain('ledger verified')
     expect(stdout).toContain(`${receiptNo}: included as leaf`)
   })

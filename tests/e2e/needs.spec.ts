@@ -5,7 +5,10 @@ import { expectNoSeriousA11yViolations, fillRegistration, newVisitor, signIn, wa
 // code and QR on 我的捐赠, staff record part of it arriving, and progress and the public log
 // update; the pages pass axe.
 
-test('a manager posts a need, a donor pledges 5 on a phone, staff receive 2 at the door, and progress and the public log update', async ({ browser, insertHome }, testInfo) => {
+test('a manager posts a need, a donor pledges 5 on a phone, staff receive 2 at the door, and progress and the public log update', async ({
+  browser,
+  insertHome,
+}, testInfo) => {
   test.setTimeout(90_000)
   const home = await insertHome()
   const title = `冬季棉衣 ${Math.random().toString(36).slice(2, 6)}`
@@ -42,7 +45,10 @@ test('a manager posts a need, a donor pledges 5 on a phone, staff receive 2 at t
   await expect(donor.getByRole('heading', { level: 1, name: title })).toBeVisible()
   await expect(donor.getByText('还需 30 件')).toBeVisible()
   await expectNoSeriousA11yViolations(donor, testInfo, 'need page (anonymous)')
-  await expect(donor.locator('main').getByRole('link', { name: '登录' })).toHaveAttribute('href', `/login?redirectTo=${encodeURIComponent(needUrl!)}`)
+  await expect(donor.locator('main').getByRole('link', { name: '登录' })).toHaveAttribute(
+    'href',
+    `/login?redirectTo=${encodeURIComponent(needUrl!)}`,
+  )
   await donor.goto(`/register?redirectTo=${encodeURIComponent(needUrl!)}`)
   await waitForHydration(donor)
   await fillRegistration(donor, newVisitor('棉衣'))

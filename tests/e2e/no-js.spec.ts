@@ -39,7 +39,10 @@ test.describe('不开启 JavaScript 也能使用', () => {
     await page.getByLabel('称呼').fill(visitor.displayName)
     await page.getByLabel('密码', { exact: true }).fill(visitor.password)
     await page.getByLabel('确认密码').fill(visitor.password)
-    const [response] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.getByRole('button', { name: '注册' }).click()])
+    const [response] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST'),
+      page.getByRole('button', { name: '注册' }).click(),
+    ])
     expect(response.status()).toBe(400)
     await expect(page).toHaveURL(/\/register/)
     const identifier = page.getByLabel('手机号或邮箱')

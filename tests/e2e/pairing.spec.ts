@@ -6,7 +6,15 @@ import { expectNoSeriousA11yViolations, signIn, waitForHydration } from './utils
 // its programme and family, and the volunteer (whose background check another home verified)
 // come from the fixtures.
 
-test('staff pair a verified volunteer with a family after accepting the application', async ({ browser, page, insertHome, insertProgramme, insertFamily, insertUser, verifyVolunteer }, testInfo) => {
+test('staff pair a verified volunteer with a family after accepting the application', async ({
+  browser,
+  page,
+  insertHome,
+  insertProgramme,
+  insertFamily,
+  insertUser,
+  verifyVolunteer,
+}, testInfo) => {
   test.setTimeout(90_000)
   const realName = `陈${Math.random().toString(36).slice(2, 5)}志愿`
   const home = await insertHome()

@@ -27,7 +27,11 @@ test.use({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true
 // Four argon2 hashes and two axe runs in the first story: more than the default 30 s on a busy machine.
 test.describe.configure({ timeout: 120_000 })
 
-test('a visitor who forgot the password gets a code by SMS, sets a new one and is signed in; other devices and the old password are out', async ({ page, browser, baseURL }, testInfo) => {
+test('a visitor who forgot the password gets a code by SMS, sets a new one and is signed in; other devices and the old password are out', async ({
+  page,
+  browser,
+  baseURL,
+}, testInfo) => {
   const visitor = newVisitor('忘密')
   const newPassword = 'new-warm-hearts-9'
 

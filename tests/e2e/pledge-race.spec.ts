@@ -13,17 +13,36 @@ function tomorrow(): string {
   return new Date(Date.now() + 8 * 3600_000 + 24 * 3600_000).toISOString().slice(0, 10)
 }
 
-test(`of ${MEMBERS} simultaneous 1-unit pledges on a ${NEEDED}-unit need exactly ${NEEDED} are accepted`, async ({ playwright, baseURL, insertHome, insertNeed }) => {
+test(`of ${MEMBERS} simultaneous 1-unit pledges on a ${NEEDED}-unit need exactly ${NEEDED} are accepted`, async ({
+  playwright,
+  baseURL,
+  insertHome,
+  insertNeed,
+}) => {
   test.setTimeout(240_000)
-  const { id: needId } = await insertNeed(await insertHome(), { title: `饮用水抢捐 ${Math.random().toString(36).slice(2, 7)}`, unit: '箱', quantityNeeded: NEEDED, urgency: 'urgent' })
+  const { id: needId } = await insertNeed(await insertHome(), {
+    title: `饮用水抢捐 ${Math.random().toString(36).slice(2, 7)}`,
+    unit: '箱',
+    quantityNeeded: NEEDED,
+    urgency: 'urgent',
+  })
 
   // Connection: close gives every request a fresh socket, like separate phones.
   const members: APIRequestContext[] = []
   for (let i = 0; i < MEMBERS; i++) {
     // Its own address too (X-Forwarded-For, believed from loopback): one address may only register so often.
-    const member = await playwright.request.newContext({ baseURL, extraHTTPHeaders: { Origin: baseURL!, Connection: 'close', 'X-Forwarded-For': `10.21.${Math.floor(i / 250)}.${(i % 250) + 1}` } })
+    const member = await playwright.request.newContext({
+      baseURL,
+      extraHTTPHeaders: { Origin: baseURL!, Connection: 'close', 'X-Forwarded-For': `10.21.${Math.floor(i / 250)}.${(i % 250) + 1}` },
+    })
     const registered = await member.post('/register', {
-      form: { identifier: uniquePhone(), displayName: `认捐${i}`, password: 'warm-hearts-2026', confirmPassword: 'warm-hearts-2026', redirectTo: '/' },
+      form: {
+        identifier: uniquePhone(),
+        displayName: `认捐${i}`,
+        password: 'warm-hearts-2026',
+        confirmPassword: 'warm-hearts-2026',
+        redirectTo: '/',
+      },
       maxRedirects: 0,
     })
     expect(registered.status(), await registered.text()).toBe(302)

@@ -11,7 +11,15 @@ const BIRTH_DATE = '2016-09-23'
 const PRIVATE_NOTES = '对青霉素过敏'
 const PSEUDONYM = '小枫'
 
-type Published = { id: number; title: string; story: string; homeName: string; homeSlug: string; publicAddress: string; campaignSlug: string }
+type Published = {
+  id: number
+  title: string
+  story: string
+  homeName: string
+  homeSlug: string
+  publicAddress: string
+  campaignSlug: string
+}
 
 const test = base.extend<{ wish: Published }>({
   wish: async ({ insertHome, insertCampaign, insertWish }, provide) => {
@@ -29,7 +37,15 @@ const test = base.extend<{ wish: Published }>({
       campaignId: campaign.id,
       child: { realName: REAL_NAME, birthDate: BIRTH_DATE, pseudonym: PSEUDONYM, privateNotes: PRIVATE_NOTES },
     })
-    await provide({ id, title, story, homeName: home.name, homeSlug: home.slug, publicAddress: home.publicAddress, campaignSlug: campaign.slug })
+    await provide({
+      id,
+      title,
+      story,
+      homeName: home.name,
+      homeSlug: home.slug,
+      publicAddress: home.publicAddress,
+      campaignSlug: campaign.slug,
+    })
   },
 })
 
@@ -52,7 +68,10 @@ test('a visitor filters wishes by category, reads one and opens its printable po
   await expect(homeSection).toContainText(wish.homeName)
   if (wish.publicAddress) await expect(homeSection).toContainText(wish.publicAddress)
   await expect(page.getByRole('link', { name: '认领这个心愿' })).toHaveAttribute('href', `/wishes/${wish.id}/claim`)
-  await expect(page.locator('meta[property="og:title"]')).toHaveAttribute('content', new RegExp(`^${PSEUDONYM}（.+岁.*）的心愿：${wish.title}$`))
+  await expect(page.locator('meta[property="og:title"]')).toHaveAttribute(
+    'content',
+    new RegExp(`^${PSEUDONYM}（.+岁.*）的心愿：${wish.title}$`),
+  )
 
   for (const secret of [REAL_NAME, BIRTH_DATE, PRIVATE_NOTES]) expect(await page.content()).not.toContain(secret)
 
@@ -73,13 +92,29 @@ test('a visitor filters wishes by category, reads one and opens its printable po
   await expect(page.getByTestId('poster-qr')).toBeVisible()
 })
 
-test('the wish list, a wish page, its poster and the pages listing wishes have no serious accessibility violations', async ({ page, wish }, testInfo) => {
-  for (const url of ['/wishes', `/wishes?category=physical`, `/wishes/${wish.id}`, `/wishes/${wish.id}/poster`, '/', `/campaigns/${wish.campaignSlug}`, `/institutions/${wish.homeSlug}`]) {
+test('the wish list, a wish page, its poster and the pages listing wishes have no serious accessibility violations', async ({
+  page,
+  wish,
+}, testInfo) => {
+  for (const url of [
+    '/wishes',
+    `/wishes?category=physical`,
+    `/wishes/${wish.id}`,
+    `/wishes/${wish.id}/poster`,
+    '/',
+    `/campaigns/${wish.campaignSlug}`,
+    `/institutions/${wish.homeSlug}`,
+  ]) {
     await test.step(url, async () => {
       const response = await page.goto(url)
       expect(response?.status()).toBe(200)
       await expect(page.getByRole('heading', { level: 1 })).toBeVisible()
-      await expect(page.getByTestId('wish-card').filter({ hasText: wish.title }).or(page.getByRole('heading', { level: 1, name: wish.title }))).toBeVisible()
+      await expect(
+        page
+          .getByTestId('wish-card')
+          .filter({ hasText: wish.title })
+          .or(page.getByRole('heading', { level: 1, name: wish.title })),
+      ).toBeVisible()
       for (const secret of [REAL_NAME, BIRTH_DATE, PRIVATE_NOTES]) expect(await page.content(), url).not.toContain(secret)
       await expectNoSeriousA11yViolations(page, testInfo, url)
     })
@@ -105,10 +140,14 @@ test.describe('without JavaScript', () => {
     await expect(page.getByRole('heading', { level: 1, name: wish.title })).toBeVisible()
     await expect(page.getByRole('link', { name: '认领这个心愿' })).toBeVisible()
   })
-
 })
 
-test('加入候补 on the page of a claimed wish puts the member on the waitlist (it answered 400 before)', async ({ page, wish, insertUser, insertClaim }) => {
+test('加入候补 on the page of a claimed wish puts the member on the waitlist (it answered 400 before)', async ({
+  page,
+  wish,
+  insertUser,
+  insertClaim,
+}) => {
   const claimer = await insertUser({ displayName: '认领人' })
   await insertClaim(wish, claimer)
   const member = await insertUser({ displayName: '候补人' })

@@ -117,7 +117,13 @@ test('a gift goes from claim to receipt to the public log', async ({ page, inser
 test.describe('without JavaScript', () => {
   test.use({ javaScriptEnabled: false })
 
-  test('staff look up a parcel by typing its code, receive and fulfil it; the log filters by kind', async ({ page, insertHome, insertUser, insertWish, insertClaim }) => {
+  test('staff look up a parcel by typing its code, receive and fulfil it; the log filters by kind', async ({
+    page,
+    insertHome,
+    insertUser,
+    insertWish,
+    insertClaim,
+  }) => {
     const title = `一个新书包 ${Math.random().toString(36).slice(2, 7)}`
     const home = await insertHome()
     const wish = await insertWish(home, wishFields(title))

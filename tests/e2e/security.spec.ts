@@ -26,7 +26,11 @@ test.describe('安全：服务器', () => {
 
   test('a same-origin POST is not refused by the origin check', async ({ request, baseURL }) => {
     // Invalid input on purpose: this proves the request reached the app (400), not the 403 wall.
-    const response = await request.post('/login', { headers: { Origin: baseURL! }, form: { identifier: '', password: '' }, maxRedirects: 0 })
+    const response = await request.post('/login', {
+      headers: { Origin: baseURL! },
+      form: { identifier: '', password: '' },
+      maxRedirects: 0,
+    })
     expect(response.status()).toBe(400)
   })
 
@@ -49,7 +53,10 @@ test.describe('安全：服务器', () => {
       expect(csp).toContain("default-src 'self'")
       expect(csp).toContain("frame-ancestors 'none'")
       expect(csp).toContain("object-src 'none'")
-      const scriptSrc = csp.split(';').map((d) => d.trim()).find((d) => d.startsWith('script-src'))
+      const scriptSrc = csp
+        .split(';')
+        .map((d) => d.trim())
+        .find((d) => d.startsWith('script-src'))
       expect(scriptSrc).toMatch(/^script-src 'self' 'nonce-[A-Za-z0-9+/=]+'$/)
       expect(response.headers()['x-content-type-options']).toBe('nosniff')
       expect(response.headers()['x-powered-by']).toBeUndefined()

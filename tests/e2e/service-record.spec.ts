@@ -8,13 +8,28 @@ import { expectCleanHydration, expectNoSeriousA11yViolations, signIn, waitForHyd
 
 test.use({ viewport: { width: 390, height: 844 } })
 
-test('a volunteer issues a service-record certificate on a phone and a visitor verifies its code', async ({ page, browser, insertHome, insertUser, insertProfile, insertServiceHours }, testInfo) => {
+test('a volunteer issues a service-record certificate on a phone and a visitor verifies its code', async ({
+  page,
+  browser,
+  insertHome,
+  insertUser,
+  insertProfile,
+  insertServiceHours,
+}, testInfo) => {
   const volunteer = await insertUser()
   const realName = `张${Math.random().toString(36).slice(2, 5)}`
   const { phone } = await insertProfile(volunteer, { realName })
   const homes = [await insertHome(), await insertHome()]
-  await insertServiceHours(homes[0]!, volunteer, { title: '社会开放日：陪孩子们做手工', startsAt: new Date('2026-03-14T09:00:00+08:00'), minutes: 150 })
-  await insertServiceHours(homes[1]!, volunteer, { title: '焕新乐园家庭陪伴 第 1 次：共读绘本', startsAt: new Date('2026-04-18T14:00:00+08:00'), minutes: 90 })
+  await insertServiceHours(homes[0]!, volunteer, {
+    title: '社会开放日：陪孩子们做手工',
+    startsAt: new Date('2026-03-14T09:00:00+08:00'),
+    minutes: 150,
+  })
+  await insertServiceHours(homes[1]!, volunteer, {
+    title: '焕新乐园家庭陪伴 第 1 次：共读绘本',
+    startsAt: new Date('2026-04-18T14:00:00+08:00'),
+    minutes: 90,
+  })
   await signIn(page, volunteer.email, volunteer.password)
 
   await page.goto('/me/service')

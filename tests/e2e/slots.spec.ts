@@ -9,7 +9,11 @@ function isoDate(text: string): string {
 }
 
 test.describe('志愿活动：重复的社会开放日', () => {
-  test('a manager creates the open-day series from the preset and publishes it; a visitor on a phone finds it with every place free', async ({ page, browser, insertHome }, testInfo) => {
+  test('a manager creates the open-day series from the preset and publishes it; a visitor on a phone finds it with every place free', async ({
+    page,
+    browser,
+    insertHome,
+  }, testInfo) => {
     // A home of the test's own: the series, its slots and the public listing are this run's alone.
     const home = await insertHome()
     const HOME = `/staff/${home.slug}`
@@ -83,7 +87,9 @@ test.describe('志愿活动：重复的社会开放日', () => {
       expect(await visitor.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390)
 
       await visitor.goto(`/volunteer?view=calendar&month=${date.slice(0, 7)}&home=${home.slug}`)
-      await expect(visitor.getByRole('heading', { level: 2, name: `${Number(date.slice(0, 4))}年${Number(date.slice(5, 7))}月` })).toBeVisible()
+      await expect(
+        visitor.getByRole('heading', { level: 2, name: `${Number(date.slice(0, 4))}年${Number(date.slice(5, 7))}月` }),
+      ).toBeVisible()
       await expect(visitor.getByTestId('calendar').getByRole('link', { name: `09:30 ${title}` })).toBeVisible()
       await expectNoSeriousA11yViolations(visitor, testInfo, '/volunteer calendar (phone)')
       expect(await visitor.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390)

@@ -39,7 +39,15 @@ function earlyToday(): Date {
 test.use({ viewport: { width: 390, height: 844 } })
 
 test.describe('机构后台：手机', () => {
-  test('staff sign in to their console and see today’s to-dos', async ({ page, insertHome, insertUser, insertWish, insertClaim, insertSlot, insertBooking }, testInfo) => {
+  test('staff sign in to their console and see today’s to-dos', async ({
+    page,
+    insertHome,
+    insertUser,
+    insertWish,
+    insertClaim,
+    insertSlot,
+    insertBooking,
+  }, testInfo) => {
     test.setTimeout(90_000)
     const home = await insertHome()
     const donor = await insertUser({ displayName: '认领人' })
@@ -47,7 +55,11 @@ test.describe('机构后台：手机', () => {
     await insertClaim(wish, donor)
     const startsAt = earlyToday()
     const slot = await insertSlot(home, { title: '社会开放日', startsAt, postedAt: new Date(startsAt.getTime() - 7 * DAY) })
-    await insertBooking(slot, await insertUser(), { organisation: '某公司团委', partySize: 3, bookedAt: new Date(startsAt.getTime() - 6 * DAY) })
+    await insertBooking(slot, await insertUser(), {
+      organisation: '某公司团委',
+      partySize: 3,
+      bookedAt: new Date(startsAt.getTime() - 6 * DAY),
+    })
 
     await test.step('signing in lands on the console, not the public home page', async () => {
       await signIn(page, home.staff.email, home.staff.password)
@@ -65,10 +77,16 @@ test.describe('机构后台：手机', () => {
       await page.getByTestId('todo-parcels').getByRole('link', { name: '去签收' }).click()
       await expect(page).toHaveURL(`/staff/${home.slug}/receive`)
       await expect(page.getByRole('navigation', { name: '后台导航' }).locator('summary[aria-current="true"]')).toHaveText(/心愿/)
-      await expect(page.getByRole('navigation', { name: '心愿：本组页面' }).getByRole('link', { name: '签收' })).toHaveAttribute('aria-current', 'page')
+      await expect(page.getByRole('navigation', { name: '心愿：本组页面' }).getByRole('link', { name: '签收' })).toHaveAttribute(
+        'aria-current',
+        'page',
+      )
       await page.getByRole('navigation', { name: '后台导航' }).getByRole('link', { name: '工作台' }).click()
       await expect(page).toHaveURL(`/staff/${home.slug}`)
-      await page.getByTestId('todo-slots').getByRole('link', { name: /签到：社会开放日/ }).click()
+      await page
+        .getByTestId('todo-slots')
+        .getByRole('link', { name: /签到：社会开放日/ })
+        .click()
       await expect(page).toHaveURL(`/staff/${home.slug}/slots/${slot.id}/checkin`)
     })
 
@@ -105,7 +123,9 @@ test.describe('机构后台：手机', () => {
         await expect(link).toBeVisible()
         await expectFitsPhone(page)
         await link.click()
-        await expect(page.getByRole('navigation', { name: `${group.label}：本组页面` }).getByRole('link', { name: item, exact: true })).toHaveAttribute('aria-current', 'page')
+        await expect(
+          page.getByRole('navigation', { name: `${group.label}：本组页面` }).getByRole('link', { name: item, exact: true }),
+        ).toHaveAttribute('aria-current', 'page')
         await expect(nav.locator('summary[aria-current="true"]')).toHaveText(new RegExp(group.label))
         await expect(page.getByRole('heading', { level: 1, name: home.name })).toBeVisible()
         await expect(page.getByRole('heading', { level: 1, name: /页面不存在|没有访问权限|出错/ })).toHaveCount(0)
@@ -133,7 +153,10 @@ test.describe('机构后台：手机', () => {
       await menu(nav, '志愿').click()
       await nav.getByRole('link', { name: '志愿者', exact: true }).click()
       await expect(page).toHaveURL(`/staff/${home.slug}/volunteers`)
-      await expect(page.getByRole('navigation', { name: '志愿：本组页面' }).getByRole('link', { name: '志愿者' })).toHaveAttribute('aria-current', 'page')
+      await expect(page.getByRole('navigation', { name: '志愿：本组页面' }).getByRole('link', { name: '志愿者' })).toHaveAttribute(
+        'aria-current',
+        'page',
+      )
       await expectFitsPhone(page)
     })
   })

@@ -61,7 +61,9 @@ test.describe('机构后台：儿童档案与微心愿', () => {
 
     await test.step('uploads an item photo; the page warns never to upload a child’s face', async () => {
       await expect(page.getByText('请勿上传儿童正脸照片')).toBeVisible()
-      const png = await sharp({ create: { width: 800, height: 600, channels: 3, background: '#e8b04a' } }).png().toBuffer()
+      const png = await sharp({ create: { width: 800, height: 600, channels: 3, background: '#e8b04a' } })
+        .png()
+        .toBuffer()
       await page.getByLabel(/选择图片/).setInputFiles({ name: 'books.png', mimeType: 'image/png', buffer: png })
       await page.getByRole('button', { name: '上传图片' }).click()
       await expect(page.getByText('图片已上传')).toBeVisible()

@@ -75,7 +75,9 @@ export async function fillRegistration(page: Page, who: Registration, confirmPas
  * listing each rule, its help text and the offending elements.
  */
 export async function expectNoSeriousA11yViolations(page: Page, testInfo: TestInfo, label = page.url()) {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']).analyze()
+  const results = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'])
+    .analyze()
   const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
   if (serious.length) {
     await testInfo.attach(`axe-${label}`, { body: JSON.stringify(serious, null, 2), contentType: 'application/json' })

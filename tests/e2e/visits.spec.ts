@@ -13,12 +13,23 @@ function shanghaiDay(offsetDays: number): string {
 
 test.use({ viewport: { width: 390, height: 844 } })
 
-test('the lead logs a visit on a phone, staff confirm it and the pairing shows 第 1 / 12 次', async ({ page, browser, insertHome, insertUser, insertPairing }, testInfo) => {
+test('the lead logs a visit on a phone, staff confirm it and the pairing shows 第 1 / 12 次', async ({
+  page,
+  browser,
+  insertHome,
+  insertUser,
+  insertPairing,
+}, testInfo) => {
   test.setTimeout(90_000)
   const home = await insertHome()
   const lead = await insertUser({ displayName: '带队志愿者' })
   const alias = `小雨家${Math.random().toString(36).slice(2, 6)}`
-  const { id: pairingId } = await insertPairing(home, lead, { programmeName: '焕新乐园走访测试', alias, startDate: shanghaiDay(-10), realName: '陈带队' })
+  const { id: pairingId } = await insertPairing(home, lead, {
+    programmeName: '焕新乐园走访测试',
+    alias,
+    startDate: shanghaiDay(-10),
+    realName: '陈带队',
+  })
   await signIn(page, lead.email, lead.password)
 
   await page.goto('/me/pairings')

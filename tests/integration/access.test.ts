@@ -15,32 +15,58 @@ describe('per-home isolation', () => {
     const a = await homeWithStaff()
     const b = await homeWithStaff()
     const cookie = signedInCookie(a.staff.id)
-    const own = await run(() => consoleLoader({ request: getRequest(`/staff/${a.home.slug}`, cookie), params: { slug: a.home.slug }, context: context() }))
+    const own = await run(() =>
+      consoleLoader({ request: getRequest(`/staff/${a.home.slug}`, cookie), params: { slug: a.home.slug }, context: context() }),
+    )
     expect(own.status).toBe(200)
-    const other = await run(() => consoleLoader({ request: getRequest(`/staff/${b.home.slug}`, cookie), params: { slug: b.home.slug }, context: context() }))
+    const other = await run(() =>
+      consoleLoader({ request: getRequest(`/staff/${b.home.slug}`, cookie), params: { slug: b.home.slug }, context: context() }),
+    )
     expect(other.status).toBe(404)
-    const otherMembers = await run(() => membersLoader({ request: getRequest(`/staff/${b.home.slug}/members`, signedInCookie(a.manager.id)), params: { slug: b.home.slug }, context: context() }))
+    const otherMembers = await run(() =>
+      membersLoader({
+        request: getRequest(`/staff/${b.home.slug}/members`, signedInCookie(a.manager.id)),
+        params: { slug: b.home.slug },
+        context: context(),
+      }),
+    )
     expect(otherMembers.status).toBe(404)
   })
 
-  test("a manager cannot invite into another home", async () => {
+  test('a manager cannot invite into another home', async () => {
     const a = await homeWithStaff()
     const b = await homeWithStaff()
     const res = await run(() =>
-      membersAction({ request: formRequest(`/staff/${b.home.slug}/members`, { intent: 'invite', role: 'manager' }, { cookie: signedInCookie(a.manager.id) }), params: { slug: b.home.slug }, context: context() }),
+      membersAction({
+        request: formRequest(
+          `/staff/${b.home.slug}/members`,
+          { intent: 'invite', role: 'manager' },
+          { cookie: signedInCookie(a.manager.id) },
+        ),
+        params: { slug: b.home.slug },
+        context: context(),
+      }),
     )
     expect(res.status).toBe(404)
   })
 
   test('staff who are not managers cannot manage members', async () => {
     const a = await homeWithStaff()
-    const res = await run(() => membersLoader({ request: getRequest(`/staff/${a.home.slug}/members`, signedInCookie(a.staff.id)), params: { slug: a.home.slug }, context: context() }))
+    const res = await run(() =>
+      membersLoader({
+        request: getRequest(`/staff/${a.home.slug}/members`, signedInCookie(a.staff.id)),
+        params: { slug: a.home.slug },
+        context: context(),
+      }),
+    )
     expect(res.status).toBe(403)
   })
 
   test('an anonymous visitor is sent to sign in and brought back', async () => {
     const a = await homeWithStaff()
-    const res = await run(() => consoleLoader({ request: getRequest(`/staff/${a.home.slug}`), params: { slug: a.home.slug }, context: context() }))
+    const res = await run(() =>
+      consoleLoader({ request: getRequest(`/staff/${a.home.slug}`), params: { slug: a.home.slug }, context: context() }),
+    )
     expect(res.status).toBe(302)
     expect(res.headers.get('Location')).toBe(`/login?redirectTo=${encodeURIComponent(`/staff/${a.home.slug}`)}`)
   })
@@ -69,13 +95,25 @@ describe('platform admin', () => {
 
 describe('invitations', () => {
   async function invite(managerId: number, slug: string, role = 'staff') {
-    const res = await run(() => membersAction({ request: formRequest(`/staff/${slug}/members`, { intent: 'invite', role }, { cookie: signedInCookie(managerId) }), params: { slug }, context: context() }))
+    const res = await run(() =>
+      membersAction({
+        request: formRequest(`/staff/${slug}/members`, { intent: 'invite', role }, { cookie: signedInCookie(managerId) }),
+        params: { slug },
+        context: context(),
+      }),
+    )
     expect(res.status).toBe(200)
     const url = (res.body as { inviteUrl: string }).inviteUrl
     return url.split('/invite/')[1] as string
   }
   function accept(userId: number, token: string) {
-    return run(() => acceptAction({ request: formRequest(`/invite/${token}`, {}, { cookie: signedInCookie(userId) }), params: { token }, context: context() }))
+    return run(() =>
+      acceptAction({
+        request: formRequest(`/invite/${token}`, {}, { cookie: signedInCookie(userId) }),
+        params: { token },
+        context: context(),
+      }),
+    )
   }
 
   test('a manager invites staff by a single-use link', async () => {
@@ -108,12 +146,30 @@ describe('invitations', () => {
     await invite(a.manager.id, a.home.slug)
     const invitationId = listOpenInvitations(a.home.id)[0]!.id
     const revoke = () =>
-      run(() => membersAction({ request: formRequest(`/staff/${a.home.slug}/members`, { intent: 'revoke', invitationId: String(invitationId) }, { cookie: signedInCookie(a.manager.id) }), params: { slug: a.home.slug }, context: context() }))
+      run(() =>
+        membersAction({
+          request: formRequest(
+            `/staff/${a.home.slug}/members`,
+            { intent: 'revoke', invitationId: String(invitationId) },
+            { cookie: signedInCookie(a.manager.id) },
+          ),
+          params: { slug: a.home.slug },
+          context: context(),
+        }),
+      )
     expect((await revoke()).body).toMatchObject({ ok: true, message: '邀请已撤销' })
     // "该邀请已失效" contains 已 like the success messages: the outcome, not the wording, sets the tone.
     expect((await revoke()).body).toMatchObject({ ok: false, message: '该邀请已失效' })
     const garbled = await run(() =>
-      membersAction({ request: formRequest(`/staff/${a.home.slug}/members`, { intent: 'remove', membershipId: '1e3' }, { cookie: signedInCookie(a.manager.id) }), params: { slug: a.home.slug }, context: context() }),
+      membersAction({
+        request: formRequest(
+          `/staff/${a.home.slug}/members`,
+          { intent: 'remove', membershipId: '1e3' },
+          { cookie: signedInCookie(a.manager.id) },
+        ),
+        params: { slug: a.home.slug },
+        context: context(),
+      }),
     )
     expect(garbled.status).toBe(400)
     expect(garbled.body).toMatchObject({ ok: false, message: '找不到该成员' })
@@ -125,9 +181,29 @@ describe('invitations', () => {
     const members = listMembers(a.home.id)
     const staffRow = members.find((m) => m.userId === a.staff.id)!
     const managerRow = members.find((m) => m.userId === a.manager.id)!
-    const removeStaff = await run(() => membersAction({ request: formRequest(`/staff/${a.home.slug}/members`, { intent: 'remove', membershipId: String(staffRow.membershipId) }, { cookie }), params: { slug: a.home.slug }, context: context() }))
+    const removeStaff = await run(() =>
+      membersAction({
+        request: formRequest(
+          `/staff/${a.home.slug}/members`,
+          { intent: 'remove', membershipId: String(staffRow.membershipId) },
+          { cookie },
+        ),
+        params: { slug: a.home.slug },
+        context: context(),
+      }),
+    )
     expect(removeStaff.status).toBe(200)
-    const removeLast = await run(() => membersAction({ request: formRequest(`/staff/${a.home.slug}/members`, { intent: 'remove', membershipId: String(managerRow.membershipId) }, { cookie }), params: { slug: a.home.slug }, context: context() }))
+    const removeLast = await run(() =>
+      membersAction({
+        request: formRequest(
+          `/staff/${a.home.slug}/members`,
+          { intent: 'remove', membershipId: String(managerRow.membershipId) },
+          { cookie },
+        ),
+        params: { slug: a.home.slug },
+        context: context(),
+      }),
+    )
     expect(removeLast.status).toBe(400)
     expect((removeLast.body as { message: string }).message).toBe('机构至少需要保留一名管理员')
     expect(listMembers(a.home.id).map((m) => m.userId)).toEqual([a.manager.id])

@@ -32,7 +32,13 @@ function errorsOf(body: unknown): Record<string, string[]> {
 describe('registering', () => {
   test('a visitor registers with a mobile number and is signed in with a hashed password', async () => {
     const phone = `139${String(Date.now()).slice(-8)}`
-    const res = await register({ identifier: `+86 ${phone}`, displayName: '小王', password: 'abcdefgh1', confirmPassword: 'abcdefgh1', redirectTo: '/institutions' })
+    const res = await register({
+      identifier: `+86 ${phone}`,
+      displayName: '小王',
+      password: 'abcdefgh1',
+      confirmPassword: 'abcdefgh1',
+      redirectTo: '/institutions',
+    })
     expect(res.status).toBe(302)
     expect(res.headers.get('Location')).toBe('/institutions')
     const cookie = cookieFrom(res.headers)
@@ -54,21 +60,33 @@ describe('registering', () => {
   })
 
   test('mismatched confirmation is reported on the confirmation field', async () => {
-    const res = await register({ identifier: `${unique()}@test.example`, displayName: '甲', password: 'abcdefgh1', confirmPassword: 'abcdefgh2' })
+    const res = await register({
+      identifier: `${unique()}@test.example`,
+      displayName: '甲',
+      password: 'abcdefgh1',
+      confirmPassword: 'abcdefgh2',
+    })
     expect(errorsOf(res.body).confirmPassword).toEqual(['两次输入的密码不一致'])
   })
 
   test('an email already registered is refused, case-insensitively', async () => {
     const email = `${unique()}@test.example`
     expect((await register({ identifier: email, displayName: '甲', password: 'abcdefgh1', confirmPassword: 'abcdefgh1' })).status).toBe(302)
-    const again = await register({ identifier: email.toUpperCase(), displayName: '乙', password: 'abcdefgh1', confirmPassword: 'abcdefgh1' })
+    const again = await register({
+      identifier: email.toUpperCase(),
+      displayName: '乙',
+      password: 'abcdefgh1',
+      confirmPassword: 'abcdefgh1',
+    })
     expect(again.status).toBe(400)
     expect(errorsOf(again.body).identifier).toEqual(['该邮箱已注册，请直接登录'])
   })
 
   test('an account that exists is refused before any password is hashed', async () => {
     const email = `${unique()}@test.example`
-    expect((await register({ identifier: email, displayName: '甲', password: 'abcdefgh1', confirmPassword: 'abcdefgh1' }, '10.0.7.1')).status).toBe(302)
+    expect(
+      (await register({ identifier: email, displayName: '甲', password: 'abcdefgh1', confirmPassword: 'abcdefgh1' }, '10.0.7.1')).status,
+    ).toBe(302)
     vi.mocked(hashPassword).mockClear()
     const again = await register({ identifier: email, displayName: '乙', password: 'abcdefgh2', confirmPassword: 'abcdefgh2' }, '10.0.7.2')
     expect(errorsOf(again.body).identifier).toEqual(['该邮箱已注册，请直接登录'])
@@ -78,20 +96,36 @@ describe('registering', () => {
   test('one address can only try to register so often', async () => {
     const ip = '10.0.8.1'
     const taken = `${unique()}@test.example`
-    expect((await register({ identifier: taken, displayName: '甲', password: 'abcdefgh1', confirmPassword: 'abcdefgh1' }, ip)).status).toBe(302)
+    expect((await register({ identifier: taken, displayName: '甲', password: 'abcdefgh1', confirmPassword: 'abcdefgh1' }, ip)).status).toBe(
+      302,
+    )
     // Attempts on an existing account count too (they are how accounts are enumerated).
     for (let i = 1; i < REGISTER_LIMITS.perIp; i++) {
-      expect((await register({ identifier: taken, displayName: '甲', password: 'abcdefgh1', confirmPassword: 'abcdefgh1' }, ip)).status).toBe(400)
+      expect(
+        (await register({ identifier: taken, displayName: '甲', password: 'abcdefgh1', confirmPassword: 'abcdefgh1' }, ip)).status,
+      ).toBe(400)
     }
-    const refused = await register({ identifier: `${unique()}@test.example`, displayName: '乙', password: 'abcdefgh1', confirmPassword: 'abcdefgh1' }, ip)
+    const refused = await register(
+      { identifier: `${unique()}@test.example`, displayName: '乙', password: 'abcdefgh1', confirmPassword: 'abcdefgh1' },
+      ip,
+    )
     expect(refused.status).toBe(429)
     expect(errorsOf(refused.body)['']?.[0]).toMatch(/^注册尝试次数过多，请 \d+ 分钟后再试$/)
-    const elsewhere = await register({ identifier: `${unique()}@test.example`, displayName: '乙', password: 'abcdefgh1', confirmPassword: 'abcdefgh1' }, '10.0.8.2')
+    const elsewhere = await register(
+      { identifier: `${unique()}@test.example`, displayName: '乙', password: 'abcdefgh1', confirmPassword: 'abcdefgh1' },
+      '10.0.8.2',
+    )
     expect(elsewhere.status).toBe(302)
   })
 
   test('redirects after registering stay on this site', async () => {
-    const res = await register({ identifier: `${unique()}@test.example`, displayName: '甲', password: 'abcdefgh1', confirmPassword: 'abcdefgh1', redirectTo: '//evil.example/x' })
+    const res = await register({
+      identifier: `${unique()}@test.example`,
+      displayName: '甲',
+      password: 'abcdefgh1',
+      confirmPassword: 'abcdefgh1',
+      redirectTo: '//evil.example/x',
+    })
     expect(res.headers.get('Location')).toBe('/')
   })
 })
@@ -144,7 +178,8 @@ describe('signing in', () => {
 
   test('each further failure blocks longer (1, 2, 4 … up to 15 minutes), never for good', async () => {
     const user = await createUser()
-    for (let i = 0; i < SIGN_IN_LIMITS.freeFailures; i++) expect((await signIn(user.email!, `wrong-${i}-pass`, `10.0.6.${i}`)).status).toBe(400)
+    for (let i = 0; i < SIGN_IN_LIMITS.freeFailures; i++)
+      expect((await signIn(user.email!, `wrong-${i}-pass`, `10.0.6.${i}`)).status).toBe(400)
     const minutes: number[] = []
     for (let round = 0; round < 6; round++) {
       const refused = await signIn(user.email!, `wrong-r${round}-pass`, `10.0.6.${50 + round}`)
@@ -158,7 +193,8 @@ describe('signing in', () => {
     testClock.advance(16 * 60_000)
     expect((await signIn(user.email!, TEST_PASSWORD, '10.0.6.200')).status).toBe(302)
     // A success forgives everything: the free failures are back.
-    for (let i = 0; i < SIGN_IN_LIMITS.freeFailures; i++) expect((await signIn(user.email!, `again-${i}-pass`, `10.0.6.${210 + i}`)).status).toBe(400)
+    for (let i = 0; i < SIGN_IN_LIMITS.freeFailures; i++)
+      expect((await signIn(user.email!, `again-${i}-pass`, `10.0.6.${210 + i}`)).status).toBe(400)
   })
 
   test('a burst of parallel guesses cannot slip past the account limit', async () => {
@@ -202,7 +238,9 @@ describe('sessions', () => {
     const a = signedInCookie(user.id)
     const b = signedInCookie(user.id)
     const keep = signedInCookie(other.id)
-    const res = await run(() => accountAction({ request: formRequest('/account', { intent: 'sign-out-everywhere' }, { cookie: a }), context: context(), params: {} }))
+    const res = await run(() =>
+      accountAction({ request: formRequest('/account', { intent: 'sign-out-everywhere' }, { cookie: a }), context: context(), params: {} }),
+    )
     expect(res.status).toBe(200)
     expect(getUser(getRequest('/', a))).toBeNull()
     expect(getUser(getRequest('/', b))).toBeNull()
@@ -226,7 +264,11 @@ describe('sessions', () => {
     const idle = signedInCookie(user.id)
     testClock.advance(20 * 86_400_000)
     expect(getUser(getRequest('/', active))?.id).toBe(user.id)
-    const renewed = db.select().from(sessions).where(eq(sessions.id, sessionIdFromToken(readSessionToken(getRequest('/', active))!))).get()
+    const renewed = db
+      .select()
+      .from(sessions)
+      .where(eq(sessions.id, sessionIdFromToken(readSessionToken(getRequest('/', active))!)))
+      .get()
     expect(renewed?.expiresAt.getTime()).toBe(new Date('2026-01-21T00:00:00Z').getTime() + SESSION_TTL_MS)
     testClock.advance(11 * 86_400_000)
     expect(getUser(getRequest('/', idle))).toBeNull()

@@ -68,7 +68,9 @@ describe('backupDatabase', () => {
   })
 
   test('default path is data/backups/weinuan-YYYYMMDD-HHmmss.db in UTC', () => {
-    expect(defaultBackupPath('data', new Date(Date.UTC(2026, 0, 2, 3, 4, 5)))).toBe(path.join('data', 'backups', 'weinuan-20260102-030405.db'))
+    expect(defaultBackupPath('data', new Date(Date.UTC(2026, 0, 2, 3, 4, 5)))).toBe(
+      path.join('data', 'backups', 'weinuan-20260102-030405.db'),
+    )
   })
 })
 

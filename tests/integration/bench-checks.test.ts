@@ -28,13 +28,26 @@ beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-checks-'))
   db = new Database(path.join(dir, 'bench.db'))
   applyMigrations(db)
-  const home = db.prepare("INSERT INTO institutions (slug, name, kind, province, city) VALUES ('h', '测试福利院', 'welfare_home', '山东省', '滨州市') RETURNING id").get() as { id: number }
+  const home = db
+    .prepare(
+      "INSERT INTO institutions (slug, name, kind, province, city) VALUES ('h', '测试福利院', 'welfare_home', '山东省', '滨州市') RETURNING id",
+    )
+    .get() as { id: number }
   slotId = (
     db
-      .prepare("INSERT INTO slots (institution_id, kind, title, starts_at, ends_at, capacity, status) VALUES (?, 'camp', '夏令营', 1, 2, 2, 'published') RETURNING id")
+      .prepare(
+        "INSERT INTO slots (institution_id, kind, title, starts_at, ends_at, capacity, status) VALUES (?, 'camp', '夏令营', 1, 2, 2, 'published') RETURNING id",
+      )
       .get(home.id) as { id: number }
   ).id
-  userIds = [1, 2, 3, 4].map((i) => (db.prepare("INSERT INTO users (phone, display_name, password_hash) VALUES (?, ?, 'x') RETURNING id").get(`1860000000${i}`, `成员${i}`) as { id: number }).id)
+  userIds = [1, 2, 3, 4].map(
+    (i) =>
+      (
+        db
+          .prepare("INSERT INTO users (phone, display_name, password_hash) VALUES (?, ?, 'x') RETURNING id")
+          .get(`1860000000${i}`, `成员${i}`) as { id: number }
+      ).id,
+  )
 })
 
 afterEach(() => {
@@ -46,7 +59,9 @@ describe('bench correctness checks', () => {
   it('finds nothing wrong with a slot filled exactly and every acknowledged booking present', () => {
     const ids = [book(userIds[0]!, 'confirmed', 'A1'), book(userIds[1]!, 'confirmed', 'A2'), book(userIds[2]!, 'waitlisted', 'A3')]
     expect(bookingProblems(db, [slotId], { ackIds: ids, successesWithoutId: 0 }, { exactlyFull: true })).toEqual([])
-    expect(slotReports(db, [slotId])).toEqual([{ slotId, capacity: 2, confirmed: 2, live: 3, waitlisted: 1, overbooked: 0, doubleBooked: 0 }])
+    expect(slotReports(db, [slotId])).toEqual([
+      { slotId, capacity: 2, confirmed: 2, live: 3, waitlisted: 1, overbooked: 0, doubleBooked: 0 },
+    ])
   })
 
   it('reports an overbooked slot', () => {
@@ -59,7 +74,9 @@ describe('bench correctness checks', () => {
   it('reports a member holding two live bookings of one slot', () => {
     db.exec('DROP INDEX bookings_one_live_per_member')
     const ids = [book(userIds[0]!, 'confirmed', 'C1'), book(userIds[0]!, 'waitlisted', 'C2')]
-    expect(bookingProblems(db, [slotId], { ackIds: ids, successesWithoutId: 0 })).toEqual([`slot ${slotId}: 1 member(s) with two live bookings`])
+    expect(bookingProblems(db, [slotId], { ackIds: ids, successesWithoutId: 0 })).toEqual([
+      `slot ${slotId}: 1 member(s) with two live bookings`,
+    ])
   })
 
   it('reports an acknowledged booking that is not in the database, or no longer live', () => {
@@ -80,6 +97,9 @@ describe('bench correctness checks', () => {
 
   it('reports success answers that named no booking, and a booking acknowledged twice', () => {
     const id = book(userIds[0]!, 'confirmed', 'F1')
-    expect(bookingProblems(db, [slotId], { ackIds: [id, id], successesWithoutId: 2 })).toEqual(['2 success response(s) named no booking', '1 booking id(s) acknowledged twice'])
+    expect(bookingProblems(db, [slotId], { ackIds: [id, id], successesWithoutId: 2 })).toEqual([
+      '2 success response(s) named no booking',
+      '1 booking id(s) acknowledged twice',
+    ])
   })
 })

@@ -19,7 +19,17 @@ import { loader as icsLoader } from '~/routes/me.bookings_.$id[.ics]'
 import { loader as slipLoader } from '~/routes/me.bookings_.$id.slip'
 import { action as bookAction, loader as bookLoader } from '~/routes/volunteer.slots.$id.book'
 import { testClock } from '~/utils/clock.server'
-import { context, createTestInstitution, createUser, formRequest, getRequest, insertTestBooking, ORIGIN, run, signedInCookie } from './helpers'
+import {
+  context,
+  createTestInstitution,
+  createUser,
+  formRequest,
+  getRequest,
+  insertTestBooking,
+  ORIGIN,
+  run,
+  signedInCookie,
+} from './helpers'
 
 const HOUR = 60 * 60 * 1000
 const DAY = 24 * HOUR
@@ -32,7 +42,10 @@ type SlotFields = Partial<typeof slots.$inferInsert>
 
 function homeWithPhone() {
   const home = createTestInstitution('滨州市儿童福利院')
-  db.update(institutions).set({ publicPhone: '0543-3000000', publicAddress: '山东省滨州市黄河五路 1 号' }).where(eq(institutions.id, home.id)).run()
+  db.update(institutions)
+    .set({ publicPhone: '0543-3000000', publicAddress: '山东省滨州市黄河五路 1 号' })
+    .where(eq(institutions.id, home.id))
+    .run()
   return home
 }
 
@@ -105,7 +118,9 @@ async function postBooking(slotId: number, userId: number, fields: Record<string
 }
 
 async function postMyBookings(userId: number, fields: Record<string, string>) {
-  return run(() => myBookingsAction({ request: formRequest('/me/bookings', fields, { cookie: signedInCookie(userId) }), params: {}, context: context() }))
+  return run(() =>
+    myBookingsAction({ request: formRequest('/me/bookings', fields, { cookie: signedInCookie(userId) }), params: {}, context: context() }),
+  )
 }
 
 describe('booking a slot', () => {
@@ -121,7 +136,13 @@ describe('booking a slot', () => {
     const firstBooking = db.select().from(bookings).where(eq(bookings.userId, a.id)).get()!
     expect(first.status).toBe(302)
     expect(first.headers.get('Location')).toBe(`/me/bookings#booking-${firstBooking.id}`)
-    expect(firstBooking).toMatchObject({ status: 'confirmed', partySize: 1, contactName: '甲', contactPhone: '13900000001', institutionId: slot.institutionId })
+    expect(firstBooking).toMatchObject({
+      status: 'confirmed',
+      partySize: 1,
+      contactName: '甲',
+      contactPhone: '13900000001',
+      institutionId: slot.institutionId,
+    })
     expect(firstBooking.code).toMatch(/^[A-HJ-NP-Z2-9]{6}$/)
     expect(second).toMatchObject({ ok: true, status: 'confirmed' })
     expect(third).toMatchObject({ ok: true, status: 'waitlisted', position: 1 })
@@ -133,7 +154,9 @@ describe('booking a slot', () => {
     expect(confirmation[0]!.body).toContain(firstBooking.code)
     expect(noticesFor(c.id, 'booking.waitlisted')[0]!.body).toContain('候补第 1 位')
 
-    const mine = await run(() => myBookingsLoader({ request: getRequest('/me/bookings', signedInCookie(c.id)), params: {}, context: context() }))
+    const mine = await run(() =>
+      myBookingsLoader({ request: getRequest('/me/bookings', signedInCookie(c.id)), params: {}, context: context() }),
+    )
     const listed = (mine.body as { bookings: Array<{ status: string; position: number | null }> }).bookings
     expect(listed).toEqual([expect.objectContaining({ status: 'waitlisted', position: 1 })])
   })
@@ -151,7 +174,13 @@ describe('booking a slot', () => {
     const waiting = db.select().from(bookings).where(eq(bookings.userId, lead2.id)).get()!
     expect(waiting).toMatchObject({ kind: 'group', partySize: 3, organisation: '滨州实验中学', status: 'waitlisted' })
 
-    const form = await run(() => bookLoader({ request: getRequest(`/volunteer/slots/${slot.id}/book`, signedInCookie(lead2.id)), params: { id: String(slot.id) }, context: context() }))
+    const form = await run(() =>
+      bookLoader({
+        request: getRequest(`/volunteer/slots/${slot.id}/book`, signedInCookie(lead2.id)),
+        params: { id: String(slot.id) },
+        context: context(),
+      }),
+    )
     expect((form.body as { remaining: number }).remaining).toBe(1)
   })
 
@@ -162,12 +191,23 @@ describe('booking a slot', () => {
     const twoWeeksAhead = publishedSlot({ groupMinDaysAhead: 14 })
     const smallGroups = publishedSlot({ groupMaxSize: 10 })
 
-    expect(bookGroup(lead.id, noGroups.id, 5)).toMatchObject({ ok: false, reason: 'group_rules', field: 'kind', message: '这个活动不接受团体预约，请以个人身份预约' })
+    expect(bookGroup(lead.id, noGroups.id, 5)).toMatchObject({
+      ok: false,
+      reason: 'group_rules',
+      field: 'kind',
+      message: '这个活动不接受团体预约，请以个人身份预约',
+    })
     const tooLate = bookGroup(lead.id, twoWeeksAhead.id, 5)
     expect(tooLate).toMatchObject({ ok: false, reason: 'group_rules', field: 'kind' })
     expect(tooLate.ok ? '' : tooLate.message).toContain('团体须至少提前 14 天预约')
 
-    const tooBig = await postBooking(smallGroups.id, lead.id, { kind: 'group', partySize: '12', organisation: '滨州学院', contactName: '王老师', contactPhone: '13900002222' })
+    const tooBig = await postBooking(smallGroups.id, lead.id, {
+      kind: 'group',
+      partySize: '12',
+      organisation: '滨州学院',
+      contactName: '王老师',
+      contactPhone: '13900002222',
+    })
     expect(tooBig.status).toBe(400)
     const reply = (tooBig.body as { result: { error: Record<string, string[]>; initialValue: Record<string, string> } }).result
     expect(reply.error.partySize).toEqual(['团体人数不能超过 10 人'])
@@ -229,7 +269,9 @@ describe('booking a slot', () => {
     bookingIdOf(book(who.id, slot.id))
     expect(() =>
       sqlite
-        .prepare("INSERT INTO bookings (slot_id, institution_id, user_id, kind, contact_name, contact_phone, status, code) VALUES (?, ?, ?, 'individual', 'x', '1', 'waitlisted', 'ZZZZZ2')")
+        .prepare(
+          "INSERT INTO bookings (slot_id, institution_id, user_id, kind, contact_name, contact_phone, status, code) VALUES (?, ?, ?, 'individual', 'x', '1', 'waitlisted', 'ZZZZZ2')",
+        )
         .run(slot.id, slot.institutionId, who.id),
     ).toThrow('UNIQUE constraint failed: bookings.slot_id, bookings.user_id')
   })
@@ -253,7 +295,7 @@ describe('booking a slot', () => {
 })
 
 describe('cancelling', () => {
-  test("a member cancels until the cutoff; after it they are told to contact the home at its public phone", async () => {
+  test('a member cancels until the cutoff; after it they are told to contact the home at its public phone', async () => {
     const slot = publishedSlot({ cancelCutoffHours: 24 })
     const who = await member()
     testClock.freeze(T0)
@@ -285,7 +327,13 @@ describe('cancelling', () => {
 describe('eligibility (rule 5)', () => {
   test('a close-contact tutoring slot lists exactly what the volunteer lacks and books once staff have verified it', async () => {
     testClock.freeze(T0)
-    const slot = publishedSlot({ kind: 'tutoring', title: '学业辅导', requiresBackgroundCheck: true, requiredQualifications: ['special_education'], minAge: 18 })
+    const slot = publishedSlot({
+      kind: 'tutoring',
+      title: '学业辅导',
+      requiresBackgroundCheck: true,
+      requiredQualifications: ['special_education'],
+      minAge: 18,
+    })
     const who = await member()
 
     const noProfile = book(who.id, slot.id)
@@ -293,11 +341,25 @@ describe('eligibility (rule 5)', () => {
     expect(noProfile.ok === false && noProfile.reason === 'requirements' ? noProfile.missing.map((m) => m.key) : []).toEqual(['profile'])
 
     // Turns 18 the day after the slot; background check waiting for review; qualification unverified.
-    db.insert(volunteerProfiles).values({ userId: who.id, realName: '李真名', phone: '13900003333', birthDate: '2008-06-14', backgroundCheckStatus: 'pending' }).run()
-    db.insert(volunteerQualifications).values({ userId: who.id, kind: 'special_education', evidence: '特殊教育教师资格证', status: 'pending' }).run()
+    db.insert(volunteerProfiles)
+      .values({ userId: who.id, realName: '李真名', phone: '13900003333', birthDate: '2008-06-14', backgroundCheckStatus: 'pending' })
+      .run()
+    db.insert(volunteerQualifications)
+      .values({ userId: who.id, kind: 'special_education', evidence: '特殊教育教师资格证', status: 'pending' })
+      .run()
 
-    const page = await run(() => bookLoader({ request: getRequest(`/volunteer/slots/${slot.id}/book`, signedInCookie(who.id)), params: { id: String(slot.id) }, context: context() }))
-    const body = page.body as { missing: Array<{ key: string; message: string }>; profilePath: string; prefill: { contactName: string; contactPhone: string } }
+    const page = await run(() =>
+      bookLoader({
+        request: getRequest(`/volunteer/slots/${slot.id}/book`, signedInCookie(who.id)),
+        params: { id: String(slot.id) },
+        context: context(),
+      }),
+    )
+    const body = page.body as {
+      missing: Array<{ key: string; message: string }>
+      profilePath: string
+      prefill: { contactName: string; contactPhone: string }
+    }
     expect(body.profilePath).toBe('/me/volunteer')
     expect(body.missing.map((m) => m.message)).toEqual([
       '此活动要求活动当天年满 18 岁',
@@ -311,7 +373,10 @@ describe('eligibility (rule 5)', () => {
     expect((posted.body as { missing: unknown[] }).missing).toHaveLength(3)
     expect(db.select().from(bookings).where(eq(bookings.userId, who.id)).all()).toHaveLength(0)
 
-    db.update(volunteerProfiles).set({ birthDate: '2000-01-01', backgroundCheckStatus: 'verified' }).where(eq(volunteerProfiles.userId, who.id)).run()
+    db.update(volunteerProfiles)
+      .set({ birthDate: '2000-01-01', backgroundCheckStatus: 'verified' })
+      .where(eq(volunteerProfiles.userId, who.id))
+      .run()
     db.update(volunteerQualifications).set({ status: 'verified' }).where(eq(volunteerQualifications.userId, who.id)).run()
     expect(book(who.id, slot.id)).toMatchObject({ ok: true, status: 'confirmed' })
   })
@@ -321,7 +386,9 @@ describe('group bookings and requirements (rule 5)', () => {
   /** Meets every requirement the slots below ask: verified check, adult, verified psychology. */
   async function verifiedMember(name = '王核验') {
     const who = await member(name)
-    db.insert(volunteerProfiles).values({ userId: who.id, realName: name, phone: '13900005555', birthDate: '1990-01-01', backgroundCheckStatus: 'verified' }).run()
+    db.insert(volunteerProfiles)
+      .values({ userId: who.id, realName: name, phone: '13900005555', birthDate: '1990-01-01', backgroundCheckStatus: 'verified' })
+      .run()
     db.insert(volunteerQualifications).values({ userId: who.id, kind: 'psychology', evidence: '心理咨询师证书', status: 'verified' }).run()
     return who
   }
@@ -335,11 +402,26 @@ describe('group bookings and requirements (rule 5)', () => {
       const refused = bookGroup(leader.id, slot.id, 3)
       expect(refused).toMatchObject({ ok: false, reason: 'group_rules', field: 'kind' })
       expect(refused.ok ? '' : refused.message).toContain('只接受个人预约')
-      const posted = await postBooking(slot.id, leader.id, { kind: 'group', organisation: '某公司志愿队', partySize: '3', contactName: '王核验', contactPhone: '13900005555' })
+      const posted = await postBooking(slot.id, leader.id, {
+        kind: 'group',
+        organisation: '某公司志愿队',
+        partySize: '3',
+        contactName: '王核验',
+        contactPhone: '13900005555',
+      })
       expect(posted.status).toBe(400)
       expect(JSON.stringify(posted.body)).toContain('只接受个人预约')
-      const page = await run(() => bookLoader({ request: getRequest(`/volunteer/slots/${slot.id}/book`, signedInCookie(leader.id)), params: { id: String(slot.id) }, context: context() }))
-      expect((page.body as { slot: { allowGroups: boolean; groupsNeedIndividualBookings: boolean } }).slot).toMatchObject({ allowGroups: false, groupsNeedIndividualBookings: true })
+      const page = await run(() =>
+        bookLoader({
+          request: getRequest(`/volunteer/slots/${slot.id}/book`, signedInCookie(leader.id)),
+          params: { id: String(slot.id) },
+          context: context(),
+        }),
+      )
+      expect((page.body as { slot: { allowGroups: boolean; groupsNeedIndividualBookings: boolean } }).slot).toMatchObject({
+        allowGroups: false,
+        groupsNeedIndividualBookings: true,
+      })
       expect(db.select().from(bookings).where(eq(bookings.slotId, slot.id)).all()).toHaveLength(0)
       // Each attendee books for themselves instead.
       expect(book(leader.id, slot.id)).toMatchObject({ ok: true, status: 'confirmed' })
@@ -369,7 +451,10 @@ describe('group bookings and requirements (rule 5)', () => {
     expect(bookingRow(cId).status).toBe('offered')
 
     // A group offered a place before the slot asked anything cannot take it.
-    db.update(bookings).set({ status: 'offered', offerExpiresAt: new Date(T0.getTime() + HOUR) }).where(eq(bookings.id, group.id)).run()
+    db.update(bookings)
+      .set({ status: 'offered', offerExpiresAt: new Date(T0.getTime() + HOUR) })
+      .where(eq(bookings.id, group.id))
+      .run()
     expect(acceptOffer({ userId: group.userId, bookingId: group.id })).toMatchObject({ ok: false, reason: 'requirements' })
     expect(bookingRow(group.id)).toMatchObject({ status: 'cancelled', cancelReason: 'group_not_allowed' })
     expect(acceptOffer({ userId: c.id, bookingId: cId })).toEqual({ ok: true })
@@ -507,7 +592,9 @@ describe('the database guard', () => {
     const intruder = await member()
     expect(() =>
       sqlite
-        .prepare("INSERT INTO bookings (slot_id, institution_id, user_id, kind, contact_name, contact_phone, status, code) VALUES (?, ?, ?, 'individual', 'x', '1', 'confirmed', 'QQQQQ2')")
+        .prepare(
+          "INSERT INTO bookings (slot_id, institution_id, user_id, kind, contact_name, contact_phone, status, code) VALUES (?, ?, ?, 'individual', 'x', '1', 'confirmed', 'QQQQQ2')",
+        )
         .run(slot.id, slot.institutionId, intruder.id),
     ).toThrow('slot capacity exceeded')
     expect(() => sqlite.prepare("UPDATE bookings SET status = 'confirmed' WHERE id = ?").run(waitingId)).toThrow('slot capacity exceeded')
@@ -523,7 +610,13 @@ describe('calendar and 来访接待单', () => {
     const id = bookingIdOf(book(owner.id, slot.id))
     const code = bookingRow(id).code
 
-    const res = await run(() => icsLoader({ request: getRequest(`/me/bookings/${id}.ics`, signedInCookie(owner.id)), params: { id: String(id) }, context: context() }))
+    const res = await run(() =>
+      icsLoader({
+        request: getRequest(`/me/bookings/${id}.ics`, signedInCookie(owner.id)),
+        params: { id: String(id) },
+        context: context(),
+      }),
+    )
     expect(res.status).toBe(200)
     expect(res.headers.get('Content-Type')).toBe('text/calendar; charset=utf-8')
     const ics = String(res.body).replace(/\r\n[ \t]/g, '')
@@ -536,7 +629,13 @@ describe('calendar and 来访接待单', () => {
     // Issue 13 item 8: calendar apps open no relative links.
     expect(ics).toContain(`入场请出示来访接待单：${ORIGIN}/me/bookings/${id}/slip`)
 
-    const stranger = await run(() => icsLoader({ request: getRequest(`/me/bookings/${id}.ics`, signedInCookie(other.id)), params: { id: String(id) }, context: context() }))
+    const stranger = await run(() =>
+      icsLoader({
+        request: getRequest(`/me/bookings/${id}.ics`, signedInCookie(other.id)),
+        params: { id: String(id) },
+        context: context(),
+      }),
+    )
     expect(stranger.status).toBe(404)
   })
 
@@ -549,11 +648,28 @@ describe('calendar and 来访接待单', () => {
     const waitingId = bookingIdOf(book(waiter.id, slot.id))
     const code = bookingRow(id).code
 
-    const res = await run(() => slipLoader({ request: getRequest(`/me/bookings/${id}/slip`, signedInCookie(owner.id)), params: { id: String(id) }, context: context() }))
+    const res = await run(() =>
+      slipLoader({
+        request: getRequest(`/me/bookings/${id}/slip`, signedInCookie(owner.id)),
+        params: { id: String(id) },
+        context: context(),
+      }),
+    )
     expect(res.status).toBe(200)
     const body = res.body as { slip: Record<string, unknown>; qrSvg: string }
-    expect(body.slip).toMatchObject({ home: '滨州市儿童福利院', title: '社会开放日', partySize: 1, contactName: '李志愿', code, startsAt: STARTS })
-    const expectedQr = await QRCode.toString(`${ORIGIN}/staff/${home.slug}/slots/${slot.id}/checkin?code=${code}`, { type: 'svg', errorCorrectionLevel: 'M', margin: 1 })
+    expect(body.slip).toMatchObject({
+      home: '滨州市儿童福利院',
+      title: '社会开放日',
+      partySize: 1,
+      contactName: '李志愿',
+      code,
+      startsAt: STARTS,
+    })
+    const expectedQr = await QRCode.toString(`${ORIGIN}/staff/${home.slug}/slots/${slot.id}/checkin?code=${code}`, {
+      type: 'svg',
+      errorCorrectionLevel: 'M',
+      margin: 1,
+    })
     expect(body.qrSvg).toBe(expectedQr)
     expect(body.qrSvg).toContain('<svg')
 
@@ -561,17 +677,27 @@ describe('calendar and 来访接待单', () => {
       [other.id, id],
       [waiter.id, waitingId],
     ] as const) {
-      const refused = await run(() => slipLoader({ request: getRequest(`/me/bookings/${bookingId}/slip`, signedInCookie(who)), params: { id: String(bookingId) }, context: context() }))
+      const refused = await run(() =>
+        slipLoader({
+          request: getRequest(`/me/bookings/${bookingId}/slip`, signedInCookie(who)),
+          params: { id: String(bookingId) },
+          context: context(),
+        }),
+      )
       expect(refused.status).toBe(404)
     }
-    const anonymous = await run(() => slipLoader({ request: getRequest(`/me/bookings/${id}/slip`), params: { id: String(id) }, context: context() }))
+    const anonymous = await run(() =>
+      slipLoader({ request: getRequest(`/me/bookings/${id}/slip`), params: { id: String(id) }, context: context() }),
+    )
     expect(anonymous.status).toBe(302)
     expect(anonymous.headers.get('Location')).toBe(`/login?redirectTo=${encodeURIComponent(`/me/bookings/${id}/slip`)}`)
   })
 
   test('an anonymous visitor opening the booking form is sent to sign in and brought back', async () => {
     const slot = publishedSlot()
-    const res = await run(() => bookLoader({ request: getRequest(`/volunteer/slots/${slot.id}/book`), params: { id: String(slot.id) }, context: context() }))
+    const res = await run(() =>
+      bookLoader({ request: getRequest(`/volunteer/slots/${slot.id}/book`), params: { id: String(slot.id) }, context: context() }),
+    )
     expect(res.status).toBe(302)
     expect(res.headers.get('Location')).toBe(`/login?redirectTo=${encodeURIComponent(`/volunteer/slots/${slot.id}/book`)}`)
   })

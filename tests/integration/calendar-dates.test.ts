@@ -19,7 +19,13 @@ function fieldErrors(body: unknown): Record<string, string[] | undefined> {
 
 async function post(action: (args: ActionArgs) => unknown, path: string, fields: Record<string, string>) {
   const { home, managerCookie } = await homeWithStaff({ manager: true })
-  const res = await run(() => action({ request: formRequest(`/staff/${home.slug}/${path}`, fields, { cookie: managerCookie }), params: { slug: home.slug }, context: context() }))
+  const res = await run(() =>
+    action({
+      request: formRequest(`/staff/${home.slug}/${path}`, fields, { cookie: managerCookie }),
+      params: { slug: home.slug },
+      context: context(),
+    }),
+  )
   return { status: res.status, errors: fieldErrors(res.body) }
 }
 
@@ -46,19 +52,38 @@ describe('impossible calendar dates on staff forms', () => {
   })
 
   test('a child born on 2015-02-29 (not a leap year) is refused next to the birth date', async () => {
-    const res = await post(newChildAction, 'children/new', { realName: '孙闰年', birthDate: '2015-02-29', gender: 'male', pseudonym: '小阳' })
+    const res = await post(newChildAction, 'children/new', {
+      realName: '孙闰年',
+      birthDate: '2015-02-29',
+      gender: 'male',
+      pseudonym: '小阳',
+    })
     expect(res.status).toBe(400)
     expect(res.errors.birthDate).toEqual(['请输入有效的出生日期，例如 2016-05-01'])
   })
 
   test('a need due on 2027-02-30 is refused next to the deadline', async () => {
-    const res = await post(newNeedAction, 'needs/new', { intent: 'save', title: '饮用水', category: 'material', unit: '箱', quantityNeeded: '50', urgency: 'normal', deadline: '2027-02-30' })
+    const res = await post(newNeedAction, 'needs/new', {
+      intent: 'save',
+      title: '饮用水',
+      category: 'material',
+      unit: '箱',
+      quantityNeeded: '50',
+      urgency: 'normal',
+      deadline: '2027-02-30',
+    })
     expect(res.status).toBe(400)
     expect(res.errors.deadline).toEqual(['请输入有效的日期，例如 2026-12-31'])
   })
 
   test('a use recorded on 2026-04-31 is refused next to the date of use', async () => {
-    const res = await post(allocationsAction, 'allocations', { usedAt: '2026-04-31', purpose: '购买冬衣', amount: '100', beneficiaryDescription: '院内儿童', source: 'WN-2026-000001' })
+    const res = await post(allocationsAction, 'allocations', {
+      usedAt: '2026-04-31',
+      purpose: '购买冬衣',
+      amount: '100',
+      beneficiaryDescription: '院内儿童',
+      source: 'WN-2026-000001',
+    })
     expect(res.status).toBe(400)
     expect(res.errors.usedAt).toEqual(['请输入有效的使用日期，例如 2026-05-01'])
   })

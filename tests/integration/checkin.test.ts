@@ -24,7 +24,13 @@ const END = new Date('2026-05-09T03:30:00Z')
 const outboxDir = fs.mkdtempSync(path.join(os.tmpdir(), 'weinuan-checkin-outbox-'))
 afterAll(() => fs.rmSync(outboxDir, { recursive: true, force: true }))
 
-type Reply = { intent: string; bookingId: number | null; ok: boolean; message: string; result?: { error?: Record<string, string[] | null> } }
+type Reply = {
+  intent: string
+  bookingId: number | null
+  ok: boolean
+  message: string
+  result?: { error?: Record<string, string[] | null> }
+}
 
 const homeWithStaff = (name = '测试福利院') => helpers.homeWithStaff({ name, ip: '127.0.0.1' })
 
@@ -37,15 +43,31 @@ function booking(id: number) {
 }
 
 function recordsOf(bookingId: number) {
-  return db.select().from(serviceRecords).where(and(eq(serviceRecords.source, 'slot_booking'), eq(serviceRecords.sourceId, bookingId))).all()
+  return db
+    .select()
+    .from(serviceRecords)
+    .where(and(eq(serviceRecords.source, 'slot_booking'), eq(serviceRecords.sourceId, bookingId)))
+    .all()
 }
 
 function post(slug: string, slotId: number, cookie: string, fields: Record<string, string>) {
-  return run(() => checkinAction({ request: formRequest(`/staff/${slug}/slots/${slotId}/checkin`, fields, { cookie }), params: { slug, slotId: String(slotId) }, context: context() }))
+  return run(() =>
+    checkinAction({
+      request: formRequest(`/staff/${slug}/slots/${slotId}/checkin`, fields, { cookie }),
+      params: { slug, slotId: String(slotId) },
+      context: context(),
+    }),
+  )
 }
 
 function page(slug: string, slotId: number, cookie: string, query = '') {
-  return run(() => checkinLoader({ request: getRequest(`/staff/${slug}/slots/${slotId}/checkin${query}`, cookie), params: { slug, slotId: String(slotId) }, context: context() }))
+  return run(() =>
+    checkinLoader({
+      request: getRequest(`/staff/${slug}/slots/${slotId}/checkin${query}`, cookie),
+      params: { slug, slotId: String(slotId) },
+      context: context(),
+    }),
+  )
 }
 
 describe('checking in at the door', () => {
@@ -69,7 +91,12 @@ describe('checking in at the door', () => {
     expect((second.body as Reply).message).toBe('已签到（4 人），无需重复签到')
     expect(booking(b.id)).toEqual(checkedIn)
 
-    const actions = db.select({ action: auditLog.action }).from(auditLog).where(eq(auditLog.institutionId, a.home.id)).all().map((r) => r.action)
+    const actions = db
+      .select({ action: auditLog.action })
+      .from(auditLog)
+      .where(eq(auditLog.institutionId, a.home.id))
+      .all()
+      .map((r) => r.action)
     expect(actions).toEqual(['booking.checkin', 'booking.checkin_repeat'])
   })
 
@@ -102,7 +129,7 @@ describe('checking in at the door', () => {
     expect(checkIn(a.actor, a.home.id, cancelled.id, 1)).toEqual({ ok: false, message: '只有已确认的预约可以签到' })
   })
 
-  test("staff of another home get 404 for the page, and cannot check in its bookings", async () => {
+  test('staff of another home get 404 for the page, and cannot check in its bookings', async () => {
     testClock.freeze(START)
     const a = await homeWithStaff('甲院')
     const b = await homeWithStaff('乙院')
@@ -112,7 +139,9 @@ describe('checking in at the door', () => {
     expect((await page(a.home.slug, slot.id, a.cookie)).status).toBe(200)
     expect((await page(a.home.slug, slot.id, b.cookie)).status).toBe(404)
     expect((await page(b.home.slug, slot.id, b.cookie)).status).toBe(404)
-    expect((await post(b.home.slug, slot.id, b.cookie, { intent: 'checkin', bookingId: String(bk.id), presentCount: '1' })).status).toBe(404)
+    expect((await post(b.home.slug, slot.id, b.cookie, { intent: 'checkin', bookingId: String(bk.id), presentCount: '1' })).status).toBe(
+      404,
+    )
     // Even naming A's booking from B's own slot page does not reach it.
     const bSlot = await openDay(b.home.id)
     const cross = await post(b.home.slug, bSlot.id, b.cookie, { intent: 'checkin', bookingId: String(bk.id), presentCount: '1' })
@@ -161,7 +190,7 @@ describe('finding a booking', () => {
 })
 
 describe('service hours', () => {
-  test('check-out records the hours from check-in to check-out on the volunteer\'s profile', async () => {
+  test("check-out records the hours from check-in to check-out on the volunteer's profile", async () => {
     testClock.freeze(new Date(START.getTime() - 5 * MINUTE))
     const a = await homeWithStaff('滨州市福利院')
     const slot = await openDay(a.home.id, '五月社会开放日')
@@ -182,7 +211,9 @@ describe('service hours', () => {
     expect(checkOut(a.actor, a.home.id, bk.id)).toMatchObject({ ok: true, already: true, minutes: 95 })
     expect(recordsOf(bk.id)).toEqual([record])
 
-    const profile = await run(() => profileLoader({ request: getRequest('/me/volunteer', signedInCookie(volunteer.id)), params: {}, context: context() }))
+    const profile = await run(() =>
+      profileLoader({ request: getRequest('/me/volunteer', signedInCookie(volunteer.id)), params: {}, context: context() }),
+    )
     const hours = (profile.body as { hours: { totalHours: number; items: Array<{ description: string; hours: number }> } }).hours
     expect(hours.totalHours).toBe(1.6)
     expect(hours.items).toMatchObject([{ description: '五月社会开放日', hours: 1.6 }])
@@ -198,7 +229,7 @@ describe('service hours', () => {
     expect(checkOut(a.actor, a.home.id, bk.id)).toMatchObject({ ok: true, minutes: 12 * 60 })
   })
 
-  test('checked in but never checked out: two hours after the slot the job records the slot\'s length, once', async () => {
+  test("checked in but never checked out: two hours after the slot the job records the slot's length, once", async () => {
     testClock.freeze(START)
     const a = await homeWithStaff()
     const slot = await openDay(a.home.id)
@@ -280,7 +311,11 @@ describe('no-shows', () => {
 
 describe('eligibility at the door (rule 5)', () => {
   function lapseNotices(userId: number) {
-    return db.select().from(notifications).where(and(eq(notifications.userId, userId), like(notifications.template, 'eligibility.lapsed%'))).all()
+    return db
+      .select()
+      .from(notifications)
+      .where(and(eq(notifications.userId, userId), like(notifications.template, 'eligibility.lapsed%')))
+      .all()
   }
 
   test('a volunteer whose background check expired after booking is not checked in; staff see what lapsed and both are told once', async () => {
@@ -290,13 +325,21 @@ describe('eligibility at the door (rule 5)', () => {
     db.update(slots).set({ requiresBackgroundCheck: true }).where(eq(slots.id, slot.id)).run()
     const volunteer = await createUser({ displayName: '小林' })
     db.insert(volunteerProfiles)
-      .values({ userId: volunteer.id, realName: '林真名', phone: '13900007777', backgroundCheckStatus: 'verified', backgroundCheckExpiresAt: new Date('2026-05-01T15:59:59.999Z') })
+      .values({
+        userId: volunteer.id,
+        realName: '林真名',
+        phone: '13900007777',
+        backgroundCheckStatus: 'verified',
+        backgroundCheckExpiresAt: new Date('2026-05-01T15:59:59.999Z'),
+      })
       .run()
     const b = insertTestBooking(slot, volunteer.id, { contactName: '林真名' })
 
     const refused = await post(a.home.slug, slot.id, a.cookie, { intent: 'checkin', bookingId: String(b.id), presentCount: '1' })
     expect((refused.body as Reply).ok).toBe(false)
-    expect((refused.body as Reply).message).toBe('志愿者资格已失效，不能签到：背景核验已于 2026/05/01 过期。志愿者本人和本机构工作人员已收到通知。')
+    expect((refused.body as Reply).message).toBe(
+      '志愿者资格已失效，不能签到：背景核验已于 2026/05/01 过期。志愿者本人和本机构工作人员已收到通知。',
+    )
     expect(booking(b.id).checkedInAt).toBeNull()
     expect(lapseNotices(volunteer.id)).toHaveLength(1)
     expect(lapseNotices(a.staff.id)).toHaveLength(1)
@@ -307,8 +350,13 @@ describe('eligibility at the door (rule 5)', () => {
     expect(lapseNotices(a.staff.id)).toHaveLength(1)
 
     // Renewed: checked in.
-    db.update(volunteerProfiles).set({ backgroundCheckExpiresAt: new Date('2027-05-01T15:59:59.999Z') }).where(eq(volunteerProfiles.userId, volunteer.id)).run()
-    expect((await post(a.home.slug, slot.id, a.cookie, { intent: 'checkin', bookingId: String(b.id), presentCount: '1' })).body).toMatchObject({ ok: true, message: '已签到 1 人' })
+    db.update(volunteerProfiles)
+      .set({ backgroundCheckExpiresAt: new Date('2027-05-01T15:59:59.999Z') })
+      .where(eq(volunteerProfiles.userId, volunteer.id))
+      .run()
+    expect(
+      (await post(a.home.slug, slot.id, a.cookie, { intent: 'checkin', bookingId: String(b.id), presentCount: '1' })).body,
+    ).toMatchObject({ ok: true, message: '已签到 1 人' })
   })
 
   test('a group booking on a slot with requirements is not checked in', async () => {
@@ -318,7 +366,7 @@ describe('eligibility at the door (rule 5)', () => {
     db.update(slots).set({ minAge: 16 }).where(eq(slots.id, slot.id)).run()
     const b = insertTestBooking(slot, (await createUser()).id, { organisation: '某中学', partySize: 4 })
     const refused = await post(a.home.slug, slot.id, a.cookie, { intent: 'checkin', bookingId: String(b.id), presentCount: '4' })
-    expect((refused.body as Reply)).toMatchObject({ ok: false, message: expect.stringContaining('团体预约不能签到') })
+    expect(refused.body as Reply).toMatchObject({ ok: false, message: expect.stringContaining('团体预约不能签到') })
     expect(booking(b.id).checkedInAt).toBeNull()
   })
 })

@@ -27,13 +27,21 @@ type Home = Awaited<ReturnType<typeof homeWithStaff>>
 function post(path: string, fields: Record<string, string | string[]>, cookie: string): Request {
   const body = new URLSearchParams()
   for (const [k, v] of Object.entries(fields)) for (const value of Array.isArray(v) ? v : [v]) body.append(k, value)
-  return new Request(ORIGIN + path, { method: 'POST', body, headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: cookie } })
+  return new Request(ORIGIN + path, {
+    method: 'POST',
+    body,
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: cookie },
+  })
 }
 
 async function createChild(h: Home, fields: Partial<Record<string, string>> = {}) {
   const res = await run(() =>
     newChildAction({
-      request: post(`/staff/${h.home.slug}/children/new`, { realName: '赵晓雯', birthDate: '2017-09-01', gender: 'female', pseudonym: '小禾', ...fields } as Record<string, string>, h.cookie),
+      request: post(
+        `/staff/${h.home.slug}/children/new`,
+        { realName: '赵晓雯', birthDate: '2017-09-01', gender: 'female', pseudonym: '小禾', ...fields } as Record<string, string>,
+        h.cookie,
+      ),
       params: { slug: h.home.slug },
       context: context(),
     }),
@@ -42,18 +50,35 @@ async function createChild(h: Home, fields: Partial<Record<string, string>> = {}
   return Number(/children\/(\d+)/.exec(res.headers.get('Location') ?? '')?.[1])
 }
 
-const cleanWish = { category: 'study', title: '一套《十万个为什么》', story: '她最喜欢问为什么，想自己在书里找到答案。', itemDetails: '少儿彩图版，全 8 册', quantity: '1', estimatedValue: '128' }
+const cleanWish = {
+  category: 'study',
+  title: '一套《十万个为什么》',
+  story: '她最喜欢问为什么，想自己在书里找到答案。',
+  itemDetails: '少儿彩图版，全 8 册',
+  quantity: '1',
+  estimatedValue: '128',
+}
 
 async function createWish(h: Home, childId: number, fields: Record<string, string> = {}) {
   const res = await run(() =>
-    newWishAction({ request: post(`/staff/${h.home.slug}/wishes/new`, { childId: String(childId), ...cleanWish, ...fields }, h.cookie), params: { slug: h.home.slug }, context: context() }),
+    newWishAction({
+      request: post(`/staff/${h.home.slug}/wishes/new`, { childId: String(childId), ...cleanWish, ...fields }, h.cookie),
+      params: { slug: h.home.slug },
+      context: context(),
+    }),
   )
   expect(res.status).toBe(302)
   return Number(/wishes\/(\d+)/.exec(res.headers.get('Location') ?? '')?.[1])
 }
 
 function wishPost(h: Home, wishId: number, fields: Record<string, string | string[]>, cookie = h.cookie) {
-  return run(() => wishAction({ request: post(`/staff/${h.home.slug}/wishes/${wishId}`, fields, cookie), params: { slug: h.home.slug, wishId: String(wishId) }, context: context() }))
+  return run(() =>
+    wishAction({
+      request: post(`/staff/${h.home.slug}/wishes/${wishId}`, fields, cookie),
+      params: { slug: h.home.slug, wishId: String(wishId) },
+      context: context(),
+    }),
+  )
 }
 
 function wishRow(wishId: number) {
@@ -74,11 +99,23 @@ describe('children records', () => {
   test('staff create a child; the list shows the pseudonym and age band, and the form suggests a pseudonym', async () => {
     testClock.freeze('2026-06-01T04:00:00Z')
     const h = await homeWithStaff()
-    const form = await run(() => newChildLoader({ request: getRequest(`/staff/${h.home.slug}/children/new`, h.cookie), params: { slug: h.home.slug }, context: context() }))
+    const form = await run(() =>
+      newChildLoader({
+        request: getRequest(`/staff/${h.home.slug}/children/new`, h.cookie),
+        params: { slug: h.home.slug },
+        context: context(),
+      }),
+    )
     expect((form.body as { suggestedPseudonym: string }).suggestedPseudonym).toMatch(/^小.$/)
 
     const childId = await createChild(h, { realName: '钱多多', birthDate: '2018-03-10', pseudonym: '小星' })
-    const list = await run(() => childrenLoader({ request: getRequest(`/staff/${h.home.slug}/children`, h.cookie), params: { slug: h.home.slug }, context: context() }))
+    const list = await run(() =>
+      childrenLoader({
+        request: getRequest(`/staff/${h.home.slug}/children`, h.cookie),
+        params: { slug: h.home.slug },
+        context: context(),
+      }),
+    )
     const rows = (list.body as { children: Array<Record<string, unknown>> }).children
     expect(rows).toHaveLength(1)
     expect(rows[0]).toMatchObject({ id: childId, pseudonym: '小星', realName: '钱多多', ageBand: '6–8岁' })
@@ -89,13 +126,19 @@ describe('children records', () => {
     const h = await homeWithStaff()
     const res = await run(() =>
       newChildAction({
-        request: post(`/staff/${h.home.slug}/children/new`, { realName: '欧阳晨曦', birthDate: '2015-01-01', gender: 'male', pseudonym: '小晨曦' }, h.cookie),
+        request: post(
+          `/staff/${h.home.slug}/children/new`,
+          { realName: '欧阳晨曦', birthDate: '2015-01-01', gender: 'male', pseudonym: '小晨曦' },
+          h.cookie,
+        ),
         params: { slug: h.home.slug },
         context: context(),
       }),
     )
     expect(res.status).toBe(400)
-    expect((res.body as { result: { error: Record<string, string[]> } }).result.error.pseudonym).toEqual(['化名不能包含儿童的真实姓名，请换一个'])
+    expect((res.body as { result: { error: Record<string, string[]> } }).result.error.pseudonym).toEqual([
+      '化名不能包含儿童的真实姓名，请换一个',
+    ])
   })
 
   test('a birth date in the future is refused', async () => {
@@ -103,7 +146,11 @@ describe('children records', () => {
     const h = await homeWithStaff()
     const res = await run(() =>
       newChildAction({
-        request: post(`/staff/${h.home.slug}/children/new`, { realName: '孙未来', birthDate: '2026-06-02', gender: 'male', pseudonym: '小阳' }, h.cookie),
+        request: post(
+          `/staff/${h.home.slug}/children/new`,
+          { realName: '孙未来', birthDate: '2026-06-02', gender: 'male', pseudonym: '小阳' },
+          h.cookie,
+        ),
         params: { slug: h.home.slug },
         context: context(),
       }),
@@ -118,35 +165,57 @@ describe('children records', () => {
     const childId = await createChild(a, { realName: '李秘密' })
     const wishId = await createWish(a, childId)
     const params = { slug: a.home.slug, childId: String(childId) }
-    const seen = await run(() => childLoader({ request: getRequest(`/staff/${a.home.slug}/children/${childId}`, b.cookie), params, context: context() }))
+    const seen = await run(() =>
+      childLoader({ request: getRequest(`/staff/${a.home.slug}/children/${childId}`, b.cookie), params, context: context() }),
+    )
     expect(seen.status).toBe(404)
     const edited = await run(() =>
-      childAction({ request: post(`/staff/${a.home.slug}/children/${childId}`, { intent: 'archive' }, b.cookie), params, context: context() }),
+      childAction({
+        request: post(`/staff/${a.home.slug}/children/${childId}`, { intent: 'archive' }, b.cookie),
+        params,
+        context: context(),
+      }),
     )
     expect(edited.status).toBe(404)
     // Even through their own console's URL, the child id of another home is not found.
     const viaOwn = await run(() =>
-      childLoader({ request: getRequest(`/staff/${b.home.slug}/children/${childId}`, b.cookie), params: { slug: b.home.slug, childId: String(childId) }, context: context() }),
+      childLoader({
+        request: getRequest(`/staff/${b.home.slug}/children/${childId}`, b.cookie),
+        params: { slug: b.home.slug, childId: String(childId) },
+        context: context(),
+      }),
     )
     expect(viaOwn.status).toBe(404)
     const wishViaOwn = await run(() =>
-      wishLoader({ request: getRequest(`/staff/${b.home.slug}/wishes/${wishId}`, b.cookie), params: { slug: b.home.slug, wishId: String(wishId) }, context: context() }),
+      wishLoader({
+        request: getRequest(`/staff/${b.home.slug}/wishes/${wishId}`, b.cookie),
+        params: { slug: b.home.slug, wishId: String(wishId) },
+        context: context(),
+      }),
     )
     expect(wishViaOwn.status).toBe(404)
     const withdrawViaOwn = await run(() =>
-      wishAction({ request: post(`/staff/${b.home.slug}/wishes/${wishId}`, { intent: 'withdraw' }, b.cookie), params: { slug: b.home.slug, wishId: String(wishId) }, context: context() }),
+      wishAction({
+        request: post(`/staff/${b.home.slug}/wishes/${wishId}`, { intent: 'withdraw' }, b.cookie),
+        params: { slug: b.home.slug, wishId: String(wishId) },
+        context: context(),
+      }),
     )
     expect(withdrawViaOwn.status).toBe(404)
     expect(wishRow(wishId).status).toBe('draft')
     // And a wish cannot be created for another home's child.
     const borrowed = await run(() =>
-      newWishAction({ request: post(`/staff/${b.home.slug}/wishes/new`, { childId: String(childId), ...cleanWish }, b.cookie), params: { slug: b.home.slug }, context: context() }),
+      newWishAction({
+        request: post(`/staff/${b.home.slug}/wishes/new`, { childId: String(childId), ...cleanWish }, b.cookie),
+        params: { slug: b.home.slug },
+        context: context(),
+      }),
     )
     expect(borrowed.status).toBe(400)
     expect((borrowed.body as { result: { error: Record<string, string[]> } }).result.error.childId).toEqual(['请选择本机构的儿童'])
   })
 
-  test("archiving a child who left withdraws their open wishes and releases a claim, telling the donor", async () => {
+  test('archiving a child who left withdraws their open wishes and releases a claim, telling the donor', async () => {
     const h = await homeWithStaff()
     const childId = await createChild(h)
     const draft = await createWish(h, childId, { title: '一盒水彩笔' })
@@ -157,20 +226,40 @@ describe('children records', () => {
     expect(claim.ok).toBe(true)
 
     const res = await run(() =>
-      childAction({ request: post(`/staff/${h.home.slug}/children/${childId}`, { intent: 'archive' }, h.cookie), params: { slug: h.home.slug, childId: String(childId) }, context: context() }),
+      childAction({
+        request: post(`/staff/${h.home.slug}/children/${childId}`, { intent: 'archive' }, h.cookie),
+        params: { slug: h.home.slug, childId: String(childId) },
+        context: context(),
+      }),
     )
     expect(res.status).toBe(200)
     expect((res.body as { message: string }).message).toBe('档案已归档，3 个进行中的心愿已撤回')
     for (const id of [draft, open, claimed]) expect(wishRow(id).status).toBe('withdrawn')
     const claimRow = db.select().from(claims).where(eq(claims.wishId, claimed)).get()!
     expect(claimRow).toMatchObject({ status: 'released', releaseReason: 'withdrawn' })
-    const notice = db.select().from(notifications).where(and(eq(notifications.userId, donor.id), eq(notifications.template, 'claim.released.withdrawn'))).get()
+    const notice = db
+      .select()
+      .from(notifications)
+      .where(and(eq(notifications.userId, donor.id), eq(notifications.template, 'claim.released.withdrawn')))
+      .get()
     expect(notice?.body).toContain('一套《十万个为什么》')
     expect(notice?.body).not.toContain('赵晓雯')
 
-    const active = await run(() => childrenLoader({ request: getRequest(`/staff/${h.home.slug}/children`, h.cookie), params: { slug: h.home.slug }, context: context() }))
+    const active = await run(() =>
+      childrenLoader({
+        request: getRequest(`/staff/${h.home.slug}/children`, h.cookie),
+        params: { slug: h.home.slug },
+        context: context(),
+      }),
+    )
     expect((active.body as { children: unknown[] }).children).toHaveLength(0)
-    const archived = await run(() => childrenLoader({ request: getRequest(`/staff/${h.home.slug}/children?archived=1`, h.cookie), params: { slug: h.home.slug }, context: context() }))
+    const archived = await run(() =>
+      childrenLoader({
+        request: getRequest(`/staff/${h.home.slug}/children?archived=1`, h.cookie),
+        params: { slug: h.home.slug },
+        context: context(),
+      }),
+    )
     expect((archived.body as { children: Array<{ id: number }> }).children.map((c) => c.id)).toEqual([childId])
   })
 })
@@ -201,19 +290,37 @@ describe('privacy check before publishing', () => {
     const childId = await createChild(h)
     const story = '晓雯在育才小学读书，想要一本字典。'
     const wishId = await createWish(h, childId, { story })
-    const page = await run(() => wishLoader({ request: getRequest(`/staff/${h.home.slug}/wishes/${wishId}`, h.cookie), params: { slug: h.home.slug, wishId: String(wishId) }, context: context() }))
+    const page = await run(() =>
+      wishLoader({
+        request: getRequest(`/staff/${h.home.slug}/wishes/${wishId}`, h.cookie),
+        params: { slug: h.home.slug, wishId: String(wishId) },
+        context: context(),
+      }),
+    )
     const flags = (page.body as { flags: Array<{ key: string; message: string; match: string; confirmed: boolean }> }).flags
     expect(flags.map((f) => [f.message, f.match])).toEqual([
       ['出现了儿童的名字（不含姓）', '晓雯'],
       ['疑似学校名称', '育才小学'],
     ])
 
-    const refused = await wishPost(h, wishId, { intent: 'publish', childId: String(childId), ...cleanWish, story, confirmedFlags: [flags[0]!.key] })
+    const refused = await wishPost(h, wishId, {
+      intent: 'publish',
+      childId: String(childId),
+      ...cleanWish,
+      story,
+      confirmedFlags: [flags[0]!.key],
+    })
     expect(refused.status).toBe(400)
     expect((refused.body as { message: string }).message).toBe('已保存，但未发布：有 1 条隐私提示待处理，请修改或确认后再发布')
     expect(wishRow(wishId).status).toBe('draft')
 
-    const published = await wishPost(h, wishId, { intent: 'publish', childId: String(childId), ...cleanWish, story, confirmedFlags: flags.map((f) => f.key) })
+    const published = await wishPost(h, wishId, {
+      intent: 'publish',
+      childId: String(childId),
+      ...cleanWish,
+      story,
+      confirmedFlags: flags.map((f) => f.key),
+    })
     expect(published.status).toBe(200)
     expect(wishRow(wishId)).toMatchObject({ status: 'published', privacyConfirmedFlags: flags.map((f) => f.key) })
   })
@@ -222,7 +329,12 @@ describe('privacy check before publishing', () => {
     const h = await homeWithStaff()
     const childId = await createChild(h)
     const wishId = await createWish(h, childId, { itemDetails: '有问题请打 13712345678' })
-    const refused = await wishPost(h, wishId, { intent: 'publish', childId: String(childId), ...cleanWish, itemDetails: '有问题请打 13712345678' })
+    const refused = await wishPost(h, wishId, {
+      intent: 'publish',
+      childId: String(childId),
+      ...cleanWish,
+      itemDetails: '有问题请打 13712345678',
+    })
     expect(refused.status).toBe(400)
     expect(wishRow(wishId).status).toBe('draft')
     const fixed = await wishPost(h, wishId, { intent: 'publish', childId: String(childId), ...cleanWish, itemDetails: '有问题请联系机构' })
@@ -234,7 +346,12 @@ describe('privacy check before publishing', () => {
     const h = await homeWithStaff()
     const childId = await createChild(h)
     const wishId = await publishedWish(h, childId)
-    const res = await wishPost(h, wishId, { intent: 'save', childId: String(childId), ...cleanWish, story: '赵晓雯想要这套书，她最喜欢问为什么。' })
+    const res = await wishPost(h, wishId, {
+      intent: 'save',
+      childId: String(childId),
+      ...cleanWish,
+      story: '赵晓雯想要这套书，她最喜欢问为什么。',
+    })
     expect(res.status).toBe(400)
     expect((res.body as { flags: Array<{ match: string }> }).flags.map((f) => f.match)).toEqual(['赵晓雯'])
     expect(wishRow(wishId).story).toBe(cleanWish.story)
@@ -251,13 +368,30 @@ describe('staff wish list', () => {
     const clean2 = await createWish(h, childId, { title: '冬季棉衣', category: 'material' })
     const flagged = await createWish(h, childId, { title: '篮球', story: '晓雯想和伙伴们一起打篮球。' })
     const res = await run(() =>
-      wishesAction({ request: post(`/staff/${h.home.slug}/wishes`, { intent: 'publish', wishIds: [String(clean1), String(clean2), String(flagged)] }, h.cookie), params: { slug: h.home.slug }, context: context() }),
+      wishesAction({
+        request: post(
+          `/staff/${h.home.slug}/wishes`,
+          { intent: 'publish', wishIds: [String(clean1), String(clean2), String(flagged)] },
+          h.cookie,
+        ),
+        params: { slug: h.home.slug },
+        context: context(),
+      }),
     )
     expect(res.status).toBe(200)
-    expect((res.body as { messages: string[] }).messages).toEqual(['已发布 2 个心愿', '「篮球」未发布：有 1 条隐私提示待处理，请修改或确认后再发布'])
+    expect((res.body as { messages: string[] }).messages).toEqual([
+      '已发布 2 个心愿',
+      '「篮球」未发布：有 1 条隐私提示待处理，请修改或确认后再发布',
+    ])
     expect([clean1, clean2, flagged].map((id) => wishRow(id).status)).toEqual(['published', 'published', 'draft'])
 
-    const list = await run(() => wishesLoader({ request: getRequest(`/staff/${h.home.slug}/wishes?status=published`, h.cookie), params: { slug: h.home.slug }, context: context() }))
+    const list = await run(() =>
+      wishesLoader({
+        request: getRequest(`/staff/${h.home.slug}/wishes?status=published`, h.cookie),
+        params: { slug: h.home.slug },
+        context: context(),
+      }),
+    )
     const rows = (list.body as { wishes: Array<{ id: number; pseudonym: string; ageBand: string }> }).wishes
     expect(rows.map((r) => r.id).sort()).toEqual([clean1, clean2].sort())
     expect(rows[0]).toMatchObject({ pseudonym: '小禾' })
@@ -276,10 +410,22 @@ describe('staff wish list', () => {
     expect(res.status).toBe(200)
     expect((res.body as { message: string }).message).toBe('心愿已撤回，认领已取消并已通知爱心人士')
     expect(wishRow(wishId)).toMatchObject({ status: 'withdrawn' })
-    expect(db.select().from(claims).where(eq(claims.id, claim.claimId)).get()).toMatchObject({ status: 'released', releaseReason: 'withdrawn' })
-    const outbox = db.select().from(notifications).where(eq(notifications.userId, donor.id)).all().filter((n) => n.template === 'claim.released.withdrawn')
+    expect(db.select().from(claims).where(eq(claims.id, claim.claimId)).get()).toMatchObject({
+      status: 'released',
+      releaseReason: 'withdrawn',
+    })
+    const outbox = db
+      .select()
+      .from(notifications)
+      .where(eq(notifications.userId, donor.id))
+      .all()
+      .filter((n) => n.template === 'claim.released.withdrawn')
     expect(outbox).toHaveLength(1)
-    expect(outbox[0]).toMatchObject({ status: 'pending', subject: '您认领的微心愿已被机构撤回', dedupeKey: `claim:withdrawn:${claim.claimId}` })
+    expect(outbox[0]).toMatchObject({
+      status: 'pending',
+      subject: '您认领的微心愿已被机构撤回',
+      dedupeKey: `claim:withdrawn:${claim.claimId}`,
+    })
     expect(outbox[0]!.body).toContain(claim.referenceCode)
   })
 
@@ -293,7 +439,13 @@ describe('staff wish list', () => {
     expect(res.status).toBe(400)
     expect((res.body as { result: { error: Record<string, string[]> } }).result.error['']).toEqual(['该心愿已被认领或已结束，不能再修改'])
     expect(wishRow(wishId).title).toBe(cleanWish.title)
-    const page = await run(() => wishLoader({ request: getRequest(`/staff/${h.home.slug}/wishes/${wishId}`, h.cookie), params: { slug: h.home.slug, wishId: String(wishId) }, context: context() }))
+    const page = await run(() =>
+      wishLoader({
+        request: getRequest(`/staff/${h.home.slug}/wishes/${wishId}`, h.cookie),
+        params: { slug: h.home.slug, wishId: String(wishId) },
+        context: context(),
+      }),
+    )
     expect((page.body as { editable: boolean }).editable).toBe(false)
   })
 
@@ -315,14 +467,31 @@ describe('claim deadlines and campaigns', () => {
   test('a manager sets the claim deadlines (1–60 days); other staff cannot', async () => {
     const h = await homeWithStaff()
     const params = { slug: h.home.slug }
-    const staffTry = await run(() => settingsLoader({ request: getRequest(`/staff/${h.home.slug}/settings`, h.cookie), params, context: context() }))
+    const staffTry = await run(() =>
+      settingsLoader({ request: getRequest(`/staff/${h.home.slug}/settings`, h.cookie), params, context: context() }),
+    )
     expect(staffTry.status).toBe(403)
-    const tooLong = await run(() => settingsAction({ request: post(`/staff/${h.home.slug}/settings`, { claimBuyDays: '61', claimDeliverDays: '14' }, h.managerCookie), params, context: context() }))
+    const tooLong = await run(() =>
+      settingsAction({
+        request: post(`/staff/${h.home.slug}/settings`, { claimBuyDays: '61', claimDeliverDays: '14' }, h.managerCookie),
+        params,
+        context: context(),
+      }),
+    )
     expect(tooLong.status).toBe(400)
     expect((tooLong.body as { result: { error: Record<string, string[]> } }).result.error.claimBuyDays).toEqual(['最多 60 天'])
-    const ok = await run(() => settingsAction({ request: post(`/staff/${h.home.slug}/settings`, { claimBuyDays: '3', claimDeliverDays: '10' }, h.managerCookie), params, context: context() }))
+    const ok = await run(() =>
+      settingsAction({
+        request: post(`/staff/${h.home.slug}/settings`, { claimBuyDays: '3', claimDeliverDays: '10' }, h.managerCookie),
+        params,
+        context: context(),
+      }),
+    )
     expect(ok.status).toBe(200)
-    expect(db.select().from(institutions).where(eq(institutions.id, h.home.id)).get()).toMatchObject({ claimBuyDays: 3, claimDeliverDays: 10 })
+    expect(db.select().from(institutions).where(eq(institutions.id, h.home.id)).get()).toMatchObject({
+      claimBuyDays: 3,
+      claimDeliverDays: 10,
+    })
   })
 
   test('a cross-region campaign includes a partner home, whose staff can add wishes to it', async () => {
@@ -332,7 +501,11 @@ describe('claim deadlines and campaigns', () => {
     const outsider = await homeWithStaff('无关福利院')
     const created = await run(() =>
       newCampaignAction({
-        request: post(`/staff/${owner.home.slug}/campaigns/new`, { name: '奉甘两地微心愿', startsOn: '2026-05-20', endsOn: '2026-06-30', partnerSlugs: partner.home.slug }, owner.cookie),
+        request: post(
+          `/staff/${owner.home.slug}/campaigns/new`,
+          { name: '奉甘两地微心愿', startsOn: '2026-05-20', endsOn: '2026-06-30', partnerSlugs: partner.home.slug },
+          owner.cookie,
+        ),
         params: { slug: owner.home.slug },
         context: context(),
       }),
@@ -340,7 +513,13 @@ describe('claim deadlines and campaigns', () => {
     expect(created.status).toBe(302)
     const campaignId = Number(/campaigns\/(\d+)/.exec(created.headers.get('Location') ?? '')?.[1])
 
-    const partnerList = await run(() => campaignsLoader({ request: getRequest(`/staff/${partner.home.slug}/campaigns`, partner.cookie), params: { slug: partner.home.slug }, context: context() }))
+    const partnerList = await run(() =>
+      campaignsLoader({
+        request: getRequest(`/staff/${partner.home.slug}/campaigns`, partner.cookie),
+        params: { slug: partner.home.slug },
+        context: context(),
+      }),
+    )
     const seen = (partnerList.body as { campaigns: Array<{ id: number; isOwner: boolean; homes: Array<{ slug: string }> }> }).campaigns
     expect(seen).toHaveLength(1)
     expect(seen[0]).toMatchObject({ id: campaignId, isOwner: false })
@@ -353,7 +532,11 @@ describe('claim deadlines and campaigns', () => {
     const outsiderChild = await createChild(outsider)
     const refused = await run(() =>
       newWishAction({
-        request: post(`/staff/${outsider.home.slug}/wishes/new`, { childId: String(outsiderChild), ...cleanWish, campaignId: String(campaignId) }, outsider.cookie),
+        request: post(
+          `/staff/${outsider.home.slug}/wishes/new`,
+          { childId: String(outsiderChild), ...cleanWish, campaignId: String(campaignId) },
+          outsider.cookie,
+        ),
         params: { slug: outsider.home.slug },
         context: context(),
       }),
@@ -366,12 +549,18 @@ describe('claim deadlines and campaigns', () => {
     const h = await homeWithStaff()
     const res = await run(() =>
       newCampaignAction({
-        request: post(`/staff/${h.home.slug}/campaigns/new`, { name: '六一活动', startsOn: '2026-05-25', endsOn: '2026-06-01', partnerSlugs: 'no-such-home' }, h.cookie),
+        request: post(
+          `/staff/${h.home.slug}/campaigns/new`,
+          { name: '六一活动', startsOn: '2026-05-25', endsOn: '2026-06-01', partnerSlugs: 'no-such-home' },
+          h.cookie,
+        ),
         params: { slug: h.home.slug },
         context: context(),
       }),
     )
     expect(res.status).toBe(400)
-    expect((res.body as { result: { error: Record<string, string[]> } }).result.error.partnerSlugs).toEqual(['找不到这些机构标识：no-such-home'])
+    expect((res.body as { result: { error: Record<string, string[]> } }).result.error.partnerSlugs).toEqual([
+      '找不到这些机构标识：no-such-home',
+    ])
   })
 })

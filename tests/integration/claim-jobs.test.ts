@@ -28,7 +28,11 @@ const fileOnly: DeliveryConfig = { sms: null, smtpUrl: null, mailFrom: '微暖 <
 const withSms: DeliveryConfig = { ...fileOnly, sms: { url: SMS_API_URL, apiKey: SMS_API_KEY } }
 
 function notificationsFor(userId: number, template: string) {
-  return db.select().from(notifications).where(and(eq(notifications.userId, userId), eq(notifications.template, template))).all()
+  return db
+    .select()
+    .from(notifications)
+    .where(and(eq(notifications.userId, userId), eq(notifications.template, template)))
+    .all()
 }
 
 function claimRow(id: number) {
@@ -117,7 +121,10 @@ describe('releasing overdue claims', () => {
 
   test('a claim whose parcel has partly arrived is not released by the clock; staff decide', async () => {
     const { wish, claimId } = await claimed()
-    db.update(claims).set({ partialArrivalAt: new Date(T0.getTime() + 3 * DAY), partialArrivalNote: '到了 1 本，还差 1 本' }).where(eq(claims.id, claimId)).run()
+    db.update(claims)
+      .set({ partialArrivalAt: new Date(T0.getTime() + 3 * DAY), partialArrivalNote: '到了 1 本，还差 1 本' })
+      .where(eq(claims.id, claimId))
+      .run()
     testClock.freeze(new Date(T0.getTime() + 15 * DAY))
     releaseExpiredClaims()
     expect(claimRow(claimId).status).toBe('active')
@@ -136,7 +143,11 @@ describe('候补 offers', () => {
     testClock.freeze(releasedAt)
     releaseExpiredClaims()
     expect(claimRow(claimId).status).toBe('released')
-    const offer = db.select().from(wishWaitlist).where(and(eq(wishWaitlist.wishId, wish.id), eq(wishWaitlist.userId, first.id))).get()!
+    const offer = db
+      .select()
+      .from(wishWaitlist)
+      .where(and(eq(wishWaitlist.wishId, wish.id), eq(wishWaitlist.userId, first.id)))
+      .get()!
     expect(offer.status).toBe('offered')
     expect(offer.offerExpiresAt!.getTime()).toBe(releasedAt.getTime() + 24 * HOUR)
     expect(notificationsFor(first.id, 'waitlist.offer')).toHaveLength(1)
@@ -157,7 +168,12 @@ describe('候补 offers', () => {
 
     const taken = claimWish({ userId: second.id, wishId: wish.id, publicDisplay: 'anonymous' })
     expect(taken.ok).toBe(true)
-    const entries = db.select({ userId: wishWaitlist.userId, status: wishWaitlist.status }).from(wishWaitlist).where(eq(wishWaitlist.wishId, wish.id)).orderBy(wishWaitlist.id).all()
+    const entries = db
+      .select({ userId: wishWaitlist.userId, status: wishWaitlist.status })
+      .from(wishWaitlist)
+      .where(eq(wishWaitlist.wishId, wish.id))
+      .orderBy(wishWaitlist.id)
+      .all()
     expect(entries).toEqual([
       { userId: first.id, status: 'lapsed' },
       { userId: second.id, status: 'claimed' },
@@ -178,12 +194,18 @@ describe('候补 offers', () => {
 })
 
 describe('campaign end', () => {
-  test("open wishes of a campaign that ended expire; claimed ones stay with their donor", async () => {
+  test('open wishes of a campaign that ended expire; claimed ones stay with their donor', async () => {
     testClock.freeze(T0)
     const home = createTestInstitution()
     const campaign = db
       .insert(campaigns)
-      .values({ slug: unique('liuyi-'), name: '六一「润心伴成长」', ownerInstitutionId: home.id, startsAt: new Date(T0.getTime() - DAY), endsAt: new Date(T0.getTime() + DAY) })
+      .values({
+        slug: unique('liuyi-'),
+        name: '六一「润心伴成长」',
+        ownerInstitutionId: home.id,
+        startsAt: new Date(T0.getTime() - DAY),
+        endsAt: new Date(T0.getTime() + DAY),
+      })
       .returning()
       .get()
     const open = createPublishedWish(home.id, { campaignId: campaign.id })
@@ -198,7 +220,10 @@ describe('campaign end', () => {
     expect(claimWish({ userId: donor.id, wishId: open.id, publicDisplay: 'name' })).toMatchObject({ ok: false, reason: 'unavailable' })
     expect(expireCampaignWishes().expired).toBe(1)
     expect(expireCampaignWishes().expired).toBe(0)
-    expect(db.select().from(wishes).where(eq(wishes.id, open.id)).get()).toMatchObject({ status: 'expired', closedAt: new Date(T0.getTime() + DAY + 1) })
+    expect(db.select().from(wishes).where(eq(wishes.id, open.id)).get()).toMatchObject({
+      status: 'expired',
+      closedAt: new Date(T0.getTime() + DAY + 1),
+    })
     expect(wishStatus(taken.id)).toBe('claimed')
     expect(wishStatus(outside.id)).toBe('published')
   })
@@ -211,8 +236,14 @@ describe('notification delivery', () => {
   }
 
   function notify(userId: number, template = 'claim.test') {
-    writeTransaction((tx) => enqueueNotification(tx, { userId, template, subject: '测试通知', body: `您认领的心愿请在期限前送达。${unique('n')}` }))
-    return db.select().from(notifications).where(and(eq(notifications.userId, userId), eq(notifications.template, template))).get()!
+    writeTransaction((tx) =>
+      enqueueNotification(tx, { userId, template, subject: '测试通知', body: `您认领的心愿请在期限前送达。${unique('n')}` }),
+    )
+    return db
+      .select()
+      .from(notifications)
+      .where(and(eq(notifications.userId, userId), eq(notifications.template, template)))
+      .get()!
   }
 
   test('an SMS goes to the provider API with the bearer key, the phone number and the text', async () => {
@@ -224,7 +255,11 @@ describe('notification delivery', () => {
 
     const sent = sentSms.filter((s) => s.to === user.phone)
     expect(sent).toEqual([{ to: user.phone, text: `【微暖】${message.body}`, authorization: `Bearer ${SMS_API_KEY}` }])
-    expect(db.select().from(notifications).where(eq(notifications.id, message.id)).get()).toMatchObject({ status: 'sent', attempts: 1, lastError: null })
+    expect(db.select().from(notifications).where(eq(notifications.id, message.id)).get()).toMatchObject({
+      status: 'sent',
+      attempts: 1,
+      lastError: null,
+    })
   })
 
   test('a provider failure is recorded, and the message is retried on the next run', async () => {
@@ -241,7 +276,11 @@ describe('notification delivery', () => {
 
     server.resetHandlers()
     await deliverPendingNotifications(withSms)
-    expect(db.select().from(notifications).where(eq(notifications.id, message.id)).get()).toMatchObject({ status: 'sent', attempts: 2, lastError: null })
+    expect(db.select().from(notifications).where(eq(notifications.id, message.id)).get()).toMatchObject({
+      status: 'sent',
+      attempts: 2,
+      lastError: null,
+    })
     expect(sentSms.filter((s) => s.to === user.phone)).toHaveLength(1)
   })
 
@@ -261,6 +300,13 @@ describe('notification delivery', () => {
     // Nothing is picked up twice.
     const again = await deliverPendingNotifications(fileOnly)
     expect(again).toEqual({ sent: 0, failed: 0, written: 0 })
-    expect(db.select().from(notifications).where(like(notifications.template, 'claim.reminder.buy')).all().every((n) => n.attempts === 1)).toBe(true)
+    expect(
+      db
+        .select()
+        .from(notifications)
+        .where(like(notifications.template, 'claim.reminder.buy'))
+        .all()
+        .every((n) => n.attempts === 1),
+    ).toBe(true)
   })
 })

@@ -9,25 +9,44 @@ import { action as claimAction, loader as claimLoader } from '~/routes/wishes.$i
 import { action as waitlistAction } from '~/routes/wishes.$id.waitlist'
 import { testClock } from '~/utils/clock.server'
 import { markWishFulfilled, markWishReceived } from '~/wishes/delivery.server'
-import { addMember, context, createPublishedWish, createTestInstitution, createUser, formRequest, getRequest, run, signedInCookie } from './helpers'
+import {
+  addMember,
+  context,
+  createPublishedWish,
+  createTestInstitution,
+  createUser,
+  formRequest,
+  getRequest,
+  run,
+  signedInCookie,
+} from './helpers'
 
 const DAY = 24 * 60 * 60 * 1000
 const T0 = new Date('2026-05-20T02:00:00Z')
 
 function homeWithDeadlines(buyDays: number, deliverDays: number) {
   const home = createTestInstitution('滨州测试福利院')
-  db.update(institutions).set({ claimBuyDays: buyDays, claimDeliverDays: deliverDays, publicAddress: '山东省滨州市黄河五路 1 号' }).where(eq(institutions.id, home.id)).run()
+  db.update(institutions)
+    .set({ claimBuyDays: buyDays, claimDeliverDays: deliverDays, publicAddress: '山东省滨州市黄河五路 1 号' })
+    .where(eq(institutions.id, home.id))
+    .run()
   return home
 }
 
 async function postClaim(wishId: number, userId: number, publicDisplay = 'masked') {
   return run(() =>
-    claimAction({ request: formRequest(`/wishes/${wishId}/claim`, { publicDisplay }, { cookie: signedInCookie(userId) }), params: { id: String(wishId) }, context: context() }),
+    claimAction({
+      request: formRequest(`/wishes/${wishId}/claim`, { publicDisplay }, { cookie: signedInCookie(userId) }),
+      params: { id: String(wishId) },
+      context: context(),
+    }),
   )
 }
 
 async function postMyClaims(userId: number, fields: Record<string, string>) {
-  return run(() => myClaimsAction({ request: formRequest('/me/claims', fields, { cookie: signedInCookie(userId) }), params: {}, context: context() }))
+  return run(() =>
+    myClaimsAction({ request: formRequest('/me/claims', fields, { cookie: signedInCookie(userId) }), params: {}, context: context() }),
+  )
 }
 
 function claimOf(wishId: number) {
@@ -51,7 +70,11 @@ describe('claiming a wish', () => {
     expect(claim!.deliverBy.getTime()).toBe(T0.getTime() + 10 * DAY)
     expect(claim!.referenceCode).toMatch(/^WX-[A-HJ-NP-Z2-9]{6}$/)
     expect(db.select().from(wishes).where(eq(wishes.id, wish.id)).get()!.status).toBe('claimed')
-    const confirmation = db.select().from(notifications).where(eq(notifications.dedupeKey, `claim.confirmed:${claim!.id}`)).get()
+    const confirmation = db
+      .select()
+      .from(notifications)
+      .where(eq(notifications.dedupeKey, `claim.confirmed:${claim!.id}`))
+      .get()
     expect(confirmation?.body).toContain(claim!.referenceCode)
   })
 
@@ -60,9 +83,17 @@ describe('claiming a wish', () => {
     const home = homeWithDeadlines(5, 12)
     const wish = createPublishedWish(home.id, { pseudonym: '小凤' })
     const donor = await createUser()
-    const res = await run(() => claimLoader({ request: getRequest(`/wishes/${wish.id}/claim`, signedInCookie(donor.id)), params: { id: String(wish.id) }, context: context() }))
+    const res = await run(() =>
+      claimLoader({
+        request: getRequest(`/wishes/${wish.id}/claim`, signedInCookie(donor.id)),
+        params: { id: String(wish.id) },
+        context: context(),
+      }),
+    )
     expect(res.status).toBe(200)
-    const body = res.body as { wish: { pseudonym: string; ageBand: string; deliveryAddress: string; deadlines: { buyBy: Date; deliverBy: Date } } }
+    const body = res.body as {
+      wish: { pseudonym: string; ageBand: string; deliveryAddress: string; deadlines: { buyBy: Date; deliverBy: Date } }
+    }
     expect(body.wish.pseudonym).toBe('小凤')
     expect(body.wish.ageBand).toBe('9–11岁')
     expect(body.wish.deliveryAddress).toBe('山东省滨州市黄河五路 1 号')
@@ -75,7 +106,9 @@ describe('claiming a wish', () => {
 
   test('an anonymous visitor is sent to sign in (or register) and brought back to the claim form', async () => {
     const wish = createPublishedWish(homeWithDeadlines(7, 14).id)
-    const res = await run(() => claimLoader({ request: getRequest(`/wishes/${wish.id}/claim`), params: { id: String(wish.id) }, context: context() }))
+    const res = await run(() =>
+      claimLoader({ request: getRequest(`/wishes/${wish.id}/claim`), params: { id: String(wish.id) }, context: context() }),
+    )
     expect(res.status).toBe(302)
     expect(res.headers.get('Location')).toBe(`/login?redirectTo=${encodeURIComponent(`/wishes/${wish.id}/claim`)}`)
   })
@@ -100,9 +133,19 @@ describe('claiming a wish', () => {
     const res = await postClaim(wish.id, second.id)
     expect(res.status).toBe(409)
     expect(res.body).toMatchObject({ reason: 'taken', result: { error: { '': ['这个心愿刚刚被其他爱心人士认领了'] } } })
-    expect(claimOf(wish.id).filter((c) => c.status === 'active').map((c) => c.userId)).toEqual([first.id])
+    expect(
+      claimOf(wish.id)
+        .filter((c) => c.status === 'active')
+        .map((c) => c.userId),
+    ).toEqual([first.id])
 
-    const page = await run(() => claimLoader({ request: getRequest(`/wishes/${wish.id}/claim`, signedInCookie(second.id)), params: { id: String(wish.id) }, context: context() }))
+    const page = await run(() =>
+      claimLoader({
+        request: getRequest(`/wishes/${wish.id}/claim`, signedInCookie(second.id)),
+        params: { id: String(wish.id) },
+        context: context(),
+      }),
+    )
     const body = page.body as { wish: { open: boolean; status: string }; similar: Array<{ id: number }> }
     expect(body.wish).toMatchObject({ open: false, status: 'claimed' })
     expect(body.similar.map((s) => s.id)).toContain(other.id)
@@ -117,7 +160,15 @@ describe('claiming a wish', () => {
     expect(() =>
       db
         .insert(claims)
-        .values({ wishId: wish.id, institutionId: home.id, userId: b.id, publicDisplay: 'name', referenceCode: 'WX-TEST22', buyBy: new Date(), deliverBy: new Date() })
+        .values({
+          wishId: wish.id,
+          institutionId: home.id,
+          userId: b.id,
+          publicDisplay: 'name',
+          referenceCode: 'WX-TEST22',
+          buyBy: new Date(),
+          deliverBy: new Date(),
+        })
         .run(),
     ).toThrow(/UNIQUE/)
   })
@@ -176,7 +227,7 @@ describe('我的认领', () => {
     const claimId = claimOf(wish.id)[0]!.id
     const res = await postMyClaims(donor.id, { intent: 'shipped', claimId: String(claimId), trackingNumber: '顺丰 123' })
     expect(res.status).toBe(400)
-    const result = (res.body as { claimId: number; result: { error: Record<string, string[]>; initialValue: Record<string, string> } })
+    const result = res.body as { claimId: number; result: { error: Record<string, string[]>; initialValue: Record<string, string> } }
     expect(result.claimId).toBe(claimId)
     expect(result.result.error.trackingNumber).toEqual(['快递单号只能包含字母、数字和连字符'])
     expect(result.result.initialValue.trackingNumber).toBe('顺丰 123')
@@ -209,7 +260,9 @@ describe('我的认领', () => {
       expect(res.status).toBe(404)
     }
     expect(claimOf(wish.id)[0]).toMatchObject({ status: 'active', purchasedAt: null, shippedAt: null, trackingNumber: null })
-    const page = await run(() => myClaimsLoader({ request: getRequest('/me/claims', signedInCookie(stranger.id)), params: {}, context: context() }))
+    const page = await run(() =>
+      myClaimsLoader({ request: getRequest('/me/claims', signedInCookie(stranger.id)), params: {}, context: context() }),
+    )
     expect((page.body as { claims: unknown[] }).claims).toHaveLength(0)
   })
 
@@ -271,7 +324,11 @@ describe('候补 queue', () => {
     expect(joinWaitlist({ userId: claimer.id, wishId: wish.id })).toMatchObject({ ok: false, reason: 'own_claim' })
 
     const joined = await run(() =>
-      waitlistAction({ request: formRequest(`/wishes/${wish.id}/waitlist`, { intent: 'join' }, { cookie: signedInCookie(b.id) }), params: { id: String(wish.id) }, context: context() }),
+      waitlistAction({
+        request: formRequest(`/wishes/${wish.id}/waitlist`, { intent: 'join' }, { cookie: signedInCookie(b.id) }),
+        params: { id: String(wish.id) },
+        context: context(),
+      }),
     )
     expect(joined.status).toBe(302)
     expect(joined.headers.get('Location')).toBe(`/wishes/${wish.id}/claim?notice=joined`)
@@ -279,10 +336,18 @@ describe('候补 queue', () => {
     expect(joinWaitlist({ userId: b.id, wishId: wish.id })).toEqual({ ok: true, position: 1 })
 
     const left = await run(() =>
-      waitlistAction({ request: formRequest(`/wishes/${wish.id}/waitlist`, { intent: 'leave' }, { cookie: signedInCookie(b.id) }), params: { id: String(wish.id) }, context: context() }),
+      waitlistAction({
+        request: formRequest(`/wishes/${wish.id}/waitlist`, { intent: 'leave' }, { cookie: signedInCookie(b.id) }),
+        params: { id: String(wish.id) },
+        context: context(),
+      }),
     )
     expect(left.status).toBe(302)
-    const open = db.select().from(wishWaitlist).where(and(eq(wishWaitlist.wishId, wish.id), eq(wishWaitlist.status, 'waiting'))).all()
+    const open = db
+      .select()
+      .from(wishWaitlist)
+      .where(and(eq(wishWaitlist.wishId, wish.id), eq(wishWaitlist.status, 'waiting')))
+      .all()
     expect(open.map((e) => e.userId)).toEqual([c.id])
     expect(joinWaitlist({ userId: c.id, wishId: wish.id })).toEqual({ ok: true, position: 1 })
   })

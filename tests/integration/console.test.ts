@@ -12,10 +12,26 @@ import { recordWalkInGift } from '~/needs/walk-in.server'
 import { applyToProgramme, reviewApplication } from '~/programmes/applications.server'
 import { loader as consoleLoader } from '~/routes/staff.$slug._index'
 import { testClock } from '~/utils/clock.server'
-import { addQualification, saveProfile, submitBackgroundCheck, verifyBackgroundCheck, verifyQualification } from '~/volunteers/profiles.server'
+import {
+  addQualification,
+  saveProfile,
+  submitBackgroundCheck,
+  verifyBackgroundCheck,
+  verifyQualification,
+} from '~/volunteers/profiles.server'
 import { confirmVisit, logVisit } from '~/visits/visits.server'
 import { markWishFulfilled, markWishReceived } from '~/wishes/delivery.server'
-import { context, createPublishedWish, createUser, getRequest, homeWithStaff, insertTestBooking, insertTestSlot, run, unique } from './helpers'
+import {
+  context,
+  createPublishedWish,
+  createUser,
+  getRequest,
+  homeWithStaff,
+  insertTestBooking,
+  insertTestSlot,
+  run,
+  unique,
+} from './helpers'
 
 // The staff console's to-dos (app/console/console.server.ts): each count moves when the
 // thing it counts happens, another home's work never shows (docs/product.md rule 7), and no
@@ -57,7 +73,11 @@ function needOf(actor: { userId: number; ip: null }, institutionId: number) {
 }
 
 function programmeOf(institutionId: number) {
-  return db.insert(programmes).values({ institutionId, slug: unique('hx-'), name: unique('焕新乐园'), kind: 'companionship' }).returning().get()
+  return db
+    .insert(programmes)
+    .values({ institutionId, slug: unique('hx-'), name: unique('焕新乐园'), kind: 'companionship' })
+    .returning()
+    .get()
 }
 
 describe('console to-dos', () => {
@@ -112,9 +132,33 @@ describe('console to-dos', () => {
     const need = needOf(a.actor as { userId: number; ip: null }, a.home.id)
     const giver = await createUser({ displayName: '认捐人' })
     const later = await createUser({ displayName: '明天送' })
-    const today = ok(pledgeToNeed({ userId: giver.id, needId: need.id, quantity: 2, expectedAt: new Date('2026-03-10T07:00:00Z'), publicDisplay: 'masked' }))
-    ok(pledgeToNeed({ userId: later.id, needId: need.id, quantity: 1, expectedAt: new Date('2026-03-10T16:30:00Z'), publicDisplay: 'masked' }))
-    ok(pledgeToNeed({ userId: giver.id, needId: needOf(b.actor as { userId: number; ip: null }, b.home.id).id, quantity: 1, expectedAt: new Date('2026-03-10T07:00:00Z'), publicDisplay: 'masked' }))
+    const today = ok(
+      pledgeToNeed({
+        userId: giver.id,
+        needId: need.id,
+        quantity: 2,
+        expectedAt: new Date('2026-03-10T07:00:00Z'),
+        publicDisplay: 'masked',
+      }),
+    )
+    ok(
+      pledgeToNeed({
+        userId: later.id,
+        needId: need.id,
+        quantity: 1,
+        expectedAt: new Date('2026-03-10T16:30:00Z'),
+        publicDisplay: 'masked',
+      }),
+    )
+    ok(
+      pledgeToNeed({
+        userId: giver.id,
+        needId: needOf(b.actor as { userId: number; ip: null }, b.home.id).id,
+        quantity: 1,
+        expectedAt: new Date('2026-03-10T07:00:00Z'),
+        publicDisplay: 'masked',
+      }),
+    )
     expect(consoleTodos(a.home.id).pledges).toEqual({ today: 1, overdue: 0 })
 
     testClock.freeze(new Date(T0.getTime() + DAY))
@@ -149,7 +193,10 @@ describe('console to-dos', () => {
     const slotB = insertTestSlot(b.home.id)
     const mine = await createUser({ displayName: '志愿者甲' })
     const theirs = await createUser({ displayName: '志愿者乙' })
-    for (const [user, slot] of [[mine, slotA], [theirs, slotB]] as const) {
+    for (const [user, slot] of [
+      [mine, slotA],
+      [theirs, slotB],
+    ] as const) {
       ok(saveProfile(user.id, { realName: `${user.displayName}实名`, phone: '13900000001', birthDate: '1995-01-01' }))
       insertTestBooking(slot, user.id)
     }
@@ -186,11 +233,32 @@ describe('console to-dos', () => {
     const setUp = async (homeId: number) => {
       const programme = programmeOf(homeId)
       const family = db.insert(families).values({ institutionId: homeId, alias: '小雨家' }).returning().get()
-      const pairing = db.insert(pairings).values({ programmeId: programme.id, institutionId: homeId, familyId: family.id, startDate: '2026-03-01', plannedVisits: 12 }).returning().get()
+      const pairing = db
+        .insert(pairings)
+        .values({ programmeId: programme.id, institutionId: homeId, familyId: family.id, startDate: '2026-03-01', plannedVisits: 12 })
+        .returning()
+        .get()
       const lead = await createUser({ displayName: '阿青' })
-      db.insert(volunteerProfiles).values({ userId: lead.id, realName: '阿青真名', phone: '13900000000', backgroundCheckStatus: 'verified', backgroundCheckVerifiedAt: T0 }).run()
+      db.insert(volunteerProfiles)
+        .values({
+          userId: lead.id,
+          realName: '阿青真名',
+          phone: '13900000000',
+          backgroundCheckStatus: 'verified',
+          backgroundCheckVerifiedAt: T0,
+        })
+        .run()
       db.insert(pairingMembers).values({ pairingId: pairing.id, userId: lead.id, role: 'lead' }).run()
-      return ok(logVisit(lead.id, pairing.id, { visitedOn: '2026-03-08', durationMinutes: 90, activities: ['reading'], note: '', followUp: '', attendeeIds: [lead.id] }))
+      return ok(
+        logVisit(lead.id, pairing.id, {
+          visitedOn: '2026-03-08',
+          durationMinutes: 90,
+          activities: ['reading'],
+          note: '',
+          followUp: '',
+          attendeeIds: [lead.id],
+        }),
+      )
     }
     const visit = await setUp(a.home.id)
     await setUp(b.home.id)
@@ -203,7 +271,16 @@ describe('console to-dos', () => {
   test('disclosures: a quarter with gifts is due 15 days after it ends, overdue after that, and done once published', async () => {
     const { a, b } = await twoHomes()
     testClock.freeze(new Date('2025-12-05T02:00:00Z'))
-    ok(recordWalkInGift(a.actor, a.home.id, { kind: 'money', items: '现金捐款', amountFen: 50_000, channel: 'desk', donorName: '王先生', publicDisplay: 'masked' }))
+    ok(
+      recordWalkInGift(a.actor, a.home.id, {
+        kind: 'money',
+        items: '现金捐款',
+        amountFen: 50_000,
+        channel: 'desk',
+        donorName: '王先生',
+        publicDisplay: 'masked',
+      }),
+    )
     testClock.freeze(new Date('2026-01-05T02:00:00Z'))
     expect(consoleTodos(a.home.id).disclosureDue).toEqual({ key: '2025-Q4', label: '2025年第4季度', dueBy: '2026-01-15', overdue: false })
     expect(consoleTodos(b.home.id).disclosureDue).toBeNull()
@@ -221,9 +298,19 @@ describe('console to-dos', () => {
     const { a } = await twoHomes()
     // Something in every branch, so that every statement runs.
     testClock.freeze(new Date('2025-12-05T02:00:00Z'))
-    ok(recordWalkInGift(a.actor, a.home.id, { kind: 'money', items: '现金捐款', amountFen: 100, channel: 'desk', donorName: '王先生', publicDisplay: 'masked' }))
+    ok(
+      recordWalkInGift(a.actor, a.home.id, {
+        kind: 'money',
+        items: '现金捐款',
+        amountFen: 100,
+        channel: 'desk',
+        donorName: '王先生',
+        publicDisplay: 'masked',
+      }),
+    )
     testClock.freeze(T0)
-    const client = (db as unknown as { $client: { prepare: (sql: string) => { all: (...p: unknown[]) => Array<{ detail: string }> } } }).$client
+    const client = (db as unknown as { $client: { prepare: (sql: string) => { all: (...p: unknown[]) => Array<{ detail: string }> } } })
+      .$client
     const statements: string[] = []
     const prepare = client.prepare.bind(client)
     client.prepare = (sql: string) => {
@@ -255,10 +342,14 @@ describe('the console page', () => {
     const { a, b } = await twoHomes()
     const donor = await createUser()
     ok(claimWish({ userId: donor.id, wishId: createPublishedWish(a.home.id).id, publicDisplay: 'masked' }))
-    const page = await run(() => consoleLoader({ request: getRequest(`/staff/${a.home.slug}`, a.cookie), params: { slug: a.home.slug }, context: context() }))
+    const page = await run(() =>
+      consoleLoader({ request: getRequest(`/staff/${a.home.slug}`, a.cookie), params: { slug: a.home.slug }, context: context() }),
+    )
     expect(page.status).toBe(200)
     expect(page.body).toMatchObject({ base: `/staff/${a.home.slug}`, todayLabel: '3月10日 周二', todos: { parcels: { active: 1 } } })
-    const stranger = await run(() => consoleLoader({ request: getRequest(`/staff/${a.home.slug}`, b.cookie), params: { slug: a.home.slug }, context: context() }))
+    const stranger = await run(() =>
+      consoleLoader({ request: getRequest(`/staff/${a.home.slug}`, b.cookie), params: { slug: a.home.slug }, context: context() }),
+    )
     expect(stranger.status).toBe(404)
   })
 })

@@ -41,7 +41,16 @@ afterAll(async () => {
 async function start(port: number): Promise<ServerProcess> {
   const base = `http://127.0.0.1:${port}`
   const env = built
-    ? { NODE_ENV: 'production', WEB_CONCURRENCY: '2', APP_ORIGIN: base, COOKIE_SECURE: 'false', STRIPE_SECRET_KEY: undefined, STRIPE_WEBHOOK_SECRET: undefined, PAYMENTS_MOCK: undefined, DEMO_MODE: undefined }
+    ? {
+        NODE_ENV: 'production',
+        WEB_CONCURRENCY: '2',
+        APP_ORIGIN: base,
+        COOKIE_SECURE: 'false',
+        STRIPE_SECRET_KEY: undefined,
+        STRIPE_WEBHOOK_SECRET: undefined,
+        PAYMENTS_MOCK: undefined,
+        DEMO_MODE: undefined,
+      }
     : { NODE_ENV: 'development', APP_ORIGIN: base, DEMO_MODE: undefined }
   const started = await startServer({ ...env, DATABASE_PATH: file, LOG_LEVEL: 'warn' }, { port, group: true })
   await started.ready(built ? 30_000 : 60_000)
@@ -57,7 +66,17 @@ test('kill -9 during a booking rush loses no acknowledged booking or gift, and t
   const startsAt = new Date(Date.now() + 7 * 86_400_000)
   const slot = db
     .insert(slots)
-    .values({ institutionId: home.id, kind: 'camp', title: '普特融合夏令营', location: '活动室', startsAt, endsAt: new Date(startsAt.getTime() + 6 * 3600_000), capacity: CAPACITY, status: 'published', allowGroups: true })
+    .values({
+      institutionId: home.id,
+      kind: 'camp',
+      title: '普特融合夏令营',
+      location: '活动室',
+      startsAt,
+      endsAt: new Date(startsAt.getTime() + 6 * 3600_000),
+      capacity: CAPACITY,
+      status: 'published',
+      allowGroups: true,
+    })
     .returning()
     .get()
   const members: Array<{ id: number; cookie: string }> = []
@@ -80,8 +99,17 @@ test('kill -9 during a booking rush loses no acknowledged booking or gift, and t
 
   const acknowledged: Array<{ userId: number; bookingId: number }> = []
   const receipts: string[] = []
-  const book = (member: { cookie: string }) => post(`/volunteer/slots/${slot.id}/book`, member.cookie, { kind: 'individual', contactName: '志愿者', contactPhone: '13800138000' })
-  const give = () => post(`/staff/${home.slug}/gifts/new`, staffCookie, { kind: 'money', items: '现金捐款', amount: '100', channel: 'desk', donorName: '爱心人士', publicDisplay: 'anonymous' })
+  const book = (member: { cookie: string }) =>
+    post(`/volunteer/slots/${slot.id}/book`, member.cookie, { kind: 'individual', contactName: '志愿者', contactPhone: '13800138000' })
+  const give = () =>
+    post(`/staff/${home.slug}/gifts/new`, staffCookie, {
+      kind: 'money',
+      items: '现金捐款',
+      amount: '100',
+      channel: 'desk',
+      donorName: '爱心人士',
+      publicDisplay: 'anonymous',
+    })
   // Warm up each worker on both routes, so that the rush is not spent loading code.
   for (let i = 0; i < 2; i++) {
     const member = members.pop()!
@@ -173,12 +201,22 @@ test('kill -9 during a booking rush loses no acknowledged booking or gift, and t
       )
       .all()
     expect(over).toEqual([])
-    const twice = check.prepare("SELECT user_id FROM bookings WHERE slot_id = ? AND status IN ('confirmed', 'waitlisted', 'offered') GROUP BY user_id HAVING count(*) > 1").all(slot.id)
+    const twice = check
+      .prepare(
+        "SELECT user_id FROM bookings WHERE slot_id = ? AND status IN ('confirmed', 'waitlisted', 'offered') GROUP BY user_id HAVING count(*) > 1",
+      )
+      .all(slot.id)
     expect(twice).toEqual([])
     // Every acknowledged gift is in the public log, as a leaf of the Merkle tree.
-    const leaf = check.prepare("SELECT l.leaf_index AS leafIndex FROM donations d JOIN ledger_leaves l ON l.kind = 'donation' AND l.ref_id = d.id WHERE d.receipt_no = ?")
+    const leaf = check.prepare(
+      "SELECT l.leaf_index AS leafIndex FROM donations d JOIN ledger_leaves l ON l.kind = 'donation' AND l.ref_id = d.id WHERE d.receipt_no = ?",
+    )
     for (const receipt of receipts) expect(leaf.get(receipt), receipt).toBeDefined()
-    const counts = check.prepare("SELECT (SELECT count(*) FROM donations) AS donations, (SELECT count(*) FROM ledger_leaves WHERE kind = 'donation') AS leaves").get()
+    const counts = check
+      .prepare(
+        "SELECT (SELECT count(*) FROM donations) AS donations, (SELECT count(*) FROM ledger_leaves WHERE kind = 'donation') AS leaves",
+      )
+      .get()
     expect(counts).toEqual({ donations: expect.any(Number), leaves: (counts as { donations: number }).donations })
   } finally {
     check.close()

@@ -87,7 +87,9 @@ describe('one formula guard for every export', () => {
     expect(publishDisclosure({ userId: manager.id, ip: null }, institution.id, saved.disclosureId).ok).toBe(true)
     const params = { id: String(saved.disclosureId) }
 
-    const csv = parseCsv(await csvText(await disclosureCsvLoader({ request: getRequest(`/disclosures/${params.id}.csv`), params, context: context() })))
+    const csv = parseCsv(
+      await csvText(await disclosureCsvLoader({ request: getRequest(`/disclosures/${params.id}.csv`), params, context: context() })),
+    )
     const body = csv.slice(1)
     expect(body).toHaveLength(HOSTILE.length)
     for (const [i, text] of HOSTILE.entries()) {
@@ -112,12 +114,31 @@ describe('one formula guard for every export', () => {
     for (const [i, description] of HOSTILE.entries()) {
       const startedAt = new Date(Date.UTC(2026, 2, 1 + i, 1))
       db.insert(serviceRecords)
-        .values({ userId: volunteer.id, institutionId: institution.id, source: 'slot_booking', sourceId: 800_000_000 + volunteer.id * 100 + i, description, startedAt, endedAt: new Date(startedAt.getTime() + 3_600_000), minutes: 60 })
+        .values({
+          userId: volunteer.id,
+          institutionId: institution.id,
+          source: 'slot_booking',
+          sourceId: 800_000_000 + volunteer.id * 100 + i,
+          description,
+          startedAt,
+          endedAt: new Date(startedAt.getTime() + 3_600_000),
+          minutes: 60,
+        })
         .run()
     }
-    const mine = parseCsv(await csvText(await volunteerCsvLoader({ request: getRequest('/me/service.csv', signedInCookie(volunteer.id)), params: {}, context: context() })))
+    const mine = parseCsv(
+      await csvText(
+        await volunteerCsvLoader({ request: getRequest('/me/service.csv', signedInCookie(volunteer.id)), params: {}, context: context() }),
+      ),
+    )
     const home = parseCsv(
-      await csvText(await homeCsvLoader({ request: getRequest(`/staff/${institution.slug}/service-hours.csv`, signedInCookie(staff.id)), params: { slug: institution.slug }, context: context() })),
+      await csvText(
+        await homeCsvLoader({
+          request: getRequest(`/staff/${institution.slug}/service-hours.csv`, signedInCookie(staff.id)),
+          params: { slug: institution.slug },
+          context: context(),
+        }),
+      ),
     )
     for (const rows of [mine, home]) {
       expect(rows.slice(1).map((r) => r[3])).toEqual(HOSTILE.map((t) => `'${t}`))

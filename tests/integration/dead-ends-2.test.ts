@@ -34,8 +34,12 @@ describe('item 5: after 签退', () => {
     const out = checkOut(a.actor, a.home.id, b.id)
     expect(out).toMatchObject({ ok: true, minutes: 95 })
 
-    const res = await run(() => myBookingsLoader({ request: getRequest('/me/bookings', signedInCookie(volunteer.id)), params: {}, context: context() }))
-    const mine = (res.body as { bookings: Array<{ id: number; upcoming: boolean; checkedOutAt: unknown; servedMinutes: number | null }> }).bookings.find((x) => x.id === b.id)!
+    const res = await run(() =>
+      myBookingsLoader({ request: getRequest('/me/bookings', signedInCookie(volunteer.id)), params: {}, context: context() }),
+    )
+    const mine = (
+      res.body as { bookings: Array<{ id: number; upcoming: boolean; checkedOutAt: unknown; servedMinutes: number | null }> }
+    ).bookings.find((x) => x.id === b.id)!
     expect(mine.upcoming).toBe(false)
     expect(mine.checkedOutAt).not.toBeNull()
     expect(mine.servedMinutes).toBe(95)
@@ -52,7 +56,11 @@ describe('item 5: after 签退', () => {
     const post = (fields: Record<string, string>) =>
       run(() =>
         checkinAction({
-          request: formRequest(`/staff/${a.home.slug}/slots/${slot.id}/checkin`, { intent: 'checkout', bookingId: String(b.id), ...fields }, { cookie: a.cookie }),
+          request: formRequest(
+            `/staff/${a.home.slug}/slots/${slot.id}/checkin`,
+            { intent: 'checkout', bookingId: String(b.id), ...fields },
+            { cookie: a.cookie },
+          ),
           params: { slug: a.home.slug, slotId: String(slot.id) },
           context: context(),
         }),
@@ -62,12 +70,24 @@ describe('item 5: after 签退', () => {
     const firstBody = first.body as { ok: boolean; message: string; confirmShort?: boolean }
     expect(firstBody.confirmShort).toBe(true)
     expect(firstBody.message).toContain('签到后仅 1 分钟')
-    expect(db.select().from(serviceRecords).where(eq(serviceRecords.sourceId, b.id)).all().filter((r) => r.source === 'slot_booking')).toHaveLength(0)
+    expect(
+      db
+        .select()
+        .from(serviceRecords)
+        .where(eq(serviceRecords.sourceId, b.id))
+        .all()
+        .filter((r) => r.source === 'slot_booking'),
+    ).toHaveLength(0)
 
     const confirmed = await post({ confirmShort: 'on' })
     expect(confirmed.status).toBe(200)
     expect((confirmed.body as { message: string }).message).toBe('已签退，记录志愿时长 1 分钟')
-    const records = db.select().from(serviceRecords).where(eq(serviceRecords.sourceId, b.id)).all().filter((r) => r.source === 'slot_booking')
+    const records = db
+      .select()
+      .from(serviceRecords)
+      .where(eq(serviceRecords.sourceId, b.id))
+      .all()
+      .filter((r) => r.source === 'slot_booking')
     expect(records.map((r) => r.minutes)).toEqual([1])
   })
 
@@ -99,17 +119,30 @@ describe('item 6: 儿童档案 counts open wishes per child', () => {
   test('each child shows their own number of open wishes', async () => {
     const a = await helpers.homeWithStaff()
     const child = (pseudonym: string) =>
-      db.insert(children).values({ institutionId: a.home.id, realName: unique('张'), birthDate: '2016-03-01', gender: 'female', pseudonym }).returning().get()
+      db
+        .insert(children)
+        .values({ institutionId: a.home.id, realName: unique('张'), birthDate: '2016-03-01', gender: 'female', pseudonym })
+        .returning()
+        .get()
     const [one, two, none] = [child('小甲'), child('小乙'), child('小丙')]
     const wish = (childId: number, status: 'draft' | 'published' | 'claimed' | 'fulfilled') =>
-      db.insert(wishes).values({ institutionId: a.home.id, childId, category: 'study', title: unique('书包'), status }).run()
+      db
+        .insert(wishes)
+        .values({ institutionId: a.home.id, childId, category: 'study', title: unique('书包'), status })
+        .run()
     wish(one.id, 'published')
     wish(two.id, 'draft')
     wish(two.id, 'claimed')
     wish(two.id, 'published')
     wish(none.id, 'fulfilled')
 
-    const res = await run(() => childrenLoader({ request: getRequest(`/staff/${a.home.slug}/children`, a.cookie), params: { slug: a.home.slug }, context: context() }))
+    const res = await run(() =>
+      childrenLoader({
+        request: getRequest(`/staff/${a.home.slug}/children`, a.cookie),
+        params: { slug: a.home.slug },
+        context: context(),
+      }),
+    )
     const list = (res.body as { children: Array<{ pseudonym: string; openWishes: number }> }).children
     expect(Object.fromEntries(list.map((c) => [c.pseudonym, c.openWishes]))).toEqual({ 小甲: 1, 小乙: 3, 小丙: 0 })
   })
@@ -119,10 +152,22 @@ describe('item 7: a partly arrived pledge says so', () => {
   test('after a partial arrival the pledge reads 部分送达 with what arrived against what was promised', async () => {
     const a = await helpers.homeWithStaff()
     const donor = await createUser()
-    const need = db.insert(needs).values({ institutionId: a.home.id, title: unique('大米'), category: 'material', unit: '袋', quantityNeeded: 10 }).returning().get()
+    const need = db
+      .insert(needs)
+      .values({ institutionId: a.home.id, title: unique('大米'), category: 'material', unit: '袋', quantityNeeded: 10 })
+      .returning()
+      .get()
     const pledge = db
       .insert(pledges)
-      .values({ needId: need.id, institutionId: a.home.id, userId: donor.id, quantity: 5, expectedAt: new Date(Date.now() + 86_400_000), publicDisplay: 'masked', code: `PL${unique('').slice(-8).toUpperCase()}` })
+      .values({
+        needId: need.id,
+        institutionId: a.home.id,
+        userId: donor.id,
+        quantity: 5,
+        expectedAt: new Date(Date.now() + 86_400_000),
+        publicDisplay: 'masked',
+        code: `PL${unique('').slice(-8).toUpperCase()}`,
+      })
       .returning()
       .get()
     expect(recordArrival(a.actor, a.home.id, pledge.id, { quantity: 2 }).ok).toBe(true)
@@ -143,9 +188,15 @@ describe('item 11: demo children have real-looking names, so the privacy check f
       expect(name, child.realName).toMatch(/^\p{Script=Han}{2,4}$/u)
       const given = givenNameOf(name)
       const named = checkWishPrivacy({ title: '一个书包', story: `${name}想要一个新书包。`, itemDetails: '' }, child)
-      expect(named.map((f) => f.kind), child.realName).toContain('real_name')
+      expect(
+        named.map((f) => f.kind),
+        child.realName,
+      ).toContain('real_name')
       const byGivenName = checkWishPrivacy({ title: '一个书包', story: `${given}想要一个新书包。`, itemDetails: '' }, child)
-      expect(byGivenName.map((f) => f.kind), child.realName).toContain('given_name')
+      expect(
+        byGivenName.map((f) => f.kind),
+        child.realName,
+      ).toContain('given_name')
     }
     for (const wish of demoWishes) {
       const child = demoChildren.find((c) => c.realName === wish.child)

@@ -12,7 +12,18 @@ import { loader as programmeLoader } from '~/routes/programmes.$slug'
 import { loader as volunteersLoader } from '~/routes/staff.$slug.volunteers._index'
 import { action as volunteerAction, loader as volunteerLoader } from '~/routes/staff.$slug.volunteers.$userId'
 import { action as claimAction } from '~/routes/wishes.$id.claim'
-import { context, createPublishedWish, createTestInstitution, createUser, formRequest, getRequest, homeWithStaff, run, signedInCookie, unique } from './helpers'
+import {
+  context,
+  createPublishedWish,
+  createTestInstitution,
+  createUser,
+  formRequest,
+  getRequest,
+  homeWithStaff,
+  run,
+  signedInCookie,
+  unique,
+} from './helpers'
 
 // Dead ends of issue 13: each test fails on the code before its fix.
 
@@ -22,13 +33,19 @@ describe('认领成功 after claiming (issue 13, item 12)', () => {
     const wish = createPublishedWish(home.id, { title: '一盒彩色铅笔' })
     const donor = await createUser()
     const posted = await run(() =>
-      claimAction({ request: formRequest(`/wishes/${wish.id}/claim`, { publicDisplay: 'masked' }, { cookie: signedInCookie(donor.id) }), params: { id: String(wish.id) }, context: context() }),
+      claimAction({
+        request: formRequest(`/wishes/${wish.id}/claim`, { publicDisplay: 'masked' }, { cookie: signedInCookie(donor.id) }),
+        params: { id: String(wish.id) },
+        context: context(),
+      }),
     )
     expect(posted.status).toBe(302)
     const location = posted.headers.get('Location')!
     expect(location).toMatch(/^\/me\/claims\?claimed=\d+#claim-\d+$/)
 
-    const page = await run(() => myClaimsLoader({ request: getRequest(location.split('#')[0]!, signedInCookie(donor.id)), params: {}, context: context() }))
+    const page = await run(() =>
+      myClaimsLoader({ request: getRequest(location.split('#')[0]!, signedInCookie(donor.id)), params: {}, context: context() }),
+    )
     const body = page.body as { justClaimed: { title: string; referenceCode: string; buyBy: unknown; deliverBy: unknown } | null }
     expect(body.justClaimed?.title).toBe('一盒彩色铅笔')
     expect(body.justClaimed?.referenceCode).toMatch(/^WX-/)
@@ -36,7 +53,9 @@ describe('认领成功 after claiming (issue 13, item 12)', () => {
 
     // Another person's claim id confirms nothing.
     const other = await createUser()
-    const foreign = await run(() => myClaimsLoader({ request: getRequest(location.split('#')[0]!, signedInCookie(other.id)), params: {}, context: context() }))
+    const foreign = await run(() =>
+      myClaimsLoader({ request: getRequest(location.split('#')[0]!, signedInCookie(other.id)), params: {}, context: context() }),
+    )
     expect((foreign.body as { justClaimed: unknown }).justClaimed).toBeNull()
   })
 })
@@ -57,23 +76,60 @@ describe('an accepted 焕新乐园 applicant who never booked a slot (issue 13, 
 
     // The volunteer is told what is missing and who checks it, on the programme page and /me/volunteer.
     const cookie = signedInCookie(volunteer.id)
-    const programmePage = await run(() => programmeLoader({ request: getRequest(`/programmes/${programme.slug}`, cookie), params: { slug: programme.slug }, context: context() }))
+    const programmePage = await run(() =>
+      programmeLoader({
+        request: getRequest(`/programmes/${programme.slug}`, cookie),
+        params: { slug: programme.slug },
+        context: context(),
+      }),
+    )
     expect((programmePage.body as { missing: { key: string }[] }).missing.map((m) => m.key)).toEqual(['profile'])
     const mePage = await run(() => myVolunteerLoader({ request: getRequest('/me/volunteer', cookie), params: {}, context: context() }))
-    const [mine] = (mePage.body as { applications: { homeName: string; status: string; missing: { key: string; words: string }[] }[] }).applications
-    expect(mine).toMatchObject({ homeName: '聊城焕新福利院', status: 'accepted', missing: [{ key: 'profile', words: '没有实名志愿者资料' }] })
+    const [mine] = (mePage.body as { applications: { homeName: string; status: string; missing: { key: string; words: string }[] }[] })
+      .applications
+    expect(mine).toMatchObject({
+      homeName: '聊城焕新福利院',
+      status: 'accepted',
+      missing: [{ key: 'profile', words: '没有实名志愿者资料' }],
+    })
 
     // Profile and background check submitted: still missing the home's verification.
-    db.insert(volunteerProfiles).values({ userId: volunteer.id, realName: '周实名', phone: '13912345678', backgroundCheckStatus: 'pending', backgroundCheckEvidence: '无犯罪记录证明' }).run()
+    db.insert(volunteerProfiles)
+      .values({
+        userId: volunteer.id,
+        realName: '周实名',
+        phone: '13912345678',
+        backgroundCheckStatus: 'pending',
+        backgroundCheckEvidence: '无犯罪记录证明',
+      })
+      .run()
     const mePending = await run(() => myVolunteerLoader({ request: getRequest('/me/volunteer', cookie), params: {}, context: context() }))
-    expect((mePending.body as { applications: { missing: { words: string }[] }[] }).applications[0]!.missing.map((m) => m.words)).toEqual(['背景核验等待机构审核'])
+    expect((mePending.body as { applications: { missing: { words: string }[] }[] }).applications[0]!.missing.map((m) => m.words)).toEqual([
+      '背景核验等待机构审核',
+    ])
 
     // The home lists them (no booking at all) and opens their page.
-    const list = await run(() => volunteersLoader({ request: getRequest(`/staff/${a.home.slug}/volunteers`, a.cookie), params: { slug: a.home.slug }, context: context() }))
-    const listed = (list.body as { volunteers: { userId: number; realName: string | null; applicationCount: number; bookingCount: number; pending: boolean }[] }).volunteers
-    expect(listed).toContainEqual(expect.objectContaining({ userId: volunteer.id, realName: '周实名', applicationCount: 1, bookingCount: 0, pending: true }))
+    const list = await run(() =>
+      volunteersLoader({
+        request: getRequest(`/staff/${a.home.slug}/volunteers`, a.cookie),
+        params: { slug: a.home.slug },
+        context: context(),
+      }),
+    )
+    const listed = (
+      list.body as {
+        volunteers: { userId: number; realName: string | null; applicationCount: number; bookingCount: number; pending: boolean }[]
+      }
+    ).volunteers
+    expect(listed).toContainEqual(
+      expect.objectContaining({ userId: volunteer.id, realName: '周实名', applicationCount: 1, bookingCount: 0, pending: true }),
+    )
     const detail = await run(() =>
-      volunteerLoader({ request: getRequest(`/staff/${a.home.slug}/volunteers/${volunteer.id}`, a.cookie), params: { slug: a.home.slug, userId: String(volunteer.id) }, context: context() }),
+      volunteerLoader({
+        request: getRequest(`/staff/${a.home.slug}/volunteers/${volunteer.id}`, a.cookie),
+        params: { slug: a.home.slug, userId: String(volunteer.id) },
+        context: context(),
+      }),
     )
     expect(detail.status).toBe(200)
     expect((detail.body as { volunteer: { applications: { programmeName: string; status: string }[] } }).volunteer.applications).toEqual([
@@ -89,15 +145,27 @@ describe('an accepted 焕新乐园 applicant who never booked a slot (issue 13, 
       }),
     )
     expect(verified.status).toBe(200)
-    expect(db.select().from(volunteerProfiles).where(eq(volunteerProfiles.userId, volunteer.id)).get()?.backgroundCheckStatus).toBe('verified')
+    expect(db.select().from(volunteerProfiles).where(eq(volunteerProfiles.userId, volunteer.id)).get()?.backgroundCheckStatus).toBe(
+      'verified',
+    )
     const meDone = await run(() => myVolunteerLoader({ request: getRequest('/me/volunteer', cookie), params: {}, context: context() }))
     expect((meDone.body as { applications: { missing: unknown[] }[] }).applications[0]!.missing).toEqual([])
 
     // Rule 7: the other home neither lists nor opens them.
-    const otherList = await run(() => volunteersLoader({ request: getRequest(`/staff/${b.home.slug}/volunteers`, b.cookie), params: { slug: b.home.slug }, context: context() }))
+    const otherList = await run(() =>
+      volunteersLoader({
+        request: getRequest(`/staff/${b.home.slug}/volunteers`, b.cookie),
+        params: { slug: b.home.slug },
+        context: context(),
+      }),
+    )
     expect((otherList.body as { volunteers: { userId: number }[] }).volunteers.map((v) => v.userId)).not.toContain(volunteer.id)
     const otherDetail = await run(() =>
-      volunteerLoader({ request: getRequest(`/staff/${b.home.slug}/volunteers/${volunteer.id}`, b.cookie), params: { slug: b.home.slug, userId: String(volunteer.id) }, context: context() }),
+      volunteerLoader({
+        request: getRequest(`/staff/${b.home.slug}/volunteers/${volunteer.id}`, b.cookie),
+        params: { slug: b.home.slug, userId: String(volunteer.id) },
+        context: context(),
+      }),
     )
     expect(otherDetail.status).toBe(404)
   })
@@ -108,8 +176,24 @@ describe('焕新乐园 and campaigns can be found (issue 13, item 2)', () => {
     const home = createTestInstitution('活动索引福利院')
     const day = 24 * 60 * 60 * 1000
     const t = Date.now()
-    db.insert(campaigns).values({ slug: unique('now-'), name: '六一润心伴成长', ownerInstitutionId: home.id, startsAt: new Date(t - day), endsAt: new Date(t + 30 * day) }).run()
-    db.insert(campaigns).values({ slug: unique('old-'), name: '很久以前的活动', ownerInstitutionId: home.id, startsAt: new Date(t - 400 * day), endsAt: new Date(t - 300 * day) }).run()
+    db.insert(campaigns)
+      .values({
+        slug: unique('now-'),
+        name: '六一润心伴成长',
+        ownerInstitutionId: home.id,
+        startsAt: new Date(t - day),
+        endsAt: new Date(t + 30 * day),
+      })
+      .run()
+    db.insert(campaigns)
+      .values({
+        slug: unique('old-'),
+        name: '很久以前的活动',
+        ownerInstitutionId: home.id,
+        startsAt: new Date(t - 400 * day),
+        endsAt: new Date(t - 300 * day),
+      })
+      .run()
     const page = await run(() => campaignsLoader({ request: getRequest('/campaigns'), params: {}, context: context() }))
     const names = (page.body as { page: { items: { name: string; current: boolean }[] } }).page.items.map((c) => c.name)
     expect(names).toContain('六一润心伴成长')

@@ -5,7 +5,13 @@ import { db, sqlite } from '~db/client.server'
 import { allocations, disclosures, needs, notifications } from '~db/schema'
 import { listAllocations, recordAllocation, usesOfDonation } from '~/allocations/allocations.server'
 import { correctEntry } from '~/needs/corrections.server'
-import { disclosureDetail, draftDisclosure, publishDisclosure, remindMissingDisclosures, saveDraftDisclosure } from '~/disclosures/disclosures.server'
+import {
+  disclosureDetail,
+  draftDisclosure,
+  publishDisclosure,
+  remindMissingDisclosures,
+  saveDraftDisclosure,
+} from '~/disclosures/disclosures.server'
 import { verifyTreeHeadSignature } from '~/ledger/tree.server'
 import { recordWalkInGift } from '~/needs/walk-in.server'
 import { loader as csvLoader } from '~/routes/disclosures.$id[.csv]'
@@ -28,13 +34,38 @@ async function home() {
 }
 
 function money(actor: { userId: number; ip: string | null }, institutionId: number, fen: number, extra: { wishId?: number } = {}) {
-  const r = recordWalkInGift(actor, institutionId, { kind: 'money', items: '现金捐款', amountFen: fen, channel: 'desk', donorName: '王小明', publicDisplay: 'masked', wishId: extra.wishId ?? null })
+  const r = recordWalkInGift(actor, institutionId, {
+    kind: 'money',
+    items: '现金捐款',
+    amountFen: fen,
+    channel: 'desk',
+    donorName: '王小明',
+    publicDisplay: 'masked',
+    wishId: extra.wishId ?? null,
+  })
   if (!r.ok) throw new Error(r.message)
   return r
 }
 
-function goods(actor: { userId: number; ip: string | null }, institutionId: number, quantity: number, unit: string, valueFen: number, needId?: number) {
-  const r = recordWalkInGift(actor, institutionId, { kind: 'goods', items: `物资 ${quantity} ${unit}`, quantity, unit, estimatedValueFen: valueFen, channel: 'desk', donorName: '李四', publicDisplay: 'anonymous', needId: needId ?? null })
+function goods(
+  actor: { userId: number; ip: string | null },
+  institutionId: number,
+  quantity: number,
+  unit: string,
+  valueFen: number,
+  needId?: number,
+) {
+  const r = recordWalkInGift(actor, institutionId, {
+    kind: 'goods',
+    items: `物资 ${quantity} ${unit}`,
+    quantity,
+    unit,
+    estimatedValueFen: valueFen,
+    channel: 'desk',
+    donorName: '李四',
+    publicDisplay: 'anonymous',
+    needId: needId ?? null,
+  })
   if (!r.ok) throw new Error(r.message)
   return r
 }
@@ -56,7 +87,9 @@ describe('用途 (allocations)', () => {
     expect(result.ok).toBe(true)
     expect(usesOfDonation(gift.donationId).map((u) => u.purpose)).toEqual(['购买冬季棉衣 12 件'])
     expect(listAllocations(institution.id)[0]).toMatchObject({ purpose: '购买冬季棉衣 12 件', sourceReceipts: [gift.receiptNo] })
-    const leaf = sqlite.prepare("SELECT leaf_index FROM ledger_leaves WHERE kind = 'allocation' AND ref_id = ?").get(result.ok ? result.allocationId : 0)
+    const leaf = sqlite
+      .prepare("SELECT leaf_index FROM ledger_leaves WHERE kind = 'allocation' AND ref_id = ?")
+      .get(result.ok ? result.allocationId : 0)
     expect(leaf).toBeTruthy()
   })
 
@@ -77,7 +110,11 @@ describe('用途 (allocations)', () => {
     expect(recordAllocation(staffActor, institution.id, allocation([ours.receiptNo])).ok).toBe(false)
 
     const fresh = money(staffActor, institution.id, 3000)
-    const phone = recordAllocation(staffActor, institution.id, allocation([fresh.receiptNo], { beneficiaryDescription: '联系 138 1234 5678 的孩子' }))
+    const phone = recordAllocation(
+      staffActor,
+      institution.id,
+      allocation([fresh.receiptNo], { beneficiaryDescription: '联系 138 1234 5678 的孩子' }),
+    )
     expect(phone).toMatchObject({ ok: false, field: 'beneficiaryDescription' })
     const none = recordAllocation(staffActor, institution.id, allocation([]))
     expect(none).toMatchObject({ ok: false, field: 'sourceReceipts' })
@@ -98,7 +135,11 @@ describe('公示 (disclosures)', () => {
   test('a draft’s totals equal the sum of the entries in the period, by designation and category', async () => {
     testClock.freeze('2026-05-10T04:00:00Z')
     const { institution, staffActor } = await home()
-    const need = db.insert(needs).values({ institutionId: institution.id, title: unique('面粉'), category: 'material', unit: '袋', quantityNeeded: 50 }).returning().get()
+    const need = db
+      .insert(needs)
+      .values({ institutionId: institution.id, title: unique('面粉'), category: 'material', unit: '袋', quantityNeeded: 50 })
+      .returning()
+      .get()
     const wish = createPublishedWish(institution.id, { category: 'study' })
     money(staffActor, institution.id, 12345)
     money(staffActor, institution.id, 5000, { wishId: wish.id })
@@ -115,7 +156,11 @@ describe('公示 (disclosures)', () => {
         `SELECT coalesce(sum(amount_fen), 0) AS money, coalesce(sum(estimated_value_fen), 0) AS value, count(*) AS n FROM donations
          WHERE institution_id = ? AND received_at >= ? AND received_at < ?`,
       )
-      .get(institution.id, Date.parse('2026-04-30T16:00:00Z'), Date.parse('2026-05-31T16:00:00Z')) as { money: number; value: number; n: number }
+      .get(institution.id, Date.parse('2026-04-30T16:00:00Z'), Date.parse('2026-05-31T16:00:00Z')) as {
+      money: number
+      value: number
+      n: number
+    }
     expect(s.label).toBe('2026年5月')
     expect(s.entries).toHaveLength(sums.n)
     expect(s.totals.moneyFen).toBe(sums.money)
@@ -148,13 +193,18 @@ describe('公示 (disclosures)', () => {
 
     expect(() => sqlite.prepare("UPDATE disclosures SET label = 'x' WHERE id = ?").run(row.id)).toThrow(/frozen/)
     expect(() => sqlite.prepare('DELETE FROM disclosures WHERE id = ?').run(row.id)).toThrow(/frozen/)
-    expect(publishDisclosure(managerActor, institution.id, row.id)).toMatchObject({ ok: false, message: '该公示已发布并冻结，不能再次发布' })
+    expect(publishDisclosure(managerActor, institution.id, row.id)).toMatchObject({
+      ok: false,
+      message: '该公示已发布并冻结，不能再次发布',
+    })
     expect(saveDraftDisclosure(managerActor, institution.id, 'month', new Date('2026-05-15T00:00:00+08:00'))).toMatchObject({ ok: false })
 
     // a gift recorded later in the same month does not change what was published
     money(staffActor, institution.id, 100)
     expect(disclosureDetail(row.id)!.summary.totals.moneyFen).toBe(20000)
-    const page = await run(() => detailLoader({ request: getRequest(`/disclosures/${row.id}`), params: { id: String(row.id) }, context: context() }))
+    const page = await run(() =>
+      detailLoader({ request: getRequest(`/disclosures/${row.id}`), params: { id: String(row.id) }, context: context() }),
+    )
     expect(page.status).toBe(200)
   })
 
@@ -174,7 +224,14 @@ describe('公示 (disclosures)', () => {
     expect(publishDisclosure(managerActor, institution.id, june.disclosureId).ok).toBe(true)
 
     const juneDetail = disclosureDetail(june.disclosureId)!
-    expect(juneDetail.summary.corrections).toEqual([expect.objectContaining({ receiptNo: fix.receiptNo, correctsReceipt: gift.receiptNo, reason: '重复登记，冲正', originalDisclosure: { id: may.disclosureId, label: '2026年5月' } })])
+    expect(juneDetail.summary.corrections).toEqual([
+      expect.objectContaining({
+        receiptNo: fix.receiptNo,
+        correctsReceipt: gift.receiptNo,
+        reason: '重复登记，冲正',
+        originalDisclosure: { id: may.disclosureId, label: '2026年5月' },
+      }),
+    ])
     expect(juneDetail.summary.totals.moneyFen).toBe(-8000)
     const mayDetail = disclosureDetail(may.disclosureId)!
     expect(mayDetail.summary.totals.moneyFen).toBe(8000)
@@ -186,21 +243,40 @@ describe('公示 (disclosures)', () => {
     const { institution, staffActor, managerActor } = await home()
     const first = money(staffActor, institution.id, 100000)
     testClock.freeze('2026-05-20T04:00:00Z') // a use is never dated in the future
-    const used = recordAllocation(staffActor, institution.id, allocation([first.receiptNo], { usedAt: new Date('2026-05-20T04:00:00Z'), amountFen: 30000 }))
+    const used = recordAllocation(
+      staffActor,
+      institution.id,
+      allocation([first.receiptNo], { usedAt: new Date('2026-05-20T04:00:00Z'), amountFen: 30000 }),
+    )
     expect(used.ok).toBe(true)
     testClock.freeze('2026-05-31T04:00:00Z')
     const may = saveDraftDisclosure(managerActor, institution.id, 'month', new Date('2026-05-01T00:00:00+08:00'))
     if (!may.ok) throw new Error(may.message)
     publishDisclosure(managerActor, institution.id, may.disclosureId)
-    expect(disclosureDetail(may.disclosureId)!.summary.balance).toMatchObject({ openingFen: 0, moneyReceivedFen: 100000, moneyAllocatedFen: 30000, closingFen: 70000 })
+    expect(disclosureDetail(may.disclosureId)!.summary.balance).toMatchObject({
+      openingFen: 0,
+      moneyReceivedFen: 100000,
+      moneyAllocatedFen: 30000,
+      closingFen: 70000,
+    })
 
     testClock.freeze('2026-06-10T04:00:00Z')
     money(staffActor, institution.id, 5000)
     testClock.freeze('2026-06-11T04:00:00Z')
-    recordAllocation(staffActor, institution.id, allocation([first.receiptNo], { usedAt: new Date('2026-06-11T04:00:00Z'), amountFen: 20000, purpose: '支付康复课程费用' }))
+    recordAllocation(
+      staffActor,
+      institution.id,
+      allocation([first.receiptNo], { usedAt: new Date('2026-06-11T04:00:00Z'), amountFen: 20000, purpose: '支付康复课程费用' }),
+    )
     const june = draftDisclosure(institution.id, 'month', new Date('2026-06-01T00:00:00+08:00'))
     if (!june.ok) throw new Error(june.message)
-    expect(june.summary.balance).toMatchObject({ openingFen: 70000, moneyReceivedFen: 5000, moneyAllocatedFen: 20000, closingFen: 55000, previousDisclosure: { id: may.disclosureId, label: '2026年5月' } })
+    expect(june.summary.balance).toMatchObject({
+      openingFen: 70000,
+      moneyReceivedFen: 5000,
+      moneyAllocatedFen: 20000,
+      closingFen: 55000,
+      previousDisclosure: { id: may.disclosureId, label: '2026年5月' },
+    })
     expect(june.summary.allocations.map((a) => a.purpose)).toEqual(['支付康复课程费用'])
   })
 
@@ -209,7 +285,11 @@ describe('公示 (disclosures)', () => {
     const { institution, staffActor, managerActor } = await home()
     const cash = money(staffActor, institution.id, 1250)
     const rice = goods(staffActor, institution.id, 10, '袋', 50000)
-    recordAllocation(staffActor, institution.id, allocation([rice.receiptNo], { amountFen: null, items: '大米 10 袋', purpose: '食堂午餐用米' }))
+    recordAllocation(
+      staffActor,
+      institution.id,
+      allocation([rice.receiptNo], { amountFen: null, items: '大米 10 袋', purpose: '食堂午餐用米' }),
+    )
     const saved = saveDraftDisclosure(managerActor, institution.id, 'month', new Date('2026-05-01T00:00:00+08:00'))
     if (!saved.ok) throw new Error(saved.message)
     publishDisclosure(managerActor, institution.id, saved.disclosureId)
@@ -248,15 +328,35 @@ describe('公示 (disclosures)', () => {
     const { institution, staff, staffActor } = await home()
     const other = await home()
     money(staffActor, institution.id, 1000)
-    const outsider = await run(() => staffLoader({ request: getRequest(`/staff/${institution.slug}/disclosures`, signedInCookie(other.staff.id)), params: { slug: institution.slug }, context: context() }))
+    const outsider = await run(() =>
+      staffLoader({
+        request: getRequest(`/staff/${institution.slug}/disclosures`, signedInCookie(other.staff.id)),
+        params: { slug: institution.slug },
+        context: context(),
+      }),
+    )
     expect(outsider.status).toBe(404)
 
     const cookie = signedInCookie(staff.id)
-    const drafted = await run(() => staffAction({ request: formRequest(`/staff/${institution.slug}/disclosures`, { intent: 'draft', period: '2026-05' }, { cookie }), params: { slug: institution.slug }, context: context() }))
+    const drafted = await run(() =>
+      staffAction({
+        request: formRequest(`/staff/${institution.slug}/disclosures`, { intent: 'draft', period: '2026-05' }, { cookie }),
+        params: { slug: institution.slug },
+        context: context(),
+      }),
+    )
     expect(drafted.status).toBe(302)
     const row = db.select().from(disclosures).where(eq(disclosures.institutionId, institution.id)).get()!
     const refused = await run(() =>
-      staffAction({ request: formRequest(`/staff/${institution.slug}/disclosures`, { intent: 'publish', disclosureId: String(row.id), confirm: 'yes' }, { cookie }), params: { slug: institution.slug }, context: context() }),
+      staffAction({
+        request: formRequest(
+          `/staff/${institution.slug}/disclosures`,
+          { intent: 'publish', disclosureId: String(row.id), confirm: 'yes' },
+          { cookie },
+        ),
+        params: { slug: institution.slug },
+        context: context(),
+      }),
     )
     expect(refused.status).toBe(409)
     expect(replyErrors(refused.body)['']).toEqual(['只有机构管理员可以发布公示'])
@@ -272,7 +372,13 @@ describe('公示 (disclosures)', () => {
     money(staffActor, institution.id, 1000)
     testClock.freeze('2026-04-10T04:00:00Z') // Q1 ended 10 days ago: not yet
     remindMissingDisclosures()
-    const mine = () => db.select().from(notifications).where(eq(notifications.userId, manager.id)).all().filter((n) => n.template === 'disclosure.missing')
+    const mine = () =>
+      db
+        .select()
+        .from(notifications)
+        .where(eq(notifications.userId, manager.id))
+        .all()
+        .filter((n) => n.template === 'disclosure.missing')
     expect(mine()).toHaveLength(0)
     testClock.freeze('2026-04-17T04:00:00Z')
     remindMissingDisclosures()

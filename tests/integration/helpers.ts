@@ -10,7 +10,11 @@ export function context(ip = '127.0.0.1'): AppLoadContext {
   return { ip, cspNonce: 'test-nonce' }
 }
 
-export function formRequest(path: string, fields: Record<string, string>, init: { cookie?: string; headers?: Record<string, string> } = {}): Request {
+export function formRequest(
+  path: string,
+  fields: Record<string, string>,
+  init: { cookie?: string; headers?: Record<string, string> } = {},
+): Request {
   return new Request(ORIGIN + path, {
     method: 'POST',
     body: new URLSearchParams(fields),

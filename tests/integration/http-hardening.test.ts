@@ -5,7 +5,16 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { db } from '~db/client.server'
 import { children, sessions, wishes } from '~db/schema'
 import { claimWish } from '~/claims/claims.server'
-import { addMember, createPublishedWish, createTestInstitution, createUser, findUserByEmail, signedInCookie, TEST_PASSWORD, unique } from './helpers'
+import {
+  addMember,
+  createPublishedWish,
+  createTestInstitution,
+  createUser,
+  findUserByEmail,
+  signedInCookie,
+  TEST_PASSWORD,
+  unique,
+} from './helpers'
 import { startServer, type ServerProcess } from './server-process'
 
 // Issue 10, items 1–3, over real HTTP: the development server (Vite) runs in a child process
@@ -43,7 +52,15 @@ function post(path: string, fields: Record<string, string>, headers: Record<stri
 /** A test name that shows control characters as escapes. */
 const show = (s: string) => JSON.stringify(s).replace(/[\u0080-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
 
-const EVIL_REDIRECTS = ['/\t/evil.example', '/\r/evil.example', '/\n/evil.example', '//evil.example', '/\\evil.example', 'https://evil.example', '/\u0085/evil.example']
+const EVIL_REDIRECTS = [
+  '/\t/evil.example',
+  '/\r/evil.example',
+  '/\n/evil.example',
+  '//evil.example',
+  '/\\evil.example',
+  'https://evil.example',
+  '/\u0085/evil.example',
+]
 
 describe('item 1: redirects after signing in or registering stay on this site', () => {
   for (const suffix of ['', '.data']) {
@@ -67,7 +84,13 @@ describe('item 1: redirects after signing in or registering stay on this site', 
 
       test(`POST /register${suffix} with redirectTo=${show(target)}`, async () => {
         const email = `${unique()}@test.example`
-        const res = await post(`/register${suffix}`, { identifier: email, displayName: '甲', password: 'abcdefgh1', confirmPassword: 'abcdefgh1', redirectTo: target })
+        const res = await post(`/register${suffix}`, {
+          identifier: email,
+          displayName: '甲',
+          password: 'abcdefgh1',
+          confirmPassword: 'abcdefgh1',
+          redirectTo: target,
+        })
         expect(res.status).toBeLessThan(500)
         const body = await res.text()
         if (suffix) {
@@ -96,7 +119,12 @@ describe('item 1: redirects after signing in or registering stay on this site', 
 function sendBody(path: string, size: number, options: { chunked?: boolean; contentType?: string; headers?: Record<string, string> } = {}) {
   return new Promise<{ status: number; contentType: string; body: string }>((resolve, reject) => {
     const url = new URL(base + path)
-    const headers: Record<string, string> = { 'Content-Type': options.contentType ?? 'application/x-www-form-urlencoded', Origin: base, 'X-Forwarded-For': nextIp(), ...options.headers }
+    const headers: Record<string, string> = {
+      'Content-Type': options.contentType ?? 'application/x-www-form-urlencoded',
+      Origin: base,
+      'X-Forwarded-For': nextIp(),
+      ...options.headers,
+    }
     if (!options.chunked) headers['Content-Length'] = String(size)
     // A fresh connection each time (no agent pool): a reused idle socket could race its close.
     // Keep-alive, as browsers send it: the server then drains the refused body instead of
@@ -180,13 +208,23 @@ describe('item 2: oversized bodies are refused with 413 before the app reads the
     const home = createTestInstitution()
     const staff = await createUser({ displayName: '社工' })
     addMember(staff.id, home.id, 'staff')
-    const child = db.insert(children).values({ institutionId: home.id, realName: '上传测试', birthDate: '2016-01-01', gender: 'female', pseudonym: '小云' }).returning().get()
-    const wish = db.insert(wishes).values({ institutionId: home.id, childId: child.id, category: 'study', title: '一盒彩笔', story: '想画画。' }).returning().get()
+    const child = db
+      .insert(children)
+      .values({ institutionId: home.id, realName: '上传测试', birthDate: '2016-01-01', gender: 'female', pseudonym: '小云' })
+      .returning()
+      .get()
+    const wish = db
+      .insert(wishes)
+      .values({ institutionId: home.id, childId: child.id, category: 'study', title: '一盒彩笔', story: '想画画。' })
+      .returning()
+      .get()
     const cookie = signedInCookie(staff.id)
     // ~1.5 MB of noise: a big but legitimate phone photo.
     const noise = Buffer.alloc(1200 * 900 * 3)
     for (let i = 0; i < noise.length; i++) noise[i] = (i * 2654435761) >>> 24
-    const photo = await sharp(noise, { raw: { width: 1200, height: 900, channels: 3 } }).jpeg({ quality: 95 }).toBuffer()
+    const photo = await sharp(noise, { raw: { width: 1200, height: 900, channels: 3 } })
+      .jpeg({ quality: 95 })
+      .toBuffer()
     expect(photo.byteLength).toBeGreaterThan(64 * 1024)
     const form = new FormData()
     form.append('image', new File([new Uint8Array(photo)], 'photo.jpg', { type: 'image/jpeg' }))
@@ -205,7 +243,11 @@ describe('item 3: private responses are never stored by caches', () => {
     const home = createTestInstitution()
     const staff = await createUser({ displayName: '社工' })
     addMember(staff.id, home.id, 'staff')
-    const child = db.insert(children).values({ institutionId: home.id, realName: '缓存测试', birthDate: '2015-05-01', gender: 'male', pseudonym: '小树' }).returning().get()
+    const child = db
+      .insert(children)
+      .values({ institutionId: home.id, realName: '缓存测试', birthDate: '2015-05-01', gender: 'male', pseudonym: '小树' })
+      .returning()
+      .get()
     const donor = await createUser({ displayName: '捐赠人' })
     const wish = createPublishedWish(home.id)
     const claim = claimWish({ userId: donor.id, wishId: wish.id, publicDisplay: 'anonymous' })

@@ -25,7 +25,10 @@ async function phonePhotoWithGps(): Promise<Buffer> {
   return sharp({ create: { width: 1600, height: 900, channels: 3, background: '#c96' } })
     .jpeg()
     .withMetadata({ orientation: 6 })
-    .withExif({ IFD0: { Make: 'PhoneCo', Model: 'Secret-Cam' }, IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '37/1 22/1 0/1', GPSLongitudeRef: 'E', GPSLongitude: '117/1 58/1 0/1' } })
+    .withExif({
+      IFD0: { Make: 'PhoneCo', Model: 'Secret-Cam' },
+      IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '37/1 22/1 0/1', GPSLongitudeRef: 'E', GPSLongitude: '117/1 58/1 0/1' },
+    })
     .toBuffer()
 }
 
@@ -33,8 +36,16 @@ async function homeWithDraftWish() {
   const home = createTestInstitution()
   const staff = await createUser({ displayName: '社工' })
   addMember(staff.id, home.id, 'staff')
-  const child = db.insert(children).values({ institutionId: home.id, realName: '图片测试', birthDate: '2016-01-01', gender: 'female', pseudonym: '小朵' }).returning().get()
-  const wish = db.insert(wishes).values({ institutionId: home.id, childId: child.id, category: 'study', title: '一个书包', story: '想要一个新书包上学用。' }).returning().get()
+  const child = db
+    .insert(children)
+    .values({ institutionId: home.id, realName: '图片测试', birthDate: '2016-01-01', gender: 'female', pseudonym: '小朵' })
+    .returning()
+    .get()
+  const wish = db
+    .insert(wishes)
+    .values({ institutionId: home.id, childId: child.id, category: 'study', title: '一个书包', story: '想要一个新书包上学用。' })
+    .returning()
+    .get()
   return { home, staff, wish, cookie: signedInCookie(staff.id) }
 }
 
@@ -65,7 +76,11 @@ describe('wish images', () => {
     // Orientation 6 applied: the 1600×900 sideways picture is stored 900×1600.
     expect([after.width, after.height]).toEqual([900, 1600])
 
-    const wide = await storeWishImage(await sharp({ create: { width: 3000, height: 1000, channels: 3, background: '#69c' } }).png().toBuffer())
+    const wide = await storeWishImage(
+      await sharp({ create: { width: 3000, height: 1000, channels: 3, background: '#69c' } })
+        .png()
+        .toBuffer(),
+    )
     if (!wide.ok) throw new Error(wide.message)
     const resized = await sharp(path.join(dataDir, 'images', wide.key)).metadata()
     expect([resized.width, resized.height]).toEqual([1200, 400])
@@ -102,7 +117,9 @@ describe('wish images', () => {
     const text = await upload(h, new File(['#!/bin/sh\necho hi\n'], 'photo.jpg', { type: 'image/jpeg' }))
     expect(text.status).toBe(400)
     expect((text.body as { message: string }).message).toBe('只支持 JPEG、PNG 或 WebP 格式的图片')
-    const gif = await sharp({ create: { width: 10, height: 10, channels: 3, background: '#000' } }).gif().toBuffer()
+    const gif = await sharp({ create: { width: 10, height: 10, channels: 3, background: '#000' } })
+      .gif()
+      .toBuffer()
     const gifRes = await upload(h, new File([new Uint8Array(gif)], 'photo.png', { type: 'image/png' }))
     expect(gifRes.status).toBe(400)
     expect((gifRes.body as { message: string }).message).toBe(imageMessages.wrongType)
@@ -112,8 +129,17 @@ describe('wish images', () => {
   test('unknown keys and path traversal get a 404', async () => {
     fs.mkdirSync(dataDir, { recursive: true })
     fs.writeFileSync(path.join(dataDir, 'secret.txt'), 'not an image')
-    for (const key of ['../secret.txt', '..%2Fsecret.txt', '../../data/weinuan.db', 'secret.txt', `${'a'.repeat(32)}.webp`, `${'a'.repeat(32)}.webp/..`]) {
-      const res = await run(() => imageLoader({ request: getRequest(`/images/${encodeURIComponent(key)}`), params: { key }, context: context() }))
+    for (const key of [
+      '../secret.txt',
+      '..%2Fsecret.txt',
+      '../../data/weinuan.db',
+      'secret.txt',
+      `${'a'.repeat(32)}.webp`,
+      `${'a'.repeat(32)}.webp/..`,
+    ]) {
+      const res = await run(() =>
+        imageLoader({ request: getRequest(`/images/${encodeURIComponent(key)}`), params: { key }, context: context() }),
+      )
       expect(res.status, key).toBe(404)
       expect(res.body).not.toContain('not an image')
     }

@@ -18,7 +18,13 @@ async function homeWithPledge(options: { quantityNeeded?: number; pledged?: numb
   const donor = await createUser({ displayName: '王爱心' })
   const need = db
     .insert(needs)
-    .values({ institutionId: home.id, title: unique('大米'), category: 'material', unit: '袋', quantityNeeded: options.quantityNeeded ?? 10 })
+    .values({
+      institutionId: home.id,
+      title: unique('大米'),
+      category: 'material',
+      unit: '袋',
+      quantityNeeded: options.quantityNeeded ?? 10,
+    })
     .returning()
     .get()
   const code = `PL${Math.random().toString(36).slice(2, 8).toUpperCase()}`
@@ -61,13 +67,25 @@ describe('finding a pledge at the door', () => {
     const a = await homeWithPledge()
     const b = await homeWithPledge()
     expect(findPledgeByCode(b.home.id, a.code)).toBeNull()
-    const page = await run(() => intakeLoader({ request: getRequest(`/staff/${a.home.slug}/intake?code=${a.code}`, signedInCookie(b.staff.id)), params: { slug: a.home.slug }, context: context() }))
+    const page = await run(() =>
+      intakeLoader({
+        request: getRequest(`/staff/${a.home.slug}/intake?code=${a.code}`, signedInCookie(b.staff.id)),
+        params: { slug: a.home.slug },
+        context: context(),
+      }),
+    )
     expect(page.status).toBe(404)
   })
 
   test('the intake page shows the matched pledge from a ?code= link', async () => {
     const { home, staff, code } = await homeWithPledge()
-    const page = await run(() => intakeLoader({ request: getRequest(`/staff/${home.slug}/intake?code=${code.toLowerCase()}`, signedInCookie(staff.id)), params: { slug: home.slug }, context: context() }))
+    const page = await run(() =>
+      intakeLoader({
+        request: getRequest(`/staff/${home.slug}/intake?code=${code.toLowerCase()}`, signedInCookie(staff.id)),
+        params: { slug: home.slug },
+        context: context(),
+      }),
+    )
     expect(page.status).toBe(200)
     const body = page.body as { match: { code: string; remaining: number; statusLabel: string } | null; active: unknown[] }
     // The same words the donor sees on 我的捐赠 (pledgeStatusLabels in app/needs/labels.ts).
@@ -81,7 +99,17 @@ describe('recording arrivals', () => {
     const { home, staff, donor, need, pledge, code } = await homeWithPledge({ quantityNeeded: 5, pledged: 5, display: 'masked' })
     const cookie = signedInCookie(staff.id)
     const post = (quantity: string, conditionNote = '') =>
-      run(() => intakeAction({ request: formRequest(`/staff/${home.slug}/intake?code=${code}`, { pledgeId: String(pledge.id), quantity, conditionNote }, { cookie }), params: { slug: home.slug }, context: context() }))
+      run(() =>
+        intakeAction({
+          request: formRequest(
+            `/staff/${home.slug}/intake?code=${code}`,
+            { pledgeId: String(pledge.id), quantity, conditionNote },
+            { cookie },
+          ),
+          params: { slug: home.slug },
+          context: context(),
+        }),
+      )
 
     const first = await post('3', '包装完好')
     expect(first.status).toBe(200)
@@ -97,7 +125,15 @@ describe('recording arrivals', () => {
     const entries = entriesOfNeed(need.id)
     expect(entries.map((e) => e.quantity)).toEqual([3, 1, 1])
     for (const e of entries) {
-      expect(e).toMatchObject({ kind: 'goods', unit: '袋', channel: 'need_pledge', donorDisplay: '王**', donorUserId: donor.id, recordedBy: staff.id, institutionId: home.id })
+      expect(e).toMatchObject({
+        kind: 'goods',
+        unit: '袋',
+        channel: 'need_pledge',
+        donorDisplay: '王**',
+        donorUserId: donor.id,
+        recordedBy: staff.id,
+        institutionId: home.id,
+      })
       expect(e.description).toBe(`${need.title} ${e.quantity}袋`)
     }
     const arrivals = db.select().from(pledgeArrivals).where(eq(pledgeArrivals.pledgeId, pledge.id)).all()
@@ -107,7 +143,11 @@ describe('recording arrivals', () => {
     expect(db.select().from(needs).where(eq(needs.id, need.id)).get()?.status).toBe('fully_received')
     expect(needProgress(db, need)).toMatchObject({ received: 5, stillNeeded: 0 })
 
-    const notices = db.select().from(notifications).where(and(eq(notifications.userId, donor.id), eq(notifications.template, 'pledge.arrival'))).all()
+    const notices = db
+      .select()
+      .from(notifications)
+      .where(and(eq(notifications.userId, donor.id), eq(notifications.template, 'pledge.arrival')))
+      .all()
     expect(notices).toHaveLength(3)
     for (const e of entries) expect(notices.some((n) => n.body.includes(e.receiptNo))).toBe(true)
   })
@@ -137,11 +177,27 @@ describe('recording arrivals', () => {
     const direct = recordArrival(b.actor, b.home.id, a.pledge.id, { quantity: 1 })
     expect(direct.ok).toBe(false)
     const viaRoute = await run(() =>
-      intakeAction({ request: formRequest(`/staff/${a.home.slug}/intake`, { pledgeId: String(a.pledge.id), quantity: '1' }, { cookie: signedInCookie(b.staff.id) }), params: { slug: a.home.slug }, context: context() }),
+      intakeAction({
+        request: formRequest(
+          `/staff/${a.home.slug}/intake`,
+          { pledgeId: String(a.pledge.id), quantity: '1' },
+          { cookie: signedInCookie(b.staff.id) },
+        ),
+        params: { slug: a.home.slug },
+        context: context(),
+      }),
     )
     expect(viaRoute.status).toBe(404)
     const viaOwnSlug = await run(() =>
-      intakeAction({ request: formRequest(`/staff/${b.home.slug}/intake`, { pledgeId: String(a.pledge.id), quantity: '1' }, { cookie: signedInCookie(b.staff.id) }), params: { slug: b.home.slug }, context: context() }),
+      intakeAction({
+        request: formRequest(
+          `/staff/${b.home.slug}/intake`,
+          { pledgeId: String(a.pledge.id), quantity: '1' },
+          { cookie: signedInCookie(b.staff.id) },
+        ),
+        params: { slug: b.home.slug },
+        context: context(),
+      }),
     )
     expect(viaOwnSlug.status).toBe(409)
     expect(entriesOfNeed(a.need.id)).toHaveLength(0)
@@ -150,7 +206,15 @@ describe('recording arrivals', () => {
   test('a non-number quantity is answered next to the field and nothing is written', async () => {
     const { home, staff, pledge, need } = await homeWithPledge()
     const res = await run(() =>
-      intakeAction({ request: formRequest(`/staff/${home.slug}/intake`, { pledgeId: String(pledge.id), quantity: 'abc' }, { cookie: signedInCookie(staff.id) }), params: { slug: home.slug }, context: context() }),
+      intakeAction({
+        request: formRequest(
+          `/staff/${home.slug}/intake`,
+          { pledgeId: String(pledge.id), quantity: 'abc' },
+          { cookie: signedInCookie(staff.id) },
+        ),
+        params: { slug: home.slug },
+        context: context(),
+      }),
     )
     expect(res.status).toBe(400)
     expect(replyValues(res.body).quantity).toBe('abc')

@@ -57,7 +57,10 @@ describe('the jobs lease', () => {
 
     test('two processes asking at the same moment: exactly one gets it, every time', async () => {
       const file = process.env.DATABASE_PATH as string
-      workers.push(await startCommandProcess('tests/integration/workers/limits-and-lease.ts', file), await startCommandProcess('tests/integration/workers/limits-and-lease.ts', file))
+      workers.push(
+        await startCommandProcess('tests/integration/workers/limits-and-lease.ts', file),
+        await startCommandProcess('tests/integration/workers/limits-and-lease.ts', file),
+      )
       const [one, two] = workers as [CommandProcess, CommandProcess]
       for (let round = 0; round < 10; round++) {
         releaseLease(JOBS_LEASE, leaseHolder(JOBS_LEASE) ?? '')

@@ -3,7 +3,17 @@ import { afterEach, describe, expect, test, vi } from 'vitest'
 import { sqlite, writeTransaction } from '~db/client.server'
 import { recordDonation, type NewDonation } from '~/donations/ledger.server'
 import { consistencyProof, inclusionProof, merkleRoot, toHex } from '~/ledger/merkle'
-import { backfillLedgerLeaves, backfillLedgerNodes, consistencyBetween, leafHashes, ledgerSize, proofForReceipt, signedTreeHead, treeHead, verifyTreeHeadSignature } from '~/ledger/tree.server'
+import {
+  backfillLedgerLeaves,
+  backfillLedgerNodes,
+  consistencyBetween,
+  leafHashes,
+  ledgerSize,
+  proofForReceipt,
+  signedTreeHead,
+  treeHead,
+  verifyTreeHeadSignature,
+} from '~/ledger/tree.server'
 import { createTestInstitution } from './helpers'
 
 // Issue 12: the log keeps the hashes of complete subtrees as leaves are appended, so a head or a
@@ -36,7 +46,12 @@ function appendGifts(count: number) {
 }
 
 const nodeCount = () => (sqlite.prepare('SELECT count(*) AS n FROM ledger_nodes').get() as { n: number }).n
-const storedNodes = () => sqlite.prepare('SELECT level, idx, hex(hash) AS hash FROM ledger_nodes ORDER BY level, idx').all() as Array<{ level: number; idx: number; hash: string }>
+const storedNodes = () =>
+  sqlite.prepare('SELECT level, idx, hex(hash) AS hash FROM ledger_nodes ORDER BY level, idx').all() as Array<{
+    level: number
+    idx: number
+    hash: string
+  }>
 /** Complete subtrees of levels ≥ 1 in a tree of n leaves: n minus the number of 1 bits of n. */
 const completeSubtrees = (n: number) => n - n.toString(2).replaceAll('0', '').length
 
@@ -62,7 +77,9 @@ describe('incremental Merkle tree (ledger_nodes)', () => {
     const hashes = leafHashes()
     for (const node of storedNodes()) {
       const width = 2 ** node.level
-      expect(node.hash.toLowerCase(), `node (${node.level}, ${node.idx})`).toBe(toHex(merkleRoot(hashes.slice(node.idx * width, (node.idx + 1) * width))))
+      expect(node.hash.toLowerCase(), `node (${node.level}, ${node.idx})`).toBe(
+        toHex(merkleRoot(hashes.slice(node.idx * width, (node.idx + 1) * width))),
+      )
     }
   })
 
@@ -134,7 +151,9 @@ describe('incremental Merkle tree (ledger_nodes)', () => {
     const nodes = storedNodes()
     const head = treeHead()
     // Simulate a database from before ledger_nodes: lift the append-only trigger to empty it.
-    const trigger = (sqlite.prepare("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'ledger_nodes_no_delete'").get() as { sql: string }).sql
+    const trigger = (
+      sqlite.prepare("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'ledger_nodes_no_delete'").get() as { sql: string }
+    ).sql
     sqlite.exec('DROP TRIGGER ledger_nodes_no_delete; DELETE FROM ledger_nodes;')
     sqlite.exec(trigger)
     expect(nodeCount()).toBe(0)

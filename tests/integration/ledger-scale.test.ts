@@ -1,7 +1,13 @@
 import { afterEach, describe, expect, test, vi } from 'vitest'
 import { queryLog, sqlite, writeTransaction } from '~db/client.server'
 import { recordAllocation } from '~/allocations/allocations.server'
-import { draftDisclosure, listPublishedDisclosures, publishDisclosure, remindMissingDisclosures, saveDraftDisclosure } from '~/disclosures/disclosures.server'
+import {
+  draftDisclosure,
+  listPublishedDisclosures,
+  publishDisclosure,
+  remindMissingDisclosures,
+  saveDraftDisclosure,
+} from '~/disclosures/disclosures.server'
 import { listLedgerMonths, listPublicLedger, recordCorrection, recordDonation } from '~/donations/ledger.server'
 import { ledgerTreeSql } from '~/ledger/tree.server'
 import { loader as disclosuresLoader } from '~/routes/disclosures._index'
@@ -20,7 +26,16 @@ import { addMember, context, createTestInstitution, createUser, getRequest, run 
 // instead every SQL statement a request runs is captured and its query plan must neither walk a
 // table that grows with the log nor sort a whole set to return one page of it.
 
-const GROWING = ['donations', 'ledger_leaves', 'ledger_nodes', 'allocations', 'allocation_sources', 'pledge_arrivals', 'disclosures', 'audit_log']
+const GROWING = [
+  'donations',
+  'ledger_leaves',
+  'ledger_nodes',
+  'allocations',
+  'allocation_sources',
+  'pledge_arrivals',
+  'disclosures',
+  'audit_log',
+]
 
 const homeA = createTestInstitution('规模福利院')
 const homeB = createTestInstitution('规模救助站')
@@ -52,12 +67,23 @@ async function seedLog() {
     gift(homeA.id, `${month}-03T02:00:00Z`)
     gift(homeA.id, `${month}-10T02:00:00Z`, 'goods')
     gift(homeB.id, `${month}-12T02:00:00Z`)
-    if (i === 1) writeTransaction((tx) => recordCorrection(tx, { originalReceipt: receipts[receipts.length - 1]!, reason: '重复登记', recordedBy: null }))
+    if (i === 1)
+      writeTransaction((tx) =>
+        recordCorrection(tx, { originalReceipt: receipts[receipts.length - 1]!, reason: '重复登记', recordedBy: null }),
+      )
   }
   const manager = await createUser({ displayName: '规模院长' })
   addMember(manager.id, homeA.id, 'manager')
   const actor = { userId: manager.id, ip: null }
-  expect(recordAllocation(actor, homeA.id, { usedAt: new Date('2026-06-20T02:00:00Z'), purpose: '购买学习用品', amountFen: 20000, beneficiaryDescription: '本院儿童', sourceReceipts: [receipts[0]!] }).ok).toBe(true)
+  expect(
+    recordAllocation(actor, homeA.id, {
+      usedAt: new Date('2026-06-20T02:00:00Z'),
+      purpose: '购买学习用品',
+      amountFen: 20000,
+      beneficiaryDescription: '本院儿童',
+      sourceReceipts: [receipts[0]!],
+    }).ok,
+  ).toBe(true)
   const draft = saveDraftDisclosure(actor, homeA.id, 'month', new Date('2026-05-01T00:00:00+08:00'))
   if (!draft.ok) throw new Error(draft.message)
   expect(publishDisclosure(actor, homeA.id, draft.disclosureId).ok).toBe(true)
@@ -102,7 +128,8 @@ function historyScans(statements: Array<{ source: string; plan: string[] }>): st
     // Sorting everything that matches to return one page of it.
     if (paged && sorts && GROWING.some((t) => new RegExp(`\\b${t}\\b`).test(source))) problems.push(`sorts before LIMIT  ←  ${source}`)
     // Published summaries are megabytes each; lists read disclosure_totals instead.
-    if (/"disclosures"\."summary"/.test(source) && /\blimit\b/i.test(source) && !/"disclosures"\."id" = \?/.test(source)) problems.push(`reads every summary  ←  ${source}`)
+    if (/"disclosures"\."summary"/.test(source) && /\blimit\b/i.test(source) && !/"disclosures"\."id" = \?/.test(source))
+      problems.push(`reads every summary  ←  ${source}`)
   }
   return problems
 }
@@ -117,16 +144,31 @@ describe('the public log reads no history per request', () => {
     const requests: Array<[string, () => unknown]> = [
       ['/ledger', () => ledgerLoader({ request: getRequest('/ledger'), params: {}, context: context() })],
       ['/ledger?month', () => ledgerLoader({ request: getRequest('/ledger?month=2026-05'), params: {}, context: context() })],
-      ['/ledger?home&month&kind', () => ledgerLoader({ request: getRequest(`/ledger?home=${homeA.slug}&month=2026-05&kind=goods`), params: {}, context: context() })],
-      ['/ledger?cursor', () => ledgerLoader({ request: getRequest(`/ledger?month=2026-05&cursor=${page.next}`), params: {}, context: context() })],
+      [
+        '/ledger?home&month&kind',
+        () => ledgerLoader({ request: getRequest(`/ledger?home=${homeA.slug}&month=2026-05&kind=goods`), params: {}, context: context() }),
+      ],
+      [
+        '/ledger?cursor',
+        () => ledgerLoader({ request: getRequest(`/ledger?month=2026-05&cursor=${page.next}`), params: {}, context: context() }),
+      ],
       ['/ledger/<receipt>', () => entryLoader({ request: getRequest(`/ledger/${receipt}`), params: { receipt }, context: context() })],
       ['/api/ledger', () => entriesApi({ request: getRequest('/api/ledger?after=2&limit=5'), params: {}, context: context() })],
       ['/api/ledger/tree-head', () => headApi({ request: getRequest('/api/ledger/tree-head'), params: {}, context: context() })],
-      ['/api/ledger/proof', () => proofApi({ request: getRequest(`/api/ledger/proof/${receipt}`), params: { receipt }, context: context() })],
-      ['/api/ledger/consistency', () => consistencyApi({ request: getRequest('/api/ledger/consistency?from=4'), params: {}, context: context() })],
+      [
+        '/api/ledger/proof',
+        () => proofApi({ request: getRequest(`/api/ledger/proof/${receipt}`), params: { receipt }, context: context() }),
+      ],
+      [
+        '/api/ledger/consistency',
+        () => consistencyApi({ request: getRequest('/api/ledger/consistency?from=4'), params: {}, context: context() }),
+      ],
       ['/disclosures', () => disclosuresLoader({ request: getRequest('/disclosures'), params: {}, context: context() })],
       ['/api/disclosures', () => disclosuresApi({ request: getRequest('/api/disclosures'), params: {}, context: context() })],
-      ['/institutions/<home>', () => institutionLoader({ request: getRequest(`/institutions/${homeA.slug}`), params: { slug: homeA.slug }, context: context() })],
+      [
+        '/institutions/<home>',
+        () => institutionLoader({ request: getRequest(`/institutions/${homeA.slug}`), params: { slug: homeA.slug }, context: context() }),
+      ],
     ]
     const problems: Record<string, string[]> = {}
     let captured = 0
@@ -137,7 +179,11 @@ describe('the public log reads no history per request', () => {
       if (found.length) problems[name] = found
     }
     // The tree's own statements are prepared once per process, before the capture: check them too.
-    const tree = historyScans(Object.values(ledgerTreeSql).filter((q) => q.startsWith('SELECT')).map((source) => ({ source, plan: planOf(source) })))
+    const tree = historyScans(
+      Object.values(ledgerTreeSql)
+        .filter((q) => q.startsWith('SELECT'))
+        .map((source) => ({ source, plan: planOf(source) })),
+    )
     if (tree.length) problems['ledgerTreeSql'] = tree
     expect(captured).toBeGreaterThan(requests.length)
     expect(problems).toEqual({})
@@ -150,9 +196,15 @@ describe('the public log reads no history per request', () => {
       return new Response('ok')
     })
     expect(historyScans(statements)).toEqual([])
-    const period = statements.find((s) => /from "donations" where \("donations"\."institution_id" = \? and "donations"\."received_at" >= \?/.test(s.source))
-    expect(period?.plan.join(' ')).toMatch(/USING INDEX donations_home_received_idx \(institution_id=\? AND received_at>\? AND received_at<\?\)/)
-    const uses = statements.find((s) => /from "allocations" where \("allocations"\."institution_id" = \? and "allocations"\."used_at" >= \?/.test(s.source))
+    const period = statements.find((s) =>
+      /from "donations" where \("donations"\."institution_id" = \? and "donations"\."received_at" >= \?/.test(s.source),
+    )
+    expect(period?.plan.join(' ')).toMatch(
+      /USING INDEX donations_home_received_idx \(institution_id=\? AND received_at>\? AND received_at<\?\)/,
+    )
+    const uses = statements.find((s) =>
+      /from "allocations" where \("allocations"\."institution_id" = \? and "allocations"\."used_at" >= \?/.test(s.source),
+    )
     expect(uses?.plan.join(' ')).toMatch(/USING INDEX allocations_home_used_idx \(institution_id=\? AND used_at>\? AND used_at<\?\)/)
     // The previous period's balance is read inside SQLite, not by loading its summary.
     expect(statements.filter((s) => /"disclosures"\."summary"/.test(s.source) && !/json_extract/.test(s.source))).toEqual([])
@@ -168,7 +220,11 @@ describe('the public log reads no history per request', () => {
 
   test('the month list and disclosure figures come from tables kept in the write transaction', async () => {
     const distinctMonths = () =>
-      (sqlite.prepare("SELECT DISTINCT strftime('%Y-%m', received_at / 1000, 'unixepoch', '+8 hours') AS m FROM donations ORDER BY m DESC").all() as Array<{ m: string }>).map((r) => r.m)
+      (
+        sqlite
+          .prepare("SELECT DISTINCT strftime('%Y-%m', received_at / 1000, 'unixepoch', '+8 hours') AS m FROM donations ORDER BY m DESC")
+          .all() as Array<{ m: string }>
+      ).map((r) => r.m)
     expect(listLedgerMonths()).toEqual(distinctMonths())
     gift(homeB.id, '2023-01-31T17:30:00Z') // 2023-02-01 01:30 in Shanghai
     expect(listLedgerMonths()).toEqual(distinctMonths())

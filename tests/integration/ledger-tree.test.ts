@@ -6,7 +6,17 @@ import { describe, expect, test } from 'vitest'
 import { db, sqlite, writeTransaction } from '~db/client.server'
 import { allocations, disclosures, donations, ledgerLeaves } from '~db/schema'
 import { recordCorrection, recordDonation, type NewDonation } from '~/donations/ledger.server'
-import { fromHex, inclusionProof, leafHashHex, merkleRoot, toHex, utf8Bytes, verifyConsistency, verifyInclusion, leafHash } from '~/ledger/merkle'
+import {
+  fromHex,
+  inclusionProof,
+  leafHashHex,
+  merkleRoot,
+  toHex,
+  utf8Bytes,
+  verifyConsistency,
+  verifyInclusion,
+  leafHash,
+} from '~/ledger/merkle'
 import {
   backfillLedgerLeaves,
   consistencyBetween,
@@ -49,7 +59,13 @@ function gift(institutionId: number, overrides: Partial<NewDonation> = {}) {
   )
 }
 
-const leafOf = (refId: number) => db.select().from(ledgerLeaves).where(eq(ledgerLeaves.refId, refId)).all().find((l) => l.kind === 'donation')
+const leafOf = (refId: number) =>
+  db
+    .select()
+    .from(ledgerLeaves)
+    .where(eq(ledgerLeaves.refId, refId))
+    .all()
+    .find((l) => l.kind === 'donation')
 
 async function body(response: unknown) {
   const r = await run(() => response)
@@ -79,7 +95,13 @@ function publicData(extra: { disclosures?: VerifierDisclosure[] | null; receipt?
 
 function publishedDisclosures(): VerifierDisclosure[] {
   return db
-    .select({ id: disclosures.id, label: disclosures.label, treeSize: disclosures.treeSize, rootHash: disclosures.rootHash, signature: disclosures.signature })
+    .select({
+      id: disclosures.id,
+      label: disclosures.label,
+      treeSize: disclosures.treeSize,
+      rootHash: disclosures.rootHash,
+      signature: disclosures.signature,
+    })
     .from(disclosures)
     .where(eq(disclosures.status, 'published'))
     .all()
@@ -114,7 +136,16 @@ describe('every log entry becomes a Merkle leaf', () => {
     expect(leaf.leafIndex).toBe(before)
     expect(ledgerSize()).toBe(before + 1)
     const canonical = JSON.parse(leaf.canonical) as Record<string, unknown>
-    expect(canonical).toMatchObject({ v: 1, type: 'donation', receiptNo: entry.receiptNo, institution: home.slug, amountFen: 5000, donorDisplay: entry.donorDisplay, receivedAt: '2026-06-01T02:00:00.000Z', correctsReceipt: null })
+    expect(canonical).toMatchObject({
+      v: 1,
+      type: 'donation',
+      receiptNo: entry.receiptNo,
+      institution: home.slug,
+      amountFen: 5000,
+      donorDisplay: entry.donorDisplay,
+      receivedAt: '2026-06-01T02:00:00.000Z',
+      correctsReceipt: null,
+    })
     // Only public fields: the donor's user id and the staff member never enter the log.
     expect(Object.keys(canonical)).not.toContain('donorUserId')
     expect(Object.keys(canonical)).not.toContain('recordedBy')
@@ -126,7 +157,17 @@ describe('every log entry becomes a Merkle leaf', () => {
     const before = ledgerSize()
     expect(() =>
       writeTransaction((tx) => {
-        recordDonation(tx, { institutionId: home.id, kind: 'money', description: '回滚', amountFen: 100, donor: { displayName: '甲', choice: 'anonymous' }, designation: 'general', channel: 'desk', receivedAt: new Date(), recordedBy: null })
+        recordDonation(tx, {
+          institutionId: home.id,
+          kind: 'money',
+          description: '回滚',
+          amountFen: 100,
+          donor: { displayName: '甲', choice: 'anonymous' },
+          designation: 'general',
+          channel: 'desk',
+          receivedAt: new Date(),
+          recordedBy: null,
+        })
         throw new Error('payment failed later in the transaction')
       }),
     ).toThrow()
@@ -136,7 +177,9 @@ describe('every log entry becomes a Merkle leaf', () => {
   test('a correction is a leaf of its own that names the receipt it reverses', () => {
     const home = createTestInstitution()
     const original = gift(home.id)
-    const result = writeTransaction((tx) => recordCorrection(tx, { originalReceipt: original.receiptNo, reason: '金额登记错误', recordedBy: null }))
+    const result = writeTransaction((tx) =>
+      recordCorrection(tx, { originalReceipt: original.receiptNo, reason: '金额登记错误', recordedBy: null }),
+    )
     if (!result.ok) throw new Error(result.message)
     const canonical = JSON.parse(leafOf(result.entry.id)!.canonical) as Record<string, unknown>
     expect(canonical).toMatchObject({ correctsReceipt: original.receiptNo, correctionReason: '金额登记错误', amountFen: -5000 })
@@ -146,17 +189,41 @@ describe('every log entry becomes a Merkle leaf', () => {
     const home = createTestInstitution()
     const old = db
       .insert(donations)
-      .values({ receiptNo: `WN-2025-9${String(Date.now()).slice(-5)}`, institutionId: home.id, kind: 'goods', description: '旧记录：棉被 ×2', quantity: 2, unit: '床', donorDisplay: '匿名', designation: 'general', channel: 'desk', receivedAt: new Date('2025-12-01T00:00:00Z') })
+      .values({
+        receiptNo: `WN-2025-9${String(Date.now()).slice(-5)}`,
+        institutionId: home.id,
+        kind: 'goods',
+        description: '旧记录：棉被 ×2',
+        quantity: 2,
+        unit: '床',
+        donorDisplay: '匿名',
+        designation: 'general',
+        channel: 'desk',
+        receivedAt: new Date('2025-12-01T00:00:00Z'),
+      })
       .returning()
       .get()
-    const allocation = db.insert(allocations).values({ institutionId: home.id, usedAt: new Date('2026-01-05T00:00:00Z'), purpose: '购买冬季棉衣 12 件', amountFen: 360000 }).returning().get()
+    const allocation = db
+      .insert(allocations)
+      .values({ institutionId: home.id, usedAt: new Date('2026-01-05T00:00:00Z'), purpose: '购买冬季棉衣 12 件', amountFen: 360000 })
+      .returning()
+      .get()
     expect(leafOf(old.id)).toBeUndefined()
     const before = ledgerSize()
     expect(backfillLedgerLeaves()).toBe(2)
     expect(leafOf(old.id)!.leafIndex).toBe(before)
-    const allocationLeaf = db.select().from(ledgerLeaves).where(eq(ledgerLeaves.leafIndex, before + 1)).get()!
+    const allocationLeaf = db
+      .select()
+      .from(ledgerLeaves)
+      .where(eq(ledgerLeaves.leafIndex, before + 1))
+      .get()!
     expect(allocationLeaf.kind).toBe('allocation')
-    expect(JSON.parse(allocationLeaf.canonical)).toMatchObject({ type: 'allocation', id: allocation.id, purpose: '购买冬季棉衣 12 件', sourceReceipts: [] })
+    expect(JSON.parse(allocationLeaf.canonical)).toMatchObject({
+      type: 'allocation',
+      id: allocation.id,
+      purpose: '购买冬季棉衣 12 件',
+      sourceReceipts: [],
+    })
     expect(backfillLedgerLeaves()).toBe(0)
     expect(ledgerSize()).toBe(before + 2)
   })
@@ -191,7 +258,13 @@ describe('signed tree heads and proofs', () => {
     const all: { leafIndex: number; canonical: string; leafHash: string }[] = []
     let after = -1
     for (;;) {
-      const page = await body(await entriesLoader({ request: getRequest(after < 0 ? '/api/ledger?limit=3' : `/api/ledger?after=${after}&limit=3`), params: {}, context: context() }))
+      const page = await body(
+        await entriesLoader({
+          request: getRequest(after < 0 ? '/api/ledger?limit=3' : `/api/ledger?after=${after}&limit=3`),
+          params: {},
+          context: context(),
+        }),
+      )
       const p = page.json as { entries: typeof all; next: number | null }
       expect(p.entries.length).toBeLessThanOrEqual(3)
       all.push(...p.entries)
@@ -201,7 +274,15 @@ describe('signed tree heads and proofs', () => {
     expect(all.map((e) => e.leafIndex)).toEqual(Array.from({ length: head.size }, (_, i) => i))
     expect(toHex(merkleRoot(all.map((e) => leafHash(utf8Bytes(e.canonical)))))).toBe(head.rootHash)
 
-    const proof = (await body(await proofLoader({ request: getRequest(`/api/ledger/proof/${entry.receiptNo}`), params: { receipt: entry.receiptNo }, context: context() }))).json as {
+    const proof = (
+      await body(
+        await proofLoader({
+          request: getRequest(`/api/ledger/proof/${entry.receiptNo}`),
+          params: { receipt: entry.receiptNo },
+          context: context(),
+        }),
+      )
+    ).json as {
       leafIndex: number
       treeSize: number
       canonical: string
@@ -210,9 +291,25 @@ describe('signed tree heads and proofs', () => {
     }
     expect(proof.treeSize).toBe(head.size)
     expect(proof.rootHash).toBe(head.rootHash)
-    expect(verifyInclusion(leafHash(utf8Bytes(proof.canonical)), proof.leafIndex, proof.treeSize, proof.proof.map(fromHex), fromHex(proof.rootHash))).toBe(true)
+    expect(
+      verifyInclusion(
+        leafHash(utf8Bytes(proof.canonical)),
+        proof.leafIndex,
+        proof.treeSize,
+        proof.proof.map(fromHex),
+        fromHex(proof.rootHash),
+      ),
+    ).toBe(true)
 
-    const c = (await body(await consistencyLoader({ request: getRequest(`/api/ledger/consistency?from=${mid}&to=${head.size}`), params: {}, context: context() }))).json as {
+    const c = (
+      await body(
+        await consistencyLoader({
+          request: getRequest(`/api/ledger/consistency?from=${mid}&to=${head.size}`),
+          params: {},
+          context: context(),
+        }),
+      )
+    ).json as {
       proof: string[]
       fromRoot: string
       toRoot: string
@@ -224,10 +321,18 @@ describe('signed tree heads and proofs', () => {
   test('bad requests get 400 and unknown receipts 404, in Chinese and English', async () => {
     const bad = await body(await entriesLoader({ request: getRequest('/api/ledger?limit=501'), params: {}, context: context() }))
     expect(bad.status).toBe(400)
-    const missing = await body(await proofLoader({ request: getRequest('/api/ledger/proof/WN-1999-000001'), params: { receipt: 'WN-1999-000001' }, context: context() }))
+    const missing = await body(
+      await proofLoader({
+        request: getRequest('/api/ledger/proof/WN-1999-000001'),
+        params: { receipt: 'WN-1999-000001' },
+        context: context(),
+      }),
+    )
     expect(missing.status).toBe(404)
     expect(String((missing.json.error as { message: string }).message)).toContain('找不到该收据编号')
-    const backwards = await body(await consistencyLoader({ request: getRequest('/api/ledger/consistency?from=5&to=2'), params: {}, context: context() }))
+    const backwards = await body(
+      await consistencyLoader({ request: getRequest('/api/ledger/consistency?from=5&to=2'), params: {}, context: context() }),
+    )
     expect(backwards.status).toBe(400)
   })
 
@@ -273,7 +378,10 @@ describe("the entry page's 已验证 badge", () => {
     sqlite.exec('DROP TRIGGER donations_no_update')
     try {
       sqlite.prepare('UPDATE donations SET amount_fen = 1 WHERE id = ?').run(entry.id)
-      expect(await verifyReceiptInBrowser(entry.receiptNo, '图书 ×30', apiFetch)).toEqual({ status: 'failed', reason: '记录内容与日志中的哈希不一致' })
+      expect(await verifyReceiptInBrowser(entry.receiptNo, '图书 ×30', apiFetch)).toEqual({
+        status: 'failed',
+        reason: '记录内容与日志中的哈希不一致',
+      })
       sqlite.prepare('UPDATE donations SET amount_fen = 5000 WHERE id = ?').run(entry.id)
     } finally {
       restoreTriggers()
@@ -319,11 +427,15 @@ describe('the independent verifier', () => {
     sqlite.exec('DROP TRIGGER ledger_leaves_no_update')
     try {
       const forged = leaf.canonical.replace('"amountFen":5000', '"amountFen":50')
-      sqlite.prepare('UPDATE ledger_leaves SET canonical = ?, leaf_hash = ? WHERE leaf_index = ?').run(forged, leafHashHex(forged), leaf.leafIndex)
+      sqlite
+        .prepare('UPDATE ledger_leaves SET canonical = ?, leaf_hash = ? WHERE leaf_index = ?')
+        .run(forged, leafHashHex(forged), leaf.leafIndex)
       const report = await verifyLedgerData(publicData())
       expect(report.ok).toBe(false)
       expect(report.errors.join('\n')).toMatch(/published root .* the log was changed/)
-      sqlite.prepare('UPDATE ledger_leaves SET canonical = ?, leaf_hash = ? WHERE leaf_index = ?').run(leaf.canonical, leaf.leafHash, leaf.leafIndex)
+      sqlite
+        .prepare('UPDATE ledger_leaves SET canonical = ?, leaf_hash = ? WHERE leaf_index = ?')
+        .run(leaf.canonical, leaf.leafHash, leaf.leafIndex)
       expect((await verifyLedgerData(publicData())).ok).toBe(true)
     } finally {
       restoreTriggers()
@@ -358,11 +470,16 @@ describe('the independent verifier', () => {
 })
 
 function restoreTriggers() {
-  const existing = new Set((sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger'").all() as { name: string }[]).map((t) => t.name))
+  const existing = new Set(
+    (sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger'").all() as { name: string }[]).map((t) => t.name),
+  )
   const triggers: Record<string, string> = {
-    donations_no_update: 'CREATE TRIGGER donations_no_update BEFORE UPDATE ON donations BEGIN SELECT RAISE(ABORT, \'donations is append-only\'); END',
-    ledger_leaves_no_update: "CREATE TRIGGER ledger_leaves_no_update BEFORE UPDATE ON ledger_leaves BEGIN SELECT RAISE(ABORT, 'ledger_leaves is append-only'); END",
-    ledger_leaves_no_delete: "CREATE TRIGGER ledger_leaves_no_delete BEFORE DELETE ON ledger_leaves BEGIN SELECT RAISE(ABORT, 'ledger_leaves is append-only'); END",
+    donations_no_update:
+      "CREATE TRIGGER donations_no_update BEFORE UPDATE ON donations BEGIN SELECT RAISE(ABORT, 'donations is append-only'); END",
+    ledger_leaves_no_update:
+      "CREATE TRIGGER ledger_leaves_no_update BEFORE UPDATE ON ledger_leaves BEGIN SELECT RAISE(ABORT, 'ledger_leaves is append-only'); END",
+    ledger_leaves_no_delete:
+      "CREATE TRIGGER ledger_leaves_no_delete BEFORE DELETE ON ledger_leaves BEGIN SELECT RAISE(ABORT, 'ledger_leaves is append-only'); END",
   }
   for (const [name, ddl] of Object.entries(triggers)) if (!existing.has(name)) sqlite.exec(ddl)
 }

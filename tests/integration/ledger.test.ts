@@ -32,10 +32,21 @@ function gift(institutionId: number, overrides: Partial<NewDonation> = {}) {
 async function wishOf(institutionId: number, realName: string) {
   const child = db
     .insert(children)
-    .values({ institutionId, realName, birthDate: '2017-03-09', gender: 'female', pseudonym: '小凤', privateNotes: `${realName}的私密备注` })
+    .values({
+      institutionId,
+      realName,
+      birthDate: '2017-03-09',
+      gender: 'female',
+      pseudonym: '小凤',
+      privateNotes: `${realName}的私密备注`,
+    })
     .returning()
     .get()
-  return db.insert(wishes).values({ institutionId, childId: child.id, category: 'study', title: '一套《十万个为什么》', status: 'received' }).returning().get()
+  return db
+    .insert(wishes)
+    .values({ institutionId, childId: child.id, category: 'study', title: '一套《十万个为什么》', status: 'received' })
+    .returning()
+    .get()
 }
 
 describe('receipt numbers', () => {
@@ -51,7 +62,7 @@ describe('receipt numbers', () => {
     expect(entries[2]!.id).toBe(entries[1]!.id + 1)
   })
 
-  test("the year is the year of receipt in Shanghai, not in UTC", () => {
+  test('the year is the year of receipt in Shanghai, not in UTC', () => {
     const home = createTestInstitution()
     // 2026-12-31 16:30 UTC is already 2027-01-01 00:30 in Shanghai.
     const entry = gift(home.id, { receivedAt: new Date('2026-12-31T16:30:00Z') })
@@ -74,7 +85,9 @@ describe('the log is append-only', () => {
     const home = createTestInstitution()
     const staff = await createUser({ displayName: '社工' })
     const original = gift(home.id, { amountFen: null })
-    const outcome = writeTransaction((tx) => recordCorrection(tx, { originalReceipt: original.receiptNo.toLowerCase(), reason: '数量登记错误，实为 2 本', recordedBy: staff.id }))
+    const outcome = writeTransaction((tx) =>
+      recordCorrection(tx, { originalReceipt: original.receiptNo.toLowerCase(), reason: '数量登记错误，实为 2 本', recordedBy: staff.id }),
+    )
     if (!outcome.ok) throw new Error(outcome.message)
     expect(outcome.entry).toMatchObject({
       correctsId: original.id,
@@ -88,21 +101,41 @@ describe('the log is append-only', () => {
     expect(outcome.entry.receiptNo).toMatch(RECEIPT)
     expect(outcome.entry.receivedAt.toISOString()).toBe('2026-06-10T04:00:00.000Z')
 
-    expect(getPublicEntry(outcome.entry.receiptNo)).toMatchObject({ correctsReceipt: original.receiptNo, correctionReason: '数量登记错误，实为 2 本' })
-    expect(getPublicEntry(original.receiptNo)?.correctedBy).toEqual([{ receiptNo: outcome.entry.receiptNo, reason: '数量登记错误，实为 2 本' }])
+    expect(getPublicEntry(outcome.entry.receiptNo)).toMatchObject({
+      correctsReceipt: original.receiptNo,
+      correctionReason: '数量登记错误，实为 2 本',
+    })
+    expect(getPublicEntry(original.receiptNo)?.correctedBy).toEqual([
+      { receiptNo: outcome.entry.receiptNo, reason: '数量登记错误，实为 2 本' },
+    ])
 
-    const again = writeTransaction((tx) => recordCorrection(tx, { originalReceipt: original.receiptNo, reason: '再来一次', recordedBy: staff.id }))
+    const again = writeTransaction((tx) =>
+      recordCorrection(tx, { originalReceipt: original.receiptNo, reason: '再来一次', recordedBy: staff.id }),
+    )
     expect(again).toEqual({ ok: false, message: `该记录已由 ${outcome.entry.receiptNo} 更正` })
-    const ofCorrection = writeTransaction((tx) => recordCorrection(tx, { originalReceipt: outcome.entry.receiptNo, reason: '撤销更正', recordedBy: staff.id }))
+    const ofCorrection = writeTransaction((tx) =>
+      recordCorrection(tx, { originalReceipt: outcome.entry.receiptNo, reason: '撤销更正', recordedBy: staff.id }),
+    )
     expect(ofCorrection.ok).toBe(false)
-    const noReason = writeTransaction((tx) => recordCorrection(tx, { originalReceipt: gift(home.id).receiptNo, reason: '  ', recordedBy: staff.id }))
+    const noReason = writeTransaction((tx) =>
+      recordCorrection(tx, { originalReceipt: gift(home.id).receiptNo, reason: '  ', recordedBy: staff.id }),
+    )
     expect(noReason).toEqual({ ok: false, message: '请填写更正说明' })
   })
 
   test('a money gift is reversed by a negative amount', () => {
     const home = createTestInstitution()
-    const money = gift(home.id, { kind: 'money', description: '善款', quantity: null, unit: null, estimatedValueFen: null, amountFen: 50_000 })
-    const outcome = writeTransaction((tx) => recordCorrection(tx, { originalReceipt: money.receiptNo, reason: '重复登记', recordedBy: null }))
+    const money = gift(home.id, {
+      kind: 'money',
+      description: '善款',
+      quantity: null,
+      unit: null,
+      estimatedValueFen: null,
+      amountFen: 50_000,
+    })
+    const outcome = writeTransaction((tx) =>
+      recordCorrection(tx, { originalReceipt: money.receiptNo, reason: '重复登记', recordedBy: null }),
+    )
     expect(outcome.ok && outcome.entry.amountFen).toBe(-50_000)
   })
 })
@@ -125,19 +158,36 @@ describe('the public log shows the gift, never the private donor or child', () =
 
     const listed = listPublicLedger({ institutionSlug: home.slug })
     expect(listed.items).toHaveLength(1)
-    expect(listed.items[0]).toMatchObject({ receiptNo: entry.receiptNo, donorDisplay: '爱心人士', wishPseudonym: '小凤', wishTitle: '一套《十万个为什么》' })
+    expect(listed.items[0]).toMatchObject({
+      receiptNo: entry.receiptNo,
+      donorDisplay: '爱心人士',
+      wishPseudonym: '小凤',
+      wishTitle: '一套《十万个为什么》',
+    })
     for (const row of [listed.items[0], getPublicEntry(entry.receiptNo)]) {
       expect(row).not.toHaveProperty('donorUserId')
       expect(row).not.toHaveProperty('recordedBy')
     }
 
     const page = await run(() => ledgerLoader({ request: getRequest(`/ledger?home=${home.slug}`), params: {}, context: context() }))
-    const detail = await run(() => entryLoader({ request: getRequest(`/ledger/${entry.receiptNo}`), params: { receipt: entry.receiptNo }, context: context() }))
+    const detail = await run(() =>
+      entryLoader({ request: getRequest(`/ledger/${entry.receiptNo}`), params: { receipt: entry.receiptNo }, context: context() }),
+    )
     for (const res of [page, detail]) {
       expect(res.status).toBe(200)
       const text = JSON.stringify(res.body)
       expect(text).toContain(entry.receiptNo)
-      for (const secret of [email, phone, '欧阳慈善', '司马秘密真名', '2017-03-09', '私密备注', `"donorUserId"`, `"recordedBy"`, String(staff.displayName)]) {
+      for (const secret of [
+        email,
+        phone,
+        '欧阳慈善',
+        '司马秘密真名',
+        '2017-03-09',
+        '私密备注',
+        `"donorUserId"`,
+        `"recordedBy"`,
+        String(staff.displayName),
+      ]) {
         expect(text).not.toContain(secret)
       }
     }
@@ -145,7 +195,9 @@ describe('the public log shows the gift, never the private donor or child', () =
   })
 
   test('an unknown receipt number is a 404', async () => {
-    const res = await run(() => entryLoader({ request: getRequest('/ledger/WN-2026-999999'), params: { receipt: 'WN-2026-999999' }, context: context() }))
+    const res = await run(() =>
+      entryLoader({ request: getRequest('/ledger/WN-2026-999999'), params: { receipt: 'WN-2026-999999' }, context: context() }),
+    )
     expect(res.status).toBe(404)
   })
 
@@ -164,7 +216,14 @@ describe('finding entries', () => {
     const a = createTestInstitution('甲福利院')
     const b = createTestInstitution('乙福利院')
     const mayFirstEarly = gift(a.id, { description: '五月一日凌晨', receivedAt: new Date('2026-04-30T16:30:00Z') }) // 2026-05-01 00:30 Shanghai
-    const mayMoney = gift(a.id, { kind: 'money', description: '五月善款', quantity: null, unit: null, amountFen: 20_000, receivedAt: new Date('2026-05-15T04:00:00Z') })
+    const mayMoney = gift(a.id, {
+      kind: 'money',
+      description: '五月善款',
+      quantity: null,
+      unit: null,
+      amountFen: 20_000,
+      receivedAt: new Date('2026-05-15T04:00:00Z'),
+    })
     const juneFirstEarly = gift(a.id, { description: '六月一日凌晨', receivedAt: new Date('2026-05-31T16:30:00Z') }) // 2026-06-01 00:30 Shanghai
     const otherHome = gift(b.id, { description: '乙院五月', receivedAt: new Date('2026-05-10T04:00:00Z') })
 
@@ -175,7 +234,9 @@ describe('finding entries', () => {
     expect(receipts({ institutionSlug: a.slug, kind: 'money' })).toEqual([mayMoney.receiptNo])
     expect(receipts({ institutionSlug: b.slug, month: '2026-05' })).toEqual([otherHome.receiptNo])
 
-    const res = await run(() => ledgerLoader({ request: getRequest(`/ledger?home=${a.slug}&month=2026-05&kind=goods`), params: {}, context: context() }))
+    const res = await run(() =>
+      ledgerLoader({ request: getRequest(`/ledger?home=${a.slug}&month=2026-05&kind=goods`), params: {}, context: context() }),
+    )
     const body = res.body as { entries: Array<{ receiptNo: string; date: string }>; months: string[]; filters: { month: string } }
     expect(body.entries.map((e) => e.receiptNo)).toEqual([mayFirstEarly.receiptNo])
     expect(body.entries[0]!.date).toBe('2026/05/01')

@@ -21,7 +21,11 @@ describe('listQuery', () => {
   })
 
   test('the first page has no cursor; keys the schema does not name are ignored', () => {
-    expect(listQuery(query('urgency=urgent&view=calendar&cursor='), needFilterSchema)).toEqual({ filters: { urgency: 'urgent' }, cursor: null, paged: false })
+    expect(listQuery(query('urgency=urgent&view=calendar&cursor='), needFilterSchema)).toEqual({
+      filters: { urgency: 'urgent' },
+      cursor: null,
+      paged: false,
+    })
   })
 
   test('a malformed ledger month is kept so the page can say so', () => {

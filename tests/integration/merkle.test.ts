@@ -41,7 +41,11 @@ describe('Merkle tree hashing (RFC 9162)', () => {
 
   test('leaf and node hashes use the 0x00 and 0x01 domain prefixes', () => {
     const bytes = utf8Bytes('微暖')
-    expect(toHex(leafHash(bytes))).toBe(createHash('sha256').update(Buffer.concat([Buffer.from([0]), Buffer.from('微暖')])).digest('hex'))
+    expect(toHex(leafHash(bytes))).toBe(
+      createHash('sha256')
+        .update(Buffer.concat([Buffer.from([0]), Buffer.from('微暖')]))
+        .digest('hex'),
+    )
     const a = leafHash(utf8Bytes('a'))
     const b = leafHash(utf8Bytes('b'))
     expect(toHex(nodeHash(a, b))).toBe(toHex(sha(Uint8Array.of(1), a, b)))

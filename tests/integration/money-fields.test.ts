@@ -27,7 +27,17 @@ describe('money fields', () => {
     const home = createTestInstitution()
     const donor = await createUser()
     const give = (customAmount: string) =>
-      run(() => giveAction({ request: formRequest(`/give?home=${home.slug}`, { amount: 'custom', customAmount, publicDisplay: 'masked' }, { cookie: signedInCookie(donor.id) }), params: {}, context: context() }))
+      run(() =>
+        giveAction({
+          request: formRequest(
+            `/give?home=${home.slug}`,
+            { amount: 'custom', customAmount, publicDisplay: 'masked' },
+            { cookie: signedInCookie(donor.id) },
+          ),
+          params: {},
+          context: context(),
+        }),
+      )
 
     const ok = await give('１００')
     expect(ok.status).toBe(302)
@@ -41,7 +51,14 @@ describe('money fields', () => {
   test('staff record a walk-in gift of １００ yuan as 10000 fen; -5 is refused next to the amount', async () => {
     const { home, cookie } = await homeWithStaff()
     const fields = { kind: 'money', items: '现金捐款', channel: 'desk', donorName: '钱先生', publicDisplay: 'anonymous', target: '' }
-    const post = (amount: string) => run(() => giftAction({ request: formRequest(`/staff/${home.slug}/gifts/new`, { ...fields, amount }, { cookie }), params: { slug: home.slug }, context: context() }))
+    const post = (amount: string) =>
+      run(() =>
+        giftAction({
+          request: formRequest(`/staff/${home.slug}/gifts/new`, { ...fields, amount }, { cookie }),
+          params: { slug: home.slug },
+          context: context(),
+        }),
+      )
 
     const ok = await post('１００')
     expect(ok.status).toBe(302)
@@ -57,7 +74,11 @@ describe('money fields', () => {
     const { home, cookie } = await homeWithStaff()
     const res = await run(() =>
       allocationsAction({
-        request: formRequest(`/staff/${home.slug}/allocations`, { usedAt: '2026-05-01', purpose: '购买冬衣', amount: '-5', beneficiaryDescription: '院内儿童', source: 'WN-2026-000001' }, { cookie }),
+        request: formRequest(
+          `/staff/${home.slug}/allocations`,
+          { usedAt: '2026-05-01', purpose: '购买冬衣', amount: '-5', beneficiaryDescription: '院内儿童', source: 'WN-2026-000001' },
+          { cookie },
+        ),
         params: { slug: home.slug },
         context: context(),
       }),

@@ -20,7 +20,10 @@ import { addMember, context, createTestInstitution, createUser, formRequest, get
 /** The Conform reply of a donor's form ({ result }): errors by field, the values that come back, the form-level message. */
 function conformReply(body: unknown) {
   const { result } = body as { result: { error?: Record<string, string[] | null>; initialValue?: Record<string, unknown> } }
-  const errors = Object.fromEntries(Object.entries(result.error ?? {}).map(([k, v]) => [k, v ?? undefined])) as Record<string, string[] | undefined>
+  const errors = Object.fromEntries(Object.entries(result.error ?? {}).map(([k, v]) => [k, v ?? undefined])) as Record<
+    string,
+    string[] | undefined
+  >
   return { errors, values: (result.initialValue ?? {}) as Record<string, string>, formError: errors['']?.join('；') ?? null }
 }
 
@@ -75,26 +78,48 @@ function pledge(userId: number, needId: number, quantity: number, expectedAt = n
 describe('staff manage needs', () => {
   test('a manager posts a need, edits it, and each write is audited', async () => {
     const { home, cookie } = await homeWithManager()
-    const created = await run(() => newNeedAction({ request: formRequest(`/staff/${home.slug}/needs/new`, needFields(), { cookie }), params: { slug: home.slug }, context: context() }))
+    const created = await run(() =>
+      newNeedAction({
+        request: formRequest(`/staff/${home.slug}/needs/new`, needFields(), { cookie }),
+        params: { slug: home.slug },
+        context: context(),
+      }),
+    )
     expect(created.status).toBe(302)
     const need = db.select().from(needs).where(eq(needs.institutionId, home.id)).get()!
     expect(created.headers.get('Location')).toBe(`/staff/${home.slug}/needs/${need.id}?created=1`)
     expect(need).toMatchObject({ title: '饮用水', unit: '箱', quantityNeeded: 50, urgency: 'urgent', status: 'open' })
 
     const edited = await run(() =>
-      staffNeedAction({ request: formRequest(`/staff/${home.slug}/needs/${need.id}`, needFields({ quantityNeeded: '60', deadline: '2026-12-31' }), { cookie }), params: { slug: home.slug, needId: String(need.id) }, context: context() }),
+      staffNeedAction({
+        request: formRequest(`/staff/${home.slug}/needs/${need.id}`, needFields({ quantityNeeded: '60', deadline: '2026-12-31' }), {
+          cookie,
+        }),
+        params: { slug: home.slug, needId: String(need.id) },
+        context: context(),
+      }),
     )
     expect(edited.status).toBe(302)
     expect(needRow(need.id).quantityNeeded).toBe(60)
     expect(needRow(need.id).deadline?.toISOString()).toBe('2026-12-31T15:59:59.999Z')
-    const actions = db.select({ action: auditLog.action }).from(auditLog).where(and(eq(auditLog.institutionId, home.id), eq(auditLog.entityId, String(need.id)))).all()
+    const actions = db
+      .select({ action: auditLog.action })
+      .from(auditLog)
+      .where(and(eq(auditLog.institutionId, home.id), eq(auditLog.entityId, String(need.id))))
+      .all()
     expect(actions.map((a) => a.action)).toEqual(['need.create', 'need.update'])
   })
 
   test('the form keeps what was typed and explains each mistake in Chinese', async () => {
     const { home, cookie } = await homeWithManager()
     const res = await run(() =>
-      newNeedAction({ request: formRequest(`/staff/${home.slug}/needs/new`, needFields({ title: '', quantityNeeded: '0', perPledgeMax: 'x' }), { cookie }), params: { slug: home.slug }, context: context() }),
+      newNeedAction({
+        request: formRequest(`/staff/${home.slug}/needs/new`, needFields({ title: '', quantityNeeded: '0', perPledgeMax: 'x' }), {
+          cookie,
+        }),
+        params: { slug: home.slug },
+        context: context(),
+      }),
     )
     expect(res.status).toBe(400)
     const errors = replyErrors(res.body)
@@ -110,7 +135,11 @@ describe('staff manage needs', () => {
     const donor = await createUser()
     expect(pledge(donor.id, need.id, 12).ok).toBe(true)
     const res = await run(() =>
-      staffNeedAction({ request: formRequest(`/staff/${home.slug}/needs/${need.id}`, needFields({ quantityNeeded: '10' }), { cookie }), params: { slug: home.slug, needId: String(need.id) }, context: context() }),
+      staffNeedAction({
+        request: formRequest(`/staff/${home.slug}/needs/${need.id}`, needFields({ quantityNeeded: '10' }), { cookie }),
+        params: { slug: home.slug, needId: String(need.id) },
+        context: context(),
+      }),
     )
     expect(res.status).toBe(409)
     expect(replyErrors(res.body).quantityNeeded).toEqual(['需要数量不能少于已认捐的 12 袋'])
@@ -126,19 +155,35 @@ describe('staff manage needs', () => {
     const pb = pledge(b.id, need.id, 5)
     if (!pa.ok || !pb.ok) throw new Error('pledges failed')
     const res = await run(() =>
-      staffNeedAction({ request: formRequest(`/staff/${home.slug}/needs/${need.id}`, { intent: 'cancel', reason: '已由政府调拨' }, { cookie }), params: { slug: home.slug, needId: String(need.id) }, context: context() }),
+      staffNeedAction({
+        request: formRequest(`/staff/${home.slug}/needs/${need.id}`, { intent: 'cancel', reason: '已由政府调拨' }, { cookie }),
+        params: { slug: home.slug, needId: String(need.id) },
+        context: context(),
+      }),
     )
     expect(res.status).toBe(302)
     expect(needRow(need.id).status).toBe('cancelled')
     expect(pledgeRow(pa.pledgeId).status).toBe('cancelled')
     expect(pledgeRow(pb.pledgeId).status).toBe('cancelled')
-    const notice = db.select().from(notifications).where(eq(notifications.dedupeKey, `need.cancelled:${pa.pledgeId}`)).get()
+    const notice = db
+      .select()
+      .from(notifications)
+      .where(eq(notifications.dedupeKey, `need.cancelled:${pa.pledgeId}`))
+      .get()
     expect(notice?.userId).toBe(a.id)
     expect(notice?.body).toContain('已由政府调拨')
-    expect(db.select().from(auditLog).where(and(eq(auditLog.action, 'need.cancel'), eq(auditLog.entityId, String(need.id)))).get()?.summary).toMatchObject({ cancelledPledges: 2 })
+    expect(
+      db
+        .select()
+        .from(auditLog)
+        .where(and(eq(auditLog.action, 'need.cancel'), eq(auditLog.entityId, String(need.id))))
+        .get()?.summary,
+    ).toMatchObject({ cancelledPledges: 2 })
     // A cancelled need no longer takes pledges and its public page is gone.
     expect(pledge(a.id, need.id, 1)).toMatchObject({ ok: false, reason: 'unavailable' })
-    const page = await run(() => needPageLoader({ request: getRequest(`/needs/${need.id}`), params: { id: String(need.id) }, context: context() }))
+    const page = await run(() =>
+      needPageLoader({ request: getRequest(`/needs/${need.id}`), params: { id: String(need.id) }, context: context() }),
+    )
     expect(page.status).toBe(404)
   })
 
@@ -146,25 +191,51 @@ describe('staff manage needs', () => {
     const { home, cookie } = await homeWithManager()
     const need = insertNeed(home.id)
     const res = await run(() =>
-      staffNeedAction({ request: formRequest(`/staff/${home.slug}/needs/${need.id}`, { intent: 'close' }, { cookie }), params: { slug: home.slug, needId: String(need.id) }, context: context() }),
+      staffNeedAction({
+        request: formRequest(`/staff/${home.slug}/needs/${need.id}`, { intent: 'close' }, { cookie }),
+        params: { slug: home.slug, needId: String(need.id) },
+        context: context(),
+      }),
     )
     expect(res.status).toBe(302)
     expect(needRow(need.id).status).toBe('closed')
-    expect(db.select().from(auditLog).where(and(eq(auditLog.action, 'need.close'), eq(auditLog.entityId, String(need.id)))).get()).toBeTruthy()
+    expect(
+      db
+        .select()
+        .from(auditLog)
+        .where(and(eq(auditLog.action, 'need.close'), eq(auditLog.entityId, String(need.id))))
+        .get(),
+    ).toBeTruthy()
     const donor = await createUser()
     expect(pledge(donor.id, need.id, 1)).toMatchObject({ ok: false, message: '这项需求已不再接受认捐' })
   })
 
-  test("staff of another home get 404 for a need that is not theirs and cannot change it", async () => {
+  test('staff of another home get 404 for a need that is not theirs and cannot change it', async () => {
     const { home } = await homeWithManager('甲福利院')
     const other = await homeWithManager('乙福利院')
     const need = insertNeed(home.id)
-    const read = await run(() => staffNeedLoader({ request: getRequest(`/staff/${other.home.slug}/needs/${need.id}`, other.cookie), params: { slug: other.home.slug, needId: String(need.id) }, context: context() }))
+    const read = await run(() =>
+      staffNeedLoader({
+        request: getRequest(`/staff/${other.home.slug}/needs/${need.id}`, other.cookie),
+        params: { slug: other.home.slug, needId: String(need.id) },
+        context: context(),
+      }),
+    )
     expect(read.status).toBe(404)
-    const viaOwnSlug = await run(() => staffNeedLoader({ request: getRequest(`/staff/${home.slug}/needs/${need.id}`, other.cookie), params: { slug: home.slug, needId: String(need.id) }, context: context() }))
+    const viaOwnSlug = await run(() =>
+      staffNeedLoader({
+        request: getRequest(`/staff/${home.slug}/needs/${need.id}`, other.cookie),
+        params: { slug: home.slug, needId: String(need.id) },
+        context: context(),
+      }),
+    )
     expect(viaOwnSlug.status).toBe(404)
     const write = await run(() =>
-      staffNeedAction({ request: formRequest(`/staff/${other.home.slug}/needs/${need.id}`, { intent: 'cancel' }, { cookie: other.cookie }), params: { slug: other.home.slug, needId: String(need.id) }, context: context() }),
+      staffNeedAction({
+        request: formRequest(`/staff/${other.home.slug}/needs/${need.id}`, { intent: 'cancel' }, { cookie: other.cookie }),
+        params: { slug: other.home.slug, needId: String(need.id) },
+        context: context(),
+      }),
     )
     // Not this home's need: as unknown to the post as to the page.
     expect(write.status).toBe(404)
@@ -180,7 +251,11 @@ describe('pledging part of a need', () => {
     const donor = await createUser({ displayName: '李爱心' })
     const res = await run(() =>
       needPageAction({
-        request: formRequest(`/needs/${need.id}`, { quantity: '15', expectedAt: '2026-06-05', publicDisplay: 'masked' }, { cookie: signedInCookie(donor.id) }),
+        request: formRequest(
+          `/needs/${need.id}`,
+          { quantity: '15', expectedAt: '2026-06-05', publicDisplay: 'masked' },
+          { cookie: signedInCookie(donor.id) },
+        ),
         params: { id: String(need.id) },
         context: context(),
       }),
@@ -191,7 +266,13 @@ describe('pledging part of a need', () => {
     expect(row).toMatchObject({ userId: donor.id, quantity: 15, status: 'active', publicDisplay: 'masked', institutionId: home.id })
     expect(row.code).toMatch(/^[A-HJ-NP-Z2-9]{6}$/)
     expect(row.expectedAt.toISOString()).toBe('2026-06-05T15:59:59.999Z')
-    expect(db.select().from(notifications).where(eq(notifications.dedupeKey, `pledge.confirmed:${row.id}`)).get()?.body).toContain(row.code)
+    expect(
+      db
+        .select()
+        .from(notifications)
+        .where(eq(notifications.dedupeKey, `pledge.confirmed:${row.id}`))
+        .get()?.body,
+    ).toContain(row.code)
     expect(needProgress(db, need)).toEqual({ needed: 50, received: 0, outstanding: 15, pledged: 15, stillNeeded: 35 })
   })
 
@@ -202,7 +283,13 @@ describe('pledging part of a need', () => {
     const donor = await createUser()
     const cookie = signedInCookie(donor.id)
     const post = (quantity: string) =>
-      run(() => needPageAction({ request: formRequest(`/needs/${need.id}`, { quantity, expectedAt: '2026-06-05', publicDisplay: 'name' }, { cookie }), params: { id: String(need.id) }, context: context() }))
+      run(() =>
+        needPageAction({
+          request: formRequest(`/needs/${need.id}`, { quantity, expectedAt: '2026-06-05', publicDisplay: 'name' }, { cookie }),
+          params: { id: String(need.id) },
+          context: context(),
+        }),
+      )
     const overMax = await post('11')
     expect(overMax.status).toBe(409)
     expect(conformReply(overMax.body).errors.quantity).toEqual(['每份认捐最多 10 件'])
@@ -221,10 +308,18 @@ describe('pledging part of a need', () => {
   test('an anonymous visitor sees the need and is asked to sign in; posting sends them to login', async () => {
     const home = createTestInstitution()
     const need = insertNeed(home.id)
-    const page = await run(() => needPageLoader({ request: getRequest(`/needs/${need.id}`), params: { id: String(need.id) }, context: context() }))
+    const page = await run(() =>
+      needPageLoader({ request: getRequest(`/needs/${need.id}`), params: { id: String(need.id) }, context: context() }),
+    )
     expect(page.status).toBe(200)
     expect((page.body as { user: unknown }).user).toBeNull()
-    const post = await run(() => needPageAction({ request: formRequest(`/needs/${need.id}`, { quantity: '1', expectedAt: '2026-12-01', publicDisplay: 'name' }), params: { id: String(need.id) }, context: context() }))
+    const post = await run(() =>
+      needPageAction({
+        request: formRequest(`/needs/${need.id}`, { quantity: '1', expectedAt: '2026-12-01', publicDisplay: 'name' }),
+        params: { id: String(need.id) },
+        context: context(),
+      }),
+    )
     expect(post.status).toBe(302)
     expect(post.headers.get('Location')).toContain('/login')
   })
@@ -236,7 +331,8 @@ describe('pledging part of a need', () => {
     const made = pledge(donor.id, need.id, 8)
     if (!made.ok) throw new Error(made.message)
     const cookie = signedInCookie(donor.id)
-    const post = (fields: Record<string, string>) => run(() => myDonationsAction({ request: formRequest('/me/donations', fields, { cookie }), params: {}, context: context() }))
+    const post = (fields: Record<string, string>) =>
+      run(() => myDonationsAction({ request: formRequest('/me/donations', fields, { cookie }), params: {}, context: context() }))
 
     const tooMany = await post({ intent: 'reduce', pledgeId: String(made.pledgeId), quantity: '9' })
     expect(tooMany.status).toBe(409)
@@ -247,7 +343,17 @@ describe('pledging part of a need', () => {
 
     // Somebody else's pledge reads as not found.
     const stranger = await createUser()
-    const foreign = await run(() => myDonationsAction({ request: formRequest('/me/donations', { intent: 'cancel', pledgeId: String(made.pledgeId) }, { cookie: signedInCookie(stranger.id) }), params: {}, context: context() }))
+    const foreign = await run(() =>
+      myDonationsAction({
+        request: formRequest(
+          '/me/donations',
+          { intent: 'cancel', pledgeId: String(made.pledgeId) },
+          { cookie: signedInCookie(stranger.id) },
+        ),
+        params: {},
+        context: context(),
+      }),
+    )
     expect(foreign.status).toBe(404)
 
     expect((await post({ intent: 'cancel', pledgeId: String(made.pledgeId) })).status).toBe(302)
@@ -263,7 +369,10 @@ describe('pledging part of a need', () => {
     if (!made.ok) throw new Error(made.message)
     const arrival = recordArrival({ userId: manager.id, ip: null }, home.id, made.pledgeId, { quantity: 2 })
     expect(arrival.ok).toBe(true)
-    expect(reducePledge({ userId: donor.id, pledgeId: made.pledgeId, quantity: 1 })).toMatchObject({ ok: false, message: '已收到 2，数量不能少于已收到的' })
+    expect(reducePledge({ userId: donor.id, pledgeId: made.pledgeId, quantity: 1 })).toMatchObject({
+      ok: false,
+      message: '已收到 2，数量不能少于已收到的',
+    })
     expect(cancelPledge({ userId: donor.id, pledgeId: made.pledgeId })).toEqual({ ok: true, status: 'fulfilled' })
     expect(pledgeRow(made.pledgeId)).toMatchObject({ status: 'fulfilled', quantity: 2 })
     expect(needProgress(db, need)).toEqual({ needed: 10, received: 2, outstanding: 0, pledged: 2, stillNeeded: 8 })
@@ -282,7 +391,11 @@ describe('pledging part of a need', () => {
     expect(needRow(need.id).status).toBe('fully_pledged')
     const actor = { userId: manager.id, ip: null }
     recordArrival(actor, home.id, made.pledgeId, { quantity: 3 })
-    const second = db.select().from(pledges).where(and(eq(pledges.needId, need.id), eq(pledges.quantity, 1))).get()!
+    const second = db
+      .select()
+      .from(pledges)
+      .where(and(eq(pledges.needId, need.id), eq(pledges.quantity, 1)))
+      .get()!
     recordArrival(actor, home.id, second.id, { quantity: 1 })
     expect(needRow(need.id).status).toBe('fully_received')
     expect(writeTransaction((tx) => refreshNeedStatus(tx, need.id))).toBe('fully_received')
@@ -291,7 +404,13 @@ describe('pledging part of a need', () => {
 
 describe('pledge squatting (issue 10)', () => {
   function postPledge(needId: number, cookie: string, fields: Record<string, string>) {
-    return run(() => needPageAction({ request: formRequest(`/needs/${needId}`, { quantity: '1', publicDisplay: 'masked', ...fields }, { cookie }), params: { id: String(needId) }, context: context() }))
+    return run(() =>
+      needPageAction({
+        request: formRequest(`/needs/${needId}`, { quantity: '1', publicDisplay: 'masked', ...fields }, { cookie }),
+        params: { id: String(needId) },
+        context: context(),
+      }),
+    )
   }
 
   test('the expected date is bounded by the need’s deadline, refused next to the field', async () => {
@@ -305,7 +424,9 @@ describe('pledge squatting (issue 10)', () => {
     expect(conformReply(far.body).errors.expectedAt).toEqual(['预计送达日期不能晚于需求截止日期（2026-06-20）'])
     const past = await postPledge(need.id, cookie, { expectedAt: '2026-05-31' })
     expect(conformReply(past.body).errors.expectedAt).toEqual(['预计送达日期不能早于今天'])
-    const page = await run(() => needPageLoader({ request: getRequest(`/needs/${need.id}`, cookie), params: { id: String(need.id) }, context: context() }))
+    const page = await run(() =>
+      needPageLoader({ request: getRequest(`/needs/${need.id}`, cookie), params: { id: String(need.id) }, context: context() }),
+    )
     expect(page.body).toMatchObject({ today: '2026-06-01', latest: '2026-06-20' })
     expect((await postPledge(need.id, cookie, { expectedAt: '2026-06-20' })).status).toBe(302)
   })
@@ -363,28 +484,61 @@ describe('pledge squatting (issue 10)', () => {
     const other = await homeWithManager('别家福利院')
     for (const slug of [home.slug, other.home.slug]) {
       const otherParams = { ...params, slug }
-      const asOther = await run(() => releaseAction({ request: formRequest(path, { reason: '别家想释放' }, { cookie: other.cookie }), params: otherParams, context: context() }))
+      const asOther = await run(() =>
+        releaseAction({
+          request: formRequest(path, { reason: '别家想释放' }, { cookie: other.cookie }),
+          params: otherParams,
+          context: context(),
+        }),
+      )
       expect(asOther.status).toBe(404)
-      expect((await run(() => releaseLoader({ request: getRequest(path, other.cookie), params: otherParams, context: context() }))).status).toBe(404)
+      expect(
+        (await run(() => releaseLoader({ request: getRequest(path, other.cookie), params: otherParams, context: context() }))).status,
+      ).toBe(404)
     }
-    expect(releasePledge({ userId: other.manager.id, ip: null }, other.home.id, made.pledgeId, '别家想释放')).toMatchObject({ ok: false, reason: 'not_found' })
+    expect(releasePledge({ userId: other.manager.id, ip: null }, other.home.id, made.pledgeId, '别家想释放')).toMatchObject({
+      ok: false,
+      reason: 'not_found',
+    })
     expect(pledgeRow(made.pledgeId).status).toBe('active')
 
-    const released = await run(() => releaseAction({ request: formRequest(path, { reason: '联系不上认捐人，日期过远' }, { cookie }), params, context: context() }))
+    const released = await run(() =>
+      releaseAction({ request: formRequest(path, { reason: '联系不上认捐人，日期过远' }, { cookie }), params, context: context() }),
+    )
     expect(released.status).toBe(302)
     expect(released.headers.get('Location')).toBe(`/staff/${home.slug}/needs/${need.id}?released=1`)
-    expect(pledgeRow(made.pledgeId)).toMatchObject({ status: 'released', releaseReason: '联系不上认捐人，日期过远', releasedBy: manager.id })
+    expect(pledgeRow(made.pledgeId)).toMatchObject({
+      status: 'released',
+      releaseReason: '联系不上认捐人，日期过远',
+      releasedBy: manager.id,
+    })
     expect(needRow(need.id).status).toBe('open')
     expect(needProgress(db, need).stillNeeded).toBe(10)
-    const notice = db.select().from(notifications).where(and(eq(notifications.userId, squatter.id), eq(notifications.template, 'pledge.released_by_staff'))).all()
+    const notice = db
+      .select()
+      .from(notifications)
+      .where(and(eq(notifications.userId, squatter.id), eq(notifications.template, 'pledge.released_by_staff')))
+      .all()
     expect(notice).toHaveLength(1)
     expect(notice[0]!.body).toContain('联系不上认捐人，日期过远')
-    const audit = db.select().from(auditLog).where(and(eq(auditLog.institutionId, home.id), eq(auditLog.action, 'pledge.release'))).all()
+    const audit = db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.institutionId, home.id), eq(auditLog.action, 'pledge.release')))
+      .all()
     expect(audit).toHaveLength(1)
     expect(audit[0]!.summary).toMatchObject({ needId: need.id, code: made.code, quantityReleased: 10, reason: '联系不上认捐人，日期过远' })
-    const again = await run(() => releaseAction({ request: formRequest(path, { reason: '再释放一次' }, { cookie }), params, context: context() }))
+    const again = await run(() =>
+      releaseAction({ request: formRequest(path, { reason: '再释放一次' }, { cookie }), params, context: context() }),
+    )
     expect(again.status).toBe(409)
-    expect(db.select().from(auditLog).where(and(eq(auditLog.institutionId, home.id), eq(auditLog.action, 'pledge.release'))).all()).toHaveLength(1)
+    expect(
+      db
+        .select()
+        .from(auditLog)
+        .where(and(eq(auditLog.institutionId, home.id), eq(auditLog.action, 'pledge.release')))
+        .all(),
+    ).toHaveLength(1)
   })
 
   test('releasing a pledge that arrived in part closes it at what arrived and returns the rest', async () => {
@@ -394,7 +548,11 @@ describe('pledge squatting (issue 10)', () => {
     const made = pledge((await createUser()).id, need.id, 6)
     if (!made.ok) throw new Error(made.message)
     recordArrival({ userId: manager.id, ip: null }, home.id, made.pledgeId, { quantity: 2 })
-    expect(releasePledge({ userId: manager.id, ip: null }, home.id, made.pledgeId, '其余不需要了')).toEqual({ ok: true, status: 'fulfilled', quantityReleased: 4 })
+    expect(releasePledge({ userId: manager.id, ip: null }, home.id, made.pledgeId, '其余不需要了')).toEqual({
+      ok: true,
+      status: 'fulfilled',
+      quantityReleased: 4,
+    })
     expect(pledgeRow(made.pledgeId)).toMatchObject({ status: 'fulfilled', quantity: 2, releaseReason: '其余不需要了' })
     expect(needProgress(db, need)).toEqual({ needed: 10, received: 2, outstanding: 0, pledged: 2, stillNeeded: 8 })
   })
@@ -412,7 +570,12 @@ describe('overdue pledges', () => {
     if (!made.ok) throw new Error(made.message)
     expect(needRow(need.id).status).toBe('fully_pledged')
 
-    const reminders = () => db.select().from(notifications).where(eq(notifications.dedupeKey, `reminder:pledge:${made.pledgeId}`)).all()
+    const reminders = () =>
+      db
+        .select()
+        .from(notifications)
+        .where(eq(notifications.dedupeKey, `reminder:pledge:${made.pledgeId}`))
+        .all()
     sendPledgeReminders()
     expect(reminders()).toHaveLength(0) // five days ahead: too early
     testClock.advance(3 * DAY + 60_000) // now less than two days before
@@ -429,11 +592,21 @@ describe('overdue pledges', () => {
     expect(pledgeRow(made.pledgeId)).toMatchObject({ status: 'released', quantity: 10 })
     expect(needRow(need.id).status).toBe('open')
     expect(needProgress(db, need).stillNeeded).toBe(10)
-    const released = db.select().from(notifications).where(eq(notifications.dedupeKey, `pledge.released:${made.pledgeId}`)).all()
+    const released = db
+      .select()
+      .from(notifications)
+      .where(eq(notifications.dedupeKey, `pledge.released:${made.pledgeId}`))
+      .all()
     expect(released).toHaveLength(1)
     expect(released[0]!.body).toContain(made.code)
     releaseOverduePledges()
-    expect(db.select().from(notifications).where(eq(notifications.dedupeKey, `pledge.released:${made.pledgeId}`)).all()).toHaveLength(1)
+    expect(
+      db
+        .select()
+        .from(notifications)
+        .where(eq(notifications.dedupeKey, `pledge.released:${made.pledgeId}`))
+        .all(),
+    ).toHaveLength(1)
   })
 
   test('a pledge that arrived in part is closed at what arrived when it runs out of time', async () => {
@@ -462,13 +635,22 @@ describe('public needs pages', () => {
       .get()
     const point = db
       .insert(institutions)
-      .values({ slug: unique('point-'), name: '测试社区临时救助点', kind: 'community_point', province: '河南省', city: station.city, parentId: station.id })
+      .values({
+        slug: unique('point-'),
+        name: '测试社区临时救助点',
+        kind: 'community_point',
+        province: '河南省',
+        city: station.city,
+        parentId: station.id,
+      })
       .returning()
       .get()
     const water = insertNeed(point.id, { title: unique('饮用水'), urgency: 'urgent' })
     const rice = insertNeed(station.id, { title: unique('大米') })
 
-    const stationPage = await run(() => institutionLoader({ request: getRequest(`/institutions/${station.slug}`), params: { slug: station.slug }, context: context() }))
+    const stationPage = await run(() =>
+      institutionLoader({ request: getRequest(`/institutions/${station.slug}`), params: { slug: station.slug }, context: context() }),
+    )
     const shown = (stationPage.body as { openNeeds: Array<{ id: number; homeName: string; parentName: string | null }> }).openNeeds
     expect(shown.map((n) => n.id).sort()).toEqual([water.id, rice.id].sort())
     expect(shown.find((n) => n.id === water.id)).toMatchObject({ homeName: '测试社区临时救助点', parentName: '测试救助管理站' })
@@ -476,25 +658,38 @@ describe('public needs pages', () => {
     const list = await run(() => needsLoader({ request: getRequest(`/needs?home=${station.slug}`), params: {}, context: context() }))
     const items = (list.body as { page: { items: Array<{ id: number }> } }).page.items
     expect(items.map((n) => n.id)).toEqual([water.id, rice.id]) // urgent first
-    const urgentOnly = await run(() => needsLoader({ request: getRequest(`/needs?city=${encodeURIComponent(station.city)}&urgency=urgent`), params: {}, context: context() }))
+    const urgentOnly = await run(() =>
+      needsLoader({
+        request: getRequest(`/needs?city=${encodeURIComponent(station.city)}&urgency=urgent`),
+        params: {},
+        context: context(),
+      }),
+    )
     expect((urgentOnly.body as { page: { items: Array<{ id: number }> } }).page.items.map((n) => n.id)).toEqual([water.id])
   })
 
   test('the list pages with a keyset cursor without repeating a need', async () => {
     const home = createTestInstitution()
-    db.update(institutions).set({ city: unique('城') }).where(eq(institutions.id, home.id)).run()
+    db.update(institutions)
+      .set({ city: unique('城') })
+      .where(eq(institutions.id, home.id))
+      .run()
     const city = db.select().from(institutions).where(eq(institutions.id, home.id)).get()!.city
     const made = Array.from({ length: 23 }, () => insertNeed(home.id).id)
-    const first = await run(() => needsLoader({ request: getRequest(`/needs?city=${encodeURIComponent(city)}`), params: {}, context: context() }))
+    const first = await run(() =>
+      needsLoader({ request: getRequest(`/needs?city=${encodeURIComponent(city)}`), params: {}, context: context() }),
+    )
     const page1 = (first.body as { page: { items: Array<{ id: number }>; next: string | null } }).page
     expect(page1.items).toHaveLength(20)
-    const second = await run(() => needsLoader({ request: getRequest(`/needs?city=${encodeURIComponent(city)}&cursor=${page1.next}`), params: {}, context: context() }))
+    const second = await run(() =>
+      needsLoader({ request: getRequest(`/needs?city=${encodeURIComponent(city)}&cursor=${page1.next}`), params: {}, context: context() }),
+    )
     const page2 = (second.body as { page: { items: Array<{ id: number }>; next: string | null } }).page
     expect([...page1.items, ...page2.items].map((n) => n.id).sort((a, b) => a - b)).toEqual(made)
     expect(page2.next).toBeNull()
   })
 
-  test("public pages show progress but nothing about pledgers; the staff page shows their names and codes", async () => {
+  test('public pages show progress but nothing about pledgers; the staff page shows their names and codes', async () => {
     const { home, cookie } = await homeWithManager()
     const need = insertNeed(home.id, { quantityNeeded: 50 })
     const donor = await createUser({ displayName: '赵秘密' })
@@ -503,8 +698,13 @@ describe('public needs pages', () => {
     const email = donor.email!
     for (const body of [
       (await run(() => needsLoader({ request: getRequest('/needs'), params: {}, context: context() }))).body,
-      (await run(() => needPageLoader({ request: getRequest(`/needs/${need.id}`), params: { id: String(need.id) }, context: context() }))).body,
-      (await run(() => institutionLoader({ request: getRequest(`/institutions/${home.slug}`), params: { slug: home.slug }, context: context() }))).body,
+      (await run(() => needPageLoader({ request: getRequest(`/needs/${need.id}`), params: { id: String(need.id) }, context: context() })))
+        .body,
+      (
+        await run(() =>
+          institutionLoader({ request: getRequest(`/institutions/${home.slug}`), params: { slug: home.slug }, context: context() }),
+        )
+      ).body,
     ]) {
       const text = JSON.stringify(body)
       expect(text).not.toContain(email)
@@ -512,11 +712,19 @@ describe('public needs pages', () => {
       expect(text).not.toContain(made.code)
       expect(text).not.toMatch(new RegExp(`"userId":${donor.id}\\b`))
     }
-    const page = (await run(() => needPageLoader({ request: getRequest(`/needs/${need.id}`), params: { id: String(need.id) }, context: context() }))).body as {
+    const page = (
+      await run(() => needPageLoader({ request: getRequest(`/needs/${need.id}`), params: { id: String(need.id) }, context: context() }))
+    ).body as {
       need: { progress: { needed: number; pledged: number; received: number; stillNeeded: number } }
     }
     expect(page.need.progress).toMatchObject({ needed: 50, pledged: 15, received: 0, stillNeeded: 35 })
-    const staff = await run(() => staffNeedLoader({ request: getRequest(`/staff/${home.slug}/needs/${need.id}`, cookie), params: { slug: home.slug, needId: String(need.id) }, context: context() }))
+    const staff = await run(() =>
+      staffNeedLoader({
+        request: getRequest(`/staff/${home.slug}/needs/${need.id}`, cookie),
+        params: { slug: home.slug, needId: String(need.id) },
+        context: context(),
+      }),
+    )
     const rows = (staff.body as { pledges: Array<{ code: string; pledgerName: string; publicName: string }> }).pledges
     expect(rows).toEqual([expect.objectContaining({ code: made.code, pledgerName: '赵秘密', publicName: '赵**' })])
   })
@@ -529,10 +737,20 @@ describe('public needs pages', () => {
     if (!made.ok) throw new Error(made.message)
     const arrival = recordArrival({ userId: manager.id, ip: null }, home.id, made.pledgeId, { quantity: 2 })
     if (!arrival.ok) throw new Error(arrival.message)
-    const res = await run(() => myDonationsLoader({ request: getRequest('/me/donations', signedInCookie(donor.id)), params: {}, context: context() }))
-    const body = res.body as { pledges: Array<{ code: string; received: number; status: string; qrSvg: string | null; receipts: Array<{ receiptNo: string }> }>; others: unknown[] }
+    const res = await run(() =>
+      myDonationsLoader({ request: getRequest('/me/donations', signedInCookie(donor.id)), params: {}, context: context() }),
+    )
+    const body = res.body as {
+      pledges: Array<{ code: string; received: number; status: string; qrSvg: string | null; receipts: Array<{ receiptNo: string }> }>
+      others: unknown[]
+    }
     expect(body.pledges).toHaveLength(1)
-    expect(body.pledges[0]).toMatchObject({ code: made.code, received: 2, status: 'active', receipts: [expect.objectContaining({ receiptNo: arrival.receiptNo })] })
+    expect(body.pledges[0]).toMatchObject({
+      code: made.code,
+      received: 2,
+      status: 'active',
+      receipts: [expect.objectContaining({ receiptNo: arrival.receiptNo })],
+    })
     expect(body.pledges[0]!.qrSvg).toContain('<svg')
     // The arrival's ledger entry is shown with its pledge, not again among other gifts.
     expect(body.others).toEqual([])

@@ -57,7 +57,8 @@ describe('public and member routes', () => {
       for (const id of BAD_IDS) expect([path(id), await status(loader, path(id), { id })]).toEqual([path(id), 404])
     }
     // The 候补 route has no page: a well-formed id is sent on to the wish page, a malformed one is not found.
-    for (const id of BAD_IDS.filter((id) => id !== '999999999')) expect(await status(waitlistLoader as Handler, `/wishes/${id}/waitlist`, { id })).toBe(404)
+    for (const id of BAD_IDS.filter((id) => id !== '999999999'))
+      expect(await status(waitlistLoader as Handler, `/wishes/${id}/waitlist`, { id })).toBe(404)
   })
 
   test('public pages with a slug or receipt answer 404 when it names nothing', async () => {
@@ -89,8 +90,20 @@ describe('public and member routes', () => {
     for (const id of ['abc', '0', '99999999999999999999']) {
       expect(await status(claimAction as Handler, `/wishes/${id}/claim`, { id }, cookie, { publicDisplay: 'masked' })).toBe(404)
       expect(await status(waitlistAction as Handler, `/wishes/${id}/waitlist`, { id }, cookie, { intent: 'join' })).toBe(404)
-      expect(await status(needAction as Handler, `/needs/${id}`, { id }, cookie, { quantity: '1', expectedAt: '2026-06-05', publicDisplay: 'masked' })).toBe(404)
-      expect(await status(bookAction as Handler, `/volunteer/slots/${id}/book`, { id }, cookie, { kind: 'individual', contactName: '张三', contactPhone: '13800138000' })).toBe(404)
+      expect(
+        await status(needAction as Handler, `/needs/${id}`, { id }, cookie, {
+          quantity: '1',
+          expectedAt: '2026-06-05',
+          publicDisplay: 'masked',
+        }),
+      ).toBe(404)
+      expect(
+        await status(bookAction as Handler, `/volunteer/slots/${id}/book`, { id }, cookie, {
+          kind: 'individual',
+          contactName: '张三',
+          contactPhone: '13800138000',
+        }),
+      ).toBe(404)
       expect(await status(myBookingsAction as Handler, '/me/bookings', {}, cookie, { intent: 'cancel', bookingId: id })).toBe(400)
     }
     // A well-formed id that names no booking of this member is not found.

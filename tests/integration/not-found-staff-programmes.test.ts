@@ -18,15 +18,69 @@ const call = (fn: Route['loader'], args: Args) => run(() => (fn as unknown as (a
 const badIds = NOT_AN_ID
 
 describe('staff: families to wishes, programmes', () => {
-  const routes: Array<{ name: string; param: string; path: (slug: string, id: string) => string; route: Route; body: Record<string, string> }> = [
-    { name: 'family', param: 'familyId', path: (s, id) => `/staff/${s}/families/${id}`, route: { loader: familyLoader, action: familyAction }, body: { intent: 'archive' } },
-    { name: 'pairing', param: 'pairingId', path: (s, id) => `/staff/${s}/pairings/${id}`, route: { loader: pairingLoader, action: pairingAction }, body: { intent: 'status', status: 'paused' } },
-    { name: 'programme', param: 'programmeId', path: (s, id) => `/staff/${s}/programmes/${id}`, route: { loader: programmeLoader, action: programmeAction }, body: { intent: 'accept', applicationId: '1' } },
-    { name: 'series', param: 'seriesId', path: (s, id) => `/staff/${s}/series/${id}`, route: { loader: seriesLoader, action: seriesAction }, body: { intent: 'publish-all' } },
-    { name: 'slot', param: 'slotId', path: (s, id) => `/staff/${s}/slots/${id}`, route: { loader: slotLoader, action: slotAction }, body: { intent: 'publish' } },
-    { name: 'slot check-in', param: 'slotId', path: (s, id) => `/staff/${s}/slots/${id}/checkin`, route: { loader: checkinLoader, action: checkinAction }, body: { intent: 'no-shows' } },
-    { name: 'volunteer', param: 'userId', path: (s, id) => `/staff/${s}/volunteers/${id}`, route: { loader: volunteerLoader, action: volunteerAction }, body: { intent: 'verify-background' } },
-    { name: 'wish', param: 'wishId', path: (s, id) => `/staff/${s}/wishes/${id}`, route: { loader: wishLoader, action: wishAction }, body: { intent: 'withdraw' } },
+  const routes: Array<{
+    name: string
+    param: string
+    path: (slug: string, id: string) => string
+    route: Route
+    body: Record<string, string>
+  }> = [
+    {
+      name: 'family',
+      param: 'familyId',
+      path: (s, id) => `/staff/${s}/families/${id}`,
+      route: { loader: familyLoader, action: familyAction },
+      body: { intent: 'archive' },
+    },
+    {
+      name: 'pairing',
+      param: 'pairingId',
+      path: (s, id) => `/staff/${s}/pairings/${id}`,
+      route: { loader: pairingLoader, action: pairingAction },
+      body: { intent: 'status', status: 'paused' },
+    },
+    {
+      name: 'programme',
+      param: 'programmeId',
+      path: (s, id) => `/staff/${s}/programmes/${id}`,
+      route: { loader: programmeLoader, action: programmeAction },
+      body: { intent: 'accept', applicationId: '1' },
+    },
+    {
+      name: 'series',
+      param: 'seriesId',
+      path: (s, id) => `/staff/${s}/series/${id}`,
+      route: { loader: seriesLoader, action: seriesAction },
+      body: { intent: 'publish-all' },
+    },
+    {
+      name: 'slot',
+      param: 'slotId',
+      path: (s, id) => `/staff/${s}/slots/${id}`,
+      route: { loader: slotLoader, action: slotAction },
+      body: { intent: 'publish' },
+    },
+    {
+      name: 'slot check-in',
+      param: 'slotId',
+      path: (s, id) => `/staff/${s}/slots/${id}/checkin`,
+      route: { loader: checkinLoader, action: checkinAction },
+      body: { intent: 'no-shows' },
+    },
+    {
+      name: 'volunteer',
+      param: 'userId',
+      path: (s, id) => `/staff/${s}/volunteers/${id}`,
+      route: { loader: volunteerLoader, action: volunteerAction },
+      body: { intent: 'verify-background' },
+    },
+    {
+      name: 'wish',
+      param: 'wishId',
+      path: (s, id) => `/staff/${s}/wishes/${id}`,
+      route: { loader: wishLoader, action: wishAction },
+      body: { intent: 'withdraw' },
+    },
   ]
 
   for (const r of routes) {
@@ -36,7 +90,11 @@ describe('staff: families to wishes, programmes', () => {
         const params = { slug: home.slug, [r.param]: id }
         const page = await call(r.route.loader, { request: getRequest(r.path(home.slug, id), cookie), params, context: context() })
         expect(page.status, `GET ${r.path(home.slug, id)}`).toBe(404)
-        const post = await call(r.route.action, { request: formRequest(r.path(home.slug, id), r.body, { cookie }), params, context: context() })
+        const post = await call(r.route.action, {
+          request: formRequest(r.path(home.slug, id), r.body, { cookie }),
+          params,
+          context: context(),
+        })
         expect(post.status, `POST ${r.path(home.slug, id)}`).toBe(404)
       }
     })
@@ -45,8 +103,14 @@ describe('staff: families to wishes, programmes', () => {
   test('a programme slug that names no programme answers 404', async () => {
     const { cookie } = await homeWithStaff()
     const params = { slug: 'no-such-programme' }
-    expect((await call(publicProgrammeLoader, { request: getRequest('/programmes/no-such-programme'), params, context: context() })).status).toBe(404)
-    const post = await call(publicProgrammeAction, { request: formRequest('/programmes/no-such-programme', { motivation: '想陪伴孩子成长', availability: '周末' }, { cookie }), params, context: context() })
+    expect(
+      (await call(publicProgrammeLoader, { request: getRequest('/programmes/no-such-programme'), params, context: context() })).status,
+    ).toBe(404)
+    const post = await call(publicProgrammeAction, {
+      request: formRequest('/programmes/no-such-programme', { motivation: '想陪伴孩子成长', availability: '周末' }, { cookie }),
+      params,
+      context: context(),
+    })
     expect(post.status).toBe(404)
   })
 })

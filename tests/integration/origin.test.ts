@@ -10,7 +10,13 @@ const APP_ORIGIN = 'https://weinuan.example.org'
 let server: ServerProcess
 
 beforeAll(async () => {
-  server = await startServer({ NODE_ENV: 'development', LOG_LEVEL: 'warn', APP_ORIGIN, STRIPE_SECRET_KEY: undefined, PAYMENTS_MOCK: undefined })
+  server = await startServer({
+    NODE_ENV: 'development',
+    LOG_LEVEL: 'warn',
+    APP_ORIGIN,
+    STRIPE_SECRET_KEY: undefined,
+    PAYMENTS_MOCK: undefined,
+  })
   await server.ready()
   await fetch(`${server.base}/`)
 }, 120_000)

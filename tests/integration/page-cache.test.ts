@@ -21,7 +21,7 @@ import { startServer, type ServerProcess } from './server-process'
 // Issue 12, page rendering: the cache of anonymous public pages (server/page-cache.ts,
 // docs/decisions/015-public-page-cache.md).
 
-const generation = () => (sqlite.prepare('SELECT generation FROM public_generation WHERE id = 1').pluck().get() as number)
+const generation = () => sqlite.prepare('SELECT generation FROM public_generation WHERE id = 1').pluck().get() as number
 const htmlNonces = (html: string) => [...new Set([...html.matchAll(/nonce="([^"]+)"/g)].map((m) => m[1]))]
 const cspNonceOf = (res: globalThis.Response) => /'nonce-([^']+)'/.exec(res.headers.get('content-security-policy') ?? '')?.[1]
 
@@ -38,7 +38,15 @@ describe('invalidation: the public generation', () => {
     expect(generation()).toBeGreaterThan(before)
 
     before = generation()
-    const gift = recordWalkInGift({ userId: staff.id, ip: null }, home.id, { kind: 'goods', items: '大米 2 袋', quantity: 2, unit: '袋', channel: 'desk', donorName: '王某', publicDisplay: 'anonymous' })
+    const gift = recordWalkInGift({ userId: staff.id, ip: null }, home.id, {
+      kind: 'goods',
+      items: '大米 2 袋',
+      quantity: 2,
+      unit: '袋',
+      channel: 'desk',
+      donorName: '王某',
+      publicDisplay: 'anonymous',
+    })
     expect(gift.ok).toBe(true)
     expect(generation()).toBeGreaterThan(before)
 
@@ -59,10 +67,32 @@ describe('invalidation: the public generation', () => {
     // would empty every cache each minute), or derived: written only in the same transaction as
     // a table that bumps (ledger_nodes with ledger_leaves, donation_months with donations,
     // disclosure_totals with disclosures).
-    const neverPublic = new Set(['sessions', 'audit_log', 'notifications', 'processed_events', 'invitations', 'public_generation', 'job_leases', 'rate_limits', 'ledger_nodes', 'donation_months', 'disclosure_totals', 'verification_codes'])
-    const tables = (sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '__drizzle%'").pluck().all() as string[]).sort()
-    const triggers = new Set(sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'public_generation_%'").pluck().all() as string[])
-    const undecided = tables.filter((t) => !neverPublic.has(t) && ['insert', 'update', 'delete'].some((op) => !triggers.has(`public_generation_${t}_${op}`)))
+    const neverPublic = new Set([
+      'sessions',
+      'audit_log',
+      'notifications',
+      'processed_events',
+      'invitations',
+      'public_generation',
+      'job_leases',
+      'rate_limits',
+      'ledger_nodes',
+      'donation_months',
+      'disclosure_totals',
+      'verification_codes',
+    ])
+    const tables = (
+      sqlite
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '__drizzle%'")
+        .pluck()
+        .all() as string[]
+    ).sort()
+    const triggers = new Set(
+      sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'public_generation_%'").pluck().all() as string[],
+    )
+    const undecided = tables.filter(
+      (t) => !neverPublic.has(t) && ['insert', 'update', 'delete'].some((op) => !triggers.has(`public_generation_${t}_${op}`)),
+    )
     expect(undecided).toEqual([])
     for (const t of neverPublic) expect([...triggers].filter((name) => name.startsWith(`public_generation_${t}_`))).toEqual([])
   })
@@ -113,7 +143,17 @@ describe('over HTTP', () => {
       await get(path)
       expect((await get(path)).headers.get('x-cache')).toBe('HIT')
     }
-    expect(recordWalkInGift({ userId: staff.id, ip: null }, home.id, { kind: 'goods', items, quantity: 1, unit: '件', channel: 'desk', donorName: '李某', publicDisplay: 'anonymous' }).ok).toBe(true)
+    expect(
+      recordWalkInGift({ userId: staff.id, ip: null }, home.id, {
+        kind: 'goods',
+        items,
+        quantity: 1,
+        unit: '件',
+        channel: 'desk',
+        donorName: '李某',
+        publicDisplay: 'anonymous',
+      }).ok,
+    ).toBe(true)
     for (const path of ['/ledger', '/ledger.data']) {
       const res = await get(path)
       expect(res.headers.get('x-cache')).toBe('MISS')
@@ -248,13 +288,15 @@ describe('in front of a route', () => {
   afterAll(() => new Promise((resolve) => listener.close(resolve)))
 
   /** A page that uses its response's nonce twice, written in chunks like React's stream. */
-  const page = (body = '页面') => (_req: Request, res: Response) => {
-    const nonce = res.locals.cspNonce as string
-    res.status(200).type('text/html; charset=utf-8')
-    res.write(`<!DOCTYPE html><html><body><script nonce="${nonce}">1</script>`)
-    res.write(`<p>${body}</p><script nonce="${nonce}">2</script>`)
-    res.end('</body></html>')
-  }
+  const page =
+    (body = '页面') =>
+    (_req: Request, res: Response) => {
+      const nonce = res.locals.cspNonce as string
+      res.status(200).type('text/html; charset=utf-8')
+      res.write(`<!DOCTYPE html><html><body><script nonce="${nonce}">1</script>`)
+      res.write(`<p>${body}</p><script nonce="${nonce}">2</script>`)
+      res.end('</body></html>')
+    }
   const get = (path: string, headers: Record<string, string> = {}) => fetch(base + path, { headers })
 
   test('each response, cached or not, has one fresh nonce, the same in the CSP header and the HTML', async () => {
@@ -276,11 +318,13 @@ describe('in front of a route', () => {
     route = page('压缩'.repeat(500))
     const raw = (path: string) =>
       new Promise<{ headers: http.IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
-        http.get(`${base}${path}`, { headers: { 'Accept-Encoding': 'gzip, deflate, br' } }, (res) => {
-          const chunks: Buffer[] = []
-          res.on('data', (c: Buffer) => chunks.push(c))
-          res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }))
-        }).on('error', reject)
+        http
+          .get(`${base}${path}`, { headers: { 'Accept-Encoding': 'gzip, deflate, br' } }, (res) => {
+            const chunks: Buffer[] = []
+            res.on('data', (c: Buffer) => chunks.push(c))
+            res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }))
+          })
+          .on('error', reject)
       })
     const seen = new Set<string>()
     for (const outcome of ['MISS', 'HIT', 'HIT']) {

@@ -25,18 +25,34 @@ function freshIp() {
 
 async function phoneUser() {
   const phone = uniquePhone()
-  const row = db.insert(users).values({ phone, displayName: '重置测试', passwordHash: await hashPassword(TEST_PASSWORD) }).returning().get()
+  const row = db
+    .insert(users)
+    .values({ phone, displayName: '重置测试', passwordHash: await hashPassword(TEST_PASSWORD) })
+    .returning()
+    .get()
   return row
 }
 
 function sendCode(identifier: string, ip = freshIp()) {
-  return run(() => forgotAction({ request: formRequest('/forgot-password', { intent: 'send', identifier }), context: context(ip), params: {} }))
+  return run(() =>
+    forgotAction({ request: formRequest('/forgot-password', { intent: 'send', identifier }), context: context(ip), params: {} }),
+  )
 }
 function reset(fields: { identifier: string; code: string; password?: string; confirmPassword?: string }, ip = freshIp(), cookie?: string) {
   const password = fields.password ?? NEW_PASSWORD
   return run(() =>
     forgotAction({
-      request: formRequest('/forgot-password', { intent: 'reset', identifier: fields.identifier, code: fields.code, password, confirmPassword: fields.confirmPassword ?? password }, { cookie }),
+      request: formRequest(
+        '/forgot-password',
+        {
+          intent: 'reset',
+          identifier: fields.identifier,
+          code: fields.code,
+          password,
+          confirmPassword: fields.confirmPassword ?? password,
+        },
+        { cookie },
+      ),
       context: context(ip),
       params: {},
     }),
@@ -67,14 +83,21 @@ describe('asking for a reset code', () => {
     const code = codeSentTo(user.phone!)
     const row = db.select().from(verificationCodes).where(eq(verificationCodes.userId, user.id)).get()!
     expect(row.codeHash).toMatch(/^[0-9a-f]{64}$/)
-    expect(Object.values(row).map(String).some((v) => v.includes(code))).toBe(false)
+    expect(
+      Object.values(row)
+        .map(String)
+        .some((v) => v.includes(code)),
+    ).toBe(false)
     expect(row.expiresAt.getTime() - row.createdAt.getTime()).toBeLessThanOrEqual(CODE_TTL_MS + 1000)
   })
 
   test('an e-mail account gets its code by e-mail', async () => {
     const user = await createUser()
     await sendCode(user.email!.toUpperCase())
-    expect(db.select().from(notifications).where(eq(notifications.recipient, user.email!)).get()).toMatchObject({ channel: 'email', userId: user.id })
+    expect(db.select().from(notifications).where(eq(notifications.recipient, user.email!)).get()).toMatchObject({
+      channel: 'email',
+      userId: user.id,
+    })
     expect(codeSentTo(user.email!)).toMatch(/^\d{6}$/)
   })
 
@@ -84,9 +107,19 @@ describe('asking for a reset code', () => {
     const forKnown = await sendCode(known.email!)
     const forUnknown = await sendCode(unknownEmail)
     expect(forUnknown.status).toBe(forKnown.status)
-    const shape = (body: unknown) => ({ ...(body as Record<string, unknown>), identifier: 'x', masked: String((body as { masked: string }).masked).replace(/^.\*\*\*@.*$/, 'm') })
+    const shape = (body: unknown) => ({
+      ...(body as Record<string, unknown>),
+      identifier: 'x',
+      masked: String((body as { masked: string }).masked).replace(/^.\*\*\*@.*$/, 'm'),
+    })
     expect(shape(forUnknown.body)).toEqual(shape(forKnown.body))
-    expect(db.select().from(verificationCodes).where(eq(verificationCodes.identifier, `email:${unknownEmail}`)).all()).toHaveLength(1)
+    expect(
+      db
+        .select()
+        .from(verificationCodes)
+        .where(eq(verificationCodes.identifier, `email:${unknownEmail}`))
+        .all(),
+    ).toHaveLength(1)
     expect(db.select().from(notifications).where(eq(notifications.recipient, unknownEmail)).all()).toHaveLength(0)
     // At the second step an unknown address is answered like a known one with a wrong code.
     const guessUnknown = await reset({ identifier: unknownEmail, code: '123456' })
@@ -107,7 +140,9 @@ describe('asking for a reset code', () => {
     for (let i = 0; i < CODE_LIMITS.sendsPerIdentifier; i++) expect((await sendCode(user.phone!)).status).toBe(200)
     const refused = await sendCode(user.phone!)
     expect(refused.status).toBe(429)
-    expect((refused.body as { result: { error: Record<string, string[]> } }).result.error['']?.[0]).toMatch(/^获取验证码过于频繁，请 \d+ 分钟后再试$/)
+    expect((refused.body as { result: { error: Record<string, string[]> } }).result.error['']?.[0]).toMatch(
+      /^获取验证码过于频繁，请 \d+ 分钟后再试$/,
+    )
     // …and an unknown identifier is limited the same way.
     const nobody = uniquePhone()
     for (let i = 0; i < CODE_LIMITS.sendsPerIdentifier; i++) await sendCode(nobody)
@@ -136,7 +171,10 @@ describe('resetting with the code', () => {
     expect(getUser(getRequest('/', cookie))?.id).toBe(user.id)
     for (const old of elsewhere) expect(getUser(getRequest('/', old))).toBeNull()
     expect(db.select().from(sessions).where(eq(sessions.userId, user.id)).all()).toHaveLength(1)
-    expect(await verifySignIn({ identifier: user.phone!, password: TEST_PASSWORD, ip: freshIp() })).toEqual({ ok: false, reason: 'invalid' })
+    expect(await verifySignIn({ identifier: user.phone!, password: TEST_PASSWORD, ip: freshIp() })).toEqual({
+      ok: false,
+      reason: 'invalid',
+    })
     expect(await verifySignIn({ identifier: user.phone!, password: NEW_PASSWORD, ip: freshIp() })).toEqual({ ok: true, userId: user.id })
   })
 
@@ -186,8 +224,18 @@ describe('resetting with the code', () => {
     await sendCode(user.phone!)
     const second = codeSentTo(user.phone!)
     // The older code is now just a wrong guess at the live one (on the rare equal draw, nothing to check).
-    if (first !== second) expect(fieldErrors((await reset({ identifier: user.phone!, code: first })).body).code).toEqual([`验证码不正确，还可以再试 ${CODE_RULES.attemptsPerCode - 1} 次`])
-    expect(db.select().from(verificationCodes).where(eq(verificationCodes.userId, user.id)).all().filter((c) => c.expiresAt > new Date())).toHaveLength(1)
+    if (first !== second)
+      expect(fieldErrors((await reset({ identifier: user.phone!, code: first })).body).code).toEqual([
+        `验证码不正确，还可以再试 ${CODE_RULES.attemptsPerCode - 1} 次`,
+      ])
+    expect(
+      db
+        .select()
+        .from(verificationCodes)
+        .where(eq(verificationCodes.userId, user.id))
+        .all()
+        .filter((c) => c.expiresAt > new Date()),
+    ).toHaveLength(1)
     expect((await reset({ identifier: user.phone!, code: second })).status).toBe(302)
   })
 
@@ -214,7 +262,13 @@ describe('resetting with the code', () => {
 
 describe('changing the password on /account', () => {
   function change(cookie: string, fields: Record<string, string>, ip = freshIp()) {
-    return run(() => accountAction({ request: formRequest('/account', { intent: 'change-password', ...fields }, { cookie }), context: context(ip), params: {} }))
+    return run(() =>
+      accountAction({
+        request: formRequest('/account', { intent: 'change-password', ...fields }, { cookie }),
+        context: context(ip),
+        params: {},
+      }),
+    )
   }
 
   test('needs the current password; signs out the other sessions and keeps this one', async () => {
@@ -231,7 +285,10 @@ describe('changing the password on /account', () => {
     expect(ok.body).toMatchObject({ passwordChanged: true })
     expect(getUser(getRequest('/', here))?.id).toBe(user.id)
     expect(getUser(getRequest('/', other))).toBeNull()
-    expect(await verifySignIn({ identifier: user.email!, password: TEST_PASSWORD, ip: freshIp() })).toEqual({ ok: false, reason: 'invalid' })
+    expect(await verifySignIn({ identifier: user.email!, password: TEST_PASSWORD, ip: freshIp() })).toEqual({
+      ok: false,
+      reason: 'invalid',
+    })
     expect(await verifySignIn({ identifier: user.email!, password: NEW_PASSWORD, ip: freshIp() })).toEqual({ ok: true, userId: user.id })
   })
 
@@ -251,13 +308,16 @@ describe('changing the password on /account', () => {
     const user = await createUser()
     const here = signedInCookie(user.id)
     let last = await change(here, { currentPassword: 'guess-0', password: NEW_PASSWORD, confirmPassword: NEW_PASSWORD })
-    for (let i = 1; i < 10 && last.status !== 429; i++) last = await change(here, { currentPassword: `guess-${i}`, password: NEW_PASSWORD, confirmPassword: NEW_PASSWORD })
+    for (let i = 1; i < 10 && last.status !== 429; i++)
+      last = await change(here, { currentPassword: `guess-${i}`, password: NEW_PASSWORD, confirmPassword: NEW_PASSWORD })
     expect(last.status).toBe(429)
     expect((await verifySignIn({ identifier: user.email!, password: TEST_PASSWORD, ip: freshIp() })).ok).toBe(false)
   })
 
   test('a signed-out visitor is sent to sign in', async () => {
-    const res = await run(() => accountAction({ request: formRequest('/account', { intent: 'change-password' }), context: context(), params: {} }))
+    const res = await run(() =>
+      accountAction({ request: formRequest('/account', { intent: 'change-password' }), context: context(), params: {} }),
+    )
     expect(res.status).toBe(302)
     expect(res.headers.get('Location')).toMatch(/^\/login/)
   })

@@ -10,7 +10,17 @@ import { action as giveAction, loader as giveLoader } from '~/routes/give'
 import { action as webhookAction } from '~/routes/webhooks.stripe'
 import { parseYuan } from '~/utils/money'
 import { STRIPE_TEST_SECRET_KEY, stripeSessions } from '~tests/mocks/stripe'
-import { context, createPublishedWish, createTestInstitution, createUser, formRequest, getRequest, ORIGIN, run, signedInCookie } from './helpers'
+import {
+  context,
+  createPublishedWish,
+  createTestInstitution,
+  createUser,
+  formRequest,
+  getRequest,
+  ORIGIN,
+  run,
+  signedInCookie,
+} from './helpers'
 
 // Money gifts through Stripe Checkout (issue 6). Stripe's API is mocked with msw
 // (tests/mocks/stripe.ts); webhooks are signed here exactly as Stripe signs them.
@@ -27,7 +37,12 @@ beforeEach(() => {
   process.env.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
 })
 
-function sessionEvent(type: string, payment: { id: number; checkoutSessionId: string | null; amountFen: number }, fields: Record<string, unknown> = {}, eventId?: string) {
+function sessionEvent(
+  type: string,
+  payment: { id: number; checkoutSessionId: string | null; amountFen: number },
+  fields: Record<string, unknown> = {},
+  eventId?: string,
+) {
   eventCounter += 1
   return {
     id: eventId ?? `evt_test_${Date.now()}_${eventCounter}`,
@@ -57,7 +72,16 @@ function refundEvent(paymentIntent: string, refunded = true, amountRefunded = 50
     object: 'event',
     created: Math.floor(Date.now() / 1000),
     type: 'charge.refunded',
-    data: { object: { id: `ch_test_${eventCounter}`, object: 'charge', payment_intent: paymentIntent, refunded, amount_refunded: amountRefunded, currency } },
+    data: {
+      object: {
+        id: `ch_test_${eventCounter}`,
+        object: 'charge',
+        payment_intent: paymentIntent,
+        refunded,
+        amount_refunded: amountRefunded,
+        currency,
+      },
+    },
   }
 }
 
@@ -68,14 +92,32 @@ function disputeClosedEvent(paymentIntent: string, status: 'lost' | 'won', amoun
     object: 'event',
     created: Math.floor(Date.now() / 1000),
     type: 'charge.dispute.closed',
-    data: { object: { id: disputeId, object: 'dispute', payment_intent: paymentIntent, charge: `ch_test_${eventCounter}`, amount, currency: 'cny', status } },
+    data: {
+      object: {
+        id: disputeId,
+        object: 'dispute',
+        payment_intent: paymentIntent,
+        charge: `ch_test_${eventCounter}`,
+        amount,
+        currency: 'cny',
+        status,
+      },
+    },
   }
 }
 
 async function deliver(event: unknown, options: { secret?: string; timestamp?: number } = {}) {
   const payload = JSON.stringify(event)
-  const signature = stripe.webhooks.generateTestHeaderString({ payload, secret: options.secret ?? WEBHOOK_SECRET, timestamp: options.timestamp })
-  const request = new Request(`${ORIGIN}/webhooks/stripe`, { method: 'POST', body: payload, headers: { 'Content-Type': 'application/json', 'Stripe-Signature': signature } })
+  const signature = stripe.webhooks.generateTestHeaderString({
+    payload,
+    secret: options.secret ?? WEBHOOK_SECRET,
+    timestamp: options.timestamp,
+  })
+  const request = new Request(`${ORIGIN}/webhooks/stripe`, {
+    method: 'POST',
+    body: payload,
+    headers: { 'Content-Type': 'application/json', 'Stripe-Signature': signature },
+  })
   const response = await webhookAction({ request, params: {}, context: context() })
   return { status: response.status, body: (await response.json()) as Record<string, unknown> }
 }
@@ -109,7 +151,11 @@ describe('starting a gift', () => {
     expect(session!.form.get('line_items[0][price_data][currency]')).toBe('cny')
     expect(session!.form.get('line_items[0][price_data][unit_amount]')).toBe('5000')
     expect(session!.form.get('metadata[paymentId]')).toBe(String(payment.id))
-    expect(session!.form.getAll('allowed_payment_method_types[0]').concat(session!.form.getAll('allowed_payment_method_types[1]'), session!.form.getAll('allowed_payment_method_types[2]'))).toEqual(['card', 'alipay', 'wechat_pay'])
+    expect(
+      session!.form
+        .getAll('allowed_payment_method_types[0]')
+        .concat(session!.form.getAll('allowed_payment_method_types[1]'), session!.form.getAll('allowed_payment_method_types[2]')),
+    ).toEqual(['card', 'alipay', 'wechat_pay'])
     expect(session!.form.get('payment_method_options[wechat_pay][client]')).toBe('web')
     expect(started.ok && started.url).toBe(session!.url)
     expect(payment).toMatchObject({ status: 'open', provider: 'stripe', amountFen: 5_000, donationId: null })
@@ -128,12 +174,18 @@ describe('starting a gift', () => {
     expect(anonymous.status).toBe(302)
     expect(anonymous.headers.get('Location')).toBe(`/login?redirectTo=${encodeURIComponent(`/give?home=${home.slug}`)}`)
 
-    const page = await run(() => giveLoader({ request: getRequest(`/give?home=${home.slug}`, signedInCookie(donor.id)), params: {}, context: context() }))
+    const page = await run(() =>
+      giveLoader({ request: getRequest(`/give?home=${home.slug}`, signedInCookie(donor.id)), params: {}, context: context() }),
+    )
     expect(page.status).toBe(200)
 
     const res = await run(() =>
       giveAction({
-        request: formRequest(`/give?home=${home.slug}`, { amount: 'custom', customAmount: '88.50', publicDisplay: 'name' }, { cookie: signedInCookie(donor.id) }),
+        request: formRequest(
+          `/give?home=${home.slug}`,
+          { amount: 'custom', customAmount: '88.50', publicDisplay: 'name' },
+          { cookie: signedInCookie(donor.id) },
+        ),
         params: {},
         context: context(),
       }),
@@ -162,7 +214,11 @@ describe('starting a gift', () => {
     const donor = await createUser()
     const res = await run(() =>
       giveAction({
-        request: formRequest(`/give?home=${home.slug}`, { amount: 'custom', customAmount: '0.5', publicDisplay: 'masked' }, { cookie: signedInCookie(donor.id) }),
+        request: formRequest(
+          `/give?home=${home.slug}`,
+          { amount: 'custom', customAmount: '0.5', publicDisplay: 'masked' },
+          { cookie: signedInCookie(donor.id) },
+        ),
         params: {},
         context: context(),
       }),
@@ -172,7 +228,18 @@ describe('starting a gift', () => {
     expect(result.error?.customAmount).toEqual(['每笔捐款至少 ¥1'])
     expect(result.initialValue?.customAmount).toBe('0.5')
     expect(db.select().from(payments).where(eq(payments.userId, donor.id)).all()).toHaveLength(0)
-    expect((await startGift({ userId: donor.id, target: 'institution', targetId: home.id, amountFen: 5_000_001, publicDisplay: 'masked', origin: ORIGIN })).ok).toBe(false)
+    expect(
+      (
+        await startGift({
+          userId: donor.id,
+          target: 'institution',
+          targetId: home.id,
+          amountFen: 5_000_001,
+          publicDisplay: 'masked',
+          origin: ORIGIN,
+        })
+      ).ok,
+    ).toBe(false)
   })
 
   test('a wish’s 捐款 form suggests its estimated value', async () => {
@@ -181,8 +248,13 @@ describe('starting a gift', () => {
     const { wishes } = await import('~db/schema')
     db.update(wishes).set({ estimatedValueFen: 12_900 }).where(eq(wishes.id, wish.id)).run()
     const donor = await createUser()
-    const page = await run(() => giveLoader({ request: getRequest(`/give?wish=${wish.id}`, signedInCookie(donor.id)), params: {}, context: context() }))
-    expect((page.body as { target: { defaultAmountFen: number; target: string } }).target).toMatchObject({ defaultAmountFen: 12_900, target: 'wish' })
+    const page = await run(() =>
+      giveLoader({ request: getRequest(`/give?wish=${wish.id}`, signedInCookie(donor.id)), params: {}, context: context() }),
+    )
+    expect((page.body as { target: { defaultAmountFen: number; target: string } }).target).toMatchObject({
+      defaultAmountFen: 12_900,
+      target: 'wish',
+    })
   })
 })
 
@@ -192,7 +264,9 @@ describe('/give without a target, and for a wish that no longer takes gifts (iss
     const page = await run(() => giveLoader({ request: getRequest('/give'), params: {}, context: context() }))
     expect(page.status).toBe(200)
     expect(page.body).toMatchObject({ kind: 'choose' })
-    expect((page.body as { homes: { slug: string; name: string }[] }).homes).toContainEqual(expect.objectContaining({ slug: home.slug, name: '可选择的福利院' }))
+    expect((page.body as { homes: { slug: string; name: string }[] }).homes).toContainEqual(
+      expect.objectContaining({ slug: home.slug, name: '可选择的福利院' }),
+    )
   })
 
   test('a fulfilled wish says it no longer takes gifts and offers its home instead; an unknown one is 404', async () => {
@@ -200,14 +274,20 @@ describe('/give without a target, and for a wish that no longer takes gifts (iss
     const wish = createPublishedWish(home.id, { title: '一个篮球' })
     db.update(wishes).set({ status: 'fulfilled' }).where(eq(wishes.id, wish.id)).run()
     const donor = await createUser()
-    const page = await run(() => giveLoader({ request: getRequest(`/give?wish=${wish.id}`, signedInCookie(donor.id)), params: {}, context: context() }))
+    const page = await run(() =>
+      giveLoader({ request: getRequest(`/give?wish=${wish.id}`, signedInCookie(donor.id)), params: {}, context: context() }),
+    )
     expect(page.status).toBe(410)
     expect(page.body).toMatchObject({ kind: 'closed', closed: { title: '一个篮球', institutionSlug: home.slug } })
     expect((page.body as { closed: { message: string } }).closed.message).toContain('不再接受捐款')
 
     // Nor can the form be posted for it.
     const posted = await run(() =>
-      giveAction({ request: formRequest(`/give?wish=${wish.id}`, { amount: '5000', publicDisplay: 'masked' }, { cookie: signedInCookie(donor.id) }), params: {}, context: context() }),
+      giveAction({
+        request: formRequest(`/give?wish=${wish.id}`, { amount: '5000', publicDisplay: 'masked' }, { cookie: signedInCookie(donor.id) }),
+        params: {},
+        context: context(),
+      }),
     )
     expect(posted.status).toBe(404)
 
@@ -224,10 +304,21 @@ describe('the Stripe webhook', () => {
     expect(res).toEqual({ status: 200, body: { received: true, outcome: 'recorded' } })
     const entries = entriesOf(donor.id)
     expect(entries).toHaveLength(1)
-    expect(entries[0]).toMatchObject({ kind: 'money', amountFen: 5_000, designation: 'general', channel: 'online', institutionId: home.id, donorDisplay: '王**' })
+    expect(entries[0]).toMatchObject({
+      kind: 'money',
+      amountFen: 5_000,
+      designation: 'general',
+      channel: 'online',
+      institutionId: home.id,
+      donorDisplay: '王**',
+    })
     const after = db.select().from(payments).where(eq(payments.id, payment.id)).get()!
     expect(after).toMatchObject({ status: 'completed', donationId: entries[0]!.id, paymentIntentId: `pi_test_${payment.id}` })
-    const notice = db.select().from(notifications).where(and(eq(notifications.userId, donor.id), eq(notifications.template, 'payment.completed'))).get()
+    const notice = db
+      .select()
+      .from(notifications)
+      .where(and(eq(notifications.userId, donor.id), eq(notifications.template, 'payment.completed')))
+      .get()
     expect(notice?.body).toContain(entries[0]!.receiptNo)
   })
 
@@ -246,7 +337,11 @@ describe('the Stripe webhook', () => {
   })
 
   test('a webhook without a signature header is refused', async () => {
-    const request = new Request(`${ORIGIN}/webhooks/stripe`, { method: 'POST', body: '{}', headers: { 'Content-Type': 'application/json' } })
+    const request = new Request(`${ORIGIN}/webhooks/stripe`, {
+      method: 'POST',
+      body: '{}',
+      headers: { 'Content-Type': 'application/json' },
+    })
     const response = await webhookAction({ request, params: {}, context: context() })
     expect(response.status).toBe(400)
   })
@@ -316,10 +411,19 @@ describe('the Stripe webhook', () => {
 
   test('a gift to a need is designated to that need', async () => {
     const home = createTestInstitution()
-    const need = db.insert(needs).values({ institutionId: home.id, title: '冬季棉被', category: 'material', unit: '床', quantityNeeded: 20 }).returning().get()
+    const need = db
+      .insert(needs)
+      .values({ institutionId: home.id, title: '冬季棉被', category: 'material', unit: '床', quantityNeeded: 20 })
+      .returning()
+      .get()
     const { donor, payment } = await openGift(10_000, { target: 'need', targetId: need.id })
     await deliver(sessionEvent('checkout.session.completed', payment))
-    expect(entriesOf(donor.id)[0]).toMatchObject({ designation: 'need', designationRef: need.id, institutionId: home.id, amountFen: 10_000 })
+    expect(entriesOf(donor.id)[0]).toMatchObject({
+      designation: 'need',
+      designationRef: need.id,
+      institutionId: home.id,
+      amountFen: 10_000,
+    })
   })
 })
 
@@ -371,7 +475,11 @@ describe('what the webhook checks before recording a gift', () => {
     ])
     expect(corrections.reduce((sum, c) => sum + c.amountFen!, 0)).toBe(-20_000)
     expect(db.select().from(payments).where(eq(payments.id, payment.id)).get()!.refundedFen).toBe(20_000)
-    const notices = db.select().from(notifications).where(and(eq(notifications.userId, donor.id), eq(notifications.template, 'payment.refunded'))).all()
+    const notices = db
+      .select()
+      .from(notifications)
+      .where(and(eq(notifications.userId, donor.id), eq(notifications.template, 'payment.refunded')))
+      .all()
     expect(notices).toHaveLength(3)
   })
 
@@ -403,37 +511,61 @@ describe('what the webhook checks before recording a gift', () => {
     const { donor, payment } = await openGift(10_000)
     await deliver(sessionEvent('checkout.session.completed', payment))
     expect((await deliver(disputeClosedEvent(`pi_test_${payment.id}`, 'lost', 4_000))).body.outcome).toBe('disputed')
-    expect(entriesOf(donor.id).slice(1).map((c) => [c.amountFen, c.correctionReason])).toEqual([[-4_000, '争议败诉 ¥40']])
+    expect(
+      entriesOf(donor.id)
+        .slice(1)
+        .map((c) => [c.amountFen, c.correctionReason]),
+    ).toEqual([[-4_000, '争议败诉 ¥40']])
   })
 })
 
 describe('the return page', () => {
   test('coming back from checkout records nothing: the page shows the confirmation is on its way', async () => {
     const { donor, payment } = await openGift()
-    const page = await run(() => doneLoader({ request: getRequest(`/give/done?payment=${payment.id}`, signedInCookie(donor.id)), params: {}, context: context() }))
+    const page = await run(() =>
+      doneLoader({ request: getRequest(`/give/done?payment=${payment.id}`, signedInCookie(donor.id)), params: {}, context: context() }),
+    )
     expect(page.body).toMatchObject({ status: 'open', receiptNo: null })
     expect(entriesOf(donor.id)).toHaveLength(0)
     expect(db.select().from(payments).where(eq(payments.id, payment.id)).get()!.status).toBe('open')
 
     await deliver(sessionEvent('checkout.session.completed', payment))
-    const after = await run(() => doneLoader({ request: getRequest(`/give/done?payment=${payment.id}`, signedInCookie(donor.id)), params: {}, context: context() }))
+    const after = await run(() =>
+      doneLoader({ request: getRequest(`/give/done?payment=${payment.id}`, signedInCookie(donor.id)), params: {}, context: context() }),
+    )
     expect(after.body).toMatchObject({ status: 'completed', receiptNo: entriesOf(donor.id)[0]!.receiptNo })
   })
 
   test('a failed, expired or cancelled payment is not headed 感谢您的捐款 (issue 13, item 4)', async () => {
     const failed = await openGift()
     await deliver(sessionEvent('checkout.session.async_payment_failed', failed.payment, { payment_status: 'unpaid' }))
-    const failedPage = await run(() => doneLoader({ request: getRequest(`/give/done?payment=${failed.payment.id}`, signedInCookie(failed.donor.id)), params: {}, context: context() }))
+    const failedPage = await run(() =>
+      doneLoader({
+        request: getRequest(`/give/done?payment=${failed.payment.id}`, signedInCookie(failed.donor.id)),
+        params: {},
+        context: context(),
+      }),
+    )
     expect(failedPage.body).toMatchObject({ status: 'failed', heading: '支付未成功' })
 
     const expired = await openGift()
     await deliver(sessionEvent('checkout.session.expired', expired.payment, { payment_status: 'unpaid', status: 'expired' }))
-    const expiredPage = await run(() => doneLoader({ request: getRequest(`/give/done?payment=${expired.payment.id}`, signedInCookie(expired.donor.id)), params: {}, context: context() }))
+    const expiredPage = await run(() =>
+      doneLoader({
+        request: getRequest(`/give/done?payment=${expired.payment.id}`, signedInCookie(expired.donor.id)),
+        params: {},
+        context: context(),
+      }),
+    )
     expect(expiredPage.body).toMatchObject({ status: 'expired', heading: '支付已过期' })
 
     const cancelled = await openGift()
     const cancelledPage = await run(() =>
-      doneLoader({ request: getRequest(`/give/done?payment=${cancelled.payment.id}&cancelled=1`, signedInCookie(cancelled.donor.id)), params: {}, context: context() }),
+      doneLoader({
+        request: getRequest(`/give/done?payment=${cancelled.payment.id}&cancelled=1`, signedInCookie(cancelled.donor.id)),
+        params: {},
+        context: context(),
+      }),
     )
     expect((cancelledPage.body as { heading: string }).heading).toBe('支付未完成')
   })
@@ -441,7 +573,9 @@ describe('the return page', () => {
   test('another user cannot see someone’s payment', async () => {
     const { payment } = await openGift()
     const other = await createUser()
-    const page = await run(() => doneLoader({ request: getRequest(`/give/done?payment=${payment.id}`, signedInCookie(other.id)), params: {}, context: context() }))
+    const page = await run(() =>
+      doneLoader({ request: getRequest(`/give/done?payment=${payment.id}`, signedInCookie(other.id)), params: {}, context: context() }),
+    )
     expect(page.status).toBe(404)
   })
 })
@@ -458,7 +592,12 @@ describe('configuration', () => {
 
 describe('a production site without a Stripe key', () => {
   test('takes no online gifts, serves no mock checkout even with PAYMENTS_MOCK=true, and accepts no webhook', async () => {
-    const saved = { key: process.env.STRIPE_SECRET_KEY, env: process.env.NODE_ENV, flag: process.env.PAYMENTS_MOCK, secret: process.env.STRIPE_WEBHOOK_SECRET }
+    const saved = {
+      key: process.env.STRIPE_SECRET_KEY,
+      env: process.env.NODE_ENV,
+      flag: process.env.PAYMENTS_MOCK,
+      secret: process.env.STRIPE_WEBHOOK_SECRET,
+    }
     try {
       delete process.env.STRIPE_SECRET_KEY
       delete process.env.STRIPE_WEBHOOK_SECRET

@@ -19,14 +19,28 @@ import { context, createTestInstitution, createUser, getRequest, run, unique } f
 function insertChild(institutionId: number, fields: { birthDate?: string; pseudonym?: string } = {}) {
   return db
     .insert(children)
-    .values({ institutionId, realName: '测试儿童', birthDate: fields.birthDate ?? '2017-05-01', gender: 'female', pseudonym: fields.pseudonym ?? '小凤' })
+    .values({
+      institutionId,
+      realName: '测试儿童',
+      birthDate: fields.birthDate ?? '2017-05-01',
+      gender: 'female',
+      pseudonym: fields.pseudonym ?? '小凤',
+    })
     .returning()
     .get()
 }
 
 function insertWish(
   home: { id: number },
-  fields: { status?: WishStatus; category?: NeedCategory; title?: string; childId?: number; campaignId?: number; publishedAt?: Date | null; story?: string } = {},
+  fields: {
+    status?: WishStatus
+    category?: NeedCategory
+    title?: string
+    childId?: number
+    campaignId?: number
+    publishedAt?: Date | null
+    story?: string
+  } = {},
 ) {
   const status = fields.status ?? 'published'
   const childId = fields.childId ?? insertChild(home.id).id
@@ -48,7 +62,10 @@ function insertWish(
 
 function homeIn(city: string, name = '测试福利院') {
   const home = createTestInstitution(name)
-  db.update(institutions).set({ city, publicAddress: `${city}幸福路 1 号`, claimBuyDays: 5, claimDeliverDays: 12 }).where(eq(institutions.id, home.id)).run()
+  db.update(institutions)
+    .set({ city, publicAddress: `${city}幸福路 1 号`, claimBuyDays: 5, claimDeliverDays: 12 })
+    .where(eq(institutions.id, home.id))
+    .run()
   return { ...home, city }
 }
 
@@ -90,11 +107,24 @@ describe('what the public may see', () => {
     const wish = insertWish(home, { title: '一套《十万个为什么》', story: '我想知道星星为什么会眨眼。' })
     db.update(wishes).set({ itemDetails: '少儿版，全 8 册', quantity: 1, estimatedValueFen: 12800 }).where(eq(wishes.id, wish.id)).run()
 
-    const res = await run(() => wishLoader({ request: getRequest(`/wishes/${wish.id}`), params: { id: String(wish.id) }, context: context() }))
+    const res = await run(() =>
+      wishLoader({ request: getRequest(`/wishes/${wish.id}`), params: { id: String(wish.id) }, context: context() }),
+    )
     expect(res.status).toBe(200)
     const { wish: shown } = res.body as { wish: Record<string, unknown> & { home: Record<string, unknown> } }
-    expect(shown).toMatchObject({ title: '一套《十万个为什么》', story: '我想知道星星为什么会眨眼。', itemDetails: '少儿版，全 8 册', estimatedValueFen: 12800, status: 'published' })
-    expect(shown.home).toMatchObject({ name: '开封市儿童福利院', publicAddress: '开封市幸福路 1 号', claimBuyDays: 5, claimDeliverDays: 12 })
+    expect(shown).toMatchObject({
+      title: '一套《十万个为什么》',
+      story: '我想知道星星为什么会眨眼。',
+      itemDetails: '少儿版，全 8 册',
+      estimatedValueFen: 12800,
+      status: 'published',
+    })
+    expect(shown.home).toMatchObject({
+      name: '开封市儿童福利院',
+      publicAddress: '开封市幸福路 1 号',
+      claimBuyDays: 5,
+      claimDeliverDays: 12,
+    })
   })
 })
 
@@ -145,7 +175,13 @@ describe('filters', () => {
     const ganzi = homeIn('甘孜州', '甘孜州儿童福利院')
     const campaign = db
       .insert(campaigns)
-      .values({ slug: unique('fenggan-'), name: '奉甘两地微心愿', ownerInstitutionId: fengjie.id, startsAt: new Date('2026-05-01'), endsAt: new Date('2026-06-30') })
+      .values({
+        slug: unique('fenggan-'),
+        name: '奉甘两地微心愿',
+        ownerInstitutionId: fengjie.id,
+        startsAt: new Date('2026-05-01'),
+        endsAt: new Date('2026-06-30'),
+      })
       .returning()
       .get()
     db.insert(campaignInstitutions).values({ campaignId: campaign.id, institutionId: ganzi.id }).run()
@@ -162,15 +198,20 @@ describe('keyset pagination', () => {
     const home = homeIn('滨州市')
     const base = new Date('2026-03-01T00:00:00Z').getTime()
     // Pairs share a publication instant, so the id must break ties.
-    const existing = Array.from({ length: PAGE_SIZE + 5 }, (_, i) => insertWish(home, { publishedAt: new Date(base + Math.floor(i / 2) * 60_000) }))
-    const expected = [...existing].sort((x, y) => (y.publishedAt!.getTime() - x.publishedAt!.getTime()) || y.id - x.id).map((w) => w.id)
+    const existing = Array.from({ length: PAGE_SIZE + 5 }, (_, i) =>
+      insertWish(home, { publishedAt: new Date(base + Math.floor(i / 2) * 60_000) }),
+    )
+    const expected = [...existing].sort((x, y) => y.publishedAt!.getTime() - x.publishedAt!.getTime() || y.id - x.id).map((w) => w.id)
 
     const first = await browse(`?home=${home.slug}`)
     expect(first.page.items).toHaveLength(PAGE_SIZE)
     expect(first.page.next).toBeTruthy()
 
     // Published between the two page loads: they sort before the cursor and must not shift page 2.
-    const late = [insertWish(home, { publishedAt: new Date(base + 3_600_000) }), insertWish(home, { publishedAt: new Date(base + 3_600_000) })]
+    const late = [
+      insertWish(home, { publishedAt: new Date(base + 3_600_000) }),
+      insertWish(home, { publishedAt: new Date(base + 3_600_000) }),
+    ]
 
     const second = await browse(`?home=${home.slug}&cursor=${first.page.next}`)
     expect(second.page.next).toBeNull()
@@ -198,11 +239,17 @@ describe('totals and progress', () => {
   test('home page totals count wishes ever published, claimed and fulfilled — never drafts or withdrawn', async () => {
     const before = wishTotals()
     const home = homeIn('滨州市')
-    for (const status of ['draft', 'published', 'published', 'claimed', 'received', 'fulfilled', 'withdrawn', 'expired'] as const) insertWish(home, { status })
+    for (const status of ['draft', 'published', 'published', 'claimed', 'received', 'fulfilled', 'withdrawn', 'expired'] as const)
+      insertWish(home, { status })
 
     const res = await run(() => homeLoader())
     const { totals } = res.body as { totals: ReturnType<typeof wishTotals> }
-    expect(totals).toEqual({ published: before.published + 6, open: before.open + 2, claimed: before.claimed + 3, fulfilled: before.fulfilled + 1 })
+    expect(totals).toEqual({
+      published: before.published + 6,
+      open: before.open + 2,
+      claimed: before.claimed + 3,
+      fulfilled: before.fulfilled + 1,
+    })
   })
 
   test('the home page shows the six newest open wishes only', async () => {
@@ -212,7 +259,12 @@ describe('totals and progress', () => {
     insertWish(home, { status: 'claimed', publishedAt: new Date(far + 10_000) })
     const res = await run(() => homeLoader())
     const { openWishes } = res.body as { openWishes: PublicWishCard[] }
-    expect(ids(openWishes)).toEqual(open.slice(1).reverse().map((w) => w.id))
+    expect(ids(openWishes)).toEqual(
+      open
+        .slice(1)
+        .reverse()
+        .map((w) => w.id),
+    )
   })
 
   test('a campaign page shows its dates, homes and progress: claimed / fulfilled of total', async () => {
@@ -221,21 +273,41 @@ describe('totals and progress', () => {
     const partner = homeIn('甘孜州', '甘孜州儿童福利院')
     const campaign = db
       .insert(campaigns)
-      .values({ slug: unique('liuyi-'), name: '六一「润心伴成长」', description: '为孩子们实现六一心愿', ownerInstitutionId: owner.id, startsAt: new Date('2026-05-20'), endsAt: new Date('2026-06-01') })
+      .values({
+        slug: unique('liuyi-'),
+        name: '六一「润心伴成长」',
+        description: '为孩子们实现六一心愿',
+        ownerInstitutionId: owner.id,
+        startsAt: new Date('2026-05-20'),
+        endsAt: new Date('2026-06-01'),
+      })
       .returning()
       .get()
-    db.insert(campaignInstitutions).values([{ campaignId: campaign.id, institutionId: owner.id }, { campaignId: campaign.id, institutionId: partner.id }]).run()
-    for (const status of ['published', 'claimed', 'received', 'fulfilled', 'fulfilled', 'draft', 'withdrawn'] as const) insertWish(partner, { status, campaignId: campaign.id })
+    db.insert(campaignInstitutions)
+      .values([
+        { campaignId: campaign.id, institutionId: owner.id },
+        { campaignId: campaign.id, institutionId: partner.id },
+      ])
+      .run()
+    for (const status of ['published', 'claimed', 'received', 'fulfilled', 'fulfilled', 'draft', 'withdrawn'] as const)
+      insertWish(partner, { status, campaignId: campaign.id })
 
-    const res = await run(() => campaignLoader({ request: getRequest(`/campaigns/${campaign.slug}`), params: { slug: campaign.slug }, context: context() }))
+    const res = await run(() =>
+      campaignLoader({ request: getRequest(`/campaigns/${campaign.slug}`), params: { slug: campaign.slug }, context: context() }),
+    )
     expect(res.status).toBe(200)
-    const body = res.body as { campaign: { name: string; homes: Array<{ name: string }>; progress: Record<string, number> }; page: ListData['page'] }
+    const body = res.body as {
+      campaign: { name: string; homes: Array<{ name: string }>; progress: Record<string, number> }
+      page: ListData['page']
+    }
     expect(body.campaign.name).toBe('六一「润心伴成长」')
     expect(body.campaign.homes.map((h) => h.name)).toEqual(['奉节县儿童福利院', '甘孜州儿童福利院'])
     expect(body.campaign.progress).toEqual({ total: 5, open: 1, claimed: 4, fulfilled: 2 })
     expect(body.page.items).toHaveLength(5)
 
-    const missing = await run(() => campaignLoader({ request: getRequest('/campaigns/no-such'), params: { slug: 'no-such' }, context: context() }))
+    const missing = await run(() =>
+      campaignLoader({ request: getRequest('/campaigns/no-such'), params: { slug: 'no-such' }, context: context() }),
+    )
     expect(missing.status).toBe(404)
   })
 })
@@ -256,7 +328,9 @@ describe('finding another wish', () => {
     expect(similar).toEqual([sameKind.id, sameHome.id])
     for (const id of [unrelated.id, alsoTaken.id, taken.id]) expect(similar).not.toContain(id)
 
-    const res = await run(() => wishLoader({ request: getRequest(`/wishes/${taken.id}`), params: { id: String(taken.id) }, context: context() }))
+    const res = await run(() =>
+      wishLoader({ request: getRequest(`/wishes/${taken.id}`), params: { id: String(taken.id) }, context: context() }),
+    )
     expect(ids((res.body as { similar: PublicWishCard[] }).similar)).toEqual([sameKind.id, sameHome.id])
   })
 
@@ -266,7 +340,9 @@ describe('finding another wish', () => {
     const mine = insertWish(home)
     insertWish(home, { status: 'claimed' })
     const theirs = insertWish(other)
-    const res = await run(() => institutionLoader({ request: getRequest(`/institutions/${home.slug}`), params: { slug: home.slug }, context: context() }))
+    const res = await run(() =>
+      institutionLoader({ request: getRequest(`/institutions/${home.slug}`), params: { slug: home.slug }, context: context() }),
+    )
     const { openWishes } = res.body as { openWishes: PublicWishCard[] }
     expect(ids(openWishes)).toEqual([mine.id])
     expect(ids(openWishes)).not.toContain(theirs.id)
@@ -279,7 +355,17 @@ describe('open to claim: the list and the claim ask the same rule', () => {
     testClock.freeze(T0)
     const home = homeIn('滨州市', '滨州开放测试福利院')
     const campaign = (endsAt: Date) =>
-      db.insert(campaigns).values({ slug: unique('c-'), name: '六一心愿', ownerInstitutionId: home.id, startsAt: new Date(T0.getTime() - 30 * 86_400_000), endsAt }).returning().get()
+      db
+        .insert(campaigns)
+        .values({
+          slug: unique('c-'),
+          name: '六一心愿',
+          ownerInstitutionId: home.id,
+          startsAt: new Date(T0.getTime() - 30 * 86_400_000),
+          endsAt,
+        })
+        .returning()
+        .get()
     const ended = insertWish(home, { campaignId: campaign(new Date(T0.getTime() - 3600_000)).id, title: '活动已结束的心愿' })
     const running = insertWish(home, { campaignId: campaign(new Date(T0.getTime() + 10 * 86_400_000)).id, title: '活动进行中的心愿' })
     const plain = insertWish(home, { title: '不属于活动的心愿' })
@@ -289,13 +375,21 @@ describe('open to claim: the list and the claim ask the same rule', () => {
     const everyList = (await browse(`?home=${home.slug}`)).page.items
     const similar = ids(similarOpenWishes(plain.id))
     for (const wish of [ended, running, plain]) {
-      const page = await run(() => wishLoader({ request: getRequest(`/wishes/${wish.id}`), params: { id: String(wish.id) }, context: context() }))
+      const page = await run(() =>
+        wishLoader({ request: getRequest(`/wishes/${wish.id}`), params: { id: String(wish.id) }, context: context() }),
+      )
       const shownOpen = (page.body as { wish: { open: boolean } }).wish.open
       const listedOpen = openList.includes(wish.id)
       const givable = resolveGiftTarget('wish', wish.id) !== null
       const claim = claimWish({ userId: donor.id, wishId: wish.id, publicDisplay: 'masked' })
       const open = wish !== ended
-      expect({ wish: wish.title, listedOpen, shownOpen, givable, claimed: claim.ok }).toEqual({ wish: wish.title, listedOpen: open, shownOpen: open, givable: open, claimed: open })
+      expect({ wish: wish.title, listedOpen, shownOpen, givable, claimed: claim.ok }).toEqual({
+        wish: wish.title,
+        listedOpen: open,
+        shownOpen: open,
+        givable: open,
+        claimed: open,
+      })
     }
     expect(everyList.find((w) => w.id === ended.id)).toBeUndefined()
     expect(similar).not.toContain(ended.id)

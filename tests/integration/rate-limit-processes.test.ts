@@ -11,7 +11,10 @@ let one: CommandProcess
 let two: CommandProcess
 beforeAll(async () => {
   const file = process.env.DATABASE_PATH as string
-  ;[one, two] = await Promise.all([startCommandProcess('tests/integration/workers/limits-and-lease.ts', file), startCommandProcess('tests/integration/workers/limits-and-lease.ts', file)])
+  ;[one, two] = await Promise.all([
+    startCommandProcess('tests/integration/workers/limits-and-lease.ts', file),
+    startCommandProcess('tests/integration/workers/limits-and-lease.ts', file),
+  ])
 }, 30_000)
 afterAll(async () => {
   await Promise.all([one?.stop(), two?.stop()])

@@ -14,14 +14,25 @@ import { addMember, context, createTestInstitution, createUser, getRequest, ORIG
 const DISCLAIMER = '本回执仅为受赠确认，不是财政部门监制的公益事业捐赠票据。'
 
 type ReceiptBody = {
-  receipt: { receiptNo: string; institutionName: string; donorDisplay: string; amount: string; description: string; correctsReceipt: string | null; correctionReason: string | null; receivedAtText: string }
+  receipt: {
+    receiptNo: string
+    institutionName: string
+    donorDisplay: string
+    amount: string
+    description: string
+    correctsReceipt: string | null
+    correctionReason: string | null
+    receivedAtText: string
+  }
   disclaimer: string
   url: string
   qrSvg: string
 }
 
 async function openReceipt(receiptNo: string) {
-  return run(() => receiptLoader({ request: getRequest(`/ledger/${receiptNo}/receipt`), params: { receipt: receiptNo }, context: context() }))
+  return run(() =>
+    receiptLoader({ request: getRequest(`/ledger/${receiptNo}/receipt`), params: { receipt: receiptNo }, context: context() }),
+  )
 }
 
 async function setup() {
@@ -35,10 +46,22 @@ describe('receipts', () => {
   test('a pledge arrival receipt shows the home, number, date, gift, chosen donor name, the disclaimer and a QR of the public entry', async () => {
     const { home, actor } = await setup()
     const donor = await createUser({ displayName: '刘晓明' })
-    const need = db.insert(needs).values({ institutionId: home.id, title: unique('大米'), category: 'material', unit: '袋', quantityNeeded: 10 }).returning().get()
+    const need = db
+      .insert(needs)
+      .values({ institutionId: home.id, title: unique('大米'), category: 'material', unit: '袋', quantityNeeded: 10 })
+      .returning()
+      .get()
     const pledge = db
       .insert(pledges)
-      .values({ needId: need.id, institutionId: home.id, userId: donor.id, quantity: 5, expectedAt: new Date(Date.now() + 86_400_000), publicDisplay: 'masked', code: unique('RC').toUpperCase() })
+      .values({
+        needId: need.id,
+        institutionId: home.id,
+        userId: donor.id,
+        quantity: 5,
+        expectedAt: new Date(Date.now() + 86_400_000),
+        publicDisplay: 'masked',
+        code: unique('RC').toUpperCase(),
+      })
       .returning()
       .get()
     const arrival = recordArrival(actor, home.id, pledge.id, { quantity: 3, conditionNote: '外包装有破损' })
@@ -47,11 +70,19 @@ describe('receipts', () => {
     const res = await openReceipt(arrival.receiptNo.toLowerCase())
     expect(res.status).toBe(200)
     const body = res.body as ReceiptBody
-    expect(body.receipt).toMatchObject({ receiptNo: arrival.receiptNo, institutionName: '回执测试福利院', donorDisplay: '刘**', amount: '3 袋', description: `${need.title} 3袋` })
+    expect(body.receipt).toMatchObject({
+      receiptNo: arrival.receiptNo,
+      institutionName: '回执测试福利院',
+      donorDisplay: '刘**',
+      amount: '3 袋',
+      description: `${need.title} 3袋`,
+    })
     expect(body.receipt.receivedAtText).toMatch(/\d{4}\/\d{2}\/\d{2}/)
     expect(body.disclaimer).toBe(DISCLAIMER)
     expect(body.url).toBe(`${ORIGIN}/ledger/${arrival.receiptNo}`)
-    expect(body.qrSvg).toBe(await QRCode.toString(`${ORIGIN}/ledger/${arrival.receiptNo}`, { type: 'svg', errorCorrectionLevel: 'M', margin: 1 }))
+    expect(body.qrSvg).toBe(
+      await QRCode.toString(`${ORIGIN}/ledger/${arrival.receiptNo}`, { type: 'svg', errorCorrectionLevel: 'M', margin: 1 }),
+    )
 
     const text = JSON.stringify(body)
     expect(text).not.toContain('刘晓明')
@@ -81,7 +112,15 @@ describe('receipts', () => {
 
   test('a correction receipt says what it corrects and why', async () => {
     const { home, actor } = await setup()
-    const saved = recordWalkInGift(actor, home.id, { kind: 'goods', items: '帐篷 2 顶', quantity: 2, unit: '顶', channel: 'desk', donorName: '某人', publicDisplay: 'anonymous' })
+    const saved = recordWalkInGift(actor, home.id, {
+      kind: 'goods',
+      items: '帐篷 2 顶',
+      quantity: 2,
+      unit: '顶',
+      channel: 'desk',
+      donorName: '某人',
+      publicDisplay: 'anonymous',
+    })
     if (!saved.ok) throw new Error(saved.message)
     const corrected = correctEntry(actor, home.id, saved.receiptNo, '登记到了错误的机构')
     if (!corrected.ok) throw new Error(corrected.message)

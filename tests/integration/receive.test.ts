@@ -73,7 +73,14 @@ const auditActions = (institutionId: number) =>
     .all()
     .map((r) => r.action)
 
-type Match = { referenceCode: string; wishTitle: string; pseudonym: string; donorDisplay: string; trackingNumber: string | null; statusLabel: string } | null
+type Match = {
+  referenceCode: string
+  wishTitle: string
+  pseudonym: string
+  donorDisplay: string
+  trackingNumber: string | null
+  statusLabel: string
+} | null
 
 describe('finding a parcel', () => {
   test('staff find a parcel by its reference code, typed in lower case with stray spaces', async () => {
@@ -82,25 +89,36 @@ describe('finding a parcel', () => {
     const res = await open(s.home.slug, s.cookie, `?code=${encodeURIComponent(s.claim.referenceCode.toLowerCase())}`)
     expect(res.status).toBe(200)
     const match = (res.body as { match: Match }).match
-    expect(match).toMatchObject({ referenceCode: s.claim.referenceCode, wishTitle: '一套《十万个为什么》', pseudonym: '小凤', donorDisplay: '王**', trackingNumber: 'SF1234567890', statusLabel: '进行中' })
+    expect(match).toMatchObject({
+      referenceCode: s.claim.referenceCode,
+      wishTitle: '一套《十万个为什么》',
+      pseudonym: '小凤',
+      donorDisplay: '王**',
+      trackingNumber: 'SF1234567890',
+      statusLabel: '进行中',
+    })
     expect(JSON.stringify(res.body)).not.toContain('诸葛真名')
   })
 
   test('a scanned label link works too, and an unknown code says nothing was found', async () => {
     const s = await claimedWish()
-    expect(findClaimByReference(s.home.id, `https://weinuan.example/staff/${s.home.slug}/receive?code=${s.claim.referenceCode}`)?.claimId).toBe(s.claim.id)
+    expect(
+      findClaimByReference(s.home.id, `https://weinuan.example/staff/${s.home.slug}/receive?code=${s.claim.referenceCode}`)?.claimId,
+    ).toBe(s.claim.id)
     const res = await open(s.home.slug, s.cookie, '?code=WX-NOPE00')
-    expect((res.body as { match: Match; code: string })).toMatchObject({ match: null, code: 'WX-NOPE00' })
+    expect(res.body as { match: Match; code: string }).toMatchObject({ match: null, code: 'WX-NOPE00' })
   })
 
   test('scanning the label QR while signed out leads through sign-in back to the parcel', async () => {
     const s = await claimedWish()
     const res = await open(s.home.slug, undefined, `?code=${s.claim.referenceCode}`)
     expect(res.status).toBe(302)
-    expect(res.headers.get('Location')).toBe(`/login?redirectTo=${encodeURIComponent(`/staff/${s.home.slug}/receive?code=${s.claim.referenceCode}`)}`)
+    expect(res.headers.get('Location')).toBe(
+      `/login?redirectTo=${encodeURIComponent(`/staff/${s.home.slug}/receive?code=${s.claim.referenceCode}`)}`,
+    )
   })
 
-  test("staff of another home can neither find nor receive the parcel", async () => {
+  test('staff of another home can neither find nor receive the parcel', async () => {
     const s = await claimedWish()
     const other = await claimedWish()
     expect(findClaimByReference(other.home.id, s.claim.referenceCode)).toBeNull()
@@ -126,7 +144,9 @@ describe('receiving', () => {
     const s = await claimedWish({ quantity: 3 })
     const empty = await post(s.home.slug, s.cookie, { intent: 'partial', claimId: String(s.claim.id), note: '' })
     expect(empty.status).toBe(400)
-    expect((empty.body as { result: { error: Record<string, string[]> } }).result.error.note).toEqual(['请填写到达情况，例如“到了 2 本，还差 1 本”'])
+    expect((empty.body as { result: { error: Record<string, string[]> } }).result.error.note).toEqual([
+      '请填写到达情况，例如“到了 2 本，还差 1 本”',
+    ])
 
     const res = await post(s.home.slug, s.cookie, { intent: 'partial', claimId: String(s.claim.id), note: '到了 2 本，还差 1 本' })
     expect(res.status).toBe(200)
@@ -146,8 +166,14 @@ describe('receiving', () => {
     const receiptNo = (res.body as { receiptNo: string }).receiptNo
     expect(receiptNo).toMatch(/^WN-2026-\d{6}$/)
 
-    expect(db.select().from(claims).where(eq(claims.id, s.claim.id)).get()).toMatchObject({ status: 'delivered', receivedAt: new Date('2026-06-01T02:00:00Z') })
-    expect(db.select().from(wishes).where(eq(wishes.id, s.wish.id)).get()).toMatchObject({ status: 'received', receivedAt: new Date('2026-06-01T02:00:00Z') })
+    expect(db.select().from(claims).where(eq(claims.id, s.claim.id)).get()).toMatchObject({
+      status: 'delivered',
+      receivedAt: new Date('2026-06-01T02:00:00Z'),
+    })
+    expect(db.select().from(wishes).where(eq(wishes.id, s.wish.id)).get()).toMatchObject({
+      status: 'received',
+      receivedAt: new Date('2026-06-01T02:00:00Z'),
+    })
     const entries = entriesForWish(s.wish.id)
     expect(entries).toHaveLength(1)
     expect(entries[0]).toMatchObject({
@@ -167,7 +193,11 @@ describe('receiving', () => {
     })
     expect(listPublicLedger({ institutionSlug: s.home.slug }).items.map((e) => e.receiptNo)).toEqual([receiptNo])
 
-    const notices = db.select().from(notifications).where(and(eq(notifications.userId, s.donor.id), eq(notifications.template, 'wish.received'))).all()
+    const notices = db
+      .select()
+      .from(notifications)
+      .where(and(eq(notifications.userId, s.donor.id), eq(notifications.template, 'wish.received')))
+      .all()
     expect(notices).toHaveLength(1)
     expect(notices[0]!.body).toContain(receiptNo)
     expect(auditActions(s.home.id)).toContain('wish.receive')
@@ -185,7 +215,13 @@ describe('receiving', () => {
     expect(late.status).toBe(409)
     expect((late.body as { message: string }).message).toBe('该包裹已确认收到，无需重复签收')
     expect(entriesForWish(s.wish.id)).toHaveLength(1)
-    expect(db.select().from(notifications).where(and(eq(notifications.userId, s.donor.id), eq(notifications.template, 'wish.received'))).all()).toHaveLength(1)
+    expect(
+      db
+        .select()
+        .from(notifications)
+        .where(and(eq(notifications.userId, s.donor.id), eq(notifications.template, 'wish.received')))
+        .all(),
+    ).toHaveLength(1)
     expect(auditActions(s.home.id).filter((a) => a === 'wish.receive')).toHaveLength(1)
     expect(auditActions(s.home.id)).toContain('wish.receive_refused')
   })
@@ -233,7 +269,11 @@ describe('fulfilling and thanking', () => {
     expect(JSON.stringify(getPublicEntry(receiptNo))).not.toContain(thankYou)
     expect(JSON.stringify(listPublicLedger({ institutionSlug: s.home.slug }))).not.toContain(thankYou)
 
-    const notice = db.select().from(notifications).where(and(eq(notifications.userId, s.donor.id), eq(notifications.template, 'wish.fulfilled'))).get()
+    const notice = db
+      .select()
+      .from(notifications)
+      .where(and(eq(notifications.userId, s.donor.id), eq(notifications.template, 'wish.fulfilled')))
+      .get()
     expect(notice?.body).toContain(thankYou)
     expect(notice?.body).not.toContain('诸葛真名')
     expect(auditActions(s.home.id)).toEqual(expect.arrayContaining(['wish.receive', 'wish.fulfil']))

@@ -19,10 +19,26 @@ const tree: AgnosticRouteObject[] = [
     path: '',
     children: [
       { id: 'index', index: true },
-      { id: 'wishes', path: 'wishes', children: [{ id: 'wishes-index', index: true }, { id: 'wish', path: ':id' }, { id: 'wish-claim', path: ':id/claim' }] },
+      {
+        id: 'wishes',
+        path: 'wishes',
+        children: [
+          { id: 'wishes-index', index: true },
+          { id: 'wish', path: ':id' },
+          { id: 'wish-claim', path: ':id/claim' },
+        ],
+      },
       { id: 'ledger-receipt', path: 'ledger/:receipt' },
       { id: 'ledger-receipt-print', path: 'ledger/:receipt/receipt' },
-      { id: 'staff', path: 'staff/:slug', children: [{ id: 'staff-index', index: true }, { id: 'staff-wish', path: 'wishes/:wishId' }, { id: 'staff-new', path: 'wishes/new' }] },
+      {
+        id: 'staff',
+        path: 'staff/:slug',
+        children: [
+          { id: 'staff-index', index: true },
+          { id: 'staff-wish', path: 'wishes/:wishId' },
+          { id: 'staff-new', path: 'wishes/new' },
+        ],
+      },
       { id: 'optional', path: 'disclosures/:id?' },
       { id: 'csv', path: 'disclosures/:id.csv' },
       { id: 'splat', path: '*' },
@@ -30,9 +46,25 @@ const tree: AgnosticRouteObject[] = [
   },
 ]
 
-const paths = ['/', '/wishes', '/wishes/12', '/wishes/12/claim', '/ledger/WN-2026-000001', '/ledger/WN-2026-000001/receipt', '/staff/binzhou', '/staff/binzhou/wishes/new', '/staff/binzhou/wishes/7', '/disclosures', '/disclosures/3', '/disclosures/3.csv', '/no/such/page', '/WISHES/3/']
+const paths = [
+  '/',
+  '/wishes',
+  '/wishes/12',
+  '/wishes/12/claim',
+  '/ledger/WN-2026-000001',
+  '/ledger/WN-2026-000001/receipt',
+  '/staff/binzhou',
+  '/staff/binzhou/wishes/new',
+  '/staff/binzhou/wishes/7',
+  '/disclosures',
+  '/disclosures/3',
+  '/disclosures/3.csv',
+  '/no/such/page',
+  '/WISHES/3/',
+]
 
-const ids = (matches: ReturnType<typeof referenceMatchRoutes>) => matches?.map((m) => ({ id: m.route.id, params: m.params, pathname: m.pathname }))
+const ids = (matches: ReturnType<typeof referenceMatchRoutes>) =>
+  matches?.map((m) => ({ id: m.route.id, params: m.params, pathname: m.pathname }))
 
 describe('route matching on the server', () => {
   test('the patched matcher answers exactly as upstream for every kind of route, call after call', () => {

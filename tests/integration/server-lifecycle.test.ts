@@ -66,18 +66,30 @@ describe('production refuses to start', () => {
     ['without APP_ORIGIN', { APP_ORIGIN: undefined }, /APP_ORIGIN is not set/],
     ['with the mock payment provider', { PAYMENTS_MOCK: 'true' }, /PAYMENTS_MOCK=true: the mock checkout lets anyone "pay"/],
     ['in demo mode', { DEMO_MODE: 'true' }, /DEMO_MODE=true is for local demos only/],
-    ['with a Stripe key but no webhook secret', { STRIPE_SECRET_KEY: 'sk_test_weinuan_lifecycle' }, /STRIPE_SECRET_KEY is set but STRIPE_WEBHOOK_SECRET is not/],
-    ['with the public mock webhook secret', { STRIPE_SECRET_KEY: 'sk_test_weinuan_lifecycle', STRIPE_WEBHOOK_SECRET: 'whsec_weinuan_local_mock' }, /STRIPE_WEBHOOK_SECRET is the public mock secret/],
+    [
+      'with a Stripe key but no webhook secret',
+      { STRIPE_SECRET_KEY: 'sk_test_weinuan_lifecycle' },
+      /STRIPE_SECRET_KEY is set but STRIPE_WEBHOOK_SECRET is not/,
+    ],
+    [
+      'with the public mock webhook secret',
+      { STRIPE_SECRET_KEY: 'sk_test_weinuan_lifecycle', STRIPE_WEBHOOK_SECRET: 'whsec_weinuan_local_mock' },
+      /STRIPE_WEBHOOK_SECRET is the public mock secret/,
+    ],
   ]
   for (const [name, overrides, message] of cases) {
-    test(name, async () => {
-      const dbFile = freshDb()
-      try {
-        await expectRefusal({ ...production(dbFile), ...overrides }, message)
-      } finally {
-        removeDb(dbFile)
-      }
-    }, 60_000)
+    test(
+      name,
+      async () => {
+        const dbFile = freshDb()
+        try {
+          await expectRefusal({ ...production(dbFile), ...overrides }, message)
+        } finally {
+          removeDb(dbFile)
+        }
+      },
+      60_000,
+    )
   }
 
   test('with demo accounts in the database', async () => {
@@ -85,10 +97,15 @@ describe('production refuses to start', () => {
     fs.copyFileSync(path.join(tmp, 'base.db'), dbFile)
     const sqlite = new Database(dbFile)
     const demo = demoAccounts.find((a) => a.isPlatformAdmin)!
-    sqlite.prepare('INSERT INTO users (email, display_name, password_hash, is_platform_admin) VALUES (?, ?, ?, 1)').run(demo.email, demo.displayName, '$argon2id$placeholder')
+    sqlite
+      .prepare('INSERT INTO users (email, display_name, password_hash, is_platform_admin) VALUES (?, ?, ?, 1)')
+      .run(demo.email, demo.displayName, '$argon2id$placeholder')
     sqlite.close()
     try {
-      await expectRefusal(production(dbFile), new RegExp(`demo accounts with the public demo password \\(${demo.email.replace('.', '\\.')}\\)`))
+      await expectRefusal(
+        production(dbFile),
+        new RegExp(`demo accounts with the public demo password \\(${demo.email.replace('.', '\\.')}\\)`),
+      )
     } finally {
       removeDb(dbFile)
     }
@@ -96,7 +113,11 @@ describe('production refuses to start', () => {
 
   test('a correct production configuration passes every check and serves the build', async () => {
     const dbFile = freshDb()
-    const server = await startServer({ ...production(dbFile), STRIPE_SECRET_KEY: 'sk_test_weinuan_lifecycle', STRIPE_WEBHOOK_SECRET: 'whsec_lifecycle_configured' })
+    const server = await startServer({
+      ...production(dbFile),
+      STRIPE_SECRET_KEY: 'sk_test_weinuan_lifecycle',
+      STRIPE_WEBHOOK_SECRET: 'whsec_lifecycle_configured',
+    })
     try {
       if (fs.existsSync('build/server/index.js')) {
         await server.ready(60_000)

@@ -30,7 +30,10 @@ export type ServerProcess = {
  * The server with `env` on top of this process's environment. Vitest's own variables are
  * dropped: with VITEST set, vite.config.ts leaves the Remix plugin out.
  */
-export async function startServer(env: Record<string, string | undefined>, options: { port?: number; group?: boolean } = {}): Promise<ServerProcess> {
+export async function startServer(
+  env: Record<string, string | undefined>,
+  options: { port?: number; group?: boolean } = {},
+): Promise<ServerProcess> {
   const port = options.port ?? (await freePort())
   const childEnv: Record<string, string> = {}
   for (const [k, v] of Object.entries({ ...process.env, PORT: String(port), LOG_LEVEL: 'info', ...env })) {
@@ -38,7 +41,11 @@ export async function startServer(env: Record<string, string | undefined>, optio
     childEnv[k] = v
   }
   // `group`: a process group of its own, so that a signal can reach the primary and its workers at once.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], { env: childEnv as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'], detached: options.group ?? false })
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
+    env: childEnv as NodeJS.ProcessEnv,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.group ?? false,
+  })
   let output = ''
   child.stdout.on('data', (d) => (output += d))
   child.stderr.on('data', (d) => (output += d))
@@ -101,7 +108,10 @@ export type CommandProcess = {
 export async function startCommandProcess(script: string, databasePath: string): Promise<CommandProcess> {
   const childEnv: Record<string, string> = {}
   for (const [k, v] of Object.entries({ ...process.env, DATABASE_PATH: databasePath })) if (v !== undefined) childEnv[k] = v
-  const child = spawn(process.execPath, ['--import', 'tsx', script], { env: childEnv as NodeJS.ProcessEnv, stdio: ['pipe', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+    env: childEnv as NodeJS.ProcessEnv,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  })
   let stderr = ''
   child.stderr.on('data', (d) => (stderr += d))
   const waiting: Array<(line: string) => void> = []

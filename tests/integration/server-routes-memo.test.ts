@@ -34,9 +34,38 @@ function Wish() {
 const WishV2 = () => React.createElement('p', null, '新版心愿')
 
 const manifestRoutes = {
-  root: { id: 'root', path: '', hasLoader: true, hasAction: false, hasClientLoader: false, hasClientAction: false, hasErrorBoundary: false, module: '/root.js' },
-  'routes/_index': { id: 'routes/_index', parentId: 'root', index: true, hasLoader: false, hasAction: false, hasClientLoader: false, hasClientAction: false, hasErrorBoundary: false, module: '/index.js' },
-  'routes/wishes.$id': { id: 'routes/wishes.$id', parentId: 'root', path: 'wishes/:id', hasLoader: true, hasAction: false, hasClientLoader: false, hasClientAction: false, hasErrorBoundary: false, module: '/wish.js' },
+  root: {
+    id: 'root',
+    path: '',
+    hasLoader: true,
+    hasAction: false,
+    hasClientLoader: false,
+    hasClientAction: false,
+    hasErrorBoundary: false,
+    module: '/root.js',
+  },
+  'routes/_index': {
+    id: 'routes/_index',
+    parentId: 'root',
+    index: true,
+    hasLoader: false,
+    hasAction: false,
+    hasClientLoader: false,
+    hasClientAction: false,
+    hasErrorBoundary: false,
+    module: '/index.js',
+  },
+  'routes/wishes.$id': {
+    id: 'routes/wishes.$id',
+    parentId: 'root',
+    path: 'wishes/:id',
+    hasLoader: true,
+    hasAction: false,
+    hasClientLoader: false,
+    hasClientAction: false,
+    hasErrorBoundary: false,
+    module: '/wish.js',
+  },
 }
 const modules: Record<string, { default: () => React.ReactElement }> = {
   root: { default: Root },
@@ -54,14 +83,30 @@ const handler = createStaticHandler([
     ],
   },
 ])
-const future = { v3_fetcherPersist: false, v3_relativeSplatPath: false, v3_throwAbortReason: false, v3_singleFetch: false, v3_lazyRouteDiscovery: false, unstable_optimizeDeps: false, v3_routeConfig: false }
+const future = {
+  v3_fetcherPersist: false,
+  v3_relativeSplatPath: false,
+  v3_throwAbortReason: false,
+  v3_singleFetch: false,
+  v3_lazyRouteDiscovery: false,
+  unstable_optimizeDeps: false,
+  v3_routeConfig: false,
+}
 const manifest = { routes: manifestRoutes, entry: { module: '/entry.js', imports: [] }, url: '/manifest.js', version: '1' }
 
 // As @remix-run/server-runtime does: the same build, but a new routeModules object per request.
 async function render(url: string, routeModules: Record<string, unknown> = { ...modules }, build = manifest) {
   const context = await handler.query(new Request(`http://localhost${url}`))
   if (context instanceof Response) throw new Error('unexpected response')
-  const entryContext = { manifest: build, routeModules, future, isSpaMode: false, staticHandlerContext: context, serverHandoffString: '{}', criticalCss: undefined }
+  const entryContext = {
+    manifest: build,
+    routeModules,
+    future,
+    isSpaMode: false,
+    staticHandlerContext: context,
+    serverHandoffString: '{}',
+    criticalCss: undefined,
+  }
   return renderToString(React.createElement(RemixServer, { context: entryContext as never, url: `http://localhost${url}` }))
 }
 

@@ -19,7 +19,11 @@ type ServiceReply = { result: { error?: Record<string, string[]>; initialValue?:
 
 let sourceCounter = 900_000 + Math.floor(Math.random() * 1_000_000)
 
-function insertRecord(userId: number, institutionId: number, fields: { source: 'slot_booking' | 'visit'; at: string; minutes: number; description: string }) {
+function insertRecord(
+  userId: number,
+  institutionId: number,
+  fields: { source: 'slot_booking' | 'visit'; at: string; minutes: number; description: string },
+) {
   sourceCounter += 1
   const startedAt = new Date(fields.at)
   return db
@@ -50,11 +54,26 @@ async function volunteerWithService() {
   const homeA = createTestInstitution('聊城市东昌府区儿童福利院')
   const homeB = createTestInstitution('滨州市儿童福利院')
   const volunteer = await createUser({ displayName: '晓明' })
-  insertRecord(volunteer.id, homeA.id, { source: 'slot_booking', at: '2025-06-10T09:00:00+08:00', minutes: 120, description: DESCRIPTIONS.openDay })
+  insertRecord(volunteer.id, homeA.id, {
+    source: 'slot_booking',
+    at: '2025-06-10T09:00:00+08:00',
+    minutes: 120,
+    description: DESCRIPTIONS.openDay,
+  })
   insertRecord(volunteer.id, homeB.id, { source: 'visit', at: '2025-11-02T14:00:00+08:00', minutes: 90, description: DESCRIPTIONS.visit1 })
   // 07:00 on New Year's Day in Shanghai is still 2025 in UTC: it counts for 2026.
-  insertRecord(volunteer.id, homeA.id, { source: 'visit', at: '2026-01-01T07:00:00+08:00', minutes: 60, description: DESCRIPTIONS.newYearVisit })
-  insertRecord(volunteer.id, homeB.id, { source: 'slot_booking', at: '2026-03-15T09:00:00+08:00', minutes: 150, description: DESCRIPTIONS.spring })
+  insertRecord(volunteer.id, homeA.id, {
+    source: 'visit',
+    at: '2026-01-01T07:00:00+08:00',
+    minutes: 60,
+    description: DESCRIPTIONS.newYearVisit,
+  })
+  insertRecord(volunteer.id, homeB.id, {
+    source: 'slot_booking',
+    at: '2026-03-15T09:00:00+08:00',
+    minutes: 150,
+    description: DESCRIPTIONS.spring,
+  })
   return { homeA, homeB, volunteer, cookie: signedInCookie(volunteer.id) }
 }
 
@@ -70,7 +89,12 @@ async function issue(cookie: string, fromDate: string, toDate: string) {
 async function csvOf(call: () => Promise<unknown>) {
   const response = (await call()) as Response
   const bytes = new Uint8Array(await response.arrayBuffer())
-  return { status: response.status, type: response.headers.get('Content-Type') ?? '', bom: bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf, text: new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes) }
+  return {
+    status: response.status,
+    type: response.headers.get('Content-Type') ?? '',
+    bom: bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf,
+    text: new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes),
+  }
 }
 
 function issuedCode(res: { status: number; headers: Headers }): string {
@@ -88,7 +112,12 @@ describe('a volunteer’s service record', () => {
     expect(res.status).toBe(200)
     const { record } = res.body as { record: ReturnType<typeof serviceRecordOf> }
 
-    expect(record.items.map((i) => i.description)).toEqual([DESCRIPTIONS.spring, DESCRIPTIONS.newYearVisit, DESCRIPTIONS.visit1, DESCRIPTIONS.openDay])
+    expect(record.items.map((i) => i.description)).toEqual([
+      DESCRIPTIONS.spring,
+      DESCRIPTIONS.newYearVisit,
+      DESCRIPTIONS.visit1,
+      DESCRIPTIONS.openDay,
+    ])
     expect(record.items.map((i) => i.source).sort()).toEqual(['slot_booking', 'slot_booking', 'visit', 'visit'])
     expect(record.items.find((i) => i.description === DESCRIPTIONS.newYearVisit)?.date).toBe('2026-01-01')
 
@@ -150,10 +179,19 @@ describe('志愿服务记录证明', () => {
     giveRealName(volunteer.id)
     const code = issuedCode(await issue(cookie, '2025-01-01', '2025-12-31'))
 
-    const page = await run(() => certificateLoader({ request: getRequest(`/me/service/certificates/${code}`, cookie), params: { code }, context: context() }))
+    const page = await run(() =>
+      certificateLoader({ request: getRequest(`/me/service/certificates/${code}`, cookie), params: { code }, context: context() }),
+    )
     expect(page.status).toBe(200)
     const { certificate, url, qrSvg } = page.body as {
-      certificate: { realName: string; homes: string[]; items: { description: string; hours: number }[]; totalHours: number; fromDate: string; toDate: string }
+      certificate: {
+        realName: string
+        homes: string[]
+        items: { description: string; hours: number }[]
+        totalHours: number
+        fromDate: string
+        toDate: string
+      }
       url: string
       qrSvg: string
     }
@@ -166,11 +204,19 @@ describe('志愿服务记录证明', () => {
     expect(qrSvg).toBe(await QRCode.toString(url, { type: 'svg', errorCorrectionLevel: 'M', margin: 1 }))
 
     const listed = await run(() => serviceLoader({ request: getRequest('/me/service', cookie), params: {}, context: context() }))
-    expect((listed.body as { certificates: { code: string; totalHours: number }[] }).certificates).toEqual([expect.objectContaining({ code, totalHours: 3.5 })])
+    expect((listed.body as { certificates: { code: string; totalHours: number }[] }).certificates).toEqual([
+      expect.objectContaining({ code, totalHours: 3.5 }),
+    ])
 
     // Somebody else cannot open the printable certificate.
     const stranger = await createUser()
-    const other = await run(() => certificateLoader({ request: getRequest(`/me/service/certificates/${code}`, signedInCookie(stranger.id)), params: { code }, context: context() }))
+    const other = await run(() =>
+      certificateLoader({
+        request: getRequest(`/me/service/certificates/${code}`, signedInCookie(stranger.id)),
+        params: { code },
+        context: context(),
+      }),
+    )
     expect(other.status).toBe(404)
   })
 
@@ -179,7 +225,13 @@ describe('志愿服务记录证明', () => {
     giveRealName(volunteer.id, '李晓红', '13987654321')
     const code = issuedCode(await issue(cookie, '2025-01-01', '2026-12-31'))
 
-    const res = await run(() => verifyLoader({ request: getRequest(`/verify/service/${code.toLowerCase()}`), params: { code: code.toLowerCase() }, context: context() }))
+    const res = await run(() =>
+      verifyLoader({
+        request: getRequest(`/verify/service/${code.toLowerCase()}`),
+        params: { code: code.toLowerCase() },
+        context: context(),
+      }),
+    )
     expect(res.status).toBe(200)
     const body = res.body as { certificate: Record<string, unknown> }
     expect(Object.keys(body.certificate).sort()).toEqual(['code', 'fromDate', 'issuedAt', 'realName', 'toDate', 'totalHours'])
@@ -239,7 +291,13 @@ describe('hours CSV exports', () => {
     addMember(staffA.id, homeA.id, 'staff')
     const cookieA = signedInCookie(staffA.id)
 
-    const res = await csvOf(() => homeCsvLoader({ request: getRequest(`/staff/${homeA.slug}/service-hours.csv`, cookieA), params: { slug: homeA.slug }, context: context() }))
+    const res = await csvOf(() =>
+      homeCsvLoader({
+        request: getRequest(`/staff/${homeA.slug}/service-hours.csv`, cookieA),
+        params: { slug: homeA.slug },
+        context: context(),
+      }),
+    )
     expect(res.status).toBe(200)
     expect(res.bom).toBe(true)
     const csv = res.text
@@ -252,11 +310,21 @@ describe('hours CSV exports', () => {
     expect(csv).not.toContain('滨州市儿童福利院')
 
     const filtered = await run(() =>
-      homeCsvLoader({ request: getRequest(`/staff/${homeA.slug}/service-hours.csv?from=2026-01-01&to=2026-12-31`, cookieA), params: { slug: homeA.slug }, context: context() }),
+      homeCsvLoader({
+        request: getRequest(`/staff/${homeA.slug}/service-hours.csv?from=2026-01-01&to=2026-12-31`, cookieA),
+        params: { slug: homeA.slug },
+        context: context(),
+      }),
     )
     expect((filtered.body as string).trim().split('\r\n')).toHaveLength(2)
 
-    const table = await run(() => homeHoursLoader({ request: getRequest(`/staff/${homeA.slug}/service-hours`, cookieA), params: { slug: homeA.slug }, context: context() }))
+    const table = await run(() =>
+      homeHoursLoader({
+        request: getRequest(`/staff/${homeA.slug}/service-hours`, cookieA),
+        params: { slug: homeA.slug },
+        context: context(),
+      }),
+    )
     expect(table.status).toBe(200)
     expect((table.body as { table: { totalHours: number; volunteers: { name: string; hours: number }[] } }).table).toMatchObject({
       totalHours: 3,
@@ -266,11 +334,19 @@ describe('hours CSV exports', () => {
     const staffB = await createUser()
     addMember(staffB.id, homeB.id, 'manager')
     const cross = await run(() =>
-      homeCsvLoader({ request: getRequest(`/staff/${homeA.slug}/service-hours.csv`, signedInCookie(staffB.id)), params: { slug: homeA.slug }, context: context() }),
+      homeCsvLoader({
+        request: getRequest(`/staff/${homeA.slug}/service-hours.csv`, signedInCookie(staffB.id)),
+        params: { slug: homeA.slug },
+        context: context(),
+      }),
     )
     expect(cross.status).toBe(404)
     const crossPage = await run(() =>
-      homeHoursLoader({ request: getRequest(`/staff/${homeA.slug}/service-hours`, signedInCookie(staffB.id)), params: { slug: homeA.slug }, context: context() }),
+      homeHoursLoader({
+        request: getRequest(`/staff/${homeA.slug}/service-hours`, signedInCookie(staffB.id)),
+        params: { slug: homeA.slug },
+        context: context(),
+      }),
     )
     expect(crossPage.status).toBe(404)
   })

@@ -12,7 +12,18 @@ import { listUpcomingSlots, monthCalendar } from '~/slots/public.server'
 import { extendAllSeries, generateSeriesSlots } from '~/slots/series.server'
 import { testClock } from '~/utils/clock.server'
 import { shanghaiParts } from '~/utils/shanghai-date'
-import { addMember, context, createTestInstitution, createUser, formRequest, getRequest, insertTestSlot, run, signedInCookie, unique } from './helpers'
+import {
+  addMember,
+  context,
+  createTestInstitution,
+  createUser,
+  formRequest,
+  getRequest,
+  insertTestSlot,
+  run,
+  signedInCookie,
+  unique,
+} from './helpers'
 
 const DAY = 86_400_000
 
@@ -96,7 +107,13 @@ describe('staff create, publish and cancel slots', () => {
   test('a manager creates an open day as a draft, publishes it, and both steps are in the audit log', async () => {
     const { home, cookie } = await homeWithManager()
     const params = { slug: home.slug }
-    const created = await run(() => newSlotAction({ request: formRequest(`/staff/${home.slug}/slots/new`, slotFields(inDays(10)), { cookie }), params, context: context() }))
+    const created = await run(() =>
+      newSlotAction({
+        request: formRequest(`/staff/${home.slug}/slots/new`, slotFields(inDays(10)), { cookie }),
+        params,
+        context: context(),
+      }),
+    )
     expect(created.status).toBe(302)
     const slotId = Number(/\/slots\/(\d+)/.exec(created.headers.get('Location') ?? '')?.[1])
     const draft = db.select().from(slots).where(eq(slots.id, slotId)).get()
@@ -105,22 +122,36 @@ describe('staff create, publish and cancel slots', () => {
     expect(shanghaiParts(draft!.startsAt).time).toBe('09:30')
 
     // A draft is not public yet.
-    const hidden = await run(() => publicSlotLoader({ request: getRequest(`/volunteer/slots/${slotId}`), params: { id: String(slotId) }, context: context() }))
+    const hidden = await run(() =>
+      publicSlotLoader({ request: getRequest(`/volunteer/slots/${slotId}`), params: { id: String(slotId) }, context: context() }),
+    )
     expect(hidden.status).toBe(404)
 
-    const published = await run(() => slotAction({ request: formRequest(`/staff/${home.slug}/slots/${slotId}`, { intent: 'publish' }, { cookie }), params: { ...params, slotId: String(slotId) }, context: context() }))
+    const published = await run(() =>
+      slotAction({
+        request: formRequest(`/staff/${home.slug}/slots/${slotId}`, { intent: 'publish' }, { cookie }),
+        params: { ...params, slotId: String(slotId) },
+        context: context(),
+      }),
+    )
     expect(published.status).toBe(200)
     expect(db.select().from(slots).where(eq(slots.id, slotId)).get()?.status).toBe('published')
     expect(auditActions(home.id)).toEqual(['slot.create', 'slot.publish'])
 
     const list = await run(() => staffSlotsLoader({ request: getRequest(`/staff/${home.slug}/slots`, cookie), params, context: context() }))
-    expect((list.body as { slots: Array<{ id: number; status: string }> }).slots).toEqual([expect.objectContaining({ id: slotId, status: 'published' })])
+    expect((list.body as { slots: Array<{ id: number; status: string }> }).slots).toEqual([
+      expect.objectContaining({ id: slotId, status: 'published' }),
+    ])
   })
 
   test('an end time before the start is refused next to the field, and nothing is saved', async () => {
     const { home, cookie } = await homeWithManager()
     const res = await run(() =>
-      newSlotAction({ request: formRequest(`/staff/${home.slug}/slots/new`, slotFields(inDays(5), { endTime: '08:00' }), { cookie }), params: { slug: home.slug }, context: context() }),
+      newSlotAction({
+        request: formRequest(`/staff/${home.slug}/slots/new`, slotFields(inDays(5), { endTime: '08:00' }), { cookie }),
+        params: { slug: home.slug },
+        context: context(),
+      }),
     )
     expect(res.status).toBe(400)
     expect((res.body as { result: { error: Record<string, string[]> } }).result.error.endTime).toEqual(['结束时间须晚于开始时间'])
@@ -135,7 +166,13 @@ describe('staff create, publish and cancel slots', () => {
     const offered = await book(slot, 'offered')
     const alreadyCancelled = await book(slot, 'cancelled')
     const params = { slug: home.slug, slotId: String(slot.id) }
-    const res = await run(() => slotAction({ request: formRequest(`/staff/${home.slug}/slots/${slot.id}`, { intent: 'cancel', reason: '天气原因' }, { cookie }), params, context: context() }))
+    const res = await run(() =>
+      slotAction({
+        request: formRequest(`/staff/${home.slug}/slots/${slot.id}`, { intent: 'cancel', reason: '天气原因' }, { cookie }),
+        params,
+        context: context(),
+      }),
+    )
     expect(res.status).toBe(200)
     expect((res.body as { message: string }).message).toBe('活动已取消，3 个预约已取消并通知预约者')
     expect(db.select().from(slots).where(eq(slots.id, slot.id)).get()?.status).toBe('cancelled')
@@ -149,17 +186,29 @@ describe('staff create, publish and cancel slots', () => {
     expect(rows.find((r) => r.id === alreadyCancelled.id)?.cancelReason).toBeNull()
 
     for (const b of [confirmed, waitlisted, offered]) {
-      const sent = db.select().from(notifications).where(and(eq(notifications.userId, b.userId), eq(notifications.template, 'slot.cancelled'))).all()
+      const sent = db
+        .select()
+        .from(notifications)
+        .where(and(eq(notifications.userId, b.userId), eq(notifications.template, 'slot.cancelled')))
+        .all()
       expect(sent).toHaveLength(1)
       expect(sent[0]?.body).toContain('天气原因')
     }
     expect(db.select().from(notifications).where(eq(notifications.userId, alreadyCancelled.userId)).all()).toHaveLength(0)
     expect(auditActions(home.id)).toContain('slot.cancel')
 
-    const page = await run(() => publicSlotLoader({ request: getRequest(`/volunteer/slots/${slot.id}`), params: { id: String(slot.id) }, context: context() }))
+    const page = await run(() =>
+      publicSlotLoader({ request: getRequest(`/volunteer/slots/${slot.id}`), params: { id: String(slot.id) }, context: context() }),
+    )
     expect((page.body as { slot: { booking: string } }).slot.booking).toBe('cancelled')
 
-    const again = await run(() => slotAction({ request: formRequest(`/staff/${home.slug}/slots/${slot.id}`, { intent: 'cancel' }, { cookie }), params, context: context() }))
+    const again = await run(() =>
+      slotAction({
+        request: formRequest(`/staff/${home.slug}/slots/${slot.id}`, { intent: 'cancel' }, { cookie }),
+        params,
+        context: context(),
+      }),
+    )
     expect(again.status).toBe(400)
     expect((again.body as { message: string }).message).toBe('该活动已经取消')
   })
@@ -169,14 +218,30 @@ describe('staff create, publish and cancel slots', () => {
     const b = await homeWithManager()
     const slot = insertSlot(a.home.id, { startsAt: new Date(Date.now() + 5 * DAY) })
     // Through their own console, the other home's slot id does not exist…
-    const own = await run(() => slotLoader({ request: getRequest(`/staff/${b.home.slug}/slots/${slot.id}`, b.cookie), params: { slug: b.home.slug, slotId: String(slot.id) }, context: context() }))
+    const own = await run(() =>
+      slotLoader({
+        request: getRequest(`/staff/${b.home.slug}/slots/${slot.id}`, b.cookie),
+        params: { slug: b.home.slug, slotId: String(slot.id) },
+        context: context(),
+      }),
+    )
     expect(own.status).toBe(404)
     const cancel = await run(() =>
-      slotAction({ request: formRequest(`/staff/${b.home.slug}/slots/${slot.id}`, { intent: 'cancel' }, { cookie: b.cookie }), params: { slug: b.home.slug, slotId: String(slot.id) }, context: context() }),
+      slotAction({
+        request: formRequest(`/staff/${b.home.slug}/slots/${slot.id}`, { intent: 'cancel' }, { cookie: b.cookie }),
+        params: { slug: b.home.slug, slotId: String(slot.id) },
+        context: context(),
+      }),
     )
     expect(cancel.status).toBe(404)
     // …and the other home's console is not theirs.
-    const foreign = await run(() => slotLoader({ request: getRequest(`/staff/${a.home.slug}/slots/${slot.id}`, b.cookie), params: { slug: a.home.slug, slotId: String(slot.id) }, context: context() }))
+    const foreign = await run(() =>
+      slotLoader({
+        request: getRequest(`/staff/${a.home.slug}/slots/${slot.id}`, b.cookie),
+        params: { slug: a.home.slug, slotId: String(slot.id) },
+        context: context(),
+      }),
+    )
     expect(foreign.status).toBe(404)
     expect(db.select().from(slots).where(eq(slots.id, slot.id)).get()?.status).toBe('published')
   })
@@ -194,12 +259,18 @@ describe('staff create, publish and cancel slots', () => {
     const save = (capacity: string) =>
       run(() =>
         slotAction({
-          request: formRequest(`/staff/${home.slug}/slots/${slot.id}`, slotFields(date, { startTime: start, endTime: end, kind: 'activity', title: slot.title, capacity, groupMaxSize: '4' }), { cookie }),
+          request: formRequest(
+            `/staff/${home.slug}/slots/${slot.id}`,
+            slotFields(date, { startTime: start, endTime: end, kind: 'activity', title: slot.title, capacity, groupMaxSize: '4' }),
+            { cookie },
+          ),
           params,
           context: context(),
         }),
       )
-    const page = await run(() => slotLoader({ request: getRequest(`/staff/${home.slug}/slots/${slot.id}`, cookie), params, context: context() }))
+    const page = await run(() =>
+      slotLoader({ request: getRequest(`/staff/${home.slug}/slots/${slot.id}`, cookie), params, context: context() }),
+    )
     expect(page.body).toMatchObject({ confirmedPeople: 7, confirmedBookings: 2, waitlist: 1 })
     const refused = await save('6')
     expect(refused.status).toBe(400)
@@ -207,7 +278,9 @@ describe('staff create, publish and cancel slots', () => {
     expect(db.select().from(slots).where(eq(slots.id, slot.id)).get()?.capacity).toBe(10)
 
     // The database refuses it too, whatever the application does.
-    expect(() => sqlite.prepare('UPDATE slots SET capacity = 6 WHERE id = ?').run(slot.id)).toThrow('slot capacity below confirmed bookings')
+    expect(() => sqlite.prepare('UPDATE slots SET capacity = 6 WHERE id = ?').run(slot.id)).toThrow(
+      'slot capacity below confirmed bookings',
+    )
 
     const lowered = await save('7')
     expect(lowered.status).toBe(200)
@@ -215,7 +288,11 @@ describe('staff create, publish and cancel slots', () => {
 
     // Raising it again offers the new places to the 候补 queue first (the group of 5 fits).
     expect((await save('12')).status).toBe(200)
-    const waiting = db.select().from(bookings).where(and(eq(bookings.slotId, slot.id), eq(bookings.partySize, 5))).get()
+    const waiting = db
+      .select()
+      .from(bookings)
+      .where(and(eq(bookings.slotId, slot.id), eq(bookings.partySize, 5)))
+      .get()
     expect(waiting?.status).toBe('offered')
     expect(waiting?.offerExpiresAt).not.toBeNull()
   })
@@ -225,7 +302,13 @@ describe('recurring series', () => {
   test('the open-day preset gives the second Saturday of each month, 9:30 Beijing time stored as 01:30Z, six months ahead', async () => {
     testClock.freeze('2026-11-22T04:00:00Z')
     const { home, cookie } = await homeWithManager()
-    const res = await run(() => newSlotAction({ request: formRequest(`/staff/${home.slug}/slots/new`, presetSeries('2026-11-22'), { cookie }), params: { slug: home.slug }, context: context() }))
+    const res = await run(() =>
+      newSlotAction({
+        request: formRequest(`/staff/${home.slug}/slots/new`, presetSeries('2026-11-22'), { cookie }),
+        params: { slug: home.slug },
+        context: context(),
+      }),
+    )
     expect(res.status).toBe(302)
     const location = res.headers.get('Location') ?? ''
     expect(location).toMatch(/\/series\/\d+\?created=6$/)
@@ -238,7 +321,9 @@ describe('recurring series', () => {
       '2027-04-10T01:30:00.000Z',
       '2027-05-08T01:30:00.000Z',
     ])
-    expect(rows.every((s) => s.endsAt.getTime() - s.startsAt.getTime() === 2 * 3_600_000 && s.status === 'published' && s.capacity === 40)).toBe(true)
+    expect(
+      rows.every((s) => s.endsAt.getTime() - s.startsAt.getTime() === 2 * 3_600_000 && s.status === 'published' && s.capacity === 40),
+    ).toBe(true)
     expect(auditActions(home.id)).toEqual(['series.create'])
 
     // Generating again adds nothing; a month later the jobs add the next second Saturday.
@@ -256,10 +341,30 @@ describe('recurring series', () => {
   test('editing a series updates only the future slots nobody has booked, and tells staff how many were kept', async () => {
     testClock.freeze('2026-11-22T04:00:00Z')
     const { home, cookie } = await homeWithManager()
-    const weekly = { recurrence: 'weekly', weekday: '6', kind: 'tutoring', title: '周六学业辅导', startTime: '14:00', endTime: '16:00', capacity: '6', groupMaxSize: '4' }
-    const created = await run(() => newSlotAction({ request: formRequest(`/staff/${home.slug}/slots/new`, presetSeries('2026-11-22', weekly), { cookie }), params: { slug: home.slug }, context: context() }))
+    const weekly = {
+      recurrence: 'weekly',
+      weekday: '6',
+      kind: 'tutoring',
+      title: '周六学业辅导',
+      startTime: '14:00',
+      endTime: '16:00',
+      capacity: '6',
+      groupMaxSize: '4',
+    }
+    const created = await run(() =>
+      newSlotAction({
+        request: formRequest(`/staff/${home.slug}/slots/new`, presetSeries('2026-11-22', weekly), { cookie }),
+        params: { slug: home.slug },
+        context: context(),
+      }),
+    )
     const seriesId = /\/series\/(\d+)/.exec(created.headers.get('Location') ?? '')?.[1] as string
-    const before = db.select().from(slots).where(eq(slots.seriesId, Number(seriesId))).orderBy(slots.startsAt).all()
+    const before = db
+      .select()
+      .from(slots)
+      .where(eq(slots.seriesId, Number(seriesId)))
+      .orderBy(slots.startsAt)
+      .all()
     expect(before[0]?.startsAt.toISOString()).toBe('2026-11-28T06:00:00.000Z')
     const booked = before[1]!
     await book(booked, 'confirmed')
@@ -267,15 +372,26 @@ describe('recurring series', () => {
     const params = { slug: home.slug, seriesId }
     const res = await run(() =>
       seriesAction({
-        request: formRequest(`/staff/${home.slug}/series/${seriesId}`, { ...presetSeries('2026-11-22', { ...weekly, startTime: '15:00', endTime: '17:00', capacity: '8' }), intent: 'save' }, { cookie }),
+        request: formRequest(
+          `/staff/${home.slug}/series/${seriesId}`,
+          { ...presetSeries('2026-11-22', { ...weekly, startTime: '15:00', endTime: '17:00', capacity: '8' }), intent: 'save' },
+          { cookie },
+        ),
         params,
         context: context(),
       }),
     )
     expect(res.status).toBe(200)
-    expect((res.body as { message: string }).message).toBe(`已更新 ${before.length - 1} 场，1 场已有人预约，保持不变（如需调整请单独编辑该场）。`)
+    expect((res.body as { message: string }).message).toBe(
+      `已更新 ${before.length - 1} 场，1 场已有人预约，保持不变（如需调整请单独编辑该场）。`,
+    )
 
-    const after = db.select().from(slots).where(eq(slots.seriesId, Number(seriesId))).orderBy(slots.startsAt).all()
+    const after = db
+      .select()
+      .from(slots)
+      .where(eq(slots.seriesId, Number(seriesId)))
+      .orderBy(slots.startsAt)
+      .all()
     const keptRow = after.find((s) => s.id === booked.id)
     expect(keptRow?.startsAt.toISOString()).toBe(booked.startsAt.toISOString())
     expect(keptRow?.capacity).toBe(6)
@@ -288,18 +404,28 @@ describe('recurring series', () => {
     // Moving the series to Sundays removes the unbooked Saturdays and keeps the booked one.
     const sunday = await run(() =>
       seriesAction({
-        request: formRequest(`/staff/${home.slug}/series/${seriesId}`, { ...presetSeries('2026-11-22', { ...weekly, weekday: '0' }), intent: 'save' }, { cookie }),
+        request: formRequest(
+          `/staff/${home.slug}/series/${seriesId}`,
+          { ...presetSeries('2026-11-22', { ...weekly, weekday: '0' }), intent: 'save' },
+          { cookie },
+        ),
         params,
         context: context(),
       }),
     )
     expect((sunday.body as { message: string }).message).toContain('1 场已有人预约，保持不变')
-    const sundays = db.select().from(slots).where(eq(slots.seriesId, Number(seriesId))).all()
+    const sundays = db
+      .select()
+      .from(slots)
+      .where(eq(slots.seriesId, Number(seriesId)))
+      .all()
     const saturdays = sundays.filter((s) => shanghaiParts(s.startsAt).weekday === 6)
     expect(saturdays.map((s) => s.id)).toEqual([booked.id])
     expect(sundays.filter((s) => shanghaiParts(s.startsAt).weekday === 0).length).toBeGreaterThan(20)
 
-    const page = await run(() => seriesLoader({ request: getRequest(`/staff/${home.slug}/series/${seriesId}`, cookie), params, context: context() }))
+    const page = await run(() =>
+      seriesLoader({ request: getRequest(`/staff/${home.slug}/series/${seriesId}`, cookie), params, context: context() }),
+    )
     expect((page.body as { rule: string }).rule).toBe('每周周日 14:00–16:00，6 人')
   })
 })
@@ -318,7 +444,9 @@ describe('public volunteering pages', () => {
     await book(soon, 'cancelled', 5)
     await book(running, 'confirmed', 5)
 
-    const res = await run(() => volunteerLoader({ request: getRequest(`/volunteer?city=${encodeURIComponent(home.city)}`), params: {}, context: context() }))
+    const res = await run(() =>
+      volunteerLoader({ request: getRequest(`/volunteer?city=${encodeURIComponent(home.city)}`), params: {}, context: context() }),
+    )
     const items = (res.body as { page: { items: Array<{ id: number; remaining: number; capacity: number }> } }).page.items
     expect(items.map((i) => i.id)).toEqual([running.id, soon.id])
     expect(items.find((i) => i.id === soon.id)).toMatchObject({ remaining: 24, capacity: 40 })
@@ -330,7 +458,9 @@ describe('public volunteering pages', () => {
   test('filters by kind, home and date; pages follow (starts_at, id) without repeats', async () => {
     const { home } = await homeWithManager()
     const base = Date.now() + 20 * DAY
-    const made = [0, 1, 2, 3, 4].map((i) => insertSlot(home.id, { startsAt: new Date(base + i * DAY), kind: i === 2 ? 'camp' : 'open_day' }))
+    const made = [0, 1, 2, 3, 4].map((i) =>
+      insertSlot(home.id, { startsAt: new Date(base + i * DAY), kind: i === 2 ? 'camp' : 'open_day' }),
+    )
     const filters = { city: home.city }
 
     const camp = listUpcomingSlots({ filters: { ...filters, kind: 'camp' } })
@@ -365,7 +495,9 @@ describe('public volunteering pages', () => {
     expect(calendar.days.filter((d) => d.slots.length).map((d) => d.day)).toEqual([12])
     expect([calendar.prev, calendar.next]).toEqual(['2026-11', '2027-01'])
 
-    const res = await run(() => volunteerLoader({ request: getRequest(`/volunteer?view=calendar&month=2026-12&home=${home.slug}`), params: {}, context: context() }))
+    const res = await run(() =>
+      volunteerLoader({ request: getRequest(`/volunteer?view=calendar&month=2026-12&home=${home.slug}`), params: {}, context: context() }),
+    )
     expect((res.body as { view: string; calendar: { label: string } }).calendar.label).toBe('2026年12月')
   })
 
@@ -389,11 +521,19 @@ describe('public volunteering pages', () => {
       .returning()
       .get()
     await book(slot, 'confirmed')
-    const res = await run(() => publicSlotLoader({ request: getRequest(`/volunteer/slots/${slot.id}`), params: { id: String(slot.id) }, context: context() }))
-    const view = (res.body as { slot: { remaining: number; booking: string; requirements: string[]; groupRules: string; cancelCutoff: string } }).slot
+    const res = await run(() =>
+      publicSlotLoader({ request: getRequest(`/volunteer/slots/${slot.id}`), params: { id: String(slot.id) }, context: context() }),
+    )
+    const view = (
+      res.body as { slot: { remaining: number; booking: string; requirements: string[]; groupRules: string; cancelCutoff: string } }
+    ).slot
     expect(view.remaining).toBe(0)
     expect(view.booking).toBe('open')
-    expect(view.requirements).toEqual(['活动当天须年满 18 岁', '需与儿童密切接触：须提交无犯罪记录等背景核验材料，并经机构核验通过', '须具备经机构核验的「教师资格」资质'])
+    expect(view.requirements).toEqual([
+      '活动当天须年满 18 岁',
+      '需与儿童密切接触：须提交无犯罪记录等背景核验材料，并经机构核验通过',
+      '须具备经机构核验的「教师资格」资质',
+    ])
     expect(view.groupRules).toBe('仅接受个人预约，不接受团体预约')
     expect(view.cancelCutoff).toBe('活动开始前 1 天（24 小时）以前可自行取消；之后请直接联系机构')
     expect(JSON.stringify(res.body)).not.toContain('13912345678')

@@ -1,13 +1,33 @@
 import { and, eq, like } from 'drizzle-orm'
 import { describe, expect, test } from 'vitest'
 import { db } from '~db/client.server'
-import { families, memberships, notifications, pairingMembers, pairings, programmeApplications, programmes, serviceRecords, visits, volunteerProfiles } from '~db/schema'
+import {
+  families,
+  memberships,
+  notifications,
+  pairingMembers,
+  pairings,
+  programmeApplications,
+  programmes,
+  serviceRecords,
+  visits,
+  volunteerProfiles,
+} from '~db/schema'
 import { loader as programmeLoader } from '~/routes/programmes.$slug'
 import { loader as myPairingsLoader } from '~/routes/me.pairings'
 import { action as visitAction, loader as visitLoader } from '~/routes/me.pairings_.$pairingId.visit'
 import { action as staffAction, loader as staffLoader } from '~/routes/staff.$slug.visits'
 import { testClock } from '~/utils/clock.server'
-import { assignSubstitute, checkOverdueVisits, confirmVisit, logVisit, pairingProgress, queryVisit, updateVisit, type VisitInput } from '~/visits/visits.server'
+import {
+  assignSubstitute,
+  checkOverdueVisits,
+  confirmVisit,
+  logVisit,
+  pairingProgress,
+  queryVisit,
+  updateVisit,
+  type VisitInput,
+} from '~/visits/visits.server'
 import { addMember, context, createTestInstitution, createUser, formRequest, getRequest, run, signedInCookie, unique } from './helpers'
 
 // 焕新乐园 visits: the lead logs each visit from a phone, staff confirm or query it, confirmed
@@ -19,7 +39,13 @@ const T0 = new Date('2026-03-10T02:00:00Z')
 async function verifiedVolunteer(displayName: string) {
   const user = await createUser({ displayName })
   db.insert(volunteerProfiles)
-    .values({ userId: user.id, realName: `${displayName}真名`, phone: '13900000000', backgroundCheckStatus: 'verified', backgroundCheckVerifiedAt: new Date() })
+    .values({
+      userId: user.id,
+      realName: `${displayName}真名`,
+      phone: '13900000000',
+      backgroundCheckStatus: 'verified',
+      backgroundCheckVerifiedAt: new Date(),
+    })
     .run()
   return user
 }
@@ -31,7 +57,14 @@ async function setup(options: { cadence?: 'monthly' | 'weekly'; kind?: 'companio
   addMember(staff.id, home.id, 'staff')
   const programme = db
     .insert(programmes)
-    .values({ institutionId: home.id, slug: unique('hx-'), name: '焕新乐园', kind: options.kind ?? 'companionship', cadence: options.cadence ?? 'monthly', plannedVisits: 12 })
+    .values({
+      institutionId: home.id,
+      slug: unique('hx-'),
+      name: '焕新乐园',
+      kind: options.kind ?? 'companionship',
+      cadence: options.cadence ?? 'monthly',
+      plannedVisits: 12,
+    })
     .returning()
     .get()
   const family = db
@@ -41,15 +74,23 @@ async function setup(options: { cadence?: 'monthly' | 'weekly'; kind?: 'companio
     .get()
   const pairing = db
     .insert(pairings)
-    .values({ programmeId: programme.id, institutionId: home.id, familyId: family.id, startDate: options.startDate ?? '2026-03-01', plannedVisits: 12 })
+    .values({
+      programmeId: programme.id,
+      institutionId: home.id,
+      familyId: family.id,
+      startDate: options.startDate ?? '2026-03-01',
+      plannedVisits: 12,
+    })
     .returning()
     .get()
   const lead = await verifiedVolunteer('阿青')
   const member = await verifiedVolunteer('小周')
-  db.insert(pairingMembers).values([
-    { pairingId: pairing.id, userId: lead.id, role: 'lead' },
-    { pairingId: pairing.id, userId: member.id, role: 'member' },
-  ]).run()
+  db.insert(pairingMembers)
+    .values([
+      { pairingId: pairing.id, userId: lead.id, role: 'lead' },
+      { pairingId: pairing.id, userId: member.id, role: 'member' },
+    ])
+    .run()
   return { home, staff, staffActor: { userId: staff.id, ip: null }, programme, family, pairing, lead, member }
 }
 
@@ -59,7 +100,14 @@ function appliedTo(programmeId: number, userId: number) {
 }
 
 function input(fields: Partial<VisitInput> & { attendeeIds: number[] }): VisitInput {
-  return { visitedOn: '2026-03-08', durationMinutes: 120, activities: ['homework', 'reading'], note: '一起读了绘本', followUp: '', ...fields }
+  return {
+    visitedOn: '2026-03-08',
+    durationMinutes: 120,
+    activities: ['homework', 'reading'],
+    note: '一起读了绘本',
+    followUp: '',
+    ...fields,
+  }
 }
 
 /** POST the visit form like a phone without JavaScript: checkbox lists repeat their name. */
@@ -75,7 +123,11 @@ function postVisit(pairingId: number, cookie: string, fields: Record<string, str
 }
 
 function leadNotices(userId: number, template: string) {
-  return db.select().from(notifications).where(and(eq(notifications.userId, userId), eq(notifications.template, template))).all()
+  return db
+    .select()
+    .from(notifications)
+    .where(and(eq(notifications.userId, userId), eq(notifications.template, template)))
+    .all()
 }
 
 describe('logging a visit', () => {
@@ -93,9 +145,26 @@ describe('logging a visit', () => {
     expect(ok.status).toBe(302)
     const saved = db.select().from(visits).where(eq(visits.pairingId, s.pairing.id)).all()
     expect(saved).toHaveLength(1)
-    expect(saved[0]).toMatchObject({ status: 'logged', durationMinutes: 90, attendeeIds: [s.lead.id, s.member.id], activities: ['homework', 'games'], followUp: '妈妈提到房顶漏水', loggedBy: s.lead.id })
+    expect(saved[0]).toMatchObject({
+      status: 'logged',
+      durationMinutes: 90,
+      attendeeIds: [s.lead.id, s.member.id],
+      activities: ['homework', 'games'],
+      followUp: '妈妈提到房顶漏水',
+      loggedBy: s.lead.id,
+    })
 
-    expect((await run(() => visitLoader({ request: getRequest(`/me/pairings/${s.pairing.id}/visit`, signedInCookie(s.member.id)), params: { pairingId: String(s.pairing.id) }, context: context() }))).status).toBe(404)
+    expect(
+      (
+        await run(() =>
+          visitLoader({
+            request: getRequest(`/me/pairings/${s.pairing.id}/visit`, signedInCookie(s.member.id)),
+            params: { pairingId: String(s.pairing.id) },
+            context: context(),
+          }),
+        )
+      ).status,
+    ).toBe(404)
     const refused = logVisit(s.member.id, s.pairing.id, input({ attendeeIds: [s.member.id] }))
     expect(refused).toMatchObject({ ok: false, reason: 'forbidden' })
     const stranger = await verifiedVolunteer('路人')
@@ -114,12 +183,28 @@ describe('logging a visit', () => {
     expect(result.error.activities).toEqual(['请至少勾选一项活动内容'])
     expect(result.initialValue.note).toBe('保留我')
 
-    expect(logVisit(s.lead.id, s.pairing.id, input({ visitedOn: '2026-03-11', attendeeIds: [s.lead.id] }))).toMatchObject({ ok: false, field: 'visitedOn', message: '走访日期不能晚于今天' })
-    expect(logVisit(s.lead.id, s.pairing.id, input({ visitedOn: '2026-02-27', attendeeIds: [s.lead.id] }))).toMatchObject({ ok: false, field: 'visitedOn' })
-    expect(logVisit(s.lead.id, s.pairing.id, input({ durationMinutes: 601, attendeeIds: [s.lead.id] }))).toMatchObject({ ok: false, field: 'durationMinutes' })
+    expect(logVisit(s.lead.id, s.pairing.id, input({ visitedOn: '2026-03-11', attendeeIds: [s.lead.id] }))).toMatchObject({
+      ok: false,
+      field: 'visitedOn',
+      message: '走访日期不能晚于今天',
+    })
+    expect(logVisit(s.lead.id, s.pairing.id, input({ visitedOn: '2026-02-27', attendeeIds: [s.lead.id] }))).toMatchObject({
+      ok: false,
+      field: 'visitedOn',
+    })
+    expect(logVisit(s.lead.id, s.pairing.id, input({ durationMinutes: 601, attendeeIds: [s.lead.id] }))).toMatchObject({
+      ok: false,
+      field: 'durationMinutes',
+    })
     const outsider = await verifiedVolunteer('外人')
-    expect(logVisit(s.lead.id, s.pairing.id, input({ attendeeIds: [s.lead.id, outsider.id] }))).toMatchObject({ ok: false, field: 'attendeeIds' })
-    expect(logVisit(s.lead.id, s.pairing.id, input({ note: '长'.repeat(501), attendeeIds: [s.lead.id] }))).toMatchObject({ ok: false, field: 'note' })
+    expect(logVisit(s.lead.id, s.pairing.id, input({ attendeeIds: [s.lead.id, outsider.id] }))).toMatchObject({
+      ok: false,
+      field: 'attendeeIds',
+    })
+    expect(logVisit(s.lead.id, s.pairing.id, input({ note: '长'.repeat(501), attendeeIds: [s.lead.id] }))).toMatchObject({
+      ok: false,
+      field: 'note',
+    })
     expect(db.select().from(visits).where(eq(visits.pairingId, s.pairing.id)).all()).toHaveLength(0)
   })
 
@@ -135,11 +220,29 @@ describe('confirming and querying', () => {
   test('staff confirm: the visit counts and every attendee gets a service record with the visit minutes', async () => {
     testClock.freeze(T0)
     const s = await setup()
-    const logged = logVisit(s.lead.id, s.pairing.id, input({ durationMinutes: 150, attendeeIds: [s.lead.id, s.member.id], followUp: '需要联系社区' }))
+    const logged = logVisit(
+      s.lead.id,
+      s.pairing.id,
+      input({ durationMinutes: 150, attendeeIds: [s.lead.id, s.member.id], followUp: '需要联系社区' }),
+    )
     if (!logged.ok) throw new Error(logged.message)
-    const res = await run(() => staffAction({ request: formRequest(`/staff/${s.home.slug}/visits`, { intent: 'confirm', visitId: String(logged.visitId) }, { cookie: signedInCookie(s.staff.id) }), params: { slug: s.home.slug }, context: context() }))
+    const res = await run(() =>
+      staffAction({
+        request: formRequest(
+          `/staff/${s.home.slug}/visits`,
+          { intent: 'confirm', visitId: String(logged.visitId) },
+          { cookie: signedInCookie(s.staff.id) },
+        ),
+        params: { slug: s.home.slug },
+        context: context(),
+      }),
+    )
     expect(res.status).toBe(302)
-    const records = db.select().from(serviceRecords).where(and(eq(serviceRecords.source, 'visit'), eq(serviceRecords.sourceId, logged.visitId))).all()
+    const records = db
+      .select()
+      .from(serviceRecords)
+      .where(and(eq(serviceRecords.source, 'visit'), eq(serviceRecords.sourceId, logged.visitId)))
+      .all()
     expect(records.map((r) => r.userId).sort()).toEqual([s.lead.id, s.member.id].sort())
     for (const r of records) {
       expect(r.minutes).toBe(150)
@@ -159,20 +262,40 @@ describe('confirming and querying', () => {
     if (!logged.ok) throw new Error(logged.message)
     expect(queryVisit(s.staffActor, s.home.id, logged.visitId, '   ')).toMatchObject({ ok: false })
     expect(queryVisit(s.staffActor, s.home.id, logged.visitId, '时长 400 分钟是否填错？')).toEqual({ ok: true })
-    expect(db.select().from(visits).where(eq(visits.id, logged.visitId)).get()).toMatchObject({ status: 'queried', queryNote: '时长 400 分钟是否填错？' })
+    expect(db.select().from(visits).where(eq(visits.id, logged.visitId)).get()).toMatchObject({
+      status: 'queried',
+      queryNote: '时长 400 分钟是否填错？',
+    })
     expect(leadNotices(s.lead.id, 'visit.queried')).toHaveLength(1)
     expect(confirmVisit(s.staffActor, s.home.id, logged.visitId)).toMatchObject({ ok: false })
 
-    const mine = await run(() => myPairingsLoader({ request: getRequest('/me/pairings', signedInCookie(s.lead.id)), params: {}, context: context() }))
+    const mine = await run(() =>
+      myPairingsLoader({ request: getRequest('/me/pairings', signedInCookie(s.lead.id)), params: {}, context: context() }),
+    )
     const listed = (mine.body as { pairings: Array<{ visits: Array<{ status: string; queryNote: string }> }> }).pairings[0]!
     expect(listed.visits[0]).toMatchObject({ status: 'queried', queryNote: '时长 400 分钟是否填错？' })
 
-    const resubmit = await postVisit(s.pairing.id, signedInCookie(s.lead.id), { visitedOn: '2026-03-08', durationMinutes: '120', attendeeIds: [String(s.lead.id)], activities: ['listening'] }, `?visit=${logged.visitId}`)
+    const resubmit = await postVisit(
+      s.pairing.id,
+      signedInCookie(s.lead.id),
+      { visitedOn: '2026-03-08', durationMinutes: '120', attendeeIds: [String(s.lead.id)], activities: ['listening'] },
+      `?visit=${logged.visitId}`,
+    )
     expect(resubmit.status).toBe(302)
-    expect(db.select().from(visits).where(eq(visits.id, logged.visitId)).get()).toMatchObject({ status: 'logged', durationMinutes: 120, activities: ['listening'] })
+    expect(db.select().from(visits).where(eq(visits.id, logged.visitId)).get()).toMatchObject({
+      status: 'logged',
+      durationMinutes: 120,
+      activities: ['listening'],
+    })
     expect(updateVisit(s.member.id, logged.visitId, input({ attendeeIds: [s.lead.id] }))).toMatchObject({ ok: false, reason: 'forbidden' })
     expect(confirmVisit(s.staffActor, s.home.id, logged.visitId)).toMatchObject({ ok: true, ordinal: 1 })
-    expect(db.select().from(serviceRecords).where(and(eq(serviceRecords.source, 'visit'), eq(serviceRecords.sourceId, logged.visitId))).get()?.minutes).toBe(120)
+    expect(
+      db
+        .select()
+        .from(serviceRecords)
+        .where(and(eq(serviceRecords.source, 'visit'), eq(serviceRecords.sourceId, logged.visitId)))
+        .get()?.minutes,
+    ).toBe(120)
   })
 
   test("another home's staff get 404 and cannot confirm", async () => {
@@ -184,10 +307,24 @@ describe('confirming and querying', () => {
     const logged = logVisit(s.lead.id, s.pairing.id, input({ attendeeIds: [s.lead.id] }))
     if (!logged.ok) throw new Error(logged.message)
     const cookie = signedInCookie(otherStaff.id)
-    expect((await run(() => staffLoader({ request: getRequest(`/staff/${s.home.slug}/visits`, cookie), params: { slug: s.home.slug }, context: context() }))).status).toBe(404)
-    const viaOwnConsole = await run(() => staffAction({ request: formRequest(`/staff/${other.slug}/visits`, { intent: 'confirm', visitId: String(logged.visitId) }, { cookie }), params: { slug: other.slug }, context: context() }))
+    expect(
+      (
+        await run(() =>
+          staffLoader({ request: getRequest(`/staff/${s.home.slug}/visits`, cookie), params: { slug: s.home.slug }, context: context() }),
+        )
+      ).status,
+    ).toBe(404)
+    const viaOwnConsole = await run(() =>
+      staffAction({
+        request: formRequest(`/staff/${other.slug}/visits`, { intent: 'confirm', visitId: String(logged.visitId) }, { cookie }),
+        params: { slug: other.slug },
+        context: context(),
+      }),
+    )
     expect(viaOwnConsole.status).toBe(404)
-    const board = await run(() => staffLoader({ request: getRequest(`/staff/${other.slug}/visits`, cookie), params: { slug: other.slug }, context: context() }))
+    const board = await run(() =>
+      staffLoader({ request: getRequest(`/staff/${other.slug}/visits`, cookie), params: { slug: other.slug }, context: context() }),
+    )
     expect((board.body as { pending: unknown[] }).pending).toHaveLength(0)
     expect(db.select().from(visits).where(eq(visits.id, logged.visitId)).get()?.status).toBe('logged')
   })
@@ -196,13 +333,21 @@ describe('confirming and querying', () => {
     testClock.freeze(T0)
     const s = await setup({ kind: 'tutoring', cadence: 'weekly' })
     const a = logVisit(s.lead.id, s.pairing.id, input({ visitedOn: '2026-03-03', durationMinutes: 60, attendeeIds: [s.lead.id] }))
-    const b = logVisit(s.lead.id, s.pairing.id, input({ visitedOn: '2026-03-09', durationMinutes: 90, attendeeIds: [s.lead.id, s.member.id] }))
+    const b = logVisit(
+      s.lead.id,
+      s.pairing.id,
+      input({ visitedOn: '2026-03-09', durationMinutes: 90, attendeeIds: [s.lead.id, s.member.id] }),
+    )
     const c = logVisit(s.lead.id, s.pairing.id, input({ visitedOn: '2026-03-10', durationMinutes: 45, attendeeIds: [s.lead.id] }))
     if (!a.ok || !b.ok || !c.ok) throw new Error('log failed')
     confirmVisit(s.staffActor, s.home.id, a.visitId)
     confirmVisit(s.staffActor, s.home.id, b.visitId)
     // c stays unconfirmed: it must not count.
-    const leadRecords = db.select().from(serviceRecords).where(and(eq(serviceRecords.userId, s.lead.id), eq(serviceRecords.source, 'visit'))).all()
+    const leadRecords = db
+      .select()
+      .from(serviceRecords)
+      .where(and(eq(serviceRecords.userId, s.lead.id), eq(serviceRecords.source, 'visit')))
+      .all()
     expect(leadRecords.reduce((sum, r) => sum + r.minutes, 0)).toBe(150)
     expect(leadRecords.every((r) => r.description === '学业辅导')).toBe(true)
     const memberRecords = db.select().from(serviceRecords).where(eq(serviceRecords.userId, s.member.id)).all()
@@ -215,11 +360,24 @@ describe('progress and overdue alerts', () => {
   test('monthly: next visit due one month after the start, then one month after the last visit', async () => {
     testClock.freeze(T0)
     const s = await setup({ startDate: '2026-01-31' })
-    expect(pairingProgress(s.pairing.id)).toMatchObject({ confirmed: 0, planned: 12, label: '第 0 / 12 次', lastVisitOn: null, nextDueOn: '2026-02-28', overdueDays: 10 })
+    expect(pairingProgress(s.pairing.id)).toMatchObject({
+      confirmed: 0,
+      planned: 12,
+      label: '第 0 / 12 次',
+      lastVisitOn: null,
+      nextDueOn: '2026-02-28',
+      overdueDays: 10,
+    })
     const logged = logVisit(s.lead.id, s.pairing.id, input({ visitedOn: '2026-03-08', attendeeIds: [s.lead.id] }))
     if (!logged.ok) throw new Error(logged.message)
     confirmVisit(s.staffActor, s.home.id, logged.visitId)
-    expect(pairingProgress(s.pairing.id)).toMatchObject({ confirmed: 1, label: '第 1 / 12 次', lastVisitOn: '2026-03-08', nextDueOn: '2026-04-08', overdueDays: 0 })
+    expect(pairingProgress(s.pairing.id)).toMatchObject({
+      confirmed: 1,
+      label: '第 1 / 12 次',
+      lastVisitOn: '2026-03-08',
+      nextDueOn: '2026-04-08',
+      overdueDays: 0,
+    })
   })
 
   test('weekly: next visit due seven days after the last one', async () => {
@@ -232,7 +390,8 @@ describe('progress and overdue alerts', () => {
 
   test('overdue by more than cadence + 7 days alerts the lead once, and 7 days later the staff once', async () => {
     const s = await setup({ startDate: '2026-03-01' }) // first visit due 2026-04-01
-    const staffNotices = () => leadNotices(s.staff.id, 'visit.overdue.staff').filter((n) => n.dedupeKey?.startsWith(`visit.overdue.staff:${s.pairing.id}:`))
+    const staffNotices = () =>
+      leadNotices(s.staff.id, 'visit.overdue.staff').filter((n) => n.dedupeKey?.startsWith(`visit.overdue.staff:${s.pairing.id}:`))
     testClock.freeze(new Date('2026-04-08T02:00:00Z')) // 7 days late: not yet
     checkOverdueVisits()
     expect(leadNotices(s.lead.id, 'visit.overdue.lead')).toHaveLength(0)
@@ -253,8 +412,16 @@ describe('progress and overdue alerts', () => {
     expect(staffNotices()).toHaveLength(1)
     expect(leadNotices(s.lead.id, 'visit.overdue.lead')).toHaveLength(1)
 
-    const board = await run(() => staffLoader({ request: getRequest(`/staff/${s.home.slug}/visits`, signedInCookie(s.staff.id)), params: { slug: s.home.slug }, context: context() }))
-    const overdue = (board.body as { pairings: Array<{ id: number; progress: { overdueDays: number } }> }).pairings.find((p) => p.id === s.pairing.id)
+    const board = await run(() =>
+      staffLoader({
+        request: getRequest(`/staff/${s.home.slug}/visits`, signedInCookie(s.staff.id)),
+        params: { slug: s.home.slug },
+        context: context(),
+      }),
+    )
+    const overdue = (board.body as { pairings: Array<{ id: number; progress: { overdueDays: number } }> }).pairings.find(
+      (p) => p.id === s.pairing.id,
+    )
     expect(overdue?.progress.overdueDays).toBe(15)
   })
 
@@ -278,7 +445,10 @@ describe('substitutes', () => {
     const s = await setup()
     const unverified = await createUser({ displayName: '未核验' })
     appliedTo(s.programme.id, unverified.id)
-    expect(assignSubstitute(s.staffActor, s.home.id, s.pairing.id, unverified.id)).toMatchObject({ ok: false, message: expect.stringContaining('尚不符合项目要求') })
+    expect(assignSubstitute(s.staffActor, s.home.id, s.pairing.id, unverified.id)).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('尚不符合项目要求'),
+    })
     const sub = await verifiedVolunteer('替班小林')
     appliedTo(s.programme.id, sub.id)
     expect(assignSubstitute(s.staffActor, s.home.id, s.pairing.id, sub.id)).toEqual({ ok: true })
@@ -288,11 +458,23 @@ describe('substitutes', () => {
     if (!first.ok) return
     expect(db.select().from(visits).where(eq(visits.id, first.visitId)).get()?.substituteUserId).toBe(sub.id)
     confirmVisit(s.staffActor, s.home.id, first.visitId)
-    expect(db.select().from(serviceRecords).where(and(eq(serviceRecords.userId, sub.id), eq(serviceRecords.sourceId, first.visitId))).get()?.minutes).toBe(120)
+    expect(
+      db
+        .select()
+        .from(serviceRecords)
+        .where(and(eq(serviceRecords.userId, sub.id), eq(serviceRecords.sourceId, first.visitId)))
+        .get()?.minutes,
+    ).toBe(120)
 
     // The assignment is used up: no second visit by the substitute, and the lead cannot list them.
-    expect(logVisit(sub.id, s.pairing.id, input({ visitedOn: '2026-03-09', attendeeIds: [sub.id] }))).toMatchObject({ ok: false, reason: 'forbidden' })
-    expect(logVisit(s.lead.id, s.pairing.id, input({ visitedOn: '2026-03-09', attendeeIds: [s.lead.id, sub.id] }))).toMatchObject({ ok: false, field: 'attendeeIds' })
+    expect(logVisit(sub.id, s.pairing.id, input({ visitedOn: '2026-03-09', attendeeIds: [sub.id] }))).toMatchObject({
+      ok: false,
+      reason: 'forbidden',
+    })
+    expect(logVisit(s.lead.id, s.pairing.id, input({ visitedOn: '2026-03-09', attendeeIds: [s.lead.id, sub.id] }))).toMatchObject({
+      ok: false,
+      field: 'attendeeIds',
+    })
   })
 
   test('the lead may bring the assigned substitute along; the assignment then ends', async () => {
@@ -300,10 +482,24 @@ describe('substitutes', () => {
     const s = await setup()
     const sub = await verifiedVolunteer('替班小赵')
     appliedTo(s.programme.id, sub.id)
-    const res = await run(() => staffAction({ request: formRequest(`/staff/${s.home.slug}/visits`, { intent: 'substitute', pairingId: String(s.pairing.id), userId: String(sub.id) }, { cookie: signedInCookie(s.staff.id) }), params: { slug: s.home.slug }, context: context() }))
+    const res = await run(() =>
+      staffAction({
+        request: formRequest(
+          `/staff/${s.home.slug}/visits`,
+          { intent: 'substitute', pairingId: String(s.pairing.id), userId: String(sub.id) },
+          { cookie: signedInCookie(s.staff.id) },
+        ),
+        params: { slug: s.home.slug },
+        context: context(),
+      }),
+    )
     expect(res.status).toBe(302)
-    const mine = await run(() => myPairingsLoader({ request: getRequest('/me/pairings', signedInCookie(sub.id)), params: {}, context: context() }))
-    expect((mine.body as { pairings: Array<{ id: number; canLog: boolean }> }).pairings).toEqual([expect.objectContaining({ id: s.pairing.id, canLog: true })])
+    const mine = await run(() =>
+      myPairingsLoader({ request: getRequest('/me/pairings', signedInCookie(sub.id)), params: {}, context: context() }),
+    )
+    expect((mine.body as { pairings: Array<{ id: number; canLog: boolean }> }).pairings).toEqual([
+      expect.objectContaining({ id: s.pairing.id, canLog: true }),
+    ])
     expect(logVisit(s.lead.id, s.pairing.id, input({ attendeeIds: [s.lead.id, sub.id] }))).toMatchObject({ ok: true })
     expect(logVisit(sub.id, s.pairing.id, input({ attendeeIds: [sub.id] }))).toMatchObject({ ok: false, reason: 'forbidden' })
   })
@@ -313,10 +509,16 @@ describe('privacy', () => {
   test('notes and follow-ups never reach the public programme page, service records or notices', async () => {
     testClock.freeze(T0)
     const s = await setup()
-    const logged = logVisit(s.lead.id, s.pairing.id, input({ attendeeIds: [s.lead.id, s.member.id], note: '秘密记录XYZ', followUp: '私密跟进ABC' }))
+    const logged = logVisit(
+      s.lead.id,
+      s.pairing.id,
+      input({ attendeeIds: [s.lead.id, s.member.id], note: '秘密记录XYZ', followUp: '私密跟进ABC' }),
+    )
     if (!logged.ok) throw new Error(logged.message)
     confirmVisit(s.staffActor, s.home.id, logged.visitId)
-    const page = await run(() => programmeLoader({ request: getRequest(`/programmes/${s.programme.slug}`), params: { slug: s.programme.slug }, context: context() }))
+    const page = await run(() =>
+      programmeLoader({ request: getRequest(`/programmes/${s.programme.slug}`), params: { slug: s.programme.slug }, context: context() }),
+    )
     expect(page.status).toBe(200)
     const text = JSON.stringify(page.body)
     for (const secret of ['秘密记录XYZ', '私密跟进ABC', '小雨家', '东昌府区某街道', '13800000000']) expect(text).not.toContain(secret)
@@ -332,7 +534,11 @@ describe('eligibility is re-checked at every visit log (rule 5)', () => {
   const EXPIRES = new Date('2026-03-20T15:59:59.999Z')
 
   function lapseNotices(userId: number) {
-    return db.select().from(notifications).where(and(eq(notifications.userId, userId), like(notifications.template, 'eligibility.lapsed%'))).all()
+    return db
+      .select()
+      .from(notifications)
+      .where(and(eq(notifications.userId, userId), like(notifications.template, 'eligibility.lapsed%')))
+      .all()
   }
 
   test('after the lead’s check expires a visit on a later day is refused with what lapsed, and the lead and staff are told once', async () => {
@@ -343,7 +549,12 @@ describe('eligibility is re-checked at every visit log (rule 5)', () => {
 
     testClock.freeze(new Date('2026-03-25T02:00:00Z'))
     const cookie = signedInCookie(s.lead.id)
-    const refused = await postVisit(s.pairing.id, cookie, { visitedOn: '2026-03-24', durationMinutes: '90', attendeeIds: [String(s.lead.id)], activities: ['reading'] })
+    const refused = await postVisit(s.pairing.id, cookie, {
+      visitedOn: '2026-03-24',
+      durationMinutes: '90',
+      attendeeIds: [String(s.lead.id)],
+      activities: ['reading'],
+    })
     expect(refused.status).toBe(409)
     expect(JSON.stringify(refused.body)).toContain('您的志愿者资格已失效，暂不能记录走访：背景核验已于 2026/03/20 过期')
     expect(db.select().from(visits).where(eq(visits.pairingId, s.pairing.id)).all()).toHaveLength(1)
@@ -356,7 +567,10 @@ describe('eligibility is re-checked at every visit log (rule 5)', () => {
     expect(staffNotices[0]!.body).toContain('阿青真名')
 
     // A second attempt is refused again but tells nobody anything new.
-    expect(logVisit(s.lead.id, s.pairing.id, input({ visitedOn: '2026-03-25', attendeeIds: [s.lead.id] }))).toMatchObject({ ok: false, reason: 'conflict' })
+    expect(logVisit(s.lead.id, s.pairing.id, input({ visitedOn: '2026-03-25', attendeeIds: [s.lead.id] }))).toMatchObject({
+      ok: false,
+      reason: 'conflict',
+    })
     expect(lapseNotices(s.lead.id)).toHaveLength(1)
     expect(lapseNotices(s.staff.id)).toHaveLength(1)
 
@@ -369,14 +583,20 @@ describe('eligibility is re-checked at every visit log (rule 5)', () => {
       .where(eq(volunteerProfiles.userId, s.lead.id))
       .run()
     testClock.freeze(new Date('2026-05-05T02:00:00Z'))
-    expect(logVisit(s.lead.id, s.pairing.id, input({ visitedOn: '2026-05-04', attendeeIds: [s.lead.id] }))).toMatchObject({ ok: false, reason: 'conflict' })
+    expect(logVisit(s.lead.id, s.pairing.id, input({ visitedOn: '2026-05-04', attendeeIds: [s.lead.id] }))).toMatchObject({
+      ok: false,
+      reason: 'conflict',
+    })
     expect(lapseNotices(s.lead.id)).toHaveLength(2)
   })
 
   test('a team member whose check was rejected cannot be listed as attending; the lead is not told why, the member and staff are', async () => {
     testClock.freeze(T0)
     const s = await setup()
-    db.update(volunteerProfiles).set({ backgroundCheckStatus: 'rejected', backgroundCheckNote: '记录不符' }).where(eq(volunteerProfiles.userId, s.member.id)).run()
+    db.update(volunteerProfiles)
+      .set({ backgroundCheckStatus: 'rejected', backgroundCheckNote: '记录不符' })
+      .where(eq(volunteerProfiles.userId, s.member.id))
+      .run()
     const refused = logVisit(s.lead.id, s.pairing.id, input({ attendeeIds: [s.lead.id, s.member.id] }))
     expect(refused).toMatchObject({ ok: false, field: 'attendeeIds' })
     const message = refused.ok ? '' : refused.message

@@ -31,14 +31,22 @@ async function volunteerWhoBooked(homeId: number, realName = '李志愿') {
   const volunteer = await createUser({ displayName: '小李' })
   const cookie = signedInCookie(volunteer.id)
   expect((await postProfile(cookie, { intent: 'profile', realName, phone: '139 1234 5678', birthDate: '1998-04-12' })).status).toBe(302)
-  expect((await postProfile(cookie, { intent: 'background', evidence: '无犯罪记录证明，滨州市公安局滨城分局开具，2026-02-20' })).status).toBe(302)
+  expect(
+    (await postProfile(cookie, { intent: 'background', evidence: '无犯罪记录证明，滨州市公安局滨城分局开具，2026-02-20' })).status,
+  ).toBe(302)
   const slot = insertTestSlot(homeId)
   insertTestBooking(slot, volunteer.id, { contactName: realName })
   return { volunteer, cookie }
 }
 
 function review(slug: string, userId: number, cookie: string, fields: Record<string, string>) {
-  return run(() => reviewAction({ request: formRequest(`/staff/${slug}/volunteers/${userId}`, fields, { cookie }), params: { slug, userId: String(userId) }, context: context() }))
+  return run(() =>
+    reviewAction({
+      request: formRequest(`/staff/${slug}/volunteers/${userId}`, fields, { cookie }),
+      params: { slug, userId: String(userId) },
+      context: context(),
+    }),
+  )
 }
 
 function lastAudit(institutionId: number) {
@@ -46,7 +54,11 @@ function lastAudit(institutionId: number) {
 }
 
 function notices(userId: number, template: string) {
-  return db.select().from(notifications).where(and(eq(notifications.userId, userId), eq(notifications.template, template))).all()
+  return db
+    .select()
+    .from(notifications)
+    .where(and(eq(notifications.userId, userId), eq(notifications.template, template)))
+    .all()
 }
 
 const closeContactSlot = (startsAt: Date) => ({ startsAt, minAge: null, requiredQualifications: [], requiresBackgroundCheck: true })
@@ -72,7 +84,10 @@ describe('the volunteer profile', () => {
 
   test('an impossible birth date and a real name longer than 20 characters are refused', async () => {
     const cookie = signedInCookie((await createUser()).id)
-    const reply = ((await postProfile(cookie, { intent: 'profile', realName: '李'.repeat(21), phone: '13912345678', birthDate: '2001-02-30' })).body as ProfileReply).result
+    const reply = (
+      (await postProfile(cookie, { intent: 'profile', realName: '李'.repeat(21), phone: '13912345678', birthDate: '2001-02-30' }))
+        .body as ProfileReply
+    ).result
     expect(reply.error.realName).toEqual(['真实姓名为 2–20 个字'])
     expect(reply.error.birthDate).toEqual(['出生日期无效'])
   })
@@ -86,7 +101,15 @@ describe('the volunteer profile', () => {
 
     const missingKind = await postProfile(cookie, { intent: 'qualification', kind: '', evidence: '教师资格证' })
     expect((missingKind.body as ProfileReply).result.error.kind).toEqual(['请选择资质类别'])
-    expect((await postProfile(cookie, { intent: 'qualification', kind: 'special_education', evidence: '特殊教育教师资格证 2019-0001，滨州市教育局' })).status).toBe(302)
+    expect(
+      (
+        await postProfile(cookie, {
+          intent: 'qualification',
+          kind: 'special_education',
+          evidence: '特殊教育教师资格证 2019-0001，滨州市教育局',
+        })
+      ).status,
+    ).toBe(302)
     expect(getProfile(volunteer.id).qualifications).toMatchObject([{ kind: 'special_education', status: 'pending' }])
   })
 })
@@ -97,18 +120,38 @@ describe('what a home may see', () => {
     const b = await homeWithStaff('乙福利院')
     const { volunteer } = await volunteerWhoBooked(a.home.id, '王实名')
 
-    const own = await run(() => reviewLoader({ request: getRequest(`/staff/${a.home.slug}/volunteers/${volunteer.id}`, a.cookie), params: { slug: a.home.slug, userId: String(volunteer.id) }, context: context() }))
+    const own = await run(() =>
+      reviewLoader({
+        request: getRequest(`/staff/${a.home.slug}/volunteers/${volunteer.id}`, a.cookie),
+        params: { slug: a.home.slug, userId: String(volunteer.id) },
+        context: context(),
+      }),
+    )
     expect(own.status).toBe(200)
     expect((own.body as { volunteer: { profile: { realName: string } } }).volunteer.profile.realName).toBe('王实名')
 
-    const other = await run(() => reviewLoader({ request: getRequest(`/staff/${b.home.slug}/volunteers/${volunteer.id}`, b.cookie), params: { slug: b.home.slug, userId: String(volunteer.id) }, context: context() }))
+    const other = await run(() =>
+      reviewLoader({
+        request: getRequest(`/staff/${b.home.slug}/volunteers/${volunteer.id}`, b.cookie),
+        params: { slug: b.home.slug, userId: String(volunteer.id) },
+        context: context(),
+      }),
+    )
     expect(other.status).toBe(404)
-    const otherList = await run(() => listLoader({ request: getRequest(`/staff/${b.home.slug}/volunteers`, b.cookie), params: { slug: b.home.slug }, context: context() }))
+    const otherList = await run(() =>
+      listLoader({ request: getRequest(`/staff/${b.home.slug}/volunteers`, b.cookie), params: { slug: b.home.slug }, context: context() }),
+    )
     expect(JSON.stringify(otherList.body)).not.toContain('王实名')
     // Nor can it act on them.
     expect((await review(b.home.slug, volunteer.id, b.cookie, { intent: 'verify-background' })).status).toBe(404)
     // And staff of B cannot use A's console to look.
-    const viaA = await run(() => reviewLoader({ request: getRequest(`/staff/${a.home.slug}/volunteers/${volunteer.id}`, b.cookie), params: { slug: a.home.slug, userId: String(volunteer.id) }, context: context() }))
+    const viaA = await run(() =>
+      reviewLoader({
+        request: getRequest(`/staff/${a.home.slug}/volunteers/${volunteer.id}`, b.cookie),
+        params: { slug: a.home.slug, userId: String(volunteer.id) },
+        context: context(),
+      }),
+    )
     expect(viaA.status).toBe(404)
   })
 
@@ -147,13 +190,23 @@ describe('verification', () => {
     expect(profile.backgroundCheckExpiresAt).toEqual(new Date('2027-03-01T15:59:59.999Z'))
 
     const audit = lastAudit(a.home.id)!
-    expect(audit).toMatchObject({ action: 'volunteer.background_verify', actorId: a.staff.id, entityType: 'volunteer_profile', entityId: String(volunteer.id) })
+    expect(audit).toMatchObject({
+      action: 'volunteer.background_verify',
+      actorId: a.staff.id,
+      entityType: 'volunteer_profile',
+      entityId: String(volunteer.id),
+    })
     const [notice] = notices(volunteer.id, 'volunteer.background.verified')
     expect(notice?.body).toContain('滨州市福利院已核验您的背景核验材料，有效期至 2027/03/01')
     expect(missingRequirements(volunteer.id, closeContactSlot(slotDay))).toEqual([])
 
-    const page = await run(() => profileLoader({ request: getRequest('/me/volunteer', signedInCookie(volunteer.id)), params: {}, context: context() }))
-    expect((page.body as { background: { state: string; verifiedByHome: string } }).background).toMatchObject({ state: 'verified', verifiedByHome: '滨州市福利院' })
+    const page = await run(() =>
+      profileLoader({ request: getRequest('/me/volunteer', signedInCookie(volunteer.id)), params: {}, context: context() }),
+    )
+    expect((page.body as { background: { state: string; verifiedByHome: string } }).background).toMatchObject({
+      state: 'verified',
+      verifiedByHome: '滨州市福利院',
+    })
   })
 
   test('a rejection needs a reason, which the volunteer receives; a second review of the same evidence is refused', async () => {
@@ -168,7 +221,9 @@ describe('verification', () => {
     expect(getProfile(volunteer.id).background).toMatchObject({ state: 'rejected', note: '证明已超过三个月，请重新开具' })
     expect(lastAudit(a.home.id)).toMatchObject({ action: 'volunteer.background_reject' })
     expect(notices(volunteer.id, 'volunteer.background.rejected')[0]?.body).toContain('证明已超过三个月，请重新开具')
-    expect(missingRequirements(volunteer.id, closeContactSlot(new Date(Date.now() + DAY)))[0]?.message).toContain('您的背景核验未通过，请联系机构')
+    expect(missingRequirements(volunteer.id, closeContactSlot(new Date(Date.now() + DAY)))[0]?.message).toContain(
+      '您的背景核验未通过，请联系机构',
+    )
 
     const again = await review(a.home.slug, volunteer.id, a.cookie, { intent: 'verify-background' })
     expect(again.status).toBe(409)
@@ -184,19 +239,41 @@ describe('verification', () => {
     const rehab = quals.find((q) => q.kind === 'rehabilitation')!
     const psych = quals.find((q) => q.kind === 'psychology')!
 
-    expect((await review(a.home.slug, volunteer.id, a.cookie, { intent: 'verify-qualification', qualificationId: String(rehab.id) })).status).toBe(200)
-    expect((await review(a.home.slug, volunteer.id, a.cookie, { intent: 'reject-qualification', qualificationId: String(psych.id), note: '请提供国家职业资格证书' })).status).toBe(200)
+    expect(
+      (await review(a.home.slug, volunteer.id, a.cookie, { intent: 'verify-qualification', qualificationId: String(rehab.id) })).status,
+    ).toBe(200)
+    expect(
+      (
+        await review(a.home.slug, volunteer.id, a.cookie, {
+          intent: 'reject-qualification',
+          qualificationId: String(psych.id),
+          note: '请提供国家职业资格证书',
+        })
+      ).status,
+    ).toBe(200)
 
     const after = getProfile(volunteer.id).qualifications
     expect(after.find((q) => q.kind === 'rehabilitation')).toMatchObject({ status: 'verified', verifiedByHome: '测试福利院' })
     expect(after.find((q) => q.kind === 'psychology')).toMatchObject({ status: 'rejected', note: '请提供国家职业资格证书' })
     expect(notices(volunteer.id, 'volunteer.qualification.verified')).toHaveLength(1)
     expect(notices(volunteer.id, 'volunteer.qualification.rejected')[0]?.body).toContain('请提供国家职业资格证书')
-    const actions = db.select({ action: auditLog.action }).from(auditLog).where(eq(auditLog.institutionId, a.home.id)).all().map((r) => r.action)
+    const actions = db
+      .select({ action: auditLog.action })
+      .from(auditLog)
+      .where(eq(auditLog.institutionId, a.home.id))
+      .all()
+      .map((r) => r.action)
     expect(actions).toEqual(expect.arrayContaining(['volunteer.qualification_verify', 'volunteer.qualification_reject']))
 
-    const slot = { startsAt: new Date(Date.now() + DAY), minAge: null, requiresBackgroundCheck: false, requiredQualifications: ['rehabilitation', 'psychology'] as const }
-    expect(missingRequirements(volunteer.id, { ...slot, requiredQualifications: [...slot.requiredQualifications] }).map((m) => m.key)).toEqual(['qualification:psychology'])
+    const slot = {
+      startsAt: new Date(Date.now() + DAY),
+      minAge: null,
+      requiresBackgroundCheck: false,
+      requiredQualifications: ['rehabilitation', 'psychology'] as const,
+    }
+    expect(
+      missingRequirements(volunteer.id, { ...slot, requiredQualifications: [...slot.requiredQualifications] }).map((m) => m.key),
+    ).toEqual(['qualification:psychology'])
   })
 
   test('a background check expires: after the default year a close-contact slot says so and the staff list shows 已过期', async () => {

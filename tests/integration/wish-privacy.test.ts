@@ -34,7 +34,19 @@ const forbidden = [
   '13912345678',
   '第一实验小学',
 ]
-const forbiddenKeys = ['realName', 'real_name', 'birthDate', 'birth_date', 'privateNotes', 'private_notes', 'donorUserId', 'userId', 'email', 'phone', 'thankYouMessage']
+const forbiddenKeys = [
+  'realName',
+  'real_name',
+  'birthDate',
+  'birth_date',
+  'privateNotes',
+  'private_notes',
+  'donorUserId',
+  'userId',
+  'email',
+  'phone',
+  'thankYouMessage',
+]
 
 let fixture: {
   homeSlug: string
@@ -50,12 +62,25 @@ beforeAll(async () => {
   db.update(institutions).set({ publicAddress: '滨州市滨城区黄河五路 100 号' }).where(eq(institutions.id, home.id)).run()
   const child = db
     .insert(children)
-    .values({ institutionId: home.id, realName: REAL_NAME, birthDate: BIRTH_DATE, gender: 'female', pseudonym: PSEUDONYM, privateNotes: PRIVATE_NOTES })
+    .values({
+      institutionId: home.id,
+      realName: REAL_NAME,
+      birthDate: BIRTH_DATE,
+      gender: 'female',
+      pseudonym: PSEUDONYM,
+      privateNotes: PRIVATE_NOTES,
+    })
     .returning()
     .get()
   const campaign = db
     .insert(campaigns)
-    .values({ slug: unique('privacy-'), name: '六一「润心伴成长」', ownerInstitutionId: home.id, startsAt: new Date(Date.now() - 10 * 86_400_000), endsAt: new Date(Date.now() + 60 * 86_400_000) })
+    .values({
+      slug: unique('privacy-'),
+      name: '六一「润心伴成长」',
+      ownerInstitutionId: home.id,
+      startsAt: new Date(Date.now() - 10 * 86_400_000),
+      endsAt: new Date(Date.now() + 60 * 86_400_000),
+    })
     .returning()
     .get()
   db.insert(campaignInstitutions).values({ campaignId: campaign.id, institutionId: home.id }).run()
@@ -124,7 +149,13 @@ async function visit(
   expect(res.status, path).toBe(200)
   const url = new URL(path, 'http://localhost')
   const meta = route.meta
-    ? ((route.meta as (a: unknown) => MetaDescriptor[])({ data: res.body, params, location: { pathname: url.pathname, search: url.search, hash: '', state: null, key: 'default' }, matches: [], error: undefined }) ?? [])
+    ? ((route.meta as (a: unknown) => MetaDescriptor[])({
+        data: res.body,
+        params,
+        location: { pathname: url.pathname, search: url.search, hash: '', state: null, key: 'default' },
+        matches: [],
+        error: undefined,
+      }) ?? [])
     : []
   return { path, data: res.body, meta }
 }
@@ -133,12 +164,18 @@ function expectNothingPrivate(page: Page) {
   const text = JSON.stringify({ data: page.data, meta: page.meta })
   for (const secret of forbidden) expect(text, `${page.path} contains "${secret}"`).not.toContain(secret)
   for (const key of forbiddenKeys) expect(text, `${page.path} carries a "${key}" field`).not.toContain(`"${key}"`)
-  for (const secret of [fixture.donor.email, fixture.donor.phone, fixture.donor.displayName]) expect(text, `${page.path} reveals the donor`).not.toContain(secret)
+  for (const secret of [fixture.donor.email, fixture.donor.phone, fixture.donor.displayName])
+    expect(text, `${page.path} reveals the donor`).not.toContain(secret)
 }
 
 describe('a child with a real name, birth date and private notes stays anonymous in public', () => {
   test('the wish list, filtered or not, shows the pseudonym and age band only', async () => {
-    for (const path of ['/wishes', `/wishes?home=${fixture.homeSlug}`, `/wishes?campaign=${fixture.campaignSlug}&age=6-8`, `/wishes?home=${fixture.homeSlug}&age=9-11`]) {
+    for (const path of [
+      '/wishes',
+      `/wishes?home=${fixture.homeSlug}`,
+      `/wishes?campaign=${fixture.campaignSlug}&age=6-8`,
+      `/wishes?home=${fixture.homeSlug}&age=9-11`,
+    ]) {
       const page = await visit(path, wishesRoute)
       expectNothingPrivate(page)
     }

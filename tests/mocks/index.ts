@@ -6,6 +6,10 @@ import { stripeHandlers } from './stripe'
 // One msw server for every outside HTTP API; handler files per service (SMS, email, Stripe)
 // join this list as those integrations arrive. Servers a test starts on loopback pass
 // through; any other unmocked request makes fetch reject, so the test fails.
-export const handlers = [http.all(/^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?\//, () => passthrough()), ...smsHandlers, ...stripeHandlers]
+export const handlers = [
+  http.all(/^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?\//, () => passthrough()),
+  ...smsHandlers,
+  ...stripeHandlers,
+]
 
 export const server = setupServer(...handlers)

@@ -34,10 +34,20 @@ export const stripeHandlers = [
     }
     const form = new URLSearchParams(await request.text())
     const idempotencyKey = request.headers.get('Idempotency-Key')
-    const required = ['mode', 'success_url', 'cancel_url', 'line_items[0][price_data][currency]', 'line_items[0][price_data][unit_amount]', 'metadata[paymentId]']
+    const required = [
+      'mode',
+      'success_url',
+      'cancel_url',
+      'line_items[0][price_data][currency]',
+      'line_items[0][price_data][unit_amount]',
+      'metadata[paymentId]',
+    ]
     const missing = required.filter((k) => !form.get(k))
     if (missing.length || !idempotencyKey) {
-      return HttpResponse.json({ error: { type: 'invalid_request_error', message: `missing ${missing.join(', ') || 'Idempotency-Key'}` } }, { status: 400 })
+      return HttpResponse.json(
+        { error: { type: 'invalid_request_error', message: `missing ${missing.join(', ') || 'Idempotency-Key'}` } },
+        { status: 400 },
+      )
     }
     // Stripe answers a repeated idempotency key with the first response.
     const earlier = stripeSessions.find((s) => s.idempotencyKey === idempotencyKey)
@@ -52,7 +62,8 @@ export const stripeHandlers = [
       return HttpResponse.json({ error: { type: 'invalid_request_error', message: 'Invalid API Key provided' } }, { status: 401 })
     }
     const session = stripeSessions.find((s) => s.id === params.id)
-    if (!session) return HttpResponse.json({ error: { type: 'invalid_request_error', message: 'No such checkout.session' } }, { status: 404 })
+    if (!session)
+      return HttpResponse.json({ error: { type: 'invalid_request_error', message: 'No such checkout.session' } }, { status: 404 })
     return HttpResponse.json(sessionObject(session))
   }),
 ]

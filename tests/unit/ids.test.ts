@@ -20,10 +20,27 @@ describe('parseId', () => {
     [7, 7],
   ])('accepts %j', (input, expected) => expect(parseId(input)).toBe(expected))
 
-  test.each(['', '0', '-1', '01', '1.5', '1e3', ' 1', '1 ', '+1', 'abc', '9007199254740993', '99999999999999999', 0, -3, 1.5, Number.NaN, null, undefined, {}])(
-    'refuses %j',
-    (input) => expect(parseId(input)).toBeNull(),
-  )
+  test.each([
+    '',
+    '0',
+    '-1',
+    '01',
+    '1.5',
+    '1e3',
+    ' 1',
+    '1 ',
+    '+1',
+    'abc',
+    '9007199254740993',
+    '99999999999999999',
+    0,
+    -3,
+    1.5,
+    Number.NaN,
+    null,
+    undefined,
+    {},
+  ])('refuses %j', (input) => expect(parseId(input)).toBeNull())
 })
 
 describe('requireIdParam', () => {

@@ -25,8 +25,21 @@ describe('Asia/Shanghai calendar days', () => {
   })
 
   test('month and year ends: the last evening of December in UTC is already New Year in Shanghai', () => {
-    expect(shanghaiParts(new Date('2026-12-31T16:00:00Z'))).toMatchObject({ date: '2027-01-01', year: 2027, month: 1, day: 1, time: '00:00', weekday: 5 })
-    expect(shanghaiParts(new Date('2026-12-31T15:59:00Z'))).toMatchObject({ date: '2026-12-31', year: 2026, month: 12, day: 31, time: '23:59' })
+    expect(shanghaiParts(new Date('2026-12-31T16:00:00Z'))).toMatchObject({
+      date: '2027-01-01',
+      year: 2027,
+      month: 1,
+      day: 1,
+      time: '00:00',
+      weekday: 5,
+    })
+    expect(shanghaiParts(new Date('2026-12-31T15:59:00Z'))).toMatchObject({
+      date: '2026-12-31',
+      year: 2026,
+      month: 12,
+      day: 31,
+      time: '23:59',
+    })
     expect(endOfShanghaiDay('2026-12-31').toISOString()).toBe('2026-12-31T15:59:59.999Z')
     expect(startOfShanghaiMonth(2026, 13).toISOString()).toBe('2026-12-31T16:00:00.000Z')
     expect(startOfShanghaiMonth(2027, 0).toISOString()).toBe('2026-11-30T16:00:00.000Z')

@@ -20,7 +20,9 @@ function render(element: ReturnType<typeof createElement>): Promise<Buffer> {
 
 test('streamed HTML never holds NUL bytes, wherever a Chinese character meets the buffer end', async () => {
   // A thousand paragraphs of growing length move the characters across every byte offset of the buffer.
-  const paragraphs = Array.from({ length: 1000 }, (_, i) => createElement('p', { key: i }, `${'x'.repeat(i % 7)}未找到认领编号为 ${i} 的认领。`))
+  const paragraphs = Array.from({ length: 1000 }, (_, i) =>
+    createElement('p', { key: i }, `${'x'.repeat(i % 7)}未找到认领编号为 ${i} 的认领。`),
+  )
   const html = await render(createElement('div', null, paragraphs))
   expect(html.includes(0)).toBe(false)
   const text = html.toString('utf8')

@@ -6,7 +6,7 @@ import { statementCache } from '~db/client.server'
 describe('statementCache', () => {
   function connection() {
     const sqlite = new Database(':memory:')
-    sqlite.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO t (name) VALUES (\'a\'), (\'b\'), (\'c\')')
+    sqlite.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO t (name) VALUES ('a'), ('b'), ('c')")
     return sqlite
   }
 
