@@ -10,13 +10,19 @@ export function invariantResponse(condition: unknown, message: string, init?: Re
   }
 }
 
+/**
+ * The body of a 404 where no page is rendered (a .csv, .xlsx or image URL): plain Chinese, never
+ * "Not Found". Document requests get the error boundary's page instead.
+ */
+export const NOT_FOUND_TEXT = '您访问的页面或文件不存在，或已被移除。'
+
 /** Throws a 404 Response. */
-export function notFound(message = 'Not Found'): never {
+export function notFound(message = NOT_FOUND_TEXT): never {
   throw new Response(message, { status: 404, headers: { 'Content-Type': 'text/plain; charset=utf-8' } })
 }
 
 /** Returns `value`, or throws a 404 when it is null or undefined (a row that does not exist). */
-export function invariantFound<T>(value: T | null | undefined, message = 'Not Found'): T {
+export function invariantFound<T>(value: T | null | undefined, message = NOT_FOUND_TEXT): T {
   if (value === null || value === undefined) notFound(message)
   return value
 }

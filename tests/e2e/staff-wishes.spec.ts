@@ -1,17 +1,17 @@
-import { expect, test } from '@playwright/test'
+import { expect, test } from './fixtures'
 import sharp from 'sharp'
-import { demo, DEMO_PASSWORD, expectNoSeriousA11yViolations, signIn, waitForHydration } from './utils'
-
-const HOME = '/staff/binzhou-fuliyuan'
+import { expectNoSeriousA11yViolations, signIn, waitForHydration } from './utils'
 
 test.describe('机构后台：儿童档案与微心愿', () => {
-  test('staff create a child and a wish, pass the privacy check and publish it', async ({ page }, testInfo) => {
-    // Both projects run against the same database: make this run's records recognisable.
+  test('staff create a child and a wish, pass the privacy check and publish it', async ({ page, insertHome }, testInfo) => {
+    // A home of the test's own; the tag makes this run's records recognisable too.
+    const home = await insertHome()
+    const HOME = `/staff/${home.slug}`
     const tag = `${testInfo.project.name}-${Date.now().toString(36)}`
     const title = `一套《十万个为什么》${tag}`
     // Born on 1 January seven years ago: 6 or 7 years old, the 6–8岁 band, whatever today is.
     const birthDate = `${new Date().getFullYear() - 7}-01-01`
-    await signIn(page, demo.staff1.email)
+    await signIn(page, home.staff.email, home.staff.password)
 
     await test.step('creates a child record, accepting the suggested pseudonym', async () => {
       await page.goto(`${HOME}/children/new`)
@@ -88,11 +88,13 @@ test.describe('机构后台：儿童档案与微心愿', () => {
   test.describe('without JavaScript', () => {
     test.use({ javaScriptEnabled: false })
 
-    test('a refused child form keeps what was typed and explains the error next to the field', async ({ page }) => {
+    test('a refused child form keeps what was typed and explains the error next to the field', async ({ page, insertHome }) => {
+      const home = await insertHome()
+      const HOME = `/staff/${home.slug}`
       // signIn() waits for hydration, which never comes here: sign in by hand.
       await page.goto(`/login?redirectTo=${encodeURIComponent(`${HOME}/children/new`)}`)
-      await page.getByLabel('手机号或邮箱').fill(demo.staff1.email)
-      await page.getByLabel('密码', { exact: true }).fill(DEMO_PASSWORD)
+      await page.getByLabel('手机号或邮箱').fill(home.staff.email)
+      await page.getByLabel('密码', { exact: true }).fill(home.staff.password)
       await page.getByRole('button', { name: '登录' }).click()
       await expect(page).toHaveURL(`${HOME}/children/new`)
       await page.getByLabel('真实姓名（仅工作人员可见）').fill('欧阳晨曦')

@@ -1,40 +1,43 @@
-import { expect, test } from '@playwright/test'
-import { demo, fillRegistration, newVisitor, signIn, waitForHydration } from './utils'
+import { expect, test } from './fixtures'
+import { fillRegistration, newVisitor, signIn, waitForHydration } from './utils'
 
 test.describe('机构后台', () => {
-  test('staff see their own home and nothing of other homes', async ({ page }) => {
-    await signIn(page, demo.staff1.email)
+  test('staff see their own home and nothing of other homes', async ({ page, insertHome }) => {
+    const home = await insertHome({ name: `本院福利院${Date.now().toString(36)}` })
+    const other = await insertHome({ name: `邻市儿童村${Date.now().toString(36)}` })
+    await signIn(page, home.staff.email, home.staff.password)
 
     await test.step('opens the console of their home', async () => {
-      const response = await page.goto('/staff/binzhou-fuliyuan')
+      const response = await page.goto(`/staff/${home.slug}`)
       expect(response?.status()).toBe(200)
-      await expect(page.getByRole('heading', { level: 1, name: '滨州市福利院' })).toBeVisible()
+      await expect(page.getByRole('heading', { level: 1, name: home.name })).toBeVisible()
       await expect(page.getByText('机构后台 · 工作人员')).toBeVisible()
       // Staff (not managers) get no members tab.
       await expect(page.getByRole('navigation', { name: '后台导航' }).getByRole('link', { name: '成员' })).toHaveCount(0)
     })
 
     await test.step("another home's console is a 404 that reveals nothing", async () => {
-      const response = await page.goto('/staff/kaifeng-sos')
+      const response = await page.goto(`/staff/${other.slug}`)
       expect(response?.status()).toBe(404)
       await expect(page.getByRole('heading', { level: 1, name: '页面不存在' })).toBeVisible()
       const main = page.getByRole('main')
-      await expect(main).not.toContainText('开封')
+      await expect(main).not.toContainText(other.name)
       await expect(main).not.toContainText('机构后台')
       await expect(page.getByRole('navigation', { name: '后台导航' })).toHaveCount(0)
     })
 
     await test.step('the members page is for managers only (403)', async () => {
-      const response = await page.goto('/staff/binzhou-fuliyuan/members')
+      const response = await page.goto(`/staff/${home.slug}/members`)
       expect(response?.status()).toBe(403)
       await expect(page.getByRole('heading', { name: '没有访问权限' })).toBeVisible()
       await expect(page.getByRole('button', { name: '生成邀请链接' })).toHaveCount(0)
     })
   })
 
-  test('a manager invites a new colleague who joins the home', async ({ page, browser }) => {
-    await signIn(page, demo.manager1.email)
-    await page.goto('/staff/binzhou-fuliyuan/members')
+  test('a manager invites a new colleague who joins the home', async ({ page, browser, insertHome, baseURL }) => {
+    const home = await insertHome()
+    await signIn(page, home.manager.email, home.manager.password)
+    await page.goto(`/staff/${home.slug}/members`)
     await expect(page.getByRole('heading', { name: /^成员（\d+）$/ })).toBeVisible()
     await waitForHydration(page)
 
@@ -42,7 +45,7 @@ test.describe('机构后台', () => {
       await page.getByLabel('备注（可选）').fill('新同事 e2e')
       await page.getByRole('button', { name: '生成邀请链接' }).click()
       const output = page.getByTestId('invite-url')
-      await expect(output).toHaveText(/^http:\/\/localhost:3100\/invite\/\S+$/)
+      await expect(output).toHaveText(new RegExp(`^${baseURL}/invite/\\S+$`))
       const url = (await output.textContent())?.trim() ?? ''
       // The form is ready for the next invitation: role back to its default, note cleared.
       await expect(page.getByLabel('角色')).toHaveValue('staff')
@@ -53,7 +56,7 @@ test.describe('机构后台', () => {
 
     await test.step('a second link can be generated straight away, and differs', async () => {
       await page.getByRole('button', { name: '生成邀请链接' }).click()
-      await expect(page.getByTestId('invite-url')).toHaveText(/^http:\/\/localhost:3100\/invite\/\S+$/)
+      await expect(page.getByTestId('invite-url')).toHaveText(new RegExp(`^${baseURL}/invite/\\S+$`))
       await expect(page.getByTestId('invite-url')).not.toHaveText(inviteUrl)
       await expect(page.getByRole('alert')).toHaveCount(0)
     })
@@ -65,7 +68,7 @@ test.describe('机构后台', () => {
     try {
       await test.step('the colleague opens the link and registers from it', async () => {
         await colleague.goto(inviteUrl)
-        await expect(colleague.getByText('您受邀以工作人员身份加入滨州市福利院。')).toBeVisible()
+        await expect(colleague.getByText(`您受邀以工作人员身份加入${home.name}。`)).toBeVisible()
         await colleague.getByRole('link', { name: '注册新账号' }).click()
         await expect(colleague).toHaveURL(/\/register\?redirectTo=/)
         await waitForHydration(colleague)
@@ -77,8 +80,8 @@ test.describe('机构后台', () => {
 
       await test.step('accepts and lands in the home console', async () => {
         await colleague.getByRole('button', { name: '接受邀请' }).click()
-        await expect(colleague).toHaveURL('/staff/binzhou-fuliyuan')
-        await expect(colleague.getByRole('heading', { level: 1, name: '滨州市福利院' })).toBeVisible()
+        await expect(colleague).toHaveURL(`/staff/${home.slug}`)
+        await expect(colleague.getByRole('heading', { level: 1, name: home.name })).toBeVisible()
         await expect(colleague.getByText('机构后台 · 工作人员')).toBeVisible()
       })
 

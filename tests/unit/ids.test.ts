@@ -52,9 +52,11 @@ describe('requireIdParam', () => {
 })
 
 describe('invariants', () => {
-  test('invariantFound passes values through and 404s on null', async () => {
+  test('invariantFound passes values through and 404s on null, in Chinese', async () => {
     expect(invariantFound(0)).toBe(0)
-    expect((await thrown(() => invariantFound(null))).status).toBe(404)
+    const response = await thrown(() => invariantFound(null))
+    expect(response.status).toBe(404)
+    expect(await response.text()).toBe('您访问的页面或文件不存在，或已被移除。')
     expect((await thrown(() => invariantFound(undefined))).status).toBe(404)
   })
   test('invariantResponse answers 400 by default, with the message', async () => {
