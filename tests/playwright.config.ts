@@ -35,7 +35,9 @@ export default defineConfig({
   forbidOnly: true,
   retries: process.env.CI ? 1 : 0,
   workers: 2,
-  timeout: 30_000,
+  // Stories with several pages and axe runs each; the CI machine has 2 cores shared by two
+  // browsers and two server workers. Not a speed check: speed is measured by scripts/bench.
+  timeout: 60_000,
   expect: { timeout: 7_000 },
   reporter: [['list'], ['json', { outputFile: path.join(root, `tests/.tmp/playwright-results${suffix}.json`) }]],
   use: {

@@ -9,6 +9,9 @@ import { invalidateUserSessions } from './session.server'
 import { parseIdentifier, type Identifier } from './validation'
 import { CODE_TTL_MS, codeRefusalMessage, consumeCode, issueCode } from './verification-codes.server'
 
+/** The outbox template of a reset code (delivered at once by `deliverSoon`). */
+export const PASSWORD_RESET_TEMPLATE = 'auth.password-reset.code'
+
 // 忘记密码 and 修改密码. A reset code goes by SMS or e-mail to the address typed, through the
 // notification outbox. Asking for a code gets the same answer, and does the same work (a code row
 // is written either way), whether or not an account has that address: nobody learns from this
@@ -41,7 +44,7 @@ export async function requestPasswordReset(input: { identifier: string; ip: stri
       userId: user.id,
       channel: identifier.kind === 'phone' ? 'sms' : 'email',
       recipient: identifier.value,
-      template: 'auth.password-reset.code',
+      template: PASSWORD_RESET_TEMPLATE,
       subject: '重置密码验证码',
       body: `您正在重置微暖账号的密码，验证码 ${code}，${CODE_TTL_MS / 60_000} 分钟内有效。如非本人操作，请忽略本消息；请勿把验证码告诉任何人。`,
     })

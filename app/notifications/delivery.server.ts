@@ -96,12 +96,21 @@ export type DeliveryReport = { sent: number; failed: number; written: number }
  * Send pending messages (and retry failed ones up to MAX_ATTEMPTS). Each message is taken by
  * bumping its attempt count first, so two runners never send the same message twice.
  */
-export async function deliverPendingNotifications(config: DeliveryConfig = deliveryConfigFromEnv()): Promise<DeliveryReport> {
+export async function deliverPendingNotifications(
+  config: DeliveryConfig = deliveryConfigFromEnv(),
+  options: { template?: string } = {},
+): Promise<DeliveryReport> {
   const report: DeliveryReport = { sent: 0, failed: 0, written: 0 }
   const due = db
     .select()
     .from(notifications)
-    .where(and(inArray(notifications.status, ['pending', 'failed']), lt(notifications.attempts, MAX_ATTEMPTS)))
+    .where(
+      and(
+        inArray(notifications.status, ['pending', 'failed']),
+        lt(notifications.attempts, MAX_ATTEMPTS),
+        options.template ? eq(notifications.template, options.template) : undefined,
+      ),
+    )
     .orderBy(asc(notifications.id))
     .limit(BATCH)
     .all()
@@ -130,12 +139,14 @@ export async function deliverPendingNotifications(config: DeliveryConfig = deliv
 }
 
 /**
- * Deliver the outbox now, in the background, instead of at the next job run (up to a minute):
+ * Deliver the messages of one template now, in the background, instead of at the next job run (up to a minute):
  * for a one-time code someone is waiting on. A message that fails is marked failed and retried
  * by the jobs like any other; an error before any message is taken leaves them all to the jobs.
  */
-export function deliverSoon(): void {
+export function deliverSoon(template: string): void {
   setImmediate(() => {
-    deliverPendingNotifications().catch(() => undefined)
+    // Only messages of this template: a backlog of other messages (more than one batch) must
+    // not hold a one-time code back until the next job run.
+    deliverPendingNotifications(deliveryConfigFromEnv(), { template }).catch(() => undefined)
   })
 }

@@ -5,7 +5,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { data } from '@remix-run/node'
 import { Form, Link, useActionData, useNavigation } from '@remix-run/react'
 import { requireAnonymous, startSessionAndRedirect } from '~/auth/auth.server'
-import { requestPasswordReset, resetPassword } from '~/auth/password-reset.server'
+import { PASSWORD_RESET_TEMPLATE, requestPasswordReset, resetPassword } from '~/auth/password-reset.server'
 import { forgotPasswordSchema, resetPasswordSchema } from '~/auth/validation'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { Field, FormMessage } from '~/components/forms'
@@ -54,7 +54,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (submission.status !== 'success') return data({ step: 'send' as const, result: submission.reply() }, { status: 400 })
   const sent = await requestPasswordReset({ identifier: submission.value.identifier, ip: context.ip })
   if (!sent.ok) return data({ step: 'send' as const, result: refusalReply(submission, sent) }, { status: sent.status })
-  deliverSoon()
+  deliverSoon(PASSWORD_RESET_TEMPLATE)
   return { step: 'reset' as const, identifier: submission.value.identifier, masked: sent.masked, result: undefined }
 }
 

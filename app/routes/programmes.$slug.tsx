@@ -1,4 +1,3 @@
-import { getFormProps, getTextareaProps, useForm } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod'
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { data, redirect } from '@remix-run/node'
@@ -6,6 +5,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-
 import { getUser, requireUser } from '~/auth/auth.server'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { FormMessage, TextareaField } from '~/components/forms'
+import { serverReply } from '~/components/server-reply'
 import { applicationReadiness, applyToProgramme, myApplication } from '~/programmes/applications.server'
 import { applicationStatusLabels, cadenceLabels, programmeKindLabels } from '~/programmes/labels'
 import { ReadinessNote } from '~/programmes/readiness-note'
@@ -53,12 +53,9 @@ export default function ProgrammePage() {
   const { programme: p, signedIn, applicationStatus, missing } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const busy = useNavigation().state === 'submitting'
-  const [form, fields] = useForm<ApplicationInput>({
-    id: 'apply',
-    lastResult: actionData?.result,
-    // Validated on the server only: keeps zod out of this public page's JavaScript.
-    shouldValidate: 'onSubmit',
-  })
+  // Validated on the server only; the reply is read without Conform's client so this public
+  // page stays within its JavaScript budget (app/components/server-reply.ts).
+  const reply = serverReply<ApplicationInput>(actionData?.result)
   const requirements = [
     p.requiresBackgroundCheck ? '通过机构核验的背景核验（无犯罪记录证明等）' : null,
     ...p.requiredQualifications.map((q) => `已核验的「${qualificationLabels[q]}」资质`),
@@ -133,20 +130,24 @@ export default function ProgrammePage() {
             </Link>
           </p>
         ) : (
-          <Form method="post" className="space-y-3" {...getFormProps(form)}>
-            <FormMessage id={form.errorId}>{form.errors?.join('；')}</FormMessage>
+          <Form method="post" id="apply" className="space-y-3" key={reply.key}>
+            <FormMessage>{reply.formErrors?.join('；')}</FormMessage>
             <TextareaField
               label="为什么想参加"
-              {...getTextareaProps(fields.motivation)}
-              errors={fields.motivation.errors}
+              id="apply-motivation"
+              name="motivation"
+              defaultValue={reply.values.motivation ?? ''}
+              errors={reply.errors('motivation')}
               required
               maxLength={500}
             />
             <TextareaField
               label="您方便的时间"
               hint="例如：每月第二个周六下午"
-              {...getTextareaProps(fields.availability)}
-              errors={fields.availability.errors}
+              id="apply-availability"
+              name="availability"
+              defaultValue={reply.values.availability ?? ''}
+              errors={reply.errors('availability')}
               required
               maxLength={200}
             />

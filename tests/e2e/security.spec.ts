@@ -122,7 +122,14 @@ test.describe('安全：浏览器中的 CSP', () => {
     await expect(page.getByRole('heading', { level: 1, name: '慈善之光，虽微而暖' })).toBeVisible()
     // The page hydrated, so its scripts (and the nonce'd inline ones) were allowed to run.
     await waitForHydration(page)
-    await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '机构' }).click()
+    // 机构 is in the header's 主导航 from tablet width up, and in its 菜单 on a phone.
+    const mainNav = page.getByRole('navigation', { name: '主导航' })
+    if (await mainNav.isVisible()) {
+      await mainNav.getByRole('link', { name: '机构' }).click()
+    } else {
+      await page.getByTestId('site-menu').locator('summary').click()
+      await page.getByRole('navigation', { name: '网站菜单' }).getByRole('link', { name: '机构' }).click()
+    }
     await expect(page.getByRole('heading', { level: 1, name: '机构' })).toBeVisible()
     expect(await watch.violations()).toEqual([])
 

@@ -1,5 +1,5 @@
-import { afterEach, describe, expect, test } from 'vitest'
-import { db } from '~db/client.server'
+import { afterEach, describe, expect, test, vi } from 'vitest'
+import { db, queryLog, sqlite } from '~db/client.server'
 import { families, pairingMembers, pairings, programmes, volunteerProfiles } from '~db/schema'
 import { checkIn } from '~/checkin/checkin.server'
 import { claimWish, markPurchased } from '~/claims/claims.server'
@@ -309,25 +309,20 @@ describe('console to-dos', () => {
       }),
     )
     testClock.freeze(T0)
-    const client = (db as unknown as { $client: { prepare: (sql: string) => { all: (...p: unknown[]) => Array<{ detail: string }> } } })
-      .$client
-    const statements: string[] = []
-    const prepare = client.prepare.bind(client)
-    client.prepare = (sql: string) => {
-      statements.push(sql)
-      return prepare(sql)
-    }
+    // Every statement drizzle runs passes through queryLog (prepared and cached ones too).
+    const executed = vi.spyOn(queryLog, 'logQuery')
+    let statements: string[]
     try {
       consoleTodos(a.home.id)
+      statements = executed.mock.calls.map(([text]) => String(text))
     } finally {
-      Reflect.deleteProperty(client, 'prepare')
+      executed.mockRestore()
     }
     // parcels, to hand over, two pledge counts, slots, checks, applications, visits, and the disclosure's three look-ups.
     expect(statements.length).toBe(11)
     const scans = statements.flatMap((sql) => {
       const params = (sql.match(/\?/g) ?? []).length
-      return prepare(`EXPLAIN QUERY PLAN ${sql}`)
-        .all(...Array(params).fill(0))
+      return (sqlite.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...Array(params).fill(0)) as Array<{ detail: string }>)
         .map((r) => r.detail)
         .filter((detail) => /^SCAN /.test(detail))
     })

@@ -1,11 +1,16 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 import { desc, eq } from 'drizzle-orm'
 import { describe, expect, test } from 'vitest'
 import { db } from '~db/client.server'
 import { notifications, sessions, users, verificationCodes } from '~db/schema'
 import { getUser, verifySignIn } from '~/auth/auth.server'
 import { hashPassword } from '~/auth/password.server'
+import { PASSWORD_RESET_TEMPLATE } from '~/auth/password-reset.server'
 import { CODE_LIMITS } from '~/auth/rate-limit.server'
 import { CODE_RULES, CODE_TTL_MS } from '~/auth/verification-codes.server'
+import { deliverPendingNotifications, type DeliveryConfig } from '~/notifications/delivery.server'
 import { testClock } from '~/utils/clock.server'
 import { action as forgotAction } from '~/routes/forgot-password'
 import { action as accountAction } from '~/routes/account'
@@ -320,5 +325,41 @@ describe('changing the password on /account', () => {
     )
     expect(res.status).toBe(302)
     expect(res.headers.get('Location')).toMatch(/^\/login/)
+  })
+})
+
+describe('delivering the code', () => {
+  test('a reset code is delivered at once even behind a backlog of more than one batch of other messages', async () => {
+    const outboxDir = fs.mkdtempSync(path.join(os.tmpdir(), 'weinuan-outbox-'))
+    const config: DeliveryConfig = { sms: null, smtpUrl: null, mailFrom: '微暖 <no-reply@weinuan.example>', outboxDir }
+    const other = await createUser()
+    db.insert(notifications)
+      .values(
+        Array.from({ length: 150 }, (_, i) => ({
+          userId: other.id,
+          channel: 'email' as const,
+          recipient: other.email!,
+          template: 'test.backlog',
+          subject: `积压 ${i}`,
+          body: '积压的消息',
+        })),
+      )
+      .run()
+    const user = await phoneUser()
+    await sendCode(user.phone!)
+    const report = await deliverPendingNotifications(config, { template: PASSWORD_RESET_TEMPLATE })
+    expect(report.written).toBeGreaterThanOrEqual(1)
+    const code = db.select().from(notifications).where(eq(notifications.recipient, user.phone!)).orderBy(desc(notifications.id)).get()!
+    expect(code.status).toBe('sent')
+    expect(fs.readdirSync(outboxDir).some((f) => f.endsWith('-auth.password-reset.code.txt'))).toBe(true)
+    // The backlog is left to the jobs.
+    expect(
+      db
+        .select()
+        .from(notifications)
+        .where(eq(notifications.template, 'test.backlog'))
+        .all()
+        .every((m) => m.status === 'pending'),
+    ).toBe(true)
   })
 })
