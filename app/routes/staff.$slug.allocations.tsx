@@ -98,8 +98,8 @@ export default function AllocationsPage() {
       </div>
       {saved ? <FormMessage tone="success">已登记用途，相关捐赠记录已显示使用情况。</FormMessage> : null}
 
-      <section aria-labelledby="new-allocation" className="card space-y-4">
-        <h3 id="new-allocation" className="text-lg font-semibold">
+      <section aria-labelledby="new-allocation-heading" className="card space-y-4">
+        <h3 id="new-allocation-heading" className="text-lg font-semibold">
           登记用途
         </h3>
         {/* A fresh form after each saved use. */}
