@@ -151,8 +151,7 @@ function NewAllocationForm({
     id: 'new-allocation',
     lastResult,
     defaultValue,
-    // Validated on the server: the form carries files, and the browser-side parse refused
-    // filled text fields in Chromium (the e2e story found it), so the server's answer is the one shown.
+    // Validated on the server (the form carries files); its answer comes back as lastResult.
     shouldRevalidate: 'onBlur',
   })
   const chosen = new Set([fields.source.initialValue ?? []].flat())
