@@ -92,34 +92,38 @@ test('a visitor filters wishes by category, reads one and opens its printable po
   await expect(page.getByTestId('poster-qr')).toBeVisible()
 })
 
-test('the wish list, a wish page, its poster and the pages listing wishes have no serious accessibility violations', async ({
-  page,
-  wish,
-}, testInfo) => {
-  for (const url of [
-    '/wishes',
-    `/wishes?category=physical`,
-    `/wishes/${wish.id}`,
-    `/wishes/${wish.id}/poster`,
-    '/',
-    `/campaigns/${wish.campaignSlug}`,
-    `/institutions/${wish.homeSlug}`,
-  ]) {
-    await test.step(url, async () => {
-      const response = await page.goto(url)
-      expect(response?.status()).toBe(200)
-      await expect(page.getByRole('heading', { level: 1 })).toBeVisible()
-      await expect(
-        page
-          .getByTestId('wish-card')
-          .filter({ hasText: wish.title })
-          .or(page.getByRole('heading', { level: 1, name: wish.title })),
-      ).toBeVisible()
-      for (const secret of [REAL_NAME, BIRTH_DATE, PRIVATE_NOTES]) expect(await page.content(), url).not.toContain(secret)
-      await expectNoSeriousA11yViolations(page, testInfo, url)
-    })
-  }
-})
+// One test per page: seven pages with an axe run each did not fit one test's time on a loaded
+// 2-core CI machine, and a timed-out story withdraws its wish (fixture teardown) before the last
+// page is read, which looked like a missing wish.
+const pagesListingTheWish: Array<[string, (wish: Published) => string]> = [
+  ['the wish list', () => '/wishes'],
+  ['the filtered wish list', () => '/wishes?category=physical'],
+  ['the wish page', (wish) => `/wishes/${wish.id}`],
+  ['the poster', (wish) => `/wishes/${wish.id}/poster`],
+  ['the home page', () => '/'],
+  ['the campaign page', (wish) => `/campaigns/${wish.campaignSlug}`],
+  ['the institution page', (wish) => `/institutions/${wish.homeSlug}`],
+]
+
+for (const [name, urlOf] of pagesListingTheWish) {
+  test(`${name} shows the wish without the child's identity and has no serious accessibility violations`, async ({
+    page,
+    wish,
+  }, testInfo) => {
+    const url = urlOf(wish)
+    const response = await page.goto(url)
+    expect(response?.status()).toBe(200)
+    await expect(page.getByRole('heading', { level: 1 })).toBeVisible()
+    await expect(
+      page
+        .getByTestId('wish-card')
+        .filter({ hasText: wish.title })
+        .or(page.getByRole('heading', { level: 1, name: wish.title })),
+    ).toBeVisible()
+    for (const secret of [REAL_NAME, BIRTH_DATE, PRIVATE_NOTES]) expect(await page.content(), url).not.toContain(secret)
+    await expectNoSeriousA11yViolations(page, testInfo, url)
+  })
+}
 
 test('a draft or unknown wish is a plain 404 page', async ({ page }) => {
   const response = await page.goto('/wishes/99999999')
