@@ -125,6 +125,18 @@ for (const [name, urlOf] of pagesListingTheWish) {
   })
 }
 
+test('the wish page names its share card, a generated picture that opens', async ({ page, wish }) => {
+  await page.goto(`/wishes/${wish.id}`)
+  const image = await page.locator('meta[property="og:image"]').getAttribute('content')
+  expect(image).toMatch(new RegExp(`/wishes/${wish.id}/card\\.png\\?v=`))
+  const card = await page.request.get(image!)
+  expect(card.status()).toBe(200)
+  expect(card.headers()['content-type']).toBe('image/png')
+  const body = await card.body()
+  expect(body.subarray(1, 4).toString()).toBe('PNG')
+  expect(body.byteLength).toBeGreaterThan(5_000)
+})
+
 test('a draft or unknown wish is a plain 404 page', async ({ page }) => {
   const response = await page.goto('/wishes/99999999')
   expect(response?.status()).toBe(404)
