@@ -12,3 +12,16 @@ ensure_node_modules() {
     fi
   fi
 }
+
+# Share cards (app/share) are drawn with a CJK font through sharp's fontconfig: without one,
+# the Chinese on them comes out as empty boxes. Debian's fonts-noto-cjk when missing (as root
+# with apt-get), otherwise a warning — the site works, its share pictures do not.
+ensure_cjk_fonts() {
+  if command -v fc-list >/dev/null && [ -n "$(fc-list :lang=zh 2>/dev/null | head -n 1)" ]; then return 0; fi
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "› installing Debian's fonts-noto-cjk (Chinese text on share cards)"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk >/dev/null
+  else
+    echo "warning: no Chinese font found; share cards will show boxes. Install one, e.g. apt-get install fonts-noto-cjk" >&2
+  fi
+}

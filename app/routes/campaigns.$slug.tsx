@@ -8,12 +8,23 @@ import { pageMeta } from '~/utils/meta'
 import { now } from '~/utils/clock.server'
 import { getPublicCampaign, listPublicWishes } from '~/wishes/public.server'
 import { invariantFound } from '~/utils/http.server'
+import { campaignShareCard } from '~/share/cards.server'
+import { shareCardImage } from '~/share/share-card.server'
+import { siteUrl } from '~/utils/origin.server'
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const campaign = invariantFound(getPublicCampaign(params.slug ?? ''))
   const cursor = new URL(request.url).searchParams.get('cursor')
   const acceptsGifts = campaign.endsAt.getTime() > now().getTime()
-  return { campaign, page: listPublicWishes({ filters: { campaign: campaign.slug }, cursor }), paged: Boolean(cursor), acceptsGifts }
+  const shareUrl = siteUrl(`/campaigns/${campaign.slug}`, request)
+  return {
+    campaign,
+    page: listPublicWishes({ filters: { campaign: campaign.slug }, cursor }),
+    paged: Boolean(cursor),
+    acceptsGifts,
+    shareUrl,
+    shareImage: shareCardImage(request, `/campaigns/${campaign.slug}/card.png`, campaignShareCard(campaign, shareUrl)),
+  }
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) =>
@@ -24,6 +35,8 @@ export const meta: MetaFunction<typeof loader> = ({ data }) =>
           data.campaign.description ||
           `${data.campaign.name}：共 ${data.campaign.progress.total} 个微心愿，已认领 ${data.campaign.progress.claimed} 个。`
         ).slice(0, 120),
+        url: data.shareUrl,
+        image: data.shareImage,
       })
     : pageMeta({ title: '活动不存在', description: '这个活动不存在。' })
 

@@ -21,13 +21,19 @@ import { pageMeta } from '~/utils/meta'
 import { refusalReply } from '~/utils/submission.server'
 import { endOfShanghaiDay, shanghaiDateString } from '~/utils/shanghai-date'
 import { categoryLabels, publicDisplayLabels } from '~/wishes/labels'
+import { needShareCard } from '~/share/cards.server'
+import { shareCardImage } from '~/share/share-card.server'
+import { siteUrl } from '~/utils/origin.server'
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const need = getPublicNeed(requireIdParam(params, 'id'))
   if (!need || need.status === 'cancelled') notFound()
   const user = getUser(request)
+  const shareUrl = siteUrl(`/needs/${need.id}`, request)
   return {
     need,
+    shareUrl,
+    shareImage: shareCardImage(request, `/needs/${need.id}/card.png`, needShareCard(need, shareUrl)),
     user: user ? { displayName: user.displayName } : null,
     myPledges: user ? myActivePledgesFor(user.id, need.id) : [],
     today: shanghaiDateString(now()),
@@ -43,6 +49,8 @@ export const meta: MetaFunction<typeof loader> = ({ data }) =>
     ? pageMeta({
         title: data.need.title,
         description: `${data.need.homeName}需要「${data.need.title}」${data.need.progress.needed} ${data.need.unit}，还需 ${data.need.progress.stillNeeded} ${data.need.unit}。欢迎认捐。`,
+        url: data.shareUrl,
+        image: data.shareImage,
       })
     : pageMeta({ title: '物资需求', description: '没有找到这项物资需求' })
 

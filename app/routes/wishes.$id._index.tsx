@@ -1,4 +1,4 @@
-import type { LoaderFunctionArgs, MetaDescriptor, MetaFunction } from '@remix-run/node'
+import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Form, Link, useLoaderData } from '@remix-run/react'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { WishCardList, WishStatusBadge } from '~/wishes/wish-card'
@@ -6,30 +6,36 @@ import { formatFen } from '~/utils/format'
 import { pageMeta } from '~/utils/meta'
 import { categoryLabels } from '~/wishes/labels'
 import { getPublicWish, similarOpenWishes } from '~/wishes/public.server'
-import { siteOrigin } from '~/utils/origin.server'
+import { siteUrl } from '~/utils/origin.server'
+import { wishShareCard } from '~/share/cards.server'
+import { shareCardImage } from '~/share/share-card.server'
 import { invariantFound, requireIdParam } from '~/utils/http.server'
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const wish = invariantFound(getPublicWish(requireIdParam(params, 'id')))
-  const origin = siteOrigin(request)
+  const shareUrl = siteUrl(`/wishes/${wish.id}`, request)
   return {
     wish,
     similar: wish.open ? [] : similarOpenWishes(wish.id),
-    shareUrl: `${origin}/wishes/${wish.id}`,
-    imageUrl: wish.imageKey ? `${origin}/images/${encodeURIComponent(wish.imageKey)}` : null,
+    shareUrl,
+    shareImage: shareCardImage(request, `/wishes/${wish.id}/card.png`, wishShareCard(wish, shareUrl)),
   }
 }
 
-/** The share card shows pseudonym, age band and the wish; the only image is the wish's own. */
+/**
+ * The share card shows pseudonym, age band and the wish; its picture is the generated card
+ * (app/share), never the wish's photo, which could show a child.
+ */
 export const meta: MetaFunction<typeof loader> = ({ data }) => {
   if (!data) return pageMeta({ title: '心愿不存在', description: '这个心愿不存在或尚未公开。' })
   const { wish } = data
-  const shareTitle = `${wish.pseudonym}（${wish.ageBand}）的心愿：${wish.title}`
   const description = (wish.story || `${wish.home.name}的孩子的微心愿`).replace(/\s+/g, ' ').slice(0, 120)
-  const tags: MetaDescriptor[] = pageMeta({ title: shareTitle, description }).filter((t) => !('property' in t && t.property === 'og:title'))
-  tags.push({ property: 'og:title', content: shareTitle }, { property: 'og:url', content: data.shareUrl })
-  if (data.imageUrl) tags.push({ property: 'og:image', content: data.imageUrl })
-  return tags
+  return pageMeta({
+    title: `${wish.pseudonym}（${wish.ageBand}）的心愿：${wish.title}`,
+    description,
+    url: data.shareUrl,
+    image: data.shareImage,
+  })
 }
 
 export default function WishPage() {

@@ -125,6 +125,18 @@ for (const [name, urlOf] of pagesListingTheWish) {
   })
 }
 
+test('the wish page names its share card, a generated picture that opens', async ({ page, wish }) => {
+  await page.goto(`/wishes/${wish.id}`)
+  const image = await page.locator('meta[property="og:image"]').getAttribute('content')
+  expect(image).toMatch(new RegExp(`/wishes/${wish.id}/card\\.png\\?v=`))
+  const card = await page.request.get(image!)
+  expect(card.status()).toBe(200)
+  expect(card.headers()['content-type']).toBe('image/png')
+  const body = await card.body()
+  expect(body.subarray(1, 4).toString()).toBe('PNG')
+  expect(body.byteLength).toBeGreaterThan(5_000)
+})
+
 test('a draft or unknown wish is a plain 404 page', async ({ page }) => {
   const response = await page.goto('/wishes/99999999')
   expect(response?.status()).toBe(404)
@@ -144,6 +156,21 @@ test.describe('without JavaScript', () => {
     await expect(page.getByRole('heading', { level: 1, name: wish.title })).toBeVisible()
     await expect(page.getByRole('link', { name: '认领这个心愿' })).toBeVisible()
   })
+
+  test('/campaigns lists the campaign and opens it', async ({ page, wish }) => {
+    await page.goto('/campaigns')
+    await expect(page.getByRole('heading', { level: 1, name: '活动' })).toBeVisible()
+    await page.locator(`a[href="/campaigns/${wish.campaignSlug}"]`).click()
+    await expect(page).toHaveURL(`/campaigns/${wish.campaignSlug}`)
+    await expect(page.getByTestId('wish-card').filter({ hasText: wish.title })).toBeVisible()
+  })
+
+  test('/give lists the homes; choosing one asks an anonymous visitor to sign in first', async ({ page, wish }) => {
+    await page.goto('/give')
+    await expect(page.getByRole('heading', { level: 1, name: '捐款' })).toBeVisible()
+    await page.getByRole('link', { name: new RegExp(`^捐款给这家机构\\s*：${wish.homeName}$`) }).click()
+    await expect(page).toHaveURL(new RegExp(`/login\\?redirectTo=%2Fgive%3Fhome%3D${wish.homeSlug}$`))
+  })
 })
 
 test('加入候补 on the page of a claimed wish puts the member on the waitlist (it answered 400 before)', async ({
@@ -161,4 +188,28 @@ test('加入候补 on the page of a claimed wish puts the member on the waitlist
   await page.getByRole('button', { name: '加入候补' }).click()
   await expect(page).toHaveURL(new RegExp(`/wishes/${wish.id}/claim\\?notice=joined$`))
   await expect(page.getByText('您已加入候补。')).toBeVisible()
+})
+
+test.describe('加入候补 without JavaScript', () => {
+  test.use({ javaScriptEnabled: false })
+
+  test('the button on the page of a claimed wish is a plain form that joins the waitlist', async ({
+    page,
+    wish,
+    insertUser,
+    insertClaim,
+  }) => {
+    const claimer = await insertUser({ displayName: '认领人' })
+    await insertClaim(wish, claimer)
+    const member = await insertUser({ displayName: '候补人' })
+    await page.goto('/login')
+    await page.getByLabel('手机号或邮箱').fill(member.email)
+    await page.getByLabel('密码', { exact: true }).fill(member.password)
+    await page.getByRole('button', { name: '登录' }).click()
+    await expect(page.getByTestId('current-user')).toBeVisible()
+    await page.goto(`/wishes/${wish.id}`)
+    await page.getByRole('button', { name: '加入候补' }).click()
+    await expect(page).toHaveURL(new RegExp(`/wishes/${wish.id}/claim\\?notice=joined$`))
+    await expect(page.getByText('您已加入候补。')).toBeVisible()
+  })
 })

@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs } from '@remix-run/node'
 import { describe, expect, test } from 'vitest'
 import { loader as catchAllLoader } from '~/routes/$'
 import { loader as campaignLoader } from '~/routes/campaigns.$slug'
+import { loader as campaignCardLoader } from '~/routes/campaigns_.$slug.card[.png]'
 import { loader as disclosureLoader } from '~/routes/disclosures.$id'
 import { loader as disclosureCsvLoader } from '~/routes/disclosures.$id[.csv]'
 import { loader as disclosureXlsxLoader } from '~/routes/disclosures.$id[.xlsx]'
@@ -18,9 +19,11 @@ import { loader as labelLoader } from '~/routes/me.claims_.$claimId.label'
 import { loader as visitLoader } from '~/routes/me.pairings_.$pairingId.visit'
 import { loader as certificateLoader } from '~/routes/me.service_.certificates.$code'
 import { loader as needLoader, action as needAction } from '~/routes/needs.$id._index'
+import { loader as needCardLoader } from '~/routes/needs.$id.card[.png]'
 import { loader as slotLoader } from '~/routes/volunteer.slots.$id._index'
 import { loader as bookLoader, action as bookAction } from '~/routes/volunteer.slots.$id.book'
 import { loader as wishLoader } from '~/routes/wishes.$id._index'
+import { loader as wishCardLoader } from '~/routes/wishes.$id.card[.png]'
 import { loader as claimLoader, action as claimAction } from '~/routes/wishes.$id.claim'
 import { loader as posterLoader } from '~/routes/wishes.$id.poster'
 import { loader as waitlistLoader, action as waitlistAction } from '~/routes/wishes.$id.waitlist'
@@ -46,6 +49,8 @@ describe('public and member routes', () => {
     const pages: Array<[Handler, (id: string) => string]> = [
       [wishLoader as Handler, (id) => `/wishes/${id}`],
       [posterLoader as Handler, (id) => `/wishes/${id}/poster`],
+      [wishCardLoader as Handler, (id) => `/wishes/${id}/card.png`],
+      [needCardLoader as Handler, (id) => `/needs/${id}/card.png`],
       [needLoader as Handler, (id) => `/needs/${id}`],
       [slotLoader as Handler, (id) => `/volunteer/slots/${id}`],
       [disclosureLoader as Handler, (id) => `/disclosures/${id}`],
@@ -63,6 +68,7 @@ describe('public and member routes', () => {
 
   test('public pages with a slug or receipt answer 404 when it names nothing', async () => {
     expect(await status(campaignLoader as Handler, '/campaigns/nope', { slug: 'nope' })).toBe(404)
+    expect(await status(campaignCardLoader as Handler, '/campaigns/nope/card.png', { slug: 'nope' })).toBe(404)
     expect(await status(institutionLoader as Handler, '/institutions/nope', { slug: 'nope' })).toBe(404)
     expect(await status(institutionDisclosuresLoader as Handler, '/institutions/nope/disclosures', { slug: 'nope' })).toBe(404)
     expect(await status(ledgerEntryLoader as Handler, '/ledger/WN-0000-000000', { receipt: 'WN-0000-000000' })).toBe(404)

@@ -34,6 +34,7 @@ describe('absolute URLs use APP_ORIGIN, never the Host header', () => {
     expect(res.status).toBe(200)
     const html = await res.text()
     expect(html).toContain(`<meta property="og:url" content="${APP_ORIGIN}/wishes/${wish.id}"/>`)
+    expect(html).toContain(`<meta property="og:image" content="${APP_ORIGIN}/wishes/${wish.id}/card.png?v=`)
     expect(html).not.toContain('evil.example')
   })
 
