@@ -82,11 +82,27 @@ export function findUserByEmail(email: string) {
 /** A published wish of a new child of this home, written straight into the tables (claims tests). */
 export function createPublishedWish(
   institutionId: number,
-  fields: { title?: string; category?: NeedCategory; campaignId?: number; pseudonym?: string } = {},
+  fields: {
+    title?: string
+    category?: NeedCategory
+    campaignId?: number
+    pseudonym?: string
+    /** The child's private record, for tests that look for leaks. */
+    child?: { realName?: string; birthDate?: string; privateNotes?: string }
+    story?: string
+    imageKey?: string
+  } = {},
 ) {
   const child = db
     .insert(children)
-    .values({ institutionId, realName: '测试儿童', birthDate: '2016-03-01', gender: 'male', pseudonym: fields.pseudonym ?? '小明' })
+    .values({
+      institutionId,
+      realName: fields.child?.realName ?? '测试儿童',
+      birthDate: fields.child?.birthDate ?? '2016-03-01',
+      privateNotes: fields.child?.privateNotes ?? '',
+      gender: 'male',
+      pseudonym: fields.pseudonym ?? '小明',
+    })
     .returning()
     .get()
   return db
@@ -96,6 +112,8 @@ export function createPublishedWish(
       childId: child.id,
       category: fields.category ?? 'study',
       title: fields.title ?? unique('一套课外书'),
+      story: fields.story ?? '',
+      imageKey: fields.imageKey ?? null,
       status: 'published',
       campaignId: fields.campaignId ?? null,
       publishedAt: new Date(),

@@ -173,43 +173,25 @@ test.describe('without JavaScript', () => {
   })
 })
 
-test('加入候补 on the page of a claimed wish puts the member on the waitlist (it answered 400 before)', async ({
-  page,
-  wish,
-  insertUser,
-  insertClaim,
-}) => {
-  const claimer = await insertUser({ displayName: '认领人' })
-  await insertClaim(wish, claimer)
-  const member = await insertUser({ displayName: '候补人' })
-  await signIn(page, member.email, member.password)
-  await page.goto(`/wishes/${wish.id}`)
-  await expect(page.getByText('已被认领')).toBeVisible()
-  await page.getByRole('button', { name: '加入候补' }).click()
-  await expect(page).toHaveURL(new RegExp(`/wishes/${wish.id}/claim\\?notice=joined$`))
-  await expect(page.getByText('您已加入候补。')).toBeVisible()
-})
+for (const javaScript of [true, false]) {
+  test.describe(javaScript ? '加入候补' : '加入候补 without JavaScript', () => {
+    test.use({ javaScriptEnabled: javaScript })
 
-test.describe('加入候补 without JavaScript', () => {
-  test.use({ javaScriptEnabled: false })
-
-  test('the button on the page of a claimed wish is a plain form that joins the waitlist', async ({
-    page,
-    wish,
-    insertUser,
-    insertClaim,
-  }) => {
-    const claimer = await insertUser({ displayName: '认领人' })
-    await insertClaim(wish, claimer)
-    const member = await insertUser({ displayName: '候补人' })
-    await page.goto('/login')
-    await page.getByLabel('手机号或邮箱').fill(member.email)
-    await page.getByLabel('密码', { exact: true }).fill(member.password)
-    await page.getByRole('button', { name: '登录' }).click()
-    await expect(page.getByTestId('current-user')).toBeVisible()
-    await page.goto(`/wishes/${wish.id}`)
-    await page.getByRole('button', { name: '加入候补' }).click()
-    await expect(page).toHaveURL(new RegExp(`/wishes/${wish.id}/claim\\?notice=joined$`))
-    await expect(page.getByText('您已加入候补。')).toBeVisible()
+    test('the button on the page of a claimed wish puts the member on the waitlist (it answered 400 before)', async ({
+      page,
+      wish,
+      insertUser,
+      insertClaim,
+    }) => {
+      const claimer = await insertUser({ displayName: '认领人' })
+      await insertClaim(wish, claimer)
+      const member = await insertUser({ displayName: '候补人' })
+      await signIn(page, member.email, member.password, { javaScript })
+      await page.goto(`/wishes/${wish.id}`)
+      await expect(page.getByText('已被认领')).toBeVisible()
+      await page.getByRole('button', { name: '加入候补' }).click()
+      await expect(page).toHaveURL(new RegExp(`/wishes/${wish.id}/claim\\?notice=joined$`))
+      await expect(page.getByText('您已加入候补。')).toBeVisible()
+    })
   })
-})
+}

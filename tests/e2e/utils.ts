@@ -46,9 +46,10 @@ export async function expectCleanHydration(page: Page, url?: string) {
   expect(errors).toEqual([])
 }
 
-export async function signIn(page: Page, identifier: string, password = DEMO_PASSWORD, { path = '/login' } = {}) {
+/** Sign in through the form; `javaScript: false` for a page opened with JavaScript off (nothing hydrates). */
+export async function signIn(page: Page, identifier: string, password = DEMO_PASSWORD, { path = '/login', javaScript = true } = {}) {
   await page.goto(path)
-  await waitForHydration(page)
+  if (javaScript) await waitForHydration(page)
   await page.getByLabel('手机号或邮箱').fill(identifier)
   await page.getByLabel('密码', { exact: true }).fill(password)
   await page.getByRole('button', { name: '登录' }).click()

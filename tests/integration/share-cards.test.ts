@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm'
 import sharp from 'sharp'
 import { describe, expect, test } from 'vitest'
 import { db } from '~db/client.server'
-import { campaignInstitutions, campaigns, children, needs, wishes } from '~db/schema'
+import { campaignInstitutions, campaigns, needs, wishes } from '~db/schema'
 import * as campaignRoute from '~/routes/campaigns.$slug'
 import * as campaignCardRoute from '~/routes/campaigns_.$slug.card[.png]'
 import * as needRoute from '~/routes/needs.$id._index'
@@ -13,7 +13,7 @@ import * as wishCardRoute from '~/routes/wishes.$id.card[.png]'
 import { wishShareCard } from '~/share/cards.server'
 import { SHARE_CARD_HEIGHT, SHARE_CARD_WIDTH, shareCardSvg, wrapText } from '~/share/share-card.server'
 import { getPublicWish } from '~/wishes/public.server'
-import { ORIGIN, context, createTestInstitution, getRequest, run, unique } from './helpers'
+import { ORIGIN, context, createPublishedWish, createTestInstitution, getRequest, run, unique } from './helpers'
 
 // Issue 13: a share card per wish, need and campaign that WeChat and other apps render — og tags
 // and a generated picture with the text and a QR code — never a child's photo or identity
@@ -23,32 +23,12 @@ const REAL_NAME = '欧阳卡片娜'
 
 function publishedWish(fields: { imageKey?: string; title?: string } = {}) {
   const home = createTestInstitution('卡片测试福利院')
-  const child = db
-    .insert(children)
-    .values({
-      institutionId: home.id,
-      realName: REAL_NAME,
-      birthDate: '2017-05-02',
-      gender: 'female',
-      pseudonym: '小枫',
-      privateNotes: '对花生过敏',
-    })
-    .returning()
-    .get()
-  const wish = db
-    .insert(wishes)
-    .values({
-      institutionId: home.id,
-      childId: child.id,
-      category: 'study',
-      title: fields.title ?? unique('一套彩色铅笔'),
-      story: '她喜欢画画。',
-      status: 'published',
-      publishedAt: new Date(),
-      imageKey: fields.imageKey ?? null,
-    })
-    .returning()
-    .get()
+  const wish = createPublishedWish(home.id, {
+    ...fields,
+    pseudonym: '小枫',
+    story: '她喜欢画画。',
+    child: { realName: REAL_NAME, birthDate: '2017-05-02', privateNotes: '对花生过敏' },
+  })
   return { home, wish }
 }
 
