@@ -386,7 +386,7 @@ describe('what an unverified account may not do', () => {
     const slot = insertTestSlot(home.id)
     const user = await createUser({ verified: false })
     const cookie = signedInCookie(user.id)
-    const attempts = [
+    const attempts: Array<readonly [string, () => Promise<unknown>]> = [
       [
         `/wishes/${wish.id}/claim`,
         () => claimLoader({ request: getRequest(`/wishes/${wish.id}/claim`, cookie), params: { id: String(wish.id) }, context: context() }),
@@ -435,7 +435,7 @@ describe('what an unverified account may not do', () => {
             context: context(),
           }),
       ],
-    ] as const
+    ]
     for (const [path, call] of attempts) {
       const res = await run(call)
       expect(res.status).toBe(302)
