@@ -40,7 +40,8 @@ describe('registering', () => {
       redirectTo: '/institutions',
     })
     expect(res.status).toBe(302)
-    expect(res.headers.get('Location')).toBe('/institutions')
+    // Registered accounts land on 输入验证码 first, going on to where they were headed.
+    expect(res.headers.get('Location')).toBe('/account/verify?redirectTo=%2Finstitutions')
     const cookie = cookieFrom(res.headers)
     const user = getUser(getRequest('/', cookie))
     expect(user?.displayName).toBe('小王')
@@ -126,7 +127,7 @@ describe('registering', () => {
       confirmPassword: 'abcdefgh1',
       redirectTo: '//evil.example/x',
     })
-    expect(res.headers.get('Location')).toBe('/')
+    expect(res.headers.get('Location')).toBe('/account/verify')
   })
 })
 
