@@ -23,7 +23,7 @@ test('a visitor registers, is asked for the code sent by SMS, and once verified 
 }, testInfo) => {
   const home = await insertHome()
   const title = `社会开放日 ${Math.random().toString(36).slice(2, 7)}`
-  const { id: slotId } = await insertSlot(home, { title })
+  const { id: slotId } = await insertSlot(home, { title, startsAt: new Date(Date.now() + 3 * 86_400_000) })
   const visitor = newVisitor('验证')
   const bookPath = `/volunteer/slots/${slotId}/book`
 
