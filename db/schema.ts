@@ -129,6 +129,9 @@ export const users = sqliteTable(
     displayName: text('display_name').notNull(),
     passwordHash: text('password_hash').notNull(),
     isPlatformAdmin: integer('is_platform_admin', { mode: 'boolean' }).notNull().default(false),
+    // Set when the phone number / e-mail address was proven with a code (app/auth/contact-verification.server.ts).
+    phoneVerifiedAt: integer('phone_verified_at', { mode: 'timestamp_ms' }),
+    emailVerifiedAt: integer('email_verified_at', { mode: 'timestamp_ms' }),
     createdAt: createdAt(),
   },
   (t) => [
@@ -168,7 +171,13 @@ export const sessions = sqliteTable(
     userId: integer('user_id')
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
+    /** The absolute end (created + the lifetime of the account's kind at sign-in); also the cookie's Expires. */
     expiresAt: integer('expires_at', { mode: 'timestamp_ms' }).notNull(),
+    /** Last request seen, written at most every few minutes (null: none since signing in). */
+    lastSeenAt: integer('last_seen_at', { mode: 'timestamp_ms' }),
+    /** Coarse device from the User-Agent at sign-in ("Chrome · Android"), and the address. */
+    device: text('device').notNull().default(''),
+    ip: text('ip'),
     createdAt: createdAt(),
   },
   (t) => [index('sessions_user_idx').on(t.userId)],
@@ -1096,7 +1105,7 @@ export const verificationCodes = sqliteTable(
   'verification_codes',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    purpose: text('purpose', { enum: ['password_reset'] }).notNull(),
+    purpose: text('purpose', { enum: ['password_reset', 'contact_verification'] }).notNull(),
     /** 'phone:13800138000' or 'email:a@b.example', normalised. */
     identifier: text('identifier').notNull(),
     userId: integer('user_id').references(() => users.id, { onDelete: 'cascade' }),

@@ -86,7 +86,12 @@ async function main() {
     for (let i = 0; i < 3 * N; i++) {
       const u = db
         .insert(users)
-        .values({ phone: `186${String(i).padStart(8, '0')}`, displayName: `压测志愿者${i}`, passwordHash: 'x' })
+        .values({
+          phone: `186${String(i).padStart(8, '0')}`,
+          displayName: `压测志愿者${i}`,
+          passwordHash: 'x',
+          phoneVerifiedAt: new Date(),
+        })
         .returning({ id: users.id })
         .get()
       const token = generateSessionToken()

@@ -263,7 +263,10 @@ async function seedChild(file: string, outFile: string, members: number, slotCou
 
   // One shared argon2 hash: the bench measures booking, not password hashing.
   const hash = await hashPassword(crypto.randomBytes(16).toString('hex'))
-  const insertUser = sqlite.prepare('INSERT INTO users (phone, display_name, password_hash) VALUES (?, ?, ?) RETURNING id')
+  // Verified phones: booking needs a verified contact (requireVerifiedContact).
+  const insertUser = sqlite.prepare(
+    'INSERT INTO users (phone, display_name, password_hash, phone_verified_at) VALUES (?, ?, ?, unixepoch() * 1000) RETURNING id',
+  )
   const insertSession = sqlite.prepare('INSERT INTO sessions (id, user_id, expires_at) VALUES (?, ?, ?)')
   const tokens: string[] = []
   const expires = Date.now() + 30 * day // fresh: no sliding renewal during the run

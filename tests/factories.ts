@@ -17,8 +17,11 @@ export function unique(prefix = 'u'): string {
 export const TEST_PASSWORD = 'correct-horse-9'
 let passwordHash: Promise<string> | undefined
 
-/** A user who signs in with their e-mail address and TEST_PASSWORD. */
-export async function createUser(options: { displayName?: string; isPlatformAdmin?: boolean } = {}) {
+/**
+ * A user who signs in with their e-mail address and TEST_PASSWORD; the address counts as
+ * verified unless `verified: false` (as right after registering).
+ */
+export async function createUser(options: { displayName?: string; isPlatformAdmin?: boolean; verified?: boolean } = {}) {
   passwordHash ??= hashPassword(TEST_PASSWORD)
   const email = `${unique()}@test.example`
   const row = db
@@ -28,6 +31,7 @@ export async function createUser(options: { displayName?: string; isPlatformAdmi
       displayName: options.displayName ?? '测试用户',
       passwordHash: await passwordHash,
       isPlatformAdmin: options.isPlatformAdmin ?? false,
+      emailVerifiedAt: options.verified === false ? null : new Date(),
     })
     .returning()
     .get()

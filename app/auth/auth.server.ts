@@ -12,23 +12,25 @@ import {
   generateSessionToken,
   invalidateSession,
   readSessionToken,
+  serializeBlankSessionCookie,
   serializeSessionCookie,
   sessionIdFromToken,
   validateSessionToken,
   type SessionUser,
+  type SessionValidation,
 } from './session.server'
 import { parseIdentifier, safeRedirect, type Identifier } from './validation'
 
 export type { SessionUser }
 
 // Per-request memo: loaders of nested routes all ask for the user of the same request.
-const sessionCache = new WeakMap<Request, ReturnType<typeof validateSessionToken>>()
+const sessionCache = new WeakMap<Request, SessionValidation>()
 
-export function getSession(request: Request) {
+export function getSession(request: Request): SessionValidation {
   const cached = sessionCache.get(request)
   if (cached) return cached
   const token = readSessionToken(request)
-  const result = token ? validateSessionToken(token) : ({ session: null, user: null } as const)
+  const result: SessionValidation = token ? validateSessionToken(token) : { session: null, user: null, expiredId: null }
   sessionCache.set(request, result)
   return result
 }
@@ -43,9 +45,39 @@ function signInUrl(request: Request): string {
   return `/login?redirectTo=${encodeURIComponent(back)}`
 }
 
+/**
+ * The signed-in user, or off to sign in. A session that ended by itself (idle or too old) is
+ * removed here, its cookie cleared, and the sign-in page says 登录已过期 (?expired=1).
+ */
 export function requireUser(request: Request): SessionUser {
-  const user = getUser(request)
-  if (!user) throw redirect(signInUrl(request))
+  const { user, expiredId } = getSession(request)
+  if (user) return user
+  if (expiredId) {
+    invalidateSession(expiredId)
+    throw redirect(`${signInUrl(request)}&expired=1`, { headers: { 'Set-Cookie': serializeBlankSessionCookie() } })
+  }
+  throw redirect(signInUrl(request))
+}
+
+/** Whether the account has proven its phone number or e-mail address with a code. */
+export function hasVerifiedContact(user: Pick<SessionUser, 'phone' | 'email' | 'phoneVerifiedAt' | 'emailVerifiedAt'>): boolean {
+  return Boolean((user.phone && user.phoneVerifiedAt) || (user.email && user.emailVerifiedAt))
+}
+
+/** Where an unverified account is sent to verify, coming back to this page afterwards. */
+export function verifyContactUrl(request: Request): string {
+  const url = new URL(request.url)
+  return `/account/verify?redirectTo=${encodeURIComponent(url.pathname + url.search)}`
+}
+
+/**
+ * Claiming a wish, giving with a receipt in one's name and booking volunteer slots need a
+ * verified contact (the service record and the receipts hang on it): an unverified account is
+ * sent to /account/verify, which explains why and comes back here once the code is typed.
+ */
+export function requireVerifiedContact(request: Request): SessionUser {
+  const user = requireUser(request)
+  if (!hasVerifiedContact(user)) throw redirect(verifyContactUrl(request))
   return user
 }
 
@@ -194,13 +226,18 @@ export function signedInHome(userId: number): string {
  * Start a fresh session (rotating away any session the request carried) and redirect: to
  * redirectTo when it is a path on this site (safeRedirect), otherwise to signedInHome().
  */
-export function startSessionAndRedirect(request: Request, userId: number, redirectTo: string | undefined): Response {
+export function startSessionAndRedirect(
+  request: Request,
+  userId: number,
+  redirectTo: string | undefined,
+  options: { ip: string | null; location?: string },
+): Response {
   // Where to go is settled first: nothing after the session is created may fail.
-  const location = safeRedirect(redirectTo, '') || signedInHome(userId)
+  const location = options.location ?? (safeRedirect(redirectTo, '') || signedInHome(userId))
   const previous = readSessionToken(request)
   if (previous) invalidateSession(sessionIdFromToken(previous))
   const token = generateSessionToken()
-  const session = createSession(token, userId)
+  const session = createSession(token, userId, { userAgent: request.headers.get('User-Agent'), ip: options.ip })
   return redirect(location, {
     headers: { 'Set-Cookie': serializeSessionCookie(token, session.expiresAt) },
   })

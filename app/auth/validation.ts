@@ -108,3 +108,9 @@ export const changePasswordSchema = z
   })
   .refine((v) => v.password === v.confirmPassword, { path: ['confirmPassword'], message: '两次输入的密码不一致' })
   .refine((v) => v.password !== v.currentPassword, { path: ['password'], message: '新密码不能与当前密码相同' })
+
+export const verifyContactSchema = z.object({
+  intent: z.literal('verify'),
+  code: codeSchema,
+  redirectTo: z.string().optional(),
+})

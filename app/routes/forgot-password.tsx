@@ -48,7 +48,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
         { status: outcome.status },
       )
     }
-    return startSessionAndRedirect(request, outcome.userId, undefined)
+    return startSessionAndRedirect(request, outcome.userId, undefined, { ip: context.ip })
   }
   const submission = parseWithZod(formData, { schema: forgotPasswordSchema })
   if (submission.status !== 'success') return data({ step: 'send' as const, result: submission.reply() }, { status: 400 })

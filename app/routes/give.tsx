@@ -3,7 +3,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { data, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation } from '@remix-run/react'
 import { publicDisplays } from '~db/enums'
-import { requireUser } from '~/auth/auth.server'
+import { requireVerifiedContact } from '~/auth/auth.server'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { ErrorList, FormMessage } from '~/components/forms'
 import { serverReply } from '~/components/server-reply'
@@ -49,7 +49,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       { kind: 'closed' as const, closed: invariantFound(closedGiftTargetFromQuery(params), '没有找到这个捐款对象') },
       { status: 410 },
     )
-  const user = requireUser(request)
+  const user = requireVerifiedContact(request)
   const { onlineGiftsAvailable, ONLINE_GIFTS_UNAVAILABLE } = await import('~/payments/provider.server')
   return {
     kind: 'give' as const,
@@ -60,7 +60,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const user = requireUser(request)
+  const user = requireVerifiedContact(request)
   const target = await loadTarget(request)
   const formData = await request.formData()
   const presetsFen = target.defaultAmountFen === null ? PRESET_AMOUNTS_FEN : [...PRESET_AMOUNTS_FEN, target.defaultAmountFen]

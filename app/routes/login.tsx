@@ -33,13 +33,15 @@ export async function action({ request, context }: ActionFunctionArgs) {
       { status: outcome.reason === 'rate_limited' ? 429 : 400 },
     )
   }
-  return startSessionAndRedirect(request, outcome.userId, redirectTo)
+  return startSessionAndRedirect(request, outcome.userId, redirectTo, { ip: context.ip })
 }
 
 export default function LoginPage() {
   const actionData = useActionData<typeof action>()
   const [searchParams] = useSearchParams()
   const redirectTo = searchParams.get('redirectTo') ?? ''
+  // Set by requireUser when the session ended by itself (idle or past its lifetime).
+  const expired = searchParams.get('expired') === '1' && !actionData
   const navigation = useNavigation()
   const [form, fields] = useForm<z.input<typeof signInSchema>>({
     id: 'login',
@@ -56,6 +58,11 @@ export default function LoginPage() {
           注册
         </Link>
       </p>
+      {expired ? (
+        <p role="status" className="mt-4 rounded-lg border border-amber-300 bg-amber-50 p-3 text-stone-900">
+          登录已过期，请重新登录
+        </p>
+      ) : null}
       <Form method="post" className="mt-6 space-y-4" {...getFormProps(form)}>
         <FormMessage id={form.errorId}>{form.errors?.join('；')}</FormMessage>
         <input type="hidden" name="redirectTo" value={redirectTo} />

@@ -5,9 +5,11 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { data } from '@remix-run/node'
 import { Form, Link, useActionData, useNavigation, useSearchParams } from '@remix-run/react'
 import { registerUser, requireAnonymous, startSessionAndRedirect } from '~/auth/auth.server'
-import { registerSchema } from '~/auth/validation'
+import { CONTACT_VERIFICATION_TEMPLATE, sendContactCodeFor } from '~/auth/contact-verification.server'
+import { registerSchema, safeRedirect } from '~/auth/validation'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { Field, FormMessage } from '~/components/forms'
+import { deliverSoon } from '~/notifications/delivery.server'
 import { pageMeta } from '~/utils/meta'
 import { refusalReply } from '~/utils/submission.server'
 
@@ -30,7 +32,15 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!created.ok) {
     return data({ result: refusalReply(submission, created, { hideFields: ['password', 'confirmPassword'] }) }, { status: created.status })
   }
-  return startSessionAndRedirect(request, created.userId, redirectTo)
+  // The account is created unverified; a code goes to the contact given, and the next page asks
+  // for it (输入验证码). A refused send (rate limit) is said there, with 重新获取.
+  const sent = await sendContactCodeFor(created.userId, context.ip)
+  if (sent.ok) deliverSoon(CONTACT_VERIFICATION_TEMPLATE)
+  const back = safeRedirect(redirectTo, '')
+  return startSessionAndRedirect(request, created.userId, redirectTo, {
+    ip: context.ip,
+    location: `/account/verify${back ? `?redirectTo=${encodeURIComponent(back)}` : ''}`,
+  })
 }
 
 export default function RegisterPage() {
@@ -58,7 +68,7 @@ export default function RegisterPage() {
         <input type="hidden" name="redirectTo" value={redirectTo} />
         <Field
           label="手机号或邮箱"
-          hint="用于登录，不会公开显示"
+          hint="用于登录，不会公开显示；注册后需输入发送到这里的验证码"
           {...getInputProps(fields.identifier, { type: 'text' })}
           autoComplete="username"
           errors={fields.identifier.errors}

@@ -3,7 +3,7 @@ import { parseWithZod } from '@conform-to/zod'
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { data, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
-import { requireUser } from '~/auth/auth.server'
+import { requireVerifiedContact } from '~/auth/auth.server'
 import { bookSlot, getSlotForBooking } from '~/bookings/bookings.server'
 import { bookingFormSchema } from '~/bookings/validation'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
@@ -25,7 +25,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) =>
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const slotId = requireIdParam(params, 'id')
-  const user = requireUser(request)
+  const user = requireVerifiedContact(request)
   return invariantFound(getSlotForBooking(slotId, user.id))
 }
 
@@ -37,7 +37,7 @@ type ActionData = {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const slotId = requireIdParam(params, 'id')
-  const user = requireUser(request)
+  const user = requireVerifiedContact(request)
   const formData = await request.formData()
   const submission = parseWithZod(formData, { schema: bookingFormSchema })
   if (submission.status !== 'success') {

@@ -3,7 +3,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { data, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import type { PublicDisplay } from '~db/schema'
-import { requireUser } from '~/auth/auth.server'
+import { requireVerifiedContact } from '~/auth/auth.server'
 import { claimWish, getWishForClaim } from '~/claims/claims.server'
 import { claimSchema } from '~/claims/validation'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
@@ -35,7 +35,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) =>
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const wishId = requireIdParam(params, 'id')
-  const user = requireUser(request)
+  const user = requireVerifiedContact(request)
   const wish = invariantFound(getWishForClaim(wishId, user.id))
   const notice = new URL(request.url).searchParams.get('notice')
   return {
@@ -48,7 +48,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const wishId = requireIdParam(params, 'id')
-  const user = requireUser(request)
+  const user = requireVerifiedContact(request)
   const formData = await request.formData()
   const submission = parseWithZod(formData, { schema: claimSchema })
   if (submission.status !== 'success') {

@@ -157,7 +157,14 @@ export async function seedDemoData(db: DB): Promise<{ institutions: number; acco
     if (!user) {
       user = db
         .insert(users)
-        .values({ email: account.email, displayName: account.displayName, passwordHash, isPlatformAdmin: account.isPlatformAdmin ?? false })
+        .values({
+          email: account.email,
+          displayName: account.displayName,
+          passwordHash,
+          isPlatformAdmin: account.isPlatformAdmin ?? false,
+          // Demo accounts stand for people who verified their address when they registered.
+          emailVerifiedAt: new Date(),
+        })
         .returning({ id: users.id })
         .get()
       createdAccounts++

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test'
-import { fillRegistration, newVisitor, signIn, waitForHydration } from './utils'
+import { fillRegistration, newVisitor, signIn, typeVerificationCode, waitForHydration } from './utils'
 
 test.describe('访客注册与登录', () => {
   test('a visitor registers, signs out and signs back in', async ({ page }) => {
@@ -10,7 +10,10 @@ test.describe('访客注册与登录', () => {
       await expect(page.getByRole('heading', { level: 1, name: '注册' })).toBeVisible()
       await waitForHydration(page)
       await fillRegistration(page, visitor)
-      await expect(page).toHaveURL('/')
+      // 输入验证码: the code sent by SMS verifies the phone number (issue 13).
+      await expect(page).toHaveURL('/account/verify')
+      await typeVerificationCode(page, visitor.identifier)
+      await expect(page).toHaveURL('/account?verified=1')
       await expect(page.getByTestId('current-user')).toHaveText(visitor.displayName)
     })
 

@@ -1,5 +1,5 @@
 import { expect, test } from './fixtures'
-import { expectCleanHydration, expectNoSeriousA11yViolations, signIn, waitForHydration } from './utils'
+import { expectCleanHydration, expectNoSeriousA11yViolations, signIn, typeVerificationCode, waitForHydration } from './utils'
 
 // A volunteer on a phone books a place on an open day of a home, finds it on 我的预约 and
 // opens the 来访接待单 with its check-in QR code. The home, the volunteer and the slot are the
@@ -133,6 +133,7 @@ test("the whole open day: a new volunteer books today's open day, and staff chec
   await vPage.getByLabel('密码', { exact: true }).fill('open-day-2026')
   await vPage.getByLabel('确认密码').fill('open-day-2026')
   await vPage.getByRole('button', { name: '注册' }).click()
+  await typeVerificationCode(vPage, email)
   await expect(vPage.getByRole('heading', { level: 1, name: `预约：${title}` })).toBeVisible()
   await vPage.getByLabel('联系人姓名').fill('周小周')
   await vPage.getByLabel('联系电话').fill('13700001111')

@@ -1,5 +1,5 @@
 import { expect, test } from './fixtures'
-import { expectNoSeriousA11yViolations, fillRegistration, newVisitor, waitForHydration } from './utils'
+import { expectNoSeriousA11yViolations, newVisitor, registerAndVerify, waitForHydration } from './utils'
 
 // A money gift end to end with the local mock checkout (the e2e server runs without
 // STRIPE_SECRET_KEY): the mock checkout posts a signed webhook to the site, and the gift
@@ -19,7 +19,7 @@ test.describe('捐款', () => {
     await test.step('registers and comes back to the 捐款 form', async () => {
       await page.goto(`/register?redirectTo=${encodeURIComponent(`/give?home=${home.slug}`)}`)
       await waitForHydration(page)
-      await fillRegistration(page, donor)
+      await registerAndVerify(page, donor)
       await expect(page).toHaveURL(new RegExp(`/give\\?home=${home.slug}$`))
       await expect(page.getByRole('heading', { level: 1, name: '捐款' })).toBeVisible()
       await expect(page.getByText(/定向捐赠/).first()).toBeVisible()

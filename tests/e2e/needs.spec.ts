@@ -1,5 +1,5 @@
 import { expect, test } from './fixtures'
-import { expectNoSeriousA11yViolations, fillRegistration, newVisitor, signIn, waitForHydration } from './utils'
+import { expectNoSeriousA11yViolations, newVisitor, registerAndVerify, signIn, waitForHydration } from './utils'
 
 // 物资需求 end to end: staff post a need, a donor pledges part of it on a phone and finds the
 // code and QR on 我的捐赠, staff record part of it arriving, and progress and the public log
@@ -51,8 +51,8 @@ test('a manager posts a need, a donor pledges 5 on a phone, staff receive 2 at t
   )
   await donor.goto(`/register?redirectTo=${encodeURIComponent(needUrl!)}`)
   await waitForHydration(donor)
-  await fillRegistration(donor, newVisitor('棉衣'))
-  // Registration brings the donor back to the need.
+  await registerAndVerify(donor, newVisitor('棉衣'))
+  // Registration (and 输入验证码) brings the donor back to the need.
   await expect(donor.getByTestId('current-user')).toBeVisible()
   await expect(donor).toHaveURL(needUrl!)
   await waitForHydration(donor)

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test'
-import { newVisitor } from './utils'
+import { newVisitor, typeVerificationCode } from './utils'
 
 // The forms are plain HTML forms first: with JavaScript off they post to the server, which
 // validates, answers in Chinese and starts the session.
@@ -15,7 +15,9 @@ test.describe('不开启 JavaScript 也能使用', () => {
     await page.getByLabel('密码', { exact: true }).fill(visitor.password)
     await page.getByLabel('确认密码').fill(visitor.password)
     await page.getByRole('button', { name: '注册' }).click()
-    await expect(page).toHaveURL('/')
+    await expect(page).toHaveURL('/account/verify')
+    await typeVerificationCode(page, visitor.identifier)
+    await expect(page).toHaveURL('/account?verified=1')
     await expect(page.getByTestId('current-user')).toHaveText(visitor.displayName)
 
     await page.getByRole('banner').getByRole('button', { name: '退出' }).click()

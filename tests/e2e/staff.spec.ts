@@ -1,5 +1,5 @@
 import { expect, test } from './fixtures'
-import { fillRegistration, newVisitor, signIn, waitForHydration } from './utils'
+import { newVisitor, registerAndVerify, signIn, waitForHydration } from './utils'
 
 test.describe('机构后台', () => {
   test('staff see their own home and nothing of other homes', async ({ page, insertHome }) => {
@@ -72,8 +72,8 @@ test.describe('机构后台', () => {
         await colleague.getByRole('link', { name: '注册新账号' }).click()
         await expect(colleague).toHaveURL(/\/register\?redirectTo=/)
         await waitForHydration(colleague)
-        await fillRegistration(colleague, newcomer)
-        // Registration returns them to the invitation.
+        await registerAndVerify(colleague, newcomer)
+        // Registration (and 输入验证码) returns them to the invitation.
         await expect(colleague).toHaveURL(new URL(inviteUrl).pathname)
         await expect(colleague.getByTestId('current-user')).toHaveText(newcomer.displayName)
       })

@@ -1,5 +1,8 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import AxeBuilder from '@axe-core/playwright'
-import { expect, type Page, type TestInfo } from '@playwright/test'
+import { expect, type APIRequestContext, type Page, type TestInfo } from '@playwright/test'
 
 export const DEMO_PASSWORD = 'weinuan2026'
 
@@ -69,6 +72,46 @@ export async function fillRegistration(page: Page, who: Registration, confirmPas
   await page.getByLabel('密码', { exact: true }).fill(who.password)
   await page.getByLabel('确认密码').fill(confirmPassword)
   await page.getByRole('button', { name: '注册' }).click()
+}
+
+// No SMS or mail provider in the e2e server (tests/e2e/serve.sh): each message is written to the
+// file outbox in its DATA_DIR (app/notifications/delivery.server.ts), where the tests read codes.
+const outboxDir = path.join(fileURLToPath(new URL('../..', import.meta.url)), `tests/.tmp/e2e-data-${process.env.E2E_PORT ?? 3100}/outbox`)
+
+/** The code in the newest outbox message of this template to this phone number or address. */
+export function latestCodeFor(recipient: string, template = 'auth.contact-verification.code'): string | null {
+  if (!fs.existsSync(outboxDir)) return null
+  const files = fs
+    .readdirSync(outboxDir)
+    .filter((f) => f.endsWith(`-${template}.txt`))
+    .sort((a, b) => parseInt(b, 10) - parseInt(a, 10))
+  for (const file of files) {
+    const text = fs.readFileSync(path.join(outboxDir, file), 'utf8')
+    if (text.startsWith(`To: ${recipient} (`)) return text.match(/验证码 (\d{6})/)?.[1] ?? null
+  }
+  return null
+}
+
+/** On 输入验证码 (after registering): type the code that was sent and submit it. */
+export async function typeVerificationCode(page: Page, identifier: string) {
+  await expect(page.getByRole('heading', { level: 1, name: '输入验证码' })).toBeVisible()
+  await expect.poll(() => latestCodeFor(identifier)).toMatch(/^\d{6}$/)
+  await page.getByLabel('验证码').fill(latestCodeFor(identifier)!)
+  await page.getByRole('button', { name: '验证', exact: true }).click()
+  await expect(page.getByRole('heading', { level: 1, name: '输入验证码' })).toHaveCount(0)
+}
+
+/** Register through the form and verify the contact with the code sent: the account can then claim, give and book. */
+export async function registerAndVerify(page: Page, who: Registration) {
+  await fillRegistration(page, who)
+  await typeVerificationCode(page, who.identifier)
+}
+
+/** The same for a request context (the race specs): verify the contact it registered with. */
+export async function verifyByRequest(request: APIRequestContext, identifier: string) {
+  await expect.poll(() => latestCodeFor(identifier)).toMatch(/^\d{6}$/)
+  const res = await request.post('/account/verify', { form: { intent: 'verify', code: latestCodeFor(identifier)! }, maxRedirects: 0 })
+  expect(res.status(), await res.text()).toBe(302)
 }
 
 /**

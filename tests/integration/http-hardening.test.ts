@@ -98,7 +98,8 @@ describe('item 1: redirects after signing in or registering stay on this site', 
           expect(body).not.toContain('evil')
         } else {
           expect(res.status).toBe(302)
-          expect(res.headers.get('Location')).toBe('/')
+          // On to 输入验证码, the unsafe target dropped.
+          expect(res.headers.get('Location')).toBe('/account/verify')
         }
         const user = findUserByEmail(email)
         expect(user).toBeDefined()
