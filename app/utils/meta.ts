@@ -5,6 +5,8 @@ export const SITE_TAGLINE = '慈善之光，虽微而暖'
 
 export type PageMetaOptions = {
   title?: string
+  /** The title in link previews (og:title), when it should differ from the tab's title. */
+  shareTitle?: string
   description: string
   /** The page's absolute URL (og:url). */
   url?: string
@@ -17,12 +19,12 @@ export type PageMetaOptions = {
  * image: og:image (Facebook-style previews, Weibo, QQ), twitter:card, and the schema.org
  * itemprops that WeChat's link preview reads when a page is shared outside its JS-SDK.
  */
-export function pageMeta({ title, description, url, image }: PageMetaOptions): MetaDescriptor[] {
+export function pageMeta({ title, shareTitle, description, url, image }: PageMetaOptions): MetaDescriptor[] {
   const fullTitle = title ? `${title} · ${SITE_NAME}` : `${SITE_NAME} · ${SITE_TAGLINE}`
   const tags: MetaDescriptor[] = [
     { title: fullTitle },
     { name: 'description', content: description },
-    { property: 'og:title', content: fullTitle },
+    { property: 'og:title', content: shareTitle ?? fullTitle },
     { property: 'og:description', content: description },
     { property: 'og:type', content: 'website' },
     { property: 'og:site_name', content: SITE_NAME },
@@ -37,7 +39,7 @@ export function pageMeta({ title, description, url, image }: PageMetaOptions): M
       { property: 'og:image:height', content: String(image.height) },
       { property: 'og:image:alt', content: image.alt },
       { name: 'twitter:card', content: 'summary_large_image' },
-      { itemProp: 'name', content: fullTitle },
+      { itemProp: 'name', content: shareTitle ?? fullTitle },
       { itemProp: 'description', content: description },
       { itemProp: 'image', content: image.url },
     )

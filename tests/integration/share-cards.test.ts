@@ -65,6 +65,7 @@ describe('the wish page shares a generated card, never the photo', () => {
     expect(content(meta, 'og:image:height')).toBe(String(SHARE_CARD_HEIGHT))
     expect(content(meta, 'twitter:card')).toBe('summary_large_image')
     expect(content(meta, 'og:url')).toBe(`${ORIGIN}/wishes/${wish.id}`)
+    expect(content(meta, 'og:title')).toBe(`小枫（${getPublicWish(wish.id)!.ageBand}）的心愿：${wish.title}`) // no site suffix in previews
     expect(JSON.stringify(meta)).not.toContain('a-wish-photo')
     expect(JSON.stringify(meta)).not.toContain(REAL_NAME)
   })
