@@ -30,8 +30,10 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => {
   if (!data) return pageMeta({ title: '心愿不存在', description: '这个心愿不存在或尚未公开。' })
   const { wish } = data
   const description = (wish.story || `${wish.home.name}的孩子的微心愿`).replace(/\s+/g, ' ').slice(0, 120)
+  const title = `${wish.pseudonym}（${wish.ageBand}）的心愿：${wish.title}`
   return pageMeta({
-    title: `${wish.pseudonym}（${wish.ageBand}）的心愿：${wish.title}`,
+    title,
+    shareTitle: title, // previews show the wish alone, without the site's name
     description,
     url: data.shareUrl,
     image: data.shareImage,
