@@ -17,24 +17,46 @@ import {
   validateSessionToken,
   type SessionUser,
 } from './session.server'
+import { platformRequiresTwoFactor, twoFactorStateOfSession, type TwoFactorState } from './two-factor.server'
 import { parseIdentifier, safeRedirect, type Identifier } from './validation'
 
 export type { SessionUser }
 
-// Per-request memo: loaders of nested routes all ask for the user of the same request.
-const sessionCache = new WeakMap<Request, ReturnType<typeof validateSessionToken>>()
+type SessionState = ReturnType<typeof validateSessionToken> & { twoFactor: TwoFactorState }
 
-export function getSession(request: Request) {
+// Per-request memo: loaders of nested routes all ask for the user of the same request.
+const sessionCache = new WeakMap<Request, SessionState>()
+
+/**
+ * The request's session and user, signed in or halfway: `twoFactor` says whether the user has
+ * two-step sign-in and whether this session passed it (app/auth/two-factor.server.ts).
+ */
+export function getSession(request: Request): SessionState {
   const cached = sessionCache.get(request)
   if (cached) return cached
   const token = readSessionToken(request)
-  const result = token ? validateSessionToken(token) : ({ session: null, user: null } as const)
+  const found = token ? validateSessionToken(token) : ({ session: null, user: null } as const)
+  const twoFactor = found.session ? twoFactorStateOfSession(found.session.id) : { enabled: false, verified: false }
+  const result = { ...found, twoFactor }
   sessionCache.set(request, result)
   return result
 }
 
+/** A session of a user with two-step sign-in that has not passed the second step yet. */
+function awaitingSecondStep(state: SessionState): boolean {
+  return state.session !== null && state.twoFactor.enabled && !state.twoFactor.verified
+}
+
+/** The signed-in user; a session still waiting for its two-step code counts as signed out. */
 export function getUser(request: Request): SessionUser | null {
-  return getSession(request).user
+  const state = getSession(request)
+  return awaitingSecondStep(state) ? null : state.user
+}
+
+/** The session and user of a sign-in that still needs its code (the two-step pages), or null. */
+export function getHalfSignedIn(request: Request) {
+  const state = getSession(request)
+  return awaitingSecondStep(state) && state.session && state.user ? { session: state.session, user: state.user } : null
 }
 
 function signInUrl(request: Request): string {
@@ -43,10 +65,25 @@ function signInUrl(request: Request): string {
   return `/login?redirectTo=${encodeURIComponent(back)}`
 }
 
+function backTo(request: Request): string {
+  const url = new URL(request.url)
+  return encodeURIComponent(url.pathname + url.search)
+}
+
 export function requireUser(request: Request): SessionUser {
   const user = getUser(request)
-  if (!user) throw redirect(signInUrl(request))
+  if (!user) throw redirect(getHalfSignedIn(request) ? `/login/two-factor?redirectTo=${backTo(request)}` : signInUrl(request))
   return user
+}
+
+/**
+ * The one two-step check of the consoles (requireStaff, requirePlatformAdmin): when the
+ * platform (REQUIRE_STAFF_2FA=1) or this home requires two-step sign-in and the user has not set
+ * it up, they are sent to set it up first. (A user who has it always passed it: requireUser.)
+ */
+function requireTwoFactorWhenRequired(request: Request, requiredHere: boolean): void {
+  if (!requiredHere || getSession(request).twoFactor.enabled) return
+  throw redirect(`/account/two-factor?redirectTo=${backTo(request)}`)
 }
 
 export function requireAnonymous(request: Request): void {
@@ -56,6 +93,7 @@ export function requireAnonymous(request: Request): void {
 export function requirePlatformAdmin(request: Request): SessionUser {
   const user = requireUser(request)
   if (!user.isPlatformAdmin) throw new Response('Forbidden', { status: 403 })
+  requireTwoFactorWhenRequired(request, platformRequiresTwoFactor())
   return user
 }
 
@@ -81,6 +119,7 @@ export function requireStaff(request: Request, institutionSlug: string | undefin
       .get(),
   )
   invariantResponse(options.role !== 'manager' || row.role === 'manager', 'Forbidden', { status: 403 })
+  requireTwoFactorWhenRequired(request, platformRequiresTwoFactor() || row.institution.requireTwoFactor)
   return { user, institution: row.institution, role: row.role }
 }
 
