@@ -32,6 +32,8 @@ async function passwordStep(page: Page, email: string, password: string) {
 }
 
 test('a manager switches on 「要求两步验证」 and is sent to set it up first', async ({ page, insertHome }, testInfo) => {
+  // Two pages with an axe run each after signing in: close to the usual minute on a busy machine.
+  test.slow()
   const home = await insertHome()
   await signIn(page, home.manager.email, home.manager.password)
   await page.goto(`/staff/${home.slug}/settings`)
@@ -80,6 +82,7 @@ test('a staff member of a home that requires it sets it up, signs out and signs 
     await expect(page).toHaveURL(/\/login\/two-factor/)
     await expect(page.getByRole('heading', { level: 1, name: '两步验证' })).toBeVisible()
     await expectNoSeriousA11yViolations(page, testInfo, 'two-factor sign-in')
+    expect((await page.request.get('/login/two-factor')).headers()['cache-control']).toBe('private, no-store')
     // Halfway signed in is not signed in: the console sends it back to the code step.
     await page.goto(`/staff/${home.slug}`)
     await expect(page).toHaveURL(/\/login\/two-factor\?redirectTo=/)
@@ -103,7 +106,8 @@ test('a staff member of a home that requires it sets it up, signs out and signs 
 test('the recovery page is reachable from the code step', async ({ page, insertHome }, testInfo) => {
   const home = await insertHome()
   await signIn(page, home.staff.email, home.staff.password)
-  await page.goto('/account/two-factor')
+  const setup = await page.goto('/account/two-factor')
+  expect(setup?.headers()['cache-control']).toBe('private, no-store')
   const key = await keyOnPage(page)
   await waitForHydration(page)
   await page.getByLabel('验证码').fill(appCode(key).code)
