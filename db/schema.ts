@@ -115,6 +115,8 @@ export const institutions = sqliteTable(
     claimDeliverDays: integer('claim_deliver_days').notNull().default(14),
     // Days after a pledge's expected delivery date before an undelivered pledge is released.
     pledgeGraceDays: integer('pledge_grace_days').notNull().default(7),
+    // The home's manager requires two-step sign-in of its staff (app/auth/two-factor.server.ts).
+    requireTwoFactor: integer('require_two_factor', { mode: 'boolean' }).notNull().default(false),
     createdAt: createdAt(),
   },
   (t) => [index('institutions_parent_idx').on(t.parentId), index('institutions_city_idx').on(t.city)],
@@ -132,6 +134,12 @@ export const users = sqliteTable(
     // Set when the phone number / e-mail address was proven with a code (app/auth/contact-verification.server.ts).
     phoneVerifiedAt: integer('phone_verified_at', { mode: 'timestamp_ms' }),
     emailVerifiedAt: integer('email_verified_at', { mode: 'timestamp_ms' }),
+    // Two-step sign-in (app/auth/two-factor.server.ts): the TOTP key, AES-GCM encrypted with
+    // TOTP_ENCRYPTION_KEY (null: not set up); the time step of the last accepted code (a code is
+    // never accepted twice); the SHA-256 of the one recovery code.
+    totpKey: text('totp_key'),
+    totpLastCounter: integer('totp_last_counter'),
+    recoveryCodeHash: text('recovery_code_hash'),
     createdAt: createdAt(),
   },
   (t) => [
@@ -178,6 +186,8 @@ export const sessions = sqliteTable(
     /** Coarse device from the User-Agent at sign-in ("Chrome · Android"), and the address. */
     device: text('device').notNull().default(''),
     ip: text('ip'),
+    // The second step (a TOTP or recovery code) was passed in this session.
+    twoFactorVerified: integer('two_factor_verified', { mode: 'boolean' }).notNull().default(false),
     createdAt: createdAt(),
   },
   (t) => [index('sessions_user_idx').on(t.userId)],

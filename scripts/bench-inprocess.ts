@@ -28,6 +28,7 @@ process.env.NODE_ENV = 'production'
 process.env.APP_ORIGIN = 'http://127.0.0.1:3999'
 process.env.COOKIE_SECURE = 'false'
 process.env.STRIPE_WEBHOOK_SECRET = crypto.randomBytes(24).toString('hex')
+process.env.TOTP_ENCRYPTION_KEY = crypto.randomBytes(32).toString('hex')
 process.env.LOG_LEVEL = 'warn'
 
 function cpuMs(fn: () => void): number {

@@ -639,6 +639,7 @@ class Bench {
       DATA_DIR: path.join(this.dir, `${name}-data`),
       APP_ORIGIN: base,
       STRIPE_WEBHOOK_SECRET: `whsec_bench_${crypto.randomBytes(24).toString('hex')}`,
+      TOTP_ENCRYPTION_KEY: crypto.randomBytes(32).toString('hex'),
       COOKIE_SECURE: 'false',
       LOG_LEVEL: this.options.logLevel,
     })

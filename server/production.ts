@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3'
 import { demoAccounts } from '~/seed/demo.server'
+import { encryptionKeyProblem } from '~/auth/two-factor-key.server'
 import { PUBLIC_MOCK_WEBHOOK_SECRET } from '~/payments/provider.server'
 import type { Env } from '~/utils/env.server'
 
@@ -43,6 +44,8 @@ export function productionProblems(env: Env, sqlite: Database): string[] {
       'STRIPE_SECRET_KEY is set but STRIPE_WEBHOOK_SECRET is not: set the signing secret of your Stripe webhook endpoint (whsec_…).',
     )
   }
+  const totpKey = encryptionKeyProblem(env.TOTP_ENCRYPTION_KEY)
+  if (totpKey) problems.push(totpKey)
   const demo = demoAccountsPresent(sqlite)
   if (demo.length > 0) {
     problems.push(

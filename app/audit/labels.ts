@@ -26,6 +26,7 @@ export const auditActionLabels: Record<string, string> = {
   'campaign.create': '发起活动',
   'campaign.update': '修改活动',
   'institution.claim_deadlines': '修改认领期限',
+  'institution.require_two_factor': '修改两步验证要求',
   'volunteer.qualification_verify': '核验志愿者资质',
   'volunteer.qualification_reject': '志愿者资质未通过',
   'volunteer.qualification_review_refused': '资质审核被拒绝',

@@ -19,30 +19,56 @@ import {
   type SessionUser,
   type SessionValidation,
 } from './session.server'
+import { platformRequiresTwoFactor, twoFactorStateOfSession, type TwoFactorState } from './two-factor.server'
 import { parseIdentifier, safeRedirect, type Identifier } from './validation'
 
 export type { SessionUser }
 
-// Per-request memo: loaders of nested routes all ask for the user of the same request.
-const sessionCache = new WeakMap<Request, SessionValidation>()
+type SessionState = SessionValidation & { twoFactor: TwoFactorState }
 
-export function getSession(request: Request): SessionValidation {
+// Per-request memo: loaders of nested routes all ask for the user of the same request.
+const sessionCache = new WeakMap<Request, SessionState>()
+
+/**
+ * The request's session and user, signed in or halfway: `twoFactor` says whether the user has
+ * two-step sign-in and whether this session passed it (app/auth/two-factor.server.ts);
+ * `expiredId` names a session that ended by itself (idle or too old).
+ */
+export function getSession(request: Request): SessionState {
   const cached = sessionCache.get(request)
   if (cached) return cached
   const token = readSessionToken(request)
-  const result: SessionValidation = token ? validateSessionToken(token) : { session: null, user: null, expiredId: null }
+  const found: SessionValidation = token ? validateSessionToken(token) : { session: null, user: null, expiredId: null }
+  const twoFactor = found.session ? twoFactorStateOfSession(found.session.id) : { enabled: false, verified: false }
+  const result = { ...found, twoFactor }
   sessionCache.set(request, result)
   return result
 }
 
+/** A session of a user with two-step sign-in that has not passed the second step yet. */
+function awaitingSecondStep(state: SessionState): boolean {
+  return state.session !== null && state.twoFactor.enabled && !state.twoFactor.verified
+}
+
+/** The signed-in user; a session still waiting for its two-step code counts as signed out. */
 export function getUser(request: Request): SessionUser | null {
-  return getSession(request).user
+  const state = getSession(request)
+  return awaitingSecondStep(state) ? null : state.user
+}
+
+/** The session and user of a sign-in that still needs its code (the two-step pages), or null. */
+export function getHalfSignedIn(request: Request) {
+  const state = getSession(request)
+  return awaitingSecondStep(state) && state.session && state.user ? { session: state.session, user: state.user } : null
 }
 
 function signInUrl(request: Request): string {
+  return `/login?redirectTo=${backTo(request)}`
+}
+
+function backTo(request: Request): string {
   const url = new URL(request.url)
-  const back = url.pathname + url.search
-  return `/login?redirectTo=${encodeURIComponent(back)}`
+  return encodeURIComponent(url.pathname + url.search)
 }
 
 /**
@@ -50,8 +76,10 @@ function signInUrl(request: Request): string {
  * removed here, its cookie cleared, and the sign-in page says 登录已过期 (?expired=1).
  */
 export function requireUser(request: Request): SessionUser {
-  const { user, expiredId } = getSession(request)
+  const user = getUser(request)
   if (user) return user
+  if (getHalfSignedIn(request)) throw redirect(`/login/two-factor?redirectTo=${backTo(request)}`)
+  const { expiredId } = getSession(request)
   if (expiredId) {
     invalidateSession(expiredId)
     throw redirect(`${signInUrl(request)}&expired=1`, { headers: { 'Set-Cookie': serializeBlankSessionCookie() } })
@@ -66,8 +94,7 @@ export function hasVerifiedContact(user: Pick<SessionUser, 'phone' | 'email' | '
 
 /** Where an unverified account is sent to verify, coming back to this page afterwards. */
 export function verifyContactUrl(request: Request): string {
-  const url = new URL(request.url)
-  return `/account/verify?redirectTo=${encodeURIComponent(url.pathname + url.search)}`
+  return `/account/verify?redirectTo=${backTo(request)}`
 }
 
 /**
@@ -81,6 +108,16 @@ export function requireVerifiedContact(request: Request): SessionUser {
   return user
 }
 
+/**
+ * The one two-step check of the consoles (requireStaff, requirePlatformAdmin): when the
+ * platform (REQUIRE_STAFF_2FA=1) or this home requires two-step sign-in and the user has not set
+ * it up, they are sent to set it up first. (A user who has it always passed it: requireUser.)
+ */
+function requireTwoFactorWhenRequired(request: Request, requiredHere: boolean): void {
+  if (!requiredHere || getSession(request).twoFactor.enabled) return
+  throw redirect(`/account/two-factor?redirectTo=${backTo(request)}`)
+}
+
 export function requireAnonymous(request: Request): void {
   if (getUser(request)) throw redirect('/')
 }
@@ -88,6 +125,7 @@ export function requireAnonymous(request: Request): void {
 export function requirePlatformAdmin(request: Request): SessionUser {
   const user = requireUser(request)
   if (!user.isPlatformAdmin) throw new Response('Forbidden', { status: 403 })
+  requireTwoFactorWhenRequired(request, platformRequiresTwoFactor())
   return user
 }
 
@@ -113,6 +151,7 @@ export function requireStaff(request: Request, institutionSlug: string | undefin
       .get(),
   )
   invariantResponse(options.role !== 'manager' || row.role === 'manager', 'Forbidden', { status: 403 })
+  requireTwoFactorWhenRequired(request, platformRequiresTwoFactor() || row.institution.requireTwoFactor)
   return { user, institution: row.institution, role: row.role }
 }
 

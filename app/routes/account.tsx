@@ -221,6 +221,15 @@ export default function AccountPage() {
           </ul>
         </section>
       ) : null}
+      <section className="card space-y-1" aria-labelledby="two-factor-title">
+        <h2 id="two-factor-title" className="font-semibold">
+          两步验证
+        </h2>
+        <p className="text-sm text-stone-700">登录时除了密码，再输入手机验证器应用中的验证码。机构工作人员请务必开启。</p>
+        <Link to="/account/two-factor" className="link">
+          设置两步验证
+        </Link>
+      </section>
       <section className="card space-y-3" aria-labelledby="password-title">
         <h2 id="password-title" className="font-semibold">
           修改密码

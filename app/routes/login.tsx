@@ -5,6 +5,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { data } from '@remix-run/node'
 import { Form, Link, useActionData, useNavigation, useSearchParams } from '@remix-run/react'
 import { requireAnonymous, startSessionAndRedirect, verifySignIn } from '~/auth/auth.server'
+import { userHasTwoFactor } from '~/auth/two-factor.server'
 import { signInSchema } from '~/auth/validation'
 import { Field, FormMessage } from '~/components/forms'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
@@ -32,6 +33,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
       { result: submission.reply({ formErrors: [message], hideFields: ['password'] }) },
       { status: outcome.reason === 'rate_limited' ? 429 : 400 },
     )
+  }
+  // With two-step sign-in the new session waits for the code (app/auth/two-factor.server.ts).
+  if (userHasTwoFactor(outcome.userId)) {
+    const next = redirectTo ? `?redirectTo=${encodeURIComponent(redirectTo)}` : ''
+    return startSessionAndRedirect(request, outcome.userId, `/login/two-factor${next}`, { ip: context.ip })
   }
   return startSessionAndRedirect(request, outcome.userId, redirectTo, { ip: context.ip })
 }

@@ -47,6 +47,12 @@ const envSchema = z.object({
   // Without STRIPE_SECRET_KEY: 'false' turns the mock checkout (anyone can "pay") off outside
   // production; unset or 'true' leaves it on there. Never on in production: 'true' is refused.
   PAYMENTS_MOCK: z.enum(['true', 'false']).optional(),
+  // Two-step sign-in (app/auth/two-factor.server.ts). The key that encrypts every TOTP key at
+  // rest: 32 bytes as 64 hex digits or base64. Required in production; elsewhere unset means the
+  // public development key. REQUIRE_STAFF_2FA=1 requires two-step sign-in of every staff member
+  // and platform admin, whatever each home's own setting.
+  TOTP_ENCRYPTION_KEY: z.string().min(1).optional(),
+  REQUIRE_STAFF_2FA: z.enum(['0', '1']).optional(),
   // The in-process cache of anonymous public pages (server/page-cache.ts). Unset: on when the
   // built app is served (production, demo), off under the Vite dev server.
   PAGE_CACHE: z.enum(['on', 'off']).optional(),

@@ -53,6 +53,7 @@ test('production runs WEB_CONCURRENCY workers, replaces a dead one, restarts gra
     WEB_CONCURRENCY: '2',
     STRIPE_SECRET_KEY: undefined,
     STRIPE_WEBHOOK_SECRET: undefined,
+    TOTP_ENCRYPTION_KEY: 'a'.repeat(64),
     PAYMENTS_MOCK: undefined,
     DEMO_MODE: undefined,
   })

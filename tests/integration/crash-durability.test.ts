@@ -48,6 +48,7 @@ async function start(port: number): Promise<ServerProcess> {
         COOKIE_SECURE: 'false',
         STRIPE_SECRET_KEY: undefined,
         STRIPE_WEBHOOK_SECRET: undefined,
+        TOTP_ENCRYPTION_KEY: 'a'.repeat(64),
         PAYMENTS_MOCK: undefined,
         DEMO_MODE: undefined,
       }

@@ -2,6 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import Database from 'better-sqlite3'
 import { describe, expect, test } from 'vitest'
+import { DEV_TOTP_ENCRYPTION_KEY } from '~/auth/two-factor-key.server'
 import { demoAccounts } from '~/seed/demo.server'
 import { startServer } from './server-process'
 
@@ -48,6 +49,7 @@ describe('production refuses to start', () => {
     LOG_LEVEL: 'info',
     STRIPE_SECRET_KEY: undefined,
     STRIPE_WEBHOOK_SECRET: undefined,
+    TOTP_ENCRYPTION_KEY: 'a'.repeat(64),
     PAYMENTS_MOCK: undefined,
     DEMO_MODE: undefined,
   })
@@ -75,6 +77,12 @@ describe('production refuses to start', () => {
       'with the public mock webhook secret',
       { STRIPE_SECRET_KEY: 'sk_test_weinuan_lifecycle', STRIPE_WEBHOOK_SECRET: 'whsec_weinuan_local_mock' },
       /STRIPE_WEBHOOK_SECRET is the public mock secret/,
+    ],
+    ['without TOTP_ENCRYPTION_KEY', { TOTP_ENCRYPTION_KEY: undefined }, /TOTP_ENCRYPTION_KEY is not set/],
+    [
+      'with the public development TOTP key',
+      { TOTP_ENCRYPTION_KEY: DEV_TOTP_ENCRYPTION_KEY },
+      /TOTP_ENCRYPTION_KEY is the public development key/,
     ],
   ]
   for (const [name, overrides, message] of cases) {
