@@ -3,7 +3,6 @@ import { db } from '~db/client.server'
 import { institutions, publicTotals, users } from '~db/schema'
 import { auditedWrite, type Actor } from '~/audit/audit.server'
 import { now } from '~/utils/clock.server'
-import { hoursOf } from '~/volunteers/hours.server'
 import { orgTypeLabels, registrationKindLabels } from './labels'
 import type { TrustFactsInput } from './validation'
 
@@ -168,7 +167,8 @@ function totalsRow(institutionId: number): PublicTotals {
     moneyFen: row?.moneyFen ?? 0,
     goodsItems: row?.goodsItems ?? 0,
     wishesFulfilled: row?.wishesFulfilled ?? 0,
-    serviceHours: hoursOf(row?.serviceMinutes ?? 0),
+    // One decimal, as hoursOf (app/volunteers/hours.server.ts) writes them; not imported: that would close an import cycle.
+    serviceHours: Math.round(((row?.serviceMinutes ?? 0) / 60) * 10) / 10,
   }
 }
 
