@@ -11,6 +11,16 @@ export const institutionKinds = [
 ] as const
 export type InstitutionKind = (typeof institutionKinds)[number]
 
+// 机构性质 on the public 机构信息 block: a state welfare unit under 民政 (the homes, protection
+// centres, rescue stations and their points), a charity recognised under the 慈善法, or another
+// social organisation. Only a recognised charity can hold 公开募捐资格 (docs/product.md, legal context).
+export const orgTypes = ['civil_affairs', 'charity', 'other'] as const
+export type OrgType = (typeof orgTypes)[number]
+// Which number the home gives: the 18-character 统一社会信用代码 (checked, GB 32100-2015) or an
+// older 登记证号 kept as typed, for a home that has no unified code.
+export const registrationKinds = ['uscc', 'legacy'] as const
+export type RegistrationKind = (typeof registrationKinds)[number]
+
 export const membershipRoles = ['manager', 'staff'] as const
 export type MembershipRole = (typeof membershipRoles)[number]
 

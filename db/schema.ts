@@ -2,6 +2,8 @@ import { sql } from 'drizzle-orm'
 import { blob, index, integer, primaryKey, sqliteTable, text, uniqueIndex, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core'
 import {
   institutionKinds,
+  orgTypes,
+  registrationKinds,
   membershipRoles,
   genders,
   needCategories,
@@ -39,6 +41,8 @@ import {
 } from './enums'
 export {
   institutionKinds,
+  orgTypes,
+  registrationKinds,
   membershipRoles,
   genders,
   needCategories,
@@ -76,6 +80,8 @@ export {
 } from './enums'
 export type {
   InstitutionKind,
+  OrgType,
+  RegistrationKind,
   MembershipRole,
   NeedCategory,
   WishStatus,
@@ -117,6 +123,18 @@ export const institutions = sqliteTable(
     pledgeGraceDays: integer('pledge_grace_days').notNull().default(7),
     // The home's manager requires two-step sign-in of its staff (app/auth/two-factor.server.ts).
     requireTwoFactor: integer('require_two_factor', { mode: 'boolean' }).notNull().default(false),
+    // 机构信息 (public, filled by the home's managers; app/institutions/trust.server.ts).
+    registrationKind: text('registration_kind', { enum: registrationKinds }).notNull().default('uscc'),
+    registrationNo: text('registration_no').notNull().default(''),
+    registrationAuthority: text('registration_authority').notNull().default(''),
+    orgType: text('org_type', { enum: orgTypes }), // null until the home says
+    publicFundraising: integer('public_fundraising', { mode: 'boolean' }).notNull().default(false),
+    // 平台已核验: set by a platform admin; cleared when the home edits a verified fact.
+    factsVerifiedAt: integer('facts_verified_at', { mode: 'timestamp_ms' }),
+    factsVerifiedBy: integer('facts_verified_by').references((): AnySQLiteColumn => users.id),
+    // 收件人 and 联系电话 for parcels: shown only to a claimer or pledger and the home's staff.
+    shippingRecipient: text('shipping_recipient').notNull().default(''),
+    shippingPhone: text('shipping_phone').notNull().default(''),
     createdAt: createdAt(),
   },
   (t) => [index('institutions_parent_idx').on(t.parentId), index('institutions_city_idx').on(t.city)],
@@ -1071,6 +1089,20 @@ export const serviceCertificates = sqliteTable('service_certificates', {
   totalMinutes: integer('total_minutes').notNull(),
   snapshot: text('snapshot', { mode: 'json' }).$type<Record<string, unknown>>().notNull(), // name, homes, items at issue time
   issuedAt: integer('issued_at', { mode: 'timestamp_ms' }).notNull(),
+})
+
+// ---- Platform totals -----------------------------------------------------------------------
+
+// Running totals for the home page and each institution page (已收到捐赠, 物资件数, 心愿实现数,
+// 志愿服务时长): one row per home plus row 0 for all homes together, kept by triggers on
+// donations, wishes and service_records in the writer's own transaction (migration
+// public_totals), so no request reads history.
+export const publicTotals = sqliteTable('public_totals', {
+  institutionId: integer('institution_id').primaryKey(), // 0 = every home together; no FK for that row
+  moneyFen: integer('money_fen').notNull().default(0), // money gifts in the log, net of corrections
+  goodsItems: integer('goods_items').notNull().default(0), // goods received for needs, net of corrections
+  wishesFulfilled: integer('wishes_fulfilled').notNull().default(0),
+  serviceMinutes: integer('service_minutes').notNull().default(0), // confirmed volunteer service
 })
 
 // ---- Page cache ----------------------------------------------------------------------------

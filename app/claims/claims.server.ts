@@ -61,6 +61,8 @@ export function claimWish({
         pseudonym: children.pseudonym,
         home: institutions.name,
         publicAddress: institutions.publicAddress,
+        shippingRecipient: institutions.shippingRecipient,
+        shippingPhone: institutions.shippingPhone,
         claimBuyDays: institutions.claimBuyDays,
         claimDeliverDays: institutions.claimDeliverDays,
         campaignEndsAt: campaigns.endsAt,
@@ -131,7 +133,7 @@ export function claimWish({
       userId,
       template: 'claim.confirmed',
       subject: '您已认领一个微心愿',
-      body: `感谢您认领「${wish.title}」（${wish.pseudonym}，${wish.home}）。请在 ${formatDateTime(buyBy)} 前购买，${formatDateTime(deliverBy)} 前送达：${wish.publicAddress || wish.home}。请在包裹上写明认领编号 ${referenceCode}。`,
+      body: `感谢您认领「${wish.title}」（${wish.pseudonym}，${wish.home}）。请在 ${formatDateTime(buyBy)} 前购买，${formatDateTime(deliverBy)} 前送达：${wish.publicAddress || wish.home}${recipientWords(wish)}。请在包裹上写明认领编号 ${referenceCode}。`,
       dedupeKey: `claim.confirmed:${claimId}`,
     })
     return { ok: true, claimId, referenceCode, buyBy, deliverBy }
@@ -251,6 +253,9 @@ export function listMyClaims(userId: number) {
       city: institutions.city,
       deliveryAddress: institutions.publicAddress,
       homePhone: institutions.publicPhone,
+      // 收件人 and phone for the courier: the claimer's own page only, never public.
+      shippingRecipient: institutions.shippingRecipient,
+      shippingPhone: institutions.shippingPhone,
     })
     .from(claims)
     .innerJoin(wishes, eq(wishes.id, claims.wishId))
@@ -349,6 +354,8 @@ export function getParcelLabel(userId: number, claimId: number) {
         homeSlug: institutions.slug,
         deliveryAddress: institutions.publicAddress,
         homePhone: institutions.publicPhone,
+        shippingRecipient: institutions.shippingRecipient,
+        shippingPhone: institutions.shippingPhone,
       })
       .from(claims)
       .innerJoin(wishes, eq(wishes.id, claims.wishId))
@@ -357,4 +364,11 @@ export function getParcelLabel(userId: number, claimId: number) {
       .where(and(eq(claims.id, claimId), eq(claims.userId, userId)))
       .get() ?? null
   )
+}
+
+/** "（收件人：张老师，电话 0543-…）" for the claimer's message, or nothing when the home gave none. */
+function recipientWords(home: { shippingRecipient: string; shippingPhone: string }): string {
+  const parts = [home.shippingRecipient ? `收件人：${home.shippingRecipient}` : '', home.shippingPhone ? `电话 ${home.shippingPhone}` : '']
+  const text = parts.filter(Boolean).join('，')
+  return text ? `（${text}）` : ''
 }

@@ -63,6 +63,8 @@ export function pledgeToNeed(input: {
         institutionId: needs.institutionId,
         home: institutions.name,
         homeAddress: institutions.publicAddress,
+        shippingRecipient: institutions.shippingRecipient,
+        shippingPhone: institutions.shippingPhone,
       })
       .from(needs)
       .innerJoin(institutions, eq(institutions.id, needs.institutionId))
@@ -123,7 +125,7 @@ export function pledgeToNeed(input: {
       userId: input.userId,
       template: 'pledge.confirmed',
       subject: '您已认捐物资',
-      body: `感谢您为${need.home}认捐「${need.title}」${input.quantity} ${need.unit}。请在 ${formatDate(input.expectedAt)} 前送达：${need.deliveryAddress || need.homeAddress || need.home}${need.deliveryHours ? `（接收时间：${need.deliveryHours}）` : ''}，并出示认捐编号 ${code}。`,
+      body: `感谢您为${need.home}认捐「${need.title}」${input.quantity} ${need.unit}。请在 ${formatDate(input.expectedAt)} 前送达：${need.deliveryAddress || need.homeAddress || need.home}${need.deliveryHours ? `（接收时间：${need.deliveryHours}）` : ''}${need.shippingRecipient ? `，收件人：${need.shippingRecipient}` : ''}${need.shippingPhone ? `，电话 ${need.shippingPhone}` : ''}，并出示认捐编号 ${code}。`,
       dedupeKey: `pledge.confirmed:${pledgeId}`,
     })
     return { ok: true, pledgeId, code }
@@ -303,6 +305,9 @@ export function listMyPledges(userId: number) {
       homeSlug: institutions.slug,
       homeAddress: institutions.publicAddress,
       homePhone: institutions.publicPhone,
+      // 收件人 and phone for the courier: the pledger's own page only, never public.
+      shippingRecipient: institutions.shippingRecipient,
+      shippingPhone: institutions.shippingPhone,
       parentName: homeParent.name,
     })
     .from(pledges)

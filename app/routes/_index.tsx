@@ -8,13 +8,21 @@ import { WishCardList } from '~/wishes/wish-card'
 import { institutionKindLabels, listInstitutions } from '~/institutions/institutions.server'
 import { pageMeta } from '~/utils/meta'
 import { newestOpenWishes, wishTotals } from '~/wishes/public.server'
+import { platformTotals } from '~/institutions/trust.server'
+import { PublicTotalsList } from '~/institutions/public-totals'
 
 export const meta: MetaFunction = () =>
   pageMeta({ description: '微暖连接儿童福利机构与爱心人士：认领孩子们的微心愿，预约志愿服务，捐赠物资，每一笔捐赠公开可查。' })
 
 export async function loader() {
   const homes = listInstitutions().map((i) => ({ ...i, kindLabel: institutionKindLabels[i.kind] }))
-  return { homes, totals: wishTotals(), openWishes: newestOpenWishes({ limit: 6 }), programmes: listPublicProgrammes({ limit: 4 }) }
+  return {
+    homes,
+    totals: wishTotals(),
+    platform: platformTotals(),
+    openWishes: newestOpenWishes({ limit: 6 }),
+    programmes: listPublicProgrammes({ limit: 4 }),
+  }
 }
 
 const sections = [
@@ -27,7 +35,7 @@ const sections = [
 ]
 
 export default function Index() {
-  const { homes, totals, openWishes, programmes } = useLoaderData<typeof loader>()
+  const { homes, totals, platform, openWishes, programmes } = useLoaderData<typeof loader>()
   return (
     <div className="space-y-10">
       <section className="rounded-2xl bg-brand-50 px-5 py-8 sm:px-8" aria-labelledby="hero-title">
@@ -44,6 +52,19 @@ export default function Index() {
           </Link>
           <Link to="/volunteer" className="btn-secondary">
             成为志愿者
+          </Link>
+        </p>
+      </section>
+
+      <section aria-labelledby="platform-totals-title" className="space-y-3">
+        <h2 id="platform-totals-title" className="text-xl font-semibold">
+          平台数据
+        </h2>
+        <PublicTotalsList totals={platform} testId="platform-totals" />
+        <p className="text-sm text-stone-700">
+          捐款为公开捐赠记录中的善款（已扣除更正）；物资为各机构收到的需求物资件数；志愿服务时长为已确认的服务时长。
+          <Link to="/ledger" className="link">
+            查看公开捐赠记录
           </Link>
         </p>
       </section>

@@ -10,6 +10,9 @@ import { newestOpenWishes } from '~/wishes/public.server'
 import { NeedCard } from '~/needs/need-card'
 import { openNeedsOfHome } from '~/needs/needs.server'
 import { invariantFound } from '~/utils/http.server'
+import { homeTotals, publicTrustFacts } from '~/institutions/trust.server'
+import { PublicTotalsList } from '~/institutions/public-totals'
+import { formatDate } from '~/utils/format'
 
 export async function loader({ params }: LoaderFunctionArgs) {
   const profile = invariantFound(getInstitutionProfile(params.slug ?? ''))
@@ -19,6 +22,8 @@ export async function loader({ params }: LoaderFunctionArgs) {
     openWishes: newestOpenWishes({ homeSlug: profile.institution.slug, limit: 6 }),
     openNeeds: openNeedsOfHome(profile.institution.id, 6),
     programmes: listPublicProgrammes({ institutionId: profile.institution.id }),
+    facts: publicTrustFacts(profile.institution.id)!,
+    totals: homeTotals(profile.institution.id),
   }
 }
 
@@ -31,7 +36,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) =>
     : pageMeta({ title: '机构不存在', description: '机构不存在' })
 
 export default function InstitutionPage() {
-  const { institution, parent, children, kindLabel, openWishes, openNeeds, programmes } = useLoaderData<typeof loader>()
+  const { institution, parent, children, kindLabel, openWishes, openNeeds, programmes, facts, totals } = useLoaderData<typeof loader>()
   return (
     <article className="space-y-6">
       <header>
@@ -60,28 +65,57 @@ export default function InstitutionPage() {
           <ProgrammeLinks programmes={programmes} showHome={false} />
         </section>
       ) : null}
-      <dl className="card grid gap-2 sm:grid-cols-[8rem_1fr]">
-        <dt className="font-medium text-stone-700">所在地区</dt>
-        <dd>
-          {institution.province} {institution.city} {institution.district}
-        </dd>
-        {institution.publicAddress ? (
-          <>
-            <dt className="font-medium text-stone-700">地址</dt>
-            <dd>{institution.publicAddress}</dd>
-          </>
-        ) : null}
-        {institution.publicPhone ? (
-          <>
-            <dt className="font-medium text-stone-700">联系电话</dt>
-            <dd>
-              <a href={`tel:${institution.publicPhone}`} className="link">
-                {institution.publicPhone}
-              </a>
-            </dd>
-          </>
-        ) : null}
-      </dl>
+      <section aria-labelledby="facts-title" className="card space-y-3" data-testid="trust-facts">
+        <h2 id="facts-title" className="text-lg font-semibold">
+          机构信息
+        </h2>
+        <dl className="grid gap-x-3 gap-y-2 sm:grid-cols-[10rem_1fr]">
+          <dt className="font-medium text-stone-700">{facts.registrationLabel}</dt>
+          <dd className="break-all">{facts.registrationNo || '未填写'}</dd>
+          {facts.registrationAuthority ? (
+            <>
+              <dt className="font-medium text-stone-700">登记管理机关</dt>
+              <dd>{facts.registrationAuthority}</dd>
+            </>
+          ) : null}
+          <dt className="font-medium text-stone-700">机构性质</dt>
+          <dd>{facts.orgTypeLabel ?? '未填写'}</dd>
+          <dt className="font-medium text-stone-700">公开募捐资格</dt>
+          <dd>{facts.publicFundraising ? '具有公开募捐资格' : '不具有公开募捐资格'}</dd>
+          <dt className="font-medium text-stone-700">所在地区</dt>
+          <dd>
+            {institution.province} {institution.city} {institution.district}
+          </dd>
+          {institution.publicAddress ? (
+            <>
+              <dt className="font-medium text-stone-700">地址</dt>
+              <dd>{institution.publicAddress}</dd>
+            </>
+          ) : null}
+          {institution.publicPhone ? (
+            <>
+              <dt className="font-medium text-stone-700">联系电话</dt>
+              <dd>
+                <a href={`tel:${institution.publicPhone}`} className="link">
+                  {institution.publicPhone}
+                </a>
+              </dd>
+            </>
+          ) : null}
+        </dl>
+        <p className="text-sm text-stone-700" data-testid="trust-verification">
+          信息由机构填写，{facts.verifiedAt ? `平台已核验（${formatDate(facts.verifiedAt)}）` : '平台未核验'}。
+        </p>
+        <p className="text-sm text-stone-700">
+          在微暖上的捐赠都是指定给本机构、心愿或需求的定向捐赠，不是公开募捐；每一笔都记入公开捐赠记录。
+        </p>
+      </section>
+      <section aria-labelledby="home-totals-title" className="space-y-3">
+        <h2 id="home-totals-title" className="text-lg font-semibold">
+          本机构收到的爱心
+        </h2>
+        <PublicTotalsList totals={totals} testId="home-totals" />
+      </section>
       {children.length ? (
         <section aria-labelledby="points-title">
           <h2 id="points-title" className="text-lg font-semibold">

@@ -217,6 +217,15 @@ function ClaimCard({ claim, displayName }: { claim: MyClaim; displayName: string
               {claim.home}：{claim.deliveryAddress || '请联系机构确认地址'}
               {claim.homePhone ? `（电话 ${claim.homePhone}）` : ''}
             </dd>
+            {claim.shippingRecipient || claim.shippingPhone ? (
+              <>
+                <dt className="text-stone-700">收件人</dt>
+                <dd data-testid="shipping-recipient">
+                  {claim.shippingRecipient || claim.home}
+                  {claim.shippingPhone ? `，联系电话 ${claim.shippingPhone}` : ''}
+                </dd>
+              </>
+            ) : null}
           </>
         ) : null}
         {claim.purchasedAt ? (

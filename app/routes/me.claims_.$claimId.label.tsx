@@ -45,6 +45,13 @@ export default function ParcelLabelPage() {
             {label.homePhone ? `（${label.homePhone}）` : ''}
           </p>
         ) : null}
+        {label.shippingRecipient || label.shippingPhone ? (
+          <p>
+            <span className="block text-sm text-stone-700">收件人 / 联系电话</span>
+            {label.shippingRecipient || label.home}
+            {label.shippingPhone ? ` ${label.shippingPhone}` : ''}
+          </p>
+        ) : null}
         <p>
           <span className="block text-sm text-stone-700">认领编号</span>
           <span className="font-mono text-3xl font-bold tracking-wider" data-testid="label-code">

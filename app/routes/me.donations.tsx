@@ -156,6 +156,15 @@ function PledgeCard({ pledge: p }: { pledge: Pledge }) {
         <dd>{formatDate(p.expectedAt)}</dd>
         <dt className="font-medium">送达地址</dt>
         <dd>{p.deliveryAddress || p.homeAddress || p.home}</dd>
+        {p.status === 'active' && (p.shippingRecipient || p.shippingPhone) ? (
+          <>
+            <dt className="font-medium">收件人</dt>
+            <dd data-testid="shipping-recipient">
+              {p.shippingRecipient || p.home}
+              {p.shippingPhone ? `，联系电话 ${p.shippingPhone}` : ''}
+            </dd>
+          </>
+        ) : null}
         {p.deliveryHours ? (
           <>
             <dt className="font-medium">接收时间</dt>

@@ -14,6 +14,7 @@ import {
   wishes,
   type InstitutionKind,
   type MembershipRole,
+  type OrgType,
 } from '~db/schema'
 import { hashPassword } from '~/auth/password.server'
 import { buildRrule, generateSeriesSlots, type SeriesTemplate } from '~/slots/series.server'
@@ -34,6 +35,15 @@ type DemoInstitution = {
   description: string
   parent?: string
   short: string
+  // 机构信息 and 收件信息: demo values (the codes pass the check character but belong to nobody).
+  registrationKind?: 'uscc' | 'legacy'
+  registrationNo?: string
+  registrationAuthority?: string
+  orgType?: OrgType
+  publicFundraising?: boolean
+  publicPhone?: string
+  shippingRecipient?: string
+  shippingPhone?: string
 }
 
 export const demoInstitutions: DemoInstitution[] = [
@@ -46,6 +56,12 @@ export const demoInstitutions: DemoInstitution[] = [
     city: '滨州市',
     district: '滨城区',
     publicAddress: '山东省滨州市滨城区（演示地址）',
+    registrationNo: '12371600MB12345672',
+    registrationAuthority: '滨州市事业单位登记管理局（演示）',
+    orgType: 'civil_affairs',
+    publicPhone: '0543-3000000',
+    shippingRecipient: '张老师（物资组，演示）',
+    shippingPhone: '0543-3000001',
     description:
       '滨州市福利院坚持开门办院，每月第二个周六为社会开放日，欢迎爱心人士和志愿者走进福利院。团体来访请提前预约，来访者登记后凭来访接待单进入开放区域。',
   },
@@ -58,6 +74,12 @@ export const demoInstitutions: DemoInstitution[] = [
     city: '开封市',
     district: '',
     publicAddress: '河南省开封市（演示地址）',
+    registrationNo: '12410200MB2345678G',
+    registrationAuthority: '开封市事业单位登记管理局（演示）',
+    orgType: 'civil_affairs',
+    publicPhone: '0371-2000000',
+    shippingRecipient: '刘妈妈（SOS 家庭，演示）',
+    shippingPhone: '0371-2000001',
     description:
       '以家庭式养育照料孩子们的成长。相关捐赠情况会在公众号定期公示，每一笔捐赠都在阳光下运行，每一笔爱心款物都会用在服务对象身上。',
   },
@@ -70,6 +92,11 @@ export const demoInstitutions: DemoInstitution[] = [
     city: '开封市',
     district: '',
     publicAddress: '河南省开封市（演示地址）',
+    registrationNo: '11410200MB34567895',
+    registrationAuthority: '开封市事业单位登记管理局（演示）',
+    orgType: 'civil_affairs',
+    shippingRecipient: '赵站长（演示）',
+    shippingPhone: '0371-2100000',
     description: '为生活无着的流浪乞讨人员和困境儿童提供临时救助，并在社区设立临时救助点。',
   },
   {
@@ -82,6 +109,10 @@ export const demoInstitutions: DemoInstitution[] = [
     city: '开封市',
     district: '',
     publicAddress: '河南省开封市油坊社区（演示地址）',
+    registrationKind: 'legacy',
+    registrationNo: '开救站点字第 003 号（演示）',
+    registrationAuthority: '开封市民政局（演示）',
+    orgType: 'civil_affairs',
     description: '储备饮用水、方便食品、四季衣物、鞋袜、被褥、棉被和简易帐篷，就近提供临时救助。',
   },
   {
@@ -93,6 +124,11 @@ export const demoInstitutions: DemoInstitution[] = [
     city: '宁波市',
     district: '奉化区',
     publicAddress: '浙江省宁波市奉化区（演示地址）',
+    registrationNo: '12330213MB45678901',
+    registrationAuthority: '宁波市奉化区事业单位登记管理局（演示）',
+    orgType: 'civil_affairs',
+    shippingRecipient: '陈老师（演示）',
+    shippingPhone: '0574-8800000',
     description: '为困境儿童提供救助保护，与东西部协作地区一起开展「奉甘两地微心愿」等活动。',
   },
   {
@@ -104,6 +140,12 @@ export const demoInstitutions: DemoInstitution[] = [
     city: '聊城市',
     district: '东昌府区',
     publicAddress: '山东省聊城市东昌府区（演示地址）',
+    registrationNo: '52371502MJ56789011',
+    registrationAuthority: '聊城市民政局（演示）',
+    orgType: 'charity',
+    publicFundraising: false,
+    shippingRecipient: '孙社工（焕新乐园项目组，演示）',
+    shippingPhone: '0635-8000000',
     description: '运营「焕新乐园」项目：为困境儿童家庭进行居住空间改造，并由志愿者团队开展一年 12 次家庭陪伴。',
   },
 ]

@@ -79,6 +79,7 @@ describe('invalidation: the public generation', () => {
       'ledger_nodes',
       'donation_months',
       'disclosure_totals',
+      'public_totals',
       'verification_codes',
     ])
     const tables = (
