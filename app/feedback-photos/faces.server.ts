@@ -1,6 +1,6 @@
 import path from 'node:path'
 import { Worker } from 'node:worker_threads'
-import sharp from 'sharp'
+import sharp, { type OutputInfo, type OverlayOptions } from 'sharp'
 
 // Local face detection for feedback photos (docs/product.md rule 1; docs/decisions/022-face-detection.md).
 // SSD MobileNet v1 from @vladmandic/face-api on the TensorFlow.js WASM backend, in a worker thread
@@ -54,7 +54,7 @@ function getWorker(): Worker {
 
 /** Faces in an image (any format sharp reads), in the image's own pixel coordinates. */
 export async function detectFaces(image: Buffer): Promise<Detection> {
-  let raw: { data: Buffer; info: sharp.OutputInfo }
+  let raw: { data: Buffer; info: OutputInfo }
   let width: number
   try {
     const meta = await sharp(image).metadata()
@@ -107,7 +107,7 @@ export async function blurRegions(image: Buffer, regions: Array<Pick<FaceBox, 'x
   const meta = await sharp(image).metadata()
   const W = meta.width ?? 0
   const H = meta.height ?? 0
-  const overlays: sharp.OverlayOptions[] = []
+  const overlays: OverlayOptions[] = []
   for (const r of regions) {
     const padX = Math.round(r.width * 0.5)
     const padY = Math.round(r.height * 0.5)
