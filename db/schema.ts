@@ -1130,8 +1130,13 @@ export const feedbackPhotos = sqliteTable(
     altText: text('alt_text').notNull(),
     /** The last detection: clear (no face), faces (boxes in `faces`), failed (no result: never public). */
     detection: text('detection', { enum: ['clear', 'faces', 'failed'] }).notNull(),
-    faces: text('faces', { mode: 'json' }).$type<Array<{ x: number; y: number; width: number; height: number; score: number }>>().notNull().default([]),
-    status: text('status', { enum: ['pending', 'published'] }).notNull().default('pending'),
+    faces: text('faces', { mode: 'json' })
+      .$type<Array<{ x: number; y: number; width: number; height: number; score: number }>>()
+      .notNull()
+      .default([]),
+    status: text('status', { enum: ['pending', 'published'] })
+      .notNull()
+      .default('pending'),
     uploadedBy: integer('uploaded_by').references(() => users.id),
     createdAt: createdAt(),
     publishedAt: integer('published_at', { mode: 'timestamp_ms' }),

@@ -4,7 +4,7 @@ import sharp, { type OutputInfo, type OverlayOptions } from 'sharp'
 
 // Local face detection for feedback photos (docs/product.md rule 1; docs/decisions/022-face-detection.md).
 // SSD MobileNet v1 from @vladmandic/face-api on the TensorFlow.js WASM backend, in a worker thread
-// (face-worker.cjs) started on first use and kept for later photos. The image is decoded here
+// (face-worker.js) started on first use and kept for later photos. The image is decoded here
 // with sharp, scaled to at most DETECT_SIZE on its longer side, and the boxes are mapped back.
 
 export type FaceBox = { x: number; y: number; width: number; height: number; score: number }
@@ -14,7 +14,7 @@ const DETECT_SIZE = 1024
 const TIMEOUT_MS = 120_000
 // Resolved from the working directory: the server, the scripts and the tests all run from the
 // repository root, and the worker file is not bundled by Vite.
-const WORKER_FILE = path.resolve(process.cwd(), 'app/feedback-photos/face-worker.cjs')
+const WORKER_FILE = path.resolve(process.cwd(), 'app/feedback-photos/face-worker.js')
 
 type Pending = { resolve: (d: Detection) => void; timer: NodeJS.Timeout }
 let worker: Worker | null = null

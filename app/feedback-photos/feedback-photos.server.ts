@@ -316,7 +316,9 @@ export function staffPhotos(institutionId: number, kind: SubjectKind, subjectId:
   return db
     .select()
     .from(feedbackPhotos)
-    .where(and(eq(feedbackPhotos.institutionId, institutionId), eq(feedbackPhotos.subjectKind, kind), eq(feedbackPhotos.subjectId, subjectId)))
+    .where(
+      and(eq(feedbackPhotos.institutionId, institutionId), eq(feedbackPhotos.subjectKind, kind), eq(feedbackPhotos.subjectId, subjectId)),
+    )
     .orderBy(asc(feedbackPhotos.id))
     .all()
 }
@@ -336,7 +338,12 @@ export async function staffPhotoViews(institutionId: number, kind: SubjectKind, 
         status: p.status,
         detection: p.detection,
         createdAt: p.createdAt.toISOString(),
-        boxes: p.faces.map((f) => ({ left: (f.x / w) * 100, top: (f.y / h) * 100, width: (f.width / w) * 100, height: (f.height / h) * 100 })),
+        boxes: p.faces.map((f) => ({
+          left: (f.x / w) * 100,
+          top: (f.y / h) * 100,
+          width: (f.width / w) * 100,
+          height: (f.height / h) * 100,
+        })),
       }
     }),
   )

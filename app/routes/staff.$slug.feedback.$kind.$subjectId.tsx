@@ -101,7 +101,13 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     const imageErrors = !(file instanceof File) || file.size === 0 ? [imageMessages.empty] : undefined
     if (submission.status !== 'success' || imageErrors) {
       const altErrors = submission.status === 'success' ? undefined : submission.error?.altText
-      return reply({ intent: 'upload', ok: false, message: null, fieldErrors: { image: imageErrors, altText: altErrors ?? undefined }, values })
+      return reply({
+        intent: 'upload',
+        ok: false,
+        message: null,
+        fieldErrors: { image: imageErrors, altText: altErrors ?? undefined },
+        values,
+      })
     }
     const outcome = await uploadFeedbackPhoto(actor, institution.id, kind, subjectId, {
       bytes: new Uint8Array(await (file as File).arrayBuffer()),
@@ -125,7 +131,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const photoId = Number(formData.get('photoId'))
   if (!Number.isSafeInteger(photoId) || photoId <= 0) return reply({ intent: null, ok: false, message: '未知照片' })
   if (intent === 'blur' || intent === 'redetect') {
-    const outcome = intent === 'blur' ? await blurFeedbackPhoto(actor, institution.id, photoId) : await redetectFeedbackPhoto(actor, institution.id, photoId)
+    const outcome =
+      intent === 'blur'
+        ? await blurFeedbackPhoto(actor, institution.id, photoId)
+        : await redetectFeedbackPhoto(actor, institution.id, photoId)
     if (!outcome.ok) return reply({ intent, photoId, ok: false, message: outcome.message })
     const message =
       outcome.detection === 'clear'
@@ -186,7 +195,11 @@ export default function FeedbackPhotosPage() {
             {photos.map((p) => (
               <li key={p.id} className="space-y-2 border-t border-stone-200 pt-3 first:border-0 first:pt-0" data-testid="feedback-photo">
                 <div className="relative inline-block max-w-full">
-                  <img src={`/staff/${slug}/feedback-photos/${p.id}?v=${p.version}`} alt={p.altText} className="block max-h-72 max-w-full rounded-lg" />
+                  <img
+                    src={`/staff/${slug}/feedback-photos/${p.id}?v=${p.version}`}
+                    alt={p.altText}
+                    className="block max-h-72 max-w-full rounded-lg"
+                  />
                   {p.boxes.map((b, i) => (
                     <span
                       key={i}

@@ -8,6 +8,8 @@ import { categoryLabels } from '~/wishes/labels'
 import { getPublicWish, similarOpenWishes } from '~/wishes/public.server'
 import { siteOrigin } from '~/utils/origin.server'
 import { invariantFound, requireIdParam } from '~/utils/http.server'
+import { publishedPhotos } from '~/feedback-photos/feedback-photos.server'
+import { FeedbackPhotoBlock } from '~/feedback-photos/feedback-photo-block'
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const wish = invariantFound(getPublicWish(requireIdParam(params, 'id')))
@@ -15,6 +17,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return {
     wish,
     similar: wish.open ? [] : similarOpenWishes(wish.id),
+    feedbackPhotos: publishedPhotos('wish', [wish.id]).map((p) => ({ key: p.key, altText: p.altText })),
     shareUrl: `${origin}/wishes/${wish.id}`,
     imageUrl: wish.imageKey ? `${origin}/images/${encodeURIComponent(wish.imageKey)}` : null,
   }
@@ -33,7 +36,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => {
 }
 
 export default function WishPage() {
-  const { wish, similar } = useLoaderData<typeof loader>()
+  const { wish, similar, feedbackPhotos } = useLoaderData<typeof loader>()
   const { home } = wish
   return (
     <article className="space-y-6">
@@ -75,6 +78,8 @@ export default function WishPage() {
       ) : null}
 
       <ClaimPanel wish={wish} />
+
+      <FeedbackPhotoBlock photos={feedbackPhotos} />
 
       {wish.story ? (
         <section aria-labelledby="story-title" className="card">

@@ -4,23 +4,26 @@
 // SSD MobileNet v1 weights (@vladmandic/face-api/model). Nothing is downloaded.
 // Protocol: receives { id, data: Uint8Array (RGB), width, height }, answers
 // { id, faces: [{ x, y, width, height, score }] } or { id, error }.
-'use strict'
-const fs = require('node:fs')
-const path = require('node:path')
-const { parentPort } = require('node:worker_threads')
+import fs from 'node:fs'
+import { createRequire } from 'node:module'
+import path from 'node:path'
+import { parentPort } from 'node:worker_threads'
+
+// tfjs and face-api are CommonJS packages; face-api's node-wasm build expects require().
+const load = createRequire(import.meta.url)
 
 const MIN_CONFIDENCE = 0.3 // low on purpose: a false alarm costs a blur, a miss costs a child's privacy
 
 let ready = null
-function load() {
+function start() {
   ready ??= (async () => {
-    const tf = require('@tensorflow/tfjs')
-    const wasm = require('@tensorflow/tfjs-backend-wasm')
-    const faceapi = require('@vladmandic/face-api/dist/face-api.node-wasm.js')
-    wasm.setWasmPaths(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm')) + path.sep)
+    const tf = load('@tensorflow/tfjs')
+    const wasm = load('@tensorflow/tfjs-backend-wasm')
+    const faceapi = load('@vladmandic/face-api/dist/face-api.node-wasm.js')
+    wasm.setWasmPaths(path.dirname(load.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm')) + path.sep)
     if (!(await tf.setBackend('wasm'))) throw new Error('tfjs wasm backend did not start')
     await tf.ready()
-    const modelDir = path.join(path.dirname(require.resolve('@vladmandic/face-api/package.json')), 'model')
+    const modelDir = path.join(path.dirname(load.resolve('@vladmandic/face-api/package.json')), 'model')
     const manifest = JSON.parse(fs.readFileSync(path.join(modelDir, 'ssd_mobilenetv1_model-weights_manifest.json'), 'utf8'))
     const buffers = manifest.flatMap((group) => group.paths.map((p) => fs.readFileSync(path.join(modelDir, p))))
     const joined = Buffer.concat(buffers)
@@ -36,7 +39,7 @@ function load() {
 
 parentPort.on('message', async (message) => {
   try {
-    const { tf, faceapi, options } = await load()
+    const { tf, faceapi, options } = await start()
     const input = tf.tensor3d(message.data, [message.height, message.width, 3], 'int32')
     let detections
     try {
