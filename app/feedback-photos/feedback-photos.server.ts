@@ -10,6 +10,7 @@ import { enqueueNotification } from '~/notifications/notifications.server'
 import { now } from '~/utils/clock.server'
 import { getEnv } from '~/utils/env.server'
 import { blurRegions, detectFaces, type FaceBox } from './faces.server'
+import { MAX_PHOTOS_PER_SUBJECT, type SubjectKind } from './limits'
 
 // 执行反馈: photos staff attach to a fulfilled wish, a received need or a 用途 entry. docs/product.md
 // rule 1: no child's face in public. Every upload and every blur runs the local face detector
@@ -18,10 +19,7 @@ import { blurRegions, detectFaces, type FaceBox } from './faces.server'
 // Files live under DATA_DIR/feedback-photos, not in the public images folder: a pending photo is
 // served only to its home's staff, a published one by routes/feedback-photos.$key.tsx.
 
-export const subjectKinds = ['wish', 'need', 'allocation'] as const
-export type SubjectKind = (typeof subjectKinds)[number]
-export const MAX_PHOTOS_PER_SUBJECT = 6
-export const MAX_ALT_LENGTH = 200
+export { MAX_ALT_LENGTH, MAX_PHOTOS_PER_SUBJECT, subjectKinds, type SubjectKind } from './limits'
 
 export type Detection = 'clear' | 'faces' | 'failed'
 export type Subject = { kind: SubjectKind; id: number; title: string; publicPath: string | null }

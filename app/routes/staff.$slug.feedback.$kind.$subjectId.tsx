@@ -10,15 +10,12 @@ import {
   blurFeedbackPhoto,
   deleteFeedbackPhoto,
   feedbackSubject,
-  MAX_ALT_LENGTH,
-  MAX_PHOTOS_PER_SUBJECT,
   publishFeedbackPhoto,
   redetectFeedbackPhoto,
   staffPhotoViews,
-  subjectKinds,
   uploadFeedbackPhoto,
-  type SubjectKind,
 } from '~/feedback-photos/feedback-photos.server'
+import { MAX_ALT_LENGTH, MAX_PHOTOS_PER_SUBJECT, subjectKinds, type SubjectKind } from '~/feedback-photos/limits'
 import { imageMessages, MAX_IMAGE_BYTES } from '~/images/images.server'
 import { formatDateTime } from '~/utils/format'
 import { invariantFound, requireIdParam } from '~/utils/http.server'
