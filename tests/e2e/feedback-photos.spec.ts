@@ -1,5 +1,5 @@
 import fs from 'node:fs'
-import type { Page } from '@playwright/test'
+import type { Browser, Page, TestInfo } from '@playwright/test'
 import sharp from 'sharp'
 import { expect, test, type E2eHome } from './fixtures'
 import { expectNoSeriousA11yViolations, signIn, waitForHydration } from './utils'
@@ -48,6 +48,13 @@ async function objectsPhoto(): Promise<Buffer> {
     .toBuffer()
 }
 
+/** A signed-out visitor on a phone, in a context of its own (axe needs one made by newContext). */
+async function visitorPage(browser: Browser, testInfo: TestInfo) {
+  const { viewport, isMobile, hasTouch, deviceScaleFactor, locale, timezoneId, baseURL } = testInfo.project.use
+  const context = await browser.newContext({ viewport, isMobile, hasTouch, deviceScaleFactor, locale, timezoneId, baseURL })
+  return context.newPage()
+}
+
 async function uploadPhoto(page: Page, file: { name: string; mimeType: string; buffer: Buffer }, alt: string) {
   await page.getByLabel(/^照片（JPEG/).setInputFiles(file)
   await page.getByLabel(/^照片说明/).fill(alt)
@@ -89,11 +96,11 @@ test.describe('执行反馈照片', () => {
     })
 
     await test.step('the photo is not on the public page yet', async () => {
-      const visitor = await browser.newPage()
+      const visitor = await visitorPage(browser, testInfo)
       await visitor.goto(`/wishes/${wish.id}`)
       await expect(visitor.getByRole('heading', { name: wish.title })).toBeVisible()
       await expect(visitor.getByTestId('feedback-photos')).toHaveCount(0)
-      await visitor.close()
+      await visitor.context().close()
     })
 
     await test.step('blurs the faces: the detector runs again and finds none; staff publish', async () => {
@@ -107,7 +114,7 @@ test.describe('执行反馈照片', () => {
     })
 
     await test.step('the public wish page shows it under 执行反馈, with the alt text', async () => {
-      const visitor = await browser.newPage()
+      const visitor = await visitorPage(browser, testInfo)
       await visitor.goto(`/wishes/${wish.id}`)
       const block = visitor.getByTestId('feedback-photos')
       await expect(block.getByRole('heading', { name: '执行反馈' })).toBeVisible()
@@ -115,7 +122,7 @@ test.describe('执行反馈照片', () => {
       await expect(img).toBeVisible()
       await expect.poll(() => img.evaluate((el: HTMLImageElement) => el.naturalWidth)).toBeGreaterThan(0)
       await expectNoSeriousA11yViolations(visitor, testInfo, 'public wish page with feedback photo')
-      await visitor.close()
+      await visitor.context().close()
     })
   })
 })
