@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import { blob, index, integer, primaryKey, sqliteTable, text, uniqueIndex, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core'
+import { blob, check, index, integer, primaryKey, sqliteTable, text, uniqueIndex, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core'
 import {
   institutionKinds,
   orgTypes,
@@ -1160,5 +1160,42 @@ export const verificationCodes = sqliteTable(
   (t) => [
     index('verification_codes_identifier_idx').on(t.purpose, t.identifier, t.id),
     index('verification_codes_expires_idx').on(t.expiresAt),
+  ],
+)
+
+// 执行反馈: photos staff attach to a fulfilled wish, a received need or a 用途 entry
+// (app/feedback-photos/*). Stored EXIF-stripped under DATA_DIR/feedback-photos (not the public
+// images folder). Each upload and each blur runs the local face detector; docs/product.md rule 1:
+// a photo is public only while its last detection found no face — the CHECK below refuses any
+// other published row, whatever writes it.
+export const feedbackPhotos = sqliteTable(
+  'feedback_photos',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    institutionId: integer('institution_id')
+      .notNull()
+      .references(() => institutions.id),
+    subjectKind: text('subject_kind', { enum: ['wish', 'need', 'allocation'] }).notNull(),
+    subjectId: integer('subject_id').notNull(),
+    imageKey: text('image_key').notNull(),
+    altText: text('alt_text').notNull(),
+    /** The last detection: clear (no face), faces (boxes in `faces`), failed (no result: never public). */
+    detection: text('detection', { enum: ['clear', 'faces', 'failed'] }).notNull(),
+    faces: text('faces', { mode: 'json' })
+      .$type<Array<{ x: number; y: number; width: number; height: number; score: number }>>()
+      .notNull()
+      .default([]),
+    status: text('status', { enum: ['pending', 'published'] })
+      .notNull()
+      .default('pending'),
+    uploadedBy: integer('uploaded_by').references(() => users.id),
+    createdAt: createdAt(),
+    publishedAt: integer('published_at', { mode: 'timestamp_ms' }),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }),
+  },
+  (t) => [
+    index('feedback_photos_subject_idx').on(t.subjectKind, t.subjectId, t.status),
+    index('feedback_photos_institution_idx').on(t.institutionId, t.id),
+    check('feedback_photos_published_only_clear', sql`${t.status} <> 'published' OR ${t.detection} = 'clear'`),
   ],
 )

@@ -18,6 +18,8 @@ const UPLOAD_ROUTES: Array<{ path: RegExp; images: number }> = [
   { path: /^\/staff\/[^/]+\/wishes\/\d+(?:\.data)?$/, images: 1 },
   // staff.$slug.allocations: up to 4 evidence images (MAX_EVIDENCE there).
   { path: /^\/staff\/[^/]+\/allocations(?:\.data)?$/, images: 4 },
+  // staff.$slug.feedback.$kind.$subjectId: one feedback photo (执行反馈) per upload.
+  { path: /^\/staff\/[^/]+\/feedback\/(?:wish|need|allocation)\/\d+(?:\.data)?$/, images: 1 },
 ]
 
 export function bodyLimitFor(path: string, contentType: string | undefined): number {

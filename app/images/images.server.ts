@@ -25,8 +25,11 @@ function imagesDir(): string {
   return path.resolve(getEnv().DATA_DIR, 'images')
 }
 
-/** Validate, re-encode (rotated upright, at most 1200px wide, no metadata) and store an upload. */
-export async function storeWishImage(bytes: Uint8Array): Promise<StoreImageResult> {
+/**
+ * Validate and re-encode an upload: rotated upright, at most 1200px wide, WebP, no metadata.
+ * Shared by wish images and feedback photos (app/feedback-photos), which store it elsewhere.
+ */
+export async function normaliseImage(bytes: Uint8Array): Promise<{ ok: true; webp: Buffer } | { ok: false; message: string }> {
   if (bytes.byteLength === 0) return { ok: false, message: imageMessages.empty }
   if (bytes.byteLength > MAX_IMAGE_BYTES) return { ok: false, message: imageMessages.tooLarge }
   const input = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
@@ -37,21 +40,32 @@ export async function storeWishImage(bytes: Uint8Array): Promise<StoreImageResul
     return { ok: false, message: imageMessages.wrongType }
   }
   if (!format || !ACCEPTED_FORMATS.has(format)) return { ok: false, message: imageMessages.wrongType }
-  let output: Buffer
   try {
     // sharp writes no EXIF, ICC or XMP unless asked with withMetadata()/keepExif(); .rotate()
     // applies the EXIF orientation first so the picture is not left sideways.
-    output = await sharp(input, { limitInputPixels: 50_000_000 })
+    const webp = await sharp(input, { limitInputPixels: 50_000_000 })
       .rotate()
       .resize({ width: MAX_IMAGE_WIDTH, withoutEnlargement: true })
       .webp({ quality: 80 })
       .toBuffer()
+    return { ok: true, webp }
   } catch {
     return { ok: false, message: imageMessages.wrongType }
   }
-  const key = `${randomBytes(16).toString('hex')}.webp`
+}
+
+/** A new random key for a stored WebP image. */
+export function newImageKey(): string {
+  return `${randomBytes(16).toString('hex')}.webp`
+}
+
+/** Validate, re-encode (see normaliseImage) and store a wish image in the public images folder. */
+export async function storeWishImage(bytes: Uint8Array): Promise<StoreImageResult> {
+  const normalised = await normaliseImage(bytes)
+  if (!normalised.ok) return normalised
+  const key = newImageKey()
   await fs.mkdir(imagesDir(), { recursive: true })
-  await fs.writeFile(path.join(imagesDir(), key), output, { flag: 'wx' })
+  await fs.writeFile(path.join(imagesDir(), key), normalised.webp, { flag: 'wx' })
   return { ok: true, key }
 }
 

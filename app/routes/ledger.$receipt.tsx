@@ -4,6 +4,8 @@ import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { amountText, designationText, donationChannelLabels, donationKindLabels } from '~/donations/labels'
 import { getPublicEntry } from '~/donations/ledger.server'
 import { usesOfDonation, usesText } from '~/allocations/allocations.server'
+import { publishedPhotos } from '~/feedback-photos/feedback-photos.server'
+import { FeedbackPhotoBlock } from '~/feedback-photos/feedback-photo-block'
 import { VerifiedBadge } from '~/ledger/verified-badge'
 import { formatDateTime, formatFen } from '~/utils/format'
 import { pageMeta } from '~/utils/meta'
@@ -19,6 +21,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) =>
 
 export async function loader({ params }: LoaderFunctionArgs) {
   const entry = invariantFound(getPublicEntry(params.receipt ?? ''))
+  const uses = usesOfDonation(entry.id)
   return {
     entry: {
       receiptNo: entry.receiptNo,
@@ -39,13 +42,18 @@ export async function loader({ params }: LoaderFunctionArgs) {
       correctsReceipt: entry.correctsReceipt,
       correctionReason: entry.correctionReason,
       correctedBy: entry.correctedBy,
-      uses: usesText(usesOfDonation(entry.id)),
+      uses: usesText(uses),
     },
+    // 执行反馈 of the 用途 entries that drew on this entry.
+    feedbackPhotos: publishedPhotos(
+      'allocation',
+      uses.map((u) => u.allocationId),
+    ).map((p) => ({ key: p.key, altText: p.altText })),
   }
 }
 
 export default function LedgerEntryPage() {
-  const { entry } = useLoaderData<typeof loader>()
+  const { entry, feedbackPhotos } = useLoaderData<typeof loader>()
   return (
     <article className="mx-auto max-w-2xl space-y-4">
       <p className="text-sm">
@@ -130,6 +138,7 @@ export default function LedgerEntryPage() {
           </>
         ) : null}
       </dl>
+      <FeedbackPhotoBlock photos={feedbackPhotos} />
       <VerifiedBadge receiptNo={entry.receiptNo} description={entry.description} />
       <p>
         <Link to={`/ledger/${entry.receiptNo}/receipt`} className="btn-secondary">

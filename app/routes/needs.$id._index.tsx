@@ -9,6 +9,8 @@ import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { ErrorList, Field, FormMessage } from '~/components/forms'
 import { serverReply } from '~/components/server-reply'
 import { donorPublicName } from '~/donations/display'
+import { publishedPhotos } from '~/feedback-photos/feedback-photos.server'
+import { FeedbackPhotoBlock } from '~/feedback-photos/feedback-photo-block'
 import { needStatusLabels } from '~/needs/labels'
 import { getPublicNeed } from '~/needs/needs.server'
 import { latestExpectedDay, myActivePledgesFor, PLEDGE_MAX_DAYS_AHEAD, pledgeToNeed } from '~/needs/pledges.server'
@@ -36,6 +38,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     shareImage: shareCardImage(request, `/needs/${need.id}/card.png`, needShareCard(need, shareUrl)),
     user: user ? { displayName: user.displayName } : null,
     myPledges: user ? myActivePledgesFor(user.id, need.id) : [],
+    feedbackPhotos: publishedPhotos('need', [need.id]).map((p) => ({ key: p.key, altText: p.altText })),
     today: shanghaiDateString(now()),
     latest: latestExpectedDay(need),
     latestHint: need.deadline
@@ -68,7 +71,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function NeedPage() {
-  const { need, user, myPledges, today, latest, latestHint } = useLoaderData<typeof loader>()
+  const { need, user, myPledges, today, latest, latestHint, feedbackPhotos } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const navigation = useNavigation()
   const location = useLocation()
@@ -120,6 +123,7 @@ export default function NeedPage() {
         </h2>
         <NeedProgressBar progress={progress} unit={need.unit} label="认捐进度" />
       </section>
+      <FeedbackPhotoBlock photos={feedbackPhotos} />
       {need.status === 'open' || need.status === 'fully_pledged' ? (
         <p>
           <Link to={`/give?need=${need.id}`} className="btn-secondary w-full sm:w-auto">

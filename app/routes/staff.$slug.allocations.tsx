@@ -2,7 +2,7 @@ import { getFormProps, getInputProps, getTextareaProps, useForm, type Submission
 import { parseWithZod } from '@conform-to/zod'
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { data, redirect } from '@remix-run/node'
-import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react'
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react'
 import { listAllocations, recordAllocation, sourceCandidates } from '~/allocations/allocations.server'
 import { allocationFormField, allocationSchema, MAX_EVIDENCE, type AllocationForm } from '~/allocations/validation'
 import { actorFrom, requireStaff } from '~/auth/auth.server'
@@ -122,6 +122,11 @@ export default function AllocationsPage() {
                 </p>
                 <p className="text-stone-700">来源：{a.sources.join('、')}</p>
                 {a.images.length ? <p className="text-stone-700">凭证图片 {a.images.length} 张</p> : null}
+                <p>
+                  <Link to={`../feedback/allocation/${a.id}`} relative="path" className="link">
+                    执行反馈照片
+                  </Link>
+                </p>
               </li>
             ))}
           </ul>

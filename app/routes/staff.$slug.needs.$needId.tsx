@@ -16,13 +16,14 @@ import { invariantFound, notFound, requireIdParam } from '~/utils/http.server'
 import { pageMeta } from '~/utils/meta'
 import { shanghaiDateString } from '~/utils/shanghai-date'
 import { refusalReply } from '~/utils/submission.server'
+import { feedbackSubject } from '~/feedback-photos/feedback-photos.server'
 
 export const meta: MetaFunction = () => pageMeta({ title: '物资需求详情', description: '机构工作人员：物资需求详情' })
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { institution } = requireStaff(request, params.slug)
   const found = invariantFound(getStaffNeed(institution.id, requireIdParam(params, 'needId')))
-  return { ...found, slug: institution.slug }
+  return { ...found, slug: institution.slug, feedback: Boolean(feedbackSubject(institution.id, 'need', found.need.id)) }
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
@@ -58,7 +59,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function StaffNeed() {
-  const { need, progress, pledges } = useLoaderData<typeof loader>()
+  const { need, progress, pledges, feedback } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const [searchParams] = useSearchParams()
   const editable = need.status !== 'closed' && need.status !== 'cancelled'
@@ -110,6 +111,14 @@ export default function StaffNeed() {
           <Link to={`/needs/${need.id}`} className="link">
             查看公开页面
           </Link>
+          {feedback ? (
+            <>
+              {' · '}
+              <Link to={`../../feedback/need/${need.id}`} relative="path" className="link">
+                执行反馈照片
+              </Link>
+            </>
+          ) : null}
         </p>
         <NeedProgressBar progress={progress} unit={need.unit} label="认捐进度" />
       </section>

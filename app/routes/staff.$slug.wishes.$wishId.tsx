@@ -204,6 +204,13 @@ export default function WishPage() {
             </Link>
           </p>
         ) : null}
+        {wish.status === 'received' || wish.status === 'fulfilled' ? (
+          <p>
+            <Link to={`../../feedback/wish/${wish.id}`} relative="path" className="link">
+              执行反馈照片（上传、人脸模糊与公开）
+            </Link>
+          </p>
+        ) : null}
       </section>
 
       {activeClaim ? (

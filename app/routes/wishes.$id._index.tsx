@@ -10,6 +10,8 @@ import { siteUrl } from '~/utils/origin.server'
 import { wishShareCard } from '~/share/cards.server'
 import { shareCardImage } from '~/share/share-card.server'
 import { invariantFound, requireIdParam } from '~/utils/http.server'
+import { publishedPhotos } from '~/feedback-photos/feedback-photos.server'
+import { FeedbackPhotoBlock } from '~/feedback-photos/feedback-photo-block'
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const wish = invariantFound(getPublicWish(requireIdParam(params, 'id')))
@@ -19,6 +21,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     similar: wish.open ? [] : similarOpenWishes(wish.id),
     shareUrl,
     shareImage: shareCardImage(request, `/wishes/${wish.id}/card.png`, wishShareCard(wish, shareUrl)),
+    feedbackPhotos: publishedPhotos('wish', [wish.id]).map((p) => ({ key: p.key, altText: p.altText })),
   }
 }
 
@@ -41,7 +44,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => {
 }
 
 export default function WishPage() {
-  const { wish, similar } = useLoaderData<typeof loader>()
+  const { wish, similar, feedbackPhotos } = useLoaderData<typeof loader>()
   const { home } = wish
   return (
     <article className="space-y-6">
@@ -83,6 +86,8 @@ export default function WishPage() {
       ) : null}
 
       <ClaimPanel wish={wish} />
+
+      <FeedbackPhotoBlock photos={feedbackPhotos} />
 
       {wish.story ? (
         <section aria-labelledby="story-title" className="card">
