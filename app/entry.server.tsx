@@ -19,9 +19,6 @@ export default function handleRequest(
   const waitForAll = isbot(request.headers.get('user-agent') ?? '') || remixContext.isSpaMode
   return new Promise<Response>((resolve, reject) => {
     let shellRendered = false
-    // Cleared once the render is over: an uncleared timer kept every request's render (request,
-    // loader data, React's tree) alive for six seconds, and then aborted a finished stream.
-    let abortTimer: ReturnType<typeof setTimeout> | undefined
     const respond = () => {
       shellRendered = true
       const body = new PassThrough()
@@ -57,6 +54,9 @@ export default function handleRequest(
         },
       },
     )
-    abortTimer = setTimeout(abort, streamTimeout + 1000)
+    // Cleared once the render is over (onAllReady, onShellError): left running, it kept every
+    // request's render (request, loader data, React's tree) alive for six seconds, then aborted a
+    // finished stream.
+    const abortTimer = setTimeout(abort, streamTimeout + 1000)
   })
 }
