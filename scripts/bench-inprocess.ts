@@ -19,8 +19,12 @@ const arg = (name: string, fallback: string) => {
 const N = Number(arg('n', '2000'))
 const sync = arg('sync', 'off')
 // domain: bookSlot, the session lookup, listMyBookings; post: the booking POST; get: /me/bookings;
-// anon: an anonymous GET of the home page (the Remix handler, not the page cache in server/)
-const only = new Set(arg('only', 'domain,post,get,anon').split(','))
+// anon: an anonymous GET of the home page (the Remix handler, not the page cache in server/);
+// http-get, http-post: the same two requests through the whole server of server/app.ts (Express,
+// its middleware, the request log line at LOG_LEVEL=info into a file, node:http), sent over
+// loopback by a client in a child process (its CPU is not counted), --concurrency at a time
+const only = new Set(arg('only', 'domain,post,get,anon,http-get,http-post').split(','))
+const concurrency = Number(arg('concurrency', '8'))
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'weinuan-inproc-'))
 process.env.DATABASE_PATH = path.join(dir, 'bench.db')
@@ -198,9 +202,80 @@ async function main() {
       }),
       N,
     )
+  if (only.has('http-get') || only.has('http-post')) {
+    const { createApp } = await import('../server/app')
+    const { pino, destination } = await import('pino')
+    const logFile = path.join(dir, 'requests.log')
+    const logger = pino({ level: 'info' }, destination({ dest: logFile, sync: true }))
+    const app = createApp({ logger, build, appOrigin: 'http://127.0.0.1:3999', trustProxy: false, healthCheck: () => true })
+    const server = app.listen(0, '127.0.0.1')
+    await new Promise((resolve) => server.once('listening', resolve))
+    const port = (server.address() as { port: number }).port
+    const drive = async (label: string, requests: Array<{ method: string; path: string; cookie: string; body?: string }>, expect: number) => {
+      const spec = path.join(dir, `http-${label.replace(/\W+/g, '-')}.json`)
+      fs.writeFileSync(spec, JSON.stringify({ port, concurrency, requests }))
+      const start = process.cpuUsage()
+      const { spawn } = await import('node:child_process')
+      const child = spawn(process.execPath, ['--input-type=module', '-e', HTTP_CLIENT, spec], { stdio: ['ignore', 'pipe', 'inherit'] })
+      let out = ''
+      child.stdout.on('data', (c: Buffer) => (out += c.toString()))
+      await new Promise((resolve) => child.once('exit', resolve))
+      const used = process.cpuUsage(start)
+      const statuses = JSON.parse(out) as Record<string, number>
+      if (statuses[String(expect)] !== requests.length) throw new Error(`${label}: answers ${JSON.stringify(statuses)}`)
+      line(label, (used.user + used.system) / 1000, requests.length)
+    }
+    const origin = 'http://127.0.0.1:3999'
+    const getReq = (i: number) => ({ method: 'GET', path: '/me/bookings', cookie: `weinuan_session=${members[i]!.token}` })
+    if (only.has('http-get')) {
+      await drive('HTTP warm-up', Array.from({ length: 200 }, (_, i) => getReq(N + i)), 200)
+      await drive('HTTP: GET /me/bookings (whole server)', Array.from({ length: N }, (_, i) => getReq(N + i)), 200)
+    }
+    if (only.has('http-post')) {
+      const body = (i: number) =>
+        `kind=individual&contactName=${encodeURIComponent(`压测志愿者${i}`)}&contactPhone=186${String(i).padStart(8, '0')}`
+      const postReq = (i: number, slotId: number) => ({
+        method: 'POST',
+        path: `/volunteer/slots/${slotId}/book`,
+        cookie: `weinuan_session=${members[i]!.token}`,
+        body: body(i),
+        origin,
+      })
+      // Members 2N..3N have booked nothing yet: each books once.
+      await drive('HTTP warm-up', Array.from({ length: Math.min(200, N / 2) }, (_, i) => postReq(2 * N + i, slotC.id)), 302)
+      const from = 2 * N + Math.min(200, N / 2)
+      await drive('HTTP: POST booking (whole server)', Array.from({ length: 3 * N - from }, (_, i) => postReq(from + i, slotB.id)), 302)
+    }
+    await new Promise((resolve) => server.close(resolve))
+  }
   sqlite.close()
   fs.rmSync(dir, { recursive: true, force: true })
 }
+
+/** The load of the http-* modes: keep-alive connections in a child process, statuses on stdout. */
+const HTTP_CLIENT = `
+import fs from 'node:fs'
+import http from 'node:http'
+const { port, concurrency, requests } = JSON.parse(fs.readFileSync(process.argv[1], 'utf8'))
+const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency })
+const statuses = {}
+let next = 0
+const one = (r) => new Promise((resolve, reject) => {
+  const headers = { cookie: r.cookie }
+  if (r.origin) headers.origin = r.origin
+  if (r.body) { headers['content-type'] = 'application/x-www-form-urlencoded'; headers['content-length'] = Buffer.byteLength(r.body) }
+  const req = http.request({ host: '127.0.0.1', port, method: r.method, path: r.path, headers, agent }, (res) => {
+    statuses[res.statusCode] = (statuses[res.statusCode] ?? 0) + 1
+    res.resume()
+    res.on('end', resolve)
+  })
+  req.on('error', reject)
+  req.end(r.body)
+})
+await Promise.all(Array.from({ length: concurrency }, async () => { while (next < requests.length) await one(requests[next++]) }))
+agent.destroy()
+process.stdout.write(JSON.stringify(statuses))
+`
 
 main().catch((error) => {
   console.error(error)

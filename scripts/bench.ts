@@ -444,6 +444,8 @@ type LoadResult = {
   statuses: Record<string, number>
   ackIds: number[]
   successesWithoutId: number
+  /** CPU time the server's processes (all threads, the cluster's workers too) spent per answered request, when /proc is there. */
+  cpuMsPerRequest: number | null
 }
 
 type RawResult = {
@@ -462,9 +464,46 @@ type RawResult = {
   idle: number
 }
 
+/**
+ * CPU time (ms) used so far by a process, its threads and its descendants (the site's cluster
+ * workers), from /proc/<pid>/task/<tid>/schedstat (nanoseconds on the CPU). A figure that
+ * other work on the machine disturbs far less than requests per second. Null without /proc.
+ */
+function processTreeCpuMs(rootPid: number): number | null {
+  if (!fs.existsSync('/proc/self/task')) return null
+  const children = new Map<number, number[]>()
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8')
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
+      const list = children.get(ppid) ?? []
+      list.push(Number(entry))
+      children.set(ppid, list)
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  let ns = 0
+  const pending = [rootPid]
+  while (pending.length) {
+    const pid = pending.pop()!
+    pending.push(...(children.get(pid) ?? []))
+    try {
+      for (const tid of fs.readdirSync(`/proc/${pid}/task`))
+        ns += Number(fs.readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0])
+    } catch {
+      // the process or thread ended meanwhile
+    }
+  }
+  return ns / 1e6
+}
+
 class Bench {
   dir: string
   children = new Set<ChildProcess>()
+  /** The server process behind each base URL, for CPU time per request. */
+  serverPids = new Map<string, number>()
   stopping = false
   constructor(
     readonly options: Options,
@@ -484,6 +523,8 @@ class Bench {
     const requestsFile = path.join(this.dir, `requests-${id}.tsv`)
     const outFile = path.join(this.dir, `result-${id}.json`)
     fs.writeFileSync(requestsFile, load.lines.join('\n') + '\n')
+    const serverPid = this.serverPids.get(load.base)
+    const cpuBefore = serverPid ? processTreeCpuMs(serverPid) : null
     const durationS = Math.max(1, Math.ceil(load.durationS))
     const origin = load.base
     let child: ChildProcess
@@ -535,6 +576,7 @@ class Bench {
     const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)))
     clearTimeout(guard)
     clearTimeout(kill)
+    const cpuAfter = serverPid ? processTreeCpuMs(serverPid) : null
     if (!fs.existsSync(outFile)) throw new Error(`${load.label}: the load generator exited (${code}) without a result`)
     const raw = JSON.parse(fs.readFileSync(outFile, 'utf8')) as RawResult
     // Requests sent after a socket error left no line for them (once mode) went to /healthz.
@@ -554,6 +596,8 @@ class Bench {
       statuses,
       ackIds: raw.acks,
       successesWithoutId: Math.max(0, raw.successesWithoutId - raw.idle),
+      // Includes the few /healthz requests of once mode and the server's idle housekeeping.
+      cpuMsPerRequest: cpuBefore !== null && cpuAfter !== null && raw.requests > 0 ? (cpuAfter - cpuBefore) / raw.requests : null,
     }
   }
 
@@ -610,6 +654,7 @@ class Bench {
       }),
     )
     const base = `http://${HOST}:${port}`
+    if (child.pid) this.serverPids.set(base, child.pid)
     await this.waitForHealth(base, child, logFile)
     return { base, child }
   }
@@ -650,6 +695,7 @@ class Bench {
     const child = this.track(
       spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', fs.openSync(logFile, 'a'), fs.openSync(logFile, 'a')] }),
     )
+    if (child.pid) this.serverPids.set(base, child.pid)
     await this.waitForHealth(base, child, logFile)
     return { base, child }
   }
@@ -696,30 +742,35 @@ function printRow(row: Row) {
   if (!r) return
   console.log(
     `  ${row.server.padEnd(4)} ${row.what.padEnd(34)} ${fmt(r.requests).padStart(7)} req in ${fmt(r.durationS, 1)} s: ${fmt(r.rps).padStart(6)} req/s, p50 ${ms(r.p50Ms)}, p99 ${ms(r.p99Ms)}, errors ${r.statusErrors + r.socketErrors}` +
+      (r.cpuMsPerRequest !== null ? `, server CPU ${fmt(r.cpuMsPerRequest, 2)} ms/req` : '') +
       (Object.keys(r.statuses).length ? `  ${JSON.stringify(r.statuses)}` : ''),
   )
 }
 
 function table(rows: Row[]): string {
-  const out = ['| phase | server | requests | req/s | p50 | p99 | errors | vs bare | goal |', '|---|---|---|---|---|---|---|---|---|']
+  const out = [
+    '| phase | server | requests | req/s | p50 | p99 | errors | server CPU per request | vs bare | goal |',
+    '|---|---|---|---|---|---|---|---|---|---|',
+  ]
   for (const row of rows) {
     const r = row.result
     const ratio = r && row.bare ? `${fmt((r.rps / row.bare.rps) * 100, r.rps / row.bare.rps < 0.1 ? 2 : 1)} %` : '—'
     const goal = row.goal ? `${row.goal}${row.met === true ? ' ✓' : row.met === false ? ' ✗' : ''}` : ''
     if (!r) {
-      out.push(`| ${row.phase} | ${row.server} ${row.what} | — | — | — | — | — | — | ${row.note ?? ''} |`)
+      out.push(`| ${row.phase} | ${row.server} ${row.what} | — | — | — | — | — | — | — | ${row.note ?? ''} |`)
       continue
     }
     if (r.requests === 0) {
       out.push(
-        `| ${row.phase} | ${row.server} ${row.what} | 0 | — | > ${fmt(r.durationS)} s | > ${fmt(r.durationS)} s | ${r.socketErrors ? fmt(r.socketErrors) : '0'} | — | ${row.goal ?? ''}${row.goal ? ' ✗' : ''} (no answer within the phase) |`,
+        `| ${row.phase} | ${row.server} ${row.what} | 0 | — | > ${fmt(r.durationS)} s | > ${fmt(r.durationS)} s | ${r.socketErrors ? fmt(r.socketErrors) : '0'} | — | — | ${row.goal ?? ''}${row.goal ? ' ✗' : ''} (no answer within the phase) |`,
       )
       continue
     }
     const errors = r.statusErrors + r.socketErrors
+    const cpu = r.cpuMsPerRequest !== null ? `${fmt(r.cpuMsPerRequest, 2)} ms` : '—'
     const errorText = errors === 0 ? '0' : `${fmt(errors)}${r.socketErrors ? ` (${fmt(r.socketErrors)} socket)` : ''}`
     out.push(
-      `| ${row.phase} | ${row.server} ${row.what} | ${fmt(r.requests)} | ${fmt(r.rps)} | ${ms(r.p50Ms)} | ${ms(r.p99Ms)} | ${errorText} | ${ratio} | ${goal} |`,
+      `| ${row.phase} | ${row.server} ${row.what} | ${fmt(r.requests)} | ${fmt(r.rps)} | ${ms(r.p50Ms)} | ${ms(r.p99Ms)} | ${errorText} | ${cpu} | ${ratio} | ${goal} |`,
     )
   }
   return out.join('\n')

@@ -4,11 +4,11 @@ import type { ServerBuild } from '@remix-run/node'
 import compression from 'compression'
 import express from 'express'
 import type { Logger } from 'pino'
-import { pinoHttp } from 'pino-http'
 import type { ViteDevServer } from 'vite'
 import { limitRequestBody } from './body-limit'
 import { publicPageCache } from './page-cache'
 import { remixHandler } from './remix'
+import { requestLog } from './request-log'
 import { cspNonce, privateResponses, refuseForeignOrigins, securityHeaders } from './security'
 
 type Options = {
@@ -38,17 +38,8 @@ export function createApp(options: Options) {
   })
 
   app.use(compression())
-  app.use(
-    pinoHttp({
-      logger,
-      autoLogging: { ignore: (req) => req.url?.startsWith('/assets/') ?? false },
-      // One short line per request; cookies and other headers stay out of the logs.
-      serializers: {
-        req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
-    }),
-  )
+  // One short line per request (method, URL, status, time); cookies and other headers stay out.
+  app.use(requestLog(logger, { ignore: (req) => req.url.startsWith('/assets/') }))
   app.use(cspNonce)
   app.use(securityHeaders({ dev: Boolean(vite) }))
   app.use(refuseForeignOrigins(options.appOrigin))

@@ -1,5 +1,5 @@
 import type { AppLoadContext, ServerBuild } from '@remix-run/node'
-import { createReadableStreamFromReadable, createRequestHandler, writeReadableStreamToWritable } from '@remix-run/node'
+import { createReadableStreamFromReadable, createRequestHandler } from '@remix-run/node'
 import type { NextFunction, Request as ExpressRequest, Response as ExpressResponse } from 'express'
 import { takeBufferedBody } from './body-limit'
 
@@ -57,6 +57,65 @@ function toRemixRequest(req: ExpressRequest, res: ExpressResponse, appOrigin: st
   return new Request(url.href, init)
 }
 
+/** How long the first chunks of a body are held back to be written together (see writeBody). */
+const COALESCE_MS = 10
+/** Held back at most this much: past it, the body is written as it comes. */
+const COALESCE_MAX_BYTES = 256 * 1024
+
+/**
+ * Write a Remix response body to Node's response. React renders a page into many small chunks
+ * over several ticks (the shell, then Remix's streamed loader data, then the end); written one
+ * by one, each tick is a system call on the socket and, behind compression, a gzip flush (three
+ * to four writes per signed-in page, ten with gzip; issue 12). The chunks that arrive within
+ * `holdMs` of the first are collected and written at once: a body that is complete by then (every
+ * page of the site: no loader defers data) goes out in one write with a Content-Length, like a
+ * plain `res.end(html)`. A body still streaming after `holdMs` (or past COALESCE_MAX_BYTES) is
+ * written what it has so far, then chunk by chunk as before, each flushed through compression.
+ * `holdMs` 0: every chunk at once (event streams).
+ */
+export async function writeBody(body: ReadableStream<Uint8Array>, res: ExpressResponse, holdMs: number): Promise<void> {
+  const reader = body.getReader()
+  const flushable = res as ExpressResponse & { flush?: () => void }
+  let held: Uint8Array[] | null = holdMs > 0 ? [] : null
+  let heldBytes = 0
+  const write = (chunk: Uint8Array) => {
+    res.write(chunk)
+    flushable.flush?.()
+  }
+  const release = () => {
+    if (!held) return
+    const chunks = held
+    held = null
+    if (chunks.length > 0) write(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, heldBytes))
+  }
+  const timer = held ? setTimeout(release, holdMs) : null
+  try {
+    while (true) {
+      const { done, value } = await reader.read()
+      if (done) break
+      if (held) {
+        held.push(value)
+        heldBytes += value.byteLength
+        if (heldBytes >= COALESCE_MAX_BYTES) release()
+      } else write(value)
+    }
+    if (timer) clearTimeout(timer)
+    if (held) {
+      // The whole body, before any of it was written: one write, its length known.
+      const all = held.length === 1 ? held[0]! : Buffer.concat(held, heldBytes)
+      held = null
+      if (!res.headersSent && !res.hasHeader('Content-Length') && !res.hasHeader('Transfer-Encoding'))
+        res.setHeader('Content-Length', all.byteLength)
+      res.end(all)
+    } else res.end()
+  } catch (error) {
+    if (timer) clearTimeout(timer)
+    held = null
+    res.destroy(error as Error)
+    throw error
+  }
+}
+
 export function remixHandler(options: Options) {
   const handle = createRequestHandler(options.build)
   return async (req: ExpressRequest, res: ExpressResponse, next: NextFunction) => {
@@ -66,8 +125,11 @@ export function remixHandler(options: Options) {
       res.statusMessage = response.statusText
       res.status(response.status)
       for (const [key, value] of response.headers.entries()) res.append(key, value)
-      if (response.headers.get('Content-Type')?.match(/text\/event-stream/i)) res.flushHeaders()
-      if (response.body) await writeReadableStreamToWritable(response.body, res)
+      if (response.headers.get('Content-Type')?.match(/text\/event-stream/i)) {
+        res.flushHeaders()
+        if (response.body) await writeBody(response.body, res, 0)
+        else res.end()
+      } else if (response.body) await writeBody(response.body, res, COALESCE_MS)
       else res.end()
     } catch (error) {
       next(error)

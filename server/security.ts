@@ -2,9 +2,26 @@ import crypto from 'node:crypto'
 import type { NextFunction, Request, Response } from 'express'
 import helmet from 'helmet'
 
+const NONCE_BYTES = 16
+/** Random bytes for this many nonces are drawn at once (one call into the CSPRNG, not one per response). */
+const NONCES_PER_DRAW = 256
+let nonceBytes = Buffer.alloc(0)
+let nonceOffset = 0
+
+/** 128 fresh random bits, base64; each slice of the drawn bytes is used once. */
+export function newNonce(): string {
+  if (nonceOffset + NONCE_BYTES > nonceBytes.length) {
+    nonceBytes = crypto.randomBytes(NONCE_BYTES * NONCES_PER_DRAW)
+    nonceOffset = 0
+  }
+  const nonce = nonceBytes.toString('base64', nonceOffset, nonceOffset + NONCE_BYTES)
+  nonceOffset += NONCE_BYTES
+  return nonce
+}
+
 /** A fresh nonce per response for Remix's inline scripts, used by the CSP below. */
 export function cspNonce(_req: Request, res: Response, next: NextFunction) {
-  res.locals.cspNonce = crypto.randomBytes(16).toString('base64')
+  res.locals.cspNonce = newNonce()
   next()
 }
 
