@@ -211,7 +211,11 @@ async function main() {
     const server = app.listen(0, '127.0.0.1')
     await new Promise((resolve) => server.once('listening', resolve))
     const port = (server.address() as { port: number }).port
-    const drive = async (label: string, requests: Array<{ method: string; path: string; cookie: string; body?: string }>, expect: number) => {
+    const drive = async (
+      label: string,
+      requests: Array<{ method: string; path: string; cookie: string; body?: string }>,
+      expect: number,
+    ) => {
       const spec = path.join(dir, `http-${label.replace(/\W+/g, '-')}.json`)
       fs.writeFileSync(spec, JSON.stringify({ port, concurrency, requests }))
       const start = process.cpuUsage()
@@ -228,8 +232,16 @@ async function main() {
     const origin = 'http://127.0.0.1:3999'
     const getReq = (i: number) => ({ method: 'GET', path: '/me/bookings', cookie: `weinuan_session=${members[i]!.token}` })
     if (only.has('http-get')) {
-      await drive('HTTP warm-up', Array.from({ length: 200 }, (_, i) => getReq(N + i)), 200)
-      await drive('HTTP: GET /me/bookings (whole server)', Array.from({ length: N }, (_, i) => getReq(N + i)), 200)
+      await drive(
+        'HTTP warm-up',
+        Array.from({ length: 200 }, (_, i) => getReq(N + i)),
+        200,
+      )
+      await drive(
+        'HTTP: GET /me/bookings (whole server)',
+        Array.from({ length: N }, (_, i) => getReq(N + i)),
+        200,
+      )
     }
     if (only.has('http-post')) {
       const body = (i: number) =>
@@ -242,9 +254,17 @@ async function main() {
         origin,
       })
       // Members 2N..3N have booked nothing yet: each books once.
-      await drive('HTTP warm-up', Array.from({ length: Math.min(200, N / 2) }, (_, i) => postReq(2 * N + i, slotC.id)), 302)
+      await drive(
+        'HTTP warm-up',
+        Array.from({ length: Math.min(200, N / 2) }, (_, i) => postReq(2 * N + i, slotC.id)),
+        302,
+      )
       const from = 2 * N + Math.min(200, N / 2)
-      await drive('HTTP: POST booking (whole server)', Array.from({ length: 3 * N - from }, (_, i) => postReq(from + i, slotB.id)), 302)
+      await drive(
+        'HTTP: POST booking (whole server)',
+        Array.from({ length: 3 * N - from }, (_, i) => postReq(from + i, slotB.id)),
+        302,
+      )
     }
     await new Promise((resolve) => server.close(resolve))
   }

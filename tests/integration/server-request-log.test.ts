@@ -17,7 +17,10 @@ function appWithLog() {
   })
   const app = express()
   app.use(requestLog(pino({ level: 'info' }, sink), { ignore: (req) => req.url.startsWith('/assets/') }))
-  app.use('/mounted', express.Router().get('/page', (_req, res) => void res.send('mounted')))
+  app.use(
+    '/mounted',
+    express.Router().get('/page', (_req, res) => void res.send('mounted')),
+  )
   app.get('/ok', (_req, res) => void res.send('ok'))
   app.get('/broken', (_req, res) => void res.status(502).send('upstream'))
   app.get('/assets/app.js', (_req, res) => void res.send('js'))
