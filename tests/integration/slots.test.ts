@@ -11,7 +11,7 @@ import { loader as publicSlotLoader } from '~/routes/volunteer.slots.$id._index'
 import { listUpcomingSlots, monthCalendar } from '~/slots/public.server'
 import { extendAllSeries, generateSeriesSlots } from '~/slots/series.server'
 import { testClock } from '~/utils/clock.server'
-import { shanghaiParts } from '~/utils/shanghai-date'
+import { addShanghaiDays, shanghaiDateString, shanghaiInstant, shanghaiParts } from '~/utils/shanghai-date'
 import {
   addMember,
   context,
@@ -248,7 +248,12 @@ describe('staff create, publish and cancel slots', () => {
 
   test('capacity cannot be lowered below the people already confirmed', async () => {
     const { home, cookie } = await homeWithManager()
-    const slot = insertSlot(home.id, { startsAt: new Date(Date.now() + 8 * DAY), capacity: 10 })
+    // 10:00 Beijing time in eight days: a slot started at "now + 8 days" crossed midnight when the
+    // suite ran after 22:00 Beijing time, and the one-day edit form refused its end time.
+    const slot = insertSlot(home.id, {
+      startsAt: shanghaiInstant(addShanghaiDays(shanghaiDateString(new Date()), 8), '10:00'),
+      capacity: 10,
+    })
     await book(slot, 'confirmed', 4)
     await book(slot, 'confirmed', 3)
     await book(slot, 'waitlisted', 5) // waiting people do not hold places
