@@ -4,10 +4,16 @@ import sharp from 'sharp'
 import { afterAll, describe, expect, test, vi } from 'vitest'
 import { and, eq } from 'drizzle-orm'
 import { db, sqlite } from '~db/client.server'
-import { claims, feedbackPhotos, notifications, wishes } from '~db/schema'
+import { claims, feedbackPhotos, needs, notifications, wishes } from '~db/schema'
+import { recordAllocation } from '~/allocations/allocations.server'
 import { stopFaceDetector } from '~/feedback-photos/faces.server'
-import { publishFeedbackPhoto } from '~/feedback-photos/feedback-photos.server'
+import { publishFeedbackPhoto, type SubjectKind } from '~/feedback-photos/feedback-photos.server'
+import { recordArrival } from '~/needs/intake.server'
+import { pledgeToNeed } from '~/needs/pledges.server'
+import { recordWalkInGift } from '~/needs/walk-in.server'
 import { loader as publicPhotoLoader } from '~/routes/feedback-photos.$key'
+import { loader as ledgerPageLoader } from '~/routes/ledger.$receipt'
+import { loader as needPageLoader } from '~/routes/needs.$id._index'
 import { action as feedbackAction, loader as feedbackLoader } from '~/routes/staff.$slug.feedback.$kind.$subjectId'
 import { loader as staffPhotoLoader } from '~/routes/staff.$slug.feedback-photos.$photoId'
 import { loader as wishPageLoader } from '~/routes/wishes.$id._index'
@@ -56,6 +62,9 @@ async function objectsPhoto(): Promise<Buffer> {
     .toBuffer()
 }
 
+/** The item a test attaches photos to, and the home staff who do it. */
+type Target = { home: { id: number; slug: string }; cookie: string; kind: SubjectKind; subjectId: number }
+
 /** A home whose wish was claimed by a donor and has been received. */
 async function homeWithReceivedWish() {
   const h = await homeWithStaff()
@@ -76,31 +85,60 @@ async function homeWithReceivedWish() {
     })
     .run()
   db.update(wishes).set({ status: 'received', receivedAt: at }).where(eq(wishes.id, wish.id)).run()
-  return { ...h, donor, wish }
+  return { ...h, donor, wish, kind: 'wish' as const, subjectId: wish.id }
 }
 
-type Home = Awaited<ReturnType<typeof homeWithReceivedWish>>
-const params = (h: Home) => ({ slug: h.home.slug, kind: 'wish', subjectId: String(h.wish.id) })
-const pagePath = (h: Home) => `/staff/${h.home.slug}/feedback/wish/${h.wish.id}`
+const params = (t: Target) => ({ slug: t.home.slug, kind: t.kind, subjectId: String(t.subjectId) })
+const pagePath = (t: Target) => `/staff/${t.home.slug}/feedback/${t.kind}/${t.subjectId}`
 
-function upload(h: Home, image: Buffer | null, altText: string, cookie = h.cookie) {
+function upload(t: Target, image: Buffer | null, altText: string, cookie = t.cookie) {
   const body = new FormData()
   if (image) body.append('image', new File([new Uint8Array(image)], 'photo.jpg', { type: 'image/jpeg' }))
   body.append('altText', altText)
-  const request = new Request(ORIGIN + pagePath(h), { method: 'POST', body, headers: { Cookie: cookie } })
-  return run(() => feedbackAction({ request, params: params(h), context: context() }))
+  const request = new Request(ORIGIN + pagePath(t), { method: 'POST', body, headers: { Cookie: cookie } })
+  return run(() => feedbackAction({ request, params: params(t), context: context() }))
 }
 
-function act(h: Home, intent: string, photoId: number, cookie = h.cookie) {
-  const request = formRequest(pagePath(h), { intent, photoId: String(photoId) }, { cookie })
-  return run(() => feedbackAction({ request, params: params(h), context: context() }))
+function act(t: Target, intent: string, photoId: number, cookie = t.cookie) {
+  const request = formRequest(pagePath(t), { intent, photoId: String(photoId) }, { cookie })
+  return run(() => feedbackAction({ request, params: params(t), context: context() }))
 }
 
-function photosOf(h: Home) {
-  return db.select().from(feedbackPhotos).where(eq(feedbackPhotos.subjectId, h.wish.id)).all()
+function photosOf(t: Target) {
+  return db
+    .select()
+    .from(feedbackPhotos)
+    .where(and(eq(feedbackPhotos.subjectKind, t.kind), eq(feedbackPhotos.subjectId, t.subjectId)))
+    .orderBy(feedbackPhotos.id)
+    .all()
 }
 
-async function publicWishPhotos(h: Home) {
+/** Staff's feedback page of the item, requested by `cookie` under `slug` (another home's, say). */
+function staffPage(t: Target, slug = t.home.slug, cookie = t.cookie) {
+  const theirs = { ...t, home: { ...t.home, slug } }
+  return run(() => feedbackLoader({ request: getRequest(pagePath(theirs), cookie), params: params(theirs), context: context() }))
+}
+
+/** The staff-only image route for a photo, requested by `cookie` under `slug`. */
+function staffImage(slug: string, cookie: string, photoId: number) {
+  return run(() =>
+    staffPhotoLoader({
+      request: getRequest(`/staff/${slug}/feedback-photos/${photoId}`, cookie),
+      params: { slug, photoId: String(photoId) },
+      context: context(),
+    }),
+  )
+}
+
+function noticesTo(userId: number, kind: SubjectKind) {
+  return db
+    .select()
+    .from(notifications)
+    .where(and(eq(notifications.userId, userId), eq(notifications.template, `feedback_photo.${kind}`)))
+    .all()
+}
+
+async function publicWishPhotos(h: { wish: { id: number } }) {
   const page = await run(() =>
     wishPageLoader({ request: getRequest(`/wishes/${h.wish.id}`), params: { id: String(h.wish.id) }, context: context() }),
   )
@@ -141,7 +179,7 @@ describe('feedback photos', () => {
       expect(photosOf(h)[0]!.status).toBe('pending')
 
       // Staff see it with its boxes.
-      const page = await run(() => feedbackLoader({ request: getRequest(pagePath(h), h.cookie), params: params(h), context: context() }))
+      const page = await staffPage(h)
       const view = (page.body as { photos: Array<{ status: string; detection: string; boxes: unknown[] }> }).photos[0]!
       expect(view).toMatchObject({ status: 'pending', detection: 'faces' })
       expect(view.boxes.length).toBe(photo!.faces.length)
@@ -162,11 +200,7 @@ describe('feedback photos', () => {
       expect(served.headers.get('Content-Type')).toBe('image/webp')
       expect(await publicWishPhotos(h)).toEqual([{ key: after.imageKey, altText: '孩子们收到了新书包' }])
 
-      const notices = db
-        .select()
-        .from(notifications)
-        .where(and(eq(notifications.userId, h.donor.id), eq(notifications.template, 'feedback_photo.wish')))
-        .all()
+      const notices = noticesTo(h.donor.id, 'wish')
       expect(notices).toHaveLength(1)
       expect(notices[0]!.subject).toBe('您认领的心愿有了执行反馈')
     },
@@ -215,61 +249,223 @@ describe('feedback photos', () => {
       const other = await homeWithStaff()
 
       const theirs = { ...params(h), slug: other.home.slug }
-      expect(
-        (await run(() => feedbackLoader({ request: getRequest(pagePath(h), other.cookie), params: theirs, context: context() }))).status,
-      ).toBe(404)
+      expect((await staffPage(h, other.home.slug, other.cookie)).status).toBe(404)
       const request = formRequest(
         `/staff/${other.home.slug}/feedback/wish/${h.wish.id}`,
         { intent: 'publish', photoId: String(photo!.id) },
         { cookie: other.cookie },
       )
       expect((await run(() => feedbackAction({ request, params: theirs, context: context() }))).status).toBe(404)
-      expect(
-        (
-          await run(() =>
-            staffPhotoLoader({
-              request: getRequest(`/staff/${other.home.slug}/feedback-photos/${photo!.id}`, other.cookie),
-              params: { slug: other.home.slug, photoId: String(photo!.id) },
-              context: context(),
-            }),
-          )
-        ).status,
-      ).toBe(404)
+      expect((await staffImage(other.home.slug, other.cookie, photo!.id)).status).toBe(404)
       // Their own page cannot name our photo either.
       expect(publishFeedbackPhoto(other.actor, other.home.id, photo!.id)).toMatchObject({ ok: false, message: '照片不存在' })
       // Not signed in as staff of the home: no page.
-      expect(
-        (
-          await run(() =>
-            feedbackLoader({ request: getRequest(pagePath(h), h.cookie.replace(/=.*/, '=x')), params: params(h), context: context() }),
-          )
-        ).status,
-      ).not.toBe(200)
+      expect((await staffPage(h, h.home.slug, h.cookie.replace(/=.*/, '=x'))).status).not.toBe(200)
 
-      const own = await run(() =>
-        staffPhotoLoader({
-          request: getRequest(`/staff/${h.home.slug}/feedback-photos/${photo!.id}`, h.cookie),
-          params: { slug: h.home.slug, photoId: String(photo!.id) },
-          context: context(),
-        }),
-      )
+      const own = await staffImage(h.home.slug, h.cookie, photo!.id)
       expect(own.status).toBe(200)
       expect(own.headers.get('Cache-Control')).toBe('private, no-store')
       expect(photosOf(h)[0]!.status).toBe('pending')
 
       const open = createPublishedWish(h.home.id)
-      const openParams = { slug: h.home.slug, kind: 'wish', subjectId: String(open.id) }
-      expect(
-        (
-          await run(() =>
-            feedbackLoader({
-              request: getRequest(`/staff/${h.home.slug}/feedback/wish/${open.id}`, h.cookie),
-              params: openParams,
-              context: context(),
-            }),
-          )
-        ).status,
-      ).toBe(404)
+      expect((await staffPage({ ...h, subjectId: open.id })).status).toBe(404)
+    },
+    DETECTION_TIMEOUT,
+  )
+})
+
+/**
+ * A home's need with three pledgers: 王 has two arrivals, 李 one, 赵 nothing yet (active
+ * pledge). `arrive: false` leaves every pledge outstanding (nothing received).
+ */
+async function homeWithReceivedNeed(options: { arrive?: boolean } = {}) {
+  const h = await homeWithStaff()
+  const need = db
+    .insert(needs)
+    .values({ institutionId: h.home.id, title: unique('大米'), category: 'material', unit: '袋', quantityNeeded: 20 })
+    .returning()
+    .get()
+  const pledge = async (displayName: string, quantity: number) => {
+    const user = await createUser({ displayName })
+    const r = pledgeToNeed({
+      userId: user.id,
+      needId: need.id,
+      quantity,
+      expectedAt: new Date(Date.now() + 3 * 86_400_000),
+      publicDisplay: 'masked',
+    })
+    if (!r.ok) throw new Error(r.message)
+    return { user, pledgeId: r.pledgeId }
+  }
+  const wang = await pledge('王爱心', 4)
+  const li = await pledge('李爱心', 2)
+  const zhao = await pledge('赵爱心', 3)
+  const receipts: string[] = []
+  if (options.arrive !== false) {
+    for (const [p, quantity] of [
+      [wang, 2],
+      [wang, 2],
+      [li, 2],
+    ] as const) {
+      const r = recordArrival(h.actor, h.home.id, p.pledgeId, { quantity })
+      if (!r.ok) throw new Error(r.message)
+      receipts.push(r.receiptNo)
+    }
+  }
+  return { ...h, need, wang: wang.user, li: li.user, zhao: zhao.user, receipts, kind: 'need' as const, subjectId: need.id }
+}
+
+async function publicNeedPhotos(needId: number) {
+  const page = await run(() =>
+    needPageLoader({ request: getRequest(`/needs/${needId}`), params: { id: String(needId) }, context: context() }),
+  )
+  return (page.body as { feedbackPhotos: Array<{ key: string; altText: string }> }).feedbackPhotos
+}
+
+async function ledgerPhotos(receiptNo: string) {
+  const page = await run(() =>
+    ledgerPageLoader({ request: getRequest(`/ledger/${receiptNo}`), params: { receipt: receiptNo }, context: context() }),
+  )
+  expect(page.status).toBe(200)
+  return (page.body as { feedbackPhotos: Array<{ key: string; altText: string }> }).feedbackPhotos
+}
+
+describe('feedback photos of a need', () => {
+  test('a need with nothing received takes no photos (only pledges outstanding)', async () => {
+    const h = await homeWithReceivedNeed({ arrive: false })
+    expect((await staffPage(h)).status).toBe(404)
+    expect((await upload(h, await objectsPhoto(), '大米到了')).status).toBe(404)
+    expect(photosOf(h)).toEqual([])
+  })
+
+  test(
+    'a photo without faces publishes, shows on the public need page, tells each pledger with an arrival once; other homes get 404',
+    async () => {
+      const h = await homeWithReceivedNeed()
+      expect((await staffPage(h)).status).toBe(200)
+      const uploaded = await upload(h, await objectsPhoto(), '大米已入库')
+      expect(uploaded.body).toMatchObject({ ok: true, message: expect.stringContaining('未检测到人脸') })
+      const [photo] = photosOf(h)
+      expect(photo).toMatchObject({ subjectKind: 'need', detection: 'clear', status: 'pending' })
+      expect(await publicNeedPhotos(h.need.id)).toEqual([])
+
+      expect((await act(h, 'publish', photo!.id)).body).toMatchObject({ ok: true })
+      expect(await publicNeedPhotos(h.need.id)).toEqual([{ key: photo!.imageKey, altText: '大米已入库' }])
+      const served = await run(() => publicPhotoLoader({ request: getRequest('/x'), params: { key: photo!.imageKey }, context: context() }))
+      expect(served.status).toBe(200)
+
+      // 王 gave twice and 李 once: one notice each; 赵 has not delivered anything yet: none.
+      for (const donor of [h.wang, h.li]) {
+        const notices = noticesTo(donor.id, 'need')
+        expect(notices).toHaveLength(1)
+        expect(notices[0]!.subject).toBe('您捐赠的物资有了执行反馈')
+        expect(notices[0]!.body).toContain(h.need.title)
+      }
+      expect(noticesTo(h.zhao.id, 'need')).toEqual([])
+
+      // Another home's staff: no page, no image, no action on it.
+      const other = await homeWithStaff()
+      expect((await staffPage(h, other.home.slug, other.cookie)).status).toBe(404)
+      expect((await staffImage(other.home.slug, other.cookie, photo!.id)).status).toBe(404)
+      expect((await staffImage(h.home.slug, other.cookie, photo!.id)).status).not.toBe(200)
+      const theirs = { ...h, home: other.home, cookie: other.cookie }
+      expect((await act(theirs, 'delete', photo!.id)).status).toBe(404)
+      expect(photosOf(h)).toHaveLength(1)
+      expect((await staffImage(h.home.slug, h.cookie, photo!.id)).status).toBe(200)
+    },
+    DETECTION_TIMEOUT,
+  )
+
+  test(
+    'a photo with faces is refused publication until blurred',
+    async () => {
+      const h = await homeWithReceivedNeed()
+      await upload(h, await facePhotoWithGps(), '发放大米')
+      const [photo] = photosOf(h)
+      expect(photo).toMatchObject({ subjectKind: 'need', detection: 'faces', status: 'pending' })
+      const refused = await act(h, 'publish', photo!.id)
+      expect(refused.status).toBe(400)
+      expect(refused.body).toMatchObject({ ok: false, message: expect.stringContaining('检测到人脸') })
+      expect(await publicNeedPhotos(h.need.id)).toEqual([])
+      expect(noticesTo(h.wang.id, 'need')).toEqual([])
+
+      expect((await act(h, 'blur', photo!.id)).body).toMatchObject({ ok: true, message: expect.stringContaining('重新检测未发现人脸') })
+      expect((await act(h, 'publish', photo!.id)).body).toMatchObject({ ok: true })
+      expect(await publicNeedPhotos(h.need.id)).toEqual([{ key: photosOf(h)[0]!.imageKey, altText: '发放大米' }])
+      expect(noticesTo(h.wang.id, 'need')).toHaveLength(1)
+    },
+    DETECTION_TIMEOUT,
+  )
+})
+
+describe('feedback photos of a 用途 entry', () => {
+  test(
+    'published on the ledger pages of the entries it drew on; their donors are told once; another home cannot act on it',
+    async () => {
+      // The need's arrivals are this home's named gifts; a desk gift with no account joins them.
+      const n = await homeWithReceivedNeed()
+      const desk = recordWalkInGift(n.actor, n.home.id, {
+        kind: 'money',
+        items: '现金捐款',
+        amountFen: 30_000,
+        channel: 'desk',
+        donorName: '陈先生',
+        publicDisplay: 'masked',
+      })
+      if (!desk.ok) throw new Error(desk.message)
+      const [wang1, wang2, li] = n.receipts as [string, string, string]
+      const used = recordAllocation(n.actor, n.home.id, {
+        usedAt: new Date(),
+        purpose: '冬季食堂用米',
+        amountFen: null,
+        items: '大米 4 袋',
+        beneficiaryDescription: '本院全体儿童',
+        sourceReceipts: [wang1, wang2, desk.receiptNo],
+      })
+      if (!used.ok) throw new Error(used.message)
+      const h = { ...n, kind: 'allocation' as const, subjectId: used.allocationId }
+      // Another 用途 of the same home draws on 李's arrival and has no photo.
+      const elsewhere = recordAllocation(n.actor, n.home.id, {
+        usedAt: new Date(),
+        purpose: '春节加餐',
+        amountFen: null,
+        items: '大米 2 袋',
+        beneficiaryDescription: '本院全体儿童',
+        sourceReceipts: [li],
+      })
+      expect(elsewhere.ok).toBe(true)
+
+      expect((await staffPage(h)).status).toBe(200)
+      expect((await upload(h, await objectsPhoto(), '食堂里的大米')).body).toMatchObject({ ok: true })
+      const [photo] = photosOf(h)
+      expect(photo).toMatchObject({ subjectKind: 'allocation', detection: 'clear' })
+      expect(await ledgerPhotos(wang1)).toEqual([])
+
+      // Another home: no page, no image, cannot publish it, and cannot attach to it.
+      const other = await homeWithStaff()
+      const theirs = { ...h, home: other.home, cookie: other.cookie }
+      expect((await staffPage(theirs)).status).toBe(404)
+      expect((await staffImage(other.home.slug, other.cookie, photo!.id)).status).toBe(404)
+      expect((await act(theirs, 'publish', photo!.id)).status).toBe(404)
+      expect(publishFeedbackPhoto(other.actor, other.home.id, photo!.id)).toMatchObject({ ok: false, message: '照片不存在' })
+      expect((await upload(theirs, null, '不是我们的')).status).toBe(404)
+      expect(photosOf(h).map((p) => p.status)).toEqual(['pending'])
+
+      expect((await act(h, 'publish', photo!.id)).body).toMatchObject({ ok: true })
+      const shown = [{ key: photo!.imageKey, altText: '食堂里的大米' }]
+      for (const receipt of [wang1, wang2, desk.receiptNo]) expect(await ledgerPhotos(receipt)).toEqual(shown)
+      // 李's arrival went to the other 用途: its page shows none of this one's photos.
+      expect(await ledgerPhotos(li)).toEqual([])
+
+      // 王 gave both sources with an account: one notice; 李 gave only to the other 用途: none.
+      const notices = noticesTo(n.wang.id, 'allocation')
+      expect(notices).toHaveLength(1)
+      expect(notices[0]!.subject).toBe('您的捐赠用途有了执行反馈')
+      expect(notices[0]!.body).toContain('冬季食堂用米')
+      expect(noticesTo(n.li.id, 'allocation')).toEqual([])
+      // The photo of the 用途 is not a photo of the need.
+      expect(await publicNeedPhotos(n.need.id)).toEqual([])
+      expect(noticesTo(n.wang.id, 'need')).toEqual([])
     },
     DETECTION_TIMEOUT,
   )
