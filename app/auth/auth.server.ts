@@ -62,6 +62,14 @@ export function getHalfSignedIn(request: Request) {
   return awaitingSecondStep(state) && state.session && state.user ? { session: state.session, user: state.user } : null
 }
 
+/** The two-step pages: who is halfway through signing in; anyone else is sent where they belong. */
+export function requireHalfSignedIn(request: Request) {
+  const half = getHalfSignedIn(request)
+  if (half) return half
+  const user = getUser(request)
+  throw redirect(user ? signedInHome(user.id) : '/login')
+}
+
 function signInUrl(request: Request): string {
   return `/login?redirectTo=${backTo(request)}`
 }

@@ -4,7 +4,7 @@ import type { z } from 'zod'
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { data, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useNavigation, useSearchParams } from '@remix-run/react'
-import { getHalfSignedIn, getUser, signedInHome } from '~/auth/auth.server'
+import { requireHalfSignedIn } from '~/auth/auth.server'
 import { recoverWithCode } from '~/auth/two-factor.server'
 import { recoveryCodeSchema } from '~/auth/two-factor-validation'
 import { safeRedirect } from '~/auth/validation'
@@ -19,20 +19,13 @@ import { refusalReply } from '~/utils/submission.server'
 
 export const meta: MetaFunction = () => pageMeta({ title: '使用恢复码', description: '手机丢失时，用恢复码完成登录并重新设置两步验证。' })
 
-function requireSecondStep(request: Request) {
-  const half = getHalfSignedIn(request)
-  if (half) return half
-  const user = getUser(request)
-  throw redirect(user ? signedInHome(user.id) : '/login')
-}
-
 export async function loader({ request }: LoaderFunctionArgs) {
-  requireSecondStep(request)
+  requireHalfSignedIn(request)
   return null
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const { user } = requireSecondStep(request)
+  const { user } = requireHalfSignedIn(request)
   const submission = parseWithZod(await request.formData(), { schema: recoveryCodeSchema })
   if (submission.status !== 'success') return data({ result: submission.reply() }, { status: 400 })
   const outcome = await recoverWithCode({ userId: user.id, code: submission.value.code, ip: context.ip })

@@ -4,7 +4,7 @@ import type { z } from 'zod'
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { data, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useNavigation, useSearchParams } from '@remix-run/react'
-import { getHalfSignedIn, getUser, signedInHome } from '~/auth/auth.server'
+import { requireHalfSignedIn, signedInHome } from '~/auth/auth.server'
 import { verifyTwoFactorCode } from '~/auth/two-factor.server'
 import { twoFactorCodeSchema } from '~/auth/two-factor-validation'
 import { safeRedirect } from '~/auth/validation'
@@ -19,21 +19,13 @@ import { refusalReply } from '~/utils/submission.server'
 
 export const meta: MetaFunction = () => pageMeta({ title: '两步验证', description: '输入验证器应用中的 6 位验证码完成登录。' })
 
-/** Who is halfway through signing in; anyone else is sent where they belong. */
-function requireSecondStep(request: Request) {
-  const half = getHalfSignedIn(request)
-  if (half) return half
-  const user = getUser(request)
-  throw redirect(user ? signedInHome(user.id) : '/login')
-}
-
 export async function loader({ request }: LoaderFunctionArgs) {
-  requireSecondStep(request)
+  requireHalfSignedIn(request)
   return null
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const { session, user } = requireSecondStep(request)
+  const { session, user } = requireHalfSignedIn(request)
   const submission = parseWithZod(await request.formData(), { schema: twoFactorCodeSchema })
   if (submission.status !== 'success') return data({ result: submission.reply({ hideFields: ['code'] }) }, { status: 400 })
   const outcome = await verifyTwoFactorCode({ userId: user.id, sessionId: session.id, code: submission.value.code, ip: context.ip })
