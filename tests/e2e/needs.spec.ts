@@ -9,7 +9,8 @@ test('a manager posts a need, a donor pledges 5 on a phone, staff receive 2 at t
   browser,
   insertHome,
 }, testInfo) => {
-  test.setTimeout(90_000)
+  // A long story with eight axe runs and a second browser context, on a 2-core machine.
+  test.setTimeout(180_000)
   const home = await insertHome()
   const title = `冬季棉衣 ${Math.random().toString(36).slice(2, 6)}`
 
