@@ -133,7 +133,7 @@ export function retryMinutes(retryAfterSeconds: number): number {
  */
 export const CODE_LIMITS = {
   sendsPerIdentifier: 5,
-  sendsPerIp: 20,
+  sendsPerIp: getEnv().CODE_SENDS_PER_IP_PER_HOUR,
   sendWindowSeconds: 3600,
   checksPerIp: 30,
   checkWindowSeconds: 15 * 60,

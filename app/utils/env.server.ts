@@ -24,6 +24,9 @@ const envSchema = z.object({
   // Registrations one address may attempt per hour (app/auth/rate-limit.server.ts). A school or
   // company behind one NAT address registering a whole group at once may need more.
   REGISTRATIONS_PER_IP_PER_HOUR: z.coerce.number().int().positive().default(30),
+  // One-time codes (registration, 忘记密码) one address may have sent per hour: every
+  // registration sends one, so it must grow with the registrations allowed above.
+  CODE_SENDS_PER_IP_PER_HOUR: z.coerce.number().int().positive().default(20),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // Express "trust proxy": a hop count, true/false, or names/addresses such as "loopback".
   TRUST_PROXY: z

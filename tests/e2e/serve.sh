@@ -23,5 +23,6 @@ NODE_ENV=development npx tsx scripts/seed.ts
 
 # Two workers whatever the machine, so the suite always runs against the cluster (server/cluster.ts).
 # The suite registers dozens of visitors from 127.0.0.1 across its specs, past the per-address
-# registration limit a real site keeps (the race specs give each simulated phone its own address).
-NODE_ENV=development DEMO_MODE=true PORT="$port" LOG_LEVEL=warn REGISTRATIONS_PER_IP_PER_HOUR=2000 WEB_CONCURRENCY="${WEB_CONCURRENCY:-2}" exec node --import tsx server/index.ts
+# registration limit a real site keeps, each sending a verification code (the race specs give each
+# simulated phone its own address).
+NODE_ENV=development DEMO_MODE=true PORT="$port" LOG_LEVEL=warn REGISTRATIONS_PER_IP_PER_HOUR=2000 CODE_SENDS_PER_IP_PER_HOUR=2000 WEB_CONCURRENCY="${WEB_CONCURRENCY:-2}" exec node --import tsx server/index.ts
