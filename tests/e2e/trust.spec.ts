@@ -8,6 +8,9 @@ import { demo, DEMO_PASSWORD, expectNoSeriousA11yViolations, signIn } from './ut
 
 const VALID_USCC = '91440300708461136T'
 
+// A phone in both projects: the stories check that the pages fit 390 px.
+test.use({ viewport: { width: 390, height: 844 } })
+
 async function fitsPhone(page: Page) {
   expect(await page.evaluate(() => document.scrollingElement!.scrollWidth)).toBeLessThanOrEqual(390)
 }
