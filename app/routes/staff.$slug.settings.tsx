@@ -94,7 +94,9 @@ function TrustFactsForm() {
       publicPhone: facts.publicPhone,
     },
     constraint: getZodConstraint(trustFactsSchema),
-    shouldRevalidate: 'onBlur',
+    // Errors clear while typing: revalidating on blur removed the error line as the submit button
+    // was pressed, the button moved up under the pointer and the click was lost (wide screens).
+    shouldRevalidate: 'onInput',
     onValidate: ({ formData }) => parseWithZod(formData, { schema: trustFactsSchema }),
   })
   return (
@@ -174,7 +176,9 @@ function ShippingForm() {
     lastResult: reply?.result,
     defaultValue: shipping,
     constraint: getZodConstraint(shippingRecipientSchema),
-    shouldRevalidate: 'onBlur',
+    // Errors clear while typing: revalidating on blur removed the error line as the submit button
+    // was pressed, the button moved up under the pointer and the click was lost (wide screens).
+    shouldRevalidate: 'onInput',
     onValidate: ({ formData }) => parseWithZod(formData, { schema: shippingRecipientSchema }),
   })
   return (
