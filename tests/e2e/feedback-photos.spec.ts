@@ -1,15 +1,13 @@
 import fs from 'node:fs'
 import type { Browser, Page, TestInfo } from '@playwright/test'
-import sharp from 'sharp'
 import { expect, test, type E2eHome } from './fixtures'
 import { expectNoSeriousA11yViolations, signIn, waitForHydration } from './utils'
+import { FACE_IMAGE, objectsPhoto } from '../sample-photos'
 
 // 执行反馈 photos (issue 13, docs/product.md rule 1): staff upload a photo of a received wish, the
 // local face detector holds a photo with faces as 待处理, one button blurs the faces, and only
 // then can it be published; the public wish page shows it. The face photo is a demo image that
 // ships inside the @vladmandic/face-api npm package. Detection takes seconds on this machine.
-
-const FACE_IMAGE = 'node_modules/@vladmandic/face-api/demo/sample1.jpg'
 
 /** A received wish: claimed by a new donor, then signed for by the home's staff. */
 async function receivedWish(
@@ -32,20 +30,6 @@ async function receivedWish(
   const received = markWishReceived(home.actor, home.id, claim.id)
   if (!received.ok) throw new Error(`fixture: receiving refused: ${received.message}`)
   return wish
-}
-
-async function objectsPhoto(): Promise<Buffer> {
-  const block = (color: string) =>
-    sharp({ create: { width: 160, height: 120, channels: 3, background: color } })
-      .png()
-      .toBuffer()
-  return sharp({ create: { width: 800, height: 600, channels: 3, background: '#e8e0d0' } })
-    .composite([
-      { input: await block('#3366aa'), left: 80, top: 100 },
-      { input: await block('#aa3333'), left: 400, top: 300 },
-    ])
-    .png()
-    .toBuffer()
 }
 
 /** A signed-out visitor on a phone, in a context of its own (axe needs one made by newContext). */

@@ -18,6 +18,7 @@ import { action as feedbackAction, loader as feedbackLoader } from '~/routes/sta
 import { loader as staffPhotoLoader } from '~/routes/staff.$slug.feedback-photos.$photoId'
 import { loader as wishPageLoader } from '~/routes/wishes.$id._index'
 import { context, createPublishedWish, createUser, formRequest, getRequest, homeWithStaff, ORIGIN, run, unique } from './helpers'
+import { FACE_IMAGE, objectsPhoto } from '../sample-photos'
 
 // 执行反馈 photos (docs/product.md rule 1): the real local face detector runs on every upload and
 // blur. The face image is a demo photo that ships inside the @vladmandic/face-api npm package
@@ -33,7 +34,6 @@ afterAll(async () => {
   fs.rmSync(dataDir, { recursive: true, force: true })
 })
 
-const FACE_IMAGE = 'node_modules/@vladmandic/face-api/demo/sample1.jpg' // three adults' faces
 const DETECTION_TIMEOUT = 180_000
 
 /** The demo face photo as a phone would send it: JPEG with camera model and GPS position. */
@@ -44,21 +44,6 @@ async function facePhotoWithGps(): Promise<Buffer> {
       IFD0: { Make: 'PhoneCo', Model: 'Secret-Cam' },
       IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '37/1 22/1 0/1', GPSLongitudeRef: 'E', GPSLongitude: '117/1 58/1 0/1' },
     })
-    .toBuffer()
-}
-
-/** A picture of things, no people: a few coloured blocks. */
-async function objectsPhoto(): Promise<Buffer> {
-  const block = (color: string) =>
-    sharp({ create: { width: 160, height: 120, channels: 3, background: color } })
-      .png()
-      .toBuffer()
-  return sharp({ create: { width: 800, height: 600, channels: 3, background: '#e8e0d0' } })
-    .composite([
-      { input: await block('#3366aa'), left: 80, top: 100 },
-      { input: await block('#aa3333'), left: 400, top: 300 },
-    ])
-    .png()
     .toBuffer()
 }
 
