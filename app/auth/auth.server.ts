@@ -18,8 +18,9 @@ import {
   validateSessionToken,
   type SessionUser,
   type SessionValidation,
+  type TwoFactorState,
 } from './session.server'
-import { platformRequiresTwoFactor, twoFactorStateOfSession, type TwoFactorState } from './two-factor.server'
+import { platformRequiresTwoFactor } from './two-factor.server'
 import { parseIdentifier, safeRedirect, type Identifier } from './validation'
 
 export type { SessionUser }
@@ -39,7 +40,7 @@ export function getSession(request: Request): SessionState {
   if (cached) return cached
   const token = readSessionToken(request)
   const found: SessionValidation = token ? validateSessionToken(token) : { session: null, user: null, expiredId: null }
-  const twoFactor = found.session ? twoFactorStateOfSession(found.session.id) : { enabled: false, verified: false }
+  const twoFactor = found.session ? found.twoFactor : { enabled: false, verified: false }
   const result = { ...found, twoFactor }
   sessionCache.set(request, result)
   return result

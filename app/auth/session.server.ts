@@ -31,8 +31,11 @@ export type SessionUser = Pick<
   'id' | 'displayName' | 'email' | 'phone' | 'isPlatformAdmin' | 'phoneVerifiedAt' | 'emailVerifiedAt'
 >
 export type Session = { id: string; userId: number; expiresAt: Date; createdAt: Date; lastSeenAt: Date }
+/** Whether the session's user has two-step sign-in, and whether this session passed it. */
+export type TwoFactorState = { enabled: boolean; verified: boolean }
 export type SessionValidation =
-  { session: Session; user: SessionUser; expiredId?: undefined } | { session: null; user: null; expiredId: string | null }
+  | { session: Session; user: SessionUser; twoFactor: TwoFactorState; expiredId?: undefined }
+  | { session: null; user: null; expiredId: string | null }
 
 export function generateSessionToken(): string {
   const bytes = new Uint8Array(20)
@@ -115,6 +118,9 @@ const sessionQuery = preparedOnce(() =>
         phoneVerifiedAt: users.phoneVerifiedAt,
         emailVerifiedAt: users.emailVerifiedAt,
       },
+      // The two-step state (app/auth/two-factor.server.ts) comes with the session: one query.
+      twoFactorVerified: sessions.twoFactorVerified,
+      twoFactorEnabled: sql<number>`${users.totpKey} IS NOT NULL`,
       // memberships_user_institution_unique starts with user_id: one index probe.
       isMember: sql<number>`exists (select 1 from ${memberships} where ${memberships.userId} = ${users.id})`,
     })
@@ -160,7 +166,7 @@ export function validateSessionToken(token: string): SessionValidation {
     session.lastSeenAt = new Date(t)
     touchStatement().run({ at: t, sessionId })
   }
-  return { session, user }
+  return { session, user, twoFactor: { enabled: Boolean(row.twoFactorEnabled), verified: Boolean(row.twoFactorVerified) } }
 }
 
 export function invalidateSession(sessionId: string): void {

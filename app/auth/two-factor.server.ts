@@ -2,8 +2,8 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import { decodeBase32IgnorePadding, encodeBase32UpperCaseNoPadding } from '@oslojs/encoding'
 import { createTOTPKeyURI, generateHOTP } from '@oslojs/otp'
 import QRCode from 'qrcode'
-import { and, eq, isNull, lt, or, sql } from 'drizzle-orm'
-import { db, preparedOnce, writeTransaction } from '~db/client.server'
+import { and, eq, isNull, lt, or } from 'drizzle-orm'
+import { db, writeTransaction } from '~db/client.server'
 import { institutions, memberships, sessions, users } from '~db/schema'
 import { auditedWrite, type Actor } from '~/audit/audit.server'
 import { now } from '~/utils/clock.server'
@@ -21,23 +21,7 @@ export const TOTP_DIGITS = 6
 const KEY_BYTES = 20
 const ISSUER = '微暖'
 
-export type TwoFactorState = { enabled: boolean; verified: boolean }
-
-// Asked on every signed-in request (app/auth/auth.server.ts getSession): prepared once.
-const stateQuery = preparedOnce(() =>
-  db
-    .select({ verified: sessions.twoFactorVerified, enabled: sql<number>`${users.totpKey} IS NOT NULL` })
-    .from(sessions)
-    .innerJoin(users, eq(users.id, sessions.userId))
-    .where(eq(sessions.id, sql.placeholder('sessionId')))
-    .prepare(),
-)
-
-/** Whether the session's user has two-step sign-in, and whether this session passed it. */
-export function twoFactorStateOfSession(sessionId: string): TwoFactorState {
-  const row = stateQuery().get({ sessionId })
-  return { enabled: Boolean(row?.enabled), verified: Boolean(row?.verified) }
-}
+// The state asked on every signed-in request comes with the session query (session.server.ts).
 
 export function userHasTwoFactor(userId: number): boolean {
   const row = db.select({ key: users.totpKey }).from(users).where(eq(users.id, userId)).get()
