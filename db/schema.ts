@@ -520,6 +520,10 @@ export const slots = sqliteTable(
     startsAt: integer('starts_at', { mode: 'timestamp_ms' }).notNull(),
     endsAt: integer('ends_at', { mode: 'timestamp_ms' }).notNull(),
     capacity: integer('capacity').notNull(), // people
+    // People on confirmed bookings / holding a live 候补 offer: kept by triggers on bookings in the
+    // writer's transaction (migration 0023), so booking and slot lists never sum the bookings.
+    confirmedPlaces: integer('confirmed_places').notNull().default(0),
+    heldPlaces: integer('held_places').notNull().default(0),
     opensAt: integer('opens_at', { mode: 'timestamp_ms' }), // booking window; null = open now
     closesAt: integer('closes_at', { mode: 'timestamp_ms' }), // null = until the start
     allowGroups: integer('allow_groups', { mode: 'boolean' }).notNull().default(true),

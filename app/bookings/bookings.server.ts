@@ -55,14 +55,13 @@ export function slotOccupancy(_tx: Tx | typeof db, slotId: number): { confirmed:
 
 // The queries of a booking, prepared once (db/client.server.ts preparedOnce). They run on the
 // process's one connection, so a caller passing `tx` still gets them inside its transaction.
+// The places are the sums the bookings' triggers keep on the slot (migration 0023): one row read,
+// whatever the slot's size.
 const occupancyQuery = preparedOnce(() =>
   db
-    .select({
-      confirmed: sql<number>`coalesce(sum(case when ${bookings.status} = 'confirmed' then ${bookings.partySize} end), 0)`,
-      held: sql<number>`coalesce(sum(case when ${bookings.status} = 'offered' then ${bookings.partySize} end), 0)`,
-    })
-    .from(bookings)
-    .where(and(eq(bookings.slotId, sql.placeholder('slotId')), inArray(bookings.status, ['confirmed', 'offered'])))
+    .select({ confirmed: slots.confirmedPlaces, held: slots.heldPlaces })
+    .from(slots)
+    .where(eq(slots.id, sql.placeholder('slotId')))
     .prepare(),
 )
 

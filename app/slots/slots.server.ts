@@ -54,8 +54,9 @@ export const LIVE_BOOKING_STATUSES = ['confirmed', 'waitlisted', 'offered'] as c
 // Written with explicit aliases: drizzle drops table qualifiers in single-table selects, which
 // would make "slot_id" = "id" compare the booking's own columns.
 // People holding a place: confirmed, or holding a live 候补 offer (see bookings.server.ts).
-export const takenPeopleSql = sql<number>`(select coalesce(sum(b.party_size), 0) from bookings b where b.slot_id = "slots"."id" and b.status in ('confirmed', 'offered'))`
-export const confirmedPeopleSql = sql<number>`(select coalesce(sum(b.party_size), 0) from bookings b where b.slot_id = "slots"."id" and b.status = 'confirmed')`
+// Both read the sums kept on the slot by triggers (migration 0023), not the bookings.
+export const takenPeopleSql = sql<number>`("slots"."confirmed_places" + "slots"."held_places")`
+export const confirmedPeopleSql = sql<number>`"slots"."confirmed_places"`
 const confirmedBookingsSql = sql<number>`(select count(*) from bookings b where b.slot_id = "slots"."id" and b.status = 'confirmed')`
 const waitlistSql = sql<number>`(select count(*) from bookings b where b.slot_id = "slots"."id" and b.status in ('waitlisted', 'offered'))`
 const waitlistPeopleSql = sql<number>`(select coalesce(sum(b.party_size), 0) from bookings b where b.slot_id = "slots"."id" and b.status in ('waitlisted', 'offered'))`
@@ -63,12 +64,8 @@ export const liveBookingsSql = sql<number>`(select count(*) from bookings b wher
 export const anyBookingsSql = sql<number>`(select count(*) from bookings b where b.slot_id = "slots"."id")`
 
 function confirmedPeople(tx: Tx, slotId: number): number {
-  const row = tx
-    .select({ n: sql<number>`coalesce(sum(${bookings.partySize}), 0)` })
-    .from(bookings)
-    .where(and(eq(bookings.slotId, slotId), eq(bookings.status, 'confirmed')))
-    .get()
-  return Number(row?.n ?? 0)
+  const row = tx.select({ n: slots.confirmedPlaces }).from(slots).where(eq(slots.id, slotId)).get()
+  return row?.n ?? 0
 }
 
 // ---- Reading --------------------------------------------------------------------------------

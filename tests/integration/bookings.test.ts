@@ -1,6 +1,6 @@
 import QRCode from 'qrcode'
 import { and, eq } from 'drizzle-orm'
-import { describe, expect, test, vi } from 'vitest'
+import { afterEach, describe, expect, test, vi } from 'vitest'
 import { db, queryLog, sqlite } from '~db/client.server'
 import { bookings, institutions, notifications, slots, volunteerProfiles, volunteerQualifications } from '~db/schema'
 import {
@@ -122,6 +122,21 @@ async function postMyBookings(userId: number, fields: Record<string, string>) {
     myBookingsAction({ request: formRequest('/me/bookings', fields, { cookie: signedInCookie(userId) }), params: {}, context: context() }),
   )
 }
+
+// Every test below leaves the places kept on each slot (migration 0023's triggers) equal to a
+// recount of its bookings: booking, groups, waitlist offers, lapses, declines, cancellations,
+// capacity changes and raw SQL all go through the triggers.
+afterEach(() => {
+  const drift = sqlite
+    .prepare(
+      `SELECT s.id, s.confirmed_places AS confirmed, s.held_places AS held,
+        (SELECT coalesce(sum(party_size), 0) FROM bookings b WHERE b.slot_id = s.id AND b.status = 'confirmed') AS recountConfirmed,
+        (SELECT coalesce(sum(party_size), 0) FROM bookings b WHERE b.slot_id = s.id AND b.status = 'offered') AS recountHeld
+      FROM slots s WHERE s.confirmed_places <> recountConfirmed OR s.held_places <> recountHeld`,
+    )
+    .all()
+  expect(drift).toEqual([])
+})
 
 describe('booking a slot', () => {
   test('members book an open day until it is full; the next one is put on the waitlist and told their place', async () => {
@@ -290,6 +305,15 @@ describe('booking a slot', () => {
     // booking's member is known, not read back from the row just inserted.
     expect(statements.filter((text) => /from "slots" inner join "institutions"/.test(text))).toHaveLength(1)
     expect(statements.filter((text) => /^select "user_id" from "bookings" where "bookings"."id" = \?$/.test(text))).toHaveLength(0)
+    // The places taken are the sums kept on the slot (migration 0023), never summed over bookings.
+    expect(statements.filter((text) => /sum\(/i.test(text))).toEqual([])
+    const triggers = sqlite
+      .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN ('bookings', 'slots')")
+      .all() as Array<{
+      name: string
+      sql: string
+    }>
+    expect(triggers.filter((t) => /sum\(/i.test(t.sql)).map((t) => t.name)).toEqual([])
     expect(noticesFor(second.id, 'booking.confirmed')).toHaveLength(1)
   })
 })
