@@ -1,7 +1,7 @@
 import { sha256 } from '@oslojs/crypto/sha2'
 import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding'
 import { and, eq, inArray, lte, ne, sql } from 'drizzle-orm'
-import { db, preparedOnce } from '~db/client.server'
+import { db, preparedOnce, writeTransaction } from '~db/client.server'
 import { memberships, sessions, users } from '~db/schema'
 import { now } from '~/utils/clock.server'
 import { cookiesAreSecure } from '~/utils/env.server'
@@ -81,20 +81,24 @@ export function createSession(token: string, userId: number, origin: { userAgent
     lastSeenAt: createdAt,
     expiresAt: new Date(createdAt.getTime() + sessionLimitsFor(isStaffUser(userId)).absoluteMs),
   }
-  // The user's sessions that ended by themselves go now (their cookies are dead anyway).
-  db.delete(sessions)
-    .where(and(eq(sessions.userId, userId), lte(sessions.expiresAt, createdAt)))
-    .run()
-  db.insert(sessions)
-    .values({
-      id: session.id,
-      userId,
-      expiresAt: session.expiresAt,
-      createdAt,
-      device: describeDevice(origin.userAgent),
-      ip: origin.ip ?? null,
-    })
-    .run()
+  // Writes here and below go through writeTransaction: its quick retry of a busy BEGIN, not
+  // SQLite's busy handler, which sleeps up to 100 ms inside the event loop (issue 12).
+  writeTransaction((tx) => {
+    // The user's sessions that ended by themselves go now (their cookies are dead anyway).
+    tx.delete(sessions)
+      .where(and(eq(sessions.userId, userId), lte(sessions.expiresAt, createdAt)))
+      .run()
+    tx.insert(sessions)
+      .values({
+        id: session.id,
+        userId,
+        expiresAt: session.expiresAt,
+        createdAt,
+        device: describeDevice(origin.userAgent),
+        ip: origin.ip ?? null,
+      })
+      .run()
+  })
   return session
 }
 
@@ -164,20 +168,23 @@ export function validateSessionToken(token: string): SessionValidation {
   const session: Session = { ...row.session, lastSeenAt }
   if (t - lastSeenAt.getTime() >= LAST_SEEN_EVERY_MS) {
     session.lastSeenAt = new Date(t)
-    touchStatement().run({ at: t, sessionId })
+    writeTransaction(() => touchStatement().run({ at: t, sessionId }))
   }
   return { session, user, twoFactor: { enabled: Boolean(row.twoFactorEnabled), verified: Boolean(row.twoFactorVerified) } }
 }
 
 export function invalidateSession(sessionId: string): void {
-  db.delete(sessions).where(eq(sessions.id, sessionId)).run()
+  writeTransaction((tx) => tx.delete(sessions).where(eq(sessions.id, sessionId)).run())
 }
 
 /** Sign out everywhere; keepSessionId lets the current device stay signed in if wanted. */
 export function invalidateUserSessions(userId: number, keepSessionId?: string): void {
-  db.delete(sessions)
-    .where(keepSessionId ? and(eq(sessions.userId, userId), ne(sessions.id, keepSessionId)) : eq(sessions.userId, userId))
-    .run()
+  writeTransaction((tx) =>
+    tx
+      .delete(sessions)
+      .where(keepSessionId ? and(eq(sessions.userId, userId), ne(sessions.id, keepSessionId)) : eq(sessions.userId, userId))
+      .run(),
+  )
 }
 
 export type DeviceSession = { publicId: string; device: string; ip: string | null; createdAt: Date; lastSeenAt: Date; current: boolean }
@@ -192,9 +199,12 @@ export function listUserSessions(userId: number, currentSessionId: string | null
   const rows = db.select().from(sessions).where(eq(sessions.userId, userId)).all()
   const ended = rows.filter((r) => sessionEnded(r, staff, t)).map((r) => r.id)
   if (ended.length)
-    db.delete(sessions)
-      .where(and(eq(sessions.userId, userId), inArray(sessions.id, ended)))
-      .run()
+    writeTransaction((tx) =>
+      tx
+        .delete(sessions)
+        .where(and(eq(sessions.userId, userId), inArray(sessions.id, ended)))
+        .run(),
+    )
   return rows
     .filter((r) => !ended.includes(r.id))
     .map((r) => ({

@@ -2,7 +2,7 @@ import fs from 'node:fs/promises'
 import path from 'node:path'
 import { and, asc, eq, inArray, lt } from 'drizzle-orm'
 import nodemailer, { type Transporter } from 'nodemailer'
-import { db } from '~db/client.server'
+import { writeTransaction } from '~db/client.server'
 import { notifications } from '~db/schema'
 import { now } from '~/utils/clock.server'
 import { getEnv } from '~/utils/env.server'
@@ -92,48 +92,83 @@ async function deliver(config: DeliveryConfig, message: Message): Promise<'sms' 
 
 export type DeliveryReport = { sent: number; failed: number; written: number }
 
+/** Results are written at least this often (ms of deliveries), or when the batch is done. */
+const RESULT_FLUSH_MS = 50
+
 /**
  * Send pending messages (and retry failed ones up to MAX_ATTEMPTS). Each message is taken by
  * bumping its attempt count first, so two runners never send the same message twice.
+ *
+ * The batch is taken in one write transaction and the outcomes are written together (at least
+ * every RESULT_FLUSH_MS, so a slow provider still records each message soon after sending it):
+ * with a message per booking, a statement per message in autocommit meant two commits (two
+ * fsyncs) per message, each waiting for the write lock in SQLite's busy handler (sleeps of up to
+ * 100 ms inside the event loop) while the other server process took bookings (issue 12).
  */
 export async function deliverPendingNotifications(
   config: DeliveryConfig = deliveryConfigFromEnv(),
   options: { template?: string } = {},
 ): Promise<DeliveryReport> {
   const report: DeliveryReport = { sent: 0, failed: 0, written: 0 }
-  const due = db
-    .select()
-    .from(notifications)
-    .where(
-      and(
-        inArray(notifications.status, ['pending', 'failed']),
-        lt(notifications.attempts, MAX_ATTEMPTS),
-        options.template ? eq(notifications.template, options.template) : undefined,
-      ),
+  const taken = writeTransaction((tx) => {
+    const due = tx
+      .select()
+      .from(notifications)
+      .where(
+        and(
+          inArray(notifications.status, ['pending', 'failed']),
+          lt(notifications.attempts, MAX_ATTEMPTS),
+          options.template ? eq(notifications.template, options.template) : undefined,
+        ),
+      )
+      .orderBy(asc(notifications.id))
+      .limit(BATCH)
+      .all()
+    return due.filter(
+      (message) =>
+        tx
+          .update(notifications)
+          .set({ attempts: message.attempts + 1 })
+          .where(
+            and(eq(notifications.id, message.id), eq(notifications.status, message.status), eq(notifications.attempts, message.attempts)),
+          )
+          .run().changes > 0,
     )
-    .orderBy(asc(notifications.id))
-    .limit(BATCH)
-    .all()
-  for (const message of due) {
-    const taken = db
-      .update(notifications)
-      .set({ attempts: message.attempts + 1 })
-      .where(and(eq(notifications.id, message.id), eq(notifications.status, message.status), eq(notifications.attempts, message.attempts)))
-      .run().changes
-    if (!taken) continue
-    try {
-      const via = await deliver(config, message)
-      db.update(notifications).set({ status: 'sent', sentAt: now(), lastError: null }).where(eq(notifications.id, message.id)).run()
-      if (via === 'file') report.written++
-      else report.sent++
-    } catch (error) {
-      const lastError = error instanceof Error ? error.message : String(error)
-      db.update(notifications)
-        .set({ status: 'failed', lastError: lastError.slice(0, 500) })
-        .where(eq(notifications.id, message.id))
-        .run()
-      report.failed++
+  })
+  let outcomes: Array<{ id: number; error: string | null }> = []
+  let lastFlush = performance.now()
+  const flush = () => {
+    const done = outcomes
+    outcomes = []
+    lastFlush = performance.now()
+    if (!done.length) return
+    writeTransaction((tx) => {
+      for (const { id, error } of done) {
+        if (error === null)
+          tx.update(notifications).set({ status: 'sent', sentAt: now(), lastError: null }).where(eq(notifications.id, id)).run()
+        else
+          tx.update(notifications)
+            .set({ status: 'failed', lastError: error.slice(0, 500) })
+            .where(eq(notifications.id, id))
+            .run()
+      }
+    })
+  }
+  try {
+    for (const message of taken) {
+      try {
+        const via = await deliver(config, message)
+        outcomes.push({ id: message.id, error: null })
+        if (via === 'file') report.written++
+        else report.sent++
+      } catch (error) {
+        outcomes.push({ id: message.id, error: error instanceof Error ? error.message : String(error) })
+        report.failed++
+      }
+      if (performance.now() - lastFlush >= RESULT_FLUSH_MS) flush()
     }
+  } finally {
+    flush()
   }
   return report
 }
