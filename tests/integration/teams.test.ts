@@ -230,7 +230,7 @@ describe('starting a team', () => {
 })
 
 describe('gifts through a team', () => {
-  test('a completed gift counts exactly once (duplicate delivery), a refund lowers it, and the kept totals equal a recount', async () => {
+  test('a completed gift counts exactly once (duplicate delivery), refunds and a lost dispute lower it, and the kept totals equal a recount', async () => {
     const { teamId, wish } = await wishWithTeam()
     const query = `wish=${wish.id}&team=${teamId}`
     const generationBefore = sqlite.prepare('SELECT generation FROM public_generation WHERE id = 1').pluck().get() as number
@@ -270,6 +270,27 @@ describe('gifts through a team', () => {
     await deliver(refundEvent(giftA.payment!.id, 8_000, true))
     expect(teamRow(teamId)).toMatchObject({ raisedFen: 5_000, giftCount: 1 })
     expect(recountTeam(teamId)).toEqual({ raisedFen: 5_000, giftCount: 1 })
+
+    // A lost dispute of B takes the rest.
+    eventCounter += 1
+    await deliver({
+      id: `evt_team_dispute_${Date.now()}_${eventCounter}`,
+      object: 'event',
+      created: Math.floor(Date.now() / 1000),
+      type: 'charge.dispute.closed',
+      data: {
+        object: {
+          id: `dp_team_${eventCounter}`,
+          object: 'dispute',
+          payment_intent: `pi_team_${giftB.payment!.id}`,
+          amount: 5_000,
+          currency: 'cny',
+          status: 'lost',
+        },
+      },
+    })
+    expect(teamRow(teamId)).toMatchObject({ raisedFen: 0, giftCount: 0 })
+    expect(recountTeam(teamId)).toEqual({ raisedFen: 0, giftCount: 0 })
   })
 
   test('a gift through a closed team, or a team of another target, is refused; the gift without the team still works', async () => {
