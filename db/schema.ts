@@ -780,10 +780,16 @@ export const payments = sqliteTable(
     // recorded as corrections; later events only add the difference.
     refundedFen: integer('refunded_fen').notNull().default(0),
     disputedFen: integer('disputed_fen').notNull().default(0),
+    // 一起捐 (app/teams): the team page the gift was given through, if any. Not in the log's leaf.
+    teamId: integer('team_id').references((): AnySQLiteColumn => teams.id),
     createdAt: createdAt(),
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' }),
   },
-  (t) => [index('payments_user_idx').on(t.userId, t.id), index('payments_intent_idx').on(t.paymentIntentId)],
+  (t) => [
+    index('payments_user_idx').on(t.userId, t.id),
+    index('payments_intent_idx').on(t.paymentIntentId),
+    index('payments_team_idx').on(t.teamId, t.id),
+  ],
 )
 
 // Each webhook event is processed exactly once (inserted in the same transaction as its effect).
@@ -1201,5 +1207,50 @@ export const feedbackPhotos = sqliteTable(
     index('feedback_photos_subject_idx').on(t.subjectKind, t.subjectId, t.status),
     index('feedback_photos_institution_idx').on(t.institutionId, t.id),
     check('feedback_photos_published_only_clear', sql`${t.status} <> 'published' OR ${t.detection} = 'clear'`),
+  ],
+)
+
+// ---- 一起捐 (team giving) -------------------------------------------------------------------
+
+// A member's team page for a home, campaign, wish or need (app/teams/*). Gifts given through it
+// carry payments.team_id and are ordinary donations in the log; raised_fen and gift_count are
+// kept here by app/teams/progress.server.ts in the gift's own transaction (completion adds,
+// refunds and lost disputes subtract), so the page never sums payments.
+export const teams = sqliteTable(
+  'teams',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    institutionId: integer('institution_id')
+      .notNull()
+      .references(() => institutions.id),
+    target: text('target', { enum: paymentTargets }).notNull(),
+    campaignId: integer('campaign_id').references(() => campaigns.id),
+    wishId: integer('wish_id').references(() => wishes.id),
+    needId: integer('need_id').references(() => needs.id),
+    starterId: integer('starter_id')
+      .notNull()
+      .references(() => users.id),
+    /** How the starter appears as 发起人 (docs/product.md rule 2). */
+    starterDisplay: text('starter_display', { enum: publicDisplays }).notNull().default('masked'),
+    name: text('name').notNull(),
+    story: text('story').notNull().default(''),
+    goalFen: integer('goal_fen').notNull(),
+    /** Last day (Asia/Shanghai, YYYY-MM-DD) gifts may start through the team, or null. */
+    endsOn: text('ends_on'),
+    raisedFen: integer('raised_fen').notNull().default(0),
+    giftCount: integer('gift_count').notNull().default(0),
+    status: text('status', { enum: ['open', 'closed', 'hidden'] })
+      .notNull()
+      .default('open'),
+    hiddenReason: text('hidden_reason'),
+    hiddenBy: integer('hidden_by').references(() => users.id),
+    createdAt: createdAt(),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }),
+  },
+  (t) => [
+    index('teams_starter_idx').on(t.starterId, t.id),
+    index('teams_institution_idx').on(t.institutionId, t.id),
+    check('teams_goal_positive', sql`${t.goalFen} > 0`),
+    check('teams_raised_not_negative', sql`${t.raisedFen} >= 0 AND ${t.giftCount} >= 0`),
   ],
 )

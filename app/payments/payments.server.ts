@@ -6,6 +6,7 @@ import { campaigns, donations, institutions, needs, payments, processedEvents, u
 import type { paymentTargets, PublicDisplay } from '~db/enums'
 import { correctedSoFar, recordCorrection, recordDonation, type Designation } from '~/donations/ledger.server'
 import { refreshNeedStatus } from '~/needs/progress.server'
+import { TEAM_NOT_ACCEPTING, teamAcceptsGift, teamGiftCompleted, teamGiftCorrected } from '~/teams/teams.server'
 import { enqueueNotification } from '~/notifications/notifications.server'
 import { now } from '~/utils/clock.server'
 import { formatFen } from '~/utils/format'
@@ -203,6 +204,8 @@ export async function startGift(input: {
   publicDisplay: PublicDisplay
   /** The site's origin, for the return and mock checkout URLs. */
   origin: string
+  /** 一起捐: the team page the gift is given through (app/teams), if any. */
+  teamId?: number | null
 }): Promise<StartGiftResult> {
   if (!Number.isSafeInteger(input.amountFen) || input.amountFen < MIN_GIFT_FEN || input.amountFen > MAX_GIFT_FEN) {
     return { ok: false, message: '每笔捐款金额须在 ¥1 至 ¥50,000 之间' }
@@ -212,6 +215,7 @@ export async function startGift(input: {
   const created = writeTransaction((tx) => {
     const target = resolveGiftTarget(input.target, input.targetId, tx)
     if (!target) return null
+    if (input.teamId != null && !teamAcceptsGift(tx, input.teamId, target)) return 'team_closed' as const
     const payment = tx
       .insert(payments)
       .values({
@@ -225,6 +229,7 @@ export async function startGift(input: {
         needId: target.needId,
         amountFen: input.amountFen,
         publicDisplay: input.publicDisplay,
+        teamId: input.teamId ?? null,
         status: 'open',
         createdAt: now(),
       })
@@ -233,6 +238,7 @@ export async function startGift(input: {
     return { payment, target }
   })
   if (!created) return { ok: false, message: '这个捐款对象已不再接受捐款' }
+  if (created === 'team_closed') return { ok: false, message: TEAM_NOT_ACCEPTING }
   const { payment, target } = created
   try {
     const session = await provider.createCheckout({
@@ -381,6 +387,7 @@ function correctGift(
   })
   if (!correction.ok) return false
   if (payment.needId !== null) refreshNeedStatus(tx, payment.needId)
+  teamGiftCorrected(tx, payment, part, part === left)
   enqueueNotification(tx, {
     userId: payment.userId,
     template: 'payment.refunded',
@@ -420,6 +427,7 @@ function completePayment(tx: Tx, payment: Payment, paymentIntentId: string | nul
     .where(eq(payments.id, payment.id))
     .run()
   if (payment.needId !== null) refreshNeedStatus(tx, payment.needId)
+  teamGiftCompleted(tx, payment)
   enqueueNotification(tx, {
     userId: payment.userId,
     template: 'payment.completed',

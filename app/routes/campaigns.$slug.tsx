@@ -58,6 +58,9 @@ export default function CampaignPage() {
         <p>
           <Link to={`/give?campaign=${encodeURIComponent(campaign.slug)}`} className="btn-secondary w-full sm:w-auto">
             为这个活动捐款
+          </Link>{' '}
+          <Link to={`/teams/new?campaign=${encodeURIComponent(campaign.slug)}`} className="link">
+            发起一起捐
           </Link>
         </p>
       ) : null}

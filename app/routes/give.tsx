@@ -12,6 +12,7 @@ import { PRESET_AMOUNTS_FEN } from '~/payments/amount'
 import { formatFen } from '~/utils/format'
 import { pageMeta } from '~/utils/meta'
 import { invariantFound } from '~/utils/http.server'
+import { parseId } from '~/utils/ids'
 import { refusalReply } from '~/utils/submission.server'
 import { giftSchema } from '~/payments/validation'
 import { publicDisplayLabels } from '~/wishes/labels'
@@ -51,11 +52,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
     )
   const user = requireVerifiedContact(request)
   const { onlineGiftsAvailable, ONLINE_GIFTS_UNAVAILABLE } = await import('~/payments/provider.server')
+  // 一起捐: a gift through a team page (?team=<id>) counts toward that team (app/teams).
+  const { teamForGivePage } = await import('~/teams/teams.server')
   return {
     kind: 'give' as const,
     target,
     displayName: user.displayName,
     unavailable: onlineGiftsAvailable() ? null : ONLINE_GIFTS_UNAVAILABLE,
+    team: params.has('team') ? teamForGivePage(parseId(params.get('team'))) : null,
   }
 }
 
@@ -71,7 +75,16 @@ export async function action({ request }: ActionFunctionArgs) {
   const { siteOrigin } = await import('~/utils/origin.server')
   const origin = siteOrigin(request)
   const { amountFen, publicDisplay } = submission.value
-  const outcome = await startGift({ userId: user.id, target: target.target, targetId: target.targetId, amountFen, publicDisplay, origin })
+  const teamId = parseId(new URL(request.url).searchParams.get('team'))
+  const outcome = await startGift({
+    userId: user.id,
+    target: target.target,
+    targetId: target.targetId,
+    amountFen,
+    publicDisplay,
+    origin,
+    teamId,
+  })
   if (!outcome.ok) return data({ result: refusalReply(submission, outcome) }, { status: 409 })
   return redirect(outcome.url)
 }
@@ -80,7 +93,7 @@ export default function GivePage() {
   const page = useLoaderData<typeof loader>()
   if (page.kind === 'choose') return <ChooseHome homes={page.homes} />
   if (page.kind === 'closed') return <NoLongerTakingGifts closed={page.closed} />
-  return <GiveForm target={page.target} displayName={page.displayName} unavailable={page.unavailable} />
+  return <GiveForm target={page.target} displayName={page.displayName} unavailable={page.unavailable} team={page.team} />
 }
 
 function ChooseHome({ homes }: { homes: { slug: string; name: string; city: string }[] }) {
@@ -100,10 +113,16 @@ function ChooseHome({ homes }: { homes: { slug: string; name: string; city: stri
                 <span className="font-medium">{h.name}</span>
                 <span className="text-sm text-stone-700"> · {h.city}</span>
               </span>
-              <Link to={`/give?home=${h.slug}`} className="btn-secondary">
-                捐款给这家机构
-                <span className="sr-only">：{h.name}</span>
-              </Link>
+              <span className="flex flex-wrap gap-2">
+                <Link to={`/give?home=${h.slug}`} className="btn-secondary">
+                  捐款给这家机构
+                  <span className="sr-only">：{h.name}</span>
+                </Link>
+                <Link to={`/teams/new?home=${h.slug}`} className="link self-center">
+                  发起一起捐
+                  <span className="sr-only">：{h.name}</span>
+                </Link>
+              </span>
             </li>
           ))}
         </ul>
@@ -142,7 +161,7 @@ function NoLongerTakingGifts({ closed }: { closed: { title: string; message: str
 
 type GiftTargetView = Extract<ReturnType<typeof useLoaderData<typeof loader>>, { kind: 'give' }>
 
-function GiveForm({ target, displayName, unavailable }: Pick<GiftTargetView, 'target' | 'displayName' | 'unavailable'>) {
+function GiveForm({ target, displayName, unavailable, team }: Pick<GiftTargetView, 'target' | 'displayName' | 'unavailable' | 'team'>) {
   const actionData = useActionData<typeof action>()
   const navigation = useNavigation()
   const location = useLocation()
@@ -183,6 +202,21 @@ function GiveForm({ target, displayName, unavailable }: Pick<GiftTargetView, 'ta
         <p className="text-stone-800">
           付款在支付服务商（Stripe）的页面完成。支付服务商确认收款后，这笔捐款才会记入公开捐赠记录，并发给您收据编号。
         </p>
+        {team ? (
+          <p className="text-stone-800" data-testid="give-team">
+            {team.acceptsGifts ? (
+              <>
+                通过一起捐
+                <Link to={`/teams/${team.id}`} className="link">
+                  「{team.name}」
+                </Link>
+                捐款：这笔捐款会计入它的进度。
+              </>
+            ) : (
+              `一起捐「${team.name}」已结束，不再通过它接受捐款。`
+            )}
+          </p>
+        ) : null}
       </section>
 
       <Form method="post" action={`/give${location.search}`} className="space-y-5" noValidate key={reply.key}>
@@ -246,6 +280,14 @@ function GiveForm({ target, displayName, unavailable }: Pick<GiftTargetView, 'ta
         <button type="submit" className="btn-primary w-full" disabled={submitting}>
           {submitting ? '正在前往支付…' : '前往支付'}
         </button>
+        {team ? null : (
+          <p className="text-sm text-stone-700">
+            想邀请朋友一起捐？{' '}
+            <Link to={`/teams/new${location.search}`} className="link">
+              发起一起捐
+            </Link>
+          </p>
+        )}
         <p className="text-sm text-stone-700">
           想捐赠物品？{' '}
           <Link to={`/institutions/${target.institutionSlug}`} className="link">

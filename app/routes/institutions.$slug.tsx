@@ -55,6 +55,9 @@ export default function InstitutionPage() {
       <p>
         <Link to={`/give?home=${encodeURIComponent(institution.slug)}`} className="btn-primary w-full sm:w-auto">
           支持这家机构（捐款）
+        </Link>{' '}
+        <Link to={`/teams/new?home=${encodeURIComponent(institution.slug)}`} className="link">
+          发起一起捐
         </Link>
       </p>
       {programmes.length ? (

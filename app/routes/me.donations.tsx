@@ -15,6 +15,8 @@ import { notFound } from '~/utils/http.server'
 import { parseId } from '~/utils/ids'
 import { pageMeta } from '~/utils/meta'
 import { refusalReply } from '~/utils/submission.server'
+import { teamStatusLabels } from '~/teams/limits'
+import { listMyTeams } from '~/teams/teams.server'
 import { siteQrCode } from '~/utils/qr.server'
 
 export const meta: MetaFunction = () => pageMeta({ title: '我的捐赠', description: '您的物资认捐、认捐编号和每一笔捐赠的回执。' })
@@ -28,7 +30,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       qrSvg: p.status === 'active' ? (await siteQrCode(request, `/staff/${p.homeSlug}/intake?code=${p.code}`)).svg : null,
     })),
   )
-  return { pledges, others: listMyOtherDonations(user.id), displayName: user.displayName }
+  return { pledges, others: listMyOtherDonations(user.id), displayName: user.displayName, teams: listMyTeams(user.id) }
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -52,7 +54,7 @@ export async function action({ request }: ActionFunctionArgs) {
 type Pledge = Awaited<ReturnType<typeof loader>>['pledges'][number]
 
 export default function MyDonationsPage() {
-  const { pledges, others } = useLoaderData<typeof loader>()
+  const { pledges, others, teams } = useLoaderData<typeof loader>()
   const [searchParams] = useSearchParams()
   return (
     <div className="mx-auto max-w-2xl space-y-8">
@@ -100,6 +102,37 @@ export default function MyDonationsPage() {
                 </p>
                 {d.correctionReason ? <p className="text-sm text-stone-800">更正说明：{d.correctionReason}</p> : null}
                 <ReceiptLinks receiptNo={d.receiptNo} />
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+
+      <section aria-labelledby="teams-title" className="space-y-4">
+        <h2 id="teams-title" className="text-xl font-semibold">
+          我发起的一起捐
+        </h2>
+        {teams.length === 0 ? (
+          <p className="text-stone-800">您还没有发起一起捐。在心愿、物资需求、活动或机构页面点击“发起一起捐”，邀请朋友一起定向捐款。</p>
+        ) : (
+          <ul className="space-y-3" data-testid="my-teams">
+            {teams.map((t) => (
+              <li key={t.id} className="card space-y-1">
+                <p className="font-medium">
+                  <Link to={`/teams/${t.id}`} className="link">
+                    {t.name}
+                  </Link>
+                </p>
+                <p className="text-sm text-stone-700">
+                  {t.homeName} · {teamStatusLabels[t.status]} · 已筹 {formatFen(t.raisedFen)} / 目标 {formatFen(t.goalFen)} · {t.giftCount}{' '}
+                  笔
+                </p>
+                {t.status === 'hidden' ? <p className="text-sm text-stone-800">机构隐藏了这个页面，原因：{t.hiddenReason}</p> : null}
+                {t.status === 'open' ? (
+                  <Link to={`/teams/${t.id}/edit`} className="link text-sm">
+                    修改或结束<span className="sr-only">：{t.name}</span>
+                  </Link>
+                ) : null}
               </li>
             ))}
           </ul>

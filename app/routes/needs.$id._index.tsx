@@ -128,6 +128,9 @@ export default function NeedPage() {
         <p>
           <Link to={`/give?need=${need.id}`} className="btn-secondary w-full sm:w-auto">
             为这项需求捐款
+          </Link>{' '}
+          <Link to={`/teams/new?need=${need.id}`} className="link">
+            发起一起捐
           </Link>
         </p>
       ) : null}

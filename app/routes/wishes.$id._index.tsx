@@ -196,6 +196,9 @@ function ClaimPanel({ wish }: { wish: { id: number; status: string; open: boolea
         </Link>{' '}
         <Link to={`/give?wish=${wish.id}`} className="btn-secondary mt-2 w-full sm:mt-0 sm:w-auto">
           以捐款代替实物
+        </Link>{' '}
+        <Link to={`/teams/new?wish=${wish.id}`} className="link">
+          发起一起捐
         </Link>
       </p>
     )
