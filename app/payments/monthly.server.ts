@@ -602,6 +602,12 @@ export function monthlyTotals(scope: 'institution' | 'campaign', scopeId: number
   return row ?? { donors: 0, monthlyFen: 0 }
 }
 
+/** The same for a campaign named by its slug (the campaign page). */
+export function campaignMonthlyTotals(slug: string): { donors: number; monthlyFen: number } {
+  const campaign = db.select({ id: campaigns.id }).from(campaigns).where(eq(campaigns.slug, slug)).get()
+  return campaign ? monthlyTotals('campaign', campaign.id) : { donors: 0, monthlyFen: 0 }
+}
+
 // ---- The notice before each charge (job) --------------------------------------------------------
 
 /**
