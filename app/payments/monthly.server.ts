@@ -184,7 +184,7 @@ export function isMonthlySession(session: Stripe.Checkout.Session): boolean {
   return session.mode === 'subscription' || Boolean(session.metadata?.monthlyGiftId)
 }
 
-/** checkout.session.completed / .expired in subscription mode: link the subscription, or close an unfinished gift. */
+/** checkout.session.completed / async_payment_succeeded / async_payment_failed / expired in subscription mode: link the subscription, or close an unfinished gift. */
 export function monthlyCheckoutEvent(tx: Tx, event: Stripe.Event, session: Stripe.Checkout.Session): MonthlyEventResult {
   const gift =
     tx.select().from(monthlyGifts).where(eq(monthlyGifts.checkoutSessionId, session.id)).get() ??
@@ -193,7 +193,8 @@ export function monthlyCheckoutEvent(tx: Tx, event: Stripe.Event, session: Strip
   // Found through metadata before startMonthlyGift stored the session id: let the provider retry.
   if (gift.checkoutSessionId === null) return { retry: `monthly gift ${gift.id} has no checkout session id yet` }
   if (gift.checkoutSessionId !== session.id) return reject(tx, event, `session ${session.id} is not monthly gift ${gift.id}'s session`)
-  if (event.type === 'checkout.session.expired') {
+  // Expired, or the first payment of an asynchronous method failed: the gift never started.
+  if (event.type === 'checkout.session.expired' || event.type === 'checkout.session.async_payment_failed') {
     if (gift.status !== 'open') return { ok: true, outcome: 'ignored' }
     tx.update(monthlyGifts).set({ status: 'expired', updatedAt: now() }).where(eq(monthlyGifts.id, gift.id)).run()
     return { ok: true, outcome: 'expired' }

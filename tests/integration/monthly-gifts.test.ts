@@ -14,6 +14,7 @@ import {
 } from '~db/schema'
 import { fromHex, leafHash, toHex, utf8Bytes, verifyInclusion } from '~/ledger/merkle'
 import { proofForReceipt } from '~/ledger/tree.server'
+import { completeMockMonthlyCheckout, renewDueMockMonthlyGifts, simulateMockRenewal } from '~/payments/monthly-mock.server'
 import { changeMonthlyGift, monthlyTotals, sendMonthlyChargeNotices, startMonthlyGift } from '~/payments/monthly.server'
 import { action as webhookAction } from '~/routes/webhooks.stripe'
 import { testClock } from '~/utils/clock.server'
@@ -440,5 +441,86 @@ describe('public counts and the notice before each charge', () => {
     } finally {
       testClock.reset()
     }
+  })
+})
+
+describe('an unfinished checkout', () => {
+  test('checkout.session.expired closes the gift; it never counts', async () => {
+    const g = await openMonthly(3_000)
+    const gift = g.gift()
+    const expired = event('checkout.session.expired', {
+      id: gift.checkoutSessionId,
+      object: 'checkout.session',
+      mode: 'subscription',
+      metadata: { monthlyGiftId: String(gift.id) },
+    })
+    expect((await deliver(expired)).body.outcome).toBe('expired')
+    expect(g.gift().status).toBe('expired')
+    expect(monthlyTotals('institution', g.home.id)).toEqual({ donors: 0, monthlyFen: 0 })
+  })
+})
+
+describe('the mock provider (no Stripe key, not production)', () => {
+  test('checkout, renewals by button and by the job, a failed renewal: all signed events through the handler', async () => {
+    delete process.env.STRIPE_SECRET_KEY
+    delete process.env.STRIPE_WEBHOOK_SECRET
+    const donor = await createUser({ displayName: '模拟月捐' })
+    const home = createTestInstitution(unique('模拟院'))
+    const started = await startMonthlyGift({
+      userId: donor.id,
+      target: 'institution',
+      targetId: home.id,
+      amountFen: 1_000,
+      publicDisplay: 'anonymous',
+      remindBeforeCharge: false,
+      origin: ORIGIN,
+    })
+    if (!started.ok) throw new Error(started.message)
+    expect(started.url).toMatch(/\/dev\/mock-checkout\/cs_mock_[0-9a-f]+$/)
+    const gift = () => db.select().from(monthlyGifts).where(eq(monthlyGifts.id, started.monthlyGiftId)).get()!
+    expect(completeMockMonthlyCheckout(gift(), true)).toBe(true)
+    expect(gift()).toMatchObject({ status: 'active', provider: 'mock' })
+    expect(gift().subscriptionId).toMatch(/^sub_mock_/)
+    expect(entriesOf(donor.id)).toHaveLength(1)
+    // Every mock event went through processed_events, like a delivery from Stripe.
+    expect(
+      db
+        .select()
+        .from(processedEvents)
+        .all()
+        .filter((e) => e.eventId.startsWith('evt_mock_')).length,
+    ).toBeGreaterThanOrEqual(2)
+
+    expect(simulateMockRenewal(gift().id, donor.id, false)).toEqual({ ok: true })
+    expect(gift()).toMatchObject({ status: 'past_due', failedAttempts: 1 })
+    expect(simulateMockRenewal(gift().id, donor.id, true)).toEqual({ ok: true })
+    expect(gift()).toMatchObject({ status: 'active', failedAttempts: 0 })
+    // The failed invoice was retried and paid: one charge row for it, not two.
+    expect(chargesOf(gift().id).map((c) => c.status)).toEqual(['paid', 'paid'])
+    expect(entriesOf(donor.id)).toHaveLength(2)
+    // Someone else cannot simulate on this gift.
+    const stranger = await createUser()
+    expect(simulateMockRenewal(gift().id, stranger.id, true).ok).toBe(false)
+
+    try {
+      expect(renewDueMockMonthlyGifts().renewed).toBe(0) // not due yet
+      testClock.freeze(new Date(gift().nextChargeAt!.getTime() + 1000))
+      expect(renewDueMockMonthlyGifts().renewed).toBeGreaterThanOrEqual(1)
+      expect(entriesOf(donor.id)).toHaveLength(3)
+      renewDueMockMonthlyGifts()
+      expect(entriesOf(donor.id)).toHaveLength(3) // the next date moved on a month
+      const previous = process.env.NODE_ENV
+      process.env.NODE_ENV = 'production'
+      try {
+        testClock.freeze(new Date(gift().nextChargeAt!.getTime() + 1000))
+        expect(renewDueMockMonthlyGifts()).toEqual({ renewed: 0 })
+        expect(simulateMockRenewal(gift().id, donor.id, true).ok).toBe(false)
+      } finally {
+        process.env.NODE_ENV = previous
+      }
+    } finally {
+      testClock.reset()
+    }
+    expect(entriesOf(donor.id)).toHaveLength(3)
   })
 })
