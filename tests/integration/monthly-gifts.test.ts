@@ -26,7 +26,20 @@ import {
   subscriptionObject,
   subscriptionSessions,
 } from '~tests/mocks/stripe-subscriptions'
-import { context, createTestInstitution, createUser, ORIGIN, unique } from './helpers'
+import { action as giveMonthlyAction, loader as giveMonthlyLoader } from '~/routes/give_.monthly'
+import { action as myMonthlyAction, loader as myMonthlyLoader } from '~/routes/me.monthly'
+import {
+  context,
+  createPublishedWish,
+  createTestInstitution,
+  createUser,
+  formRequest,
+  getRequest,
+  ORIGIN,
+  run,
+  signedInCookie,
+  unique,
+} from './helpers'
 
 // 月捐 (issue 14): monthly gifts through Stripe subscriptions. Stripe's API is mocked with msw
 // (tests/mocks/stripe-subscriptions.ts); every event is signed here as Stripe signs it and goes
@@ -522,5 +535,89 @@ describe('the mock provider (no Stripe key, not production)', () => {
       testClock.reset()
     }
     expect(entriesOf(donor.id)).toHaveLength(3)
+  })
+})
+
+describe('the pages', () => {
+  test('每月捐: sign-in first; homes and campaigns only; a bad amount is refused next to its field with what was typed', async () => {
+    const home = createTestInstitution(unique('页面院'))
+    const donor = await createUser({ displayName: '页面月捐' })
+    const url = `/give/monthly?home=${home.slug}`
+    const anonymous = await run(() => giveMonthlyLoader({ request: getRequest(url), params: {}, context: context() }))
+    expect(anonymous.status).toBe(302)
+    expect(anonymous.headers.get('Location')).toMatch(/^\/login\?redirectTo=/)
+    const wish = createPublishedWish(home.id)
+    const forWish = await run(() =>
+      giveMonthlyLoader({ request: getRequest(`/give/monthly?wish=${wish.id}`, signedInCookie(donor.id)), params: {}, context: context() }),
+    )
+    expect(forWish.status).toBe(302) // no home or campaign named: back to /give
+    const tooMuch = await run(() =>
+      giveMonthlyAction({
+        request: formRequest(
+          url,
+          { amount: 'custom', customAmount: '5000.01', publicDisplay: 'masked' },
+          { cookie: signedInCookie(donor.id) },
+        ),
+        params: {},
+        context: context(),
+      }),
+    )
+    expect(tooMuch.status).toBe(400)
+    const result = (tooMuch.body as { result: { error: Record<string, string[]>; initialValue: Record<string, string> } }).result
+    expect(result.error.customAmount).toEqual(['每月最多 ¥5,000'])
+    expect(result.initialValue.customAmount).toBe('5000.01')
+    const ok = await run(() =>
+      giveMonthlyAction({
+        request: formRequest(url, { amount: '30000', publicDisplay: 'name', remind: 'on' }, { cookie: signedInCookie(donor.id) }),
+        params: {},
+        context: context(),
+      }),
+    )
+    expect(ok.status).toBe(302)
+    expect(ok.headers.get('Location')).toMatch(/^https:\/\/checkout\.stripe\.com\/c\/pay\/cs_test_sub_/)
+    expect(db.select().from(monthlyGifts).where(eq(monthlyGifts.userId, donor.id)).get()).toMatchObject({
+      amountFen: 30_000,
+      publicDisplay: 'name',
+      remindBeforeCharge: true,
+      status: 'open',
+    })
+  })
+
+  test('我的月捐 is the donor’s own: another member cannot act on someone else’s gift', async () => {
+    const g = await openMonthly(3_000)
+    await deliver(sessionCompleted(g))
+    const mine = await run(() =>
+      myMonthlyLoader({ request: getRequest('/me/monthly', signedInCookie(g.donor.id)), params: {}, context: context() }),
+    )
+    expect((mine.body as { gifts: Array<{ id: number; status: string }> }).gifts.map((x) => [x.id, x.status])).toEqual([
+      [g.gift().id, 'active'],
+    ])
+    const stranger = await createUser()
+    const theirs = await run(() =>
+      myMonthlyLoader({ request: getRequest('/me/monthly', signedInCookie(stranger.id)), params: {}, context: context() }),
+    )
+    expect((theirs.body as { gifts: unknown[] }).gifts).toEqual([])
+    const attempt = await run(() =>
+      myMonthlyAction({
+        request: formRequest('/me/monthly', { intent: 'cancel', giftId: String(g.gift().id) }, { cookie: signedInCookie(stranger.id) }),
+        params: {},
+        context: context(),
+      }),
+    )
+    expect(attempt.status).toBe(404)
+    expect(g.gift().status).toBe('active')
+    const below = await run(() =>
+      myMonthlyAction({
+        request: formRequest(
+          '/me/monthly',
+          { intent: 'amount', giftId: String(g.gift().id), newAmount: '0.5' },
+          { cookie: signedInCookie(g.donor.id) },
+        ),
+        params: {},
+        context: context(),
+      }),
+    )
+    expect(below.status).toBe(400)
+    expect((below.body as { result: { error: Record<string, string[]> } }).result.error.newAmount).toEqual(['每月至少 ¥1'])
   })
 })
