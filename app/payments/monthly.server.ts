@@ -206,7 +206,9 @@ export function monthlyCheckoutEvent(tx: Tx, event: Stripe.Event, session: Strip
   if (!subscriptionId) return reject(tx, event, 'subscription session without a subscription')
   if (gift.subscriptionId !== null && gift.subscriptionId !== subscriptionId)
     return reject(tx, event, `monthly gift ${gift.id} is linked to ${gift.subscriptionId}, not ${subscriptionId}`)
-  if (gift.subscriptionId === subscriptionId && gift.status !== 'open') return { ok: true, outcome: 'ignored' }
+  // Already linked by an earlier invoice.paid (events out of order): store the customer and send
+  // the welcome notice once (its dedupe key); a repeated completion changes nothing.
+  if (gift.subscriptionId === subscriptionId && gift.status !== 'open' && gift.customerId !== null) return { ok: true, outcome: 'ignored' }
   tx.update(monthlyGifts)
     .set({
       subscriptionId,

@@ -245,7 +245,15 @@ describe('charges from signed webhooks', () => {
     const g = await openMonthly(10_000, { campaign: true })
     expect((await deliver(event('invoice.paid', invoice(g, `in_ooo_${g.gift().id}`)))).body.outcome).toBe('recorded')
     expect(g.gift()).toMatchObject({ status: 'active', subscriptionId: g.subscriptionId })
+    expect((await deliver(sessionCompleted(g))).body.outcome).toBe('updated')
     expect((await deliver(sessionCompleted(g))).body.outcome).toBe('ignored')
+    expect(g.gift()).toMatchObject({ status: 'active', customerId: 'cus_test_1' })
+    const started = db
+      .select()
+      .from(notifications)
+      .where(and(eq(notifications.userId, g.donor.id), eq(notifications.template, 'monthly.started')))
+      .all()
+    expect(started).toHaveLength(1)
     const entries = entriesOf(g.donor.id)
     expect(entries).toHaveLength(1)
     expect(entries[0]).toMatchObject({
