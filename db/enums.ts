@@ -98,3 +98,9 @@ export const visitActivities = ['homework', 'reading', 'games', 'crafts', 'liste
 export type VisitActivity = (typeof visitActivities)[number]
 export const visitStatuses = ['logged', 'confirmed', 'queried'] as const
 export type VisitStatus = (typeof visitStatuses)[number]
+
+// 月捐 (issue 14): a monthly gift's subscription. open (checkout not finished) → active; a failed
+// renewal → past_due (the provider retries); paused (no charges); cancelled; expired (checkout never completed).
+export const monthlyGiftStatuses = ['open', 'active', 'past_due', 'paused', 'cancelled', 'expired'] as const
+export type MonthlyGiftStatus = (typeof monthlyGiftStatuses)[number]
+export const monthlyGiftTargets = ['institution', 'campaign'] as const

@@ -28,6 +28,8 @@ import {
   needStatuses,
   pledgeStatuses,
   paymentStatuses,
+  monthlyGiftStatuses,
+  monthlyGiftTargets,
   paymentTargets,
   ledgerLeafKinds,
   disclosurePeriods,
@@ -1253,4 +1255,88 @@ export const teams = sqliteTable(
     check('teams_goal_positive', sql`${t.goalFen} > 0`),
     check('teams_raised_not_negative', sql`${t.raisedFen} >= 0 AND ${t.giftCount} >= 0`),
   ],
+)
+
+// ---- 月捐 (issue 14) -----------------------------------------------------------------------
+
+// A donor's monthly gift to a home or one of its campaigns, through a provider subscription
+// (app/payments/monthly.server.ts). Stored before the provider is called, like payments; the
+// charges are recorded only from signed webhooks (monthly_gift_charges).
+export const monthlyGifts = sqliteTable(
+  'monthly_gifts',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    provider: text('provider').notNull(), // 'stripe' | 'mock'
+    idempotencyKey: text('idempotency_key').notNull().unique(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id),
+    institutionId: integer('institution_id')
+      .notNull()
+      .references(() => institutions.id),
+    target: text('target', { enum: monthlyGiftTargets }).notNull(),
+    campaignId: integer('campaign_id').references(() => campaigns.id),
+    amountFen: integer('amount_fen').notNull(),
+    // The amount before the last change: an invoice already issued for it is still accepted.
+    previousAmountFen: integer('previous_amount_fen'),
+    publicDisplay: text('public_display', { enum: publicDisplays }).notNull(),
+    remindBeforeCharge: integer('remind_before_charge', { mode: 'boolean' }).notNull().default(false),
+    status: text('status', { enum: monthlyGiftStatuses }).notNull().default('open'),
+    checkoutSessionId: text('checkout_session_id').unique(),
+    subscriptionId: text('subscription_id').unique(),
+    customerId: text('customer_id'),
+    nextChargeAt: integer('next_charge_at', { mode: 'timestamp_ms' }),
+    // The last failed renewal, as the provider reported it (shown to the donor).
+    failedAttempts: integer('failed_attempts').notNull().default(0),
+    nextRetryAt: integer('next_retry_at', { mode: 'timestamp_ms' }),
+    cancelledAt: integer('cancelled_at', { mode: 'timestamp_ms' }),
+    createdAt: createdAt(),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }),
+  },
+  (t) => [
+    index('monthly_gifts_user_idx').on(t.userId, t.id),
+    index('monthly_gifts_next_charge_idx').on(t.status, t.nextChargeAt),
+    check('monthly_gifts_amount', sql`${t.amountFen} BETWEEN 100 AND 500000`),
+    check('monthly_gifts_target', sql`(${t.target} = 'campaign') = (${t.campaignId} IS NOT NULL)`),
+  ],
+)
+
+// One row per provider invoice of a monthly gift: paid (with its ledger entry) or failed (shown
+// to the donor). The unique invoice id makes a repeated or out-of-order delivery record nothing.
+export const monthlyGiftCharges = sqliteTable(
+  'monthly_gift_charges',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    monthlyGiftId: integer('monthly_gift_id')
+      .notNull()
+      .references(() => monthlyGifts.id),
+    invoiceId: text('invoice_id').notNull().unique(),
+    status: text('status', { enum: ['paid', 'failed'] }).notNull(),
+    amountFen: integer('amount_fen').notNull(),
+    paymentIntentId: text('payment_intent_id'),
+    donationId: integer('donation_id')
+      .unique()
+      .references(() => donations.id),
+    attemptCount: integer('attempt_count').notNull().default(0),
+    nextRetryAt: integer('next_retry_at', { mode: 'timestamp_ms' }),
+    refundedFen: integer('refunded_fen').notNull().default(0),
+    createdAt: createdAt(),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }),
+  },
+  (t) => [index('monthly_gift_charges_gift_idx').on(t.monthlyGiftId, t.id), index('monthly_gift_charges_intent_idx').on(t.paymentIntentId)],
+)
+
+// 「N 位月捐人 · 每月 ¥X」 on institution and campaign pages: live (active or past_due) monthly gifts
+// and their monthly total per home (scope 'institution', gifts to the home and its campaigns)
+// and per campaign. Kept by triggers on monthly_gifts in the writer's transaction: no request
+// reads history.
+export const monthlyGiftTotals = sqliteTable(
+  'monthly_gift_totals',
+  {
+    scope: text('scope', { enum: ['institution', 'campaign'] }).notNull(),
+    scopeId: integer('scope_id').notNull(),
+    donors: integer('donors').notNull().default(0),
+    monthlyFen: integer('monthly_fen').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.scope, t.scopeId] })],
 )

@@ -20,6 +20,7 @@ const memberPages = [
   { to: '/me/bookings', label: '我的预约' },
   { to: '/me/claims', label: '我的认领' },
   { to: '/me/donations', label: '我的捐赠' },
+  { to: '/me/monthly', label: '我的月捐' },
   { to: '/me/service', label: '志愿服务记录' },
   { to: '/me/pairings', label: '我的结对' },
   { to: '/account', label: '账户' },

@@ -11,6 +11,8 @@ import { remindMissingDisclosures } from '~/disclosures/disclosures.server'
 import { now } from '~/utils/clock.server'
 import { releaseOverduePledges, sendPledgeReminders } from '~/needs/pledges.server'
 import { extendAllSeries } from '~/slots/series.server'
+import { sendMonthlyChargeNotices } from '~/payments/monthly.server'
+import { renewDueMockMonthlyGifts } from '~/payments/monthly-mock.server'
 import { checkOverdueVisits } from '~/visits/visits.server'
 import { formatDateTime } from '~/utils/format'
 import { closedPublishedSql } from '~/wishes/claimable.server'
@@ -168,6 +170,8 @@ export type JobsReport = {
   releasedPledges: number
   disclosureRemindersQueued: number
   overdueVisitAlerts: number
+  monthlyNoticesQueued: number
+  mockMonthlyRenewals: number
   notifications: DeliveryReport
 }
 
@@ -185,6 +189,8 @@ export async function runJobs(options: { delivery?: DeliveryConfig } = {}): Prom
   const overduePledges = releaseOverduePledges()
   const disclosureReminders = remindMissingDisclosures()
   const overdueVisits = checkOverdueVisits()
+  const mockRenewals = renewDueMockMonthlyGifts()
+  const monthlyNotices = sendMonthlyChargeNotices()
   const delivered = await deliverPendingNotifications(options.delivery)
   return {
     releasedClaims: released,
@@ -201,6 +207,8 @@ export async function runJobs(options: { delivery?: DeliveryConfig } = {}): Prom
     releasedPledges: overduePledges.released + overduePledges.closedAtReceived,
     disclosureRemindersQueued: disclosureReminders.sent,
     overdueVisitAlerts: overdueVisits.leadAlerts + overdueVisits.staffAlerts,
+    monthlyNoticesQueued: monthlyNotices.sent,
+    mockMonthlyRenewals: mockRenewals.renewed,
     notifications: delivered,
   }
 }

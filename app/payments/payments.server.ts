@@ -14,6 +14,15 @@ import { parseId } from '~/utils/ids'
 import { isOpenToClaim } from '~/wishes/claimable.server'
 import { ONLINE_GIFTS_UNAVAILABLE, onlineGiftsAvailable, paymentProvider } from './provider.server'
 import { MAX_GIFT_FEN, MIN_GIFT_FEN } from './amount'
+import {
+  isMonthlySession,
+  monthlyChargeRefunded,
+  monthlyCheckoutEvent,
+  monthlyInvoiceFailed,
+  monthlyInvoicePaid,
+  monthlySubscriptionChanged,
+  type MonthlyEventResult,
+} from './monthly.server'
 
 // Money gifts (issue 6). A gift starts as an open `payments` row and a checkout session; the
 // donation is written to the public log only from the provider's webhook (handleStripeEvent),
@@ -306,14 +315,28 @@ export const HANDLED_STRIPE_EVENTS = [
   'checkout.session.expired',
   'charge.refunded',
   'charge.dispute.closed',
+  // 月捐 (issue 14, app/payments/monthly.server.ts)
+  'invoice.paid',
+  'invoice.payment_failed',
+  'customer.subscription.updated',
+  'customer.subscription.deleted',
 ] as const
 
 export type HandleEventResult =
-  | { ok: true; outcome: 'duplicate' | 'recorded' | 'ignored' | 'failed' | 'expired' | 'refunded' | 'disputed' | 'pending' | 'rejected' }
+  | {
+      ok: true
+      outcome: 'duplicate' | 'recorded' | 'ignored' | 'failed' | 'expired' | 'refunded' | 'disputed' | 'pending' | 'rejected' | 'updated'
+    }
   /** Not processed (nothing stored): the webhook answers 500 so the provider delivers it again. */
   | { ok: false; retry: true; message: string }
 
 class RetryLater extends Error {}
+
+/** A monthly gift's event result as this handler's answer (issue 14). */
+function monthlyOutcome(result: MonthlyEventResult): HandleEventResult {
+  if ('retry' in result) throw new RetryLater(result.retry)
+  return result
+}
 
 const GIFT_CURRENCY = 'cny'
 
@@ -464,6 +487,7 @@ function handleInTx(tx: Tx, event: Stripe.Event): HandleEventResult {
     case 'checkout.session.completed':
     case 'checkout.session.async_payment_succeeded': {
       const session = event.data.object
+      if (isMonthlySession(session)) return monthlyOutcome(monthlyCheckoutEvent(tx, event, session))
       const payment = paymentForSession(tx, session)
       if (!payment) return { ok: true, outcome: 'ignored' }
       // Only the payment's own session, for exactly the amount and currency it was opened with.
@@ -481,6 +505,7 @@ function handleInTx(tx: Tx, event: Stripe.Event): HandleEventResult {
     case 'checkout.session.async_payment_failed':
     case 'checkout.session.expired': {
       const session = event.data.object
+      if (isMonthlySession(session)) return monthlyOutcome(monthlyCheckoutEvent(tx, event, session))
       const payment = paymentForSession(tx, session)
       if (!payment || payment.status !== 'open') return { ok: true, outcome: 'ignored' }
       const mismatch = sessionMismatch(payment, session, false)
@@ -493,6 +518,8 @@ function handleInTx(tx: Tx, event: Stripe.Event): HandleEventResult {
       // amount_refunded is cumulative: only the part not yet corrected is recorded, so repeated
       // and out-of-order events never count a refund twice.
       const charge = event.data.object
+      const monthly = monthlyChargeRefunded(tx, event, charge)
+      if (monthly) return monthlyOutcome(monthly)
       const payment = completedPaymentForIntent(tx, idOf(charge.payment_intent), 'refund')
       if ((charge.currency ?? GIFT_CURRENCY).toLowerCase() !== GIFT_CURRENCY)
         return rejectEvent(tx, event, `refund currency ${charge.currency} is not ${GIFT_CURRENCY}`)
@@ -536,6 +563,14 @@ function handleInTx(tx: Tx, event: Stripe.Event): HandleEventResult {
       )
       return { ok: true, outcome: corrected ? 'disputed' : 'ignored' }
     }
+    // 月捐 (issue 14): each handled in app/payments/monthly.server.ts.
+    case 'invoice.paid':
+      return monthlyOutcome(monthlyInvoicePaid(tx, event, event.data.object))
+    case 'invoice.payment_failed':
+      return monthlyOutcome(monthlyInvoiceFailed(tx, event, event.data.object))
+    case 'customer.subscription.updated':
+    case 'customer.subscription.deleted':
+      return monthlyOutcome(monthlySubscriptionChanged(tx, event, event.data.object))
     default:
       return { ok: true, outcome: 'ignored' }
   }

@@ -55,6 +55,52 @@ export type CheckoutSession = { checkoutSessionId: string; url: string }
 export interface PaymentProvider {
   readonly name: 'stripe' | 'mock'
   createCheckout(input: CreateCheckoutInput): Promise<CheckoutSession>
+  // 月捐 (issue 14): subscriptions, one monthly price per gift (app/payments/monthly.server.ts).
+  createSubscriptionCheckout(input: CreateSubscriptionCheckoutInput): Promise<CheckoutSession>
+  /** Change the monthly amount from the next charge on (no proration). */
+  updateSubscriptionAmount(subscriptionId: string, amountFen: number, idempotencyKey: string): Promise<SubscriptionSnapshot>
+  /** Pause (pause_collection: void, nothing is charged) or resume charging. */
+  setSubscriptionPaused(subscriptionId: string, paused: boolean, idempotencyKey: string): Promise<SubscriptionSnapshot>
+  /** Cancel now (not at the period's end). */
+  cancelSubscription(subscriptionId: string, idempotencyKey: string): Promise<SubscriptionSnapshot>
+}
+
+export type CreateSubscriptionCheckoutInput = {
+  gift: CheckoutPayment
+  successUrl: string
+  cancelUrl: string
+  origin: string
+}
+
+/** A subscription as the provider left it after a change; nulls: the provider said nothing (mock). */
+export type SubscriptionSnapshot = {
+  status: 'active' | 'past_due' | 'paused' | 'cancelled' | 'open' | null
+  amountFen: number | null
+  nextChargeAt: Date | null
+}
+
+type StripeSubscriptionLike = {
+  status: string
+  pause_collection?: unknown
+  current_period_end?: number | null
+  items?: { data?: Array<{ id?: string; current_period_end?: number | null; price?: { unit_amount?: number | null; product?: unknown } }> }
+}
+
+/** Read the parts of a Stripe subscription object this site uses (old and new API shapes). */
+export function subscriptionSnapshot(sub: StripeSubscriptionLike): SubscriptionSnapshot {
+  const item = sub.items?.data?.[0]
+  const end = item?.current_period_end ?? sub.current_period_end ?? null
+  const status =
+    sub.status === 'canceled' || sub.status === 'incomplete_expired'
+      ? 'cancelled'
+      : sub.pause_collection || sub.status === 'paused'
+        ? 'paused'
+        : sub.status === 'past_due' || sub.status === 'unpaid'
+          ? 'past_due'
+          : sub.status === 'incomplete'
+            ? 'open'
+            : 'active'
+  return { status, amountFen: item?.price?.unit_amount ?? null, nextChargeAt: end ? new Date(end * 1000) : null }
 }
 
 export function stripeSecretKey(): string | undefined {
@@ -138,6 +184,65 @@ export class StripeProvider implements PaymentProvider {
     if (!session.url) throw new Error('Stripe returned a Checkout Session without a URL')
     return { checkoutSessionId: session.id, url: session.url }
   }
+
+  async createSubscriptionCheckout({ gift, successUrl, cancelUrl }: CreateSubscriptionCheckoutInput): Promise<CheckoutSession> {
+    const metadata = { monthlyGiftId: String(gift.id) }
+    const session = await this.stripe.checkout.sessions.create(
+      {
+        mode: 'subscription',
+        // WeChat Pay and Alipay do not take recurring charges in Checkout: cards only.
+        allowed_payment_method_types: ['card'],
+        line_items: [
+          {
+            quantity: 1,
+            price_data: {
+              currency: 'cny',
+              unit_amount: gift.amountFen,
+              recurring: { interval: 'month' },
+              product_data: { name: gift.description },
+            },
+          },
+        ],
+        metadata,
+        subscription_data: { metadata },
+        client_reference_id: `monthly-${gift.id}`,
+        success_url: successUrl,
+        cancel_url: cancelUrl,
+      },
+      { idempotencyKey: gift.idempotencyKey },
+    )
+    if (!session.url) throw new Error('Stripe returned a Checkout Session without a URL')
+    return { checkoutSessionId: session.id, url: session.url }
+  }
+
+  async updateSubscriptionAmount(subscriptionId: string, amountFen: number, idempotencyKey: string): Promise<SubscriptionSnapshot> {
+    const current = await this.stripe.subscriptions.retrieve(subscriptionId)
+    const item = current.items.data[0]
+    if (!item) throw new Error(`subscription ${subscriptionId} has no item`)
+    const product = typeof item.price.product === 'string' ? item.price.product : item.price.product.id
+    const updated = await this.stripe.subscriptions.update(
+      subscriptionId,
+      {
+        items: [{ id: item.id, price_data: { currency: 'cny', product, unit_amount: amountFen, recurring: { interval: 'month' } } }],
+        proration_behavior: 'none',
+      },
+      { idempotencyKey },
+    )
+    return subscriptionSnapshot(updated)
+  }
+
+  async setSubscriptionPaused(subscriptionId: string, paused: boolean, idempotencyKey: string): Promise<SubscriptionSnapshot> {
+    const updated = await this.stripe.subscriptions.update(
+      subscriptionId,
+      { pause_collection: paused ? { behavior: 'void' } : '' },
+      { idempotencyKey },
+    )
+    return subscriptionSnapshot(updated)
+  }
+
+  async cancelSubscription(subscriptionId: string, idempotencyKey: string): Promise<SubscriptionSnapshot> {
+    return subscriptionSnapshot(await this.stripe.subscriptions.cancel(subscriptionId, {}, { idempotencyKey }))
+  }
 }
 
 export class MockProvider implements PaymentProvider {
@@ -146,6 +251,25 @@ export class MockProvider implements PaymentProvider {
   async createCheckout({ origin }: CreateCheckoutInput): Promise<CheckoutSession> {
     const checkoutSessionId = `cs_mock_${crypto.randomBytes(12).toString('hex')}`
     return { checkoutSessionId, url: `${origin}/dev/mock-checkout/${checkoutSessionId}` }
+  }
+
+  // The mock's subscriptions live only in monthly_gifts: a change is applied by the caller as it
+  // would be after Stripe's answer (the snapshot says nothing beyond the change itself).
+  async createSubscriptionCheckout({ origin }: CreateSubscriptionCheckoutInput): Promise<CheckoutSession> {
+    const checkoutSessionId = `cs_mock_${crypto.randomBytes(12).toString('hex')}`
+    return { checkoutSessionId, url: `${origin}/dev/mock-checkout/${checkoutSessionId}` }
+  }
+
+  async updateSubscriptionAmount(_id: string, amountFen: number): Promise<SubscriptionSnapshot> {
+    return { status: null, amountFen, nextChargeAt: null }
+  }
+
+  async setSubscriptionPaused(_id: string, paused: boolean): Promise<SubscriptionSnapshot> {
+    return { status: paused ? 'paused' : 'active', amountFen: null, nextChargeAt: null }
+  }
+
+  async cancelSubscription(): Promise<SubscriptionSnapshot> {
+    return { status: 'cancelled', amountFen: null, nextChargeAt: null }
   }
 }
 

@@ -11,6 +11,8 @@ import { invariantFound } from '~/utils/http.server'
 import { campaignShareCard } from '~/share/cards.server'
 import { shareCardImage } from '~/share/share-card.server'
 import { siteUrl } from '~/utils/origin.server'
+import { campaignMonthlyTotals } from '~/payments/monthly.server'
+import { MonthlyCount } from '~/payments/monthly-count'
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const campaign = invariantFound(getPublicCampaign(params.slug ?? ''))
@@ -22,6 +24,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     page: listPublicWishes({ filters: { campaign: campaign.slug }, cursor }),
     paged: Boolean(cursor),
     acceptsGifts,
+    monthly: campaignMonthlyTotals(campaign.slug), // 月捐 (issue 14)
     shareUrl,
     shareImage: shareCardImage(request, `/campaigns/${campaign.slug}/card.png`, campaignShareCard(campaign, shareUrl)),
   }
@@ -41,7 +44,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) =>
     : pageMeta({ title: '活动不存在', description: '这个活动不存在。' })
 
 export default function CampaignPage() {
-  const { campaign, page, paged, acceptsGifts } = useLoaderData<typeof loader>()
+  const { campaign, page, paged, acceptsGifts, monthly } = useLoaderData<typeof loader>()
   const { progress } = campaign
   const pct = (n: number) => (progress.total ? Math.round((n / progress.total) * 100) : 0)
   return (
@@ -64,6 +67,17 @@ export default function CampaignPage() {
           </Link>
         </p>
       ) : null}
+      <section aria-labelledby="monthly-title" className="flex flex-wrap items-center gap-x-4 gap-y-2">
+        <h2 id="monthly-title" className="sr-only">
+          月捐
+        </h2>
+        <MonthlyCount totals={monthly} testId="campaign-monthly" />
+        {acceptsGifts ? (
+          <Link to={`/give/monthly?campaign=${encodeURIComponent(campaign.slug)}`} className="link">
+            每月捐给这个活动
+          </Link>
+        ) : null}
+      </section>
 
       <section aria-labelledby="progress-title" className="card space-y-3">
         <h2 id="progress-title" className="text-lg font-semibold">

@@ -17,25 +17,61 @@ function randomHex(): string {
 
 export const meta: MetaFunction = () => pageMeta({ title: '模拟支付', description: '本地开发用的模拟支付页面' })
 
-async function loadMockPayment(params: { sessionId?: string }) {
+async function mockSessionId(params: { sessionId?: string }) {
   const { isMockProvider } = await import('~/payments/provider.server')
   if (!isMockProvider()) notFound()
   const sessionId = params.sessionId ?? ''
   if (!/^cs_mock_[0-9a-f]+$/.test(sessionId)) notFound()
+  return sessionId
+}
+
+async function loadMockPayment(params: { sessionId?: string }) {
+  const sessionId = await mockSessionId(params)
   const { getPaymentBySession } = await import('~/payments/payments.server')
   const found = invariantFound(getPaymentBySession(sessionId))
   return { ...found, sessionId }
 }
 
+/** 月捐 (issue 14): a subscription-mode session of the mock provider, or null. */
+async function loadMockMonthly(params: { sessionId?: string }) {
+  const sessionId = await mockSessionId(params)
+  const { getMonthlyGiftBySession } = await import('~/payments/monthly.server')
+  return getMonthlyGiftBySession(sessionId)
+}
+
 export async function loader({ params }: LoaderFunctionArgs) {
+  const monthly = await loadMockMonthly(params)
+  if (monthly) {
+    const { gift, homeName, targetTitle } = monthly
+    return {
+      sessionId: gift.checkoutSessionId ?? '',
+      paymentId: gift.id,
+      amountFen: gift.amountFen,
+      status: gift.status,
+      targetTitle,
+      homeName,
+      monthly: true,
+    }
+  }
   const { payment, targetTitle, homeName, sessionId } = await loadMockPayment(params)
-  return { sessionId, paymentId: payment.id, amountFen: payment.amountFen, status: payment.status, targetTitle, homeName }
+  return { sessionId, paymentId: payment.id, amountFen: payment.amountFen, status: payment.status, targetTitle, homeName, monthly: false }
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const { payment, sessionId } = await loadMockPayment(params)
   const intent = String((await request.formData()).get('intent') ?? '')
   if (intent !== 'succeed' && intent !== 'fail') return data({ error: '未知操作' }, { status: 400 })
+  const monthly = await loadMockMonthly(params)
+  if (monthly) {
+    // Signed checkout.session.completed and the first invoice.paid (or the session's expiry),
+    // applied by the webhook handler like Stripe's (app/payments/monthly-mock.server.ts).
+    const { gift } = monthly
+    if (gift.status !== 'open') return redirect(`/me/monthly`)
+    const { completeMockMonthlyCheckout } = await import('~/payments/monthly-mock.server')
+    if (!completeMockMonthlyCheckout(gift, intent === 'succeed'))
+      return data({ error: '模拟通知处理失败，请查看服务器日志' }, { status: 502 })
+    return redirect(intent === 'succeed' ? `/me/monthly?started=${gift.id}` : `/me/monthly?cancelled=${gift.id}`)
+  }
+  const { payment, sessionId } = await loadMockPayment(params)
   if (payment.status !== 'open') return redirect(`/give/done?payment=${payment.id}`)
 
   const paid = intent === 'succeed'
@@ -96,6 +132,7 @@ export default function MockCheckoutPage() {
       <section className="card space-y-1" aria-labelledby="order-title">
         <h2 id="order-title" className="text-lg font-semibold">
           支付 {formatFen(p.amountFen)}
+          {p.monthly ? ' / 月（每月捐）' : ''}
         </h2>
         <p className="text-stone-800">收款机构：{p.homeName}</p>
         {p.targetTitle && p.targetTitle !== p.homeName ? <p className="text-stone-800">捐款用于：{p.targetTitle}</p> : null}

@@ -9,6 +9,7 @@ import { ErrorList, FormMessage } from '~/components/forms'
 import { serverReply } from '~/components/server-reply'
 import { donorPublicName } from '~/donations/display'
 import { PRESET_AMOUNTS_FEN } from '~/payments/amount'
+import { GiftKindChoice } from '~/payments/monthly-count'
 import { formatFen } from '~/utils/format'
 import { pageMeta } from '~/utils/meta'
 import { invariantFound } from '~/utils/http.server'
@@ -183,6 +184,8 @@ function GiveForm({ target, displayName, unavailable, team }: Pick<GiftTargetVie
   return (
     <div className="mx-auto max-w-xl space-y-6">
       <h1 className="text-2xl font-semibold">捐款</h1>
+      {/* 月捐 (issue 14): homes and campaigns also take a monthly gift. */}
+      {target.target === 'institution' || target.target === 'campaign' ? <GiftKindChoice query={location.search} current="once" /> : null}
       {unavailable ? (
         <p role="status" className="rounded-lg border border-amber-300 bg-amber-50 p-3 text-stone-900">
           {unavailable}

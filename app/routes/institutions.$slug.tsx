@@ -13,6 +13,8 @@ import { invariantFound } from '~/utils/http.server'
 import { homeTotals, publicTrustFacts } from '~/institutions/trust.server'
 import { PublicTotalsList } from '~/institutions/public-totals'
 import { formatDate } from '~/utils/format'
+import { monthlyTotals } from '~/payments/monthly.server'
+import { MonthlyCount } from '~/payments/monthly-count'
 
 export async function loader({ params }: LoaderFunctionArgs) {
   const profile = invariantFound(getInstitutionProfile(params.slug ?? ''))
@@ -24,6 +26,7 @@ export async function loader({ params }: LoaderFunctionArgs) {
     programmes: listPublicProgrammes({ institutionId: profile.institution.id }),
     facts: publicTrustFacts(profile.institution.id)!,
     totals: homeTotals(profile.institution.id),
+    monthly: monthlyTotals('institution', profile.institution.id), // 月捐 (issue 14)
   }
 }
 
@@ -36,7 +39,8 @@ export const meta: MetaFunction<typeof loader> = ({ data }) =>
     : pageMeta({ title: '机构不存在', description: '机构不存在' })
 
 export default function InstitutionPage() {
-  const { institution, parent, children, kindLabel, openWishes, openNeeds, programmes, facts, totals } = useLoaderData<typeof loader>()
+  const { institution, parent, children, kindLabel, openWishes, openNeeds, programmes, facts, totals, monthly } =
+    useLoaderData<typeof loader>()
   return (
     <article className="space-y-6">
       <header>
@@ -60,6 +64,15 @@ export default function InstitutionPage() {
           发起一起捐
         </Link>
       </p>
+      <section aria-labelledby="monthly-title" className="flex flex-wrap items-center gap-x-4 gap-y-2">
+        <h2 id="monthly-title" className="sr-only">
+          月捐
+        </h2>
+        <MonthlyCount totals={monthly} testId="home-monthly" />
+        <Link to={`/give/monthly?home=${encodeURIComponent(institution.slug)}`} className="link">
+          每月捐给这家机构
+        </Link>
+      </section>
       {programmes.length ? (
         <section aria-labelledby="programmes-title" className="space-y-2">
           <h2 id="programmes-title" className="text-lg font-semibold">
