@@ -1317,6 +1317,9 @@ export const matchingSettlements = sqliteTable(
   (t) => [
     index('matching_settlements_pledge_idx').on(t.pledgeId, t.id),
     uniqueIndex('matching_settlements_corrects_unique').on(t.correctsId),
-    check('matching_settlements_sign', sql`(${t.correctsId} IS NULL AND ${t.amountFen} > 0) OR (${t.correctsId} IS NOT NULL AND ${t.amountFen} < 0)`),
+    check(
+      'matching_settlements_sign',
+      sql`(${t.correctsId} IS NULL AND ${t.amountFen} > 0) OR (${t.correctsId} IS NOT NULL AND ${t.amountFen} < 0)`,
+    ),
   ],
 )

@@ -194,7 +194,12 @@ export function decidePledge(
       .get()
     return {
       result: { ok: true as const, pledge: updated },
-      audit: { institutionId, action: accept ? 'matching.pledge.accept' : 'matching.pledge.decline', entityType: 'matching_pledge', entityId: pledgeId },
+      audit: {
+        institutionId,
+        action: accept ? 'matching.pledge.accept' : 'matching.pledge.decline',
+        entityType: 'matching_pledge',
+        entityId: pledgeId,
+      },
     }
   })
 }
@@ -310,7 +315,11 @@ export function reverseSettlement(
       .get()
     if (!row) refuse('找不到这条到账记录')
     if (row.settlement.correctsId !== null) refuse('更正记录不能再被更正，请另行登记', 'reason')
-    const already = tx.select({ id: matchingSettlements.id }).from(matchingSettlements).where(eq(matchingSettlements.correctsId, row.settlement.id)).get()
+    const already = tx
+      .select({ id: matchingSettlements.id })
+      .from(matchingSettlements)
+      .where(eq(matchingSettlements.correctsId, row.settlement.id))
+      .get()
     if (already) refuse('这条到账记录已经更正过', 'reason')
     const reversal = tx
       .insert(matchingSettlements)
@@ -381,10 +390,7 @@ export function matchAmount(
  * left matches (a campaign's own before the home's), one pledge per gift. Plain arguments, so the
  * one-off and monthly gift paths both call it. Returns the matched entry or null.
  */
-export function applyMatching(
-  tx: Tx,
-  input: { institutionId: number; campaignId: number | null; gift: Donation },
-): Donation | null {
+export function applyMatching(tx: Tx, input: { institutionId: number; campaignId: number | null; gift: Donation }): Donation | null {
   const { gift } = input
   if (gift.kind !== 'money' || gift.amountFen === null || gift.amountFen <= 0 || gift.correctsId !== null) return null
   const candidate = livePledges(tx, input, gift.receivedAt).find((r) => r.pledge.matchedFen < r.pledge.capFen)
@@ -472,10 +478,13 @@ export function liveMatchFor(target: { institutionId: number; campaignId: number
 /** Matched entries of a pledge (for tests and the partner's page): gift and matched receipts. */
 export function listMatches(pledgeId: number) {
   return db
-    .select({ amountFen: matchingMatches.amountFen, giftDonationId: matchingMatches.giftDonationId, matchedDonationId: matchingMatches.matchedDonationId })
+    .select({
+      amountFen: matchingMatches.amountFen,
+      giftDonationId: matchingMatches.giftDonationId,
+      matchedDonationId: matchingMatches.matchedDonationId,
+    })
     .from(matchingMatches)
     .where(eq(matchingMatches.pledgeId, pledgeId))
     .orderBy(asc(matchingMatches.id))
     .all()
 }
-
