@@ -47,6 +47,7 @@ export function staffNavGroups(role: MembershipRole): StaffNavGroup[] {
         { to: 'ledger', label: '捐赠记录' },
         { to: 'allocations', label: '用途' },
         { to: 'disclosures', label: '公示' },
+        { to: 'matching', label: '配捐' },
       ],
     },
     {

@@ -7,7 +7,7 @@ import { publicTextProblem } from '~/privacy/public-text.server'
 import { now } from '~/utils/clock.server'
 import { formatFen } from '~/utils/format'
 import { endOfShanghaiDay, startOfShanghaiDay } from '~/utils/shanghai-date'
-import type { MatchRatio } from './validation'
+import type { MatchRatio } from './labels'
 
 // 配捐: matching pledges by partner organisations (issue 14, docs/decisions/024-matching-pledges.md).
 // A verified partner pledges to a home or a campaign; the home's manager accepts; every
@@ -487,4 +487,14 @@ export function listMatches(pledgeId: number) {
     .where(eq(matchingMatches.pledgeId, pledgeId))
     .orderBy(asc(matchingMatches.id))
     .all()
+}
+
+/** liveMatchFor a campaign named by its slug (the campaign page). */
+export function liveMatchForCampaign(slug: string): LiveMatch | null {
+  const campaign = db
+    .select({ id: campaigns.id, institutionId: campaigns.ownerInstitutionId })
+    .from(campaigns)
+    .where(eq(campaigns.slug, slug))
+    .get()
+  return campaign ? liveMatchFor({ institutionId: campaign.institutionId, campaignId: campaign.id }) : null
 }

@@ -1,17 +1,11 @@
 import { z } from 'zod'
 import { normaliseRegistrationNo, usccProblem, usccProblemMessages } from '~/institutions/registration'
 import { MAX_RECORDED_FEN, yuanField } from '~/utils/money'
+import { MATCH_RATIOS, type MatchRatio } from './labels'
+
+export { MATCH_RATIOS, ratioYuanLabel, type MatchRatio } from './labels'
 
 // Forms of 配捐 (docs/decisions/024-matching-pledges.md). Browser-safe: no server imports.
-
-/** The ratios a pledge may use, per mille of the gift: 1:1 and 1:0.5. */
-export const MATCH_RATIOS = [1000, 500] as const
-export type MatchRatio = (typeof MATCH_RATIOS)[number]
-
-/** "1 元" / "0.5 元": what the partner adds for every yuan given. */
-export function ratioYuanLabel(permille: number): string {
-  return `${permille / 1000} 元`
-}
 
 const text = (label: string, max: number) =>
   z

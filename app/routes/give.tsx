@@ -4,6 +4,7 @@ import { data, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation } from '@remix-run/react'
 import { publicDisplays } from '~db/enums'
 import { requireVerifiedContact } from '~/auth/auth.server'
+import { MatchLine } from '~/matching/pledge-figures'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { ErrorList, FormMessage } from '~/components/forms'
 import { serverReply } from '~/components/server-reply'
@@ -51,9 +52,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
     )
   const user = requireVerifiedContact(request)
   const { onlineGiftsAvailable, ONLINE_GIFTS_UNAVAILABLE } = await import('~/payments/provider.server')
+  const { liveMatchFor } = await import('~/matching/matching.server') // 配捐 (docs/decisions/024)
   return {
     kind: 'give' as const,
     target,
+    match: liveMatchFor({ institutionId: target.institutionId, campaignId: target.campaignId }),
     displayName: user.displayName,
     unavailable: onlineGiftsAvailable() ? null : ONLINE_GIFTS_UNAVAILABLE,
   }
@@ -80,7 +83,7 @@ export default function GivePage() {
   const page = useLoaderData<typeof loader>()
   if (page.kind === 'choose') return <ChooseHome homes={page.homes} />
   if (page.kind === 'closed') return <NoLongerTakingGifts closed={page.closed} />
-  return <GiveForm target={page.target} displayName={page.displayName} unavailable={page.unavailable} />
+  return <GiveForm target={page.target} displayName={page.displayName} unavailable={page.unavailable} match={page.match} />
 }
 
 function ChooseHome({ homes }: { homes: { slug: string; name: string; city: string }[] }) {
@@ -142,7 +145,7 @@ function NoLongerTakingGifts({ closed }: { closed: { title: string; message: str
 
 type GiftTargetView = Extract<ReturnType<typeof useLoaderData<typeof loader>>, { kind: 'give' }>
 
-function GiveForm({ target, displayName, unavailable }: Pick<GiftTargetView, 'target' | 'displayName' | 'unavailable'>) {
+function GiveForm({ target, displayName, unavailable, match }: Pick<GiftTargetView, 'target' | 'displayName' | 'unavailable' | 'match'>) {
   const actionData = useActionData<typeof action>()
   const navigation = useNavigation()
   const location = useLocation()
@@ -183,6 +186,7 @@ function GiveForm({ target, displayName, unavailable }: Pick<GiftTargetView, 'ta
         <p className="text-stone-800">
           付款在支付服务商（Stripe）的页面完成。支付服务商确认收款后，这笔捐款才会记入公开捐赠记录，并发给您收据编号。
         </p>
+        <MatchLine match={match} />
       </section>
 
       <Form method="post" action={`/give${location.search}`} className="space-y-5" noValidate key={reply.key}>

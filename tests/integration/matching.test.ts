@@ -21,7 +21,11 @@ import { startGift } from '~/payments/payments.server'
 import { action as webhookAction } from '~/routes/webhooks.stripe'
 import { shanghaiDateString, addShanghaiDays } from '~/utils/shanghai-date'
 import { STRIPE_TEST_SECRET_KEY } from '~tests/mocks/stripe'
-import { context, createUser, homeWithStaff, ORIGIN } from './helpers'
+import { action as staffAction, loader as staffLoader } from '~/routes/staff.$slug.matching'
+import { action as partnerAction } from '~/routes/me.partner'
+import { action as adminAction } from '~/routes/admin.partners'
+import { loader as publicLoader } from '~/routes/partners.$id'
+import { context, createUser, formRequest, getRequest, homeWithStaff, ORIGIN, run, signedInCookie } from './helpers'
 import { startCommandProcess, type CommandProcess } from './server-process'
 
 // 配捐 (issue 14, docs/decisions/024-matching-pledges.md): partners, pledges, the matched entry
@@ -242,6 +246,172 @@ describe('partners and pledges', () => {
     expect(pledgeRow(p.pledgeId).settledFen).toBe(0)
     const page = publicPartner(p.partner.id)!
     expect(page.pledges[0]!.pledge).toMatchObject({ capFen: 100_000, matchedFen: 0, settledFen: 0 })
+  })
+})
+
+describe('the pages: access', () => {
+  test('apply and verify through the pages; an unverified partner cannot pledge; the public page appears only once verified', async () => {
+    const member = await createUser()
+    const cookie = signedInCookie(member.id)
+    const bad = await run(() =>
+      partnerAction({
+        request: formRequest(
+          '/me/partner',
+          { intent: 'apply', name: '某公司', registrationNo: '91350100M000100Y44', contactName: '李', contactPhone: '13800138000' },
+          { cookie },
+        ),
+        params: {},
+        context: context(),
+      }),
+    )
+    expect(bad.status).toBe(400)
+    expect(JSON.stringify(bad.body)).toContain('校验位')
+    const ok = await run(() =>
+      partnerAction({
+        request: formRequest(
+          '/me/partner',
+          { intent: 'apply', name: '某公司', registrationNo: '9135 0100 M000 100Y 43', contactName: '李', contactPhone: '13800138000' },
+          { cookie },
+        ),
+        params: {},
+        context: context(),
+      }),
+    )
+    expect(ok.status).toBe(302)
+    const home = await homeWithStaff({ manager: true })
+    const pledgeFields = {
+      intent: 'pledge',
+      target: `home:${home.home.id}`,
+      ratioPermille: '1000',
+      capFen: '1000',
+      perGiftCapFen: '100',
+      startsOn: today(),
+      endsOn: today(),
+    }
+    const early = await run(() =>
+      partnerAction({ request: formRequest('/me/partner', pledgeFields, { cookie }), params: {}, context: context() }),
+    )
+    expect(early.status).toBe(400)
+    expect(JSON.stringify(early.body)).toContain('通过平台审核后才能发起配捐')
+    const partnerId = db.select().from(auditLog).where(eq(auditLog.action, 'partner.apply')).all().at(-1)!.entityId!
+    expect(
+      (await run(() => publicLoader({ request: getRequest(`/partners/${partnerId}`), params: { id: partnerId }, context: context() })))
+        .status,
+    ).toBe(404)
+    // A member who is not an admin cannot verify.
+    expect(
+      (
+        await run(() =>
+          adminAction({
+            request: formRequest('/admin/partners', { partnerId, intent: 'verify' }, { cookie }),
+            params: {},
+            context: context(),
+          }),
+        )
+      ).status,
+    ).toBe(403)
+    const admin = await createUser({ isPlatformAdmin: true })
+    const verified = await run(() =>
+      adminAction({
+        request: formRequest('/admin/partners', { partnerId, intent: 'verify' }, { cookie: signedInCookie(admin.id) }),
+        params: {},
+        context: context(),
+      }),
+    )
+    expect(verified.status).toBe(200)
+    const pledged = await run(() =>
+      partnerAction({ request: formRequest('/me/partner', pledgeFields, { cookie }), params: {}, context: context() }),
+    )
+    expect(pledged.status).toBe(302)
+    expect(
+      (await run(() => publicLoader({ request: getRequest(`/partners/${partnerId}`), params: { id: partnerId }, context: context() })))
+        .status,
+    ).toBe(200)
+  })
+
+  test("home B's staff neither see nor accept home A's pledge; a staff member cannot accept; a member cannot record a settlement", async () => {
+    const a = await homeWithStaff({ manager: true })
+    const b = await homeWithStaff({ manager: true })
+    const p = await verifiedPartner()
+    const created = createPledge(p.actor, {
+      target: `home:${a.home.id}`,
+      ratioPermille: 1000,
+      capFen: 10_000,
+      perGiftCapFen: 1_000,
+      startsOn: today(),
+      endsOn: today(),
+    })
+    if (!created.ok) throw new Error(created.message)
+    const pledgeId = String(created.pledge.id)
+    const seenByB = await run(() =>
+      staffLoader({
+        request: getRequest(`/staff/${b.home.slug}/matching`, b.managerCookie),
+        params: { slug: b.home.slug },
+        context: context(),
+      }),
+    )
+    expect((seenByB.body as { pledges: unknown[] }).pledges).toEqual([])
+    const acceptByB = await run(() =>
+      staffAction({
+        request: formRequest(`/staff/${b.home.slug}/matching`, { intent: 'accept', pledgeId }, { cookie: b.managerCookie }),
+        params: { slug: b.home.slug },
+        context: context(),
+      }),
+    )
+    expect(acceptByB.status).toBe(400)
+    const acceptByBOnA = await run(() =>
+      staffAction({
+        request: formRequest(`/staff/${a.home.slug}/matching`, { intent: 'accept', pledgeId }, { cookie: b.managerCookie }),
+        params: { slug: a.home.slug },
+        context: context(),
+      }),
+    )
+    expect(acceptByBOnA.status).toBe(404)
+    const acceptByStaff = await run(() =>
+      staffAction({
+        request: formRequest(`/staff/${a.home.slug}/matching`, { intent: 'accept', pledgeId }, { cookie: a.cookie }),
+        params: { slug: a.home.slug },
+        context: context(),
+      }),
+    )
+    expect(acceptByStaff.status).toBe(403)
+    expect(pledgeRow(created.pledge.id).status).toBe('proposed')
+    const accepted = await run(() =>
+      staffAction({
+        request: formRequest(`/staff/${a.home.slug}/matching`, { intent: 'accept', pledgeId }, { cookie: a.managerCookie }),
+        params: { slug: a.home.slug },
+        context: context(),
+      }),
+    )
+    expect(accepted.status).toBe(302)
+    const settle = { intent: 'settle', pledgeId, amountFen: '50', transferredOn: today(), bankReference: 'B1', note: '' }
+    const byMember = await run(() =>
+      staffAction({
+        request: formRequest(`/staff/${a.home.slug}/matching`, settle, { cookie: signedInCookie(p.member.id) }),
+        params: { slug: a.home.slug },
+        context: context(),
+      }),
+    )
+    expect(byMember.status).toBe(404)
+    const bad = await run(() =>
+      staffAction({
+        request: formRequest(`/staff/${a.home.slug}/matching`, { ...settle, amountFen: '5.001' }, { cookie: a.cookie }),
+        params: { slug: a.home.slug },
+        context: context(),
+      }),
+    )
+    expect(bad.status).toBe(400)
+    expect(JSON.stringify(bad.body)).toContain('两位小数')
+    const byStaff = await run(() =>
+      staffAction({
+        request: formRequest(`/staff/${a.home.slug}/matching`, settle, { cookie: a.cookie }),
+        params: { slug: a.home.slug },
+        context: context(),
+      }),
+    )
+    expect(byStaff.status).toBe(302)
+    expect(pledgeRow(created.pledge.id).settledFen).toBe(5_000)
+    expect(db.select().from(auditLog).where(eq(auditLog.action, 'matching.settlement.record')).all().at(-1)!.institutionId).toBe(a.home.id)
   })
 })
 
