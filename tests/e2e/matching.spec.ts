@@ -14,7 +14,11 @@ async function signOut(page: Page) {
 }
 
 test.describe('配捐', () => {
-  test('partner verified, pledge accepted, a gift is matched and the public page shows it', async ({ page, insertHome, insertUser }, testInfo) => {
+  test('partner verified, pledge accepted, a gift is matched and the public page shows it', async ({
+    page,
+    insertHome,
+    insertUser,
+  }, testInfo) => {
     const home = await insertHome()
     const member = await insertUser({ displayName: '配捐联系人' })
     const donor = await insertUser({ displayName: '捐款人甲' })
