@@ -1,11 +1,12 @@
-import { getFormProps, getInputProps, getSelectProps, getTextareaProps, useForm } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod'
+import type { z } from 'zod'
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { data, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { actorFrom, requireUser } from '~/auth/auth.server'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { Field, FormMessage, SelectField, TextareaField } from '~/components/forms'
+import { serverReply } from '~/components/server-reply'
 import { PledgeFigures, pledgeStatusLabels, pledgeTargetName } from '~/matching/pledge-figures'
 import { applyForPartner, createPledge, getPartnerForUser, listPartnerPledges, pledgeTargets } from '~/matching/matching.server'
 import { MATCH_RATIOS, ratioYuanLabel } from '~/matching/labels'
@@ -14,6 +15,7 @@ import { pageMeta } from '~/utils/meta'
 import { shanghaiDateString } from '~/utils/shanghai-date'
 import { refusalReply } from '~/utils/submission.server'
 
+// Validated on the server only (no zod in this page's bundle: docs/architecture.md, forms).
 // 合作机构 (配捐, docs/decisions/024): apply to act for an organisation; once the platform admin
 // has verified it, pledge matching funds and follow their figures.
 
@@ -109,44 +111,45 @@ export default function PartnerPage() {
 
 function ApplyForm() {
   const actionData = useActionData<typeof action>()
-  const [form, fields] = useForm({
-    id: 'partner-apply',
-    lastResult: actionData?.form === 'apply' ? actionData.result : undefined,
-    shouldRevalidate: 'onBlur',
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: partnerApplicationSchema }),
-  })
+  const reply = serverReply<z.input<typeof partnerApplicationSchema>>(actionData?.form === 'apply' ? actionData.result : undefined)
+  const v = reply.values
   return (
     <section className="card" aria-labelledby="apply-title">
       <h2 id="apply-title" className="font-semibold">
         申请成为合作机构
       </h2>
-      <Form method="post" className="mt-3 grid gap-4" {...getFormProps(form)}>
+      <Form method="post" className="mt-3 grid gap-4" noValidate key={reply.key}>
         <input type="hidden" name="intent" value="apply" />
-        <FormMessage id={form.errorId}>{form.errors?.join('，')}</FormMessage>
-        <Field label="组织名称" {...getInputProps(fields.name, { type: 'text' })} errors={fields.name.errors} />
+        <FormMessage>{reply.formErrors?.join('；')}</FormMessage>
+        <Field label="组织名称" name="name" defaultValue={v.name ?? ''} errors={reply.errors('name')} />
         <Field
           label="统一社会信用代码"
           hint="18 位，见营业执照或登记证书"
-          {...getInputProps(fields.registrationNo, { type: 'text' })}
-          errors={fields.registrationNo.errors}
+          name="registrationNo"
+          defaultValue={v.registrationNo ?? ''}
+          errors={reply.errors('registrationNo')}
         />
         <Field
           label="联系人"
-          hint="仅平台和受捐机构可见"
-          {...getInputProps(fields.contactName, { type: 'text' })}
-          errors={fields.contactName.errors}
+          hint="仅平台可见"
+          name="contactName"
+          defaultValue={v.contactName ?? ''}
+          errors={reply.errors('contactName')}
         />
         <Field
           label="联系电话"
-          hint="仅平台和受捐机构可见"
-          {...getInputProps(fields.contactPhone, { type: 'tel' })}
-          errors={fields.contactPhone.errors}
+          hint="仅平台可见"
+          type="tel"
+          name="contactPhone"
+          defaultValue={v.contactPhone ?? ''}
+          errors={reply.errors('contactPhone')}
         />
         <TextareaField
           label="公开简介（可选）"
           hint="显示在公开配捐页，不要写个人姓名或电话"
-          {...getTextareaProps(fields.description)}
-          errors={fields.description.errors}
+          name="description"
+          defaultValue={v.description ?? ''}
+          errors={reply.errors('description')}
         />
         <button type="submit" className="btn-primary">
           提交申请
@@ -158,50 +161,43 @@ function ApplyForm() {
 
 function PledgeForm({ targets, today }: { targets: Array<{ value: string; label: string }>; today: string }) {
   const actionData = useActionData<typeof action>()
-  const [form, fields] = useForm({
-    id: 'pledge',
-    lastResult: actionData?.form === 'pledge' ? actionData.result : undefined,
-    defaultValue: { ratioPermille: '1000', startsOn: today, endsOn: today },
-    shouldRevalidate: 'onBlur',
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: pledgeSchema }),
-  })
+  const reply = serverReply<z.input<typeof pledgeSchema>>(actionData?.form === 'pledge' ? actionData.result : undefined)
+  const v = reply.values
   return (
     <section className="card" aria-labelledby="pledge-title">
       <h2 id="pledge-title" className="font-semibold">
         发起配捐
       </h2>
       <p className="text-sm text-stone-700">只匹配善款捐赠。受捐机构负责人确认后生效。</p>
-      <Form method="post" className="mt-3 grid gap-4 sm:grid-cols-2" {...getFormProps(form)}>
+      <Form method="post" className="mt-3 grid gap-4 sm:grid-cols-2" noValidate key={reply.key}>
         <input type="hidden" name="intent" value="pledge" />
-        <FormMessage id={form.errorId}>{form.errors?.join('，')}</FormMessage>
+        <FormMessage>{reply.formErrors?.join('；')}</FormMessage>
         <SelectField
           className="sm:col-span-2"
           label="配捐对象"
-          {...getSelectProps(fields.target)}
+          name="target"
+          defaultValue={v.target ?? ''}
           options={[{ value: '', label: '请选择' }, ...targets]}
-          errors={fields.target.errors}
+          errors={reply.errors('target')}
         />
         <SelectField
           label="配捐比例"
-          {...getSelectProps(fields.ratioPermille)}
+          name="ratioPermille"
+          defaultValue={v.ratioPermille ?? '1000'}
           options={MATCH_RATIOS.map((r) => ({ value: String(r), label: `每捐 1 元，配捐 ${ratioYuanLabel(r)}` }))}
-          errors={fields.ratioPermille.errors}
+          errors={reply.errors('ratioPermille')}
         />
-        <Field
-          label="配捐总额（元）"
-          inputMode="decimal"
-          {...getInputProps(fields.capFen, { type: 'text' })}
-          errors={fields.capFen.errors}
-        />
+        <Field label="配捐总额（元）" inputMode="decimal" name="capFen" defaultValue={v.capFen ?? ''} errors={reply.errors('capFen')} />
         <Field
           label="单笔配捐上限（元）"
           hint="一笔捐款最多配捐的金额"
           inputMode="decimal"
-          {...getInputProps(fields.perGiftCapFen, { type: 'text' })}
-          errors={fields.perGiftCapFen.errors}
+          name="perGiftCapFen"
+          defaultValue={v.perGiftCapFen ?? ''}
+          errors={reply.errors('perGiftCapFen')}
         />
-        <Field label="开始日期" {...getInputProps(fields.startsOn, { type: 'date' })} errors={fields.startsOn.errors} />
-        <Field label="结束日期" {...getInputProps(fields.endsOn, { type: 'date' })} errors={fields.endsOn.errors} />
+        <Field label="开始日期" type="date" name="startsOn" defaultValue={v.startsOn ?? today} errors={reply.errors('startsOn')} />
+        <Field label="结束日期" type="date" name="endsOn" defaultValue={v.endsOn ?? today} errors={reply.errors('endsOn')} />
         <button type="submit" className="btn-primary sm:col-span-2">
           发起配捐
         </button>
