@@ -14,6 +14,9 @@ async function signOut(page: Page) {
 }
 
 test.describe('配捐', () => {
+  // Five people, a dozen pages and five axe runs on a shared two-core machine.
+  test.setTimeout(180_000)
+
   test('partner verified, pledge accepted, a gift is matched and the public page shows it', async ({
     page,
     insertHome,
