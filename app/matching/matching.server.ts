@@ -74,6 +74,7 @@ export function reviewPartner(
   return attemptAuditedWrite(actor, (tx) => {
     const partner = tx.select().from(partners).where(eq(partners.id, partnerId)).get()
     if (!partner) refuse('找不到这个申请')
+    if (partner.status !== 'pending') refuse('这个申请已经审核过')
     if (decision === 'refuse' && !reason.trim()) refuse('请填写不通过的原因', 'reason')
     const updated = tx
       .update(partners)
@@ -226,10 +227,15 @@ function pledgesWhere(where: ReturnType<typeof eq>) {
     .all()
 }
 
-/** A home's pledges, for its staff page, with each pledge's settlements. */
+/** A home's pledges, for its staff page, with the partner's contact and each pledge's settlements. */
 export function listHomePledges(institutionId: number) {
   return pledgesWhere(eq(matchingPledges.institutionId, institutionId)).map((row) => ({
     ...row,
+    contact: db
+      .select({ name: partners.contactName, phone: partners.contactPhone })
+      .from(partners)
+      .where(eq(partners.id, row.partnerId))
+      .get(),
     settlements: db
       .select()
       .from(matchingSettlements)

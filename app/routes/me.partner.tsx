@@ -131,14 +131,14 @@ function ApplyForm() {
         />
         <Field
           label="联系人"
-          hint="仅平台可见"
+          hint="仅平台和受捐机构可见"
           name="contactName"
           defaultValue={v.contactName ?? ''}
           errors={reply.errors('contactName')}
         />
         <Field
           label="联系电话"
-          hint="仅平台可见"
+          hint="仅平台和受捐机构可见"
           type="tel"
           name="contactPhone"
           defaultValue={v.contactPhone ?? ''}

@@ -105,6 +105,11 @@ export default function StaffMatchingPage() {
                 {pledgeStatusLabels[p.status]} · 每捐 1 元配 {ratioYuanLabel(p.ratioPermille)} · 单笔上限 {formatFen(p.perGiftCapFen)} ·{' '}
                 {p.startsOn} 至 {p.endsOn}
               </p>
+              {row.contact ? (
+                <p className="text-sm text-stone-800">
+                  合作机构联系人：{row.contact.name} {row.contact.phone}
+                </p>
+              ) : null}
               <PledgeFigures pledge={p} />
               {p.status === 'proposed' && isManager ? (
                 <Form method="post" className="flex flex-wrap gap-2">
