@@ -1340,3 +1340,127 @@ export const monthlyGiftTotals = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.scope, t.scopeId] })],
 )
+
+// ---- 配捐 (issue 14, docs/decisions/024-matching-pledges.md) --------------------------------
+
+// A partner organisation: an account acting for an organisation, verified by a platform admin
+// before it may pledge. One organisation per applying account.
+export const partners = sqliteTable(
+  'partners',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id),
+    name: text('name').notNull(),
+    registrationNo: text('registration_no').notNull(), // 统一社会信用代码, normalised
+    contactName: text('contact_name').notNull(), // staff/admin only
+    contactPhone: text('contact_phone').notNull(), // staff/admin only
+    description: text('description').notNull().default(''), // public, privacy-checked
+    status: text('status', { enum: ['pending', 'verified', 'refused'] })
+      .notNull()
+      .default('pending'),
+    reviewedBy: integer('reviewed_by').references(() => users.id),
+    reviewedAt: integer('reviewed_at', { mode: 'timestamp_ms' }),
+    refusalReason: text('refusal_reason').notNull().default(''),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('partners_user_unique').on(t.userId), index('partners_status_idx').on(t.status)],
+)
+
+// A matching pledge to a home (campaign_id null) or to one of its campaigns. matched_fen is the
+// running total of matched entries net of reversals, written in the gift's own transaction;
+// the CHECK is the backstop that no writer can take it over the cap.
+export const matchingPledges = sqliteTable(
+  'matching_pledges',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    partnerId: integer('partner_id')
+      .notNull()
+      .references(() => partners.id),
+    institutionId: integer('institution_id')
+      .notNull()
+      .references(() => institutions.id),
+    campaignId: integer('campaign_id').references(() => campaigns.id),
+    ratioPermille: integer('ratio_permille').notNull(),
+    capFen: integer('cap_fen').notNull(),
+    perGiftCapFen: integer('per_gift_cap_fen').notNull(),
+    /** Asia/Shanghai calendar days, inclusive; startsAt/endsAt are the instants they span. */
+    startsOn: text('starts_on').notNull(),
+    endsOn: text('ends_on').notNull(),
+    startsAt: integer('starts_at', { mode: 'timestamp_ms' }).notNull(),
+    endsAt: integer('ends_at', { mode: 'timestamp_ms' }).notNull(),
+    status: text('status', { enum: ['proposed', 'accepted', 'declined'] })
+      .notNull()
+      .default('proposed'),
+    matchedFen: integer('matched_fen').notNull().default(0),
+    settledFen: integer('settled_fen').notNull().default(0),
+    createdBy: integer('created_by')
+      .notNull()
+      .references(() => users.id),
+    decidedBy: integer('decided_by').references(() => users.id),
+    decidedAt: integer('decided_at', { mode: 'timestamp_ms' }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('matching_pledges_target_idx').on(t.institutionId, t.campaignId, t.status),
+    index('matching_pledges_partner_idx').on(t.partnerId),
+    check('matching_pledges_ratio', sql`${t.ratioPermille} IN (500, 1000)`),
+    check('matching_pledges_amounts', sql`${t.capFen} > 0 AND ${t.perGiftCapFen} > 0`),
+    check('matching_pledges_matched_within_cap', sql`${t.matchedFen} >= 0 AND ${t.matchedFen} <= ${t.capFen}`),
+    check('matching_pledges_period', sql`${t.endsAt} > ${t.startsAt}`),
+  ],
+)
+
+// One row per matched gift: which gift entry was matched by which matched entry, for how much.
+// Append-only (triggers); a refund's reversal is a correction of the matched entry.
+export const matchingMatches = sqliteTable(
+  'matching_matches',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    pledgeId: integer('pledge_id')
+      .notNull()
+      .references(() => matchingPledges.id),
+    giftDonationId: integer('gift_donation_id')
+      .notNull()
+      .unique()
+      .references(() => donations.id),
+    matchedDonationId: integer('matched_donation_id')
+      .notNull()
+      .unique()
+      .references(() => donations.id),
+    amountFen: integer('amount_fen').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('matching_matches_pledge_idx').on(t.pledgeId), check('matching_matches_amount', sql`${t.amountFen} > 0`)],
+)
+
+// Bank transfers from the partner to the home, recorded by the home's staff. Append-only: a
+// mistaken row is reversed by a negative row pointing at it (corrects_id) with a reason.
+export const matchingSettlements = sqliteTable(
+  'matching_settlements',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    pledgeId: integer('pledge_id')
+      .notNull()
+      .references(() => matchingPledges.id),
+    amountFen: integer('amount_fen').notNull(),
+    transferredOn: text('transferred_on').notNull(),
+    bankReference: text('bank_reference').notNull().default(''),
+    note: text('note').notNull().default(''),
+    correctsId: integer('corrects_id').references((): AnySQLiteColumn => matchingSettlements.id),
+    correctionReason: text('correction_reason'),
+    recordedBy: integer('recorded_by')
+      .notNull()
+      .references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('matching_settlements_pledge_idx').on(t.pledgeId, t.id),
+    uniqueIndex('matching_settlements_corrects_unique').on(t.correctsId),
+    check(
+      'matching_settlements_sign',
+      sql`(${t.correctsId} IS NULL AND ${t.amountFen} > 0) OR (${t.correctsId} IS NOT NULL AND ${t.amountFen} < 0)`,
+    ),
+  ],
+)

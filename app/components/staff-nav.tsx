@@ -48,6 +48,7 @@ export function staffNavGroups(role: MembershipRole): StaffNavGroup[] {
         { to: 'allocations', label: '用途' },
         { to: 'disclosures', label: '公示' },
         { to: 'teams', label: '一起捐' },
+        { to: 'matching', label: '配捐' },
       ],
     },
     {

@@ -5,6 +5,7 @@ import { db, writeTransaction, type Tx } from '~db/client.server'
 import { campaigns, donations, institutions, needs, payments, processedEvents, users, wishes } from '~db/schema'
 import type { paymentTargets, PublicDisplay } from '~db/enums'
 import { correctedSoFar, recordCorrection, recordDonation, type Designation } from '~/donations/ledger.server'
+import { applyMatching, reverseMatching } from '~/matching/matching.server'
 import { refreshNeedStatus } from '~/needs/progress.server'
 import { TEAM_NOT_ACCEPTING, teamAcceptsGift, teamGiftCompleted, teamGiftCorrected } from '~/teams/teams.server'
 import { enqueueNotification } from '~/notifications/notifications.server'
@@ -409,6 +410,8 @@ function correctGift(
     amountFen: part,
   })
   if (!correction.ok) return false
+  // 配捐 (docs/decisions/024): the same share of the gift's match is reversed, same transaction.
+  reverseMatching(tx, { giftDonationId: payment.donationId, reason: notice })
   if (payment.needId !== null) refreshNeedStatus(tx, payment.needId)
   teamGiftCorrected(tx, payment, part, part === left)
   enqueueNotification(tx, {
@@ -445,6 +448,8 @@ function completePayment(tx: Tx, payment: Payment, paymentIntentId: string | nul
     recordedBy: null,
     paymentReference: paymentIntentId ?? payment.checkoutSessionId,
   })
+  // 配捐 (docs/decisions/024): the matched entry, if a live pledge covers this gift, same transaction.
+  applyMatching(tx, { institutionId: payment.institutionId, campaignId: payment.campaignId, gift: entry })
   tx.update(payments)
     .set({ status: 'completed', donationId: entry.id, paymentIntentId: paymentIntentId ?? payment.paymentIntentId, updatedAt: now() })
     .where(eq(payments.id, payment.id))

@@ -46,6 +46,11 @@ export default function AdminPage() {
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-semibold">平台管理</h1>
+      <p>
+        <Link to="/admin/partners" className="link">
+          合作机构审核（配捐）
+        </Link>
+      </p>
       <section className="card" aria-labelledby="list-title">
         <h2 id="list-title" className="font-semibold">
           机构（{institutions.length}）

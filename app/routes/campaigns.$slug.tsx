@@ -1,5 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
+import { liveMatchForCampaign } from '~/matching/matching.server'
+import { MatchLine } from '~/matching/pledge-figures'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { Pager } from '~/components/pager'
 import { WishCardList } from '~/wishes/wish-card'
@@ -25,6 +27,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     paged: Boolean(cursor),
     acceptsGifts,
     monthly: campaignMonthlyTotals(campaign.slug), // 月捐 (issue 14)
+    match: acceptsGifts ? liveMatchForCampaign(campaign.slug) : null, // 配捐
     shareUrl,
     shareImage: shareCardImage(request, `/campaigns/${campaign.slug}/card.png`, campaignShareCard(campaign, shareUrl)),
   }
@@ -44,7 +47,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) =>
     : pageMeta({ title: '活动不存在', description: '这个活动不存在。' })
 
 export default function CampaignPage() {
-  const { campaign, page, paged, acceptsGifts, monthly } = useLoaderData<typeof loader>()
+  const { campaign, page, paged, acceptsGifts, monthly, match } = useLoaderData<typeof loader>()
   const { progress } = campaign
   const pct = (n: number) => (progress.total ? Math.round((n / progress.total) * 100) : 0)
   return (
@@ -78,6 +81,7 @@ export default function CampaignPage() {
           </Link>
         ) : null}
       </section>
+      <MatchLine match={match} />
 
       <section aria-labelledby="progress-title" className="card space-y-3">
         <h2 id="progress-title" className="text-lg font-semibold">

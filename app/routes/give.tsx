@@ -4,6 +4,7 @@ import { data, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation } from '@remix-run/react'
 import { publicDisplays } from '~db/enums'
 import { requireVerifiedContact } from '~/auth/auth.server'
+import { MatchLine } from '~/matching/pledge-figures'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { ErrorList, FormMessage } from '~/components/forms'
 import { serverReply } from '~/components/server-reply'
@@ -55,9 +56,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const { onlineGiftsAvailable, ONLINE_GIFTS_UNAVAILABLE } = await import('~/payments/provider.server')
   // 一起捐: a gift through a team page (?team=<id>) counts toward that team (app/teams).
   const { teamForGivePage } = await import('~/teams/teams.server')
+  const { liveMatchFor } = await import('~/matching/matching.server') // 配捐 (docs/decisions/024)
   return {
     kind: 'give' as const,
     target,
+    match: liveMatchFor({ institutionId: target.institutionId, campaignId: target.campaignId }),
     displayName: user.displayName,
     unavailable: onlineGiftsAvailable() ? null : ONLINE_GIFTS_UNAVAILABLE,
     team: params.has('team') ? teamForGivePage(parseId(params.get('team'))) : null,
@@ -94,7 +97,7 @@ export default function GivePage() {
   const page = useLoaderData<typeof loader>()
   if (page.kind === 'choose') return <ChooseHome homes={page.homes} />
   if (page.kind === 'closed') return <NoLongerTakingGifts closed={page.closed} />
-  return <GiveForm target={page.target} displayName={page.displayName} unavailable={page.unavailable} team={page.team} />
+  return <GiveForm target={page.target} displayName={page.displayName} unavailable={page.unavailable} team={page.team} match={page.match} />
 }
 
 function ChooseHome({ homes }: { homes: { slug: string; name: string; city: string }[] }) {
@@ -162,7 +165,13 @@ function NoLongerTakingGifts({ closed }: { closed: { title: string; message: str
 
 type GiftTargetView = Extract<ReturnType<typeof useLoaderData<typeof loader>>, { kind: 'give' }>
 
-function GiveForm({ target, displayName, unavailable, team }: Pick<GiftTargetView, 'target' | 'displayName' | 'unavailable' | 'team'>) {
+function GiveForm({
+  target,
+  displayName,
+  unavailable,
+  team,
+  match,
+}: Pick<GiftTargetView, 'target' | 'displayName' | 'unavailable' | 'team' | 'match'>) {
   const actionData = useActionData<typeof action>()
   const navigation = useNavigation()
   const location = useLocation()
@@ -220,6 +229,7 @@ function GiveForm({ target, displayName, unavailable, team }: Pick<GiftTargetVie
             )}
           </p>
         ) : null}
+        <MatchLine match={match} />
       </section>
 
       <Form method="post" action={`/give${location.search}`} className="space-y-5" noValidate key={reply.key}>

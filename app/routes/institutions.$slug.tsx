@@ -2,6 +2,8 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { ProgrammeLinks } from '~/programmes/programme-links'
 import { listPublicProgrammes } from '~/programmes/programmes.server'
+import { liveMatchFor } from '~/matching/matching.server'
+import { MatchLine } from '~/matching/pledge-figures'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { WishCardList } from '~/wishes/wish-card'
 import { getInstitutionProfile, institutionKindLabels } from '~/institutions/institutions.server'
@@ -27,6 +29,7 @@ export async function loader({ params }: LoaderFunctionArgs) {
     facts: publicTrustFacts(profile.institution.id)!,
     totals: homeTotals(profile.institution.id),
     monthly: monthlyTotals('institution', profile.institution.id), // 月捐 (issue 14)
+    match: liveMatchFor({ institutionId: profile.institution.id, campaignId: null }), // 配捐
   }
 }
 
@@ -39,7 +42,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) =>
     : pageMeta({ title: '机构不存在', description: '机构不存在' })
 
 export default function InstitutionPage() {
-  const { institution, parent, children, kindLabel, openWishes, openNeeds, programmes, facts, totals, monthly } =
+  const { institution, parent, children, kindLabel, openWishes, openNeeds, programmes, facts, totals, monthly, match } =
     useLoaderData<typeof loader>()
   return (
     <article className="space-y-6">
@@ -73,6 +76,7 @@ export default function InstitutionPage() {
           每月捐给这家机构
         </Link>
       </section>
+      <MatchLine match={match} />
       {programmes.length ? (
         <section aria-labelledby="programmes-title" className="space-y-2">
           <h2 id="programmes-title" className="text-lg font-semibold">
