@@ -5,6 +5,7 @@ import { db, writeTransaction, type Tx } from '~db/client.server'
 import { campaigns, donations, institutions, monthlyGiftCharges, monthlyGifts, monthlyGiftTotals, processedEvents, users } from '~db/schema'
 import type { MonthlyGiftStatus, PublicDisplay } from '~db/enums'
 import { correctedSoFar, recordCorrection, recordDonation } from '~/donations/ledger.server'
+import { applyMatching, reverseMatching } from '~/matching/matching.server'
 import { enqueueNotification } from '~/notifications/notifications.server'
 import { now } from '~/utils/clock.server'
 import { formatDate, formatDateTime, formatFen } from '~/utils/format'
@@ -317,7 +318,8 @@ export function recordMonthlyCharge(
     recordedBy: null,
     paymentReference: charge.invoiceId,
   })
-  // issue 14: matching hook
+  // 配捐 (docs/decisions/024): a monthly charge is a money gift like any other, matched in its transaction.
+  applyMatching(tx, { institutionId: gift.institutionId, campaignId: gift.campaignId, gift: entry })
   if (existing) {
     tx.update(monthlyGiftCharges)
       .set({
@@ -493,6 +495,8 @@ export function monthlyChargeRefunded(tx: Tx, event: Stripe.Event, charge: Strip
     amountFen: part,
   })
   if (!correction.ok) return { ok: true, outcome: 'ignored' }
+  // 配捐: the same share of the charge's match is reversed, same transaction (as correctGift does).
+  reverseMatching(tx, { giftDonationId: row.donationId, reason: '已退款' })
   const gift = tx.select({ userId: monthlyGifts.userId }).from(monthlyGifts).where(eq(monthlyGifts.id, row.monthlyGiftId)).get()
   if (gift)
     enqueueNotification(tx, {

@@ -6,6 +6,7 @@ import {
   campaigns,
   donations,
   ledgerLeaves,
+  matchingPledges,
   monthlyGiftCharges,
   monthlyGifts,
   notifications,
@@ -19,6 +20,9 @@ import { changeMonthlyGift, monthlyTotals, sendMonthlyChargeNotices, startMonthl
 import { action as webhookAction } from '~/routes/webhooks.stripe'
 import { testClock } from '~/utils/clock.server'
 import { STRIPE_TEST_SECRET_KEY } from '~tests/mocks/stripe'
+import { addMember } from '~tests/factories'
+import { applyForPartner, createPledge, decidePledge, reviewPartner } from '~/matching/matching.server'
+import { addShanghaiDays, shanghaiDateString } from '~/utils/shanghai-date'
 import {
   stripeSubscriptions,
   subscriptionCalls,
@@ -338,6 +342,71 @@ describe('charges from signed webhooks', () => {
     const entries = entriesOf(g.donor.id)
     expect(entries.map((e) => e.amountFen)).toEqual([3_000, -3_000])
     expect(entries[1]!.correctsId).toBe(entries[0]!.id)
+  })
+})
+
+describe('配捐 on monthly charges (docs/decisions/024)', () => {
+  test("each paid monthly charge is matched by the home's live pledge in its own transaction, and a refund reverses the match", async () => {
+    const g = await openMonthly(3_000)
+    const partnerMember = await createUser({ displayName: '合作方联系人' })
+    const admin = await createUser({ isPlatformAdmin: true })
+    const manager = await createUser({ displayName: '院长' })
+    addMember(manager.id, g.home.id, 'manager')
+    const applied = applyForPartner(
+      { userId: partnerMember.id, ip: null },
+      {
+        name: '暖阳科技有限公司',
+        registrationNo: '91350100M000100Y43',
+        contactName: '李经理',
+        contactPhone: '0543-1234567',
+        description: '本地企业',
+      },
+    )
+    if (!applied.ok) throw new Error(applied.message)
+    expect(reviewPartner({ userId: admin.id, ip: null }, applied.partner.id, 'verify')).toMatchObject({ ok: true })
+    const today = shanghaiDateString(new Date())
+    const pledge = createPledge(
+      { userId: partnerMember.id, ip: null },
+      {
+        target: `home:${g.home.id}`,
+        ratioPermille: 500,
+        capFen: 100_000,
+        perGiftCapFen: 50_000,
+        startsOn: today,
+        endsOn: addShanghaiDays(today, 30),
+      },
+    )
+    if (!pledge.ok) throw new Error(pledge.message)
+    expect(decidePledge({ userId: manager.id, ip: null }, g.home.id, pledge.pledge.id, true)).toMatchObject({ ok: true })
+
+    await deliver(sessionCompleted(g))
+    const invoiceId = `in_match_${g.gift().id}`
+    await deliver(event('invoice.paid', invoice(g, invoiceId)))
+    const charge = entriesOf(g.donor.id)[0]!
+    const matched = () =>
+      db
+        .select({ amountFen: donations.amountFen, description: donations.description, correctsId: donations.correctsId })
+        .from(donations)
+        .where(eq(donations.institutionId, g.home.id))
+        .all()
+        .filter((d) => d.description.startsWith('配捐') || d.correctsId !== null)
+    // 1:0.5 of ¥30 is ¥15, named after the charge's receipt.
+    expect(matched()).toEqual([{ amountFen: 1_500, description: `配捐：匹配收据 ${charge.receiptNo}`, correctsId: null }])
+    expect(db.select().from(matchingPledges).where(eq(matchingPledges.id, pledge.pledge.id)).get()!.matchedFen).toBe(1_500)
+
+    await deliver(
+      event('charge.refunded', {
+        id: 'ch_m',
+        object: 'charge',
+        payment_intent: `pi_${invoiceId}`,
+        refunded: true,
+        amount_refunded: 3_000,
+        currency: 'cny',
+      }),
+    )
+    // The charge's correction, then the match's: nothing of the match stays, and the pledge has it back.
+    expect(matched().map((d) => d.amountFen)).toEqual([1_500, -3_000, -1_500])
+    expect(db.select().from(matchingPledges).where(eq(matchingPledges.id, pledge.pledge.id)).get()!.matchedFen).toBe(0)
   })
 })
 
