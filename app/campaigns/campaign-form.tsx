@@ -1,7 +1,7 @@
 import { getFormProps, getInputProps, getTextareaProps, useForm, type SubmissionResult } from '@conform-to/react'
 import { getZodConstraint, parseWithZod } from '@conform-to/zod'
 import { Form } from '@remix-run/react'
-import { Field, FormMessage, TextareaField } from '~/components/forms'
+import { Field, FormMessage, TextareaField, REVALIDATE_WHILE_TYPING } from '~/components/forms'
 import { campaignSchema } from './validation'
 
 export type CampaignFormDefaults = { name?: string; description?: string; startsOn?: string; endsOn?: string; partnerSlugs?: string }
@@ -25,7 +25,7 @@ export function CampaignForm({
     lastResult,
     defaultValue,
     constraint: getZodConstraint(campaignSchema),
-    shouldRevalidate: 'onBlur',
+    shouldRevalidate: REVALIDATE_WHILE_TYPING,
     onValidate: ({ formData }) => parseWithZod(formData, { schema: campaignSchema }),
   })
   return (

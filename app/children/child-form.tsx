@@ -2,7 +2,7 @@ import { getFormProps, getInputProps, getSelectProps, getTextareaProps, useForm,
 import { getZodConstraint, parseWithZod } from '@conform-to/zod'
 import { Form } from '@remix-run/react'
 import { genders } from '~db/enums'
-import { Field, FormMessage, SelectField, TextareaField } from '~/components/forms'
+import { Field, FormMessage, SelectField, TextareaField, REVALIDATE_WHILE_TYPING } from '~/components/forms'
 import { childSchema, genderLabels, type ChildInput } from './validation'
 
 const genderOptions = [{ value: '', label: '请选择' }, ...genders.map((g) => ({ value: g, label: genderLabels[g] }))]
@@ -26,7 +26,7 @@ export function ChildForm({
     lastResult,
     defaultValue,
     constraint: getZodConstraint(childSchema),
-    shouldRevalidate: 'onBlur',
+    shouldRevalidate: REVALIDATE_WHILE_TYPING,
     onValidate: ({ formData }) => parseWithZod(formData, { schema: childSchema }),
   })
   return (

@@ -110,3 +110,10 @@ export function FormMessage({ id, children, tone = 'error' }: { id?: string; chi
     </div>
   )
 }
+
+/**
+ * When a Conform form checks a field again after its first submit: while typing, never on blur.
+ * Revalidating on blur removed an error line as the submit button was pressed, the button moved
+ * up under the pointer and the click was lost (wide screens, issue 13). Every form uses this.
+ */
+export const REVALIDATE_WHILE_TYPING = 'onInput' as const

@@ -2,7 +2,7 @@ import { getFormProps, getInputProps, getSelectProps, getTextareaProps, useForm,
 import { getZodConstraint, parseWithZod } from '@conform-to/zod'
 import { Form } from '@remix-run/react'
 import type { z } from 'zod'
-import { Field, FormMessage, SelectField, TextareaField } from '~/components/forms'
+import { Field, FormMessage, SelectField, TextareaField, REVALIDATE_WHILE_TYPING } from '~/components/forms'
 import { categoryLabels } from '~/wishes/labels'
 import { needSchema } from './validation'
 
@@ -31,7 +31,7 @@ export function NeedForm({
     lastResult,
     defaultValue,
     constraint: getZodConstraint(needSchema),
-    shouldRevalidate: 'onBlur',
+    shouldRevalidate: REVALIDATE_WHILE_TYPING,
     onValidate: ({ formData }) => parseWithZod(formData, { schema: needSchema }),
   })
   return (

@@ -1,7 +1,7 @@
 import { getFormProps, getInputProps, getTextareaProps, useForm, type SubmissionResult } from '@conform-to/react'
 import { getZodConstraint, parseWithZod } from '@conform-to/zod'
 import { Form } from '@remix-run/react'
-import { ErrorList, Field, FormMessage, TextareaField } from '~/components/forms'
+import { ErrorList, Field, FormMessage, TextareaField, REVALIDATE_WHILE_TYPING } from '~/components/forms'
 import { familySchema } from './validation'
 
 export type FamilyFormDefaults = {
@@ -31,7 +31,7 @@ export function FamilyForm({
     lastResult,
     defaultValue: { ...defaultValue, childIds: defaultValue.childIds?.map(String) },
     constraint: getZodConstraint(familySchema),
-    shouldRevalidate: 'onBlur',
+    shouldRevalidate: REVALIDATE_WHILE_TYPING,
     onValidate: ({ formData }) => parseWithZod(formData, { schema: familySchema }),
   })
   const chosen = ([] as unknown[]).concat(fields.childIds.initialValue ?? []).map(String)

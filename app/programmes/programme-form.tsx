@@ -10,7 +10,7 @@ import {
 import { getZodConstraint, parseWithZod } from '@conform-to/zod'
 import { Form } from '@remix-run/react'
 import { cadences, programmeKinds, qualificationKinds } from '~db/enums'
-import { ErrorList, Field, FormMessage, SelectField, TextareaField } from '~/components/forms'
+import { ErrorList, Field, FormMessage, SelectField, TextareaField, REVALIDATE_WHILE_TYPING } from '~/components/forms'
 import { qualificationLabels } from '~/volunteers/labels'
 import { cadenceLabels, programmeKindLabels } from './labels'
 import { programmeSchema } from './validation'
@@ -48,7 +48,7 @@ export function ProgrammeForm({
     lastResult,
     defaultValue: { kind: 'companionship', cadence: 'monthly', plannedVisits: 12, durationMonths: 12, ...defaultValue },
     constraint: getZodConstraint(programmeSchema),
-    shouldRevalidate: 'onBlur',
+    shouldRevalidate: REVALIDATE_WHILE_TYPING,
     onValidate: ({ formData }) => parseWithZod(formData, { schema: programmeSchema }),
   })
   return (

@@ -6,7 +6,7 @@ import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { institutionKinds } from '~db/enums'
 import { actorFrom, requirePlatformAdmin } from '~/auth/auth.server'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
-import { Field, SelectField, TextareaField } from '~/components/forms'
+import { Field, SelectField, TextareaField, REVALIDATE_WHILE_TYPING } from '~/components/forms'
 import { createInstitution, listInstitutions } from '~/institutions/institutions.server'
 import { institutionKindLabels } from '~/institutions/labels'
 import { institutionSchema } from '~/institutions/validation'
@@ -40,7 +40,7 @@ export default function AdminPage() {
     id: 'new-institution',
     lastResult: actionData?.result,
     constraint: getZodConstraint(institutionSchema),
-    shouldRevalidate: 'onBlur',
+    shouldRevalidate: REVALIDATE_WHILE_TYPING,
     onValidate: ({ formData }) => parseWithZod(formData, { schema: institutionSchema }),
   })
   return (

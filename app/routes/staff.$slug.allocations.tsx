@@ -7,7 +7,7 @@ import { listAllocations, recordAllocation, sourceCandidates } from '~/allocatio
 import { allocationFormField, allocationSchema, MAX_EVIDENCE, type AllocationForm } from '~/allocations/validation'
 import { actorFrom, requireStaff } from '~/auth/auth.server'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
-import { ErrorList, Field, FormMessage, TextareaField } from '~/components/forms'
+import { ErrorList, Field, FormMessage, TextareaField, REVALIDATE_WHILE_TYPING } from '~/components/forms'
 import { deleteWishImage, storeWishImage } from '~/images/images.server'
 import { now } from '~/utils/clock.server'
 import { formatDate, formatFen } from '~/utils/format'
@@ -157,7 +157,7 @@ function NewAllocationForm({
     lastResult,
     defaultValue,
     // Validated on the server (the form carries files); its answer comes back as lastResult.
-    shouldRevalidate: 'onBlur',
+    shouldRevalidate: REVALIDATE_WHILE_TYPING,
   })
   const chosen = new Set([fields.source.initialValue ?? []].flat())
   return (

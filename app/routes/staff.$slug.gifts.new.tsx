@@ -5,7 +5,7 @@ import { data, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { actorFrom, requireStaff } from '~/auth/auth.server'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
-import { ErrorList, Field, FormMessage, SelectField } from '~/components/forms'
+import { ErrorList, Field, FormMessage, SelectField, REVALIDATE_WHILE_TYPING } from '~/components/forms'
 import { walkInFormField, walkInGiftSchema, type WalkInGiftForm } from '~/needs/validation'
 import { entryOfHome, needsForWalkIn, recordWalkInGift, walkInInputFrom, wishesForWalkIn } from '~/needs/walk-in.server'
 import { pageMeta } from '~/utils/meta'
@@ -88,7 +88,7 @@ function GiftForm({
     lastResult,
     defaultValue: emptyValues,
     constraint: getZodConstraint(walkInGiftSchema),
-    shouldRevalidate: 'onBlur',
+    shouldRevalidate: REVALIDATE_WHILE_TYPING,
     onValidate: ({ formData }) => parseWithZod(formData, { schema: walkInGiftSchema }),
   })
   return (

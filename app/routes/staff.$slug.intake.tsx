@@ -6,7 +6,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-
 import type { ReactNode } from 'react'
 import { actorFrom, requireStaff } from '~/auth/auth.server'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
-import { Field, FormMessage, TextareaField } from '~/components/forms'
+import { Field, FormMessage, TextareaField, REVALIDATE_WHILE_TYPING } from '~/components/forms'
 import { findPledgeByCode, listActivePledges, recordArrival, type PledgeForIntake } from '~/needs/intake.server'
 import { pledgeStatusWords } from '~/needs/labels'
 import { arrivalSchema } from '~/needs/validation'
@@ -90,7 +90,7 @@ function MatchedPledge({ pledge }: { pledge: PledgeOnPage }) {
     lastResult: actionData?.result,
     defaultValue: { pledgeId: String(pledge.id) },
     constraint: getZodConstraint(arrivalSchema),
-    shouldRevalidate: 'onBlur',
+    shouldRevalidate: REVALIDATE_WHILE_TYPING,
     onValidate: ({ formData }) => parseWithZod(formData, { schema: arrivalSchema }),
   })
   return (

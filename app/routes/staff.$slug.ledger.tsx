@@ -6,7 +6,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-
 import { actorFrom, requireStaff } from '~/auth/auth.server'
 import { ConfirmStep } from '~/components/confirm-step'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
-import { FormMessage, TextareaField } from '~/components/forms'
+import { FormMessage, TextareaField, REVALIDATE_WHILE_TYPING } from '~/components/forms'
 import { listHomeLedger, type StaffLedgerEntry } from '~/donations/corrections.server'
 import { correctEntry } from '~/needs/corrections.server'
 import { correctionSchema } from '~/needs/validation'
@@ -105,7 +105,7 @@ function ReasonForm({ entry, lastResult, busy }: { entry: EntryOnPage; lastResul
     id: `correct-${entry.id}`,
     lastResult,
     constraint: getZodConstraint(correctionSchema),
-    shouldRevalidate: 'onBlur',
+    shouldRevalidate: REVALIDATE_WHILE_TYPING,
     onValidate: ({ formData }) => parseWithZod(formData, { schema: correctionSchema }),
   })
   return (

@@ -6,7 +6,7 @@ import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { pairingStatuses } from '~db/enums'
 import { actorFrom, requireStaff } from '~/auth/auth.server'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
-import { Field, FormMessage, SelectField } from '~/components/forms'
+import { Field, FormMessage, SelectField, REVALIDATE_WHILE_TYPING } from '~/components/forms'
 import { pairingStatusLabels } from '~/programmes/labels'
 import { progressLabel } from '~/visits/labels'
 import { suggestTutors } from '~/programmes/matching.server'
@@ -91,7 +91,7 @@ export default function PairingDetail() {
     lastResult: actionData?.target === 'status' ? actionData.result : undefined,
     defaultValue: { status: d.pairing.status },
     constraint: getZodConstraint(pairingStatusSchema),
-    shouldRevalidate: 'onBlur',
+    shouldRevalidate: REVALIDATE_WHILE_TYPING,
     onValidate: ({ formData }) => parseWithZod(formData, { schema: pairingStatusSchema }),
   })
   const closed = d.pairing.status === 'completed' || d.pairing.status === 'ended'

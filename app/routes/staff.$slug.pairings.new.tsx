@@ -7,7 +7,7 @@ import { db } from '~db/client.server'
 import { actorFrom, requireStaff } from '~/auth/auth.server'
 import { listChildren } from '~/children/children.server'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
-import { ErrorList, Field, FormMessage, SelectField } from '~/components/forms'
+import { ErrorList, Field, FormMessage, SelectField, REVALIDATE_WHILE_TYPING } from '~/components/forms'
 import { acceptedApplicants } from '~/programmes/applications.server'
 import { listFamilies } from '~/programmes/families.server'
 import { createPairing, teamProblems } from '~/programmes/pairings.server'
@@ -69,7 +69,7 @@ export default function NewPairing() {
     lastResult: actionData?.result,
     defaultValue: { programmeId: String(d.programmeId ?? ''), startDate: d.today, plannedVisits: String(d.plannedVisits) },
     constraint: getZodConstraint(pairingSchema),
-    shouldRevalidate: 'onBlur',
+    shouldRevalidate: REVALIDATE_WHILE_TYPING,
     onValidate: ({ formData }) => parseWithZod(formData, { schema: pairingSchema }),
   })
   const memberList = ([] as unknown[]).concat(fields.memberUserIds.initialValue ?? []).map(String)

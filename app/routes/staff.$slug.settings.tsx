@@ -8,7 +8,7 @@ import { actorFrom, requireStaff } from '~/auth/auth.server'
 import { platformRequiresTwoFactor, setHomeRequiresTwoFactor } from '~/auth/two-factor.server'
 import { homeTwoFactorSchema } from '~/auth/two-factor-validation'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
-import { Field, FormMessage, SelectField } from '~/components/forms'
+import { Field, FormMessage, SelectField, REVALIDATE_WHILE_TYPING } from '~/components/forms'
 import { orgTypeLabels, registrationKindLabels } from '~/institutions/labels'
 import { getShippingRecipient, getTrustFacts, updateShippingRecipient, updateTrustFacts } from '~/institutions/trust.server'
 import { shippingRecipientSchema, trustFactsSchema } from '~/institutions/validation'
@@ -94,9 +94,7 @@ function TrustFactsForm() {
       publicPhone: facts.publicPhone,
     },
     constraint: getZodConstraint(trustFactsSchema),
-    // Errors clear while typing: revalidating on blur removed the error line as the submit button
-    // was pressed, the button moved up under the pointer and the click was lost (wide screens).
-    shouldRevalidate: 'onInput',
+    shouldRevalidate: REVALIDATE_WHILE_TYPING,
     onValidate: ({ formData }) => parseWithZod(formData, { schema: trustFactsSchema }),
   })
   return (
@@ -176,9 +174,7 @@ function ShippingForm() {
     lastResult: reply?.result,
     defaultValue: shipping,
     constraint: getZodConstraint(shippingRecipientSchema),
-    // Errors clear while typing: revalidating on blur removed the error line as the submit button
-    // was pressed, the button moved up under the pointer and the click was lost (wide screens).
-    shouldRevalidate: 'onInput',
+    shouldRevalidate: REVALIDATE_WHILE_TYPING,
     onValidate: ({ formData }) => parseWithZod(formData, { schema: shippingRecipientSchema }),
   })
   return (
@@ -220,7 +216,7 @@ function DeadlinesForm() {
     lastResult: reply?.result,
     defaultValue: { claimBuyDays: String(settings.claimBuyDays), claimDeliverDays: String(settings.claimDeliverDays) },
     constraint: getZodConstraint(claimSettingsSchema),
-    shouldRevalidate: 'onBlur',
+    shouldRevalidate: REVALIDATE_WHILE_TYPING,
     onValidate: ({ formData }) => parseWithZod(formData, { schema: claimSettingsSchema }),
   })
   return (

@@ -15,7 +15,7 @@ import {
   type CheckinBooking,
 } from '~/checkin/checkin.server'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
-import { Field, FormMessage } from '~/components/forms'
+import { Field, FormMessage, REVALIDATE_WHILE_TYPING } from '~/components/forms'
 import { now } from '~/utils/clock.server'
 import { BOOKING_CODE, normaliseCode } from '~/utils/door-code.server'
 import { checkinSchema, checkoutSchema } from '~/checkin/validation'
@@ -147,7 +147,7 @@ function BookingCard({ booking, highlighted = false }: { booking: BookingOnPage;
     lastResult: mine?.intent === 'checkin' ? mine.result : undefined,
     defaultValue: { bookingId: String(booking.id), presentCount: String(booking.partySize) },
     constraint: getZodConstraint(checkinSchema),
-    shouldRevalidate: 'onBlur',
+    shouldRevalidate: REVALIDATE_WHILE_TYPING,
     onValidate: ({ formData }) => parseWithZod(formData, { schema: checkinSchema }),
   })
   const busy = navigation.state === 'submitting' && navigation.formData?.get('bookingId') === String(booking.id)

@@ -6,7 +6,7 @@ import { Form, useActionData, useLoaderData } from '@remix-run/react'
 import { actorFrom, requireStaff } from '~/auth/auth.server'
 import { listChildren } from '~/children/children.server'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
-import { FormMessage, SelectField } from '~/components/forms'
+import { FormMessage, SelectField, REVALIDATE_WHILE_TYPING } from '~/components/forms'
 import { availabilityLabel } from '~/programmes/labels'
 import { TutorSuggestionList } from '~/programmes/tutor-suggestions'
 import { listStudyNeeds, saveStudyNeed, suggestTutors } from '~/programmes/matching.server'
@@ -42,7 +42,7 @@ export default function Tutoring() {
     id: 'study-need',
     lastResult: actionData?.result,
     constraint: getZodConstraint(studyNeedFormSchema),
-    shouldRevalidate: 'onBlur',
+    shouldRevalidate: REVALIDATE_WHILE_TYPING,
     onValidate: ({ formData }) => parseWithZod(formData, { schema: studyNeedFormSchema }),
   })
   return (

@@ -12,7 +12,7 @@ import { getZodConstraint, parseWithZod } from '@conform-to/zod'
 import { Form } from '@remix-run/react'
 import type { ReactNode } from 'react'
 import { qualificationKinds, slotKinds } from '~db/enums'
-import { ErrorList, Field, FormMessage, SelectField, TextareaField } from '~/components/forms'
+import { ErrorList, Field, FormMessage, SelectField, TextareaField, REVALIDATE_WHILE_TYPING } from '~/components/forms'
 import { qualificationLabels, slotKindLabels } from '~/volunteers/labels'
 import { recurrenceKinds, recurrenceLabels, weekdayLabels } from './labels'
 import { seriesSchema, slotSchema, type SeriesFormInput, type SlotFormInput } from './validation'
@@ -198,7 +198,7 @@ export function SlotForm({
     lastResult,
     defaultValue,
     constraint: getZodConstraint(slotSchema),
-    shouldRevalidate: 'onBlur',
+    shouldRevalidate: REVALIDATE_WHILE_TYPING,
     onValidate: ({ formData }) => parseWithZod(formData, { schema: slotSchema }),
   })
   return (
@@ -253,7 +253,7 @@ export function SeriesForm({
     lastResult,
     defaultValue,
     constraint: getZodConstraint(seriesSchema),
-    shouldRevalidate: 'onBlur',
+    shouldRevalidate: REVALIDATE_WHILE_TYPING,
     onValidate: ({ formData }) => parseWithZod(formData, { schema: seriesSchema }),
   })
   return (

@@ -2,7 +2,7 @@ import { getFormProps, getInputProps, getSelectProps, getTextareaProps, useForm,
 import { getZodConstraint, parseWithZod } from '@conform-to/zod'
 import { Form } from '@remix-run/react'
 import { needCategories } from '~db/enums'
-import { Field, FormMessage, SelectField, TextareaField } from '~/components/forms'
+import { Field, FormMessage, SelectField, TextareaField, REVALIDATE_WHILE_TYPING } from '~/components/forms'
 import { categoryLabels } from './labels'
 import { STORY_MAX, wishSchema } from './wish-validation'
 
@@ -48,7 +48,7 @@ export function WishForm({
     lastResult,
     defaultValue,
     constraint: getZodConstraint(wishSchema),
-    shouldRevalidate: 'onBlur',
+    shouldRevalidate: REVALIDATE_WHILE_TYPING,
     onValidate: ({ formData }) => parseWithZod(formData, { schema: wishSchema }),
   })
   const pending = flags.filter((f) => !f.confirmed).length
