@@ -1,4 +1,3 @@
-import { getFormProps, getInputProps, useForm } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod'
 import type { z } from 'zod'
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
@@ -16,6 +15,7 @@ import {
 } from '~/auth/session.server'
 import { changePasswordSchema } from '~/auth/validation'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
+import { serverReply } from '~/components/server-reply'
 import { Field, FormMessage } from '~/components/forms'
 import { listMembershipsOf } from '~/institutions/institutions.server'
 import { roleLabels } from '~/institutions/labels'
@@ -108,33 +108,34 @@ export async function action({ request, context }: ActionFunctionArgs) {
 function ChangePasswordForm() {
   const actionData = useActionData<typeof action>()
   const navigation = useNavigation()
-  const [form, fields] = useForm<z.input<typeof changePasswordSchema>>({
-    id: 'change-password',
-    lastResult: actionData?.result,
-    shouldValidate: 'onSubmit',
-  })
+  // Validated on the server only (this page is close to the JavaScript budget): no Conform client.
+  // Passwords never come back into the fields.
+  const reply = serverReply<z.input<typeof changePasswordSchema>>(actionData?.result)
   return (
-    <Form method="post" className="space-y-4" {...getFormProps(form)}>
+    <Form method="post" className="space-y-4" noValidate key={actionData?.passwordChanged ? 'changed' : reply.key}>
       {actionData?.passwordChanged ? <FormMessage tone="success">密码已修改，其他设备上的登录已退出。</FormMessage> : null}
-      <FormMessage id={form.errorId}>{form.errors?.join('；')}</FormMessage>
+      <FormMessage>{reply.formErrors?.join('；')}</FormMessage>
       <Field
         label="当前密码"
-        {...getInputProps(fields.currentPassword, { type: 'password' })}
+        type="password"
+        name="currentPassword"
         autoComplete="current-password"
-        errors={fields.currentPassword.errors}
+        errors={reply.errors('currentPassword')}
       />
       <Field
         label="新密码"
         hint="至少 8 个字符"
-        {...getInputProps(fields.password, { type: 'password' })}
+        type="password"
+        name="password"
         autoComplete="new-password"
-        errors={fields.password.errors}
+        errors={reply.errors('password')}
       />
       <Field
         label="确认新密码"
-        {...getInputProps(fields.confirmPassword, { type: 'password' })}
+        type="password"
+        name="confirmPassword"
         autoComplete="new-password"
-        errors={fields.confirmPassword.errors}
+        errors={reply.errors('confirmPassword')}
       />
       <button type="submit" name="intent" value="change-password" className="btn-primary" disabled={navigation.state === 'submitting'}>
         修改密码
