@@ -318,11 +318,11 @@ function serveBare(file: string, port: number) {
   const myBookings = db.prepare(
     'SELECT b.id, b.status, b.code, s.title, s.starts_at AS startsAt FROM bookings b JOIN slots s ON s.id = b.slot_id WHERE b.user_id = ? ORDER BY b.id DESC LIMIT 20',
   )
-  const slot = db.prepare("SELECT id, institution_id AS institutionId, capacity FROM slots WHERE id = ? AND status = 'published'")
-  const live = db.prepare("SELECT id FROM bookings WHERE slot_id = ? AND user_id = ? AND status IN ('confirmed', 'waitlisted', 'offered')")
-  const taken = db.prepare(
-    "SELECT coalesce(sum(party_size), 0) AS n FROM bookings WHERE slot_id = ? AND status IN ('confirmed', 'offered')",
+  // Places taken: the sums the schema's triggers keep on the slot (migration 0023), as the site reads them.
+  const slot = db.prepare(
+    "SELECT id, institution_id AS institutionId, capacity, confirmed_places + held_places AS taken FROM slots WHERE id = ? AND status = 'published'",
   )
+  const live = db.prepare("SELECT id FROM bookings WHERE slot_id = ? AND user_id = ? AND status IN ('confirmed', 'waitlisted', 'offered')")
   const insert = db.prepare(
     'INSERT INTO bookings (slot_id, institution_id, user_id, kind, party_size, contact_name, contact_phone, status, code, confirmed_at, created_at) VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?) RETURNING id',
   )
@@ -331,10 +331,10 @@ function serveBare(file: string, port: number) {
   )
   // The same capacity-checked insert as the site, in one BEGIN IMMEDIATE transaction.
   const book = db.transaction((userId: number, slotId: number, form: URLSearchParams): { status: number; id?: number } => {
-    const s = slot.get(slotId) as { id: number; institutionId: number; capacity: number } | undefined
+    const s = slot.get(slotId) as { id: number; institutionId: number; capacity: number; taken: number } | undefined
     if (!s) return { status: 404 }
     if (live.get(s.id, userId)) return { status: 409 }
-    const fits = (taken.get(s.id) as { n: number }).n + 1 <= s.capacity
+    const fits = s.taken + 1 <= s.capacity
     const code = crypto.randomBytes(6).toString('hex').toUpperCase()
     const now = Date.now()
     const phone = form.get('contactPhone') ?? ''

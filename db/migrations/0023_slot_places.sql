@@ -66,3 +66,13 @@ CREATE TRIGGER `slots_capacity_not_below_confirmed` BEFORE UPDATE OF `capacity` 
 BEGIN
   SELECT RAISE(ABORT, 'slot capacity below confirmed bookings') WHERE NEW.`confirmed_places` > NEW.`capacity`;
 END;
+--> statement-breakpoint
+-- The kept places change only with a booking, whose own triggers already bump the public page
+-- generation (0015): the slot's update bumps it only when something else changed.
+DROP TRIGGER `public_generation_slots_update`;
+--> statement-breakpoint
+CREATE TRIGGER `public_generation_slots_update` AFTER UPDATE ON `slots`
+WHEN NEW.`confirmed_places` = OLD.`confirmed_places` AND NEW.`held_places` = OLD.`held_places`
+BEGIN
+  UPDATE `public_generation` SET `generation` = `generation` + 1 WHERE `id` = 1;
+END;
