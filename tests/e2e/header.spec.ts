@@ -4,7 +4,7 @@ import { expectNoSeriousA11yViolations, signIn, waitForHydration } from './utils
 
 // The site header on a 390×844 phone (issue 13 item 14): one row that never makes the page
 // wider than the phone, with the public sections and the member's own pages (我的预约, 我的认领,
-// 我的捐赠, 志愿服务记录, 账户) in one 菜单 that works with and without JavaScript.
+// 我的捐赠, 我的月捐, 志愿服务记录, 账户) in one 菜单 that works with and without JavaScript.
 
 test.use({ viewport: { width: 390, height: 844 } })
 
@@ -12,6 +12,7 @@ const memberPages = [
   { name: '我的预约', url: '/me/bookings' },
   { name: '我的认领', url: '/me/claims' },
   { name: '我的捐赠', url: '/me/donations' },
+  { name: '我的月捐', url: '/me/monthly' },
   { name: '志愿服务记录', url: '/me/service' },
   { name: '账户', url: '/account' },
 ]
