@@ -5,7 +5,7 @@ import { monthlyGiftCharges, monthlyGifts } from '~db/schema'
 import { now } from '~/utils/clock.server'
 import { dueMockMonthlyGifts, type MonthlyGift } from './monthly.server'
 import { handleStripeEvent, type HandleEventResult } from './payments.server'
-import { isMockProvider, stripeClient, webhookSecret } from './provider.server'
+import { isMockProvider, signedMockEvent, stripeClient, webhookSecret } from './provider.server'
 
 // The mock provider's subscriptions (never in production: isMockProvider() is false there). What
 // Stripe would send — checkout.session.completed, invoice.paid, invoice.payment_failed — is built
@@ -16,23 +16,8 @@ const hex = () => crypto.randomBytes(12).toString('hex')
 
 /** Sign an event as Stripe does, verify it like the webhook route, and apply it. */
 export function deliverMockEvent(type: string, object: Record<string, unknown>): HandleEventResult {
-  if (!isMockProvider()) throw new Error('mock events are only for the mock provider')
-  const secret = webhookSecret()
-  if (!secret) throw new Error('no webhook secret')
-  const payload = JSON.stringify({
-    id: `evt_mock_${hex()}`,
-    object: 'event',
-    api_version: null,
-    created: Math.floor(Date.now() / 1000),
-    livemode: false,
-    pending_webhooks: 1,
-    request: { id: null, idempotency_key: null },
-    type,
-    data: { object },
-  })
-  const stripe = stripeClient()
-  const signature = stripe.webhooks.generateTestHeaderString({ payload, secret })
-  return handleStripeEvent(stripe.webhooks.constructEvent(payload, signature, secret))
+  const { payload, signature } = signedMockEvent(type, object)
+  return handleStripeEvent(stripeClient().webhooks.constructEvent(payload, signature, webhookSecret() ?? ''))
 }
 
 function oneMonthAfter(at: Date): Date {

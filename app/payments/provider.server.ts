@@ -273,6 +273,27 @@ export class MockProvider implements PaymentProvider {
   }
 }
 
+/**
+ * A Stripe event as the mock provider sends it (the shape Stripe posts), signed with the mock's
+ * webhook secret: the payload and its `Stripe-Signature` header. Never used with a real key.
+ */
+export function signedMockEvent(type: string, object: Record<string, unknown>): { payload: string; signature: string } {
+  const secret = webhookSecret()
+  if (!isMockProvider() || !secret) throw new Error('mock events are only for the mock provider')
+  const payload = JSON.stringify({
+    id: `evt_mock_${crypto.randomBytes(12).toString('hex')}`,
+    object: 'event',
+    api_version: null,
+    created: Math.floor(Date.now() / 1000),
+    livemode: false,
+    pending_webhooks: 1,
+    request: { id: null, idempotency_key: null },
+    type,
+    data: { object },
+  })
+  return { payload, signature: stripeClient().webhooks.generateTestHeaderString({ payload, secret }) }
+}
+
 export function paymentProvider(): PaymentProvider {
   return isMockProvider() ? new MockProvider() : new StripeProvider()
 }

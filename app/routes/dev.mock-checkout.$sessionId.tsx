@@ -75,33 +75,19 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (payment.status !== 'open') return redirect(`/give/done?payment=${payment.id}`)
 
   const paid = intent === 'succeed'
-  const event = {
-    id: `evt_mock_${randomHex()}`,
-    object: 'event',
-    api_version: null,
-    created: Math.floor(Date.now() / 1000),
-    livemode: false,
-    pending_webhooks: 1,
-    request: { id: null, idempotency_key: null },
-    type: paid ? 'checkout.session.completed' : 'checkout.session.async_payment_failed',
-    data: {
-      object: {
-        id: sessionId,
-        object: 'checkout.session',
-        mode: 'payment',
-        status: paid ? 'complete' : 'open',
-        payment_status: paid ? 'paid' : 'unpaid',
-        amount_total: payment.amountFen,
-        currency: 'cny',
-        client_reference_id: String(payment.id),
-        metadata: { paymentId: String(payment.id) },
-        payment_intent: `pi_mock_${randomHex()}`,
-      },
-    },
-  }
-  const payload = JSON.stringify(event)
-  const { stripeClient, webhookSecret } = await import('~/payments/provider.server')
-  const signature = stripeClient().webhooks.generateTestHeaderString({ payload, secret: webhookSecret() ?? '' })
+  const { signedMockEvent } = await import('~/payments/provider.server')
+  const { payload, signature } = signedMockEvent(paid ? 'checkout.session.completed' : 'checkout.session.async_payment_failed', {
+    id: sessionId,
+    object: 'checkout.session',
+    mode: 'payment',
+    status: paid ? 'complete' : 'open',
+    payment_status: paid ? 'paid' : 'unpaid',
+    amount_total: payment.amountFen,
+    currency: 'cny',
+    client_reference_id: String(payment.id),
+    metadata: { paymentId: String(payment.id) },
+    payment_intent: `pi_mock_${randomHex()}`,
+  })
   // The site posts to itself over loopback, as Stripe would from outside; no Host header or
   // public origin is involved.
   const { getEnv } = await import('~/utils/env.server')

@@ -2,14 +2,14 @@ import { parseWithZod } from '@conform-to/zod'
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { data, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation } from '@remix-run/react'
-import { publicDisplays } from '~db/enums'
 import { requireVerifiedContact } from '~/auth/auth.server'
 import { MatchLine } from '~/matching/pledge-figures'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
-import { ErrorList, FormMessage } from '~/components/forms'
+import { FormMessage } from '~/components/forms'
 import { serverReply } from '~/components/server-reply'
-import { donorPublicName } from '~/donations/display'
 import { PRESET_AMOUNTS_FEN } from '~/payments/amount'
+import { AmountFieldset } from '~/payments/gift-form-fields'
+import { PublicDisplayFieldset } from '~/components/public-display-fieldset'
 import { GiftKindChoice } from '~/payments/monthly-count'
 import { formatFen } from '~/utils/format'
 import { pageMeta } from '~/utils/meta'
@@ -17,7 +17,6 @@ import { invariantFound } from '~/utils/http.server'
 import { parseId } from '~/utils/ids'
 import { refusalReply } from '~/utils/submission.server'
 import { giftSchema } from '~/payments/validation'
-import { publicDisplayLabels } from '~/wishes/labels'
 
 // 捐款: a directed money gift to one home (or its campaign, wish or need). Validated on the
 // server only (public page: no zod in the browser). The gift is recorded in the public log
@@ -234,61 +233,27 @@ function GiveForm({
 
       <Form method="post" action={`/give${location.search}`} className="space-y-5" noValidate key={reply.key}>
         <FormMessage id="give-form-error">{errors.form?.join('；')}</FormMessage>
-        <fieldset aria-describedby={errors.amount ? 'give-amount-error' : undefined}>
-          <legend className="text-lg font-semibold">捐款金额</legend>
-          <div className="mt-3 grid grid-cols-2 gap-2">
-            {presets.map((fen) => (
-              <label key={fen} className="flex min-h-11 items-center gap-3 rounded-lg border border-stone-300 p-3">
-                <input type="radio" name="amount" value={String(fen)} defaultChecked={chosenAmount === String(fen)} className="size-5" />
-                <span>
-                  {formatFen(fen)}
-                  {fen === target.defaultAmountFen ? <span className="block text-sm text-stone-700">心愿参考价值</span> : null}
-                </span>
-              </label>
-            ))}
-            <label className="col-span-2 flex min-h-11 items-center gap-3 rounded-lg border border-stone-300 p-3">
-              <input type="radio" name="amount" value="custom" defaultChecked={chosenAmount === 'custom'} className="size-5" />
-              <span>其他金额（在下方填写）</span>
-            </label>
-          </div>
-          <ErrorList id="give-amount-error" errors={errors.amount} />
-          <div className="mt-3">
-            <label htmlFor="give-customAmount" className="mb-1 block text-sm font-medium text-stone-800">
-              其他金额（元）
-            </label>
-            <input
-              id="give-customAmount"
-              name="customAmount"
-              inputMode="decimal"
-              autoComplete="off"
-              className="input"
-              defaultValue={reply.values.customAmount ?? ''}
-              aria-invalid={errors.customAmount ? true : undefined}
-              aria-describedby={errors.customAmount ? 'give-customAmount-error give-customAmount-hint' : 'give-customAmount-hint'}
-            />
-            <p id="give-customAmount-hint" className="mt-1 text-sm text-stone-700">
-              选择“其他金额”时填写，如 88 或 88.50；每笔 ¥1 至 ¥50,000。
-            </p>
-            <ErrorList id="give-customAmount-error" errors={errors.customAmount} />
-          </div>
-        </fieldset>
+        <AmountFieldset
+          idPrefix="give"
+          legend="捐款金额"
+          presets={presets.map((fen) => ({
+            fen,
+            label: (
+              <>
+                {formatFen(fen)}
+                {fen === target.defaultAmountFen ? <span className="block text-sm text-stone-700">心愿参考价值</span> : null}
+              </>
+            ),
+          }))}
+          chosen={chosenAmount}
+          customLabel="其他金额（元）"
+          customHint="选择“其他金额”时填写，如 88 或 88.50；每笔 ¥1 至 ¥50,000。"
+          customValue={reply.values.customAmount ?? ''}
+          errors={errors.amount}
+          customErrors={errors.customAmount}
+        />
 
-        <fieldset aria-describedby={errors.publicDisplay ? 'give-publicDisplay-error' : undefined}>
-          <legend className="text-lg font-semibold">公开捐赠记录中如何显示您</legend>
-          <p className="mt-1 text-sm text-stone-700">您的手机号和邮箱永远不会公开。</p>
-          <div className="mt-3 space-y-2">
-            {publicDisplays.map((choice) => (
-              <label key={choice} className="flex min-h-11 items-center gap-3 rounded-lg border border-stone-300 p-3">
-                <input type="radio" name="publicDisplay" value={choice} defaultChecked={chosenDisplay === choice} className="size-5" />
-                <span>
-                  {publicDisplayLabels[choice]}
-                  <span className="block text-sm text-stone-700">将显示为：{donorPublicName(displayName, choice)}</span>
-                </span>
-              </label>
-            ))}
-          </div>
-          <ErrorList id="give-publicDisplay-error" errors={errors.publicDisplay} />
-        </fieldset>
+        <PublicDisplayFieldset idPrefix="give" displayName={displayName} chosen={chosenDisplay} errors={errors.publicDisplay} />
 
         <button type="submit" className="btn-primary w-full" disabled={submitting}>
           {submitting ? '正在前往支付…' : '前往支付'}

@@ -2,20 +2,19 @@ import { parseWithZod } from '@conform-to/zod'
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { data, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation } from '@remix-run/react'
-import { publicDisplays } from '~db/enums'
 import { requireVerifiedContact } from '~/auth/auth.server'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
-import { ErrorList, FormMessage } from '~/components/forms'
+import { FormMessage } from '~/components/forms'
 import { serverReply } from '~/components/server-reply'
-import { donorPublicName } from '~/donations/display'
 import { MONTHLY_PRESETS_FEN } from '~/payments/amount'
+import { AmountFieldset } from '~/payments/gift-form-fields'
+import { PublicDisplayFieldset } from '~/components/public-display-fieldset'
 import { GiftKindChoice } from '~/payments/monthly-count'
 import { startMonthlySchema } from '~/payments/monthly-validation'
 import { formatFen } from '~/utils/format'
 import { invariantFound } from '~/utils/http.server'
 import { pageMeta } from '~/utils/meta'
 import { refusalReply } from '~/utils/submission.server'
-import { publicDisplayLabels } from '~/wishes/labels'
 
 // 每月捐 (issue 14): a monthly gift to a home (?home=) or one of its campaigns (?campaign=),
 // through the provider's subscription checkout. Validated on the server only, like /give. Each
@@ -104,58 +103,19 @@ export default function GiveMonthlyPage() {
 
       <Form method="post" action={`/give/monthly${location.search}`} className="space-y-5" noValidate key={reply.key}>
         <FormMessage id="monthly-form-error">{errors.form?.join('；')}</FormMessage>
-        <fieldset aria-describedby={errors.amount ? 'monthly-amount-error' : undefined}>
-          <legend className="text-lg font-semibold">每月金额</legend>
-          <div className="mt-3 grid grid-cols-2 gap-2">
-            {MONTHLY_PRESETS_FEN.map((fen) => (
-              <label key={fen} className="flex min-h-11 items-center gap-3 rounded-lg border border-stone-300 p-3">
-                <input type="radio" name="amount" value={String(fen)} defaultChecked={chosenAmount === String(fen)} className="size-5" />
-                <span>{formatFen(fen)} / 月</span>
-              </label>
-            ))}
-            <label className="col-span-2 flex min-h-11 items-center gap-3 rounded-lg border border-stone-300 p-3">
-              <input type="radio" name="amount" value="custom" defaultChecked={chosenAmount === 'custom'} className="size-5" />
-              <span>其他金额（在下方填写）</span>
-            </label>
-          </div>
-          <ErrorList id="monthly-amount-error" errors={errors.amount} />
-          <div className="mt-3">
-            <label htmlFor="monthly-customAmount" className="mb-1 block text-sm font-medium text-stone-800">
-              其他金额（元 / 月）
-            </label>
-            <input
-              id="monthly-customAmount"
-              name="customAmount"
-              inputMode="decimal"
-              autoComplete="off"
-              className="input"
-              defaultValue={reply.values.customAmount ?? ''}
-              aria-invalid={errors.customAmount ? true : undefined}
-              aria-describedby={errors.customAmount ? 'monthly-customAmount-error monthly-customAmount-hint' : 'monthly-customAmount-hint'}
-            />
-            <p id="monthly-customAmount-hint" className="mt-1 text-sm text-stone-700">
-              选择“其他金额”时填写，如 50 或 66.60；每月 ¥1 至 ¥5,000。
-            </p>
-            <ErrorList id="monthly-customAmount-error" errors={errors.customAmount} />
-          </div>
-        </fieldset>
+        <AmountFieldset
+          idPrefix="monthly"
+          legend="每月金额"
+          presets={MONTHLY_PRESETS_FEN.map((fen) => ({ fen, label: `${formatFen(fen)} / 月` }))}
+          chosen={chosenAmount}
+          customLabel="其他金额（元 / 月）"
+          customHint="选择“其他金额”时填写，如 50 或 66.60；每月 ¥1 至 ¥5,000。"
+          customValue={reply.values.customAmount ?? ''}
+          errors={errors.amount}
+          customErrors={errors.customAmount}
+        />
 
-        <fieldset aria-describedby={errors.publicDisplay ? 'monthly-publicDisplay-error' : undefined}>
-          <legend className="text-lg font-semibold">公开捐赠记录中如何显示您</legend>
-          <p className="mt-1 text-sm text-stone-700">您的手机号和邮箱永远不会公开。</p>
-          <div className="mt-3 space-y-2">
-            {publicDisplays.map((choice) => (
-              <label key={choice} className="flex min-h-11 items-center gap-3 rounded-lg border border-stone-300 p-3">
-                <input type="radio" name="publicDisplay" value={choice} defaultChecked={chosenDisplay === choice} className="size-5" />
-                <span>
-                  {publicDisplayLabels[choice]}
-                  <span className="block text-sm text-stone-700">将显示为：{donorPublicName(displayName, choice)}</span>
-                </span>
-              </label>
-            ))}
-          </div>
-          <ErrorList id="monthly-publicDisplay-error" errors={errors.publicDisplay} />
-        </fieldset>
+        <PublicDisplayFieldset idPrefix="monthly" displayName={displayName} chosen={chosenDisplay} errors={errors.publicDisplay} />
 
         <label className="flex min-h-11 items-center gap-3 rounded-lg border border-stone-300 p-3">
           <input type="checkbox" name="remind" defaultChecked={reply.values.remind === 'on'} className="size-5" />

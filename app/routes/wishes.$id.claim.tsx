@@ -2,22 +2,18 @@ import { parseWithZod } from '@conform-to/zod'
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { data, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
-import type { PublicDisplay } from '~db/schema'
 import { requireVerifiedContact } from '~/auth/auth.server'
 import { claimWish, getWishForClaim } from '~/claims/claims.server'
 import { claimSchema } from '~/claims/validation'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
-import { ErrorList, FormMessage } from '~/components/forms'
-import { donorPublicName } from '~/donations/display'
+import { PublicDisplayFieldset } from '~/components/public-display-fieldset'
+import { FormMessage } from '~/components/forms'
 import { formatDateTime, formatFen } from '~/utils/format'
 import { invariantFound, notFound, requireIdParam } from '~/utils/http.server'
 import { pageMeta } from '~/utils/meta'
 import { refusalReply } from '~/utils/submission.server'
 import { similarOpenWishes } from '~/wishes/public.server'
-import { categoryLabels, publicDisplayLabels, wishStatusLabels } from '~/wishes/labels'
-
-// Kept here rather than imported from db/schema so the browser bundle stays free of drizzle.
-const publicDisplays = ['name', 'masked', 'anonymous'] as const satisfies readonly PublicDisplay[]
+import { categoryLabels, wishStatusLabels } from '~/wishes/labels'
 
 // Messages for the 候补 route's redirects back here (?notice=…).
 const notices: Record<string, string> = {
@@ -145,22 +141,13 @@ export default function ClaimWishPage() {
             </p>
             <p className="text-sm text-stone-700">认领后会得到一个认领编号，请写在包裹上，方便机构核对。</p>
           </section>
-          <fieldset aria-describedby={displayErrors ? 'claim-publicDisplay-error' : undefined}>
-            <legend className="text-lg font-semibold">公开捐赠记录中如何显示您</legend>
-            <p className="mt-1 text-sm text-stone-700">收到礼物后，这份捐赠会记入公开捐赠记录；您的手机号和邮箱永远不会公开。</p>
-            <div className="mt-3 space-y-2">
-              {publicDisplays.map((choice) => (
-                <label key={choice} className="flex min-h-11 items-center gap-3 rounded-lg border border-stone-300 p-3">
-                  <input type="radio" name="publicDisplay" value={choice} defaultChecked={chosen === choice} className="size-5" />
-                  <span>
-                    {publicDisplayLabels[choice]}
-                    <span className="block text-sm text-stone-700">将显示为：{donorPublicName(displayName, choice)}</span>
-                  </span>
-                </label>
-              ))}
-            </div>
-            <ErrorList id="claim-publicDisplay-error" errors={displayErrors} />
-          </fieldset>
+          <PublicDisplayFieldset
+            idPrefix="claim"
+            note="收到礼物后，这份捐赠会记入公开捐赠记录；您的手机号和邮箱永远不会公开。"
+            displayName={displayName}
+            chosen={chosen}
+            errors={displayErrors ?? undefined}
+          />
           <button type="submit" className="btn-primary w-full" disabled={navigation.state === 'submitting'}>
             {navigation.state === 'submitting' ? '正在认领…' : '确认认领'}
           </button>

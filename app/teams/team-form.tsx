@@ -1,10 +1,9 @@
 import type { SubmissionResult } from '@conform-to/react'
 import { Form } from '@remix-run/react'
-import { publicDisplays, type PublicDisplay } from '~db/enums'
-import { ErrorList, Field, FormMessage, TextareaField } from '~/components/forms'
+import type { PublicDisplay } from '~db/enums'
+import { PublicDisplayFieldset } from '~/components/public-display-fieldset'
+import { Field, FormMessage, TextareaField } from '~/components/forms'
 import { serverReply } from '~/components/server-reply'
-import { donorPublicName } from '~/donations/display'
-import { publicDisplayLabels } from '~/wishes/labels'
 import { TEAM_GOAL_HINT, TEAM_STORY_MAX } from './limits'
 
 type TeamValues = { name: string; goal: string; story: string; endsOn: string; starterDisplay: string }
@@ -75,22 +74,14 @@ export function TeamForm({
         defaultValue={value('endsOn')}
         errors={reply.errors('endsOn')}
       />
-      <fieldset aria-describedby={displayErrors ? `${id}-starterDisplay-error` : undefined}>
-        <legend className="text-lg font-semibold">页面上如何显示发起人</legend>
-        <p className="mt-1 text-sm text-stone-700">您的手机号和邮箱永远不会公开。</p>
-        <div className="mt-3 space-y-2">
-          {publicDisplays.map((choice) => (
-            <label key={choice} className="flex min-h-11 items-center gap-3 rounded-lg border border-stone-300 p-3">
-              <input type="radio" name="starterDisplay" value={choice} defaultChecked={display === choice} className="size-5" />
-              <span>
-                {publicDisplayLabels[choice]}
-                <span className="block text-sm text-stone-700">将显示为：{donorPublicName(displayName, choice)}</span>
-              </span>
-            </label>
-          ))}
-        </div>
-        <ErrorList id={`${id}-starterDisplay-error`} errors={displayErrors} />
-      </fieldset>
+      <PublicDisplayFieldset
+        idPrefix={id}
+        name="starterDisplay"
+        legend="页面上如何显示发起人"
+        displayName={displayName}
+        chosen={display}
+        errors={displayErrors}
+      />
       <button type="submit" className="btn-primary w-full">
         {submitLabel}
       </button>

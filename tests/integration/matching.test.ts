@@ -1,11 +1,11 @@
 import crypto from 'node:crypto'
 import { eq } from 'drizzle-orm'
-import Stripe from 'stripe'
 import { afterAll, beforeEach, describe, expect, test } from 'vitest'
 import { db } from '~db/client.server'
 import { auditLog, campaigns, donations, matchingMatches, matchingPledges, payments } from '~db/schema'
 import { fromHex, leafHash, utf8Bytes, verifyInclusion } from '~/ledger/merkle'
 import { proofForReceipt } from '~/ledger/tree.server'
+import { chargeRefunded, checkoutCompleted, deliverSigned, testIntent } from './stripe-events'
 import {
   applyForPartner,
   createPledge,
@@ -18,7 +18,6 @@ import {
   reviewPartner,
 } from '~/matching/matching.server'
 import { startGift } from '~/payments/payments.server'
-import { action as webhookAction } from '~/routes/webhooks.stripe'
 import { shanghaiDateString, addShanghaiDays } from '~/utils/shanghai-date'
 import { STRIPE_TEST_SECRET_KEY } from '~tests/mocks/stripe'
 import { action as staffAction, loader as staffLoader } from '~/routes/staff.$slug.matching'
@@ -32,8 +31,6 @@ import { startCommandProcess, type CommandProcess } from './server-process'
 // written in the gift's webhook transaction, refunds, settlements, and a race at the cap.
 
 const WEBHOOK_SECRET = 'whsec_matching_test_secret'
-const stripe = new Stripe(STRIPE_TEST_SECRET_KEY)
-let counter = 0
 
 beforeEach(() => {
   process.env.STRIPE_SECRET_KEY = STRIPE_TEST_SECRET_KEY
@@ -43,57 +40,12 @@ beforeEach(() => {
 const today = () => shanghaiDateString(new Date())
 const VALID_USCC = '91350100M000100Y43'
 
-function completedEvent(payment: { id: number; checkoutSessionId: string | null; amountFen: number }) {
-  counter += 1
-  return {
-    id: `evt_match_${Date.now()}_${counter}_${crypto.randomUUID()}`,
-    object: 'event',
-    created: Math.floor(Date.now() / 1000),
-    type: 'checkout.session.completed',
-    data: {
-      object: {
-        id: payment.checkoutSessionId,
-        object: 'checkout.session',
-        payment_status: 'paid',
-        amount_total: payment.amountFen,
-        currency: 'cny',
-        metadata: { paymentId: String(payment.id) },
-        payment_intent: `pi_match_${payment.id}`,
-      },
-    },
-  }
-}
-
-function refundEvent(paymentId: number, amountRefunded: number, refunded: boolean) {
-  counter += 1
-  return {
-    id: `evt_match_refund_${Date.now()}_${counter}`,
-    object: 'event',
-    created: Math.floor(Date.now() / 1000),
-    type: 'charge.refunded',
-    data: {
-      object: {
-        id: `ch_match_${counter}`,
-        object: 'charge',
-        payment_intent: `pi_match_${paymentId}`,
-        refunded,
-        amount_refunded: amountRefunded,
-        currency: 'cny',
-      },
-    },
-  }
-}
+const completedEvent = (payment: { id: number; checkoutSessionId: string | null; amountFen: number }) => checkoutCompleted(payment, 'match')
+const refundEvent = (paymentId: number, amountRefunded: number, refunded: boolean) =>
+  chargeRefunded(testIntent(paymentId, 'match'), amountRefunded, refunded)
 
 async function deliver(event: unknown) {
-  const payload = JSON.stringify(event)
-  const signature = stripe.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET })
-  const request = new Request(`${ORIGIN}/webhooks/stripe`, {
-    method: 'POST',
-    body: payload,
-    headers: { 'Content-Type': 'application/json', 'Stripe-Signature': signature },
-  })
-  const response = await webhookAction({ request, params: {}, context: context() })
-  expect(response.status).toBe(200)
+  expect((await deliverSigned(event, WEBHOOK_SECRET)).status).toBe(200)
 }
 
 /** A verified partner organisation (applied by a member, verified by the platform admin). */

@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm'
-import Stripe from 'stripe'
 import { beforeEach, describe, expect, test } from 'vitest'
 import { db, writeTransaction } from '~db/client.server'
+import { deliverSigned } from './stripe-events'
 import {
   campaigns,
   donations,
@@ -17,7 +17,6 @@ import { fromHex, leafHash, toHex, utf8Bytes, verifyInclusion } from '~/ledger/m
 import { proofForReceipt } from '~/ledger/tree.server'
 import { completeMockMonthlyCheckout, renewDueMockMonthlyGifts, simulateMockRenewal } from '~/payments/monthly-mock.server'
 import { changeMonthlyGift, monthlyTotals, sendMonthlyChargeNotices, startMonthlyGift } from '~/payments/monthly.server'
-import { action as webhookAction } from '~/routes/webhooks.stripe'
 import { testClock } from '~/utils/clock.server'
 import { STRIPE_TEST_SECRET_KEY } from '~tests/mocks/stripe'
 import { addMember } from '~tests/factories'
@@ -50,7 +49,6 @@ import {
 // through the webhook route.
 
 const WEBHOOK_SECRET = 'whsec_monthly_test_secret'
-const stripe = new Stripe(STRIPE_TEST_SECRET_KEY)
 let counter = 0
 
 beforeEach(() => {
@@ -63,17 +61,7 @@ function event(type: string, object: Record<string, unknown>, id = `evt_m_${++co
   return { id, object: 'event', created: Math.floor(Date.now() / 1000), livemode: false, type, data: { object } }
 }
 
-async function deliver(e: unknown) {
-  const payload = JSON.stringify(e)
-  const signature = stripe.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET })
-  const request = new Request(`${ORIGIN}/webhooks/stripe`, {
-    method: 'POST',
-    body: payload,
-    headers: { 'Content-Type': 'application/json', 'Stripe-Signature': signature },
-  })
-  const response = await webhookAction({ request, params: {}, context: context() })
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> }
-}
+const deliver = (e: unknown) => deliverSigned(e, WEBHOOK_SECRET)
 
 const DAY = 24 * 3600 * 1000
 

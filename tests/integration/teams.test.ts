@@ -1,6 +1,5 @@
 import { eq } from 'drizzle-orm'
 import sharp from 'sharp'
-import Stripe from 'stripe'
 import { beforeEach, describe, expect, test } from 'vitest'
 import { db, sqlite } from '~db/client.server'
 import { auditLog, donations, payments, teams, wishes } from '~db/schema'
@@ -10,11 +9,11 @@ import { action as editAction } from '~/routes/teams.$id.edit'
 import { loader as teamLoader } from '~/routes/teams.$id._index'
 import { action as newTeamAction, loader as newTeamLoader } from '~/routes/teams.new'
 import { action as staffTeamsAction } from '~/routes/staff.$slug.teams'
-import { action as webhookAction } from '~/routes/webhooks.stripe'
 import { shareCardSvg } from '~/share/share-card.server'
 import { teamShareCard } from '~/teams/card.server'
 import { getPublicTeam, recountTeam } from '~/teams/teams.server'
 import { STRIPE_TEST_SECRET_KEY } from '~tests/mocks/stripe'
+import { chargeRefunded, checkoutCompleted, deliverSigned, stripeEvent, testIntent } from './stripe-events'
 import {
   context,
   createPublishedWish,
@@ -34,67 +33,16 @@ import {
 
 const WEBHOOK_SECRET = 'whsec_teams_test_secret'
 const CHILD_NAME = '欧阳队捐'
-const stripe = new Stripe(STRIPE_TEST_SECRET_KEY)
-let eventCounter = 0
 
 beforeEach(() => {
   process.env.STRIPE_SECRET_KEY = STRIPE_TEST_SECRET_KEY
   process.env.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
 })
 
-async function deliver(event: unknown) {
-  const payload = JSON.stringify(event)
-  const signature = stripe.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET })
-  const request = new Request(`${ORIGIN}/webhooks/stripe`, {
-    method: 'POST',
-    body: payload,
-    headers: { 'Content-Type': 'application/json', 'Stripe-Signature': signature },
-  })
-  const response = await webhookAction({ request, params: {}, context: context() })
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> }
-}
-
-function completedEvent(payment: { id: number; checkoutSessionId: string | null; amountFen: number }) {
-  eventCounter += 1
-  return {
-    id: `evt_team_${Date.now()}_${eventCounter}`,
-    object: 'event',
-    created: Math.floor(Date.now() / 1000),
-    livemode: false,
-    type: 'checkout.session.completed',
-    data: {
-      object: {
-        id: payment.checkoutSessionId,
-        object: 'checkout.session',
-        payment_status: 'paid',
-        amount_total: payment.amountFen,
-        currency: 'cny',
-        metadata: { paymentId: String(payment.id) },
-        payment_intent: `pi_team_${payment.id}`,
-      },
-    },
-  }
-}
-
-function refundEvent(paymentId: number, amountRefunded: number, refunded: boolean) {
-  eventCounter += 1
-  return {
-    id: `evt_team_refund_${Date.now()}_${eventCounter}`,
-    object: 'event',
-    created: Math.floor(Date.now() / 1000),
-    type: 'charge.refunded',
-    data: {
-      object: {
-        id: `ch_team_${eventCounter}`,
-        object: 'charge',
-        payment_intent: `pi_team_${paymentId}`,
-        refunded,
-        amount_refunded: amountRefunded,
-        currency: 'cny',
-      },
-    },
-  }
-}
+const deliver = (event: unknown) => deliverSigned(event, WEBHOOK_SECRET)
+const completedEvent = (payment: { id: number; checkoutSessionId: string | null; amountFen: number }) => checkoutCompleted(payment, 'team')
+const refundEvent = (paymentId: number, amountRefunded: number, refunded: boolean) =>
+  chargeRefunded(testIntent(paymentId, 'team'), amountRefunded, refunded)
 
 async function wishWithTeam(options: { goal?: string; starterDisplay?: string } = {}) {
   const { home, staff, cookie: staffCookie, actor } = await homeWithStaff({ name: '滨州一起捐福利院' })
@@ -272,23 +220,16 @@ describe('gifts through a team', () => {
     expect(recountTeam(teamId)).toEqual({ raisedFen: 5_000, giftCount: 1 })
 
     // A lost dispute of B takes the rest.
-    eventCounter += 1
-    await deliver({
-      id: `evt_team_dispute_${Date.now()}_${eventCounter}`,
-      object: 'event',
-      created: Math.floor(Date.now() / 1000),
-      type: 'charge.dispute.closed',
-      data: {
-        object: {
-          id: `dp_team_${eventCounter}`,
-          object: 'dispute',
-          payment_intent: `pi_team_${giftB.payment!.id}`,
-          amount: 5_000,
-          currency: 'cny',
-          status: 'lost',
-        },
-      },
-    })
+    await deliver(
+      stripeEvent('charge.dispute.closed', {
+        id: 'dp_team_b',
+        object: 'dispute',
+        payment_intent: testIntent(giftB.payment!.id, 'team'),
+        amount: 5_000,
+        currency: 'cny',
+        status: 'lost',
+      }),
+    )
     expect(teamRow(teamId)).toMatchObject({ raisedFen: 0, giftCount: 0 })
     expect(recountTeam(teamId)).toEqual({ raisedFen: 0, giftCount: 0 })
   })
