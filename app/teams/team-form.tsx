@@ -1,7 +1,7 @@
 import type { SubmissionResult } from '@conform-to/react'
 import { Form } from '@remix-run/react'
 import type { PublicDisplay } from '~db/enums'
-import { PublicDisplayFieldset } from '~/components/public-display-fieldset'
+import { PublicDisplayFieldset } from '~/wishes/public-display-fieldset'
 import { Field, FormMessage, TextareaField } from '~/components/forms'
 import { serverReply } from '~/components/server-reply'
 import { TEAM_GOAL_HINT, TEAM_STORY_MAX } from './limits'
