@@ -61,11 +61,11 @@ export default function CampaignPage() {
       </header>
       {campaign.description ? <p className="whitespace-pre-line text-stone-900">{campaign.description}</p> : null}
       {acceptsGifts ? (
-        <p>
+        <p className="flex flex-wrap items-center gap-x-4 gap-y-2">
           <Link to={`/give?campaign=${encodeURIComponent(campaign.slug)}`} className="btn-secondary w-full sm:w-auto">
             为这个活动捐款
           </Link>{' '}
-          <Link to={`/teams/new?campaign=${encodeURIComponent(campaign.slug)}`} className="link">
+          <Link to={`/teams/new?campaign=${encodeURIComponent(campaign.slug)}`} className="link inline-flex min-h-11 items-center">
             发起一起捐
           </Link>
         </p>

@@ -59,11 +59,11 @@ export default function InstitutionPage() {
         ) : null}
       </header>
       {institution.description ? <p className="whitespace-pre-line text-stone-800">{institution.description}</p> : null}
-      <p>
+      <p className="flex flex-wrap items-center gap-x-4 gap-y-2">
         <Link to={`/give?home=${encodeURIComponent(institution.slug)}`} className="btn-primary w-full sm:w-auto">
           支持这家机构（捐款）
         </Link>{' '}
-        <Link to={`/teams/new?home=${encodeURIComponent(institution.slug)}`} className="link">
+        <Link to={`/teams/new?home=${encodeURIComponent(institution.slug)}`} className="link inline-flex min-h-11 items-center">
           发起一起捐
         </Link>
       </p>

@@ -125,11 +125,11 @@ export default function NeedPage() {
       </section>
       <FeedbackPhotoBlock photos={feedbackPhotos} />
       {need.status === 'open' || need.status === 'fully_pledged' ? (
-        <p>
+        <p className="flex flex-wrap items-center gap-x-4 gap-y-2">
           <Link to={`/give?need=${need.id}`} className="btn-secondary w-full sm:w-auto">
             为这项需求捐款
           </Link>{' '}
-          <Link to={`/teams/new?need=${need.id}`} className="link">
+          <Link to={`/teams/new?need=${need.id}`} className="link inline-flex min-h-11 items-center">
             发起一起捐
           </Link>
         </p>

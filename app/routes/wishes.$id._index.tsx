@@ -190,14 +190,14 @@ export default function WishPage() {
 function ClaimPanel({ wish }: { wish: { id: number; status: string; open: boolean } }) {
   if (wish.open) {
     return (
-      <p>
+      <p className="flex flex-wrap items-center gap-x-4 gap-y-2">
         <Link to={`/wishes/${wish.id}/claim`} className="btn-primary w-full sm:w-auto">
           认领这个心愿
         </Link>{' '}
-        <Link to={`/give?wish=${wish.id}`} className="btn-secondary mt-2 w-full sm:mt-0 sm:w-auto">
+        <Link to={`/give?wish=${wish.id}`} className="btn-secondary w-full sm:w-auto">
           以捐款代替实物
         </Link>{' '}
-        <Link to={`/teams/new?wish=${wish.id}`} className="link">
+        <Link to={`/teams/new?wish=${wish.id}`} className="link inline-flex min-h-11 items-center">
           发起一起捐
         </Link>
       </p>
