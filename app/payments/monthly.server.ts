@@ -262,15 +262,28 @@ function laterOf(a: Date | null, b: Date | null): Date | null {
   return a.getTime() >= b.getTime() ? a : b
 }
 
+/**
+ * The monthly gift an invoice belongs to, through its subscription or the subscription's
+ * metadata; otherwise the event's answer: ignored (not a monthly gift), or retry while the gift
+ * named in the metadata is not stored yet.
+ */
+function giftOfInvoice(
+  tx: Tx,
+  invoice: InvoiceLike,
+): { parts: ReturnType<typeof invoiceParts>; gift: MonthlyGift } | { result: MonthlyEventResult } {
+  const parts = invoiceParts(invoice)
+  if (!parts.subscriptionId && !parts.metadata?.monthlyGiftId) return { result: { ok: true, outcome: 'ignored' } }
+  const gift = giftForSubscription(tx, parts.subscriptionId, parts.metadata)
+  if (gift) return { parts, gift }
+  if (parts.metadata?.monthlyGiftId) return { result: { retry: `no monthly gift for invoice ${invoice.id} yet` } }
+  return { result: { ok: true, outcome: 'ignored' } }
+}
+
 /** invoice.paid: one ledger entry per invoice, exactly once. */
 export function monthlyInvoicePaid(tx: Tx, event: Stripe.Event, invoice: InvoiceLike): MonthlyEventResult {
-  const parts = invoiceParts(invoice)
-  if (!parts.subscriptionId && !parts.metadata?.monthlyGiftId) return { ok: true, outcome: 'ignored' }
-  const gift = giftForSubscription(tx, parts.subscriptionId, parts.metadata)
-  if (!gift) {
-    if (parts.metadata?.monthlyGiftId) return { retry: `no monthly gift for invoice ${invoice.id} yet` }
-    return { ok: true, outcome: 'ignored' }
-  }
+  const found = giftOfInvoice(tx, invoice)
+  if ('result' in found) return found.result
+  const { parts, gift } = found
   if ((invoice.currency ?? '').toLowerCase() !== CURRENCY)
     return reject(tx, event, `invoice currency ${invoice.currency} is not ${CURRENCY}`)
   const amount = invoice.amount_paid ?? 0
@@ -369,13 +382,9 @@ export function recordMonthlyCharge(
 
 /** invoice.payment_failed: the gift is past_due while the provider retries; the donor is told plainly. */
 export function monthlyInvoiceFailed(tx: Tx, event: Stripe.Event, invoice: InvoiceLike): MonthlyEventResult {
-  const parts = invoiceParts(invoice)
-  if (!parts.subscriptionId && !parts.metadata?.monthlyGiftId) return { ok: true, outcome: 'ignored' }
-  const gift = giftForSubscription(tx, parts.subscriptionId, parts.metadata)
-  if (!gift) {
-    if (parts.metadata?.monthlyGiftId) return { retry: `no monthly gift for invoice ${invoice.id} yet` }
-    return { ok: true, outcome: 'ignored' }
-  }
+  const found = giftOfInvoice(tx, invoice)
+  if ('result' in found) return found.result
+  const { parts, gift } = found
   const existing = tx.select().from(monthlyGiftCharges).where(eq(monthlyGiftCharges.invoiceId, invoice.id)).get()
   // Paid already (the failure of an earlier attempt delivered late): nothing to say.
   if (existing?.status === 'paid') return { ok: true, outcome: 'ignored' }
