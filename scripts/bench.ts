@@ -931,7 +931,24 @@ async function main(options: Options) {
         await fetch(`${site.base}/volunteer/slots/${seeded.bookingSlots[0]}/book`, { headers: { cookie: member(i) } }).then((r) =>
           r.arrayBuffer(),
         )
+      // Warm-up (not counted): the rush members, who have not booked these slots, book once each
+      // for a few seconds, so that the counted run measures the steady state and not each
+      // server's first second (JIT, statement caches), as the log phase does with --log-warmup.
+      const warmLines = Array.from({ length: Math.min(options.rushMembers, 1000) }, (_, k) => {
+        const i = options.members + k
+        return `POST\t/volunteer/slots/${seeded.bookingSlots[k % seeded.bookingSlots.length]}/book\t${member(i)}\t${bookingForm(i)}`
+      })
       const phase = async (server: 'bare' | 'site', base: string, dbFile: string, bareResult?: LoadResult | null) => {
+        const warm = await bench.runLoad({
+          label: `${server} booking warm-up`,
+          base,
+          lines: warmLines,
+          once: true,
+          tally: false,
+          connections: c,
+          durationS: 3,
+        })
+        console.log(`  ${server}: warmed up with ${fmt(warm.requests)} bookings by other members (not counted)`)
         const result = await bench.runLoad({
           label: `${server} bookings`,
           base,

@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, gt, inArray, lte, sql } from 'drizzle-orm'
 import { createEvent } from 'ics'
 import { db, preparedOnce, writeTransaction, type Tx } from '~db/client.server'
+import { groupCommit } from '~db/group-commit.server'
 import {
   bookings,
   institutions,
@@ -220,6 +221,15 @@ function bookingRefusal(
   if (input.partySize > s.capacity)
     return { ok: false, reason: 'group_rules', field: 'partySize', message: `人数超过活动的总名额（${s.capacity} 人）` }
   return null
+}
+
+/**
+ * bookSlot for a member's booking request: in a transaction shared with the other bookings of
+ * this turn of the event loop (docs/decisions/027), so that a rush pays one lock and one fsync
+ * per group. Resolves only once the booking is committed: answer the member after awaiting it.
+ */
+export function requestBooking(input: BookSlotInput): Promise<BookSlotResult> {
+  return groupCommit(() => bookSlot(input))
 }
 
 /**

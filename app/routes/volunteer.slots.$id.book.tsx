@@ -4,7 +4,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { data, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { requireVerifiedContact } from '~/auth/auth.server'
-import { bookSlot, getSlotForBooking } from '~/bookings/bookings.server'
+import { getSlotForBooking, requestBooking } from '~/bookings/bookings.server'
 import { bookingFormSchema } from '~/bookings/validation'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { ErrorList, Field, FormMessage, TextareaField } from '~/components/forms'
@@ -44,7 +44,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     return data<ActionData>({ result: submission.reply() }, { status: 400 })
   }
   const input = submission.value
-  const outcome = bookSlot({
+  const outcome = await requestBooking({
     userId: user.id,
     slotId,
     kind: input.kind,

@@ -1,0 +1,92 @@
+import { sqlite, writeTransaction } from './client.server'
+
+// Group commit (docs/decisions/027-group-commit.md, issue 12): write transactions that reach
+// the database in the same turn of the event loop share one BEGIN IMMEDIATE … COMMIT, so a rush
+// of bookings pays for one lock, one WAL fsync and — with several server processes — one reload
+// of the pages the other process changed, per group instead of per booking.
+//
+// Each call still behaves as its own transaction: it runs in a SAVEPOINT, so an exception undoes
+// its writes only and rejects its own promise. No promise settles before the COMMIT has returned
+// (with synchronous=FULL: the WAL is on disk), so an answer built after `await groupCommit(…)`
+// acknowledges only durable writes. If the group's COMMIT fails, or SQLite rolls the whole
+// transaction back (SQLITE_FULL, SQLITE_IOERR …), every call of the group rejects: none was stored.
+
+/** At most this many calls share one transaction (bounds how long the write lock is held). */
+export const GROUP_COMMIT_MAX = 64
+
+type Queued = {
+  fn: () => unknown
+  resolve: (value: unknown) => void
+  reject: (error: unknown) => void
+}
+
+let queue: Queued[] = []
+let scheduled = false
+
+/**
+ * Run `fn` (synchronous, writing through this process's connection like the body of
+ * writeTransaction) in a write transaction shared with the other calls of this turn of the event
+ * loop. Resolves with what `fn` returned once the shared transaction has committed; rejects with
+ * what `fn` threw (its writes undone, the others unaffected) or with the COMMIT's error.
+ * Inside a transaction already (e.g. a test's), it runs there at once: there is nothing to group.
+ */
+export function groupCommit<T>(fn: () => T): Promise<T> {
+  if (sqlite.inTransaction) {
+    try {
+      return Promise.resolve(sqlite.transaction(fn)())
+    } catch (error) {
+      return Promise.reject(error)
+    }
+  }
+  return new Promise<T>((resolve, reject) => {
+    queue.push({ fn, resolve: resolve as (value: unknown) => void, reject })
+    if (!scheduled) {
+      scheduled = true
+      // After the poll phase: every request whose data arrived in this turn has queued by then.
+      setImmediate(flush)
+    }
+  })
+}
+
+class TransactionLost extends Error {
+  constructor(readonly cause: unknown) {
+    super('the group commit transaction was rolled back by SQLite')
+  }
+}
+
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown }
+
+function flush() {
+  scheduled = false
+  const group = queue.splice(0, GROUP_COMMIT_MAX)
+  if (queue.length > 0) {
+    scheduled = true
+    setImmediate(flush)
+  }
+  if (group.length === 0) return
+  const outcomes: Outcome[] = []
+  try {
+    writeTransaction(() => {
+      for (const item of group) {
+        try {
+          // better-sqlite3 nests this as SAVEPOINT … RELEASE, rolled back to on an exception.
+          outcomes.push({ ok: true, value: sqlite.transaction(item.fn)() })
+        } catch (error) {
+          // Some errors make SQLite roll back the whole transaction: then nothing of the group
+          // before this call is stored either, and the calls after it must not run outside it.
+          if (!sqlite.inTransaction) throw new TransactionLost(error)
+          outcomes.push({ ok: false, error })
+        }
+      }
+    })
+  } catch (error) {
+    const cause = error instanceof TransactionLost ? error.cause : error
+    for (const item of group) item.reject(cause)
+    return
+  }
+  group.forEach((item, i) => {
+    const outcome = outcomes[i]!
+    if (outcome.ok) item.resolve(outcome.value)
+    else item.reject(outcome.error)
+  })
+}
