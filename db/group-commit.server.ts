@@ -20,7 +20,7 @@ type Queued = {
   reject: (error: unknown) => void
 }
 
-let queue: Queued[] = []
+const queue: Queued[] = []
 let scheduled = false
 
 /**
