@@ -534,8 +534,9 @@ class Bench {
     let child: ChildProcess
     if (this.options.loader === 'wrk' && this.wrkPath) {
       child = spawn(
-        this.wrkPath,
+        process.env.X_NICE ? 'nice' : this.wrkPath,
         [
+          ...(process.env.X_NICE ? ['-n', process.env.X_NICE, this.wrkPath] : []),
           '-t1',
           `-c${load.connections}`,
           `-d${durationS}s`,
