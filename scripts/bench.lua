@@ -127,9 +127,9 @@ function done(summary, latency, requests)
   local out = assert(io.open(os.getenv('BENCH_OUT'), 'w'))
   out:write(string.format(
     '{"requests":%d,"durationUs":%d,"connect":%d,"read":%d,"write":%d,"status":%d,"timeout":%d,' ..
-    '"p50Us":%d,"p99Us":%d,"maxUs":%d,"p90Us":%d,"p95Us":%d,"p999Us":%d,"statuses":{%s},"acks":[%s],"successesWithoutId":%d,"idle":%d}\n',
+    '"p50Us":%d,"p99Us":%d,"maxUs":%d,"statuses":{%s},"acks":[%s],"successesWithoutId":%d,"idle":%d}\n',
     summary.requests, summary.duration, e.connect, e.read, e.write, e.status, e.timeout,
-    latency:percentile(50), latency:percentile(99), latency.max, latency:percentile(90), latency:percentile(95), latency:percentile(99.9),
+    latency:percentile(50), latency:percentile(99), latency.max,
     table.concat(parts, ','), table.concat(idParts, ','), unidentified, idles))
   out:close()
 end

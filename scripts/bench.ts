@@ -534,9 +534,8 @@ class Bench {
     let child: ChildProcess
     if (this.options.loader === 'wrk' && this.wrkPath) {
       child = spawn(
-        process.env.X_NICE ? 'nice' : this.wrkPath,
+        this.wrkPath,
         [
-          ...(process.env.X_NICE ? ['-n', process.env.X_NICE, this.wrkPath] : []),
           '-t1',
           `-c${load.connections}`,
           `-d${durationS}s`,
