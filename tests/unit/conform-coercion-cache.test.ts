@@ -38,16 +38,14 @@ describe('parseWithZod with the coerced-schema cache', () => {
       })
     expect(parseWithZod(form({ n: '5' }), { schema: make(10) }).status).toBe('success')
     const refused = parseWithZod(form({ n: '5' }), { schema: make(3) })
-    expect(refused.status).toBe('error')
-    expect(refused.error).toEqual({ n: ['不能超过 3'] })
+    expect(refused.status === 'error' && refused.error).toEqual({ n: ['不能超过 3'] })
     expect(coercions).toBe(2)
   })
 
   test('parses as before: empty strings are missing values, numbers and the booking form', () => {
     const schema = z.object({ name: z.string({ required_error: '请填写' }), age: z.number().optional(), agree: z.boolean().optional() })
     const empty = parseWithZod(form({ name: '', age: '' }), { schema })
-    expect(empty.status).toBe('error')
-    expect(empty.error).toEqual({ name: ['请填写'] })
+    expect(empty.status === 'error' && empty.error).toEqual({ name: ['请填写'] })
     const full = parseWithZod(form({ name: '李', age: '30', agree: 'on' }), { schema })
     expect(full.status === 'success' && full.value).toEqual({ name: '李', age: 30, agree: true })
     for (let i = 0; i < 2; i++) {
