@@ -94,6 +94,38 @@ function sleepMs(ms: number) {
 // SQLITE_BUSY and its extended codes (SQLITE_BUSY_RECOVERY, …), which busy_timeout also waited out.
 const isBusy = (error: unknown) => String((error as { code?: unknown } | null)?.code ?? '').startsWith('SQLITE_BUSY')
 
+/** One try at a write transaction: `busy` when another connection held the write lock (`fn` did not run). */
+export type WriteAttempt<T> = { busy: false; value: T } | { busy: true; error: unknown }
+
+/** How long a writer keeps trying for the write lock (as SQLite's busy_timeout did) before failing. */
+export const WRITE_LOCK_TIMEOUT_MS = BUSY_TIMEOUT_MS
+
+/**
+ * Try BEGIN IMMEDIATE once, without waiting for the lock (busy_timeout 0 for that statement
+ * only): run `fn` in the transaction and commit, or say `busy` if another connection holds the
+ * write lock. Only a BEGIN that found the lock taken counts as busy: once `fn` has started, the
+ * lock is ours and anything else waits as it always did. Nested calls (already in a
+ * transaction) take no lock.
+ */
+export function tryWriteTransaction<T>(fn: (tx: Tx) => T): WriteAttempt<T> {
+  if (sqlite.inTransaction) return { busy: false, value: db.transaction(fn, { behavior: 'immediate' }) }
+  let started = false
+  const body = (tx: Tx) => {
+    started = true
+    setBusyTimeout(BUSY_TIMEOUT_MS)
+    return fn(tx)
+  }
+  setBusyTimeout(0)
+  try {
+    return { busy: false, value: db.transaction(body, { behavior: 'immediate' }) }
+  } catch (error) {
+    if (started || !isBusy(error)) throw error
+    return { busy: true, error }
+  } finally {
+    setBusyTimeout(BUSY_TIMEOUT_MS)
+  }
+}
+
 /**
  * Run a write transaction with BEGIN IMMEDIATE so that the write lock is taken up front and
  * concurrent writers queue for it instead of failing mid-transaction.
@@ -101,34 +133,20 @@ const isBusy = (error: unknown) => String((error as { code?: unknown } | null)?.
  * The queueing is ours, not SQLite's busy handler: that one sleeps 1, 2, 5, 10 … 100 ms between
  * tries, so with two server processes a writer that just missed the lock slept for tens of ms
  * while the other process took it again and again (issue 12: the bookings' p99 of seconds). Here
- * BEGIN IMMEDIATE is tried with no busy wait (busy_timeout 0 for that statement only), and on
- * SQLITE_BUSY tried again after about 0.05 ms, growing to at most 1 ms, until the same 5 s as
- * busy_timeout. Only a BEGIN that found the lock taken is retried: `fn` has not run then.
- * Nested calls (already in a transaction) take no lock.
+ * BEGIN IMMEDIATE is tried with no busy wait (tryWriteTransaction), and on SQLITE_BUSY tried
+ * again after about 0.05 ms, growing to at most 1 ms, until WRITE_LOCK_TIMEOUT_MS. The thread
+ * sleeps meanwhile: callers that can wait without blocking the event loop use groupCommit
+ * (db/group-commit.server.ts).
  */
 export function writeTransaction<T>(fn: (tx: Tx) => T): T {
-  if (sqlite.inTransaction) return db.transaction(fn, { behavior: 'immediate' })
-  let started = false
-  const body = (tx: Tx) => {
-    started = true
-    setBusyTimeout(BUSY_TIMEOUT_MS) // the lock is ours: anything else waits as it always did
-    return fn(tx)
-  }
-  const deadline = Date.now() + BUSY_TIMEOUT_MS
+  const deadline = Date.now() + WRITE_LOCK_TIMEOUT_MS
   let wait = 0.05
-  setBusyTimeout(0)
-  try {
-    for (;;) {
-      try {
-        return db.transaction(body, { behavior: 'immediate' })
-      } catch (error) {
-        if (started || !isBusy(error) || Date.now() >= deadline) throw error
-      }
-      sleepMs(wait * (0.5 + Math.random()))
-      wait = Math.min(1, wait * 2)
-    }
-  } finally {
-    setBusyTimeout(BUSY_TIMEOUT_MS)
+  for (;;) {
+    const attempt = tryWriteTransaction(fn)
+    if (!attempt.busy) return attempt.value
+    if (Date.now() >= deadline) throw attempt.error
+    sleepMs(wait * (0.5 + Math.random()))
+    wait = Math.min(1, wait * 2)
   }
 }
 

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3'
 import { and, eq } from 'drizzle-orm'
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
-import { db, sqlite } from '~db/client.server'
+import { afterAll, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest'
+import { db, sqlite, WRITE_LOCK_TIMEOUT_MS } from '~db/client.server'
 import { GROUP_COMMIT_MAX, groupCommit } from '~db/group-commit.server'
 import { bookings } from '~db/schema'
 import { action as bookAction } from '~/routes/volunteer.slots.$id.book'
@@ -124,6 +124,64 @@ describe('group commit', () => {
       [2 * GROUP_COMMIT_MAX, 1],
     ])
     expect(committedRows()).toBe(n)
+  })
+
+  test('while another process holds the write lock it waits without blocking the event loop, and later calls join it', async () => {
+    const locker = new Database(sqlite.name)
+    try {
+      locker.exec('BEGIN IMMEDIATE')
+      let settled = false
+      const first = groupCommit(() => {
+        insertProbe('first')
+        return committedRows()
+      }).finally(() => (settled = true))
+      // Timers still fire: the process is not asleep in a busy loop.
+      await new Promise((resolve) => setTimeout(resolve, 30))
+      expect(settled).toBe(false)
+      expect(committedRows()).toBe(0)
+      const second = groupCommit(() => {
+        insertProbe('second')
+        return committedRows()
+      })
+      locker.exec('COMMIT')
+      // Both ran in the one transaction taken once the lock was free: neither saw a commit before.
+      expect(await Promise.all([first, second])).toEqual([0, 0])
+      expect(storedValues()).toEqual(['first', 'second'])
+    } finally {
+      if (locker.inTransaction) locker.exec('ROLLBACK')
+      locker.close()
+    }
+  })
+
+  test(`gives up with SQLITE_BUSY when the lock stays taken for ${WRITE_LOCK_TIMEOUT_MS / 1000} s, and stores nothing`, async () => {
+    const locker = new Database(sqlite.name)
+    vi.useFakeTimers({ toFake: ['setTimeout', 'Date'] })
+    try {
+      locker.exec('BEGIN IMMEDIATE')
+      let ran = false
+      const waiting = groupCommit(() => {
+        ran = true
+        insertProbe('never')
+      })
+      const outcome = waiting.then(
+        () => 'stored',
+        (error: { code?: string }) => error.code,
+      )
+      await new Promise((resolve) => setImmediate(resolve)) // the first try, at the end of this turn
+      await vi.advanceTimersByTimeAsync(WRITE_LOCK_TIMEOUT_MS - 100)
+      expect(ran).toBe(false)
+      await vi.advanceTimersByTimeAsync(200)
+      expect(await outcome).toBe('SQLITE_BUSY')
+      expect(ran).toBe(false)
+    } finally {
+      vi.useRealTimers()
+      if (locker.inTransaction) locker.exec('ROLLBACK')
+      locker.close()
+    }
+    expect(storedValues()).toEqual([])
+    // The queue is empty again: the next call commits at once.
+    await groupCommit(() => insertProbe('next'))
+    expect(storedValues()).toEqual(['next'])
   })
 
   test('inside an open transaction a call runs at once, as part of it', async () => {
