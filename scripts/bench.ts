@@ -1188,11 +1188,14 @@ async function logPhase(bench: Bench, options: Options, demoEmails: string[]): P
       await bench.waitResponsive(site.base)
       // The first answer of a URL (cold: nothing compiled for it yet, its pages not in SQLite's
       // cache) is reported on its own; then --log-warmup requests that are not counted, so the
-      // p99 describes the steady state rather than the one-off warm-up of each worker.
+      // p99 describes the steady state rather than the one-off warm-up of each worker. Each on
+      // a new connection: the cluster hands connections to its workers in turn, so every worker
+      // gets its share (over one kept-alive connection, one worker got them all and wrk's
+      // connection could land on the other, cold one).
       const firstStarted = performance.now()
-      await fetch(`${site.base}${u}`).then((r) => r.arrayBuffer())
+      await getOnNewConnection(`${site.base}${u}`)
       const firstMs = performance.now() - firstStarted
-      for (let i = 0; i < options.logWarmup; i++) await fetch(`${site.base}${u}`).then((r) => r.arrayBuffer())
+      for (let i = 0; i < options.logWarmup; i++) await getOnNewConnection(`${site.base}${u}`)
       const result = await bench.runLoad({
         label: `log ${u}`,
         base: site.base,
@@ -1218,6 +1221,19 @@ async function logPhase(bench: Bench, options: Options, demoEmails: string[]): P
     await bench.stop(site.child)
   }
   return rows
+}
+
+/** GET a URL over a connection of its own (no keep-alive pool), reading the whole answer. */
+function getOnNewConnection(url: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { agent: false }, (res) => {
+        res.resume()
+        res.on('end', () => resolve(res.statusCode ?? 0))
+        res.on('error', reject)
+      })
+      .on('error', reject)
+  })
 }
 
 // ---- autocannon fallback driver (its own process, same contract as scripts/bench.lua) -------
