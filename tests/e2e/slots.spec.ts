@@ -14,6 +14,9 @@ test.describe('志愿活动：重复的社会开放日', () => {
     browser,
     insertHome,
   }, testInfo) => {
+    // A long story (a series created and published, then four pages checked with axe on two
+    // devices): 50–54 s on a quiet CI machine, too close to the 60 s default.
+    test.setTimeout(120_000)
     // A home of the test's own: the series, its slots and the public listing are this run's alone.
     const home = await insertHome()
     const HOME = `/staff/${home.slug}`
