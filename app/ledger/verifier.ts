@@ -185,15 +185,9 @@ async function getJson<T>(url: string): Promise<T> {
 
 export async function verifyLedger(baseUrl: string, options: { receipt?: string } = {}): Promise<VerifyReport> {
   const base = baseUrl.replace(/\/+$/, '')
-  const entries: VerifierEntry[] = []
-  let after: number | null = -1
-  while (after !== null) {
-    const page: { entries: VerifierEntry[]; next: number | null } = await getJson(
-      `${base}/api/ledger?${after < 0 ? '' : `after=${after}&`}limit=500`,
-    )
-    entries.push(...page.entries)
-    after = page.next
-  }
+  // A live site keeps appending while this runs. Read the signed head and the disclosures
+  // first, the entries last: everything they name is then among the entries served (the log
+  // only grows), and entries appended meanwhile are simply beyond the head.
   const head = await getJson<VerifierHead>(`${base}/api/ledger/tree-head`)
   const keyRes = await fetch(`${base}/.well-known/weinuan-ledger-key`)
   if (!keyRes.ok) throw new Error(`GET /.well-known/weinuan-ledger-key: HTTP ${keyRes.status}`)
@@ -212,6 +206,15 @@ export async function verifyLedger(baseUrl: string, options: { receipt?: string 
     const body = (await dRes.json()) as VerifierDisclosure[] | { disclosures: VerifierDisclosure[]; next?: string | null }
     disclosures = [...(disclosures ?? []), ...(Array.isArray(body) ? body : body.disclosures)]
     cursor = Array.isArray(body) ? null : (body.next ?? null)
+  }
+  const entries: VerifierEntry[] = []
+  let after: number | null = -1
+  while (after !== null) {
+    const page: { entries: VerifierEntry[]; next: number | null } = await getJson(
+      `${base}/api/ledger?${after < 0 ? '' : `after=${after}&`}limit=500`,
+    )
+    entries.push(...page.entries)
+    after = page.next
   }
   let receipt: VerifyInput['receipt']
   if (options.receipt) {

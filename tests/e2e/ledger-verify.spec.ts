@@ -57,6 +57,9 @@ test('a walk-in gift appears in the public log, verified in the browser and by s
     const { stdout } = await run(path.join(root, 'scripts/verify-ledger'), [baseURL!, '--receipt', receiptNo], {
       cwd: root,
       timeout: 60_000,
+    }).catch((error: Error & { stdout?: string }) => {
+      // The verifier reports what failed on stdout: show it, not only "Command failed".
+      throw new Error(`${error.message}\n${error.stdout ?? ''}`)
     })
     expect(stdout).toContain('ledger verified')
     expect(stdout).toContain(`${receiptNo}: included as leaf`)

@@ -2,6 +2,7 @@ import crypto from 'node:crypto'
 import path from 'node:path'
 import { flatRoutes } from '@remix-run/dev/dist/config/flat-routes.js'
 import { eq } from 'drizzle-orm'
+import { http } from 'msw'
 import { describe, expect, test } from 'vitest'
 import { db, sqlite, writeTransaction } from '~db/client.server'
 import { allocations, disclosures, donations, ledgerLeaves } from '~db/schema'
@@ -33,8 +34,10 @@ import { loader as consistencyLoader } from '~/routes/api.ledger.consistency'
 import { loader as proofLoader } from '~/routes/api.ledger.proof.$receipt'
 import { loader as headLoader } from '~/routes/api.ledger.tree-head'
 import { loader as keyLoader } from '~/routes/[.well-known].weinuan-ledger-key'
-import { verifyLedgerData, type VerifierDisclosure } from '~/ledger/verifier'
+import { loader as disclosuresApiLoader } from '~/routes/api.disclosures'
+import { verifyLedger, verifyLedgerData, type VerifierDisclosure } from '~/ledger/verifier'
 import { verifyReceiptInBrowser } from '~/ledger/verified-badge'
+import { server } from '~tests/mocks'
 import { context, createTestInstitution, getRequest, run } from './helpers'
 
 // Issue 6, "anyone can verify the log": every donation, correction and allocation is a leaf of
@@ -482,4 +485,45 @@ function restoreTriggers() {
       "CREATE TRIGGER ledger_leaves_no_delete BEFORE DELETE ON ledger_leaves BEGIN SELECT RAISE(ABORT, 'ledger_leaves is append-only'); END",
   }
   for (const [name, ddl] of Object.entries(triggers)) if (!existing.has(name)) sqlite.exec(ddl)
+}
+
+describe('scripts/verify-ledger against a live site', () => {
+  test('verifies while entries keep being appended: one more before every request it makes', async () => {
+    // Through the site's own API routes (msw hands each request to the route's loader). Each
+    // request first records a new gift, as a busy site would between two of the verifier's
+    // requests; reading the entries before the signed head, the verifier once saw a head larger
+    // than the log it had downloaded and failed (a flaky end-to-end run showed it).
+    const home = createTestInstitution()
+    const first = gift(home.id)
+    for (let i = 0; i < 3; i++) gift(home.id)
+    const BASE = 'https://verify.weinuan.test'
+    const routes: Array<[string, (args: { request: Request; params: Record<string, string> }) => Promise<Response>]> = [
+      ['/api/ledger/tree-head', (a) => headLoader({ ...a, context: context() })],
+      ['/api/ledger/proof/:receipt', (a) => proofLoader({ ...a, context: context() })],
+      ['/api/ledger/consistency', (a) => consistencyLoader({ ...a, context: context() })],
+      ['/api/ledger', (a) => entriesLoader({ ...a, context: context() })],
+      ['/api/disclosures', (a) => disclosuresApiLoader({ ...a, context: context() })],
+      ['/.well-known/weinuan-ledger-key', () => keyLoader()],
+    ]
+    let appended = 0
+    server.use(
+      ...routes.map(([route, load]) =>
+        http.get(`${BASE}${route}`, async ({ request, params }) => {
+          gift(home.id)
+          appended++
+          return load({ request, params: params as Record<string, string> })
+        }),
+      ),
+    )
+    const report = await verifyLedger(BASE, { receipt: first.receiptNo })
+    expect(report.errors).toEqual([])
+    expect(report.ok).toBe(true)
+    expect(report.checks).toContain(`${first.receiptNo}: included as leaf ${leafOf(first.id)!.leafIndex} of ${headSizeOf(report)}`)
+    expect(appended).toBeGreaterThanOrEqual(4)
+  })
+})
+
+function headSizeOf(report: { checks: string[] }): number {
+  const m = /^tree head: size (\d+)/.exec(report.checks.find((c) => c.startsWith('tree head: size')) ?? '')
+  return Number(m?.[1])
 }
