@@ -3,9 +3,10 @@ import path from 'node:path'
 import Database from 'better-sqlite3'
 import type { Logger } from 'drizzle-orm'
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
-import * as schema from './schema'
 
-export type DB = BetterSQLite3Database<typeof schema>
+// No schema: the relational query API (db.query.*) is not used, and with a schema drizzle builds a
+// query builder for every table each time it opens a transaction or savepoint (issue 12).
+export type DB = BetterSQLite3Database
 export type Tx = Parameters<Parameters<DB['transaction']>[0]>[0]
 
 const BUSY_TIMEOUT_MS = 5000
@@ -71,7 +72,7 @@ export function statementCache(connection: Database.Database, limit = 500): Pick
  */
 export const queryLog: Logger = { logQuery() {} }
 
-export const db: DB = drizzle({ client: statementCache(sqlite) as Database.Database, schema, logger: queryLog })
+export const db: DB = drizzle({ client: statementCache(sqlite) as Database.Database, logger: queryLog })
 
 /**
  * A drizzle query prepared once, on first use (not at import: the tables may not exist yet),
