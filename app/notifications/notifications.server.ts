@@ -1,5 +1,5 @@
-import { eq } from 'drizzle-orm'
-import type { Tx } from '~db/client.server'
+import { eq, sql } from 'drizzle-orm'
+import { db, preparedOnce, type Tx } from '~db/client.server'
 import { notifications, users } from '~db/schema'
 
 // The one way the site tells people things. A notice is written to the outbox in the same
@@ -15,24 +15,49 @@ export type Notice = {
   dedupeKey?: string
 }
 
-/** Queue a notice for a user, by SMS if they registered with a phone, else by email. */
-export function enqueueNotification(tx: Tx, notice: Notice): void {
-  const user = tx.select({ phone: users.phone, email: users.email }).from(users).where(eq(users.id, notice.userId)).get()
+// Most writes that change something for a person queue a notice (every confirmed booking does):
+// both statements are prepared once (db/client.server.ts preparedOnce), issue 12.
+const recipientQuery = preparedOnce(() =>
+  db
+    .select({ phone: users.phone, email: users.email })
+    .from(users)
+    .where(eq(users.id, sql.placeholder('userId')))
+    .prepare(),
+)
+const insertNotice = preparedOnce(() =>
+  db
+    .insert(notifications)
+    .values({
+      userId: sql.placeholder('userId'),
+      channel: sql.placeholder('channel'),
+      recipient: sql.placeholder('recipient'),
+      template: sql.placeholder('template'),
+      subject: sql.placeholder('subject'),
+      body: sql.placeholder('body'),
+      dedupeKey: sql.placeholder('dedupeKey'),
+    })
+    .onConflictDoNothing({ target: notifications.dedupeKey })
+    .prepare(),
+)
+
+/**
+ * Queue a notice for a user, by SMS if they registered with a phone, else by email. `tx` is the
+ * caller's transaction: the prepared statements run on the same connection, so inside it.
+ */
+export function enqueueNotification(_tx: Tx, notice: Notice): void {
+  const user = recipientQuery().get({ userId: notice.userId })
   if (!user) return
   const channel = user.phone ? 'sms' : 'email'
   const recipient = (user.phone ?? user.email) as string
-  tx.insert(notifications)
-    .values({
-      userId: notice.userId,
-      channel,
-      recipient,
-      template: notice.template,
-      subject: notice.subject,
-      body: notice.body,
-      dedupeKey: notice.dedupeKey ?? null,
-    })
-    .onConflictDoNothing({ target: notifications.dedupeKey })
-    .run()
+  insertNotice().run({
+    userId: notice.userId,
+    channel,
+    recipient,
+    template: notice.template,
+    subject: notice.subject,
+    body: notice.body,
+    dedupeKey: notice.dedupeKey ?? null,
+  })
 }
 
 /**
