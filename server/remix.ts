@@ -32,9 +32,15 @@ function requestOrigin(req: ExpressRequest): string {
   return `${req.protocol}://${req.hostname}${port ? `:${port}` : ''}`
 }
 
+/**
+ * The Fetch request Remix gets. It carries no abort signal (decision 029): a signal passed to
+ * `new Request` is followed through a WeakRef and a FinalizationRegistry entry that survive every
+ * young-generation GC and are released only by a full one, for every request (issue 12). No loader
+ * or action reads `request.signal` (their SQLite work is synchronous: nothing to interrupt); what
+ * a disconnect must stop is a response still streaming, and writeBody cancels that body.
+ */
 function toRemixRequest(req: ExpressRequest, res: ExpressResponse, appOrigin: string | undefined): Request {
   const url = new URL(req.originalUrl, appOrigin ?? requestOrigin(req))
-  let controller: AbortController | null = new AbortController()
   const headers = remixHeaders(req)
   if (appOrigin) {
     // The app sees only the configured origin: refuseForeignOrigins() has already matched any
@@ -42,7 +48,7 @@ function toRemixRequest(req: ExpressRequest, res: ExpressResponse, appOrigin: st
     headers.set('host', url.host)
     headers.delete('x-forwarded-host')
   }
-  const init: RequestInit & { duplex?: 'half' } = { method: req.method, headers, signal: controller.signal }
+  const init: RequestInit & { duplex?: 'half' } = { method: req.method, headers }
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     const body = takeBufferedBody(res)
     if (body) init.body = new Uint8Array(body)
@@ -51,9 +57,6 @@ function toRemixRequest(req: ExpressRequest, res: ExpressResponse, appOrigin: st
       init.duplex = 'half'
     }
   }
-  // Abort loaders and actions once the response can no longer be written.
-  res.on('finish', () => (controller = null))
-  res.on('close', () => controller?.abort())
   return new Request(url.href, init)
 }
 
@@ -89,6 +92,12 @@ export async function writeBody(body: ReadableStream<Uint8Array>, res: ExpressRe
     if (chunks.length > 0) write(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, heldBytes))
   }
   const timer = held ? setTimeout(release, holdMs) : null
+  // The client went away before the end: cancel the body, so that its source (an event stream,
+  // a long render) stops producing; the pending read then ends the loop below.
+  const cancel = () => {
+    if (!res.writableFinished) reader.cancel().catch(() => {})
+  }
+  res.once('close', cancel)
   try {
     while (true) {
       const { done, value } = await reader.read()
@@ -113,6 +122,8 @@ export async function writeBody(body: ReadableStream<Uint8Array>, res: ExpressRe
     held = null
     res.destroy(error as Error)
     throw error
+  } finally {
+    res.off('close', cancel)
   }
 }
 

@@ -11,7 +11,7 @@ import { writeBody } from '../../server/remix'
 
 type Source = (controller: ReadableStreamDefaultController<Uint8Array>) => Promise<void> | void
 
-const sources = new Map<string, { source: Source; holdMs: number }>()
+const sources = new Map<string, { source: Source; holdMs: number; cancel?: () => void }>()
 let base = ''
 let server: http.Server
 /** Socket writes the server made per request path (write and writev calls). */
@@ -34,7 +34,7 @@ beforeAll(async () => {
       socket._writeGeneric = original
     })
     res.setHeader('Content-Type', 'text/html; charset=utf-8')
-    const body = new ReadableStream<Uint8Array>({ start: (controller) => entry.source(controller) })
+    const body = new ReadableStream<Uint8Array>({ start: (controller) => entry.source(controller), cancel: () => entry.cancel?.() })
     writeBody(body, res, entry.holdMs).catch(next)
   })
   server = app.listen(0, '127.0.0.1')
@@ -157,5 +157,35 @@ describe('writeBody', () => {
       },
     })
     await expect(get('/broken')).rejects.toThrow()
+  })
+
+  test('a client that goes away cancels a body still streaming (the request carries no abort signal)', async () => {
+    // An event stream that would never end by itself: its source must learn the client left.
+    let cancelled: () => void = () => {}
+    const wasCancelled = new Promise<void>((resolve) => (cancelled = resolve))
+    let timer: NodeJS.Timeout | undefined
+    sources.set('endless', {
+      holdMs: 0,
+      source: (controller) => {
+        controller.enqueue(encoder.encode('data: 0\n\n'))
+        timer = setInterval(() => controller.enqueue(encoder.encode('data: tick\n\n')), 5)
+      },
+      cancel: () => {
+        clearInterval(timer)
+        cancelled()
+      },
+    })
+    await new Promise<void>((resolve, reject) => {
+      const request = http.get(`${base}/endless`, { agent: false }, (res) => {
+        res.once('data', () => {
+          request.destroy()
+          resolve()
+        })
+      })
+      request.on('error', () => {})
+      request.setTimeout(5000, () => reject(new Error('no first event')))
+    })
+    await wasCancelled
+    clearInterval(timer)
   })
 })
