@@ -9,7 +9,8 @@ import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
 export type DB = BetterSQLite3Database
 export type Tx = Parameters<Parameters<DB['transaction']>[0]>[0]
 
-const BUSY_TIMEOUT_MS = 5000
+/** How long a writer waits for the write lock (SQLite's busy_timeout, and our own retries) before failing. */
+export const WRITE_LOCK_TIMEOUT_MS = 5000
 
 /** Open a SQLite file with the durability settings of docs/decisions/003. */
 export function openDatabase(file: string): Database.Database {
@@ -18,7 +19,7 @@ export function openDatabase(file: string): Database.Database {
   sqlite.pragma('journal_mode = WAL')
   sqlite.pragma('synchronous = FULL')
   sqlite.pragma('foreign_keys = ON')
-  sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`)
+  sqlite.pragma(`busy_timeout = ${WRITE_LOCK_TIMEOUT_MS}`)
   return sqlite
 }
 
@@ -98,9 +99,6 @@ const isBusy = (error: unknown) => String((error as { code?: unknown } | null)?.
 /** One try at a write transaction: `busy` when another connection held the write lock (`fn` did not run). */
 export type WriteAttempt<T> = { busy: false; value: T } | { busy: true; error: unknown }
 
-/** How long a writer keeps trying for the write lock (as SQLite's busy_timeout did) before failing. */
-export const WRITE_LOCK_TIMEOUT_MS = BUSY_TIMEOUT_MS
-
 /**
  * Try BEGIN IMMEDIATE once, without waiting for the lock (busy_timeout 0 for that statement
  * only): run `fn` in the transaction and commit, or say `busy` if another connection holds the
@@ -113,7 +111,7 @@ export function tryWriteTransaction<T>(fn: (tx: Tx) => T): WriteAttempt<T> {
   let started = false
   const body = (tx: Tx) => {
     started = true
-    setBusyTimeout(BUSY_TIMEOUT_MS)
+    setBusyTimeout(WRITE_LOCK_TIMEOUT_MS)
     return fn(tx)
   }
   setBusyTimeout(0)
@@ -123,7 +121,7 @@ export function tryWriteTransaction<T>(fn: (tx: Tx) => T): WriteAttempt<T> {
     if (started || !isBusy(error)) throw error
     return { busy: true, error }
   } finally {
-    setBusyTimeout(BUSY_TIMEOUT_MS)
+    setBusyTimeout(WRITE_LOCK_TIMEOUT_MS)
   }
 }
 
