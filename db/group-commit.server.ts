@@ -91,24 +91,27 @@ function flush() {
       }
     })
   } catch (error) {
-    queue.splice(0, group.length)
     const cause = error instanceof TransactionLost ? error.cause : error
-    for (const item of group) item.reject(cause)
-    schedule(null)
-    return
+    return settle(group, () => ({ ok: false, error: cause }))
   }
   if (attempt.busy) {
     // Another process holds the write lock: try again shortly, unless the oldest call has
     // waited as long as a writer may.
     if (Date.now() - group[0]!.queuedAt < WRITE_LOCK_TIMEOUT_MS) return schedule(RETRY_MS)
-    queue.splice(0, group.length)
-    for (const item of group) item.reject(attempt.error)
-    schedule(null)
-    return
+    const { error } = attempt
+    return settle(group, () => ({ ok: false, error }))
   }
+  settle(group, (i) => outcomes[i]!)
+}
+
+/**
+ * The group's transaction has ended: take its calls off the queue, settle each with its own
+ * outcome (committed) or all with one error (nothing stored), and start on the next group.
+ */
+function settle(group: Queued[], outcomeOf: (index: number) => Outcome) {
   queue.splice(0, group.length)
   group.forEach((item, i) => {
-    const outcome = outcomes[i]!
+    const outcome = outcomeOf(i)
     if (outcome.ok) item.resolve(outcome.value)
     else item.reject(outcome.error)
   })
